@@ -1,0 +1,101 @@
+// The collector interface and its registration record.
+//
+// A collector reads files under HostPaths, calls pure parsers (src/parse) and
+// returns metric families. It never talks to the network or to the snapshot;
+// the scheduler runs it on its own worker with a deadline and turns any error
+// or exception into node_scrape_collector_success{collector="..."} 0.
+#ifndef HOST_EXPORTER_COLLECTOR_H_
+#define HOST_EXPORTER_COLLECTOR_H_
+
+#include <prometheus/metric_family.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host_exporter/paths.h"
+
+namespace host_exporter {
+
+/// The families one collector produced in one run.
+using Families = std::vector<prometheus::MetricFamily>;
+
+/// Thrown by a collector when it cannot produce its metrics. The message names
+/// the file (and line, where there is one) that was at fault.
+class CollectError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A collector-specific option, declared beside the collector and exposed as
+/// the flag --collector.<collector>.<name> and the config key of the same name.
+struct OptionSpec {
+  std::string name;           ///< full flag name without dashes
+  std::string default_value;  ///< for repeatable options, one default value
+  std::string help;
+  bool repeatable = false;  ///< may be given several times (a list)
+  bool boolean = false;     ///< a switch: "true"/"false"
+};
+
+/// The values of the options a collector declared, by full flag name.
+class CollectorOptions {
+ public:
+  CollectorOptions() = default;
+  explicit CollectorOptions(std::map<std::string, std::vector<std::string>> v)
+      : values_(std::move(v)) {}
+
+  /// The last value given for `name`, or "" if none.
+  std::string Get(std::string_view name) const;
+  /// All values given for a repeatable option.
+  std::vector<std::string> GetList(std::string_view name) const;
+  /// A boolean option ("true", "1", "yes" are true).
+  bool GetBool(std::string_view name) const;
+
+  /// Sets (replaces) the values of `name`.
+  void Set(const std::string& name, std::vector<std::string> values) {
+    values_[name] = std::move(values);
+  }
+  const std::map<std::string, std::vector<std::string>>& values() const {
+    return values_;
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+/// One collector: a name and a Collect() that is called once per cycle.
+/// Collect() is only ever called from one thread at a time per instance, so
+/// a collector may keep state between runs (e.g. which mounts are stuck).
+class Collector {
+ public:
+  virtual ~Collector() = default;
+  /// Reads the host and returns this collector's families. Throws
+  /// CollectError (or anything else) on failure.
+  virtual Families Collect(const HostPaths& paths) = 0;
+};
+
+/// The registration record: one line per collector in the table of
+/// src/collectors/registry.cc.
+struct CollectorSpec {
+  std::string_view name;
+  bool enabled_by_default;
+  std::string_view help;
+  std::vector<OptionSpec> options;
+  std::unique_ptr<Collector> (*create)(const CollectorOptions& options);
+};
+
+/// Every collector this build knows, in the order they are documented.
+const std::vector<CollectorSpec>& AllCollectors();
+
+/// The collector named `name`, or nullptr.
+const CollectorSpec* FindCollector(std::string_view name);
+
+/// A collector's options with every declared default filled in.
+CollectorOptions DefaultOptions(const CollectorSpec& spec);
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_COLLECTOR_H_

@@ -1,0 +1,61 @@
+// Small helpers that make building prometheus::MetricFamily values short and
+// hard to get wrong in collectors.
+#ifndef HOST_EXPORTER_FAMILY_H_
+#define HOST_EXPORTER_FAMILY_H_
+
+#include <prometheus/metric_family.h>
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace host_exporter {
+
+/// Label name/value pairs in the order given (the snapshot sorts them).
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+/// Builds one family; Add() appends a series with the family's type.
+class FamilyBuilder {
+ public:
+  FamilyBuilder(std::string name, std::string help, prometheus::MetricType t) {
+    family_.name = std::move(name);
+    family_.help = std::move(help);
+    family_.type = t;
+  }
+
+  /// Appends a series with these labels and value.
+  FamilyBuilder& Add(const Labels& labels, double value);
+  /// Appends a series without labels.
+  FamilyBuilder& Add(double value) { return Add(Labels{}, value); }
+
+  bool empty() const { return family_.metric.empty(); }
+  /// Moves the family out; the builder is empty afterwards.
+  prometheus::MetricFamily Take() { return std::move(family_); }
+
+ private:
+  prometheus::MetricFamily family_;
+};
+
+/// Shorthands for the two common types.
+inline FamilyBuilder Counter(std::string name, std::string help) {
+  return FamilyBuilder(std::move(name), std::move(help),
+                       prometheus::MetricType::Counter);
+}
+inline FamilyBuilder Gauge(std::string name, std::string help) {
+  return FamilyBuilder(std::move(name), std::move(help),
+                       prometheus::MetricType::Gauge);
+}
+inline FamilyBuilder Untyped(std::string name, std::string help) {
+  return FamilyBuilder(std::move(name), std::move(help),
+                       prometheus::MetricType::Untyped);
+}
+
+/// The value of a series regardless of its family's type (counter, gauge,
+/// untyped); 0 for summaries and histograms.
+double SeriesValue(const prometheus::MetricFamily& family,
+                   const prometheus::ClientMetric& metric);
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_FAMILY_H_

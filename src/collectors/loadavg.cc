@@ -1,0 +1,32 @@
+// loadavg: node_load1, node_load5, node_load15 from /proc/loadavg.
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/loadavg.h"
+
+namespace host_exporter {
+namespace {
+
+class LoadavgCollector : public Collector {
+ public:
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("loadavg");
+    auto load = Unwrap(parse::ParseLoadAvg(ReadFile(path)), path);
+    Families out;
+    out.push_back(Gauge("node_load1", "1m load average.").Add(load.load1).Take());
+    out.push_back(Gauge("node_load5", "5m load average.").Add(load.load5).Take());
+    out.push_back(
+        Gauge("node_load15", "15m load average.").Add(load.load15).Take());
+    return out;
+  }
+};
+
+}  // namespace
+
+CollectorSpec LoadavgCollectorSpec() {
+  return {"loadavg", true, "Exposes load average.", {},
+          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
+            return std::make_unique<LoadavgCollector>();
+          }};
+}
+
+}  // namespace host_exporter

@@ -1,0 +1,47 @@
+// File access shared by collectors. Errors name the path.
+#ifndef HOST_EXPORTER_COLLECTORS_UTIL_H_
+#define HOST_EXPORTER_COLLECTORS_UTIL_H_
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "host_exporter/collector.h"
+#include "parse/parse_util.h"
+
+namespace host_exporter {
+
+/// Reads a whole file (procfs and sysfs files report size 0, so this reads
+/// until EOF). Throws CollectError("<path>: <strerror>") on failure.
+std::string ReadFile(const std::string& path);
+
+/// Like ReadFile, but returns nullopt if the file does not exist (ENOENT or
+/// ENOTDIR); other errors still throw.
+std::optional<std::string> ReadFileIfExists(const std::string& path);
+
+/// The names in a directory (without "." and ".."), sorted. Returns an empty
+/// list if the directory does not exist; other errors throw CollectError.
+std::vector<std::string> ListDir(const std::string& path);
+
+/// Turns a parser's error into a CollectError naming the file.
+template <typename T>
+T Unwrap(parse::Result<T> r, const std::string& path) {
+  if (!r.ok()) throw CollectError(path + ": " + r.error);
+  return std::move(r.value);
+}
+
+/// Compiles a device/mount filter regex from a collector option, or nullopt
+/// for an empty pattern. Throws std::invalid_argument naming the flag on a
+/// bad pattern (at start-up, never at collection time).
+std::optional<std::regex> CompileFilter(const std::string& flag,
+                                        const std::string& pattern);
+
+/// True if `s` matches the whole of `re` (Go's regexp.MatchString anchors
+/// nothing, but node_exporter's default patterns are all anchored with ^$,
+/// so a search gives the same answers for them).
+bool Matches(const std::optional<std::regex>& re, const std::string& s);
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_COLLECTORS_UTIL_H_

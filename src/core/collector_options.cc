@@ -1,0 +1,45 @@
+#include "host_exporter/collector.h"
+
+namespace host_exporter {
+
+std::string CollectorOptions::Get(std::string_view name) const {
+  auto it = values_.find(std::string(name));
+  if (it == values_.end() || it->second.empty()) return "";
+  return it->second.back();
+}
+
+std::vector<std::string> CollectorOptions::GetList(std::string_view name) const {
+  auto it = values_.find(std::string(name));
+  if (it == values_.end()) return {};
+  return it->second;
+}
+
+bool CollectorOptions::GetBool(std::string_view name) const {
+  std::string v = Get(name);
+  return v == "true" || v == "1" || v == "yes";
+}
+
+}  // namespace host_exporter
+
+namespace host_exporter {
+
+CollectorOptions DefaultOptions(const CollectorSpec& spec) {
+  CollectorOptions out;
+  for (const OptionSpec& o : spec.options) {
+    if (o.repeatable && o.default_value.empty()) {
+      out.Set(o.name, {});
+    } else {
+      out.Set(o.name, {o.default_value});
+    }
+  }
+  return out;
+}
+
+const CollectorSpec* FindCollector(std::string_view name) {
+  for (const CollectorSpec& spec : AllCollectors()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace host_exporter

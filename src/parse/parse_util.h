@@ -1,0 +1,50 @@
+// Pure text helpers shared by the parsers: splitting and number parsing
+// without locales or exceptions (std::from_chars). No I/O here.
+#ifndef HOST_EXPORTER_PARSE_PARSE_UTIL_H_
+#define HOST_EXPORTER_PARSE_PARSE_UTIL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace host_exporter::parse {
+
+/// A parser's answer: a value, or an error that names the line and reason.
+template <typename T>
+struct Result {
+  T value{};
+  std::string error;  ///< empty on success
+  bool ok() const { return error.empty(); }
+
+  static Result Fail(std::string why) {
+    Result r;
+    r.error = std::move(why);
+    return r;
+  }
+};
+
+/// Splits on runs of spaces and tabs; no empty fields.
+std::vector<std::string_view> SplitFields(std::string_view line);
+/// Splits on `sep`, keeping empty fields.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+/// Splits text into lines ('\n'); a trailing newline gives no empty last line.
+std::vector<std::string_view> SplitLines(std::string_view text);
+/// Strips leading and trailing whitespace (space, tab, CR, LF).
+std::string_view Trim(std::string_view s);
+
+/// Whole-string unsigned integer (base 10), or nullopt.
+std::optional<uint64_t> ParseU64(std::string_view s);
+/// Whole-string signed integer (base 10), or nullopt.
+std::optional<int64_t> ParseI64(std::string_view s);
+/// Whole-string floating point number ("1.5", "1e3", "NaN", "+Inf"), or
+/// nullopt.
+std::optional<double> ParseDouble(std::string_view s);
+
+/// "line N: " prefix for error messages (N is 1-based).
+std::string LineError(size_t index0, std::string_view why);
+
+}  // namespace host_exporter::parse
+
+#endif  // HOST_EXPORTER_PARSE_PARSE_UTIL_H_

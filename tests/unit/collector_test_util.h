@@ -1,0 +1,70 @@
+// Runs a registered collector against the fixture root and looks up series.
+#ifndef HOST_EXPORTER_TESTS_UNIT_COLLECTOR_TEST_UTIL_H_
+#define HOST_EXPORTER_TESTS_UNIT_COLLECTOR_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "host_exporter/collector.h"
+#include "host_exporter/family.h"
+#include "host_exporter/paths.h"
+
+namespace host_exporter::testing {
+
+/// HostPaths pointing at tests/fixtures/root (or another fake root).
+inline HostPaths FixturePaths(const std::string& root = FIXTURE_ROOT) {
+  HostPaths p;
+  p.procfs = root + "/proc";
+  p.sysfs = root + "/sys";
+  p.rootfs = root;
+  return p;
+}
+
+/// Creates the collector `name` with its default options, overridden by
+/// `overrides`, and runs it once on `paths`.
+inline Families RunCollector(std::string_view name,
+                             const CollectorOptions& overrides = {},
+                             const HostPaths& paths = FixturePaths()) {
+  const CollectorSpec* spec = FindCollector(name);
+  if (spec == nullptr) {
+    ADD_FAILURE() << "no collector " << name;
+    return {};
+  }
+  CollectorOptions opts = DefaultOptions(*spec);
+  for (const auto& [k, v] : overrides.values()) opts.Set(k, v);
+  return spec->create(opts)->Collect(paths);
+}
+
+/// The family called `name`, or nullptr.
+inline const prometheus::MetricFamily* FindFamily(const Families& fams,
+                                                  std::string_view name) {
+  for (const auto& f : fams) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+/// The value of the series `name` whose labels are exactly `labels` (in any
+/// order), or nullopt.
+inline std::optional<double> FindValue(const Families& fams,
+                                       std::string_view name,
+                                       Labels labels = {}) {
+  const prometheus::MetricFamily* f = FindFamily(fams, name);
+  if (f == nullptr) return std::nullopt;
+  std::sort(labels.begin(), labels.end());
+  for (const auto& m : f->metric) {
+    Labels got;
+    for (const auto& l : m.label) got.emplace_back(l.name, l.value);
+    std::sort(got.begin(), got.end());
+    if (got == labels) return SeriesValue(*f, m);
+  }
+  return std::nullopt;
+}
+
+}  // namespace host_exporter::testing
+
+#endif  // HOST_EXPORTER_TESTS_UNIT_COLLECTOR_TEST_UTIL_H_
