@@ -1,1 +1,280 @@
-int main() { return 0; }
+// host_exporter: flags and config file → objects → run; signals.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "build_config.h"
+#include "host_exporter/collector.h"
+#include "host_exporter/config.h"
+#include "host_exporter/family.h"
+#include "host_exporter/http_server.h"
+#include "host_exporter/log.h"
+#include "host_exporter/scheduler.h"
+#include "host_exporter/snapshot.h"
+
+namespace host_exporter {
+namespace {
+
+constexpr char kUsage[] =
+    "A Prometheus exporter for Linux hosts, a drop-in for node_exporter: it "
+    "collects on an interval (--collection.interval) into one snapshot that "
+    "every scrape serves.\nEvery flag --x.y is also the key \"x.y\" of the "
+    "JSON --config.file; flags win. SIGHUP reloads the config file and "
+    "reopens the log file.";
+
+std::string VersionString() {
+  return std::string("host_exporter, version ") + HOST_EXPORTER_VERSION +
+         " (revision: " + HOST_EXPORTER_REVISION +
+         ", compiler: " + HOST_EXPORTER_COMPILER + ")";
+}
+
+// Self-metrics added to every snapshot.
+Families SelfMetrics() {
+  Families out;
+  out.push_back(Gauge("host_exporter_build_info",
+                      "A metric with a constant '1' value labeled by version, "
+                      "revision and compiler from which host_exporter was "
+                      "built.")
+                    .Add({{"version", HOST_EXPORTER_VERSION},
+                          {"revision", HOST_EXPORTER_REVISION},
+                          {"compiler", HOST_EXPORTER_COMPILER}},
+                         1)
+                    .Take());
+  return out;
+}
+
+// The flags as given on the command line, as settings.
+struct FlagValues {
+  std::map<std::string, std::vector<std::string>> lists;
+  std::map<std::string, bool> switches;
+  std::map<std::string, CLI::Option*> options;
+};
+
+void AddFlags(CLI::App* app, FlagValues* v) {
+  for (const FlagSpec& f : GlobalFlags()) {
+    std::string help = f.help;
+    if (!f.default_value.empty()) help += " (default: " + f.default_value + ")";
+    if (f.boolean) {
+      v->options[f.name] =
+          app->add_flag("--" + f.name + ",!--no-" + f.name, v->switches[f.name], help);
+    } else if (f.repeatable) {
+      v->options[f.name] = app->add_option("--" + f.name, v->lists[f.name], help)
+                               ->type_name("VALUE")
+                               ->allow_extra_args(false);
+    } else {
+      v->options[f.name] = app->add_option("--" + f.name, v->lists[f.name], help)
+                               ->type_name("VALUE")
+                               ->allow_extra_args(false)
+                               ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    }
+  }
+  for (const CollectorSpec& c : AllCollectors()) {
+    std::string name = "collector." + std::string(c.name);
+    v->options[name] = app->add_flag(
+        "--" + name + ",!--no-" + name, v->switches[name],
+        "Enable the " + std::string(c.name) + " collector (default: " +
+            (c.enabled_by_default ? "enabled" : "disabled") + "). " +
+            std::string(c.help));
+    for (const OptionSpec& o : c.options) {
+      std::string help = o.help;
+      if (!o.default_value.empty()) help += " (default: " + o.default_value + ")";
+      if (o.boolean) {
+        v->options[o.name] = app->add_flag("--" + o.name + ",!--no-" + o.name,
+                                           v->switches[o.name], help);
+      } else {
+        auto* opt = app->add_option("--" + o.name, v->lists[o.name], help)
+                        ->type_name("VALUE")
+                        ->allow_extra_args(false);
+        if (!o.repeatable) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        v->options[o.name] = opt;
+      }
+    }
+  }
+}
+
+Settings GivenFlags(const FlagValues& v, const std::string& config_file) {
+  Settings s;
+  for (const auto& [name, opt] : v.options) {
+    if (opt->count() == 0) continue;
+    Setting set;
+    set.origin = "flag --" + name;
+    auto sw = v.switches.find(name);
+    if (sw != v.switches.end()) {
+      set.values = {sw->second ? "true" : "false"};
+    } else {
+      set.values = v.lists.at(name);
+    }
+    s[name] = set;
+  }
+  if (!config_file.empty()) s["config.file"] = {{config_file}, "flag --config.file"};
+  return s;
+}
+
+std::vector<NamedCollector> MakeCollectors(const Config& c, std::string* error) {
+  std::vector<NamedCollector> out;
+  for (const auto& [spec, opts] : c.collectors) {
+    try {
+      out.push_back({std::string(spec->name), spec->create(opts)});
+    } catch (const std::exception& e) {
+      *error = "collector " + std::string(spec->name) + ": " + e.what();
+      return {};
+    }
+  }
+  return out;
+}
+
+SchedulerOptions SchedulerOptionsFor(const Config& c) {
+  SchedulerOptions o;
+  o.interval = c.interval;
+  o.timeout = c.timeout;
+  return o;
+}
+
+int Fail(const std::string& msg) {
+  std::cerr << "host_exporter: error: " << msg << std::endl;
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app(kUsage, "host_exporter");
+  app.get_formatter()->column_width(48);
+  FlagValues flags;
+  std::string config_file;
+  bool check_config = false, once = false, version = false;
+  app.add_option("--config.file", config_file,
+                 "JSON config file (see packaging/config.json). Reloaded on SIGHUP.")
+      ->type_name("FILE");
+  app.add_flag("--check-config", check_config,
+               "Validate flags and the config file, print the result, exit 0 "
+               "(valid) or 1 (invalid).");
+  app.add_flag("--once", once,
+               "Collect once, print the exposition to stdout and exit.");
+  app.add_flag("--version", version, "Show application version.");
+  AddFlags(&app, &flags);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 1;
+  }
+  if (version) {
+    std::cout << VersionString() << std::endl;
+    return 0;
+  }
+
+  const Settings given = GivenFlags(flags, config_file);
+  Config config;
+  std::string error;
+  if (!LoadConfig(given, &config, &error)) return Fail(error);
+  std::vector<NamedCollector> collectors = MakeCollectors(config, &error);
+  if (!error.empty()) return Fail(error);
+  for (const auto& a : config.listen_addresses) {
+    std::string ports;
+    if (!ToCivetwebPorts(a, &ports, &error)) return Fail("--web.listen-address: " + error);
+  }
+  if (check_config) {
+    std::cout << "host_exporter: configuration OK"
+              << (config.config_file.empty() ? "" : " (" + config.config_file + ")")
+              << ": " << collectors.size() << " collectors enabled, interval "
+              << config.interval.count() << "ms" << std::endl;
+    return 0;
+  }
+
+  Logger log;
+  if (!log.Configure(config.log_level, config.log_format, config.log_file, &error)) {
+    return Fail(error);
+  }
+  SnapshotStore store;
+
+  if (once) {
+    Scheduler scheduler(std::move(collectors), config.paths,
+                        SchedulerOptionsFor(config), &log, &store, SelfMetrics);
+    auto snap = scheduler.RunOnce();
+    std::fwrite(snap->text.data(), 1, snap->text.size(), stdout);
+    std::fflush(stdout);
+    return 0;
+  }
+
+  // Signals are handled synchronously by this thread; every thread started
+  // below inherits the blocked mask.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  log.Info("Starting host_exporter", {{"version", VersionString()}});
+  HttpOptions http;
+  http.listen_addresses = config.listen_addresses;
+  http.telemetry_path = config.telemetry_path;
+  http.version = HOST_EXPORTER_VERSION;
+  HttpServer server(http, &store, &log);
+  if (!server.Start(&error)) {
+    log.Error("cannot start the web server", {{"err", error}});
+    return Fail(error);
+  }
+  for (const auto& a : config.listen_addresses) {
+    log.Info("Listening on", {{"address", a}});
+  }
+  std::string enabled;
+  for (const auto& c : collectors) enabled += (enabled.empty() ? "" : ",") + c.name;
+  log.Info("Enabled collectors", {{"collectors", enabled}});
+
+  auto scheduler = std::make_unique<Scheduler>(
+      std::move(collectors), config.paths, SchedulerOptionsFor(config), &log,
+      &store, SelfMetrics);
+  scheduler->Start();
+
+  while (true) {
+    int sig = 0;
+    if (sigwait(&sigs, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log.Info("SIGHUP: reloading configuration");
+      Config next;
+      std::string err;
+      if (!LoadConfig(given, &next, &err)) {
+        log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        continue;
+      }
+      auto next_collectors = MakeCollectors(next, &err);
+      if (!err.empty()) {
+        log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        continue;
+      }
+      if (next.listen_addresses != config.listen_addresses ||
+          next.telemetry_path != config.telemetry_path) {
+        log.Warn("web.listen-address and web.telemetry-path changes need a restart");
+      }
+      if (!log.Configure(next.log_level, next.log_format, next.log_file, &err)) {
+        log.Error("log settings not applied", {{"err", err}});
+      }
+      scheduler->Stop();
+      scheduler = std::make_unique<Scheduler>(
+          std::move(next_collectors), next.paths, SchedulerOptionsFor(next),
+          &log, &store, SelfMetrics);
+      scheduler->Start();
+      config = std::move(next);
+      log.Info("configuration reloaded");
+      continue;
+    }
+    log.Info("Shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  server.Stop();
+  scheduler.reset();
+  return 0;
+}
+
+}  // namespace
+}  // namespace host_exporter
+
+int main(int argc, char** argv) { return host_exporter::Run(argc, argv); }

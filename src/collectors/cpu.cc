@@ -1,20 +1,267 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// cpu: per-CPU time in each mode from /proc/stat, thermal throttle counts
+// and isolated CPUs from sysfs, and (behind --collector.cpu.info) the
+// identity of each CPU from /proc/cpuinfo, as node_exporter 1.5 does.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/proc_stat.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("cpu: not implemented yet");
+
+constexpr char kGuest[] = "collector.cpu.guest";
+constexpr char kInfo[] = "collector.cpu.info";
+constexpr char kFlagsInclude[] = "collector.cpu.info.flags-include";
+constexpr char kBugsInclude[] = "collector.cpu.info.bugs-include";
+
+// An idle counter that drops by this many seconds or more means the CPU was
+// hot-plugged: its cached times are forgotten (node_exporter's
+// jumpBackSeconds).
+constexpr double kJumpBackSeconds = 3.0;
+
+// The unsigned integer in a small sysfs file, or nullopt if the file does
+// not exist. Throws CollectError naming the file if it is unreadable or
+// does not hold a number.
+std::optional<uint64_t> ReadUintIfExists(const std::string& path) {
+  auto text = ReadFileIfExists(path);
+  if (!text) return std::nullopt;
+  auto v = parse::ParseU64(parse::Trim(*text));
+  if (!v) {
+    throw CollectError(path + ": not an unsigned integer: '" +
+                       std::string(parse::Trim(*text)) + "'");
   }
+  return v;
+}
+
+// Each field of `cached` follows `now` unless `now` went backwards; the
+// kernel's iowait (and, on some hypervisors, other columns) can briefly
+// decrease, which a Prometheus counter must not.
+void Advance(const parse::CpuTimes& now, parse::CpuTimes* cached) {
+  if (cached->idle - now.idle >= kJumpBackSeconds) *cached = {};
+  auto up = [](double n, double* c) {
+    if (n >= *c) *c = n;
+  };
+  up(now.idle, &cached->idle);
+  up(now.user, &cached->user);
+  up(now.nice, &cached->nice);
+  up(now.system, &cached->system);
+  up(now.iowait, &cached->iowait);
+  up(now.irq, &cached->irq);
+  up(now.softirq, &cached->softirq);
+  up(now.steal, &cached->steal);
+  up(now.guest, &cached->guest);
+  up(now.guest_nice, &cached->guest_nice);
+}
+
+class CpuCollector : public Collector {
+ public:
+  CpuCollector(bool guest, bool info, std::optional<std::regex> flags,
+               std::optional<std::regex> bugs)
+      : guest_(guest),
+        info_(info),
+        flags_include_(std::move(flags)),
+        bugs_include_(std::move(bugs)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    Families out;
+    if (info_) CollectInfo(paths, &out);
+    CollectStat(paths, &out);
+    CollectIsolated(paths, &out);
+    CollectThrottles(paths, &out);
+    return out;
+  }
+
+ private:
+  static void Push(FamilyBuilder b, Families* out) {
+    if (!b.empty()) out->push_back(b.Take());
+  }
+
+  void CollectInfo(const HostPaths& paths, Families* out) const {
+    const std::string path = paths.Proc("cpuinfo");
+    auto cpus = Unwrap(parse::ParseCpuInfo(ReadFile(path)), path);
+    auto info = Gauge("node_cpu_info", "CPU information from /proc/cpuinfo.");
+    for (const parse::CpuInfo& c : cpus) {
+      info.Add({{"package", c.physical_id},
+                {"core", c.core_id},
+                {"cpu", std::to_string(c.processor)},
+                {"vendor", c.vendor_id},
+                {"family", c.cpu_family},
+                {"model", c.model},
+                {"model_name", c.model_name},
+                {"microcode", c.microcode},
+                {"stepping", c.stepping},
+                {"cachesize", c.cache_size}},
+               1);
+    }
+    Push(std::move(info), out);
+    if (cpus.empty()) return;
+    // node_exporter lists the flags and bugs of the first CPU only, and
+    // only those matching the include pattern (none without one).
+    auto listed = [&](const std::vector<std::string>& values,
+                      const std::optional<std::regex>& include, FamilyBuilder b,
+                      const std::string& label) {
+      if (include) {
+        for (const std::string& v : values) {
+          if (Matches(include, v)) b.Add({{label, v}}, 1);
+        }
+      }
+      Push(std::move(b), out);
+    };
+    listed(cpus[0].flags, flags_include_,
+           Gauge("node_cpu_flag_info",
+                 "The `flags` field of CPU information from /proc/cpuinfo "
+                 "taken from the first core."),
+           "flag");
+    listed(cpus[0].bugs, bugs_include_,
+           Gauge("node_cpu_bug_info",
+                 "The `bugs` field of CPU information from /proc/cpuinfo "
+                 "taken from the first core."),
+           "bug");
+  }
+
+  void CollectStat(const HostPaths& paths, Families* out) {
+    const std::string path = paths.Proc("stat");
+    auto stat = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
+
+    // Keep only the CPUs present now, so an offlined CPU's series go away.
+    std::map<uint64_t, parse::CpuTimes> next;
+    for (const parse::CpuLine& line : stat.cpus) {
+      auto it = cached_.find(line.cpu);
+      parse::CpuTimes times =
+          it == cached_.end() ? parse::CpuTimes{} : it->second;
+      Advance(line.times, &times);
+      next[line.cpu] = times;
+    }
+    cached_ = std::move(next);
+
+    auto seconds = Counter("node_cpu_seconds_total",
+                           "Seconds the CPUs spent in each mode.");
+    auto guest =
+        Counter("node_cpu_guest_seconds_total",
+                "Seconds the CPUs spent in guests (VMs) for each mode.");
+    for (const auto& [id, t] : cached_) {
+      const std::string cpu = std::to_string(id);
+      const std::pair<const char*, double> modes[] = {
+          {"user", t.user},       {"nice", t.nice},     {"system", t.system},
+          {"idle", t.idle},       {"iowait", t.iowait}, {"irq", t.irq},
+          {"softirq", t.softirq}, {"steal", t.steal}};
+      for (const auto& [mode, v] : modes) {
+        seconds.Add({{"cpu", cpu}, {"mode", mode}}, v);
+      }
+      // Guest time is also counted in user and nice; it is exposed apart.
+      if (guest_) {
+        guest.Add({{"cpu", cpu}, {"mode", "user"}}, t.guest);
+        guest.Add({{"cpu", cpu}, {"mode", "nice"}}, t.guest_nice);
+      }
+    }
+    Push(std::move(seconds), out);
+    Push(std::move(guest), out);
+  }
+
+  static void CollectIsolated(const HostPaths& paths, Families* out) {
+    const std::string path = paths.Sys("devices/system/cpu/isolated");
+    auto text = ReadFileIfExists(path);
+    if (!text) return;
+    auto isolated = Gauge("node_cpu_isolated",
+                          "Whether each core is isolated, information from "
+                          "/sys/devices/system/cpu/isolated.");
+    for (uint64_t cpu : Unwrap(parse::ParseCpuList(*text), path)) {
+      isolated.Add({{"cpu", std::to_string(cpu)}}, 1);
+    }
+    Push(std::move(isolated), out);
+  }
+
+  // Thermal throttle counts from /sys/devices/system/cpu/cpu*/: one per
+  // package and one per (package, core), read from the first CPU of each
+  // that has them. CPUs without topology files are skipped.
+  static void CollectThrottles(const HostPaths& paths, Families* out) {
+    const std::string dir = paths.Sys("devices/system/cpu");
+    std::map<uint64_t, uint64_t> package_throttles;
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> core_throttles;
+    for (const std::string& name : ListDir(dir)) {
+      // The glob "cpu[0-9]*" of node_exporter.
+      if (name.size() < 4 || name.compare(0, 3, "cpu") != 0 || name[3] < '0' ||
+          name[3] > '9') {
+        continue;
+      }
+      const std::string cpu = dir + "/" + name;
+      auto package = ReadUintIfExists(cpu + "/topology/physical_package_id");
+      if (!package) continue;
+      auto core = ReadUintIfExists(cpu + "/topology/core_id");
+      if (!core) continue;
+      if (!core_throttles.count({*package, *core})) {
+        if (auto n = ReadUintIfExists(
+                cpu + "/thermal_throttle/core_throttle_count")) {
+          core_throttles[{*package, *core}] = *n;
+        }
+      }
+      if (!package_throttles.count(*package)) {
+        if (auto n = ReadUintIfExists(
+                cpu + "/thermal_throttle/package_throttle_count")) {
+          package_throttles[*package] = *n;
+        }
+      }
+    }
+    auto packages =
+        Counter("node_cpu_package_throttles_total",
+                "Number of times this CPU package has been throttled.");
+    for (const auto& [package, n] : package_throttles) {
+      packages.Add({{"package", std::to_string(package)}},
+                   static_cast<double>(n));
+    }
+    Push(std::move(packages), out);
+    auto cores = Counter("node_cpu_core_throttles_total",
+                         "Number of times this CPU core has been throttled.");
+    for (const auto& [key, n] : core_throttles) {
+      cores.Add({{"package", std::to_string(key.first)},
+                 {"core", std::to_string(key.second)}},
+                static_cast<double>(n));
+    }
+    Push(std::move(cores), out);
+  }
+
+  const bool guest_;
+  const bool info_;
+  const std::optional<std::regex> flags_include_;
+  const std::optional<std::regex> bugs_include_;
+  // The last times exposed per CPU, so counters never go backwards.
+  std::map<uint64_t, parse::CpuTimes> cached_;
 };
+
 }  // namespace
 
 CollectorSpec CpuCollectorSpec() {
-  return {"cpu", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+  return {"cpu",
+          true,
+          "Exposes CPU statistics.",
+          {
+              {kGuest, "true", "Enables metric node_cpu_guest_seconds_total",
+               false, true},
+              {kInfo, "false", "Enables metric cpu_info", false, true},
+              {kFlagsInclude, "",
+               "Filter the `flags` field in cpuInfo with a value that must be "
+               "a regular expression",
+               false, false},
+              {kBugsInclude, "",
+               "Filter the `bugs` field in cpuInfo with a value that must be "
+               "a regular expression",
+               false, false},
+          },
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            auto flags = CompileFilter(kFlagsInclude, o.Get(kFlagsInclude));
+            auto bugs = CompileFilter(kBugsInclude, o.Get(kBugsInclude));
+            // As in node_exporter, an include pattern implies
+            // --collector.cpu.info.
+            const bool info = o.GetBool(kInfo) || flags || bugs;
+            return std::make_unique<CpuCollector>(
+                o.GetBool(kGuest), info, std::move(flags), std::move(bugs));
           }};
 }
 

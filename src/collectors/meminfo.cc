@@ -1,20 +1,61 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// meminfo: every /proc/meminfo line as node_memory_<Field>[_bytes], named,
+// scaled and typed as node_exporter 1.5 does.
+#include "parse/meminfo.h"
+
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// A field name usable in a metric name: anything outside [A-Za-z0-9_:]
+// becomes '_' (no kernel prints such a name today).
+std::string Sanitize(std::string name) {
+  for (char& c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '_' || c == ':';
+    if (!ok) c = '_';
+  }
+  return name;
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+class MeminfoCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("meminfo: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("meminfo");
+    auto fields = Unwrap(parse::ParseMeminfo(ReadFile(path)), path);
+    Families out;
+    out.reserve(fields.size());
+    for (const parse::MeminfoField& f : fields) {
+      const std::string name = Sanitize(f.name);
+      std::string help = "Memory information field " + name + ".";
+      // node_exporter types a "_total" field as a counter (none on Linux
+      // today: HugePages_Total has a capital T) and the rest as gauges.
+      FamilyBuilder b = EndsWith(name, "_total")
+                            ? Counter("node_memory_" + name, std::move(help))
+                            : Gauge("node_memory_" + name, std::move(help));
+      out.push_back(b.Add(f.value).Take());
+    }
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec MeminfoCollectorSpec() {
-  return {"meminfo", true, "placeholder", {},
+  return {"meminfo",
+          true,
+          "Exposes memory statistics.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<MeminfoCollector>();
           }};
 }
 

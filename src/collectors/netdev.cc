@@ -1,21 +1,293 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// netdev: node_network_<statistic>_total{device} from /proc/net/dev, as
+// node_exporter 1.5 names them, and node_network_address_info from
+// getifaddrs(3) with --collector.netdev.address-info.
+//
+// node_exporter 1.5 reads the counters over rtnetlink by default
+// (--collector.netdev.netlink=true). The classic counters of /proc/net/dev
+// are the kernel's own sums of the netlink ones (net/core/net-procfs.c), the
+// same sums node_exporter's legacy() makes, so they are read from there. The
+// counters that only netlink has (rx_nohandler; every detailed error counter
+// with --collector.netdev.enable-detailed-metrics) are read from sysfs
+// class/net/<device>/statistics/, which the kernel fills from the same
+// rtnl_link_stats64. With --collector.netdev.netlink=false the output is
+// exactly node_exporter's /proc/net/dev path.
+#include "parse/netdev.h"
+
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("netdev: not implemented yet");
-  }
+
+constexpr char kInclude[] = "collector.netdev.device-include";
+constexpr char kExclude[] = "collector.netdev.device-exclude";
+constexpr char kWhitelist[] = "collector.netdev.device-whitelist";
+constexpr char kBlacklist[] = "collector.netdev.device-blacklist";
+constexpr char kAddressInfo[] = "collector.netdev.address-info";
+constexpr char kDetailed[] = "collector.netdev.enable-detailed-metrics";
+constexpr char kNetlink[] = "collector.netdev.netlink";
+
+// Statistic name per /proc/net/dev column, before legacy renaming (the
+// names node_exporter gives them with --collector.netdev.netlink=false).
+constexpr const char* kProcNames[parse::kNetDevFieldCount] = {
+    "receive_bytes",       "receive_packets",   "receive_errors",
+    "receive_dropped",     "receive_fifo",      "receive_frame",
+    "receive_compressed",  "receive_multicast", "transmit_bytes",
+    "transmit_packets",    "transmit_errors",   "transmit_dropped",
+    "transmit_fifo",       "transmit_colls",    "transmit_carrier",
+    "transmit_compressed",
 };
+
+// The same columns after node_exporter's legacy() renaming (the default).
+constexpr const char* kLegacyNames[parse::kNetDevFieldCount] = {
+    "receive_bytes",       "receive_packets",   "receive_errs",
+    "receive_drop",        "receive_fifo",      "receive_frame",
+    "receive_compressed",  "receive_multicast", "transmit_bytes",
+    "transmit_packets",    "transmit_errs",     "transmit_drop",
+    "transmit_fifo",       "transmit_colls",    "transmit_carrier",
+    "transmit_compressed",
+};
+
+// node_exporter's netlink statistic names and the sysfs files holding the
+// same rtnl_link_stats64 fields.
+constexpr std::pair<const char*, const char*> kNetlinkNames[] = {
+    {"receive_packets", "rx_packets"},
+    {"transmit_packets", "tx_packets"},
+    {"receive_bytes", "rx_bytes"},
+    {"transmit_bytes", "tx_bytes"},
+    {"receive_errors", "rx_errors"},
+    {"transmit_errors", "tx_errors"},
+    {"receive_dropped", "rx_dropped"},
+    {"transmit_dropped", "tx_dropped"},
+    {"multicast", "multicast"},
+    {"collisions", "collisions"},
+    {"receive_length_errors", "rx_length_errors"},
+    {"receive_over_errors", "rx_over_errors"},
+    {"receive_crc_errors", "rx_crc_errors"},
+    {"receive_frame_errors", "rx_frame_errors"},
+    {"receive_fifo_errors", "rx_fifo_errors"},
+    {"receive_missed_errors", "rx_missed_errors"},
+    {"transmit_aborted_errors", "tx_aborted_errors"},
+    {"transmit_carrier_errors", "tx_carrier_errors"},
+    {"transmit_fifo_errors", "tx_fifo_errors"},
+    {"transmit_heartbeat_errors", "tx_heartbeat_errors"},
+    {"transmit_window_errors", "tx_window_errors"},
+    {"receive_compressed", "rx_compressed"},
+    {"transmit_compressed", "tx_compressed"},
+    {"receive_nohandler", "rx_nohandler"},
+};
+
+using DeviceStats = std::map<std::string, uint64_t>;
+
+// One include/exclude pattern and the flag it came from, after the
+// deprecated alias is folded in exactly as node_exporter's
+// NewNetDevCollector does.
+std::pair<std::string, const char*> ResolveAlias(const CollectorOptions& o,
+                                                 const char* flag,
+                                                 const char* old_flag) {
+  std::string value = o.Get(flag);
+  std::string old_value = o.Get(old_flag);
+  if (old_value.empty()) return {std::move(value), flag};
+  if (!value.empty()) {
+    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
+                                flag + " are mutually exclusive");
+  }
+  return {std::move(old_value), old_flag};
+}
+
+class NetdevCollector : public Collector {
+ public:
+  explicit NetdevCollector(const CollectorOptions& o)
+      : address_info_(o.GetBool(kAddressInfo)),
+        detailed_(o.GetBool(kDetailed)),
+        netlink_(o.GetBool(kNetlink)) {
+    const auto [include, include_flag] = ResolveAlias(o, kInclude, kWhitelist);
+    const auto [exclude, exclude_flag] = ResolveAlias(o, kExclude, kBlacklist);
+    if (!include.empty() && !exclude.empty()) {
+      throw std::invalid_argument(std::string("--") + kInclude + " and --" +
+                                  kExclude + " are mutually exclusive");
+    }
+    include_ = CompileFilter(include_flag, include);
+    exclude_ = CompileFilter(exclude_flag, exclude);
+  }
+
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("net/dev");
+    auto lines = Unwrap(parse::ParseNetDev(ReadFile(path)), path);
+
+    // By device name, so a name listed twice keeps its last line (as the
+    // map node_exporter builds does).
+    std::map<std::string, DeviceStats> devices;
+    for (const parse::NetDevLine& line : lines) {
+      if (Ignored(line.name)) continue;
+      devices[line.name] = Stats(paths, line);
+    }
+
+    std::map<std::string, FamilyBuilder> families;
+    for (const auto& [device, stats] : devices) {
+      for (const auto& [key, value] : stats) {
+        auto it = families.find(key);
+        if (it == families.end()) {
+          it = families
+                   .emplace(key,
+                            Counter("node_network_" + key + "_total",
+                                    "Network device statistic " + key + "."))
+                   .first;
+        }
+        it->second.Add({{"device", device}}, static_cast<double>(value));
+      }
+    }
+    Families out;
+    for (auto& [key, builder] : families) out.push_back(builder.Take());
+    if (address_info_) AddAddressInfo(&out);
+    return out;
+  }
+
+ private:
+  // node_exporter's deviceFilter.ignored: excluded, or not included.
+  bool Ignored(const std::string& name) const {
+    return Matches(exclude_, name) || (include_ && !Matches(include_, name));
+  }
+
+  // The statistics node_exporter would report for one device.
+  DeviceStats Stats(const HostPaths& paths, const parse::NetDevLine& line) {
+    const std::string dir = paths.Sys("class/net/" + line.name + "/statistics");
+    DeviceStats stats;
+    if (netlink_ && detailed_ && !ListDir(dir).empty()) {
+      // Every netlink counter, under node_exporter's netlink names.
+      for (const auto& [key, file] : kNetlinkNames) {
+        if (auto v = ReadCounter(dir + "/" + file)) stats[key] = *v;
+      }
+      return stats;
+    }
+    const auto& names = detailed_ ? kProcNames : kLegacyNames;
+    for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
+      stats[names[f]] = line.values[f];
+    }
+    if (netlink_) {
+      // The one netlink counter /proc/net/dev does not show.
+      if (auto v = ReadCounter(dir + "/rx_nohandler")) {
+        stats["receive_nohandler"] = *v;
+      }
+    }
+    return stats;
+  }
+
+  // A sysfs counter, or nullopt if the file does not exist.
+  static std::optional<uint64_t> ReadCounter(const std::string& path) {
+    auto text = ReadFileIfExists(path);
+    if (!text) return std::nullopt;
+    return Unwrap(parse::ParseSysfsCounter(*text), path);
+  }
+
+  // node_network_address_info from getifaddrs(3): the live host's
+  // addresses, not --path.procfs/--path.sysfs, and not filtered by device
+  // (as in node_exporter, which asks the kernel through net.Interfaces()).
+  static void AddAddressInfo(Families* out) {
+    struct ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) {
+      throw CollectError(std::string("getifaddrs: ") + std::strerror(errno));
+    }
+    // Interface names; IPv4 addresses carry their label ("eth0:1") instead.
+    std::set<std::string> names;
+    for (auto* a = list; a != nullptr; a = a->ifa_next) {
+      if (a->ifa_addr != nullptr && a->ifa_addr->sa_family == AF_PACKET) {
+        names.insert(a->ifa_name);
+      }
+    }
+    auto family =
+        Gauge("node_network_address_info", "node network address by device");
+    std::set<Labels> seen;
+    for (auto* a = list; a != nullptr; a = a->ifa_next) {
+      if (a->ifa_addr == nullptr) continue;
+      const int af = a->ifa_addr->sa_family;
+      if (af != AF_INET && af != AF_INET6) continue;
+      parse::RawIfAddr raw;
+      raw.device = a->ifa_name;
+      if (!names.count(raw.device)) {
+        const std::string base = raw.device.substr(0, raw.device.find(':'));
+        if (names.count(base)) raw.device = base;
+      }
+      raw.ipv6 = af == AF_INET6;
+      if (af == AF_INET) {
+        const auto* sin = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+        std::memcpy(raw.addr.data(), &sin->sin_addr, 4);
+        if (a->ifa_netmask != nullptr) {
+          const auto* m = reinterpret_cast<const sockaddr_in*>(a->ifa_netmask);
+          std::memcpy(raw.netmask.data(), &m->sin_addr, 4);
+        }
+      } else {
+        const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(a->ifa_addr);
+        std::memcpy(raw.addr.data(), &sin6->sin6_addr, 16);
+        if (a->ifa_netmask != nullptr) {
+          const auto* m = reinterpret_cast<const sockaddr_in6*>(a->ifa_netmask);
+          std::memcpy(raw.netmask.data(), &m->sin6_addr, 16);
+        }
+      }
+      const parse::AddressInfo info = parse::MakeAddressInfo(raw);
+      Labels labels = {{"device", info.device},
+                       {"address", info.address},
+                       {"netmask", info.netmask},
+                       {"scope", info.scope}};
+      if (seen.insert(labels).second) family.Add(labels, 1);
+    }
+    ::freeifaddrs(list);
+    if (!family.empty()) out->push_back(family.Take());
+  }
+
+  bool address_info_;
+  bool detailed_;
+  bool netlink_;
+  std::optional<std::regex> include_;
+  std::optional<std::regex> exclude_;
+};
+
 }  // namespace
 
 CollectorSpec NetdevCollectorSpec() {
-  return {"netdev", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
-          }};
+  return {
+      "netdev",
+      true,
+      "Exposes network interface statistics such as bytes transferred.",
+      {
+          {kInclude, "",
+           "Regexp of net devices to include (mutually exclusive to "
+           "device-exclude)."},
+          {kWhitelist, "", "DEPRECATED: Use collector.netdev.device-include"},
+          {kExclude, "",
+           "Regexp of net devices to exclude (mutually exclusive to "
+           "device-include)."},
+          {kBlacklist, "", "DEPRECATED: Use collector.netdev.device-exclude"},
+          {kAddressInfo, "false",
+           "Collect address-info for every device (from getifaddrs(3) on the "
+           "live host, whatever --path.procfs says)",
+           false, true},
+          {kDetailed, "false",
+           "Use (incompatible) metric names that provide more detailed stats "
+           "on Linux",
+           false, true},
+          {kNetlink, "true",
+           "Use netlink to gather stats instead of /proc/net/dev. "
+           "host_exporter always reads /proc/net/dev; when true it adds the "
+           "counters only netlink has (receive_nohandler, and the detailed "
+           "ones) from sysfs class/net/<device>/statistics, so the output "
+           "matches node_exporter's netlink path.",
+           false, true},
+      },
+      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+        return std::make_unique<NetdevCollector>(o);
+      }};
 }
 
 }  // namespace host_exporter

@@ -1,20 +1,76 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// stat: boot time, context switches, forks, interrupts, runnable and
+// blocked processes, and (behind --collector.stat.softirq) softirqs per
+// vector, all from /proc/stat, as node_exporter 1.5 does.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/proc_stat.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+constexpr char kSoftirq[] = "collector.stat.softirq";
+
+// node_exporter's names for the kernel's softirq vectors, in /proc/stat
+// order (it calls IRQ_POLL "block_iopoll", its name before Linux 4.5).
+constexpr const char* kSoftirqVectors[] = {
+    "hi",           "timer",   "net_tx", "net_rx",  "block",
+    "block_iopoll", "tasklet", "sched",  "hrtimer", "rcu"};
+
+class StatCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("stat: not implemented yet");
+  explicit StatCollector(bool softirq) : softirq_(softirq) {}
+
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("stat");
+    auto st = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
+    Families out;
+    // A line the kernel did not print gives no family.
+    auto one = [&out](FamilyBuilder b, const std::optional<uint64_t>& v) {
+      if (v) out.push_back(b.Add(static_cast<double>(*v)).Take());
+    };
+    one(Counter("node_intr_total", "Total number of interrupts serviced."),
+        st.intr);
+    one(Counter("node_context_switches_total",
+                "Total number of context switches."),
+        st.ctxt);
+    one(Counter("node_forks_total", "Total number of forks."), st.processes);
+    one(Gauge("node_boot_time_seconds", "Node boot time, in unixtime."),
+        st.btime);
+    one(Gauge("node_procs_running", "Number of processes in runnable state."),
+        st.procs_running);
+    one(Gauge("node_procs_blocked",
+              "Number of processes blocked waiting for I/O to complete."),
+        st.procs_blocked);
+    if (softirq_ && !st.softirqs.empty()) {
+      auto b = Counter("node_softirqs_total", "Number of softirq calls.");
+      for (size_t i = 0;
+           i < st.softirqs.size() && i < std::size(kSoftirqVectors); ++i) {
+        b.Add({{"vector", kSoftirqVectors[i]}},
+              static_cast<double>(st.softirqs[i]));
+      }
+      out.push_back(b.Take());
+    }
+    return out;
   }
+
+ private:
+  const bool softirq_;
 };
+
 }  // namespace
 
 CollectorSpec StatCollectorSpec() {
-  return {"stat", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+  return {"stat",
+          true,
+          "Exposes various statistics from /proc/stat. This includes boot "
+          "time, forks and interrupts.",
+          {{kSoftirq, "false", "Export softirq calls per vector", false, true}},
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            return std::make_unique<StatCollector>(o.GetBool(kSoftirq));
           }};
 }
 

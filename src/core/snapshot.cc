@@ -1,1 +1,138 @@
-// placeholder
+#include "host_exporter/snapshot.h"
+
+#include <algorithm>
+#include <map>
+
+#include "host_exporter/encoder.h"
+#include "host_exporter/family.h"
+
+namespace host_exporter {
+namespace {
+
+using Label = prometheus::ClientMetric::Label;
+
+std::string SeriesName(const std::string& family,
+                       const std::vector<Label>& labels) {
+  std::string s = family + "{";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i) s += ",";
+    s += labels[i].name + "=\"" + labels[i].value + "\"";
+  }
+  return s + "}";
+}
+
+}  // namespace
+
+void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
+  for (auto& f : *families) {
+    for (auto& m : f.metric) std::sort(m.label.begin(), m.label.end());
+    std::stable_sort(f.metric.begin(), f.metric.end(),
+                     [](const auto& a, const auto& b) { return a.label < b.label; });
+    auto dup = std::unique(f.metric.begin(), f.metric.end(),
+                           [&](const auto& a, const auto& b) {
+                             if (a.label != b.label) return false;
+                             if (warnings) {
+                               warnings->push_back("duplicate series dropped: " +
+                                                   SeriesName(f.name, b.label));
+                             }
+                             return true;
+                           });
+    f.metric.erase(dup, f.metric.end());
+  }
+  std::stable_sort(families->begin(), families->end(),
+                   [](const auto& a, const auto& b) { return a.name < b.name; });
+}
+
+std::shared_ptr<const Snapshot> BuildSnapshot(
+    std::vector<CollectorResult> results, Families extra,
+    const SnapshotOptions& options, double timestamp, uint64_t cycle,
+    std::vector<std::string>* warnings) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->timestamp = timestamp;
+  snap->cycle = cycle;
+
+  // Merge by family name; the first collector to define a name owns its
+  // type and HELP.
+  std::map<std::string, prometheus::MetricFamily> merged;
+  std::map<std::string, std::string> owner;
+  auto add = [&](const std::string& who, Families fams) {
+    size_t budget = options.max_series_per_collector;
+    size_t used = 0;
+    for (auto& f : fams) {
+      auto it = merged.find(f.name);
+      if (it == merged.end()) {
+        it = merged.emplace(f.name, prometheus::MetricFamily{}).first;
+        it->second.name = f.name;
+        it->second.help = f.help;
+        it->second.type = f.type;
+        owner[f.name] = who;
+      } else if (it->second.type != f.type) {
+        warnings->push_back("family " + f.name + " from " + who +
+                            " dropped: already defined with another type by " +
+                            owner[f.name]);
+        continue;
+      }
+      for (auto& m : f.metric) {
+        if (budget && used >= budget) {
+          warnings->push_back(who + ": more than " + std::to_string(budget) +
+                              " series, the rest dropped");
+          break;
+        }
+        ++used;
+        it->second.metric.push_back(std::move(m));
+      }
+    }
+  };
+
+  FamilyBuilder duration(
+      "node_scrape_collector_duration_seconds",
+      "node_exporter: Duration of a collector scrape.",
+      prometheus::MetricType::Gauge);
+  FamilyBuilder success("node_scrape_collector_success",
+                        "node_exporter: Whether a collector succeeded.",
+                        prometheus::MetricType::Gauge);
+  for (auto& r : results) {
+    const std::string& name = r.status.name;
+    duration.Add({{"collector", name}}, r.status.duration_seconds);
+    success.Add({{"collector", name}}, r.status.success ? 1 : 0);
+    if (r.status.success) add(name, std::move(r.families));
+    snap->collectors.push_back(std::move(r.status));
+  }
+  add("host_exporter", std::move(extra));
+  if (!duration.empty()) {
+    add("scheduler", {duration.Take(), success.Take()});
+  }
+
+  snap->families.reserve(merged.size());
+  for (auto& [name, f] : merged) {
+    if (!f.metric.empty()) snap->families.push_back(std::move(f));
+  }
+  SortAndDedup(&snap->families, warnings);
+  snap->text = EncodeText(snap->families);
+  snap->text_gzip = GzipCompress(snap->text, options.gzip_level);
+  return snap;
+}
+
+void SnapshotStore::Publish(std::shared_ptr<const Snapshot> s) {
+  current_.store(std::move(s), std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mu_);
+  cv_.notify_all();
+}
+
+std::shared_ptr<const Snapshot> SnapshotStore::WaitNewer(
+    uint64_t after, const std::atomic<bool>& stop) {
+  std::unique_lock<std::mutex> lock(mu_);
+  std::shared_ptr<const Snapshot> s;
+  cv_.wait(lock, [&] {
+    s = Get();
+    return stop.load() || (s && s->cycle > after);
+  });
+  return stop.load() ? nullptr : s;
+}
+
+void SnapshotStore::WakeAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cv_.notify_all();
+}
+
+}  // namespace host_exporter

@@ -1,1 +1,170 @@
-// placeholder
+#include "http/request.h"
+
+#include <cctype>
+
+#include "host_exporter/encoder.h"
+#include "parse/parse_util.h"
+
+namespace host_exporter::http {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
+  }
+}
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Response Text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.owned = std::move(body);
+  return r;
+}
+
+std::string LandingPage(const RouteConfig& c,
+                        const std::shared_ptr<const Snapshot>& snap) {
+  std::string path = HtmlEscape(c.telemetry_path);
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<title>host_exporter</title></head><body>\n<h1>host_exporter</h1>\n"
+      "<p>Prometheus exporter for Linux hosts, version " +
+      HtmlEscape(c.version) + ".</p>\n<ul>\n<li><a href=\"." + path +
+      "\">Metrics</a> (" + path +
+      ")</li>\n<li><a href=\"./-/healthy\">Health</a></li>\n"
+      "<li><a href=\"./-/ready\">Readiness</a></li>\n</ul>\n";
+  if (snap) {
+    out += "<table><tr><th>collector</th><th>status</th><th>seconds</th></tr>\n";
+    for (const auto& s : snap->collectors) {
+      out += "<tr><td>" + HtmlEscape(s.name) + "</td><td>" +
+             (s.success ? "ok" : "failed: " + HtmlEscape(s.error)) +
+             "</td><td>" + FormatValue(s.duration_seconds) + "</td></tr>\n";
+    }
+    out += "</table>\n";
+  }
+  out += "</body></html>\n";
+  return out;
+}
+
+}  // namespace
+
+bool AcceptsGzip(std::string_view header) {
+  for (std::string_view item : parse::Split(header, ',')) {
+    auto parts = parse::Split(item, ';');
+    std::string_view coding = parse::Trim(parts[0]);
+    if (!IEquals(coding, "gzip") && coding != "*") continue;
+    double q = 1;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      std::string_view p = parse::Trim(parts[i]);
+      if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+        auto v = parse::ParseDouble(parse::Trim(p.substr(2)));
+        q = v ? *v : 0;
+      }
+    }
+    return q > 0;
+  }
+  return false;
+}
+
+Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
+               const RouteConfig& config) {
+  const bool get = req.method == "GET";
+  const bool head = req.method == "HEAD";
+  const std::string_view path = req.path;
+  const bool known = path == config.telemetry_path || path == "/" ||
+                     path == "/-/healthy" || path == "/-/ready";
+  Response r;
+  if (!known) {
+    r = Text(404, "404 page not found\n");
+  } else if (!get && !head) {
+    r = Text(405, "405 method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+  } else if (path == config.telemetry_path) {
+    if (!snapshot) {
+      r = Text(503, "no collection has finished yet\n");
+      r.headers.emplace_back("Retry-After", "1");
+    } else {
+      r.content_type = std::string(kTextContentType);
+      if (AcceptsGzip(req.accept_encoding)) {
+        r.snapshot_body = snapshot->text_gzip;
+        r.headers.emplace_back("Content-Encoding", "gzip");
+      } else {
+        r.snapshot_body = snapshot->text;
+      }
+      r.headers.emplace_back("Vary", "Accept-Encoding");
+      r.snapshot = std::move(snapshot);
+    }
+  } else if (path == "/-/healthy") {
+    r = Text(200, "Healthy.\n");
+  } else if (path == "/-/ready") {
+    r = snapshot ? Text(200, "Ready.\n")
+                 : Text(503, "Not ready: no collection has finished yet.\n");
+  } else {
+    r.content_type = "text/html; charset=utf-8";
+    r.owned = LandingPage(config, snapshot);
+  }
+  r.head = head;
+  return r;
+}
+
+std::string ResponseHead(const Response& r, bool keep_alive) {
+  std::string h;
+  h.reserve(256);
+  h.append("HTTP/1.1 ").append(std::to_string(r.status)).push_back(' ');
+  h.append(Reason(r.status)).append("\r\n");
+  h.append("Content-Type: ").append(r.content_type).append("\r\n");
+  h.append("Content-Length: ").append(std::to_string(r.Body().size())).append("\r\n");
+  for (const auto& [k, v] : r.headers) h.append(k).append(": ").append(v).append("\r\n");
+  h.append(keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+  h.append("\r\n");
+  return h;
+}
+
+}  // namespace host_exporter::http

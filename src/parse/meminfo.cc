@@ -1,1 +1,65 @@
-// placeholder: filled by the collector work
+#include "parse/meminfo.h"
+
+namespace host_exporter::parse {
+namespace {
+
+// node_exporter's regexp `\((.*)\)` -> "_$1": from the first '(' to the
+// last ')' after it, e.g. "Active(anon)" -> "Active_anon".
+std::string ReplaceParens(std::string_view key) {
+  const size_t open = key.find('(');
+  if (open == std::string_view::npos) return std::string(key);
+  const size_t close = key.rfind(')');
+  if (close == std::string_view::npos || close < open) {
+    return std::string(key);
+  }
+  std::string out(key.substr(0, open));
+  out += '_';
+  out += key.substr(open + 1, close - open - 1);
+  out += key.substr(close + 1);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text) {
+  using R = Result<std::vector<MeminfoField>>;
+  R r;
+  const auto lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto parts = SplitFields(Trim(lines[i]));
+    if (parts.empty()) continue;
+    if (parts.size() < 2 || parts.size() > 3) {
+      return R::Fail(LineError(i, "expected 'Name: value [kB]', got '" +
+                                      std::string(Trim(lines[i])) + "'"));
+    }
+    if (parts[0].size() < 2 || parts[0].back() != ':') {
+      return R::Fail(LineError(i, "expected a name ending in ':', got '" +
+                                      std::string(parts[0]) + "'"));
+    }
+    auto value = ParseDouble(parts[1]);
+    if (!value) {
+      return R::Fail(LineError(
+          i, "value is not a number: '" + std::string(parts[1]) + "'"));
+    }
+    std::string name = ReplaceParens(parts[0].substr(0, parts[0].size() - 1));
+    double v = *value;
+    // A unit is always kB; node_exporter presumes so without checking.
+    if (parts.size() == 3) {
+      v *= 1024;
+      name += "_bytes";
+    }
+    bool replaced = false;
+    for (MeminfoField& f : r.value) {
+      if (f.name == name) {
+        f.value = v;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) r.value.push_back({std::move(name), v});
+  }
+  if (r.value.empty()) return R::Fail("empty file");
+  return r;
+}
+
+}  // namespace host_exporter::parse

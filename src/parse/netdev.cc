@@ -1,1 +1,196 @@
-// placeholder: filled by the collector work
+#include "parse/netdev.h"
+
+namespace host_exporter::parse {
+
+Result<std::vector<NetDevLine>> ParseNetDev(std::string_view text) {
+  using R = Result<std::vector<NetDevLine>>;
+  const auto lines = SplitLines(text);
+  R r;
+  if (lines.empty()) return r;
+  // "Inter-|   Receive ...|  Transmit" and " face |bytes ...|bytes ...".
+  for (size_t i = 0; i < 2; ++i) {
+    if (i >= lines.size()) return R::Fail(LineError(i, "missing header line"));
+    if (lines[i].find('|') == std::string_view::npos) {
+      return R::Fail(LineError(i, "not a /proc/net/dev header line"));
+    }
+  }
+  for (size_t i = 2; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    if (Trim(line).empty()) continue;
+    const size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos) {
+      return R::Fail(LineError(i, "missing ':' after the interface name"));
+    }
+    NetDevLine dev;
+    dev.name = std::string(Trim(line.substr(0, colon)));
+    if (dev.name.empty()) return R::Fail(LineError(i, "empty interface name"));
+    const auto fields = SplitFields(line.substr(colon + 1));
+    if (fields.size() < kNetDevFieldCount) {
+      return R::Fail(
+          LineError(i, "expected " + std::to_string(kNetDevFieldCount) +
+                           " counters after '" + dev.name + ":', got " +
+                           std::to_string(fields.size())));
+    }
+    for (size_t f = 0; f < kNetDevFieldCount; ++f) {
+      auto v = ParseU64(fields[f]);
+      if (!v) {
+        return R::Fail(LineError(i, "counter " + std::to_string(f + 1) +
+                                        " of '" + dev.name +
+                                        "' is not an unsigned 64-bit "
+                                        "integer: '" +
+                                        std::string(fields[f]) + "'"));
+      }
+      dev.values[f] = *v;
+    }
+    r.value.push_back(std::move(dev));
+  }
+  return r;
+}
+
+Result<uint64_t> ParseSysfsCounter(std::string_view text) {
+  const auto lines = SplitLines(text);
+  if (lines.empty()) return Result<uint64_t>::Fail("empty file");
+  if (lines.size() > 1) {
+    return Result<uint64_t>::Fail(LineError(1, "expected a single line"));
+  }
+  auto v = ParseU64(Trim(lines[0]));
+  if (!v) {
+    return Result<uint64_t>::Fail(
+        LineError(0, "not an unsigned 64-bit integer: '" +
+                         std::string(Trim(lines[0])) + "'"));
+  }
+  Result<uint64_t> r;
+  r.value = *v;
+  return r;
+}
+
+namespace {
+
+// "192.0.2.1".
+std::string FormatIPv4(const uint8_t* b) {
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) out.push_back('.');
+    out += std::to_string(b[i]);
+  }
+  return out;
+}
+
+// RFC 5952 text, as Go's netip.Addr.String: lowercase hex without leading
+// zeros, the first longest run of two or more zero groups as "::".
+std::string FormatIPv6(const std::array<uint8_t, 16>& b) {
+  uint16_t g[8];
+  for (int i = 0; i < 8; ++i) {
+    g[i] = static_cast<uint16_t>(b[2 * i] << 8 | b[2 * i + 1]);
+  }
+  int best = -1, best_len = 0;
+  for (int i = 0; i < 8;) {
+    if (g[i] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < 8 && g[j] == 0) ++j;
+    if (j - i >= 2 && j - i > best_len) {
+      best = i;
+      best_len = j - i;
+    }
+    i = j;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out.push_back(':');
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      int nibble = (g[i] >> shift) & 0xf;
+      if (nibble != 0 || started || shift == 0) {
+        out.push_back(kHex[nibble]);
+        started = true;
+      }
+    }
+  }
+  return out;
+}
+
+// Prefix length of a CIDR mask, or 0 if the ones are not contiguous (as Go's
+// IPMask.Size, whose 0 is printed as "0").
+int PrefixLength(const uint8_t* mask, int bytes) {
+  int ones = 0;
+  bool zero_seen = false;
+  for (int i = 0; i < bytes; ++i) {
+    for (int bit = 7; bit >= 0; --bit) {
+      bool one = (mask[i] >> bit) & 1;
+      if (one && zero_seen) return 0;
+      if (one) {
+        ++ones;
+      } else {
+        zero_seen = true;
+      }
+    }
+  }
+  return ones;
+}
+
+// Go's scope() in collector/netdev_common.go, built on net.IP's predicates.
+std::string ScopeV4(const uint8_t* b) {
+  const bool loopback = b[0] == 127;
+  const bool link_local_unicast = b[0] == 169 && b[1] == 254;
+  const bool link_local_multicast = b[0] == 224 && b[1] == 0 && b[2] == 0;
+  if (loopback || link_local_unicast || link_local_multicast) {
+    return "link-local";
+  }
+  const bool multicast = (b[0] & 0xf0) == 0xe0;
+  const bool broadcast =
+      b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255;
+  const bool unspecified = b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
+  if (!multicast && !broadcast && !unspecified) return "global";
+  return "";
+}
+
+std::string ScopeV6(const std::array<uint8_t, 16>& b) {
+  bool all_zero_but_last = true;
+  for (int i = 0; i < 15; ++i) all_zero_but_last &= b[i] == 0;
+  const bool loopback = all_zero_but_last && b[15] == 1;
+  const bool unspecified = all_zero_but_last && b[15] == 0;
+  const bool link_local_unicast = b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+  const bool multicast = b[0] == 0xff;
+  const bool link_local_multicast = multicast && (b[1] & 0x0f) == 0x02;
+  const bool interface_local_multicast = multicast && (b[1] & 0x0f) == 0x01;
+  if (loopback || link_local_unicast || link_local_multicast) {
+    return "link-local";
+  }
+  if (interface_local_multicast) return "interface-local";
+  if (!unspecified && !multicast) return "global";
+  return "";
+}
+
+}  // namespace
+
+AddressInfo MakeAddressInfo(const RawIfAddr& raw) {
+  AddressInfo out;
+  out.device = raw.device;
+  // Go prints an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as IPv4 and
+  // applies the IPv4 predicates to it.
+  bool mapped = raw.ipv6;
+  for (int i = 0; mapped && i < 10; ++i) mapped = raw.addr[i] == 0;
+  mapped = mapped && raw.addr[10] == 0xff && raw.addr[11] == 0xff;
+  if (!raw.ipv6 || mapped) {
+    const uint8_t* v4 = raw.ipv6 ? &raw.addr[12] : &raw.addr[0];
+    out.address = FormatIPv4(v4);
+    out.scope = ScopeV4(v4);
+  } else {
+    out.address = FormatIPv6(raw.addr);
+    out.scope = ScopeV6(raw.addr);
+  }
+  out.netmask =
+      std::to_string(PrefixLength(raw.netmask.data(), raw.ipv6 ? 16 : 4));
+  return out;
+}
+
+}  // namespace host_exporter::parse

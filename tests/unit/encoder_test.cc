@@ -1,1 +1,98 @@
-// placeholder
+#include "host_exporter/encoder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "host_exporter/family.h"
+
+namespace host_exporter {
+namespace {
+
+TEST(FormatValueTest, MatchesGoShortestG) {
+  EXPECT_EQ(FormatValue(0), "0");
+  EXPECT_EQ(FormatValue(1), "1");
+  EXPECT_EQ(FormatValue(100.27), "100.27");
+  EXPECT_EQ(FormatValue(27938), "27938");
+  EXPECT_EQ(FormatValue(123456.5), "123456.5");
+  EXPECT_EQ(FormatValue(65733099), "6.5733099e+07");
+  EXPECT_EQ(FormatValue(1e6), "1e+06");
+  EXPECT_EQ(FormatValue(270553174016.0), "2.70553174016e+11");
+  EXPECT_EQ(FormatValue(0.0001), "0.0001");
+  EXPECT_EQ(FormatValue(0.00001), "1e-05");
+  EXPECT_EQ(FormatValue(-2.5), "-2.5");
+  EXPECT_EQ(FormatValue(1.8446744073709552e19), "1.8446744073709552e+19");
+}
+
+TEST(FormatValueTest, SpecialValuesAsTheFormatSpells) {
+  EXPECT_EQ(FormatValue(std::numeric_limits<double>::quiet_NaN()), "NaN");
+  EXPECT_EQ(FormatValue(std::numeric_limits<double>::infinity()), "+Inf");
+  EXPECT_EQ(FormatValue(-std::numeric_limits<double>::infinity()), "-Inf");
+}
+
+TEST(EncodeTextTest, EscapesHelpAndLabelValues) {
+  Families fams;
+  fams.push_back(Gauge("x", "line1\nback\\slash \"quoted\"")
+                     .Add({{"a", "q\"uote"}, {"b", "new\nline\\"}}, 1.5)
+                     .Take());
+  EXPECT_EQ(EncodeText(fams),
+            "# HELP x line1\\nback\\\\slash \"quoted\"\n"
+            "# TYPE x gauge\n"
+            "x{a=\"q\\\"uote\",b=\"new\\nline\\\\\"} 1.5\n");
+}
+
+TEST(EncodeTextTest, CounterUntypedAndNoLabels) {
+  Families fams;
+  fams.push_back(Counter("c_total", "c").Add(3).Take());
+  fams.push_back(Untyped("u", "u").Add({{"k", "v"}}, -1).Take());
+  EXPECT_EQ(EncodeText(fams),
+            "# HELP c_total c\n# TYPE c_total counter\nc_total 3\n"
+            "# HELP u u\n# TYPE u untyped\nu{k=\"v\"} -1\n");
+}
+
+TEST(EncodeTextTest, HistogramAndSummary) {
+  prometheus::MetricFamily h;
+  h.name = "h";
+  h.help = "h";
+  h.type = prometheus::MetricType::Histogram;
+  prometheus::ClientMetric m;
+  m.histogram.sample_count = 3;
+  m.histogram.sample_sum = 4.5;
+  m.histogram.bucket = {{1, 0.5}, {2, 1}};
+  h.metric.push_back(m);
+  prometheus::MetricFamily s;
+  s.name = "s";
+  s.help = "s";
+  s.type = prometheus::MetricType::Summary;
+  prometheus::ClientMetric sm;
+  sm.label = {{"a", "b"}};
+  sm.summary.sample_count = 2;
+  sm.summary.sample_sum = 1;
+  sm.summary.quantile = {{0.5, 0.25}};
+  s.metric.push_back(sm);
+  EXPECT_EQ(EncodeText({h, s}),
+            "# HELP h h\n# TYPE h histogram\n"
+            "h_bucket{le=\"0.5\"} 1\nh_bucket{le=\"1\"} 2\n"
+            "h_bucket{le=\"+Inf\"} 3\nh_sum 4.5\nh_count 3\n"
+            "# HELP s s\n# TYPE s summary\n"
+            "s{a=\"b\",quantile=\"0.5\"} 0.25\ns_sum{a=\"b\"} 1\n"
+            "s_count{a=\"b\"} 2\n");
+}
+
+TEST(GzipTest, RoundTrip) {
+  std::string text(100000, 'a');
+  for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
+  std::string gz = GzipCompress(text, 6);
+  ASSERT_GE(gz.size(), 18u);
+  EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(gz[1]), 0x8b);
+  EXPECT_LT(gz.size(), text.size() / 4);
+  std::string back;
+  ASSERT_TRUE(GzipDecompress(gz, &back));
+  EXPECT_EQ(back, text);
+  EXPECT_FALSE(GzipDecompress("not gzip at all", &back));
+}
+
+}  // namespace
+}  // namespace host_exporter

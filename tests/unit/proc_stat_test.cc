@@ -1,1 +1,513 @@
-// placeholder
+// The /proc/stat, /proc/cpuinfo and CPU list parsers on strings, and the cpu
+// and stat collectors on the fixture root and on small temporary roots.
+#include "parse/proc_stat.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter {
+namespace {
+
+using parse::ParseCpuInfo;
+using parse::ParseCpuList;
+using parse::ParseProcStat;
+
+// A 5.x/6.x kernel: ten time columns per CPU, ten softirq vectors.
+constexpr char kStatModern[] =
+    "cpu  9281 10 2726 76602 326 1 35 13 7 3\n"
+    "cpu0 4369 4 1161 38941 6 0 7 5 3 1\n"
+    "cpu1 4912 6 1565 37661 320 1 28 8 4 2\n"
+    "intr 161716 0 0 13 0 89\n"
+    "ctxt 309659\n"
+    "btime 1795593229\n"
+    "processes 5944\n"
+    "procs_running 2\n"
+    "procs_blocked 1\n"
+    "softirq 102786 1 11772 4 1965 40237 0 5 24615 0 24187\n";
+
+TEST(ProcStatTest, ParsesModernKernel) {
+  auto r = ParseProcStat(kStatModern);
+  ASSERT_TRUE(r.ok()) << r.error;
+  const parse::ProcStat& s = r.value;
+  ASSERT_TRUE(s.total.has_value());
+  EXPECT_DOUBLE_EQ(s.total->user, 92.81);
+  EXPECT_DOUBLE_EQ(s.total->guest_nice, 0.03);
+  ASSERT_EQ(s.cpus.size(), 2u);
+  EXPECT_EQ(s.cpus[1].cpu, 1u);
+  const parse::CpuTimes& t = s.cpus[1].times;
+  EXPECT_DOUBLE_EQ(t.user, 49.12);
+  EXPECT_DOUBLE_EQ(t.nice, 0.06);
+  EXPECT_DOUBLE_EQ(t.system, 15.65);
+  EXPECT_DOUBLE_EQ(t.idle, 376.61);
+  EXPECT_DOUBLE_EQ(t.iowait, 3.20);
+  EXPECT_DOUBLE_EQ(t.irq, 0.01);
+  EXPECT_DOUBLE_EQ(t.softirq, 0.28);
+  EXPECT_DOUBLE_EQ(t.steal, 0.08);
+  EXPECT_DOUBLE_EQ(t.guest, 0.04);
+  EXPECT_DOUBLE_EQ(t.guest_nice, 0.02);
+  EXPECT_EQ(s.intr, 161716u);
+  EXPECT_EQ(s.ctxt, 309659u);
+  EXPECT_EQ(s.btime, 1795593229u);
+  EXPECT_EQ(s.processes, 5944u);
+  EXPECT_EQ(s.procs_running, 2u);
+  EXPECT_EQ(s.procs_blocked, 1u);
+  EXPECT_EQ(s.softirq_total, 102786u);
+  ASSERT_EQ(s.softirqs.size(), 10u);
+  EXPECT_EQ(s.softirqs[0], 1u);
+  EXPECT_EQ(s.softirqs[9], 24187u);
+}
+
+TEST(ProcStatTest, OlderKernelsHaveFewerColumnsAndLines) {
+  // 2.4: four columns, "page"/"swap"/"disk_io" lines, no softirq line.
+  auto r = ParseProcStat(
+      "cpu  100 200 300 400\n"
+      "cpu0 100 200 300 400\n"
+      "page 5741 1808\n"
+      "disk_io: (3,0):(1,2,3,4,5)\n"
+      "ctxt 1990473\n"
+      "btime 1062191376\n"
+      "processes 2915\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.cpus.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.value.cpus[0].times.idle, 4.0);
+  EXPECT_EQ(r.value.cpus[0].times.iowait, 0.0);
+  EXPECT_EQ(r.value.cpus[0].times.guest, 0.0);
+  EXPECT_FALSE(r.value.procs_running.has_value());
+  EXPECT_FALSE(r.value.softirq_total.has_value());
+  EXPECT_TRUE(r.value.softirqs.empty());
+
+  // 2.6.24: eight columns (steal, no guest); softirq with fewer vectors.
+  r = ParseProcStat(
+      "cpu0 1 2 3 4 5 6 7 8\n"
+      "softirq 10 1 2 3 4\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_DOUBLE_EQ(r.value.cpus[0].times.steal, 0.08);
+  EXPECT_EQ(r.value.cpus[0].times.guest, 0.0);
+  EXPECT_EQ(r.value.softirqs.size(), 4u);
+}
+
+TEST(ProcStatTest, ExtraColumnsAndUnknownKeysAreIgnored) {
+  auto r = ParseProcStat(
+      "cpu7 1 2 3 4 5 6 7 8 9 10 11 12\n"
+      "newkey 1 2 3\n"
+      "ctxt 5 6\n"
+      "lonely\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.cpus.size(), 1u);
+  EXPECT_EQ(r.value.cpus[0].cpu, 7u);
+  EXPECT_DOUBLE_EQ(r.value.cpus[0].times.guest_nice, 0.10);
+  EXPECT_EQ(r.value.ctxt, 5u);
+}
+
+TEST(ProcStatTest, HugeNumbers) {
+  // CPU ticks beyond 2^64 still become seconds; a u64 counter beyond 2^64
+  // is an error (the kernel cannot print one), as in procfs.
+  auto r = ParseProcStat(
+      "cpu0 100000000000000000000 0 0 18446744073709551615\n"
+      "ctxt 18446744073709551615\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_DOUBLE_EQ(r.value.cpus[0].times.user, 1e18);
+  EXPECT_DOUBLE_EQ(r.value.cpus[0].times.idle, 18446744073709551615.0 / 100);
+  EXPECT_EQ(r.value.ctxt, 18446744073709551615u);
+  EXPECT_EQ(ParseProcStat("cpu 1 2 3 4\nctxt 18446744073709551616\n").error,
+            "line 2: ctxt value out of range: '18446744073709551616'");
+  EXPECT_EQ(ParseProcStat("softirq 1 2 99999999999999999999\n").error,
+            "line 1: softirq value out of range: '99999999999999999999'");
+}
+
+TEST(ProcStatTest, RejectsEmptyTruncatedAndGarbage) {
+  EXPECT_EQ(ParseProcStat("").error, "empty file");
+  EXPECT_EQ(ParseProcStat(" \n\n").error, "empty file");
+  EXPECT_EQ(ParseProcStat("cpu 1 2 3 4\ncpu0 1 2 3\n").error,
+            "line 2: 'cpu0' has 3 time columns, expected at least 4");
+  EXPECT_EQ(ParseProcStat("cpu0 1 2 x 4\n").error,
+            "line 1: 'cpu0' column 3 is not a number: 'x'");
+  EXPECT_EQ(ParseProcStat("cpu0 1 2 -3 4\n").error,
+            "line 1: 'cpu0' column 3 is not a number: '-3'");
+  EXPECT_EQ(ParseProcStat("cpuX 1 2 3 4\n").error,
+            "line 1: bad CPU name 'cpuX'");
+  EXPECT_EQ(ParseProcStat("btime soon\n").error,
+            "line 1: btime value is not a number: 'soon'");
+  EXPECT_EQ(ParseProcStat("intr 12a 1 2\n").error,
+            "line 1: intr value is not a number: '12a'");
+  EXPECT_EQ(ParseProcStat("softirq 5 1 x\n").error,
+            "line 1: softirq value is not a number: 'x'");
+}
+
+constexpr char kCpuInfoX86[] =
+    "processor\t: 0\n"
+    "vendor_id\t: GenuineIntel\n"
+    "cpu family\t: 6\n"
+    "model\t\t: 85\n"
+    "model name\t: Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz\n"
+    "stepping\t: 4\n"
+    "microcode\t: 0x2006e05\n"
+    "cpu MHz\t\t: 2100.000\n"
+    "cache size\t: 22528 KB\n"
+    "physical id\t: 1\n"
+    "core id\t\t: 3\n"
+    "flags\t\t: fpu vme  de\n"
+    "bugs\t\t: cpu_meltdown spectre_v1\n"
+    "power management:\n"
+    "\n"
+    "processor\t: 1\n"
+    "vendor_id\t: GenuineIntel\n"
+    "physical id\t: 1\n"
+    "core id\t\t: 4\n"
+    "flags\t\t: fpu\n"
+    "bugs\t\t:\n";
+
+TEST(CpuInfoTest, ParsesX86) {
+  auto r = ParseCpuInfo(kCpuInfoX86);
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.size(), 2u);
+  const parse::CpuInfo& c = r.value[0];
+  EXPECT_EQ(c.processor, 0u);
+  EXPECT_EQ(c.vendor_id, "GenuineIntel");
+  EXPECT_EQ(c.cpu_family, "6");
+  EXPECT_EQ(c.model, "85");
+  EXPECT_EQ(c.model_name, "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz");
+  EXPECT_EQ(c.stepping, "4");
+  EXPECT_EQ(c.microcode, "0x2006e05");
+  EXPECT_EQ(c.cache_size, "22528 KB");
+  EXPECT_EQ(c.physical_id, "1");
+  EXPECT_EQ(c.core_id, "3");
+  EXPECT_EQ(c.flags, (std::vector<std::string>{"fpu", "vme", "de"}));
+  EXPECT_EQ(c.bugs, (std::vector<std::string>{"cpu_meltdown", "spectre_v1"}));
+  EXPECT_EQ(r.value[1].processor, 1u);
+  EXPECT_EQ(r.value[1].core_id, "4");
+  EXPECT_EQ(r.value[1].model_name, "");
+  EXPECT_TRUE(r.value[1].bugs.empty());  // "bugs\t\t:" has no ": "
+}
+
+TEST(CpuInfoTest, Arm64FeaturesAreFlags) {
+  auto r = ParseCpuInfo(
+      "processor\t: 0\nBogoMIPS\t: 50.00\n"
+      "Features\t: fp asimd evtstrm aes\nCPU implementer\t: 0x41\n"
+      "\nprocessor\t: 1\nFeatures\t: fp\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.size(), 2u);
+  EXPECT_EQ(r.value[0].flags.size(), 4u);
+  EXPECT_EQ(r.value[0].vendor_id, "");
+}
+
+TEST(CpuInfoTest, RejectsEmptyTruncatedAndGarbage) {
+  EXPECT_EQ(ParseCpuInfo("").error, "empty file");
+  EXPECT_EQ(ParseCpuInfo("\n\n").error, "empty file");
+  EXPECT_EQ(ParseCpuInfo("vendor_id\t: x\nprocessor\t: 0\n").error,
+            "line 1: expected a 'processor' line, got 'vendor_id\t: x'");
+  EXPECT_EQ(ParseCpuInfo("processor\n").error,
+            "line 1: expected a 'processor' line, got 'processor'");
+  EXPECT_EQ(ParseCpuInfo("processor\t: 0\n\nprocessor\t: one\n").error,
+            "line 3: processor number is not a number: 'one'");
+  EXPECT_EQ(
+      ParseCpuInfo("processor\t: 99999999999999999999999\n").error,
+      "line 1: processor number is not a number: '99999999999999999999999'");
+  // Truncated mid-block: what was read is kept.
+  auto r = ParseCpuInfo("\nprocessor\t: 0\nvendor_id\t: Authen");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.value[0].vendor_id, "Authen");
+}
+
+TEST(CpuListTest, ParsesRangesAndSingles) {
+  auto r = ParseCpuList("0-2,5,7-8\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.value, (std::vector<uint64_t>{0, 1, 2, 5, 7, 8}));
+  EXPECT_TRUE(ParseCpuList("\n").ok());
+  EXPECT_TRUE(ParseCpuList("").value.empty());
+  EXPECT_EQ(ParseCpuList("3,\n").value, (std::vector<uint64_t>{3}));
+}
+
+TEST(CpuListTest, RejectsGarbageAndHugeRanges) {
+  EXPECT_EQ(ParseCpuList("1-x\n").error, "line 1: bad CPU range: '1-x'");
+  EXPECT_EQ(ParseCpuList("1-2-3\n").error, "line 1: bad CPU range: '1-2-3'");
+  EXPECT_EQ(ParseCpuList("5-2\n").error,
+            "line 1: CPU range runs backwards: '5-2'");
+  EXPECT_EQ(ParseCpuList("0-18446744073709551615\n").error,
+            "line 1: too many CPUs in list: '0-18446744073709551615'");
+  EXPECT_EQ(ParseCpuList("0-99999999999999999999\n").error,
+            "line 1: bad CPU range: '0-99999999999999999999'");
+  EXPECT_EQ(ParseCpuList("1\n2\n").error, "line 2: expected a single line");
+}
+
+}  // namespace
+
+namespace testing {
+namespace {
+
+// A scratch root under the test temp dir; files are written relative to it.
+class TempRoot {
+ public:
+  TempRoot() {
+    std::string tmpl = ::testing::TempDir() + "/proc_stat_test.XXXXXX";
+    root_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempRoot() { std::filesystem::remove_all(root_); }
+  void Write(const std::string& rel, const std::string& text) const {
+    std::filesystem::path p = root_ + "/" + rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  HostPaths paths() const { return FixturePaths(root_); }
+
+ private:
+  std::string root_;
+};
+
+std::unique_ptr<Collector> MakeCollector(std::string_view name,
+                                         const CollectorOptions& overrides) {
+  const CollectorSpec* spec = FindCollector(name);
+  CollectorOptions opts = DefaultOptions(*spec);
+  for (const auto& [k, v] : overrides.values()) opts.Set(k, v);
+  return spec->create(opts);
+}
+
+TEST(CpuCollectorTest, SecondsAndGuestFromFixture) {
+  Families f = RunCollector("cpu");
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "user"}}),
+      12345.67);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "3"}, {"mode", "idle"}}),
+      96083.45);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "1"}, {"mode", "steal"}}),
+      8.01);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "2"}, {"mode", "irq"}}),
+      0.0);
+  EXPECT_EQ(FindFamily(f, "node_cpu_seconds_total")->metric.size(), 4u * 8);
+  EXPECT_EQ(FindFamily(f, "node_cpu_seconds_total")->type,
+            prometheus::MetricType::Counter);
+  EXPECT_EQ(FindValue(f, "node_cpu_guest_seconds_total",
+                      {{"cpu", "2"}, {"mode", "user"}}),
+            102.44);
+  EXPECT_EQ(FindValue(f, "node_cpu_guest_seconds_total",
+                      {{"cpu", "2"}, {"mode", "nice"}}),
+            1.26);
+  // The aggregate "cpu" line is not exposed.
+  EXPECT_FALSE(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", ""}, {"mode", "user"}}));
+  // Info is off by default.
+  EXPECT_EQ(FindFamily(f, "node_cpu_info"), nullptr);
+}
+
+TEST(CpuCollectorTest, ThrottlesAndIsolatedFromFixture) {
+  Families f = RunCollector("cpu");
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_package_throttles_total", {{"package", "0"}}),
+      4242);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_package_throttles_total", {{"package", "1"}}), 31);
+  EXPECT_EQ(FindValue(f, "node_cpu_core_throttles_total",
+                      {{"package", "0"}, {"core", "0"}}),
+            17);
+  EXPECT_EQ(FindValue(f, "node_cpu_core_throttles_total",
+                      {{"package", "1"}, {"core", "1"}}),
+            123);
+  EXPECT_EQ(FindFamily(f, "node_cpu_core_throttles_total")->metric.size(), 4u);
+  EXPECT_EQ(FindFamily(f, "node_cpu_core_throttles_total")->help,
+            "Number of times this CPU core has been throttled.");
+  EXPECT_EQ(FindValue(f, "node_cpu_isolated", {{"cpu", "3"}}), 1);
+  EXPECT_EQ(FindFamily(f, "node_cpu_isolated")->metric.size(), 1u);
+}
+
+TEST(CpuCollectorTest, GuestCanBeTurnedOff) {
+  CollectorOptions o;
+  o.Set("collector.cpu.guest", {"false"});
+  Families f = RunCollector("cpu", o);
+  EXPECT_EQ(FindFamily(f, "node_cpu_guest_seconds_total"), nullptr);
+  EXPECT_NE(FindFamily(f, "node_cpu_seconds_total"), nullptr);
+}
+
+TEST(CpuCollectorTest, InfoFlagsAndBugs) {
+  CollectorOptions o;
+  o.Set("collector.cpu.info", {"true"});
+  Families f = RunCollector("cpu", o);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_info",
+                {{"package", "1"},
+                 {"core", "1"},
+                 {"cpu", "3"},
+                 {"vendor", "GenuineIntel"},
+                 {"family", "6"},
+                 {"model", "79"},
+                 {"model_name", "Intel(R) Xeon(R) CPU E5-2620 v4 @ 2.10GHz"},
+                 {"microcode", "0xb000040"},
+                 {"stepping", "1"},
+                 {"cachesize", "20480 KB"}}),
+      1);
+  EXPECT_EQ(FindFamily(f, "node_cpu_info")->metric.size(), 4u);
+  // Without include patterns there are no flag or bug series.
+  EXPECT_EQ(FindFamily(f, "node_cpu_flag_info"), nullptr);
+  EXPECT_EQ(FindFamily(f, "node_cpu_bug_info"), nullptr);
+
+  // An include pattern alone turns info on; it searches (unanchored).
+  CollectorOptions inc;
+  inc.Set("collector.cpu.info.flags-include", {"^(avx2|sse4_[12])$"});
+  inc.Set("collector.cpu.info.bugs-include", {"spectre"});
+  f = RunCollector("cpu", inc);
+  EXPECT_NE(FindFamily(f, "node_cpu_info"), nullptr);
+  EXPECT_EQ(FindValue(f, "node_cpu_flag_info", {{"flag", "avx2"}}), 1);
+  EXPECT_EQ(FindFamily(f, "node_cpu_flag_info")->metric.size(), 3u);
+  EXPECT_EQ(FindValue(f, "node_cpu_bug_info", {{"bug", "spectre_v2"}}), 1);
+  EXPECT_EQ(FindFamily(f, "node_cpu_bug_info")->metric.size(), 2u);
+  EXPECT_EQ(FindFamily(f, "node_cpu_bug_info")->help,
+            "The `bugs` field of CPU information from /proc/cpuinfo taken "
+            "from the first core.");
+}
+
+TEST(CpuCollectorTest, BadIncludePatternFailsAtCreation) {
+  CollectorOptions o;
+  o.Set("collector.cpu.info.flags-include", {"(unclosed"});
+  const CollectorSpec* spec = FindCollector("cpu");
+  CollectorOptions opts = DefaultOptions(*spec);
+  for (const auto& [k, v] : o.values()) opts.Set(k, v);
+  EXPECT_THROW(spec->create(opts), std::invalid_argument);
+}
+
+TEST(CpuCollectorTest, CountersNeverGoBackwardsAndHotplugResets) {
+  TempRoot root;
+  auto cpu = MakeCollector("cpu", {});
+  root.Write("proc/stat", "cpu0 100 0 50 100000 500 0 0 0 0 0\n");
+  cpu->Collect(root.paths());
+  // iowait dips (a known kernel quirk): the last value is kept.
+  root.Write("proc/stat", "cpu0 110 0 55 100100 400 0 0 0 0 0\n");
+  Families f = cpu->Collect(root.paths());
+  EXPECT_EQ(FindValue(f, "node_cpu_seconds_total",
+                      {{"cpu", "0"}, {"mode", "iowait"}}),
+            5.0);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "user"}}),
+      1.1);
+  // Idle drops by >= 3 s: the CPU was replugged, take the new values.
+  root.Write("proc/stat", "cpu0 1 0 1 200 3 0 0 0 0 0\n");
+  f = cpu->Collect(root.paths());
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "idle"}}),
+      2.0);
+  EXPECT_EQ(FindValue(f, "node_cpu_seconds_total",
+                      {{"cpu", "0"}, {"mode", "iowait"}}),
+            0.03);
+}
+
+TEST(CpuCollectorTest, OfflineCpusKeepTheirNumberAndVanish) {
+  TempRoot root;
+  auto cpu = MakeCollector("cpu", {});
+  root.Write("proc/stat", "cpu0 1 0 0 1 0 0 0 0\ncpu1 2 0 0 1 0 0 0 0\n");
+  cpu->Collect(root.paths());
+  root.Write("proc/stat", "cpu1 3 0 0 1 0 0 0 0\n");
+  Families f = cpu->Collect(root.paths());
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "1"}, {"mode", "user"}}),
+      0.03);
+  EXPECT_FALSE(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "user"}}));
+}
+
+TEST(CpuCollectorTest, AbsentSysfsGivesNoThrottleOrIsolatedFamilies) {
+  TempRoot root;
+  root.Write("proc/stat", "cpu0 1 2 3 4\n");
+  // A CPU without topology is skipped; one without throttle files counts
+  // nothing.
+  root.Write("sys/devices/system/cpu/cpu0/online", "1\n");
+  root.Write("sys/devices/system/cpu/cpu1/topology/core_id", "0\n");
+  root.Write("sys/devices/system/cpu/cpu1/topology/physical_package_id", "0\n");
+  root.Write("sys/devices/system/cpu/isolated", "\n");
+  Families f = MakeCollector("cpu", {})->Collect(root.paths());
+  EXPECT_EQ(FindFamily(f, "node_cpu_core_throttles_total"), nullptr);
+  EXPECT_EQ(FindFamily(f, "node_cpu_package_throttles_total"), nullptr);
+  EXPECT_EQ(FindFamily(f, "node_cpu_isolated"), nullptr);
+  EXPECT_EQ(
+      FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "idle"}}),
+      0.04);
+}
+
+TEST(CpuCollectorTest, MalformedFilesAreCollectErrorsNamingThem) {
+  TempRoot root;
+  root.Write("proc/stat", "cpu0 1 2 3\n");
+  try {
+    MakeCollector("cpu", {})->Collect(root.paths());
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              root.paths().Proc("stat") +
+                  ": line 1: 'cpu0' has 3 time columns, expected at least 4");
+  }
+  root.Write("proc/stat", "cpu0 1 2 3 4\n");
+  root.Write("sys/devices/system/cpu/cpu0/topology/core_id", "zero\n");
+  root.Write("sys/devices/system/cpu/cpu0/topology/physical_package_id", "0\n");
+  try {
+    MakeCollector("cpu", {})->Collect(root.paths());
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              root.paths().Sys("devices/system/cpu/cpu0/topology/core_id") +
+                  ": not an unsigned integer: 'zero'");
+  }
+  root.Write("sys/devices/system/cpu/cpu0/topology/core_id", "0\n");
+  root.Write("sys/devices/system/cpu/isolated", "2-1\n");
+  EXPECT_THROW(MakeCollector("cpu", {})->Collect(root.paths()), CollectError);
+}
+
+TEST(StatCollectorTest, ReadsFixture) {
+  Families f = RunCollector("stat");
+  EXPECT_EQ(FindValue(f, "node_boot_time_seconds"), 1700000042);
+  EXPECT_EQ(FindValue(f, "node_context_switches_total"), 1357924680);
+  EXPECT_EQ(FindValue(f, "node_forks_total"), 246813);
+  EXPECT_EQ(FindValue(f, "node_intr_total"), 987654321);
+  EXPECT_EQ(FindValue(f, "node_procs_running"), 3);
+  EXPECT_EQ(FindValue(f, "node_procs_blocked"), 1);
+  EXPECT_EQ(FindFamily(f, "node_boot_time_seconds")->type,
+            prometheus::MetricType::Gauge);
+  EXPECT_EQ(FindFamily(f, "node_forks_total")->type,
+            prometheus::MetricType::Counter);
+  EXPECT_EQ(FindFamily(f, "node_procs_blocked")->help,
+            "Number of processes blocked waiting for I/O to complete.");
+  EXPECT_EQ(FindFamily(f, "node_softirqs_total"), nullptr);  // off by default
+  EXPECT_EQ(f.size(), 6u);
+}
+
+TEST(StatCollectorTest, SoftirqsPerVector) {
+  CollectorOptions o;
+  o.Set("collector.stat.softirq", {"true"});
+  Families f = RunCollector("stat", o);
+  const prometheus::MetricFamily* fam = FindFamily(f, "node_softirqs_total");
+  ASSERT_NE(fam, nullptr);
+  EXPECT_EQ(fam->metric.size(), 10u);
+  EXPECT_EQ(fam->type, prometheus::MetricType::Counter);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "hi"}}), 11);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "block"}}),
+            1234567);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "block_iopoll"}}),
+            0);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "sched"}}),
+            34567890);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "rcu"}}), 38171202);
+}
+
+TEST(StatCollectorTest, MissingLinesGiveNoFamily) {
+  TempRoot root;
+  root.Write("proc/stat", "cpu0 1 2 3 4\nctxt 7\nsoftirq 3 1 2\n");
+  CollectorOptions o;
+  o.Set("collector.stat.softirq", {"true"});
+  Families f = MakeCollector("stat", o)->Collect(root.paths());
+  EXPECT_EQ(FindValue(f, "node_context_switches_total"), 7);
+  EXPECT_EQ(FindFamily(f, "node_boot_time_seconds"), nullptr);
+  EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "timer"}}), 2);
+  EXPECT_EQ(FindFamily(f, "node_softirqs_total")->metric.size(), 2u);
+}
+
+TEST(StatCollectorTest, MissingFileIsACollectError) {
+  EXPECT_THROW(RunCollector("stat", {}, FixturePaths("/nonexistent")),
+               CollectError);
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace host_exporter

@@ -1,1 +1,91 @@
-// placeholder
+#include "http/request.h"
+
+#include <gtest/gtest.h>
+
+namespace host_exporter::http {
+namespace {
+
+TEST(AcceptsGzipTest, Variants) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("GZIP"));
+  EXPECT_TRUE(AcceptsGzip("deflate, gzip;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.0"));
+  EXPECT_FALSE(AcceptsGzip("x-gzip2"));
+}
+
+std::shared_ptr<const Snapshot> Snap() {
+  auto s = std::make_shared<Snapshot>();
+  s->text = "plain";
+  s->text_gzip = "zipped";
+  s->collectors.push_back({"cpu", true, 0.001, ""});
+  s->collectors.push_back({"bad<x>", false, 4, "timed <out>"});
+  return s;
+}
+
+TEST(RouteTest, MetricsPicksEncoding) {
+  RouteConfig c;
+  auto r = Route({"GET", "/metrics", ""}, Snap(), c);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Body(), "plain");
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  r = Route({"GET", "/metrics", "gzip"}, Snap(), c);
+  EXPECT_EQ(r.Body(), "zipped");
+  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>("Content-Encoding", "gzip")));
+}
+
+TEST(RouteTest, HeadHasLengthButNoBody) {
+  auto r = Route({"HEAD", "/metrics", ""}, Snap(), {});
+  EXPECT_TRUE(r.head);
+  EXPECT_NE(ResponseHead(r, true).find("Content-Length: 5\r\n"), std::string::npos);
+}
+
+TEST(RouteTest, StatusCodes) {
+  RouteConfig c;
+  EXPECT_EQ(Route({"GET", "/nope", ""}, Snap(), c).status, 404);
+  EXPECT_EQ(Route({"POST", "/nope", ""}, Snap(), c).status, 404);
+  auto r = Route({"POST", "/metrics", ""}, Snap(), c);
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers[0].second, "GET, HEAD");
+  EXPECT_EQ(Route({"DELETE", "/", ""}, Snap(), c).status, 405);
+  EXPECT_EQ(Route({"GET", "/-/healthy", ""}, nullptr, c).status, 200);
+  EXPECT_EQ(Route({"GET", "/-/ready", ""}, nullptr, c).status, 503);
+  EXPECT_EQ(Route({"GET", "/-/ready", ""}, Snap(), c).status, 200);
+  EXPECT_EQ(Route({"GET", "/metrics", ""}, nullptr, c).status, 503);
+}
+
+TEST(RouteTest, CustomTelemetryPath) {
+  RouteConfig c;
+  c.telemetry_path = "/x/metrics";
+  EXPECT_EQ(Route({"GET", "/metrics", ""}, Snap(), c).status, 404);
+  EXPECT_EQ(Route({"GET", "/x/metrics", ""}, Snap(), c).status, 200);
+}
+
+TEST(RouteTest, LandingPageEscapesAndLinks) {
+  RouteConfig c;
+  c.version = "1.2.3";
+  auto r = Route({"GET", "/", ""}, Snap(), c);
+  EXPECT_EQ(r.status, 200);
+  std::string body(r.Body());
+  EXPECT_NE(body.find("href=\"./metrics\""), std::string::npos);
+  EXPECT_NE(body.find("1.2.3"), std::string::npos);
+  EXPECT_NE(body.find("bad&lt;x&gt;"), std::string::npos);
+  EXPECT_EQ(body.find("<out>"), std::string::npos);
+}
+
+TEST(ResponseHeadTest, Format) {
+  Response r;
+  r.status = 404;
+  r.content_type = "text/plain";
+  r.owned = "abc";
+  EXPECT_EQ(ResponseHead(r, false),
+            "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 3\r\nConnection: close\r\n\r\n");
+}
+
+}  // namespace
+}  // namespace host_exporter::http

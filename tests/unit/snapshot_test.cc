@@ -1,1 +1,104 @@
-// placeholder
+#include "host_exporter/snapshot.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "host_exporter/encoder.h"
+#include "host_exporter/family.h"
+
+namespace host_exporter {
+namespace {
+
+CollectorResult Ok(const std::string& name, Families f, double secs = 0.5) {
+  CollectorResult r;
+  r.status = {name, true, secs, ""};
+  r.families = std::move(f);
+  return r;
+}
+
+TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("b", {Gauge("zz", "z").Add({{"x", "2"}}, 2).Add({{"x", "1"}}, 1).Take()}));
+  results.push_back(Ok("a", {Counter("aa_total", "a").Add(7).Take()}, 0.25));
+  CollectorResult failed;
+  failed.status = {"c", false, 4, "timed out"};
+  failed.families = {Gauge("cc", "never shown").Add(1).Take()};
+  results.push_back(failed);
+  std::vector<std::string> warnings;
+  auto snap = BuildSnapshot(std::move(results), {}, {}, 1000, 3, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(snap->cycle, 3u);
+  EXPECT_EQ(snap->text,
+            "# HELP aa_total a\n# TYPE aa_total counter\naa_total 7\n"
+            "# HELP node_scrape_collector_duration_seconds node_exporter: "
+            "Duration of a collector scrape.\n"
+            "# TYPE node_scrape_collector_duration_seconds gauge\n"
+            "node_scrape_collector_duration_seconds{collector=\"a\"} 0.25\n"
+            "node_scrape_collector_duration_seconds{collector=\"b\"} 0.5\n"
+            "node_scrape_collector_duration_seconds{collector=\"c\"} 4\n"
+            "# HELP node_scrape_collector_success node_exporter: Whether a "
+            "collector succeeded.\n"
+            "# TYPE node_scrape_collector_success gauge\n"
+            "node_scrape_collector_success{collector=\"a\"} 1\n"
+            "node_scrape_collector_success{collector=\"b\"} 1\n"
+            "node_scrape_collector_success{collector=\"c\"} 0\n"
+            "# HELP zz z\n# TYPE zz gauge\nzz{x=\"1\"} 1\nzz{x=\"2\"} 2\n");
+  std::string unzipped;
+  ASSERT_TRUE(GzipDecompress(snap->text_gzip, &unzipped));
+  EXPECT_EQ(unzipped, snap->text);
+  ASSERT_EQ(snap->collectors.size(), 3u);
+  EXPECT_EQ(snap->collectors[2].error, "timed out");
+}
+
+TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("a", {Gauge("m", "m").Add({{"l", "1"}, {"k", "2"}}, 1).Take()}));
+  results.push_back(Ok("b", {Gauge("m", "m").Add({{"k", "2"}, {"l", "1"}}, 9).Take(),
+                             Counter("m", "other type").Add(5).Take()}));
+  std::vector<std::string> warnings;
+  auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
+  EXPECT_NE(snap->text.find("m{k=\"2\",l=\"1\"} 1\n"), std::string::npos);
+  EXPECT_EQ(snap->text.find("} 9\n"), std::string::npos);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "family m from b dropped: already defined with another type by a");
+  EXPECT_EQ(warnings[1], "duplicate series dropped: m{k=\"2\",l=\"1\"}");
+}
+
+TEST(SnapshotTest, CapsSeriesPerCollector) {
+  FamilyBuilder f = Gauge("many", "m");
+  for (int i = 0; i < 10; ++i) f.Add({{"i", std::to_string(i)}}, i);
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("big", {f.Take()}));
+  SnapshotOptions opts;
+  opts.max_series_per_collector = 4;
+  std::vector<std::string> warnings;
+  auto snap = BuildSnapshot(std::move(results), {}, opts, 0, 1, &warnings);
+  size_t n = 0;
+  for (const auto& fam : snap->families) {
+    if (fam.name == "many") n = fam.metric.size();
+  }
+  EXPECT_EQ(n, 4u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "big: more than 4 series, the rest dropped");
+}
+
+TEST(SnapshotStoreTest, PublishAndWaitNewer) {
+  SnapshotStore store;
+  EXPECT_EQ(store.Get(), nullptr);
+  std::atomic<bool> stop{false};
+  std::thread t([&] {
+    auto s = std::make_shared<Snapshot>();
+    s->cycle = 1;
+    store.Publish(s);
+  });
+  auto got = store.WaitNewer(0, stop);
+  t.join();
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->cycle, 1u);
+  stop = true;
+  EXPECT_EQ(store.WaitNewer(1, stop), nullptr);
+}
+
+}  // namespace
+}  // namespace host_exporter

@@ -1,0 +1,108 @@
+// Configuration: flags and a JSON config file merged into one validated
+// Config. Every flag --x.y has the config key "x.y"; the file also accepts
+// the shape of the script this project grew from (collection_interval,
+// metrics, database, logging). Flags override the file.
+#ifndef HOST_EXPORTER_CONFIG_H_
+#define HOST_EXPORTER_CONFIG_H_
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host_exporter/collector.h"
+#include "host_exporter/log.h"
+#include "host_exporter/paths.h"
+
+namespace host_exporter {
+
+/// One setting's values and where they came from ("flag --x" or
+/// "/etc/host_exporter/config.json:12"), for error messages.
+struct Setting {
+  std::vector<std::string> values;
+  std::string origin;
+};
+
+/// Settings by key (flag name without dashes).
+using Settings = std::map<std::string, Setting>;
+
+/// The push target of the `database` block (used by the InfluxDB sink).
+struct DatabaseConfig {
+  bool enabled = false;
+  std::string type;  ///< "influxdb"
+  std::string url;
+  std::string username;
+  std::string password;
+  std::string password_file;
+  std::string database;
+  std::string retention_policy;
+  std::string precision = "ms";
+  std::string org;
+  std::string bucket;
+  std::string token;
+  std::string token_file;
+  int batch_size = 5000;
+  std::chrono::milliseconds flush_interval{10000};
+  std::chrono::milliseconds timeout{5000};
+  size_t max_buffer_points = 100000;
+  bool gzip = false;
+  /// Script-era measurement names (cpu, memory, disk, network).
+  bool legacy_measurements = false;
+};
+
+/// A global (non-collector) flag.
+struct FlagSpec {
+  std::string name;           ///< without dashes, e.g. "web.listen-address"
+  std::string default_value;  ///< "" for none; repeatable: one default
+  std::string help;
+  bool repeatable = false;
+  bool boolean = false;
+};
+
+/// The global flags, in --help order.
+const std::vector<FlagSpec>& GlobalFlags();
+
+/// The validated configuration.
+struct Config {
+  std::vector<std::string> listen_addresses;
+  std::string telemetry_path;
+  HostPaths paths;
+  /// Enabled collectors, in registration order, with their options.
+  std::vector<std::pair<const CollectorSpec*, CollectorOptions>> collectors;
+  LogLevel log_level = LogLevel::kInfo;
+  std::string log_format;
+  std::string log_file;
+  std::chrono::milliseconds interval{5000};
+  std::chrono::milliseconds timeout{4000};
+  std::string config_file;
+  DatabaseConfig database;
+};
+
+/// Parses a JSON config file into settings (and the database block).
+/// Errors name the file, line and key path, e.g.
+/// `/etc/x.json:7: key "metrics.cpu": expected true or false, got "yes"`.
+bool ParseConfigFile(const std::string& path, std::string_view text,
+                     Settings* settings, DatabaseConfig* database,
+                     std::string* error);
+
+/// Defaults, then `file`, then `flags` (flags win), validated into *out.
+/// Errors name the origin of the bad setting.
+bool ResolveConfig(const Settings& file, const Settings& flags,
+                   const DatabaseConfig& database, Config* out,
+                   std::string* error);
+
+/// Reads and parses the config file named in `flags` (if any) and resolves.
+bool LoadConfig(const Settings& flags, Config* out, std::string* error);
+
+/// Line numbers of the keys of a (valid) JSON document, by JSON pointer
+/// ("/database/url"). Exposed for tests.
+std::map<std::string, int> JsonKeyLines(std::string_view json);
+
+/// The collectors the script-era toggles stand for: "cpu" → cpu, loadavg;
+/// "memory" → meminfo; "disk" → diskstats, filesystem; "network" → netdev.
+const std::map<std::string, std::vector<std::string>>& LegacyMetricToggles();
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_CONFIG_H_

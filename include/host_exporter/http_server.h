@@ -1,0 +1,58 @@
+// The HTTP server: CivetWeb used directly (not prometheus-cpp's Exposer),
+// serving the current snapshot's ready bytes.
+#ifndef HOST_EXPORTER_HTTP_SERVER_H_
+#define HOST_EXPORTER_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host_exporter/log.h"
+#include "host_exporter/snapshot.h"
+
+namespace host_exporter {
+
+/// Server settings.
+struct HttpOptions {
+  std::vector<std::string> listen_addresses{":9100"};
+  std::string telemetry_path = "/metrics";
+  std::string version;
+  /// Worker threads: CivetWeb serves one connection per thread, so this
+  /// bounds concurrent connections; idle ones are closed after the timeout.
+  int threads = 64;
+  int request_timeout_ms = 5000;
+  int keep_alive_timeout_ms = 5000;
+  int max_request_size = 8192;
+};
+
+/// Translates a Go-style listen address (":9100", "0.0.0.0:9100",
+/// "[::1]:9100", "localhost:9100") to CivetWeb's listening_ports syntax
+/// ("+9100" = IPv4 and IPv6). Returns false with *error for a bad address.
+bool ToCivetwebPorts(const std::string& address, std::string* out,
+                     std::string* error);
+
+/// Serves /metrics, /, /-/healthy and /-/ready from `store`.
+class HttpServer {
+ public:
+  HttpServer(const HttpOptions& options, SnapshotStore* store, Logger* log);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds every address and starts serving. On failure (port in use, bad
+  /// address) returns false with *error naming the address.
+  bool Start(std::string* error);
+  /// Stops accepting, lets in-flight requests finish, joins the threads.
+  void Stop();
+  /// "host:port" of every bound socket (ports resolved when 0 was asked).
+  std::vector<std::string> BoundAddresses() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_HTTP_SERVER_H_

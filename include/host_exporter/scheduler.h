@@ -1,0 +1,84 @@
+// Runs the enabled collectors once per interval, each on its own worker
+// thread with a deadline, and publishes one snapshot per cycle.
+#ifndef HOST_EXPORTER_SCHEDULER_H_
+#define HOST_EXPORTER_SCHEDULER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "host_exporter/collector.h"
+#include "host_exporter/log.h"
+#include "host_exporter/snapshot.h"
+
+namespace host_exporter {
+
+/// A collector instance with its name.
+struct NamedCollector {
+  std::string name;
+  std::unique_ptr<Collector> collector;
+};
+
+/// Scheduler settings.
+struct SchedulerOptions {
+  std::chrono::milliseconds interval{5000};
+  std::chrono::milliseconds timeout{4000};  ///< per collector, per cycle
+  SnapshotOptions snapshot;
+};
+
+/// Owns one worker thread per collector. A collector still running from an
+/// earlier cycle is not started again (no pile-up): it is reported as failed
+/// for each cycle it misses. A worker stuck past the scheduler's lifetime is
+/// detached and cleans up after itself when (if ever) it returns.
+class Scheduler {
+ public:
+  /// `extra` is called once per cycle for self-metrics (build info, …).
+  Scheduler(std::vector<NamedCollector> collectors, HostPaths paths,
+            SchedulerOptions options, Logger* log, SnapshotStore* store,
+            std::function<Families()> extra = {});
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  /// Runs one cycle now, publishes and returns its snapshot.
+  std::shared_ptr<const Snapshot> RunOnce();
+  /// Starts the periodic loop on a thread: a cycle at once, then every
+  /// interval (fixed rate; a cycle never starts before the previous ended).
+  void Start();
+  /// Stops the loop; returns without waiting for stuck collectors.
+  void Stop();
+  /// Called after every published cycle (e.g. the systemd watchdog ping).
+  void OnCycle(std::function<void(const Snapshot&)> f) { on_cycle_ = std::move(f); }
+
+ private:
+  struct Worker;
+  struct Shared;
+
+  std::vector<std::shared_ptr<Worker>> workers_;
+  std::shared_ptr<Shared> shared_;
+  HostPaths paths_;
+  SchedulerOptions options_;
+  Logger* log_;
+  SnapshotStore* store_;
+  std::function<Families()> extra_;
+  std::function<void(const Snapshot&)> on_cycle_;
+  uint64_t cycle_ = 0;
+  std::set<std::string> failing_;  // collectors whose failure was logged
+  std::set<std::string> warned_;   // warnings already logged
+
+  std::thread loop_;
+  std::mutex loop_mu_;
+  std::condition_variable loop_cv_;
+  bool stop_ = false;
+};
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_SCHEDULER_H_

@@ -1,0 +1,92 @@
+// The immutable result of one collection cycle, and where it is published.
+//
+// A snapshot holds the merged families (for sinks and the landing page) and
+// the exposition already encoded (plain and gzip), so an HTTP scrape only
+// copies bytes that are already there.
+#ifndef HOST_EXPORTER_SNAPSHOT_H_
+#define HOST_EXPORTER_SNAPSHOT_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "host_exporter/collector.h"
+
+namespace host_exporter {
+
+/// How one collector did in a cycle.
+struct CollectorStatus {
+  std::string name;
+  bool success = false;
+  double duration_seconds = 0;
+  std::string error;  ///< empty on success
+};
+
+/// What the scheduler hands to the builder for one collector.
+struct CollectorResult {
+  CollectorStatus status;
+  Families families;  ///< empty unless status.success
+};
+
+/// One published cycle. Never modified after publication.
+struct Snapshot {
+  Families families;       ///< merged, sorted by name then labels
+  std::string text;        ///< Prometheus text format 0.0.4
+  std::string text_gzip;   ///< `text`, gzipped
+  std::vector<CollectorStatus> collectors;
+  double timestamp = 0;    ///< Unix seconds at the end of the cycle
+  uint64_t cycle = 0;      ///< 1 for the first cycle
+};
+
+/// Options of the snapshot builder.
+struct SnapshotOptions {
+  int gzip_level = 6;
+  /// Series a single collector may contribute; 0 = unlimited. The excess is
+  /// dropped (and reported in warnings) rather than flooding Prometheus.
+  size_t max_series_per_collector = 0;
+};
+
+/// Merges collector results and `extra` families (self-metrics) into a
+/// snapshot: families merged by name (a later family with a different type
+/// is dropped), series sorted by labels, duplicate series dropped, then
+/// node_scrape_collector_{duration_seconds,success} added, then encoded.
+/// Problems are appended to *warnings (each names the collector and series).
+std::shared_ptr<const Snapshot> BuildSnapshot(
+    std::vector<CollectorResult> results, Families extra,
+    const SnapshotOptions& options, double timestamp, uint64_t cycle,
+    std::vector<std::string>* warnings);
+
+/// Sorts labels inside each series, then series, then families, and drops
+/// duplicates; exposed for the textfile collector and tests.
+void SortAndDedup(Families* families, std::vector<std::string>* warnings);
+
+/// Holds the current snapshot. Readers never block writers: Get() is an
+/// atomic load of a shared_ptr.
+class SnapshotStore {
+ public:
+  /// The latest snapshot, or nullptr before the first cycle finished.
+  std::shared_ptr<const Snapshot> Get() const {
+    return current_.load(std::memory_order_acquire);
+  }
+  /// Publishes a new snapshot and wakes WaitNewer() callers.
+  void Publish(std::shared_ptr<const Snapshot> s);
+  /// Blocks until a snapshot with cycle > `after` exists or `stop` is set
+  /// (checked on every wake-up); returns it or nullptr.
+  std::shared_ptr<const Snapshot> WaitNewer(uint64_t after,
+                                            const std::atomic<bool>& stop);
+  /// Wakes every WaitNewer() caller (used at shutdown).
+  void WakeAll();
+
+ private:
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_SNAPSHOT_H_

@@ -1,0 +1,111 @@
+"""Compatibility with Debian's prometheus-node-exporter, run side by side.
+
+For the collectors of this build, every series node_exporter exposes on this
+machine must be exposed by host_exporter too (same name, same label set),
+with the same TYPE and HELP, except the differences listed below with their
+reasons. Slowly changing gauges must have equal values. Prints the counts.
+"""
+import os
+import re
+import shutil
+import socket
+import unittest
+
+import harness
+from harness import Exporter, free_port, parse_exposition, request
+
+NODE_EXPORTER = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+
+COLLECTORS = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev",
+              "stat", "time", "uname"]
+
+# Families node_exporter has and we deliberately do not, with the reason.
+NOT_OURS = {
+    r"^go_": "Go runtime metrics of node_exporter's own process",
+    r"^promhttp_": "client_golang's HTTP handler metrics",
+    r"^process_": "node_exporter's own process metrics",
+    r"^node_exporter_build_info$": "ours is host_exporter_build_info",
+}
+
+
+def deliberate(name, labels):
+    """The reason a node_exporter series may be missing from ours, or None."""
+    for pattern, why in NOT_OURS.items():
+        if re.match(pattern, name):
+            return why
+    return None
+
+
+# Gauges whose value must be equal in two scrapes a moment apart.
+STABLE = [r"^node_memory_MemTotal_bytes$", r"^node_memory_SwapTotal_bytes$",
+          r"^node_filesystem_size_bytes$", r"^node_filesystem_files$",
+          r"^node_filesystem_readonly$", r"^node_boot_time_seconds$",
+          r"^node_uname_info$", r"^node_disk_info$"]
+
+
+class CompatTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not NODE_EXPORTER:
+            raise unittest.SkipTest("prometheus-node-exporter is not installed "
+                                    "(apt-get install prometheus-node-exporter)")
+        flags = ["--collector.disable-defaults"] + ["--collector." + c for c in COLLECTORS]
+        cls.np = free_port()
+        cls.hp = free_port()
+        cls.ne = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % cls.np],
+                          cls.np, exe=NODE_EXPORTER, ready_path="/metrics")
+        cls.he = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % cls.hp],
+                          cls.hp)
+        cls.ours, cls.ours_meta = parse_exposition(
+            request("127.0.0.1", cls.hp, "GET", "/metrics")[2].decode())
+        cls.theirs, cls.theirs_meta = parse_exposition(
+            request("127.0.0.1", cls.np, "GET", "/metrics")[2].decode())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ne.stop()
+        cls.he.stop()
+
+    def test_every_series_present(self):
+        missing, excused = [], 0
+        for (name, labels) in self.theirs:
+            if (name, labels) in self.ours:
+                continue
+            if deliberate(name, labels):
+                excused += 1
+                continue
+            missing.append("%s{%s}" % (name, ",".join("%s=%r" % kv for kv in sorted(labels))))
+        total = len(self.theirs)
+        print("\ncompat: %d node_exporter series, %d present in ours, %d deliberately "
+              "absent, %d missing" % (total, total - excused - len(missing), excused,
+                                      len(missing)))
+        self.assertEqual(missing, [], "series node_exporter has and we lack")
+
+    def test_types_and_help_identical(self):
+        different = []
+        for name, (typ, help_) in self.theirs_meta.items():
+            if deliberate(name, frozenset()) or name not in self.ours_meta:
+                continue
+            if self.ours_meta[name] != (typ, help_):
+                different.append("%s: theirs %r, ours %r" % (name, (typ, help_),
+                                                             self.ours_meta[name]))
+        print("\ncompat: %d families compared for TYPE and HELP, %d different" %
+              (len(self.theirs_meta), len(different)))
+        self.assertEqual(different, [])
+
+    def test_stable_values_equal(self):
+        compared, different = 0, []
+        for key, value in self.theirs.items():
+            if not any(re.match(p, key[0]) for p in STABLE) or key not in self.ours:
+                continue
+            compared += 1
+            if self.ours[key] != value:
+                different.append("%s %s: theirs %s, ours %s" % (key[0], sorted(key[1]),
+                                                                value, self.ours[key]))
+        print("\ncompat: %d stable series compared, %d different" % (compared, len(different)))
+        self.assertGreater(compared, 3)
+        self.assertEqual(different, [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,94 @@
+"""The whole exposition over the fixture root, compared with a golden file.
+
+Run with --update to rewrite tests/golden/fixtures.prom deliberately (see
+README, "Golden file"); never to make a failure go away without reading the
+diff.
+"""
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import harness
+
+GOLDEN = os.path.join(harness.SOURCE_ROOT, "tests", "golden", "fixtures.prom")
+
+# Values that depend on the moment or the machine, not on the fixtures:
+# masked to "<volatile>" before the comparison (the series must still exist).
+VOLATILE_VALUES = [
+    r"^node_scrape_collector_duration_seconds\{",
+    r"^node_time_seconds ",
+    # statfs() on the fixture's mount points reports the disk the checkout is on.
+    r"^node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{",
+]
+# Labels that depend on the build.
+VOLATILE_LABELS = [
+    (r"^host_exporter_build_info\{.*", "host_exporter_build_info{<build>} 1"),
+]
+
+
+def exposition():
+    env = dict(os.environ, TZ="UTC")
+    r = subprocess.run([harness.binary(), "--once"] + harness.fixture_flags() +
+                       ["--collector.textfile.directory=" +
+                        os.path.join(harness.FIXTURE_ROOT, "textfile")],
+                       capture_output=True, text=True, timeout=60, env=env)
+    if r.returncode != 0:
+        raise AssertionError("--once failed: %s" % r.stderr)
+    return r.stdout
+
+
+def normalise(text):
+    out = []
+    for line in text.splitlines():
+        for pattern, repl in VOLATILE_LABELS:
+            if re.match(pattern, line):
+                line = repl
+        if not line.startswith("#") and any(re.match(p, line) for p in VOLATILE_VALUES):
+            line = line[:line.rindex(" ")] + " <volatile>"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+class GoldenTest(unittest.TestCase):
+    def test_matches_golden(self):
+        got = normalise(exposition())
+        with open(GOLDEN) as f:
+            want = f.read()
+        if got != want:
+            diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                "golden", "got", n=1))
+            self.fail("exposition differs from %s (scripts/update-golden rewrites it "
+                      "after you have read this diff):\n%s" % (GOLDEN, diff[:20000]))
+
+    def test_every_collector_succeeds_on_fixtures(self):
+        text = exposition()
+        failed = re.findall(r'node_scrape_collector_success\{collector="([^"]+)"\} 0', text)
+        self.assertEqual(failed, [])
+
+    def test_promtool_check_metrics(self):
+        promtool = shutil.which("promtool")
+        if not promtool:
+            self.skipTest("promtool not installed (apt-get install prometheus)")
+        r = subprocess.run([promtool, "check", "metrics"], input=exposition(),
+                           capture_output=True, text=True, timeout=60)
+        # promtool exits 1 for lint warnings as well as errors; errors are
+        # the lines that do not name a lint problem.
+        problems = [l for l in (r.stdout + r.stderr).splitlines() if l.strip()]
+        errors = [l for l in problems if "error while linting" in l or
+                  "text format parsing error" in l]
+        self.assertEqual(errors, [], "\n".join(problems))
+
+
+if __name__ == "__main__":
+    if "--update" in sys.argv:
+        os.makedirs(os.path.dirname(GOLDEN), exist_ok=True)
+        with open(GOLDEN, "w") as f:
+            f.write(normalise(exposition()))
+        print("wrote", GOLDEN)
+    else:
+        unittest.main(verbosity=2)
