@@ -1,21 +1,266 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// diskstats: node_disk_* from /proc/diskstats, with device properties from
+// the udev database (/run/udev/data/b<major>:<minor> under the root path):
+// node_disk_info, node_disk_filesystem_info, node_disk_device_mapper_info and
+// node_disk_ata_*, exactly as node_exporter 1.5 exposes them.
+#include "parse/diskstats.h"
+
+#include <array>
+#include <optional>
+#include <regex>
+#include <stdexcept>
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("diskstats: not implemented yet");
-  }
+
+constexpr char kExcludeFlag[] = "collector.diskstats.device-exclude";
+constexpr char kIncludeFlag[] = "collector.diskstats.device-include";
+constexpr char kOldExcludeFlag[] = "collector.diskstats.ignored-devices";
+constexpr char kDefaultExclude[] =
+    R"(^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$)";
+
+// /proc/diskstats reports sectors of 512 bytes whatever the device's own
+// sector size, and times in milliseconds.
+constexpr double kSectorBytes = 512.0;
+constexpr double kSecondsPerMs = 1.0 / 1000.0;
+
+// One node_disk_* family per /proc/diskstats counter, in kernel column order
+// (parse::DiskStat), with the factor that turns the raw value into the unit.
+struct StatFamily {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+  double factor;
 };
+constexpr auto kCounter = prometheus::MetricType::Counter;
+constexpr std::array<StatFamily, parse::kDiskStatCount> kStatFamilies = {{
+    {"node_disk_reads_completed_total",
+     "The total number of reads completed successfully.", kCounter, 1},
+    {"node_disk_reads_merged_total", "The total number of reads merged.",
+     kCounter, 1},
+    {"node_disk_read_bytes_total",
+     "The total number of bytes read successfully.", kCounter, kSectorBytes},
+    {"node_disk_read_time_seconds_total",
+     "The total number of seconds spent by all reads.", kCounter,
+     kSecondsPerMs},
+    {"node_disk_writes_completed_total",
+     "The total number of writes completed successfully.", kCounter, 1},
+    {"node_disk_writes_merged_total", "The number of writes merged.", kCounter,
+     1},
+    {"node_disk_written_bytes_total",
+     "The total number of bytes written successfully.", kCounter, kSectorBytes},
+    {"node_disk_write_time_seconds_total",
+     "This is the total number of seconds spent by all writes.", kCounter,
+     kSecondsPerMs},
+    {"node_disk_io_now", "The number of I/Os currently in progress.",
+     prometheus::MetricType::Gauge, 1},
+    {"node_disk_io_time_seconds_total", "Total seconds spent doing I/Os.",
+     kCounter, kSecondsPerMs},
+    {"node_disk_io_time_weighted_seconds_total",
+     "The weighted # of seconds spent doing I/Os.", kCounter, kSecondsPerMs},
+    {"node_disk_discards_completed_total",
+     "The total number of discards completed successfully.", kCounter, 1},
+    {"node_disk_discards_merged_total", "The total number of discards merged.",
+     kCounter, 1},
+    // node_exporter 1.5 exposes discarded sectors as sectors, not bytes.
+    {"node_disk_discarded_sectors_total",
+     "The total number of sectors discarded successfully.", kCounter, 1},
+    {"node_disk_discard_time_seconds_total",
+     "This is the total number of seconds spent by all discards.", kCounter,
+     kSecondsPerMs},
+    {"node_disk_flush_requests_total",
+     "The total number of flush requests completed successfully", kCounter, 1},
+    {"node_disk_flush_requests_time_seconds_total",
+     "This is the total number of seconds spent by all flush requests.",
+     kCounter, kSecondsPerMs},
+}};
+
+// The udev properties behind node_disk_ata_*, exposed only for ATA disks.
+struct AtaFamily {
+  const char* property;
+  const char* name;
+  const char* help;
+};
+constexpr std::array<AtaFamily, 3> kAtaFamilies = {{
+    {"ID_ATA_WRITE_CACHE", "node_disk_ata_write_cache",
+     "ATA disk has a write cache."},
+    {"ID_ATA_WRITE_CACHE_ENABLED", "node_disk_ata_write_cache_enabled",
+     "ATA disk has its write cache enabled."},
+    {"ID_ATA_ROTATION_RATE_RPM", "node_disk_ata_rotation_rate_rpm",
+     "ATA disk rotation rate in RPMs (0 for SSDs)."},
+}};
+
+// A property's value, or "" if absent.
+std::string Prop(const parse::UdevProperties& p, std::string_view key) {
+  auto it = p.find(key);
+  return it == p.end() ? std::string() : it->second;
+}
+
+// The udev properties of block device major:minor. A missing or unreadable
+// database file gives none: node_exporter then exposes empty labels rather
+// than failing (containers often have no /run/udev).
+parse::UdevProperties ReadUdev(const HostPaths& paths, uint32_t major,
+                               uint32_t minor) {
+  const std::string path = paths.Root("/run/udev/data") + "/b" +
+                           std::to_string(major) + ":" + std::to_string(minor);
+  std::optional<std::string> text;
+  try {
+    text = ReadFileIfExists(path);
+  } catch (const CollectError&) {
+    return {};
+  }
+  if (!text) return {};
+  return parse::ParseUdevProperties(*text).value;
+}
+
+class DiskstatsCollector : public Collector {
+ public:
+  DiskstatsCollector(std::optional<std::regex> exclude,
+                     std::optional<std::regex> include)
+      : exclude_(std::move(exclude)), include_(std::move(include)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("diskstats");
+    const auto disks = Unwrap(parse::ParseDiskstats(ReadFile(path)), path);
+
+    std::vector<FamilyBuilder> stats;
+    for (const StatFamily& f : kStatFamilies) {
+      stats.emplace_back(f.name, f.help, f.type);
+    }
+    FamilyBuilder info =
+        Gauge("node_disk_info", "Info of /sys/block/<block_device>.");
+    FamilyBuilder fs_info =
+        Gauge("node_disk_filesystem_info", "Info about disk filesystem.");
+    FamilyBuilder dm_info =
+        Gauge("node_disk_device_mapper_info", "Info about disk device mapper.");
+    std::vector<FamilyBuilder> ata;
+    for (const AtaFamily& f : kAtaFamilies)
+      ata.push_back(Gauge(f.name, f.help));
+
+    for (const parse::DiskStats& d : disks) {
+      if (Ignored(d.name)) continue;
+      const parse::UdevProperties udev = ReadUdev(paths, d.major, d.minor);
+      const Labels dev = {{"device", d.name}};
+
+      // node_exporter 1.5 takes ID_SERIAL_SHORT only (later versions prefer
+      // SCSI_IDENT_SERIAL, then fall back to ID_SERIAL).
+      const std::string serial = Prop(udev, "ID_SERIAL_SHORT");
+      info.Add({{"device", d.name},
+                {"major", std::to_string(d.major)},
+                {"minor", std::to_string(d.minor)},
+                {"path", Prop(udev, "ID_PATH")},
+                {"wwn", Prop(udev, "ID_WWN")},
+                {"model", Prop(udev, "ID_MODEL")},
+                {"serial", serial},
+                {"revision", Prop(udev, "ID_REVISION")}},
+               1);
+
+      // Only the counters this kernel prints (no discards before 4.18...).
+      for (size_t i = 0; i < d.count; ++i) {
+        stats[i].Add(dev,
+                     static_cast<double>(d.stats[i]) * kStatFamilies[i].factor);
+      }
+
+      if (std::string type = Prop(udev, "ID_FS_TYPE"); !type.empty()) {
+        fs_info.Add({{"device", d.name},
+                     {"type", type},
+                     {"usage", Prop(udev, "ID_FS_USAGE")},
+                     {"uuid", Prop(udev, "ID_FS_UUID")},
+                     {"version", Prop(udev, "ID_FS_VERSION")}},
+                    1);
+      }
+      if (std::string name = Prop(udev, "DM_NAME"); !name.empty()) {
+        dm_info.Add({{"device", d.name},
+                     {"name", name},
+                     {"uuid", Prop(udev, "DM_UUID")},
+                     {"vg_name", Prop(udev, "DM_VG_NAME")},
+                     {"lv_name", Prop(udev, "DM_LV_NAME")},
+                     {"lv_layer", Prop(udev, "DM_LV_LAYER")}},
+                    1);
+      }
+      if (!Prop(udev, "ID_ATA").empty()) {
+        for (size_t i = 0; i < kAtaFamilies.size(); ++i) {
+          auto it = udev.find(std::string_view(kAtaFamilies[i].property));
+          if (it == udev.end()) continue;
+          // node_exporter logs an unparsable value and skips the series.
+          if (auto v = parse::ParseDouble(it->second)) ata[i].Add(dev, *v);
+        }
+      }
+    }
+
+    Families out;
+    auto take = [&out](FamilyBuilder& b) {
+      if (!b.empty()) out.push_back(b.Take());
+    };
+    take(info);
+    for (FamilyBuilder& b : stats) take(b);
+    take(fs_info);
+    take(dm_info);
+    for (FamilyBuilder& b : ata) take(b);
+    return out;
+  }
+
+ private:
+  // node_exporter's deviceFilter: excluded if the exclude pattern matches,
+  // or if an include pattern is set and does not match.
+  bool Ignored(const std::string& name) const {
+    return Matches(exclude_, name) || (include_ && !Matches(include_, name));
+  }
+
+  std::optional<std::regex> exclude_;
+  std::optional<std::regex> include_;
+};
+
+std::unique_ptr<Collector> Create(const CollectorOptions& options) {
+  std::string exclude = options.Get(kExcludeFlag);
+  const char* exclude_flag = kExcludeFlag;  // for error messages
+  const std::string include = options.Get(kIncludeFlag);
+  const std::string old_exclude = options.Get(kOldExcludeFlag);
+  // The deprecated flag stands in for device-exclude unless that was changed.
+  if (!old_exclude.empty()) {
+    if (exclude != kDefaultExclude) {
+      throw std::invalid_argument(std::string("--") + kOldExcludeFlag +
+                                  " and --" + kExcludeFlag +
+                                  " are mutually exclusive");
+    }
+    exclude = old_exclude;
+    exclude_flag = kOldExcludeFlag;
+  }
+  // Unlike node_exporter 1.5, which refuses to start whenever device-include
+  // is given (device-exclude always has its default), an include pattern
+  // replaces the *default* exclude pattern; only an explicit one conflicts.
+  if (!include.empty()) {
+    if (!exclude.empty() && exclude != kDefaultExclude) {
+      throw std::invalid_argument(std::string("--") + kExcludeFlag + " and --" +
+                                  kIncludeFlag + " are mutually exclusive");
+    }
+    exclude.clear();
+  }
+  return std::make_unique<DiskstatsCollector>(
+      CompileFilter(exclude_flag, exclude),
+      CompileFilter(kIncludeFlag, include));
+}
+
 }  // namespace
 
 CollectorSpec DiskstatsCollectorSpec() {
-  return {"diskstats", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
-          }};
+  return {"diskstats",
+          true,
+          "Exposes disk I/O statistics.",
+          {
+              {kExcludeFlag, kDefaultExclude,
+               "Regexp of diskstats devices to exclude (mutually exclusive to "
+               "device-include)."},
+              {kIncludeFlag, "",
+               "Regexp of diskstats devices to include (mutually exclusive to "
+               "device-exclude)."},
+              {kOldExcludeFlag, "",
+               "DEPRECATED: Use collector.diskstats.device-exclude"},
+          },
+          &Create};
 }
 
 }  // namespace host_exporter

@@ -1,20 +1,426 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// filesystem: node_filesystem_* for every mount in procfs 1/mounts (falling
+// back to procfs mounts), from statfs(2) on the mount point under the root
+// path.
+//
+// A statfs() on a dead network filesystem can block for minutes. The calls
+// run on a helper thread; one still running after
+// --collector.filesystem.mount-timeout is left to its thread, its mount point
+// is reported with device_error 1 and is not statted again until that call
+// returns. So a hung mount costs one parked thread, never a hung collector
+// nor a pile of threads, and a collection takes at most about two timeouts
+// however many servers die at once.
+#include "collectors/filesystem.h"
+
+#include <sys/statfs.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <regex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/duration.h"
+#include "parse/mounts.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("filesystem: not implemented yet");
-  }
+
+constexpr char kMountPointsFlag[] = "collector.filesystem.mount-points-exclude";
+constexpr char kFsTypesFlag[] = "collector.filesystem.fs-types-exclude";
+constexpr char kTimeoutFlag[] = "collector.filesystem.mount-timeout";
+constexpr char kOldMountPointsFlag[] =
+    "collector.filesystem.ignored-mount-points";
+constexpr char kOldFsTypesFlag[] = "collector.filesystem.ignored-fs-types";
+
+constexpr char kDefaultMountPoints[] =
+    "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/"
+    "storage/.+)($|/)";
+constexpr char kDefaultFsTypes[] =
+    "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|"
+    "fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_"
+    "pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$";
+
+// Paths whose statfs() was given up on and has not returned yet. Shared with
+// the helper threads: the one stuck on a path removes it when its call
+// finally returns, whether or not the collector still exists.
+struct StuckPaths {
+  std::mutex mu;
+  std::set<std::string> paths;
 };
+
+// The calls one helper thread makes, in order, and their answers. Shared
+// between the collector and the thread; guarded by `mu`.
+struct StatBatch {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> paths;
+  std::vector<int> errors;  // errno of each finished call, 0 for success
+  std::vector<FsUsage> usages;
+  size_t done = 0;         // calls finished so far
+  bool abandoned = false;  // the collector gave up on call `done`
+};
+
+// The helper thread's body. Stops at the call the collector gave up on,
+// un-sticking its path once it returns.
+void RunBatch(std::shared_ptr<StatBatch> batch,
+              std::shared_ptr<StuckPaths> stuck, StatfsFunc statfs) {
+  for (size_t i = 0; i < batch->paths.size(); ++i) {
+    FsUsage usage;
+    int err;
+    try {
+      err = statfs(batch->paths[i], &usage);
+    } catch (...) {  // an exception must not escape a detached thread
+      err = EIO;
+    }
+    std::lock_guard<std::mutex> lock(batch->mu);
+    if (batch->abandoned) {
+      std::lock_guard<std::mutex> stuck_lock(stuck->mu);
+      stuck->paths.erase(batch->paths[i]);
+      return;
+    }
+    batch->errors[i] = err;
+    batch->usages[i] = usage;
+    batch->done = i + 1;
+    batch->cv.notify_all();
+  }
+}
+
+// The answer for one path: usage, or an error (errno, or stuck).
+struct StatOutcome {
+  bool stuck = false;
+  int error = 0;
+  FsUsage usage;
+  bool ok() const { return !stuck && error == 0; }
+};
+
+// One mount to report.
+struct Mount {
+  std::string device;
+  std::string mount_point;  // host path, without the rootfs prefix
+  std::string fs_type;
+  bool read_only = false;
+  std::string stat_path;  // mount_point under the rootfs
+};
+
+// node_exporter's rootfsStripPrefix: when running with --path.rootfs=/host
+// in a container, mounts read from procfs show the host's mounts under
+// /host. Unlike node_exporter, only a whole path component is stripped
+// ("/hostdata" stays as is).
+std::string StripRoot(std::string_view rootfs, const std::string& mp) {
+  while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
+  if (rootfs.empty() || rootfs == "/") return mp;
+  if (mp == rootfs) return "/";
+  if (mp.size() > rootfs.size() && mp.compare(0, rootfs.size(), rootfs) == 0 &&
+      mp[rootfs.size()] == '/') {
+    return mp.substr(rootfs.size());
+  }
+  return mp;
+}
+
+// procfs 1/mounts (the host's mount namespace when we run in a container
+// with the host's PID namespace), else procfs mounts (1/mounts is hidden
+// with hidepid).
+std::vector<parse::MountEntry> ReadMounts(const HostPaths& paths) {
+  std::string path = paths.Proc("1/mounts");
+  std::optional<std::string> text = ReadFileIfExists(path);
+  if (!text) {
+    path = paths.Proc("mounts");
+    text = ReadFile(path);
+  }
+  return Unwrap(parse::ParseMounts(*text), path);
+}
+
+class FilesystemCollector : public Collector {
+ public:
+  FilesystemCollector(std::optional<std::regex> mount_points_exclude,
+                      std::optional<std::regex> fs_types_exclude,
+                      std::chrono::nanoseconds timeout, StatfsFunc statfs)
+      : mount_points_exclude_(std::move(mount_points_exclude)),
+        fs_types_exclude_(std::move(fs_types_exclude)),
+        timeout_(timeout),
+        statfs_(std::move(statfs)),
+        stuck_(std::make_shared<StuckPaths>()) {}
+
+  Families Collect(const HostPaths& paths) override {
+    const std::vector<Mount> mounts = SelectMounts(paths);
+
+    // Each distinct path is statted once (over-mounts share a mount point).
+    std::vector<std::string> stat_paths;
+    std::map<std::string, size_t> index;
+    for (const Mount& m : mounts) {
+      if (index.emplace(m.stat_path, stat_paths.size()).second) {
+        stat_paths.push_back(m.stat_path);
+      }
+    }
+    const std::vector<StatOutcome> outcomes = StatAll(stat_paths);
+
+    FamilyBuilder size =
+        Gauge("node_filesystem_size_bytes", "Filesystem size in bytes.");
+    FamilyBuilder free =
+        Gauge("node_filesystem_free_bytes", "Filesystem free space in bytes.");
+    FamilyBuilder avail =
+        Gauge("node_filesystem_avail_bytes",
+              "Filesystem space available to non-root users in bytes.");
+    FamilyBuilder files =
+        Gauge("node_filesystem_files", "Filesystem total file nodes.");
+    FamilyBuilder files_free = Gauge("node_filesystem_files_free",
+                                     "Filesystem total free file nodes.");
+    FamilyBuilder readonly =
+        Gauge("node_filesystem_readonly", "Filesystem read-only status.");
+    FamilyBuilder device_error =
+        Gauge("node_filesystem_device_error",
+              "Whether an error occurred while getting statistics for the "
+              "given device.");
+
+    for (const Mount& m : mounts) {
+      const StatOutcome& o = outcomes[index.at(m.stat_path)];
+      const Labels labels = {{"device", m.device},
+                             {"mountpoint", m.mount_point},
+                             {"fstype", m.fs_type}};
+      device_error.Add(labels, o.ok() ? 0 : 1);
+      // As node_exporter 1.5: a mount that cannot be statted gets
+      // device_error 1 and nothing else.
+      if (!o.ok()) continue;
+      const double bsize = static_cast<double>(o.usage.block_size);
+      size.Add(labels, static_cast<double>(o.usage.blocks) * bsize);
+      free.Add(labels, static_cast<double>(o.usage.bfree) * bsize);
+      avail.Add(labels, static_cast<double>(o.usage.bavail) * bsize);
+      files.Add(labels, static_cast<double>(o.usage.files));
+      files_free.Add(labels, static_cast<double>(o.usage.ffree));
+      readonly.Add(labels, m.read_only ? 1 : 0);
+    }
+
+    Families out;
+    for (FamilyBuilder* b : {&size, &free, &avail, &files, &files_free,
+                             &readonly, &device_error}) {
+      if (!b->empty()) out.push_back(b->Take());
+    }
+    return out;
+  }
+
+ private:
+  // The mounts to report: not excluded, and each (device, mount point) once.
+  // A repeated pair (a bind mount of a directory onto itself, a mount
+  // repeated over itself) keeps the last entry, the one on top, whose
+  // options are in effect. node_exporter 1.5 would emit it twice when the
+  // options differ, and the scrape would fail on the duplicate series.
+  std::vector<Mount> SelectMounts(const HostPaths& paths) const {
+    std::vector<Mount> out;
+    std::map<std::pair<std::string, std::string>, size_t> seen;
+    for (parse::MountEntry& e : ReadMounts(paths)) {
+      Mount m;
+      m.mount_point = StripRoot(paths.rootfs, e.mount_point);
+      if (Matches(mount_points_exclude_, m.mount_point) ||
+          Matches(fs_types_exclude_, e.fs_type)) {
+        continue;
+      }
+      m.device = std::move(e.device);
+      m.fs_type = std::move(e.fs_type);
+      m.read_only = parse::HasMountOption(e.options, "ro");
+      m.stat_path = paths.Root(m.mount_point);
+      auto [it, inserted] =
+          seen.emplace(std::make_pair(m.device, m.mount_point), out.size());
+      if (inserted) {
+        out.push_back(std::move(m));
+      } else {
+        out[it->second] = std::move(m);
+      }
+    }
+    return out;
+  }
+
+  // statfs() on each path, on helper threads. Paths still stuck from an
+  // earlier collection are not retried. Normally one thread makes all the
+  // calls in turn, each given timeout_. Once one hangs, the rest get a
+  // thread each and one shared deadline, so several dead servers cost one
+  // timeout more rather than one timeout each.
+  std::vector<StatOutcome> StatAll(const std::vector<std::string>& paths) {
+    std::vector<StatOutcome> out(paths.size());
+    std::vector<size_t> todo;  // indexes into paths
+    {
+      std::lock_guard<std::mutex> lock(stuck_->mu);
+      for (size_t i = 0; i < paths.size(); ++i) {
+        if (stuck_->paths.count(paths[i]) > 0) {
+          out[i].stuck = true;
+        } else {
+          todo.push_back(i);
+        }
+      }
+    }
+    if (todo.empty()) return out;
+
+    // Phase 1: one thread, in order.
+    std::vector<std::string> batch_paths;
+    for (size_t t : todo) batch_paths.push_back(paths[t]);
+    Running first = Start(std::move(batch_paths));
+    size_t hung = 0;  // the call that hung, if any
+    {
+      std::unique_lock<std::mutex> lock(first.batch->mu);
+      for (; hung < todo.size(); ++hung) {
+        // The wait starts no earlier than the call did, so a call is only
+        // given up on after it really ran for the whole timeout.
+        if (!first.batch->cv.wait_for(
+                lock, timeout_, [&] { return first.batch->done > hung; })) {
+          Abandon(*first.batch, hung);
+          out[todo[hung]].stuck = true;
+          break;
+        }
+        Take(*first.batch, hung, &out[todo[hung]]);
+      }
+    }
+    if (hung == todo.size()) {
+      first.thread.join();
+      return out;
+    }
+    first.thread.detach();
+
+    // Phase 2: the calls after the hung one, in parallel.
+    std::vector<Running> rest;
+    for (size_t j = hung + 1; j < todo.size(); ++j) {
+      rest.push_back(Start({paths[todo[j]]}));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    for (size_t k = 0; k < rest.size(); ++k) {
+      StatOutcome& o = out[todo[hung + 1 + k]];
+      StatBatch& batch = *rest[k].batch;
+      std::unique_lock<std::mutex> lock(batch.mu);
+      if (batch.cv.wait_until(lock, deadline, [&] { return batch.done > 0; })) {
+        Take(batch, 0, &o);
+        lock.unlock();
+        rest[k].thread.join();
+      } else {
+        Abandon(batch, 0);
+        o.stuck = true;
+        lock.unlock();
+        rest[k].thread.detach();
+      }
+    }
+    return out;
+  }
+
+  // A helper thread and the calls it makes.
+  struct Running {
+    std::shared_ptr<StatBatch> batch;
+    std::thread thread;
+  };
+
+  Running Start(std::vector<std::string> paths) {
+    auto batch = std::make_shared<StatBatch>();
+    batch->paths = std::move(paths);
+    batch->errors.resize(batch->paths.size());
+    batch->usages.resize(batch->paths.size());
+    return {batch, std::thread(RunBatch, batch, stuck_, statfs_)};
+  }
+
+  // Gives up on call i, the one the thread is in. Called with batch.mu
+  // held, so the thread cannot un-mark the path before it is marked.
+  void Abandon(StatBatch& batch, size_t i) {
+    batch.abandoned = true;
+    std::lock_guard<std::mutex> lock(stuck_->mu);
+    stuck_->paths.insert(batch.paths[i]);
+  }
+
+  // The answer of finished call i. Called with batch.mu held.
+  static void Take(const StatBatch& batch, size_t i, StatOutcome* out) {
+    out->error = batch.errors[i];
+    out->usage = batch.usages[i];
+  }
+
+  std::optional<std::regex> mount_points_exclude_;
+  std::optional<std::regex> fs_types_exclude_;
+  std::chrono::nanoseconds timeout_;
+  StatfsFunc statfs_;
+  std::shared_ptr<StuckPaths> stuck_;
+};
+
+// The pattern of a filter with a deprecated alias: the old flag stands in for
+// the new one unless that was changed from its default too (node_exporter
+// refuses both given explicitly; we cannot tell an explicit default apart).
+std::pair<std::string, const char*> FilterPattern(
+    const CollectorOptions& options, const char* flag, const char* old_flag,
+    const char* default_value) {
+  std::string pattern = options.Get(flag);
+  const std::string old_pattern = options.Get(old_flag);
+  if (old_pattern.empty()) return {pattern, flag};
+  if (pattern != default_value) {
+    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
+                                flag + " are mutually exclusive");
+  }
+  return {old_pattern, old_flag};
+}
+
 }  // namespace
 
+int SystemStatfs(const std::string& path, FsUsage* out) {
+  struct statfs st;
+  int rc;
+  do {
+    rc = ::statfs(path.c_str(), &st);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) return errno;
+  out->blocks = st.f_blocks;
+  out->bfree = st.f_bfree;
+  out->bavail = st.f_bavail;
+  out->block_size = static_cast<uint64_t>(st.f_bsize);
+  out->files = st.f_files;
+  out->ffree = st.f_ffree;
+  return 0;
+}
+
+std::unique_ptr<Collector> NewFilesystemCollector(
+    const CollectorOptions& options, StatfsFunc statfs) {
+  auto [mount_points, mount_points_flag] = FilterPattern(
+      options, kMountPointsFlag, kOldMountPointsFlag, kDefaultMountPoints);
+  auto [fs_types, fs_types_flag] =
+      FilterPattern(options, kFsTypesFlag, kOldFsTypesFlag, kDefaultFsTypes);
+
+  auto timeout = parse::ParseDuration(options.Get(kTimeoutFlag));
+  if (!timeout.ok()) {
+    throw std::invalid_argument(std::string("--") + kTimeoutFlag + ": " +
+                                timeout.error);
+  }
+  if (timeout.value <= std::chrono::nanoseconds::zero()) {
+    throw std::invalid_argument(std::string("--") + kTimeoutFlag +
+                                ": must be greater than zero");
+  }
+  return std::make_unique<FilesystemCollector>(
+      CompileFilter(mount_points_flag, mount_points),
+      CompileFilter(fs_types_flag, fs_types), timeout.value, std::move(statfs));
+}
+
 CollectorSpec FilesystemCollectorSpec() {
-  return {"filesystem", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+  return {"filesystem",
+          true,
+          "Exposes filesystem statistics, such as disk space used.",
+          {
+              {kMountPointsFlag, kDefaultMountPoints,
+               "Regexp of mount points to exclude for filesystem collector."},
+              {kFsTypesFlag, kDefaultFsTypes,
+               "Regexp of filesystem types to exclude for filesystem "
+               "collector."},
+              {kTimeoutFlag, "5s",
+               "how long to wait for a mount to respond before marking it as "
+               "stale"},
+              {kOldMountPointsFlag, "",
+               "Regexp of mount points to ignore for filesystem collector."},
+              {kOldFsTypesFlag, "",
+               "Regexp of filesystem types to ignore for filesystem "
+               "collector."},
+          },
+          [](const CollectorOptions& options) {
+            return NewFilesystemCollector(options, &SystemStatfs);
           }};
 }
 

@@ -1,1 +1,54 @@
-// placeholder: filled by the collector work
+#include "parse/mounts.h"
+
+namespace host_exporter::parse {
+namespace {
+
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+
+}  // namespace
+
+std::string UnescapeMountField(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size() && IsOctal(s[i + 1]) &&
+        IsOctal(s[i + 2]) && IsOctal(s[i + 3])) {
+      const int v =
+          (s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0');
+      // "\400" and above do not fit a byte: not an escape the kernel writes.
+      if (v <= 0xff) {
+        out.push_back(static_cast<char>(v));
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
+  using R = Result<std::vector<MountEntry>>;
+  R r;
+  const auto lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto fields = SplitFields(lines[i]);
+    if (fields.size() < 4) {
+      return R::Fail(LineError(i, "expected at least 4 fields, got " +
+                                      std::to_string(fields.size())));
+    }
+    r.value.push_back(
+        {UnescapeMountField(fields[0]), UnescapeMountField(fields[1]),
+         UnescapeMountField(fields[2]), UnescapeMountField(fields[3])});
+  }
+  return r;
+}
+
+bool HasMountOption(std::string_view options, std::string_view option) {
+  for (std::string_view o : Split(options, ',')) {
+    if (o == option) return true;
+  }
+  return false;
+}
+
+}  // namespace host_exporter::parse
