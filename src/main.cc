@@ -216,6 +216,7 @@ int Run(int argc, char** argv) {
   HttpOptions http;
   http.listen_addresses = config.listen_addresses;
   http.telemetry_path = config.telemetry_path;
+  http.route_prefix = config.route_prefix;
   http.version = HOST_EXPORTER_VERSION;
   HttpServer server(http, &store, &log);
   if (!server.Start(&error)) {

@@ -67,6 +67,7 @@ const std::vector<FlagSpec>& GlobalFlags();
 struct Config {
   std::vector<std::string> listen_addresses;
   std::string telemetry_path;
+  std::string route_prefix;  ///< "" or "/x" (no trailing slash)
   HostPaths paths;
   /// Enabled collectors, in registration order, with their options.
   std::vector<std::pair<const CollectorSpec*, CollectorOptions>> collectors;

@@ -16,6 +16,7 @@ namespace host_exporter {
 struct HttpOptions {
   std::vector<std::string> listen_addresses{":9100"};
   std::string telemetry_path = "/metrics";
+  std::string route_prefix;
   std::string version;
   /// Worker threads: CivetWeb serves one connection per thread, so this
   /// bounds concurrent connections; idle ones are closed after the timeout.

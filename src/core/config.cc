@@ -202,6 +202,10 @@ const std::vector<FlagSpec>& GlobalFlags() {
        true, false},
       {"web.telemetry-path", "/metrics",
        "Path under which to expose metrics.", false, false},
+      {"web.route-prefix", "",
+       "Prefix of every path, for a reverse proxy that forwards e.g. /node/* "
+       "unchanged (\"/node\" serves /node/metrics).",
+       false, false},
       {"path.procfs", "/proc", "procfs mountpoint.", false, false},
       {"path.sysfs", "/sys", "sysfs mountpoint.", false, false},
       {"path.rootfs", "/", "rootfs mountpoint.", false, false},
@@ -471,6 +475,11 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
     return fail("web.telemetry-path",
                 "must start with '/' and not be '/', got " +
                     Quote(c.telemetry_path));
+  }
+  c.route_prefix = last("web.route-prefix");
+  while (!c.route_prefix.empty() && c.route_prefix.back() == '/') c.route_prefix.pop_back();
+  if (!c.route_prefix.empty() && c.route_prefix[0] != '/') {
+    return fail("web.route-prefix", "must start with '/', got " + Quote(c.route_prefix));
   }
   c.paths.procfs = last("path.procfs");
   c.paths.sysfs = last("path.sysfs");

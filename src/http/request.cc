@@ -117,7 +117,16 @@ Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
                const RouteConfig& config) {
   const bool get = req.method == "GET";
   const bool head = req.method == "HEAD";
-  const std::string_view path = req.path;
+  std::string_view path = req.path;
+  if (!config.route_prefix.empty()) {
+    std::string_view prefix = config.route_prefix;
+    if (path.substr(0, prefix.size()) != prefix) {
+      path = {};  // outside the prefix: not ours
+    } else {
+      path.remove_prefix(prefix.size());
+      if (path.empty()) path = "/";
+    }
+  }
   const bool known = path == config.telemetry_path || path == "/" ||
                      path == "/-/healthy" || path == "/-/ready";
   Response r;

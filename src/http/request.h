@@ -22,6 +22,9 @@ struct Request {
 /// Server-wide routing settings.
 struct RouteConfig {
   std::string telemetry_path = "/metrics";
+  /// Prefix under which every path is served (behind a reverse proxy that
+  /// does not strip it), e.g. "/node"; "" for none.
+  std::string route_prefix;
   std::string version;
 };
 

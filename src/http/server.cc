@@ -147,6 +147,7 @@ HttpServer::HttpServer(const HttpOptions& options, SnapshotStore* store,
   impl_->store = store;
   impl_->log = log;
   impl_->route.telemetry_path = options.telemetry_path;
+  impl_->route.route_prefix = options.route_prefix;
   impl_->route.version = options.version;
 }
 

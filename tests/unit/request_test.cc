@@ -65,6 +65,17 @@ TEST(RouteTest, CustomTelemetryPath) {
   EXPECT_EQ(Route({"GET", "/x/metrics", ""}, Snap(), c).status, 200);
 }
 
+TEST(RouteTest, RoutePrefix) {
+  RouteConfig c;
+  c.route_prefix = "/node";
+  EXPECT_EQ(Route({"GET", "/metrics", ""}, Snap(), c).status, 404);
+  EXPECT_EQ(Route({"GET", "/node/metrics", ""}, Snap(), c).status, 200);
+  EXPECT_EQ(Route({"GET", "/node", ""}, Snap(), c).status, 200);
+  EXPECT_EQ(Route({"GET", "/node/", ""}, Snap(), c).status, 200);
+  EXPECT_EQ(Route({"GET", "/node/-/ready", ""}, Snap(), c).status, 200);
+  EXPECT_EQ(Route({"GET", "/nodex/metrics", ""}, Snap(), c).status, 404);
+}
+
 TEST(RouteTest, LandingPageEscapesAndLinks) {
   RouteConfig c;
   c.version = "1.2.3";
