@@ -14,6 +14,7 @@
 #include "host_exporter/family.h"
 #include "host_exporter/http_server.h"
 #include "host_exporter/log.h"
+#include "host_exporter/process_metrics.h"
 #include "host_exporter/scheduler.h"
 #include "host_exporter/snapshot.h"
 
@@ -45,6 +46,7 @@ Families SelfMetrics() {
                           {"compiler", HOST_EXPORTER_COMPILER}},
                          1)
                     .Take());
+  for (auto& f : ProcessMetrics()) out.push_back(std::move(f));
   return out;
 }
 

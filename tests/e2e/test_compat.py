@@ -23,7 +23,6 @@ COLLECTORS = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev",
 NOT_OURS = {
     r"^go_": "Go runtime metrics of node_exporter's own process",
     r"^promhttp_": "client_golang's HTTP handler metrics",
-    r"^process_": "node_exporter's own process metrics",
     r"^node_exporter_build_info$": "ours is host_exporter_build_info",
 }
 
