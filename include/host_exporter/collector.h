@@ -40,6 +40,11 @@ struct OptionSpec {
   bool boolean = false;     ///< a switch: "true"/"false"
 };
 
+/// Set by the configuration in every collector's options: the scheduler's
+/// per-collector deadline (--collector.timeout), as a Go duration, for
+/// collectors that bound their own waits by it.
+inline constexpr char kCollectorTimeoutKey[] = "collector.timeout";
+
 /// The values of the options a collector declared, by full flag name.
 class CollectorOptions {
  public:

@@ -13,6 +13,7 @@
 
 #include <sys/statfs.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -395,6 +396,14 @@ std::unique_ptr<Collector> NewFilesystemCollector(
     throw std::invalid_argument(std::string("--") + kTimeoutFlag +
                                 ": must be greater than zero");
   }
+  // A collection takes up to about two mount timeouts when mounts hang; keep
+  // that inside the scheduler's deadline (--collector.timeout), so a newly
+  // hung mount shows as device_error 1 in the same cycle instead of failing
+  // the whole collector.
+  auto deadline = parse::ParseDuration(options.Get(kCollectorTimeoutKey));
+  if (deadline.ok() && deadline.value > std::chrono::nanoseconds::zero()) {
+    timeout.value = std::min(timeout.value, deadline.value / 3);
+  }
   return std::make_unique<FilesystemCollector>(
       CompileFilter(mount_points_flag, mount_points),
       CompileFilter(fs_types_flag, fs_types), timeout.value, std::move(statfs));
@@ -412,7 +421,7 @@ CollectorSpec FilesystemCollectorSpec() {
                "collector."},
               {kTimeoutFlag, "5s",
                "how long to wait for a mount to respond before marking it as "
-               "stale"},
+               "stale (at most a third of --collector.timeout)"},
               {kOldMountPointsFlag, "",
                "Regexp of mount points to ignore for filesystem collector."},
               {kOldFsTypesFlag, "",

@@ -520,6 +520,7 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
       return fail(key, "expected true or false, got " + Quote(last(key)));
     }
     CollectorOptions opts = DefaultOptions(spec);
+    opts.Set(kCollectorTimeoutKey, {std::to_string(c.timeout.count()) + "ms"});
     for (const OptionSpec& o : spec.options) {
       auto it = all.find(o.name);
       if (it == all.end()) continue;

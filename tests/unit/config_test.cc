@@ -33,6 +33,9 @@ TEST(ConfigTest, Defaults) {
   EXPECT_TRUE(Enabled(c, "cpu"));
   EXPECT_TRUE(Enabled(c, "filesystem"));
   EXPECT_FALSE(c.database.enabled);
+  for (const auto& [spec, opts] : c.collectors) {
+    EXPECT_EQ(opts.Get(kCollectorTimeoutKey), "4000ms") << spec->name;
+  }
 }
 
 TEST(ConfigTest, OriginalScriptShapeIsAccepted) {
