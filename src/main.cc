@@ -1,5 +1,6 @@
 // host_exporter: flags and config file → objects → run; signals.
 #include <signal.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -235,6 +236,13 @@ int Run(int argc, char** argv) {
   auto scheduler = std::make_unique<Scheduler>(
       std::move(collectors), config.paths, SchedulerOptionsFor(config), &log,
       &store, SelfMetrics);
+  // systemd (Type=notify, WatchdogSec=): ready after the first collection,
+  // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
+  // Both are no-ops when not started by systemd.
+  auto notify = [](const Snapshot& s) {
+    sd_notify(0, s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
+  };
+  scheduler->OnCycle(notify);
   scheduler->Start();
 
   while (true) {
@@ -242,15 +250,18 @@ int Run(int argc, char** argv) {
     if (sigwait(&sigs, &sig) != 0) continue;
     if (sig == SIGHUP) {
       log.Info("SIGHUP: reloading configuration");
+      sd_notify(0, "RELOADING=1");
       Config next;
       std::string err;
       if (!LoadConfig(given, &next, &err)) {
         log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        sd_notify(0, "READY=1");
         continue;
       }
       auto next_collectors = MakeCollectors(next, &err);
       if (!err.empty()) {
         log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        sd_notify(0, "READY=1");
         continue;
       }
       if (next.listen_addresses != config.listen_addresses ||
@@ -264,12 +275,15 @@ int Run(int argc, char** argv) {
       scheduler = std::make_unique<Scheduler>(
           std::move(next_collectors), next.paths, SchedulerOptionsFor(next),
           &log, &store, SelfMetrics);
+      scheduler->OnCycle(notify);
       scheduler->Start();
       config = std::move(next);
       log.Info("configuration reloaded");
+      sd_notify(0, "READY=1");
       continue;
     }
     log.Info("Shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    sd_notify(0, "STOPPING=1");
     break;
   }
   server.Stop();
