@@ -1,0 +1,440 @@
+#!/usr/bin/env python3
+"""host_exporter against node_exporter, side by side on this machine.
+
+    bench/run.py [--smoke] [--build DIR] [--out bench/REPORT.md]
+
+Starts Debian's prometheus-node-exporter and host_exporter on loopback with
+their default collectors and measures body size, series, single-client
+latency (sequential keep-alive scrapes), throughput with wrk at 8 and 64
+connections, CPU per scrape and per collection cycle (from /proc/PID/stat),
+RSS idle and under load, the throughput of a minimal static CivetWeb server
+serving the same bytes (the limit), latency with idle connections held open,
+and how collection and scrape cost grow with the number of devices.
+
+--smoke runs every step with tiny counts and durations (seconds) and writes
+nothing unless --out is given: it only proves the harness works (CI).
+Every request goes to 127.0.0.1; counts and durations are bounded.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_bytes(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def http_get(port, path="/metrics", headers=None):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        req = "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" % path
+        for k, v in (headers or {}).items():
+            req += "%s: %s\r\n" % (k, v)
+        s.sendall((req + "\r\n").encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+class Server:
+    def __init__(self, name, argv, port, ready="/metrics"):
+        self.name, self.port = name, port
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if http_get(port, ready)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("%s did not start" % name)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def percentile(values, p):
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = (len(s) - 1) * p / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def latencies(client, port, count, gz=False):
+    args = [client, "127.0.0.1", str(port), "/metrics", str(count)] + (["gzip"] if gz else [])
+    out = subprocess.run(args, capture_output=True, text=True, timeout=600, check=True).stdout
+    lat = [float(l) for l in out.splitlines() if not l.startswith("bytes")]
+    return lat
+
+
+def wrk(port, connections, seconds, threads=2):
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed (apt-get install wrk)")
+    out = subprocess.run(["wrk", "-t%d" % min(threads, connections), "-c%d" % connections,
+                          "-d%ds" % seconds, "--latency", "-H", "Accept-Encoding: gzip",
+                          "http://127.0.0.1:%d/metrics" % port],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return float(m.group(1)) if m else 0.0, int(errors.group(1)) if errors else 0
+
+
+def cpu_per_request(server, client, count):
+    c0 = cpu_seconds(server.pid)
+    t0 = time.monotonic()
+    lat = latencies(client, server.port, count)
+    return (cpu_seconds(server.pid) - c0) / count, time.monotonic() - t0, lat
+
+
+def series_count(text):
+    return sum(1 for l in text.splitlines() if l and not l.startswith("#"))
+
+
+def make_scaled_root(n, series_in_textfile=0):
+    """A fake host with n network interfaces, n disks and n mounts."""
+    root = tempfile.mkdtemp(prefix="scale-%d-" % n)
+    os.makedirs(os.path.join(root, "proc", "net"))
+    os.makedirs(os.path.join(root, "proc", "1"))
+    os.makedirs(os.path.join(root, "sys"))
+    with open(os.path.join(root, "proc", "net", "dev"), "w") as f:
+        f.write("Inter-|   Receive                                                |  Transmit\n")
+        f.write(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    "
+                "packets errs drop fifo colls carrier compressed\n")
+        for i in range(n):
+            f.write("eth%d: %d %d 0 0 0 0 0 0 %d %d 0 0 0 0 0 0\n" % (i, i * 1000, i, i * 900, i))
+    with open(os.path.join(root, "proc", "diskstats"), "w") as f:
+        for i in range(n):
+            f.write("%4d %7d disk%d %d 0 %d 0 %d 0 %d 0 0 %d %d 0 0 0 0 0 0\n" %
+                    (8, i, i, i, i * 8, i, i * 8, i, i))
+    with open(os.path.join(root, "proc", "1", "mounts"), "w") as f:
+        for i in range(n):
+            d = os.path.join(root, "m", str(i))
+            os.makedirs(d)
+            f.write("/dev/disk%d /m/%d ext4 rw,relatime 0 0\n" % (i, i))
+    if series_in_textfile:
+        tdir = os.path.join(root, "textfile")
+        os.makedirs(tdir)
+        with open(os.path.join(tdir, "big.prom"), "w") as f:
+            f.write("# HELP bench_series A generated series.\n# TYPE bench_series gauge\n")
+            for i in range(series_in_textfile):
+                f.write('bench_series{i="%d"} %d\n' % (i, i))
+    return root
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    smoke = args.smoke
+    out_path = args.out if args.out else (None if smoke else os.path.join(HERE, "REPORT.md"))
+
+    he_bin = os.path.join(args.build, "host_exporter")
+    client = os.path.join(args.build, "bench", "scrape_client")
+    static = os.path.join(args.build, "bench", "static_server")
+    ne_bin = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if not ne_bin:
+        sys.exit("prometheus-node-exporter is not installed")
+    for b in (he_bin, client, static):
+        if not os.access(b, os.X_OK):
+            sys.exit("missing %s: build first (ninja -C %s)" % (b, args.build))
+
+    n_lat = 20 if smoke else 1000
+    wrk_secs = 1 if smoke else 10
+    idle_secs = 2 if smoke else 30
+    results = {}
+
+    ne_port, he_port = free_port(), free_port()
+    ne = Server("node_exporter", [ne_bin, "--web.listen-address=127.0.0.1:%d" % ne_port],
+                ne_port)
+    he = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % he_port],
+                he_port, ready="/-/ready")
+    try:
+        time.sleep(0.5 if smoke else 2)
+        for name, srv in (("node_exporter", ne), ("host_exporter", he)):
+            r = results.setdefault(name, {})
+            _, plain = http_get(srv.port)
+            _, zipped = http_get(srv.port, headers={"Accept-Encoding": "gzip"})
+            r["body_bytes"] = len(plain)
+            r["body_gzip_bytes"] = len(zipped) if zipped[:2] == b"\x1f\x8b" else \
+                len(gzip.compress(plain))
+            r["series"] = series_count(plain.decode())
+            r["rss_idle"] = rss_bytes(srv.pid)
+            cpu, wall, lat = cpu_per_request(srv, client, n_lat)
+            r["cpu_per_scrape_s"] = cpu
+            r["lat_p50_us"], r["lat_p99_us"] = percentile(lat, 50), percentile(lat, 99)
+            r["lat_all_us"] = lat
+            latz = latencies(client, srv.port, n_lat, gz=True)
+            r["latgz_p50_us"], r["latgz_p99_us"] = percentile(latz, 50), percentile(latz, 99)
+            r["rps_8"], r["err_8"] = wrk(srv.port, 8, wrk_secs)
+            r["rps_64"], r["err_64"] = wrk(srv.port, 64, wrk_secs)
+            r["rss_load"] = rss_bytes(srv.pid)
+
+        # host_exporter's own CPU per collection cycle with nobody scraping.
+        he.stop()
+        he_port = free_port()
+        he = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % he_port,
+                                      "--collection.interval=1s"], he_port, ready="/-/ready")
+        time.sleep(1.5)
+        c0, t0 = cpu_seconds(he.pid), time.monotonic()
+        time.sleep(idle_secs)
+        cycles = (time.monotonic() - t0) / 1.0
+        results["host_exporter"]["cpu_per_cycle_s"] = (cpu_seconds(he.pid) - c0) / cycles
+
+        # Latency with idle connections held open (threads - 1 of them).
+        idle = []
+        for _ in range(63):
+            s = socket.create_connection(("127.0.0.1", he_port))
+            s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")  # half a request
+            idle.append(s)
+        lat_idle = latencies(client, he_port, n_lat)
+        results["host_exporter"]["lat_idle63_p50_us"] = percentile(lat_idle, 50)
+        results["host_exporter"]["lat_idle63_p99_us"] = percentile(lat_idle, 99)
+        for s in idle:
+            s.close()
+
+        # The limit: the same bytes from a static CivetWeb server.
+        _, body = http_get(he_port, headers={"Accept-Encoding": "gzip"})
+        with tempfile.NamedTemporaryFile(delete=False) as f:
+            f.write(body)
+            body_file = f.name
+        st_port = free_port()
+        st = subprocess.Popen([static, str(st_port), body_file])
+        try:
+            time.sleep(0.3)
+            results["static"] = {"rps_8": wrk(st_port, 8, wrk_secs)[0],
+                                 "rps_64": wrk(st_port, 64, wrk_secs)[0]}
+            results["host_exporter"]["rps_8_same_body"] = wrk(he_port, 8, wrk_secs)[0]
+        finally:
+            st.send_signal(signal.SIGTERM)
+            st.wait(5)
+            os.unlink(body_file)
+    finally:
+        ne.stop()
+        he.stop()
+
+    # Scaling with the number of devices.
+    scaling = []
+    sizes = [10, 100] if smoke else [10, 100, 1000, 10000]
+    for n in sizes:
+        root = make_scaled_root(n)
+        port = free_port()
+        srv = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--path.procfs=%s/proc" % root,
+                                       "--path.sysfs=%s/sys" % root,
+                                       "--path.rootfs=%s" % root,
+                                       "--collector.disable-defaults",
+                                       "--collector.netdev", "--collector.diskstats",
+                                       "--collector.filesystem",
+                                       "--collector.filesystem.mount-points-exclude=^$",
+                                       "--collector.diskstats.device-exclude=^$",
+                                       "--collection.interval=2s"], port, ready="/-/ready")
+        try:
+            _, text = http_get(port)
+            text = text.decode()
+            coll = sum(float(v) for v in re.findall(
+                r'node_scrape_collector_duration_seconds\{collector="[^"]+"\} (\S+)', text))
+            lat = latencies(client, port, 10 if smoke else 200)
+            scaling.append({"devices": n, "series": series_count(text), "bytes": len(text),
+                            "collect_ms": coll * 1000, "scrape_p50_us": percentile(lat, 50)})
+        finally:
+            srv.stop()
+            shutil.rmtree(root)
+    if not smoke:
+        root = make_scaled_root(1, series_in_textfile=100000)
+        port = free_port()
+        srv = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % port,
+                                       "--collector.disable-defaults", "--collector.textfile",
+                                       "--collector.textfile.directory=%s/textfile" % root,
+                                       "--collector.timeout=10s",
+                                       "--collection.interval=15s"], port, ready="/-/ready")
+        try:
+            _, text = http_get(port)
+            text = text.decode()
+            coll = sum(float(v) for v in re.findall(
+                r'node_scrape_collector_duration_seconds\{collector="[^"]+"\} (\S+)', text))
+            lat = latencies(client, port, 50)
+            scaling.append({"devices": "textfile 100k", "series": series_count(text),
+                            "bytes": len(text), "collect_ms": coll * 1000,
+                            "scrape_p50_us": percentile(lat, 50)})
+        finally:
+            srv.stop()
+            shutil.rmtree(root)
+    results["scaling"] = scaling
+
+    summary = report(results, smoke)
+    print(summary)
+    if out_path:
+        with open(out_path, "w") as f:
+            f.write(summary)
+        with open(os.path.join(HERE, "results.json"), "w") as f:
+            json.dump({k: v for k, v in results.items()}, f, indent=1, default=str)
+        plots(results)
+    # The harness works if both servers answered and every step produced a figure.
+    ok = results["host_exporter"]["rps_8"] > 0 and results["node_exporter"]["rps_8"] > 0
+    print("bench: %s" % ("ok" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return "%d × %s, %.0f GiB RAM, Linux %s" % (os.cpu_count(), cpu, mem, platform.release())
+
+
+def report(r, smoke):
+    ne, he, st = r["node_exporter"], r["host_exporter"], r["static"]
+
+    def ratio(a, b):
+        return "%.1f×" % (a / b) if b else "n/a"
+
+    rows = [
+        ("body, plain (bytes)", ne["body_bytes"], he["body_bytes"], ""),
+        ("body, gzip (bytes)", ne["body_gzip_bytes"], he["body_gzip_bytes"], ""),
+        ("series", ne["series"], he["series"], ""),
+        ("latency p50, 1 client, keep-alive (µs)", "%.0f" % ne["lat_p50_us"],
+         "%.0f" % he["lat_p50_us"], "1/" + ratio(ne["lat_p50_us"], he["lat_p50_us"])[:-1]),
+        ("latency p99 (µs)", "%.0f" % ne["lat_p99_us"], "%.0f" % he["lat_p99_us"],
+         "1/" + ratio(ne["lat_p99_us"], he["lat_p99_us"])[:-1]),
+        ("latency p50, gzip (µs)", "%.0f" % ne["latgz_p50_us"], "%.0f" % he["latgz_p50_us"],
+         "1/" + ratio(ne["latgz_p50_us"], he["latgz_p50_us"])[:-1]),
+        ("throughput, 8 connections (req/s)", "%.0f" % ne["rps_8"], "%.0f" % he["rps_8"],
+         ratio(he["rps_8"], ne["rps_8"])),
+        ("throughput, 64 connections (req/s)", "%.0f" % ne["rps_64"], "%.0f" % he["rps_64"],
+         ratio(he["rps_64"], ne["rps_64"])),
+        ("CPU per scrape (ms)", "%.3f" % (ne["cpu_per_scrape_s"] * 1e3),
+         "%.3f" % (he["cpu_per_scrape_s"] * 1e3),
+         "1/" + ratio(ne["cpu_per_scrape_s"], he["cpu_per_scrape_s"] or 1e-9)[:-1]),
+        ("CPU per collection cycle, idle (ms)", "—", "%.2f" % (he["cpu_per_cycle_s"] * 1e3),
+         "%.2f of node_exporter's CPU per scrape" % (he["cpu_per_cycle_s"] /
+                                                     ne["cpu_per_scrape_s"])),
+        ("RSS idle (MB)", "%.1f" % (ne["rss_idle"] / 1e6), "%.1f" % (he["rss_idle"] / 1e6),
+         "%.2f" % (he["rss_idle"] / ne["rss_idle"])),
+        ("RSS under load (MB)", "%.1f" % (ne["rss_load"] / 1e6), "%.1f" % (he["rss_load"] / 1e6),
+         "%.2f" % (he["rss_load"] / ne["rss_load"])),
+    ]
+    lines = ["# Benchmark: host_exporter against node_exporter", "",
+             "Produced by `bench/run.py`%s on %s." % (" --smoke" if smoke else "",
+                                                        time.strftime("%Y-%m-%d")),
+             "Machine: %s." % machine(),
+             "Both exporters with their default collectors on 127.0.0.1; node_exporter is "
+             "Debian's prometheus-node-exporter.", "",
+             "| metric | node_exporter | host_exporter | ratio |", "|---|---|---|---|"]
+    for name, a, b, c in rows:
+        lines.append("| %s | %s | %s | %s |" % (name, a, b, c))
+    lines += ["", "## The limit", "",
+              "A minimal CivetWeb server (`bench/static_server.cc`) serving host_exporter's "
+              "gzip body from memory with the same settings:", "",
+              "| | static server | host_exporter | host_exporter / static |", "|---|---|---|---|",
+              "| 8 connections (req/s) | %.0f | %.0f | %.0f%% |" % (
+                  st["rps_8"], he["rps_8_same_body"], 100 * he["rps_8_same_body"] / st["rps_8"]),
+              "", "## Idle connections", "",
+              "Scrape latency with 63 connections holding half a request open (64 threads): "
+              "p50 %.0f µs, p99 %.0f µs (without them: p50 %.0f µs)." % (
+                  he["lat_idle63_p50_us"], he["lat_idle63_p99_us"], he["lat_p50_us"]),
+              "", "## Scaling", "",
+              "| devices (interfaces, disks, mounts each) | series | body (bytes) | "
+              "collection (ms) | scrape p50 (µs) | µs per KB |", "|---|---|---|---|---|---|"]
+    for s in r["scaling"]:
+        lines.append("| %s | %d | %d | %.1f | %.0f | %.2f |" % (
+            s["devices"], s["series"], s["bytes"], s["collect_ms"], s["scrape_p50_us"],
+            s["scrape_p50_us"] / (s["bytes"] / 1024.0)))
+    lines += ["", "![latency](latency.png)", "", "![scaling](scaling.png)", ""]
+    return "\n".join(lines)
+
+
+def plots(r):
+    if not shutil.which("gnuplot"):
+        print("gnuplot not installed: no plots (apt-get install gnuplot-nox)")
+        return
+    tmp = tempfile.mkdtemp()
+    for name in ("node_exporter", "host_exporter"):
+        lat = sorted(r[name]["lat_all_us"])
+        with open(os.path.join(tmp, name + ".dat"), "w") as f:
+            for i, v in enumerate(lat):
+                f.write("%f %f\n" % (v, (i + 1) / len(lat)))
+    with open(os.path.join(tmp, "scaling.dat"), "w") as f:
+        for s in r["scaling"]:
+            if isinstance(s["devices"], int):
+                f.write("%d %f %f %d\n" % (s["series"], s["collect_ms"], s["scrape_p50_us"],
+                                           s["bytes"]))
+    script = """
+set terminal pngcairo size 900,500
+set output '{out}/latency.png'
+set title 'Scrape latency, one client, keep-alive (CDF)'
+set logscale x
+set xlabel 'latency (µs)'
+set ylabel 'fraction of scrapes'
+set key bottom right
+plot '{tmp}/node_exporter.dat' using 1:2 with lines lw 2 title 'node_exporter', \\
+     '{tmp}/host_exporter.dat' using 1:2 with lines lw 2 title 'host_exporter'
+set output '{out}/scaling.png'
+set title 'Cost against series count (devices: 10, 100, 1000, 10000)'
+set logscale xy
+set xlabel 'series'
+set ylabel 'ms / µs'
+plot '{tmp}/scaling.dat' using 1:2 with linespoints lw 2 title 'collection per cycle (ms)', \\
+     '{tmp}/scaling.dat' using 1:3 with linespoints lw 2 title 'scrape p50 (µs)'
+""".format(out=HERE, tmp=tmp)
+    subprocess.run(["gnuplot"], input=script, text=True, check=False)
+    shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
