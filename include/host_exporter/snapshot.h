@@ -60,7 +60,10 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     const SnapshotOptions& options, double timestamp, uint64_t cycle,
     std::vector<std::string>* warnings);
 
-/// Sorts labels inside each series, then series, then families, and drops
+/// Replaces each invalid UTF-8 byte of *s by U+FFFD; true if it changed.
+bool MakeValidUtf8(std::string* s);
+
+/// Replaces invalid UTF-8 in HELP and label values, sorts labels inside each series, then series, then families, and drops
 /// duplicates; exposed for the textfile collector and tests.
 void SortAndDedup(Families* families, std::vector<std::string>* warnings);
 

@@ -21,10 +21,69 @@ std::string SeriesName(const std::string& family,
   return s + "}";
 }
 
+// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n;
+  if (c < 0x80) return 1;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  }
+  // Overlong, surrogate and beyond-U+10FFFF forms.
+  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;
+  if (c == 0xed && b(i + 1) > 0x9f) return 0;
+  if (c == 0xf0 && b(i + 1) < 0x90) return 0;
+  if (c == 0xf4 && b(i + 1) > 0x8f) return 0;
+  return n;
+}
+
 }  // namespace
+
+bool MakeValidUtf8(std::string* s) {
+  size_t i = 0;
+  while (i < s->size()) {
+    size_t n = Utf8SequenceLength(*s, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == s->size()) return false;
+  std::string out = s->substr(0, i);
+  while (i < s->size()) {
+    size_t n = Utf8SequenceLength(*s, i);
+    if (n == 0) {
+      out.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(*s, i, n);
+      i += n;
+    }
+  }
+  *s = std::move(out);
+  return true;
+}
 
 void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
   for (auto& f : *families) {
+    // Prometheus rejects a whole scrape with invalid UTF-8 in HELP or a
+    // label value; a kernel or textfile string can hold any bytes.
+    bool replaced = MakeValidUtf8(&f.help);
+    for (auto& m : f.metric) {
+      for (auto& l : m.label) replaced = MakeValidUtf8(&l.value) || replaced;
+    }
+    if (replaced && warnings) {
+      warnings->push_back("invalid UTF-8 replaced by U+FFFD in " + f.name);
+    }
     for (auto& m : f.metric) std::sort(m.label.begin(), m.label.end());
     std::stable_sort(f.metric.begin(), f.metric.end(),
                      [](const auto& a, const auto& b) { return a.label < b.label; });

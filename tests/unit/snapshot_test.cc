@@ -83,6 +83,27 @@ TEST(SnapshotTest, CapsSeriesPerCollector) {
   EXPECT_EQ(warnings[0], "big: more than 4 series, the rest dropped");
 }
 
+TEST(SnapshotTest, InvalidUtf8IsReplaced) {
+  std::string s = "ok";
+  EXPECT_FALSE(MakeValidUtf8(&s));
+  s = "caf\xc3\xa9 \xe2\x82\xac";  // valid two- and three-byte sequences
+  EXPECT_FALSE(MakeValidUtf8(&s));
+  s = "a\xff" "b\xc3";
+  EXPECT_TRUE(MakeValidUtf8(&s));
+  EXPECT_EQ(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  s = "\xed\xa0\x80";  // a surrogate
+  EXPECT_TRUE(MakeValidUtf8(&s));
+  EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
+  std::vector<std::string> warnings;
+  auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
+  EXPECT_NE(snap->text.find("g{l=\"v\xef\xbf\xbd\"} 1\n"), std::string::npos);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "invalid UTF-8 replaced by U+FFFD in g");
+}
+
 TEST(SnapshotStoreTest, PublishAndWaitNewer) {
   SnapshotStore store;
   EXPECT_EQ(store.Get(), nullptr);

@@ -1,0 +1,154 @@
+"""Broken hosts: every fixture file truncated, emptied, filled with garbage,
+removed, or made unreadable (replaced by a directory: root ignores file
+modes). The exporter must not crash, and the damage must stay inside the
+collectors that read that file: every other collector's series unchanged.
+
+The default run covers every procfs file and one file per sysfs directory;
+HOST_EXPORTER_BROKEN_HOST=all covers every file (the long variant, see
+tests/reliability/README.md)."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+MODES = ["truncated", "empty", "garbage", "missing", "unreadable"]
+
+
+def run_once(root, collectors=None):
+    args = [harness.binary(), "--once"] + harness.fixture_flags(root) + [
+        "--collector.textfile.directory=" + os.path.join(root, "textfile")]
+    if collectors:
+        args += ["--collector.disable-defaults"] + ["--collector." + c for c in collectors]
+    r = subprocess.run(args, capture_output=True, timeout=60,
+                       env=dict(os.environ, TZ="UTC"))
+    # The exposition must be valid UTF-8 whatever the files held.
+    r.stdout = r.stdout.decode("utf-8")
+    r.stderr = r.stderr.decode("utf-8", errors="replace")
+    return r
+
+
+VOLATILE = re.compile(r"^(node_scrape_collector_duration_seconds|node_time_seconds|process_|"
+                      r"node_filesystem_(size|free|avail)_bytes|node_filesystem_files)")
+
+
+def families(text):
+    """{family: frozenset(lines)} without volatile values."""
+    out = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name = re.split(r"[{ ]", line, 1)[0]
+        if VOLATILE.match(name):
+            line = line.rsplit(" ", 1)[0]
+        out.setdefault(name, set()).add(line)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def success(text):
+    return dict(re.findall(r'node_scrape_collector_success\{collector="([^"]+)"\} (\d)', text))
+
+
+def damage(path, mode):
+    if mode == "missing":
+        os.unlink(path)
+        return
+    if mode == "unreadable":
+        os.unlink(path)
+        os.mkdir(path)
+        return
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        if mode == "truncated":
+            f.write(data[: max(1, len(data) // 2 - 3)])
+        elif mode == "garbage":
+            f.write(b"\x00\xff garbage \x01 -1e999 NaN ((( \n" * 7 + data[:13])
+
+
+class BrokenHostTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="broken-host-")
+        cls.root = os.path.join(cls.tmp, "root")
+        shutil.copytree(harness.FIXTURE_ROOT, cls.root, symlinks=True)
+        base = run_once(cls.root)
+        assert base.returncode == 0, base.stderr
+        cls.base = families(base.stdout)
+        cls.base_success = success(base.stdout)
+        # Which collector owns which family: run each collector alone.
+        cls.owner = {}
+        for c in cls.base_success:
+            r = run_once(cls.root, [c])
+            for fam in families(r.stdout):
+                if not fam.startswith(("node_scrape_collector_", "process_",
+                                       "host_exporter_")):
+                    cls.owner.setdefault(fam, c)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def files(self):
+        all_files = []
+        for d, _, fs in os.walk(self.root):
+            for f in fs:
+                all_files.append(os.path.join(d, f))
+        all_files.sort()
+        if os.environ.get("HOST_EXPORTER_BROKEN_HOST") == "all":
+            return all_files
+        chosen, seen_dirs = [], set()
+        for p in all_files:
+            rel = os.path.relpath(p, self.root)
+            if rel.startswith("proc/") or rel.startswith("textfile/") or \
+                    rel.startswith("etc/") or rel.startswith("usr/"):
+                chosen.append(p)
+            elif os.path.dirname(rel) not in seen_dirs:
+                seen_dirs.add(os.path.dirname(rel))
+                chosen.append(p)
+        return chosen
+
+    def test_damage_stays_inside_the_collectors_that_read_the_file(self):
+        checked, failures, problems = 0, 0, []
+        for path in self.files():
+            rel = os.path.relpath(path, self.root)
+            for mode in MODES:
+                backup = path + ".bak-test"
+                shutil.copy2(path, backup)
+                try:
+                    damage(path, mode)
+                    r = run_once(self.root)
+                finally:
+                    if os.path.isdir(path):
+                        os.rmdir(path)
+                    elif os.path.exists(path):
+                        os.unlink(path)
+                    os.rename(backup, path)
+                checked += 1
+                if r.returncode != 0 or "AddressSanitizer" in r.stderr or \
+                        "runtime error" in r.stderr:
+                    problems.append("%s %s: exit %d %s" % (rel, mode, r.returncode,
+                                                          r.stderr[-500:]))
+                    continue
+                got = families(r.stdout)
+                got_success = success(r.stdout)
+                failed = {c for c, v in got_success.items() if v == "0"}
+                failures += len(failed - {c for c, v in self.base_success.items() if v == "0"})
+                changed = {f for f in set(got) | set(self.base)
+                           if got.get(f) != self.base.get(f) and f in self.owner}
+                touched = {self.owner[f] for f in changed} | (
+                    failed - {c for c, v in self.base_success.items() if v == "0"})
+                # A file is read by one collector, occasionally two
+                # (proc/stat: cpu and stat; sys/class/net: netdev and netclass).
+                if len(touched) > 2:
+                    problems.append("%s %s: touched %s" % (rel, mode, sorted(touched)))
+        print("\nbroken host: %d damaged runs, %d collector failures reported, %d problems" %
+              (checked, failures, len(problems)))
+        self.assertEqual(problems, [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
