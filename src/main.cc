@@ -18,6 +18,7 @@
 #include "host_exporter/process_metrics.h"
 #include "host_exporter/scheduler.h"
 #include "host_exporter/snapshot.h"
+#include "sinks/sinks.h"  // push sinks
 
 namespace host_exporter {
 namespace {
@@ -220,6 +221,8 @@ int Run(int argc, char** argv) {
   http.listen_addresses = config.listen_addresses;
   http.telemetry_path = config.telemetry_path;
   http.route_prefix = config.route_prefix;
+  http.web_config_file = config.web_config_file;
+  http.max_requests = config.max_requests;
   http.version = HOST_EXPORTER_VERSION;
   HttpServer server(http, &store, &log);
   if (!server.Start(&error)) {
@@ -233,9 +236,22 @@ int Run(int argc, char** argv) {
   for (const auto& c : collectors) enabled += (enabled.empty() ? "" : ",") + c.name;
   log.Info("Enabled collectors", {{"collectors", enabled}});
 
+  // --- push sinks (src/sinks): their counters join every snapshot ---
+  sinks::Sinks push(&store, &log);
+  if (!push.Init(config, &error)) {  // e.g. an unreadable password_file
+    log.Error("cannot set up the push sinks", {{"err", error}});
+    server.Stop();
+    return Fail(error);
+  }
+  auto self_metrics = [&push] {
+    Families out = SelfMetrics();
+    for (auto& f : push.Metrics()) out.push_back(std::move(f));
+    return out;
+  };
+  // --- end push sinks ---
   auto scheduler = std::make_unique<Scheduler>(
       std::move(collectors), config.paths, SchedulerOptionsFor(config), &log,
-      &store, SelfMetrics);
+      &store, self_metrics);
   // systemd (Type=notify, WatchdogSec=): ready after the first collection,
   // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
   // Both are no-ops when not started by systemd.
@@ -244,6 +260,7 @@ int Run(int argc, char** argv) {
   };
   scheduler->OnCycle(notify);
   scheduler->Start();
+  push.Start();  // push sinks: after the scheduler
 
   while (true) {
     int sig = 0;
@@ -268,15 +285,20 @@ int Run(int argc, char** argv) {
           next.telemetry_path != config.telemetry_path) {
         log.Warn("web.listen-address and web.telemetry-path changes need a restart");
       }
+      if (!server.ReloadWebConfig(&err)) {
+        log.Error("web config not reloaded, keeping the running one", {{"err", err}});
+        err.clear();
+      }
       if (!log.Configure(next.log_level, next.log_format, next.log_file, &err)) {
         log.Error("log settings not applied", {{"err", err}});
       }
       scheduler->Stop();
       scheduler = std::make_unique<Scheduler>(
           std::move(next_collectors), next.paths, SchedulerOptionsFor(next),
-          &log, &store, SelfMetrics);
+          &log, &store, self_metrics);
       scheduler->OnCycle(notify);
       scheduler->Start();
+      push.Reload(next);  // push sinks: restarted if their settings changed
       config = std::move(next);
       log.Info("configuration reloaded");
       sd_notify(0, "READY=1");
@@ -288,6 +310,7 @@ int Run(int argc, char** argv) {
   }
   server.Stop();
   scheduler.reset();
+  push.Stop();  // push sinks: send what is buffered, bounded in time
   return 0;
 }
 

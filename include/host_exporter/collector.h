@@ -80,6 +80,11 @@ class Collector {
   /// Reads the host and returns this collector's families. Throws
   /// CollectError (or anything else) on failure.
   virtual Families Collect(const HostPaths& paths) = 0;
+  /// Problems of the last Collect() that did not make it fail (e.g. one
+  /// textfile that could not be parsed while the others could), each naming
+  /// its file; returned once, then cleared. Called on the collector's own
+  /// worker after Collect(); the scheduler logs each distinct message once.
+  virtual std::vector<std::string> TakeWarnings() { return {}; }
 };
 
 /// The registration record: one line per collector in the table of
@@ -91,6 +96,11 @@ struct CollectorSpec {
   std::vector<OptionSpec> options;
   std::unique_ptr<Collector> (*create)(const CollectorOptions& options);
 };
+
+/// Lets the calling thread memoize collector filter matches (Matches() in
+/// src/collectors/util.h). Called by each scheduler worker thread, which
+/// runs one collector instance for its whole life.
+void EnableMatchCacheForThisThread();
 
 /// Every collector this build knows, in the order they are documented.
 const std::vector<CollectorSpec>& AllCollectors();

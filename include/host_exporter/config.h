@@ -49,7 +49,37 @@ struct DatabaseConfig {
   bool gzip = false;
   /// Script-era measurement names (cpu, memory, disk, network).
   bool legacy_measurements = false;
+  // --- push sinks (src/sinks): added keys of the `database` block ---
+  /// Tags added to every point, over the default {"host": <hostname>}; an
+  /// empty value removes a default tag.
+  std::map<std::string, std::string> tags;
+  std::chrono::milliseconds min_backoff{500};   ///< first retry delay
+  std::chrono::milliseconds max_backoff{30000};  ///< retry delay cap
+  bool operator==(const DatabaseConfig&) const = default;
 };
+
+/// The `remote_write` block: push to a Prometheus remote-write 1.0 receiver
+/// (src/sinks). Key names follow Prometheus' remote_write configuration.
+struct RemoteWriteConfig {
+  bool enabled = false;
+  std::string url;
+  std::string username;       ///< basic_auth.username
+  std::string password;       ///< basic_auth.password
+  std::string password_file;  ///< basic_auth.password_file
+  std::string bearer_token;
+  std::string bearer_token_file;
+  size_t capacity = 100000;            ///< queue.capacity (samples buffered)
+  size_t max_samples_per_send = 2000;  ///< queue.max_samples_per_send
+  std::chrono::milliseconds batch_send_deadline{5000};  ///< queue.*
+  std::chrono::milliseconds min_backoff{30};            ///< queue.*
+  std::chrono::milliseconds max_backoff{5000};          ///< queue.*
+  std::chrono::milliseconds remote_timeout{30000};
+  /// Labels added to every series that lacks them, over the defaults
+  /// {"instance": <hostname>, "job": "node"}; "" removes a default.
+  std::map<std::string, std::string> external_labels;
+  bool operator==(const RemoteWriteConfig&) const = default;
+};
+// --- end push sinks ---
 
 /// A global (non-collector) flag.
 struct FlagSpec {
@@ -68,6 +98,8 @@ struct Config {
   std::vector<std::string> listen_addresses;
   std::string telemetry_path;
   std::string route_prefix;  ///< "" or "/x" (no trailing slash)
+  std::string web_config_file;
+  int max_requests = 40;
   HostPaths paths;
   /// Enabled collectors, in registration order, with their options.
   std::vector<std::pair<const CollectorSpec*, CollectorOptions>> collectors;
@@ -78,6 +110,7 @@ struct Config {
   std::chrono::milliseconds timeout{4000};
   std::string config_file;
   DatabaseConfig database;
+  RemoteWriteConfig remote_write;  ///< push sinks
 };
 
 /// Parses a JSON config file into settings (and the database block).
@@ -92,6 +125,20 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
 bool ResolveConfig(const Settings& file, const Settings& flags,
                    const DatabaseConfig& database, Config* out,
                    std::string* error);
+
+// --- push sinks: the same two steps with the `remote_write` block ---
+/// ParseConfigFile() that also returns the `remote_write` block (the
+/// overload above ignores it).
+bool ParseConfigFile(const std::string& path, std::string_view text,
+                     Settings* settings, DatabaseConfig* database,
+                     RemoteWriteConfig* remote_write, std::string* error);
+
+/// ResolveConfig() that also sets out->remote_write.
+bool ResolveConfig(const Settings& file, const Settings& flags,
+                   const DatabaseConfig& database,
+                   const RemoteWriteConfig& remote_write, Config* out,
+                   std::string* error);
+// --- end push sinks ---
 
 /// Reads and parses the config file named in `flags` (if any) and resolves.
 bool LoadConfig(const Settings& flags, Config* out, std::string* error);

@@ -24,6 +24,11 @@ struct HttpOptions {
   int request_timeout_ms = 5000;
   int keep_alive_timeout_ms = 5000;
   int max_request_size = 8192;
+  /// Requests served at once; beyond it, 503 at once (node_exporter's
+  /// --web.max-requests). 0 = no limit.
+  int max_requests = 40;
+  /// exporter-toolkit web config (TLS, basic auth, headers); "" = none.
+  std::string web_config_file;
 };
 
 /// Translates a Go-style listen address (":9100", "0.0.0.0:9100",
@@ -45,6 +50,10 @@ class HttpServer {
   bool Start(std::string* error);
   /// Stops accepting, lets in-flight requests finish, joins the threads.
   void Stop();
+  /// Re-reads the web config file (SIGHUP): new users and headers apply to
+  /// the next request, new certificates to the next handshake. A bad file,
+  /// or switching TLS on or off (needs a restart), keeps the running one.
+  bool ReloadWebConfig(std::string* error);
   /// "host:port" of every bound socket (ports resolved when 0 was asked).
   std::vector<std::string> BoundAddresses() const;
 

@@ -1,20 +1,65 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// arp: node_arp_entries{device}, the number of IPv4 neighbour entries per
+// interface in /proc/net/arp, as node_exporter 1.5 counts them (1.5 reads
+// the file; netlink came in 1.6).
+#include "parse/arp.h"
+
+#include <map>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+constexpr char kInclude[] = "collector.arp.device-include";
+constexpr char kExclude[] = "collector.arp.device-exclude";
+
+class ArpCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("arp: not implemented yet");
+  // node_exporter 1.5 accepts both patterns together (a device must match
+  // the include and not the exclude), despite the flags' help text.
+  explicit ArpCollector(const CollectorOptions& o)
+      : include_(CompileFilter(kInclude, o.Get(kInclude))),
+        exclude_(CompileFilter(kExclude, o.Get(kExclude))) {}
+
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("net/arp");
+    auto entries = Unwrap(parse::ParseArp(ReadFile(path)), path);
+    std::map<std::string, double> per_device;
+    for (const parse::ArpEntry& e : entries) per_device[e.device] += 1;
+
+    auto family = Gauge("node_arp_entries", "ARP entries by device");
+    for (const auto& [device, count] : per_device) {
+      if (Matches(exclude_, device)) continue;
+      if (include_ && !Matches(include_, device)) continue;
+      family.Add({{"device", device}}, count);
+    }
+    Families out;
+    if (!family.empty()) out.push_back(family.Take());
+    return out;
   }
+
+ private:
+  std::optional<std::regex> include_;
+  std::optional<std::regex> exclude_;
 };
+
 }  // namespace
 
 CollectorSpec ArpCollectorSpec() {
-  return {"arp", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+  return {"arp",
+          true,
+          "Exposes ARP statistics from /proc/net/arp.",
+          {
+              {kInclude, "",
+               "Regexp of arp devices to include (mutually exclusive to "
+               "device-exclude)."},
+              {kExclude, "",
+               "Regexp of arp devices to exclude (mutually exclusive to "
+               "device-include)."},
+          },
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            return std::make_unique<ArpCollector>(o);
           }};
 }
 

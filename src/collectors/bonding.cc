@@ -1,20 +1,88 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// bonding: node_bonding_slaves and node_bonding_active per bonding master,
+// from /sys/class/net/bonding_masters, <master>/bonding/slaves and each
+// slave's bonding_slave/mii_status (under <master>/lower_<slave>/, or
+// <master>/slave_<slave>/ on older kernels), as node_exporter 1.5 reads
+// them. A missing file anywhere means no families (node_exporter's
+// ErrNoData), not an error.
+#include <cerrno>
+#include <map>
+#include <utility>
+
+#include "collectors/hw_sysfs.h"
+#include "collectors/util.h"
+#include "parse/sysfs_attr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// A file that must exist; a missing one ends the collection with no data.
+std::string ReadOrNoData(const std::string& path) {
+  hw::FileRead f = hw::ReadWhole(path);
+  if (f.error == ENOENT) throw hw::NoData();
+  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  return f.data;
+}
+
+class BondingCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("bonding: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    try {
+      return Read(paths);
+    } catch (const hw::NoData&) {
+      return {};
+    }
+  }
+
+ private:
+  static Families Read(const HostPaths& paths) {
+    const std::string root = paths.Sys("class/net");
+    // master -> (configured slaves, slaves whose MII status is up)
+    std::map<std::string, std::pair<int, int>> status;
+    const std::string masters = ReadOrNoData(root + "/bonding_masters");
+    for (std::string_view master : parse::GoFields(masters)) {
+      const std::string dir = root + "/" + std::string(master);
+      const std::string slaves = ReadOrNoData(dir + "/bonding/slaves");
+      std::pair<int, int> counts{0, 0};
+      for (std::string_view slave : parse::GoFields(slaves)) {
+        const std::string s(slave);
+        std::string path = dir + "/lower_" + s + "/bonding_slave/mii_status";
+        hw::FileRead f = hw::ReadWhole(path);
+        if (f.error == ENOENT) {
+          path = dir + "/slave_" + s + "/bonding_slave/mii_status";
+          f = hw::ReadWhole(path);
+        }
+        if (f.error == ENOENT) throw hw::NoData();
+        if (!f.ok()) hw::ThrowErrno(path, f.error);
+        ++counts.first;
+        if (parse::GoTrimSpace(f.data) == "up") ++counts.second;
+      }
+      status[std::string(master)] = counts;
+    }
+    auto slaves = Gauge("node_bonding_slaves",
+                        "Number of configured slaves per bonding interface.");
+    auto active = Gauge("node_bonding_active",
+                        "Number of active slaves per bonding interface.");
+    for (const auto& [master, counts] : status) {
+      slaves.Add({{"master", master}}, counts.first);
+      active.Add({{"master", master}}, counts.second);
+    }
+    Families out;
+    if (!active.empty()) out.push_back(active.Take());
+    if (!slaves.empty()) out.push_back(slaves.Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec BondingCollectorSpec() {
-  return {"bonding", true, "placeholder", {},
+  return {"bonding",
+          true,
+          "Exposes the number of configured and active slaves of Linux "
+          "bonding interfaces.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<BondingCollector>();
           }};
 }
 

@@ -1,20 +1,106 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// cpufreq: node_cpu_frequency_{,min_,max_}hertz and
+// node_cpu_scaling_frequency_{,min_,max_}hertz per CPU from
+// /sys/devices/system/cpu/cpu<N>/cpufreq/, as node_exporter 1.5 reads them
+// (prometheus/procfs 0.8 SystemCpufreq). The files hold kHz.
+//
+// A frequency file that is missing or unreadable (cpuinfo_cur_freq is root
+// only) is skipped; a malformed one fails the scrape, and so does a missing
+// string file (scaling_governor, scaling_driver, ...), which procfs requires.
+// CPUs without cpufreq/ are skipped.
+#include <cerrno>
+#include <iterator>
+#include <optional>
+
+#include "collectors/hw_sysfs.h"
+#include "collectors/util.h"
+#include "parse/sysfs_attr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// One frequency file in kHz, or nullopt when absent or not readable.
+std::optional<uint64_t> ReadKhz(const std::string& path) {
+  hw::FileRead f = hw::ReadWhole(path);
+  if (f.error == ENOENT || f.error == EACCES || f.error == EPERM) {
+    return std::nullopt;
+  }
+  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  return Unwrap(parse::ParseUintFile(f.data), path);
+}
+
+// The (file, family, help) triples, in node_exporter's order.
+struct Frequency {
+  const char* file;
+  const char* family;
+  const char* help;
+};
+constexpr Frequency kFrequencies[] = {
+    {"cpuinfo_cur_freq", "node_cpu_frequency_hertz",
+     "Current cpu thread frequency in hertz."},
+    {"cpuinfo_min_freq", "node_cpu_frequency_min_hertz",
+     "Minimum cpu thread frequency in hertz."},
+    {"cpuinfo_max_freq", "node_cpu_frequency_max_hertz",
+     "Maximum cpu thread frequency in hertz."},
+    {"scaling_cur_freq", "node_cpu_scaling_frequency_hertz",
+     "Current scaled CPU thread frequency in hertz."},
+    {"scaling_min_freq", "node_cpu_scaling_frequency_min_hertz",
+     "Minimum scaled CPU thread frequency in hertz."},
+    {"scaling_max_freq", "node_cpu_scaling_frequency_max_hertz",
+     "Maximum scaled CPU thread frequency in hertz."},
+};
+
+// Read by procfs although node_exporter exposes none of them: each must
+// exist.
+constexpr const char* kRequiredStrings[] = {
+    "scaling_available_governors",
+    "scaling_driver",
+    "scaling_governor",
+    "related_cpus",
+    "scaling_setspeed",
+};
+
+class CpufreqCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("cpufreq: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string root = paths.Sys("devices/system/cpu");
+    hw::FamilySet out;
+    for (const std::string& cpu : hw::GlobDigit(root, "cpu")) {
+      const std::string dir = root + "/" + cpu + "/cpufreq";
+      hw::StatResult st = hw::Stat(dir);
+      if (st.error == ENOENT) continue;
+      if (st.error) hw::ThrowErrno(dir, st.error);
+      std::optional<uint64_t> values[std::size(kFrequencies)];
+      // procfs reads the transition latency too; a malformed one fails.
+      ReadKhz(dir + "/cpuinfo_transition_latency");
+      for (size_t i = 0; i < std::size(kFrequencies); ++i) {
+        values[i] = ReadKhz(dir + "/" + kFrequencies[i].file);
+      }
+      for (const char* file : kRequiredStrings) {
+        const std::string path = dir + "/" + file;
+        hw::FileRead f = hw::ReadAttr(path);
+        if (!f.ok()) hw::ThrowErrno(path, f.error);
+      }
+      const Labels labels = {{"cpu", cpu.substr(3)}};
+      for (size_t i = 0; i < std::size(kFrequencies); ++i) {
+        if (!values[i]) continue;
+        out.Gauge(kFrequencies[i].family, kFrequencies[i].help, labels,
+                  static_cast<double>(*values[i]) * 1000.0);
+      }
+    }
+    return out.Take();
   }
 };
+
 }  // namespace
 
 CollectorSpec CpufreqCollectorSpec() {
-  return {"cpufreq", true, "placeholder", {},
+  return {"cpufreq",
+          true,
+          "Exposes CPU frequency statistics from "
+          "/sys/devices/system/cpu/cpu*/cpufreq.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<CpufreqCollector>();
           }};
 }
 

@@ -1,20 +1,44 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// entropy: node_entropy_available_bits and node_entropy_pool_size_bits from
+// /proc/sys/kernel/random/{entropy_avail,poolsize}.
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/sysctl_value.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// A /proc/sys/kernel/random file's number; node_exporter fails the
+// collector when either file is absent, so absence is an error here too.
+double ReadRandom(const HostPaths& paths, const char* name) {
+  const std::string path = paths.Proc(std::string("sys/kernel/random/") + name);
+  return static_cast<double>(
+      Unwrap(parse::ParseSysctlUint(ReadFile(path)), path));
+}
+
+class EntropyCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("entropy: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    Families out;
+    out.push_back(
+        Gauge("node_entropy_available_bits", "Bits of available entropy.")
+            .Add(ReadRandom(paths, "entropy_avail"))
+            .Take());
+    out.push_back(Gauge("node_entropy_pool_size_bits", "Bits of entropy pool.")
+                      .Add(ReadRandom(paths, "poolsize"))
+                      .Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec EntropyCollectorSpec() {
-  return {"entropy", true, "placeholder", {},
+  return {"entropy",
+          true,
+          "Exposes available entropy.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<EntropyCollector>();
           }};
 }
 

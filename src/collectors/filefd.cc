@@ -1,20 +1,39 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// filefd: node_filefd_allocated and node_filefd_maximum from
+// /proc/sys/fs/file-nr.
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/file_nr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class FilefdCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("filefd: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("sys/fs/file-nr");
+    auto nr = Unwrap(parse::ParseFileNr(ReadFile(path)), path);
+    Families out;
+    out.push_back(
+        Gauge("node_filefd_allocated", "File descriptor statistics: allocated.")
+            .Add(nr.allocated)
+            .Take());
+    out.push_back(
+        Gauge("node_filefd_maximum", "File descriptor statistics: maximum.")
+            .Add(nr.maximum)
+            .Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec FilefdCollectorSpec() {
-  return {"filefd", true, "placeholder", {},
+  return {"filefd",
+          true,
+          "Exposes file descriptor statistics from /proc/sys/fs/file-nr.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<FilefdCollector>();
           }};
 }
 

@@ -1,20 +1,258 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// infiniband: node_infiniband_info per device and the port state, rate and
+// counters per port from /sys/class/infiniband/<device>/ports/<port>/
+// (counters/ and the pre-4.5 counters_ext/), as node_exporter 1.5 reads
+// them (prometheus/procfs 0.8). Data counters count 4-byte words, so they
+// are multiplied by 4; a counter reading "N/A (no PMA)" is skipped.
+//
+// No /sys/class/infiniband, or any expected file or directory missing: no
+// families (node_exporter's ErrNoData). A malformed file fails the scrape.
+#include "parse/infiniband.h"
+
+#include <cerrno>
+#include <map>
+
+#include "collectors/hw_sysfs.h"
+#include "collectors/util.h"
+#include "parse/sysfs_attr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// A counter file, its family (without node_infiniband_), help, and whether
+// the file counts 4-byte words.
+struct CounterSpec {
+  const char* file;
+  const char* name;
+  const char* help;
+  bool words = false;
+};
+
+constexpr CounterSpec kCounters[] = {
+    {"excessive_buffer_overrun_errors", "excessive_buffer_overrun_errors_total",
+     "Number of times that OverrunErrors consecutive flow control update "
+     "periods occurred, each having at least one overrun error."},
+    {"link_downed", "link_downed_total",
+     "Number of times the link failed to recover from an error state and "
+     "went down"},
+    {"link_error_recovery", "link_error_recovery_total",
+     "Number of times the link successfully recovered from an error state"},
+    {"local_link_integrity_errors", "local_link_integrity_errors_total",
+     "Number of times that the count of local physical errors exceeded the "
+     "threshold specified by LocalPhyErrors."},
+    {"multicast_rcv_packets", "multicast_packets_received_total",
+     "Number of multicast packets received (including errors)"},
+    {"multicast_xmit_packets", "multicast_packets_transmitted_total",
+     "Number of multicast packets transmitted (including errors)"},
+    {"port_rcv_constraint_errors", "port_constraint_errors_received_total",
+     "Number of packets received on the switch physical port that are "
+     "discarded"},
+    {"port_rcv_data", "port_data_received_bytes_total",
+     "Number of data octets received on all links", true},
+    {"port_rcv_discards", "port_discards_received_total",
+     "Number of inbound packets discarded by the port because the port is "
+     "down or congested"},
+    {"port_rcv_errors", "port_errors_received_total",
+     "Number of packets containing an error that were received on this "
+     "port"},
+    {"port_rcv_packets", "port_packets_received_total",
+     "Number of packets received on all VLs by this port (including "
+     "errors)"},
+    {"port_rcv_remote_physical_errors",
+     "port_receive_remote_physical_errors_total",
+     "Number of packets marked with the EBP (End of Bad Packet) delimiter "
+     "received on the port."},
+    {"port_rcv_switch_relay_errors", "port_receive_switch_relay_errors_total",
+     "Number of packets that could not be forwarded by the switch."},
+    {"port_xmit_constraint_errors", "port_constraint_errors_transmitted_total",
+     "Number of packets not transmitted from the switch physical port"},
+    {"port_xmit_data", "port_data_transmitted_bytes_total",
+     "Number of data octets transmitted on all links", true},
+    {"port_xmit_discards", "port_discards_transmitted_total",
+     "Number of outbound packets discarded by the port because the port is "
+     "down or congested"},
+    {"port_xmit_packets", "port_packets_transmitted_total",
+     "Number of packets transmitted on all VLs from this port (including "
+     "errors)"},
+    {"port_xmit_wait", "port_transmit_wait_total",
+     "Number of ticks during which the port had data to transmit but no data "
+     "was sent during the entire tick"},
+    {"symbol_error", "symbol_error_total",
+     "Number of minor link errors detected on one or more physical lanes."},
+    {"unicast_rcv_packets", "unicast_packets_received_total",
+     "Number of unicast packets received (including errors)"},
+    {"unicast_xmit_packets", "unicast_packets_transmitted_total",
+     "Number of unicast packets transmitted (including errors)"},
+    {"VL15_dropped", "vl15_dropped_total",
+     "Number of incoming VL15 packets dropped due to resource limitations."},
+};
+
+constexpr CounterSpec kLegacyCounters[] = {
+    {"port_multicast_rcv_packets", "legacy_multicast_packets_received_total",
+     "Number of multicast packets received"},
+    {"port_multicast_xmit_packets",
+     "legacy_multicast_packets_transmitted_total",
+     "Number of multicast packets transmitted"},
+    {"port_rcv_data_64", "legacy_data_received_bytes_total",
+     "Number of data octets received on all links", true},
+    {"port_rcv_packets_64", "legacy_packets_received_total",
+     "Number of data packets received on all links"},
+    {"port_unicast_rcv_packets", "legacy_unicast_packets_received_total",
+     "Number of unicast packets received"},
+    {"port_unicast_xmit_packets", "legacy_unicast_packets_transmitted_total",
+     "Number of unicast packets transmitted"},
+    {"port_xmit_data_64", "legacy_data_transmitted_bytes_total",
+     "Number of data octets transmitted on all links", true},
+    // node_exporter 1.5's help, copied as it is.
+    {"port_xmit_packets_64", "legacy_packets_transmitted_total",
+     "Number of data packets received on all links"},
+};
+
+// Counter family name -> value, for one port.
+using Counters = std::map<const CounterSpec*, uint64_t>;
+
+struct Port {
+  parse::IbState state;
+  parse::IbState phys_state;
+  uint64_t rate = 0;
+  Counters counters;
+};
+
+// A file that must exist: missing means no data, other errors fail.
+std::string ReadRequired(const std::string& path, bool trim) {
+  hw::FileRead f = trim ? hw::ReadAttr(path) : hw::ReadWhole(path);
+  if (f.error == ENOENT) throw hw::NoData();
+  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  return f.data;
+}
+
+// Reads the counter files of one directory that `specs` names.
+template <size_t N>
+void ReadCounters(const std::string& dir, const CounterSpec (&specs)[N],
+                  bool required, Counters* out) {
+  hw::DirRead list = hw::ReadDir(dir);
+  if (list.error == ENOENT) {
+    if (required) throw hw::NoData();
+    return;
+  }
+  if (!list.ok()) hw::ThrowErrno(dir, list.error);
+  for (const hw::DirEntry& e : list.entries) {
+    if (e.kind != hw::Kind::kRegular) continue;
+    const std::string path = dir + "/" + e.name;
+    hw::FileRead f = hw::ReadAttr(path);
+    if (f.error == ENOENT || f.error == EACCES || f.error == EPERM ||
+        f.error == EOPNOTSUPP || f.error == EINVAL) {
+      continue;
+    }
+    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    for (const CounterSpec& spec : specs) {
+      if (e.name != spec.file) continue;
+      auto v = parse::ParseUintAttr(f.data);
+      if (!v.ok()) {
+        // Older kernels print this for counters the port cannot read.
+        if (f.data.find("N/A (no PMA)") != std::string::npos) break;
+        throw CollectError(path + ": " + v.error);
+      }
+      (*out)[&spec] = spec.words ? v.value * 4 : v.value;
+    }
+  }
+}
+
+Port ReadPort(const std::string& dir) {
+  Port port;
+  const std::string state = dir + "/state";
+  port.state = Unwrap(parse::ParseIbState(ReadRequired(state, false)), state);
+  const std::string phys = dir + "/phys_state";
+  port.phys_state =
+      Unwrap(parse::ParseIbState(ReadRequired(phys, false)), phys);
+  const std::string rate = dir + "/rate";
+  port.rate = Unwrap(parse::ParseIbRate(ReadRequired(rate, false)), rate);
+  ReadCounters(dir + "/counters", kCounters, true, &port.counters);
+  ReadCounters(dir + "/counters_ext", kLegacyCounters, false, &port.counters);
+  return port;
+}
+
+class InfinibandCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("infiniband: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    try {
+      return Read(paths);
+    } catch (const hw::NoData&) {
+      return {};
+    }
+  }
+
+ private:
+  static Families Read(const HostPaths& paths) {
+    const std::string root = paths.Sys("class/infiniband");
+    hw::DirRead devices = hw::ReadDir(root);
+    if (devices.error == ENOENT) throw hw::NoData();
+    if (!devices.ok()) hw::ThrowErrno(root, devices.error);
+    hw::FamilySet out;
+    for (const hw::DirEntry& d : devices.entries) {
+      const std::string dir = root + "/" + d.name;
+      const std::string device = parse::ToValidUtf8(d.name);
+      const std::string board_id = ReadRequired(dir + "/board_id", true);
+      const std::string fw_ver = ReadRequired(dir + "/fw_ver", true);
+      const std::string hca_type = ReadRequired(dir + "/hca_type", true);
+      const std::string ports_dir = dir + "/ports";
+      hw::DirRead port_list = hw::ReadDir(ports_dir);
+      if (port_list.error == ENOENT) throw hw::NoData();
+      if (!port_list.ok()) hw::ThrowErrno(ports_dir, port_list.error);
+      // By number: "1" and "01" are the same port, the later one wins.
+      std::map<uint32_t, Port> ports;
+      for (const hw::DirEntry& p : port_list.entries) {
+        auto number = parse::ParseGoUint(p.name, 10);
+        if (!number || *number > UINT32_MAX) {
+          throw CollectError(ports_dir + "/" + p.name +
+                             ": port is not a number");
+        }
+        ports[static_cast<uint32_t>(*number)] =
+            ReadPort(ports_dir + "/" + p.name);
+      }
+
+      out.Gauge("node_infiniband_info",
+                "Non-numeric data from /sys/class/infiniband/<device>, value "
+                "is always 1.",
+                {{"device", device},
+                 {"board_id", parse::ToValidUtf8(board_id)},
+                 {"firmware_version", parse::ToValidUtf8(fw_ver)},
+                 {"hca_type", parse::ToValidUtf8(hca_type)}},
+                1);
+      for (const auto& [number, port] : ports) {
+        const Labels labels = {{"device", device},
+                               {"port", std::to_string(number)}};
+        out.Gauge("node_infiniband_state_id",
+                  "State of the InfiniBand port (0: no change, 1: down, 2: "
+                  "init, 3: armed, 4: active, 5: act defer)",
+                  labels, port.state.id);
+        out.Gauge("node_infiniband_physical_state_id",
+                  "Physical state of the InfiniBand port (0: no change, 1: "
+                  "sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: "
+                  "link error recover, 7: phytest)",
+                  labels, port.phys_state.id);
+        out.Gauge("node_infiniband_rate_bytes_per_second",
+                  "Maximum signal transfer rate", labels,
+                  static_cast<double>(port.rate));
+        for (const auto& [spec, value] : port.counters) {
+          out.Counter(std::string("node_infiniband_") + spec->name, spec->help,
+                      labels, static_cast<double>(value));
+        }
+      }
+    }
+    return out.Take();
   }
 };
+
 }  // namespace
 
 CollectorSpec InfinibandCollectorSpec() {
-  return {"infiniband", true, "placeholder", {},
+  return {"infiniband",
+          true,
+          "Exposes network statistics specific to InfiniBand and Intel "
+          "OmniPath configurations.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<InfinibandCollector>();
           }};
 }
 

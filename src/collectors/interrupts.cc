@@ -1,20 +1,45 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// interrupts: node_interrupts_total{cpu,type,info,devices} from
+// /proc/interrupts, one series per interrupt and CPU (node_exporter 1.5).
+#include "parse/interrupts.h"
+
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class InterruptsCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("interrupts: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("interrupts");
+    auto irqs = Unwrap(parse::ParseInterrupts(ReadFile(path)), path);
+    auto total = Counter("node_interrupts_total", "Interrupt details.");
+    for (const parse::Interrupt& irq : irqs) {
+      for (size_t cpu = 0; cpu < irq.per_cpu.size(); ++cpu) {
+        total.Add({{"cpu", std::to_string(cpu)},
+                   {"type", irq.name},
+                   {"info", irq.info},
+                   {"devices", irq.devices}},
+                  irq.per_cpu[cpu]);
+      }
+    }
+    Families out;
+    if (!total.empty()) out.push_back(total.Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec InterruptsCollectorSpec() {
-  return {"interrupts", false, "placeholder", {},
+  return {"interrupts",
+          false,
+          "Exposes detailed interrupts statistics from /proc/interrupts.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<InterruptsCollector>();
           }};
 }
 

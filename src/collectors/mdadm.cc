@@ -1,20 +1,72 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// mdadm: node_md_* for every Linux software RAID device in /proc/mdstat:
+// state, member disk counts and sync progress, as node_exporter 1.5.
+#include <string>
+#include <utility>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/mdstat.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class MdadmCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("mdadm: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("mdstat");
+    auto text = ReadFileIfExists(path);
+    if (!text) return {};  // no md driver loaded
+    auto arrays = Unwrap(parse::ParseMdstat(*text), path);
+
+    auto state = Gauge("node_md_state", "Indicates the state of md-device.");
+    auto disks = Gauge("node_md_disks",
+                       "Number of active/failed/spare disks of device.");
+    auto required =
+        Gauge("node_md_disks_required", "Total number of disks of device.");
+    auto blocks = Gauge("node_md_blocks", "Total number of blocks on device.");
+    auto synced =
+        Gauge("node_md_blocks_synced", "Number of blocks synced on device.");
+    // The state label values and the activity state each stands for.
+    static constexpr std::pair<const char*, const char*> kStates[] = {
+        {"active", "active"},
+        {"inactive", "inactive"},
+        {"recovering", "recovering"},
+        {"resync", "resyncing"},
+        {"check", "checking"}};
+    for (const parse::MdStat& md : arrays) {
+      const Labels dev = {{"device", md.name}};
+      required.Add(dev, static_cast<double>(md.disks_total));
+      disks.Add({{"device", md.name}, {"state", "active"}},
+                static_cast<double>(md.disks_active));
+      disks.Add({{"device", md.name}, {"state", "failed"}},
+                static_cast<double>(md.disks_failed));
+      disks.Add({{"device", md.name}, {"state", "spare"}},
+                static_cast<double>(md.disks_spare));
+      for (const auto& [label, activity] : kStates) {
+        state.Add({{"device", md.name}, {"state", label}},
+                  md.activity_state == activity ? 1 : 0);
+      }
+      blocks.Add(dev, static_cast<double>(md.blocks_total));
+      synced.Add(dev, static_cast<double>(md.blocks_synced));
+    }
+    Families out;
+    for (FamilyBuilder* b : {&state, &disks, &required, &blocks, &synced}) {
+      if (!b->empty()) out.push_back(b->Take());
+    }
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec MdadmCollectorSpec() {
-  return {"mdadm", true, "placeholder", {},
+  return {"mdadm",
+          true,
+          "Exposes statistics about devices in /proc/mdstat (does nothing if "
+          "no /proc/mdstat present).",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<MdadmCollector>();
           }};
 }
 

@@ -1,20 +1,83 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// meminfo_numa: node_memory_numa_<Field>{node} (gauges, bytes for kB fields)
+// from /sys/devices/system/node/nodeN/meminfo and node_memory_numa_<counter>
+// _total{node} from .../nodeN/numastat, as node_exporter 1.5. A host without
+// NUMA nodes in sysfs gives no series.
+#include "parse/meminfo_numa.h"
+
+#include <map>
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// "node12" -> "12"; "" for names that are not node directories (Go's glob
+// node[0-9]* keeps the leading digits, as its regexp does).
+std::string NodeNumber(const std::string& name) {
+  if (name.size() < 5 || name.compare(0, 4, "node") != 0 || name[4] < '0' ||
+      name[4] > '9') {
+    return "";
+  }
+  size_t end = 4;
+  while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+  return name.substr(4, end - 4);
+}
+
+class MeminfoNumaCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("meminfo_numa: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    // Families by name, in first-seen order of their fields.
+    std::map<std::string, FamilyBuilder> families;
+    std::vector<std::string> order;
+    auto family = [&](const std::string& name, bool counter) -> FamilyBuilder& {
+      auto it = families.find(name);
+      if (it == families.end()) {
+        std::string help = "Memory information field " + name + ".";
+        it = families
+                 .emplace(name, counter ? Counter("node_memory_numa_" + name,
+                                                  std::move(help))
+                                        : Gauge("node_memory_numa_" + name,
+                                                std::move(help)))
+                 .first;
+        order.push_back(name);
+      }
+      return it->second;
+    };
+
+    const std::string base = paths.Sys("devices/system/node");
+    for (const std::string& entry : ListDir(base)) {
+      const std::string node = NodeNumber(entry);
+      if (node.empty()) continue;
+      const std::string meminfo_path = base + "/" + entry + "/meminfo";
+      for (const auto& f : Unwrap(
+               parse::ParseNumaMeminfo(ReadFile(meminfo_path)), meminfo_path)) {
+        family(f.name, false).Add({{"node", f.node}}, f.value);
+      }
+      const std::string numastat_path = base + "/" + entry + "/numastat";
+      for (const auto& f : Unwrap(parse::ParseNumastat(ReadFile(numastat_path)),
+                                  numastat_path)) {
+        family(f.name + "_total", true).Add({{"node", node}}, f.value);
+      }
+    }
+    Families out;
+    for (const std::string& name : order)
+      out.push_back(families.at(name).Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec MeminfoNumaCollectorSpec() {
-  return {"meminfo_numa", false, "placeholder", {},
+  return {"meminfo_numa",
+          false,
+          "Exposes memory statistics per NUMA node from "
+          "/sys/devices/system/node/.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<MeminfoNumaCollector>();
           }};
 }
 

@@ -1,21 +1,282 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// netclass: node_network_up, node_network_info and one
+// node_network_<property> family per numeric attribute of
+// /sys/class/net/<iface>/ (mtu_bytes, speed_bytes, carrier, flags, ...), as
+// node_exporter 1.5 reads them (prometheus/procfs 0.8 NetClass).
+//
+// Attributes the driver refuses to report (EINVAL for carrier or speed on
+// a link that is down, EOPNOTSUPP) are left out; a numeric attribute that
+// does not parse reads 0, as there. speed is in Mb/s, exposed in bytes/s;
+// -1 (unknown) gives -125000 unless --collector.netclass.ignore-invalid-
+// speed. No /sys/class/net: no families.
+//
+// --collector.netclass.netlink: node_exporter 1.5 then asks the kernel over
+// rtnetlink and ethtool netlink instead of sysfs. This collector reads sysfs
+// in both modes: the kernel fills those files from the same net_device, so
+// the families and values are the ones of the sysfs mode. With it,
+// --collector.netclass_rtnl.with-stats adds the 24 interface counters
+// (node_network_receive_bytes_total, ... exposed as gauges, as 1.5 does),
+// read from /sys/class/net/<iface>/statistics/, which holds the same
+// rtnl_link_stats64 values netlink returns.
+#include <cerrno>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "collectors/hw_sysfs.h"
+#include "collectors/util.h"
+#include "parse/sysfs_attr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("netclass: not implemented yet");
-  }
+
+constexpr char kIgnored[] = "collector.netclass.ignored-devices";
+constexpr char kInvalidSpeed[] = "collector.netclass.ignore-invalid-speed";
+constexpr char kNetlink[] = "collector.netclass.netlink";
+constexpr char kWithStats[] = "collector.netclass_rtnl.with-stats";
+
+// Numeric attribute file -> metric suffix, in node_exporter's order. speed
+// is handled on its own.
+constexpr std::pair<const char*, const char*> kGauges[] = {
+    {"addr_assign_type", "address_assign_type"},
+    {"carrier", "carrier"},
+    {"dev_id", "device_id"},
+    {"dormant", "dormant"},
+    {"flags", "flags"},
+    {"ifindex", "iface_id"},
+    {"iflink", "iface_link"},
+    {"link_mode", "iface_link_mode"},
+    {"mtu", "mtu_bytes"},
+    {"name_assign_type", "name_assign_type"},
+    {"netdev_group", "net_dev_group"},
+    {"tx_queue_len", "transmit_queue_length"},
+    {"type", "protocol_type"},
 };
+
+constexpr std::pair<const char*, const char*> kCounters[] = {
+    {"carrier_changes", "carrier_changes_total"},
+    {"carrier_up_count", "carrier_up_changes_total"},
+    {"carrier_down_count", "carrier_down_changes_total"},
+};
+
+// Numeric attributes procfs parses but node_exporter does not expose.
+constexpr const char* kOtherInts[] = {"addr_len", "speed"};
+
+// Text attributes.
+constexpr const char* kStrings[] = {
+    "address",   "broadcast",    "duplex",         "ifalias",
+    "operstate", "phys_port_id", "phys_port_name", "phys_switch_id",
+};
+
+// statistics/ file -> metric name, for --collector.netclass_rtnl.with-stats.
+constexpr std::pair<const char*, const char*> kStats[] = {
+    {"rx_packets", "receive_packets_total"},
+    {"tx_packets", "transmit_packets_total"},
+    {"rx_bytes", "receive_bytes_total"},
+    {"tx_bytes", "transmit_bytes_total"},
+    {"rx_errors", "receive_errors_total"},
+    {"tx_errors", "transmit_errors_total"},
+    {"rx_dropped", "receive_dropped_total"},
+    {"tx_dropped", "transmit_dropped_total"},
+    {"multicast", "multicast_total"},
+    {"collisions", "collisions_total"},
+    {"rx_length_errors", "receive_length_errors_total"},
+    {"rx_over_errors", "receive_over_errors_total"},
+    {"rx_crc_errors", "receive_crc_errors_total"},
+    {"rx_frame_errors", "receive_frame_errors_total"},
+    {"rx_fifo_errors", "receive_fifo_errors_total"},
+    {"rx_missed_errors", "receive_missed_errors_total"},
+    {"tx_aborted_errors", "transmit_aborted_errors_total"},
+    {"tx_carrier_errors", "transmit_carrier_errors_total"},
+    {"tx_fifo_errors", "transmit_fifo_errors_total"},
+    {"tx_heartbeat_errors", "transmit_heartbeat_errors_total"},
+    {"tx_window_errors", "transmit_window_errors_total"},
+    {"rx_compressed", "receive_compressed_total"},
+    {"tx_compressed", "transmit_compressed_total"},
+    {"rx_nohandler", "receive_nohandler_total"},
+};
+
+bool IsNumeric(const std::string& file) {
+  for (const auto& [f, m] : kGauges) {
+    if (file == f) return true;
+  }
+  for (const auto& [f, m] : kCounters) {
+    if (file == f) return true;
+  }
+  for (const char* f : kOtherInts) {
+    if (file == f) return true;
+  }
+  return false;
+}
+
+bool IsString(const std::string& file) {
+  for (const char* f : kStrings) {
+    if (file == f) return true;
+  }
+  return false;
+}
+
+bool IsNoData(int error) {
+  return error == ENOENT || error == EACCES || error == EPERM;
+}
+
+// The attributes of one interface that were present and readable.
+struct Iface {
+  std::map<std::string, int64_t> ints;
+  std::map<std::string, std::string> strings;
+};
+
+Iface ReadIface(const std::string& dir) {
+  hw::DirRead list = hw::ReadDir(dir);
+  if (IsNoData(list.error)) throw hw::NoData();
+  if (!list.ok()) hw::ThrowErrno(dir, list.error);
+  Iface iface;
+  for (const hw::DirEntry& e : list.entries) {
+    if (e.kind != hw::Kind::kRegular) continue;
+    const std::string path = dir + "/" + e.name;
+    hw::FileRead f = hw::ReadAttr(path);
+    if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL) {
+      continue;
+    }
+    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    if (IsNumeric(e.name)) {
+      // procfs keeps a value that does not parse, as 0.
+      iface.ints[e.name] = parse::ParseGoInt(f.data, 0).value_or(0);
+    } else if (IsString(e.name)) {
+      iface.strings[e.name] = parse::ToValidUtf8(f.data);
+    }
+  }
+  return iface;
+}
+
+class NetclassCollector : public Collector {
+ public:
+  explicit NetclassCollector(const CollectorOptions& o)
+      : ignored_(kIgnored, o.Get(kIgnored)),
+        ignore_invalid_speed_(o.GetBool(kInvalidSpeed)),
+        with_stats_(o.GetBool(kNetlink) && o.GetBool(kWithStats)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    try {
+      return Read(paths);
+    } catch (const hw::NoData&) {
+      return {};
+    }
+  }
+
+ private:
+  Families Read(const HostPaths& paths) const {
+    const std::string root = paths.Sys("class/net");
+    hw::DirRead list = hw::ReadDir(root);
+    if (IsNoData(list.error)) throw hw::NoData();
+    if (!list.ok()) hw::ThrowErrno(root, list.error);
+    std::map<std::string, Iface> ifaces;
+    for (const hw::DirEntry& e : list.entries) {
+      // bonding_masters and other plain files are not interfaces.
+      if (e.kind == hw::Kind::kRegular) continue;
+      if (ignored_.Matches(e.name)) continue;
+      ifaces[e.name] = ReadIface(root + "/" + e.name);
+    }
+
+    hw::FamilySet out;
+    for (const auto& [name, iface] : ifaces) {
+      const std::string device = parse::ToValidUtf8(name);
+      const Labels labels = {{"device", device}};
+      auto text = [&](const char* key) {
+        auto it = iface.strings.find(key);
+        return it == iface.strings.end() ? std::string() : it->second;
+      };
+      out.Gauge("node_network_up",
+                "Value is 1 if operstate is 'up', 0 otherwise.", labels,
+                text("operstate") == "up" ? 1 : 0);
+      out.Gauge(
+          "node_network_info",
+          "Non-numeric data from /sys/class/net/<iface>, value is always 1.",
+          {{"device", device},
+           {"address", text("address")},
+           {"broadcast", text("broadcast")},
+           {"duplex", text("duplex")},
+           {"operstate", text("operstate")},
+           {"ifalias", text("ifalias")}},
+          1);
+      auto property = [&](const char* file, const std::string& metric,
+                          prometheus::MetricType type) {
+        auto it = iface.ints.find(file);
+        if (it == iface.ints.end()) return;
+        out.Add("node_network_" + metric, "Network device property: " + metric,
+                type, labels, static_cast<double>(it->second));
+      };
+      for (const auto& [file, metric] : kGauges) {
+        property(file, metric, prometheus::MetricType::Gauge);
+      }
+      for (const auto& [file, metric] : kCounters) {
+        property(file, metric, prometheus::MetricType::Counter);
+      }
+      if (auto it = iface.ints.find("speed"); it != iface.ints.end()) {
+        // Some devices report -1 when the speed is unknown.
+        if (it->second >= 0 || !ignore_invalid_speed_) {
+          // Go's int64 arithmetic, which wraps.
+          const int64_t megabits_by_million = static_cast<int64_t>(
+              static_cast<uint64_t>(it->second) * 1000 * 1000);
+          out.Gauge("node_network_speed_bytes",
+                    "Network device property: speed_bytes", labels,
+                    static_cast<double>(megabits_by_million / 8));
+        }
+      }
+      if (with_stats_)
+        AddStats(root + "/" + name + "/statistics", labels, &out);
+    }
+    return out.Take();
+  }
+
+  // The interface counters --collector.netclass_rtnl.with-stats adds.
+  static void AddStats(const std::string& dir, const Labels& labels,
+                       hw::FamilySet* out) {
+    for (const auto& [file, metric] : kStats) {
+      const std::string path = dir + "/" + file;
+      hw::FileRead f = hw::ReadWhole(path);
+      if (!f.ok()) continue;  // a driver without this counter
+      out->Gauge(
+          std::string("node_network_") + metric,
+          std::string("Network device property: ") + metric, labels,
+          static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path)));
+    }
+  }
+
+  const hw::GoPattern ignored_;
+  const bool ignore_invalid_speed_;
+  const bool with_stats_;
+};
+
 }  // namespace
 
 CollectorSpec NetclassCollectorSpec() {
-  return {"netclass", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
-          }};
+  return {
+      "netclass",
+      true,
+      "Exposes network interface info from sysfs such as address, speed "
+      "and MTU.",
+      {
+          {kIgnored, "^$",
+           "Regexp of net devices to ignore for netclass collector."},
+          {kInvalidSpeed, "false",
+           "Ignore devices where the speed is invalid. This will be the "
+           "default behavior in 2.x.",
+           false, true},
+          {kNetlink, "false",
+           "Use netlink to gather stats instead of /proc/net/dev. "
+           "host_exporter reads /sys/class/net in both modes (the same "
+           "kernel values); with --collector.netclass_rtnl.with-stats it "
+           "adds the interface counters from "
+           "/sys/class/net/<iface>/statistics.",
+           false, true},
+          {kWithStats, "false",
+           "Expose the statistics for each network device, replacing netdev "
+           "collector. Only with --collector.netclass.netlink.",
+           false, true},
+      },
+      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+        return std::make_unique<NetclassCollector>(o);
+      }};
 }
 
 }  // namespace host_exporter

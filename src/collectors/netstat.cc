@@ -1,20 +1,77 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// netstat: node_netstat_<Protocol>_<Name> (untyped) for the protocol
+// counters of /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6 whose
+// "<Protocol>_<Name>" matches --collector.netstat.fields, as node_exporter
+// 1.5 exposes them. /proc/net/snmp6 is absent when IPv6 is disabled; the
+// other two are required.
+#include "parse/netstat.h"
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+constexpr char kFields[] = "collector.netstat.fields";
+constexpr char kDefaultFields[] =
+    "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|"
+    "Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|"
+    "TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|"
+    "RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|"
+    "RcvbufErrors|SndbufErrors))$";
+
+class NetstatCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("netstat: not implemented yet");
+  explicit NetstatCollector(const CollectorOptions& o)
+      : fields_(CompileFilter(kFields, o.Get(kFields))) {}
+
+  Families Collect(const HostPaths& paths) override {
+    const std::string netstat_path = paths.Proc("net/netstat");
+    const std::string snmp_path = paths.Proc("net/snmp");
+    const std::string snmp6_path = paths.Proc("net/snmp6");
+    parse::NetStats stats =
+        Unwrap(parse::ParseNetstat(ReadFile(netstat_path)), netstat_path);
+    // Merged by protocol, a later file's protocol replacing an earlier one
+    // of the same name (node_exporter's map merge; the names never clash).
+    for (auto& [protocol, values] :
+         Unwrap(parse::ParseNetstat(ReadFile(snmp_path)), snmp_path)) {
+      stats[protocol] = std::move(values);
+    }
+    if (auto snmp6 = ReadFileIfExists(snmp6_path)) {
+      for (auto& [protocol, values] :
+           Unwrap(parse::ParseSnmp6(*snmp6), snmp6_path)) {
+        stats[protocol] = std::move(values);
+      }
+    }
+
+    Families out;
+    for (const auto& [protocol, values] : stats) {
+      for (const auto& [name, value] : values) {
+        const std::string key = protocol + "_" + name;
+        // An empty pattern matches everything, as an empty Go regexp does.
+        if (fields_ && !Matches(fields_, key)) continue;
+        out.push_back(
+            Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".")
+                .Add(value)
+                .Take());
+      }
+    }
+    return out;
   }
+
+ private:
+  std::optional<std::regex> fields_;
 };
+
 }  // namespace
 
 CollectorSpec NetstatCollectorSpec() {
-  return {"netstat", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+  return {"netstat",
+          true,
+          "Exposes network statistics from /proc/net/netstat.",
+          {{kFields, kDefaultFields,
+            "Regexp of fields to return for netstat collector."}},
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            return std::make_unique<NetstatCollector>(o);
           }};
 }
 

@@ -1,20 +1,111 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// nfsd: node_nfsd_* NFS server statistics from /proc/net/rpc/nfsd, as
+// node_exporter 1.5.
+#include <string>
+#include <string_view>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/nfs_rpc.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+double D(uint64_t v) { return static_cast<double>(v); }
+
+// Adds the procedures of one protocol version, leaving out `skip` (the
+// entries node_exporter 1.5 does not export).
+template <size_t N>
+void AddRequests(FamilyBuilder* f, const char* proto,
+                 const std::array<std::string_view, N>& names,
+                 const std::array<uint64_t, N>& values,
+                 std::initializer_list<std::string_view> skip) {
+  for (size_t i = 0; i < N; ++i) {
+    bool skipped = false;
+    for (std::string_view s : skip) skipped = skipped || s == names[i];
+    if (skipped) continue;
+    f->Add({{"proto", proto}, {"method", std::string(names[i])}}, D(values[i]));
+  }
+}
+
+class NfsdCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("nfsd: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("net/rpc/nfsd");
+    auto text = ReadFileIfExists(path);
+    if (!text) return {};  // no NFS server running
+    auto s = Unwrap(parse::ParseNfsServerStats(*text), path);
+
+    Families out;
+    auto counter = [&out](const char* name, const char* help, uint64_t v) {
+      out.push_back(Counter(name, help).Add(D(v)).Take());
+    };
+    counter("node_nfsd_reply_cache_hits_total",
+            "Total number of NFSd Reply Cache hits (client lost server "
+            "response).",
+            s.rc_hits);
+    counter("node_nfsd_reply_cache_misses_total",
+            "Total number of NFSd Reply Cache an operation that requires "
+            "caching (idempotent).",
+            s.rc_misses);
+    counter("node_nfsd_reply_cache_nocache_total",
+            "Total number of NFSd Reply Cache non-idempotent operations "
+            "(rename/delete/\xE2\x80\xA6).",
+            s.rc_nocache);
+    counter("node_nfsd_file_handles_stale_total",
+            "Total number of NFSd stale file handles", s.fh_stale);
+    counter("node_nfsd_disk_bytes_read_total", "Total NFSd bytes read.",
+            s.io_read);
+    counter("node_nfsd_disk_bytes_written_total", "Total NFSd bytes written.",
+            s.io_write);
+    out.push_back(Gauge("node_nfsd_server_threads",
+                        "Total number of NFSd kernel threads that are running.")
+                      .Add(D(s.threads))
+                      .Take());
+    out.push_back(Gauge("node_nfsd_read_ahead_cache_size_blocks",
+                        "How large the read ahead cache is in blocks.")
+                      .Add(D(s.ra_cache_size))
+                      .Take());
+    counter("node_nfsd_read_ahead_cache_not_found_total",
+            "Total number of NFSd read ahead cache not found.", s.ra_not_found);
+    out.push_back(
+        Counter("node_nfsd_packets_total",
+                "Total NFSd network packets (sent+received) by protocol type.")
+            .Add({{"proto", "udp"}}, D(s.network.udp_count))
+            .Add({{"proto", "tcp"}}, D(s.network.tcp_count))
+            .Take());
+    counter("node_nfsd_connections_total",
+            "Total number of NFSd TCP connections.", s.network.tcp_connect);
+    out.push_back(Counter("node_nfsd_rpc_errors_total",
+                          "Total number of NFSd RPC errors by error type.")
+                      .Add({{"error", "fmt"}}, D(s.rpc_bad_fmt))
+                      .Add({{"error", "auth"}}, D(s.rpc_bad_auth))
+                      .Add({{"error", "cInt"}}, D(s.rpc_bad_client))
+                      .Take());
+    counter("node_nfsd_server_rpcs_total", "Total number of NFSd RPCs.",
+            s.rpc_count);
+
+    auto requests =
+        Counter("node_nfsd_requests_total",
+                "Total number NFSd Requests by method and protocol.");
+    AddRequests(&requests, "2", parse::kNfsV2ProcNames, s.v2, {"Null"});
+    AddRequests(&requests, "3", parse::kNfsV3ProcNames, s.v3, {"Null"});
+    AddRequests(
+        &requests, "4", parse::kNfsdV4OpNames, s.v4_ops,
+        {"Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"});
+    out.push_back(requests.Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec NfsdCollectorSpec() {
-  return {"nfsd", true, "placeholder", {},
+  return {"nfsd",
+          true,
+          "Exposes NFS kernel server statistics from /proc/net/rpc/nfsd.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<NfsdCollector>();
           }};
 }
 

@@ -1,21 +1,126 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// rapl: node_rapl_<zone>_joules_total{index,path} per RAPL zone from
+// /sys/class/powercap/<zone>/ (name, energy_uj), as node_exporter 1.5 reads
+// them (prometheus/procfs 0.8 GetRaplZones). A name "package-0" is zone
+// "package" index 0; a name without an index takes the count of zones of
+// that name seen so far. With --collector.rapl.enable-zone-label there is
+// one family, node_rapl_joules_total, with the zone as label rapl_zone.
+//
+// No /sys/class/powercap (or no permission to read it, or a zone without
+// max_energy_range_uj): no families. An unreadable energy_uj (root only on
+// recent kernels) also means no families.
+#include <cerrno>
+#include <map>
+#include <vector>
+
+#include "collectors/hw_sysfs.h"
+#include "collectors/util.h"
+#include "parse/powercap.h"
+#include "parse/sysfs_attr.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
- public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("rapl: not implemented yet");
-  }
+
+constexpr char kZoneLabel[] = "collector.rapl.enable-zone-label";
+
+struct Zone {
+  std::string name;
+  int64_t index = 0;
+  std::string path;
 };
+
+bool IsPermission(int error) { return error == EACCES || error == EPERM; }
+
+// A counter file of a zone. No permission means no data; so does a missing
+// file when `missing_is_no_data`.
+uint64_t ReadZoneValue(const std::string& path, bool missing_is_no_data) {
+  hw::FileRead f = hw::ReadWhole(path);
+  if (IsPermission(f.error) || (missing_is_no_data && f.error == ENOENT)) {
+    throw hw::NoData();
+  }
+  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  return Unwrap(parse::ParseUintFile(f.data), path);
+}
+
+class RaplCollector : public Collector {
+ public:
+  explicit RaplCollector(const CollectorOptions& o)
+      : zone_label_(o.GetBool(kZoneLabel)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    try {
+      return Read(paths);
+    } catch (const hw::NoData&) {
+      return {};
+    }
+  }
+
+ private:
+  Families Read(const HostPaths& paths) const {
+    const std::string root = paths.Sys("class/powercap");
+    hw::DirRead list = hw::ReadDir(root);
+    if (list.error == ENOENT || IsPermission(list.error)) throw hw::NoData();
+    if (!list.ok()) hw::ThrowErrno(root, list.error);
+
+    std::vector<Zone> zones;
+    std::map<std::string, int64_t> name_count;
+    for (const hw::DirEntry& e : list.entries) {
+      const std::string dir = root + "/" + e.name;
+      hw::FileRead name_file = hw::ReadWhole(dir + "/name");
+      if (!name_file.ok()) continue;  // not a zone (e.g. intel-rapl itself)
+      parse::RaplZoneName split =
+          parse::SplitRaplZoneName(parse::GoTrimSpace(name_file.data));
+      Zone zone;
+      zone.name = split.name;
+      zone.index = split.index ? *split.index : name_count[split.name];
+      ReadZoneValue(dir + "/max_energy_range_uj", true);
+      zone.path = parse::GoCleanPath(dir);
+      name_count[zone.name] = zone.index + 1;
+      zones.push_back(std::move(zone));
+    }
+
+    hw::FamilySet out;
+    for (const Zone& zone : zones) {
+      const uint64_t microjoules =
+          ReadZoneValue(zone.path + "/energy_uj", false);
+      const double joules = static_cast<double>(microjoules) / 1000000.0;
+      const std::string index = std::to_string(zone.index);
+      const std::string path = parse::ToValidUtf8(zone.path);
+      if (zone_label_) {
+        out.Counter("node_rapl_joules_total", "Current RAPL value in joules",
+                    {{"index", index},
+                     {"path", path},
+                     {"rapl_zone", parse::ToValidUtf8(zone.name)}},
+                    joules);
+      } else {
+        out.Counter("node_rapl_" + parse::SanitizeMetricName(zone.name) +
+                        "_joules_total",
+                    "Current RAPL " + parse::ToValidUtf8(zone.name) +
+                        " value in joules",
+                    {{"index", index}, {"path", path}}, joules);
+      }
+    }
+    return out.Take();
+  }
+
+  const bool zone_label_;
+};
+
 }  // namespace
 
 CollectorSpec RaplCollectorSpec() {
-  return {"rapl", true, "placeholder", {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
-          }};
+  return {
+      "rapl",
+      true,
+      "Exposes energy counters of Intel and AMD RAPL zones from "
+      "/sys/class/powercap.",
+      {
+          // node_exporter 1.5's help text for this flag, as it is.
+          {kZoneLabel, "false",
+           "Enables service unit metric unit_start_time_seconds", false, true},
+      },
+      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+        return std::make_unique<RaplCollector>(o);
+      }};
 }
 
 }  // namespace host_exporter

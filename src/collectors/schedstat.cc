@@ -1,20 +1,55 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// schedstat: node_schedstat_* per CPU from /proc/schedstat. A kernel without
+// CONFIG_SCHEDSTATS has no such file: no series and no error (node_exporter
+// 1.5 returns "no data").
+#include "parse/schedstat.h"
+
+#include <string>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+constexpr double kNsPerSec = 1e9;
+
+class SchedstatCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("schedstat: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("schedstat");
+    Families out;
+    auto text = ReadFileIfExists(path);
+    if (!text) return out;
+    auto cpus = Unwrap(parse::ParseSchedstat(*text), path);
+    auto running = Counter("node_schedstat_running_seconds_total",
+                           "Number of seconds CPU spent running a process.");
+    auto waiting =
+        Counter("node_schedstat_waiting_seconds_total",
+                "Number of seconds spent by processing waiting for this CPU.");
+    auto slices = Counter("node_schedstat_timeslices_total",
+                          "Number of timeslices executed by CPU.");
+    for (const parse::SchedstatCpu& c : cpus) {
+      const Labels l = {{"cpu", c.cpu}};
+      running.Add(l, static_cast<double>(c.running_ns) / kNsPerSec);
+      waiting.Add(l, static_cast<double>(c.waiting_ns) / kNsPerSec);
+      slices.Add(l, static_cast<double>(c.timeslices));
+    }
+    for (FamilyBuilder* b : {&running, &waiting, &slices}) {
+      if (!b->empty()) out.push_back(b->Take());
+    }
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec SchedstatCollectorSpec() {
-  return {"schedstat", true, "placeholder", {},
+  return {"schedstat",
+          true,
+          "Exposes task scheduler statistics from /proc/schedstat.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<SchedstatCollector>();
           }};
 }
 

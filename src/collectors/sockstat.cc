@@ -1,20 +1,71 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// sockstat: node_sockstat_<PROTO>_<state> gauges from /proc/net/sockstat
+// and /proc/net/sockstat6, plus node_sockstat_sockets_used and, for
+// protocols that report memory in pages, <PROTO>_mem_bytes, as
+// node_exporter 1.5 names them. Either file may be absent (IPv4 or IPv6
+// disabled); that file then contributes nothing.
+#include "parse/sockstat.h"
+
+#include <unistd.h>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class SockstatCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("sockstat: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    Families out;
+    for (const char* file : {"net/sockstat", "net/sockstat6"}) {
+      const std::string path = paths.Proc(file);
+      auto text = ReadFileIfExists(path);
+      if (!text) continue;
+      Add(Unwrap(parse::ParseSockstat(*text), path),
+          std::string(file) == "net/sockstat", &out);
+    }
+    return out;
+  }
+
+ private:
+  static void Add(const parse::Sockstat& s, bool ipv4, Families* out) {
+    // Only the IPv4 file has a "sockets: used" line.
+    if (ipv4 && s.used) {
+      out->push_back(
+          Gauge("node_sockstat_sockets_used", "Number of IPv4 sockets in use.")
+              .Add(static_cast<double>(*s.used))
+              .Take());
+    }
+    static const int64_t page_size = sysconf(_SC_PAGESIZE);
+    for (const parse::SockstatProtocol& p : s.protocols) {
+      std::optional<int64_t> mem_bytes;
+      if (p.mem) mem_bytes = *p.mem * page_size;
+      const std::pair<const char*, std::optional<int64_t>> states[] = {
+          {"inuse", p.inuse},       {"orphan", p.orphan}, {"tw", p.tw},
+          {"alloc", p.alloc},       {"mem", p.mem},       {"memory", p.memory},
+          {"mem_bytes", mem_bytes},
+      };
+      for (const auto& [state, value] : states) {
+        if (!value) continue;
+        out->push_back(Gauge("node_sockstat_" + p.protocol + "_" + state,
+                             "Number of " + p.protocol + " sockets in state " +
+                                 state + ".")
+                           .Add(static_cast<double>(*value))
+                           .Take());
+      }
+    }
   }
 };
+
 }  // namespace
 
 CollectorSpec SockstatCollectorSpec() {
-  return {"sockstat", true, "placeholder", {},
+  return {"sockstat",
+          true,
+          "Exposes various statistics from /proc/net/sockstat.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<SockstatCollector>();
           }};
 }
 

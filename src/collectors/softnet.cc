@@ -1,20 +1,50 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// softnet: per-CPU packet processing counters from /proc/net/softnet_stat,
+// node_softnet_{processed,dropped,times_squeezed}_total{cpu}. As in
+// node_exporter 1.5, "cpu" is the line number (the file has one line per
+// online CPU), not the kernel's CPU id column.
+#include "parse/softnet.h"
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class SoftnetCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("softnet: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    const std::string path = paths.Proc("net/softnet_stat");
+    auto stats = Unwrap(parse::ParseSoftnetStat(ReadFile(path)), path);
+    auto processed =
+        Counter("node_softnet_processed_total", "Number of processed packets");
+    auto dropped =
+        Counter("node_softnet_dropped_total", "Number of dropped packets");
+    auto squeezed = Counter("node_softnet_times_squeezed_total",
+                            "Number of times processing packets ran out of "
+                            "quota");
+    for (size_t cpu = 0; cpu < stats.size(); ++cpu) {
+      const Labels labels = {{"cpu", std::to_string(cpu)}};
+      processed.Add(labels, stats[cpu].processed);
+      dropped.Add(labels, stats[cpu].dropped);
+      squeezed.Add(labels, stats[cpu].time_squeezed);
+    }
+    Families out;
+    for (FamilyBuilder* f : {&processed, &dropped, &squeezed}) {
+      if (!f->empty()) out.push_back(f->Take());
+    }
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec SoftnetCollectorSpec() {
-  return {"softnet", true, "placeholder", {},
+  return {"softnet",
+          true,
+          "Exposes statistics from /proc/net/softnet_stat.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<SoftnetCollector>();
           }};
 }
 

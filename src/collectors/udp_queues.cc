@@ -1,20 +1,49 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// udp_queues: node_udp_queues{ip="v4"|"v6",queue="rx"|"tx"}, the bytes
+// queued in UDP sockets summed over /proc/net/udp and /proc/net/udp6. A
+// file that is absent (IPv4 or IPv6 disabled) contributes nothing, as in
+// node_exporter 1.5.
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/net_socket.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+class UdpQueuesCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("udp_queues: not implemented yet");
+  Families Collect(const HostPaths& paths) override {
+    auto family = Gauge("node_udp_queues",
+                        "Number of allocated memory in the kernel for UDP "
+                        "datagrams in bytes.");
+    for (const auto& [file, ip] :
+         {std::pair{"net/udp", "v4"}, std::pair{"net/udp6", "v6"}}) {
+      const std::string path = paths.Proc(file);
+      auto text = ReadFileIfExists(path);
+      if (!text) continue;
+      uint64_t tx = 0, rx = 0;  // summed as integers, as Go's procfs does
+      for (const auto& s : Unwrap(parse::ParseNetSocketTable(*text), path)) {
+        tx += s.tx_queue;
+        rx += s.rx_queue;
+      }
+      family.Add({{"queue", "tx"}, {"ip", ip}}, static_cast<double>(tx));
+      family.Add({{"queue", "rx"}, {"ip", ip}}, static_cast<double>(rx));
+    }
+    Families out;
+    if (!family.empty()) out.push_back(family.Take());
+    return out;
   }
 };
+
 }  // namespace
 
 CollectorSpec UdpQueuesCollectorSpec() {
-  return {"udp_queues", true, "placeholder", {},
+  return {"udp_queues",
+          true,
+          "Exposes UDP total lengths of the rx_queue and tx_queue from "
+          "/proc/net/udp and /proc/net/udp6.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<UdpQueuesCollector>();
           }};
 }
 

@@ -1,20 +1,143 @@
-// placeholder: replaced by the real collector.
-#include "host_exporter/collector.h"
+// zfs: node_zfs_* from the ZFS on Linux kstats in /proc/spl/kstat/zfs, as
+// node_exporter 1.5: the named kstats (ARC, ZIL, DMU, ...), and per pool
+// its I/O kstat, its datasets' objset kstats and its state.
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "collectors/util.h"
+#include "host_exporter/family.h"
+#include "parse/zfs_kstat.h"
 
 namespace host_exporter {
 namespace {
-class Placeholder : public Collector {
+
+// Metric subsystem and kstat file, as node_exporter 1.5 maps them (it does
+// not read dbufstats yet).
+constexpr std::pair<std::string_view, std::string_view> kSubsystems[] = {
+    {"zfs_abd", "abdstats"},
+    {"zfs_arc", "arcstats"},
+    {"zfs_dmu_tx", "dmu_tx"},
+    {"zfs_dnode", "dnodestats"},
+    {"zfs_fm", "fm"},
+    {"zfs_vdev_cache", "vdev_cache_stats"},  // deprecated in ZFS
+    {"zfs_vdev_mirror", "vdev_mirror_stats"},
+    {"zfs_xuio", "xuio_stats"},
+    {"zfs_zfetch", "zfetchstats"},
+    {"zfs_zil", "zil"},
+};
+
+constexpr std::string_view kBase = "spl/kstat/zfs";
+
+// The metric name part of a kstat, as node_exporter derives it from
+// "kstat.zfs.misc.<file>.<name>": the text after the last dot, with dashes
+// as underscores.
+std::string MetricPart(std::string_view kstat) {
+  const size_t dot = kstat.rfind('.');
+  std::string s(dot == std::string_view::npos ? kstat : kstat.substr(dot + 1));
+  for (char& c : s) {
+    if (c == '-') c = '_';
+  }
+  return s;
+}
+
+// Families by name, so that every pool and dataset adds to the same one.
+class FamilySet {
  public:
-  Families Collect(const HostPaths&) override {
-    throw CollectError("zfs: not implemented yet");
+  FamilyBuilder& Get(const std::string& name, const std::string& help,
+                     prometheus::MetricType type) {
+    auto it = families_.find(name);
+    if (it == families_.end()) {
+      it = families_.emplace(name, FamilyBuilder(name, help, type)).first;
+    }
+    return it->second;
+  }
+  Families Take() {
+    Families out;
+    for (auto& [name, f] : families_) out.push_back(f.Take());
+    return out;
+  }
+
+ private:
+  std::map<std::string, FamilyBuilder> families_;
+};
+
+class ZfsCollector : public Collector {
+ public:
+  Families Collect(const HostPaths& paths) override {
+    const std::string base = paths.Proc(kBase);
+    // Without the zfs module the directory is absent and nothing is read.
+    const std::vector<std::string> entries = ListDir(base);
+    FamilySet families;
+    constexpr auto kUntyped = prometheus::MetricType::Untyped;
+    for (const auto& [subsystem, file] : kSubsystems) {
+      const std::string path = base + "/" + std::string(file);
+      // Kstats come and go with ZFS versions: a missing one is fine.
+      auto text = ReadFileIfExists(path);
+      if (!text) continue;
+      for (const auto& v : Unwrap(parse::ParseZfsKstat(*text), path)) {
+        families
+            .Get("node_" + std::string(subsystem) + "_" + MetricPart(v.name),
+                 "kstat.zfs.misc." + std::string(file) + "." + v.name, kUntyped)
+            .Add(static_cast<double>(v.value));
+      }
+    }
+
+    // Pools are the subdirectories; node_exporter globs */io, then
+    // */objset-*, then */state.
+    for (const std::string& pool : entries) {
+      const std::string path = base + "/" + pool + "/io";
+      auto text = ReadFileIfExists(path);
+      if (!text) continue;
+      for (const auto& v : Unwrap(parse::ParseZfsPoolIo(*text), path)) {
+        families
+            .Get("node_zfs_zpool_" + MetricPart(v.name),
+                 "kstat.zfs.misc.io." + v.name, kUntyped)
+            .Add({{"zpool", pool}}, static_cast<double>(v.value));
+      }
+    }
+    for (const std::string& pool : entries) {
+      // ListDir of a kstat file (not a pool) gives nothing.
+      for (const std::string& file : ListDir(base + "/" + pool)) {
+        if (file.rfind("objset-", 0) != 0) continue;
+        const std::string path = base + "/" + pool + "/" + file;
+        auto text = ReadFileIfExists(path);
+        if (!text) continue;
+        for (const auto& v : Unwrap(parse::ParseZfsObjset(*text), path)) {
+          families
+              .Get("node_zfs_zpool_dataset_" + MetricPart(v.name),
+                   "kstat.zfs.misc.objset." + v.name, kUntyped)
+              .Add({{"zpool", v.after_dataset_name ? pool : ""},
+                    {"dataset", v.dataset}},
+                   static_cast<double>(v.value));
+        }
+      }
+    }
+    for (const std::string& pool : entries) {
+      auto text = ReadFileIfExists(base + "/" + pool + "/state");
+      if (!text) continue;
+      const std::string state = parse::ParseZfsPoolState(*text);
+      auto& f = families.Get("node_zfs_zpool_state", "kstat.zfs.misc.state",
+                             prometheus::MetricType::Gauge);
+      for (std::string_view name : parse::kZfsPoolStates) {
+        f.Add({{"zpool", pool}, {"state", std::string(name)}},
+              state == name ? 1 : 0);
+      }
+    }
+    return families.Take();
   }
 };
+
 }  // namespace
 
 CollectorSpec ZfsCollectorSpec() {
-  return {"zfs", true, "placeholder", {},
+  return {"zfs",
+          true,
+          "Exposes ZFS performance statistics from /proc/spl/kstat/zfs.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<Placeholder>();
+            return std::make_unique<ZfsCollector>();
           }};
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>  // push sinks: label names
 #include <set>
 
 #include "collectors/util.h"
@@ -114,6 +115,28 @@ bool ParseDurationSetting(const std::string& s, milliseconds* out,
   return true;
 }
 
+// --- push sinks: an object of strings (tags, external_labels) ---
+bool ParseStringMap(const json& v, const std::string& pointer,
+                    const std::string& key, const Locator& loc,
+                    std::map<std::string, std::string>* out, std::string* error) {
+  if (!v.is_object()) {
+    *error = loc.At(pointer) + ": key " + Quote(key) +
+             ": expected an object of strings, got " + TypeName(v);
+    return false;
+  }
+  out->clear();
+  for (const auto& [k, e] : v.items()) {
+    if (!e.is_string()) {
+      *error = loc.At(pointer + "/" + k) + ": key " + Quote(key + "." + k) +
+               ": expected a string, got " + TypeName(e);
+      return false;
+    }
+    (*out)[k] = e.get<std::string>();
+  }
+  return true;
+}
+// --- end push sinks ---
+
 bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                    std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
@@ -165,6 +188,21 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
     } else if (key == "gzip" || key == "legacy_measurements") {
       if (!v.is_boolean()) return fail(key, "expected true or false, got " + v.dump());
       (key == "gzip" ? d.gzip : d.legacy_measurements) = v.get<bool>();
+    // --- push sinks: added keys ---
+    } else if (key == "min_backoff" || key == "max_backoff") {
+      std::string s, why;
+      milliseconds ms{};
+      if (!ScalarToString(v, &s) || v.is_boolean() ||
+          !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
+        return fail(key, "expected a positive duration (\"1s\" or seconds), got " +
+                             v.dump());
+      }
+      (key == "min_backoff" ? d.min_backoff : d.max_backoff) = ms;
+    } else if (key == "tags") {
+      if (!ParseStringMap(v, "/database/tags", "database.tags", loc, &d.tags, error)) {
+        return false;
+      }
+    // --- end push sinks ---
     } else {
       return fail(key, "unknown key");
     }
@@ -186,10 +224,153 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
   if (!d.token.empty() && !d.token_file.empty()) {
     return fail("token_file", "set either token or token_file, not both");
   }
+  // --- push sinks: added checks ---
+  if ((!d.org.empty() || !d.token.empty() || !d.token_file.empty()) &&
+      d.bucket.empty() && d.url.find("bucket=") == std::string::npos) {
+    return fail("bucket", "InfluxDB 2.x (org, token) needs a bucket");
+  }
+  if (d.min_backoff > d.max_backoff) {
+    return fail("max_backoff", "must not be less than min_backoff");
+  }
+  // --- end push sinks ---
   d.enabled = true;
   *out = d;
   return true;
 }
+
+// --- push sinks: the remote_write block ---
+bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out,
+                      std::string* error) {
+  // `key` is a JSON pointer below /remote_write ("queue/capacity").
+  auto fail = [&](const std::string& key, const std::string& why) {
+    std::string dotted = key;
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    *error = loc.At("/remote_write/" + key) + ": key " +
+             Quote("remote_write." + dotted) + ": " + why;
+    return false;
+  };
+  auto object = [&](const json& v, const std::string& key) {
+    if (v.is_object()) return true;
+    fail(key, "expected an object, got " + TypeName(v));
+    return false;
+  };
+  if (!rw.is_object()) {
+    *error = loc.At("/remote_write") +
+             ": key \"remote_write\": expected an object, got " + TypeName(rw);
+    return false;
+  }
+  auto str = [&](const json& v, const std::string& key, std::string* dst) {
+    if (!v.is_string()) return fail(key, "expected a string, got " + TypeName(v));
+    *dst = v.get<std::string>();
+    return true;
+  };
+  auto duration = [&](const json& v, const std::string& key,
+                      milliseconds* dst) {
+    std::string s, why;
+    milliseconds ms{};
+    if (!ScalarToString(v, &s) || v.is_boolean() ||
+        !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
+      return fail(key, "expected a positive duration (\"5s\" or seconds), got " +
+                           v.dump());
+    }
+    *dst = ms;
+    return true;
+  };
+  auto count = [&](const json& v, const std::string& key, size_t* dst) {
+    if (!v.is_number_unsigned() || v.get<uint64_t>() == 0) {
+      return fail(key, "expected a positive integer, got " + v.dump());
+    }
+    *dst = v.get<size_t>();
+    return true;
+  };
+  RemoteWriteConfig r;
+  for (const auto& [key, v] : rw.items()) {
+    if (key == "url") {
+      if (!str(v, key, &r.url)) return false;
+    } else if (key == "bearer_token") {
+      if (!str(v, key, &r.bearer_token)) return false;
+    } else if (key == "bearer_token_file") {
+      if (!str(v, key, &r.bearer_token_file)) return false;
+    } else if (key == "remote_timeout") {
+      if (!duration(v, key, &r.remote_timeout)) return false;
+    } else if (key == "basic_auth") {
+      if (!object(v, key)) return false;
+      for (const auto& [k, bv] : v.items()) {
+        const std::string sub = key + "/" + k;
+        if (k == "username") {
+          if (!str(bv, sub, &r.username)) return false;
+        } else if (k == "password") {
+          if (!str(bv, sub, &r.password)) return false;
+        } else if (k == "password_file") {
+          if (!str(bv, sub, &r.password_file)) return false;
+        } else {
+          return fail(sub, "unknown key (known: username, password, password_file)");
+        }
+      }
+      if (r.username.empty()) return fail(key, "needs a username");
+      if (!r.password.empty() && !r.password_file.empty()) {
+        return fail(key + "/password_file",
+                    "set either password or password_file, not both");
+      }
+    } else if (key == "queue") {
+      if (!object(v, key)) return false;
+      for (const auto& [k, qv] : v.items()) {
+        const std::string sub = key + "/" + k;
+        bool ok;
+        if (k == "capacity") {
+          ok = count(qv, sub, &r.capacity);
+        } else if (k == "max_samples_per_send") {
+          ok = count(qv, sub, &r.max_samples_per_send);
+        } else if (k == "batch_send_deadline") {
+          ok = duration(qv, sub, &r.batch_send_deadline);
+        } else if (k == "min_backoff") {
+          ok = duration(qv, sub, &r.min_backoff);
+        } else if (k == "max_backoff") {
+          ok = duration(qv, sub, &r.max_backoff);
+        } else {
+          return fail(sub, "unknown key (known: capacity, max_samples_per_send, "
+                           "batch_send_deadline, min_backoff, max_backoff)");
+        }
+        if (!ok) return false;
+      }
+      if (r.min_backoff > r.max_backoff) {
+        return fail(key + "/max_backoff", "must not be less than min_backoff");
+      }
+    } else if (key == "external_labels") {
+      if (!ParseStringMap(v, "/remote_write/external_labels",
+                          "remote_write.external_labels", loc, &r.external_labels,
+                          error)) {
+        return false;
+      }
+      for (const auto& [name, value] : r.external_labels) {
+        bool valid = !name.empty() && name.rfind("__", 0) != 0 &&
+                     !std::isdigit(static_cast<unsigned char>(name[0]));
+        for (char c : name) {
+          valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+        }
+        if (!valid) {
+          return fail("external_labels/" + name,
+                      "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
+        }
+      }
+    } else {
+      return fail(key, "unknown key");
+    }
+  }
+  if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) {
+    return fail("url", "expected an http:// or https:// URL, got " + Quote(r.url));
+  }
+  if (!r.bearer_token.empty() && !r.bearer_token_file.empty()) {
+    return fail("bearer_token_file", "set either bearer_token or bearer_token_file, not both");
+  }
+  if (!r.username.empty() && (!r.bearer_token.empty() || !r.bearer_token_file.empty())) {
+    return fail("bearer_token", "set either basic_auth or a bearer token, not both");
+  }
+  r.enabled = true;
+  *out = r;
+  return true;
+}
+// --- end push sinks ---
 
 }  // namespace
 
@@ -206,6 +387,14 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "Prefix of every path, for a reverse proxy that forwards e.g. /node/* "
        "unchanged (\"/node\" serves /node/metrics).",
        false, false},
+      {"web.config.file", "",
+       "Path to a configuration file that can enable TLS or authentication "
+       "(exporter-toolkit format). Re-read on SIGHUP; certificates also when "
+       "they change.",
+       false, false},
+      {"web.max-requests", "40",
+       "Maximum number of parallel scrape requests. Use 0 to disable.", false,
+       false},
       {"path.procfs", "/proc", "procfs mountpoint.", false, false},
       {"path.sysfs", "/sys", "sysfs mountpoint.", false, false},
       {"path.rootfs", "/", "rootfs mountpoint.", false, false},
@@ -301,6 +490,13 @@ std::map<std::string, int> JsonKeyLines(std::string_view text) {
 bool ParseConfigFile(const std::string& path, std::string_view text,
                      Settings* settings, DatabaseConfig* database,
                      std::string* error) {
+  RemoteWriteConfig ignored;  // push sinks: callers that predate remote_write
+  return ParseConfigFile(path, text, settings, database, &ignored, error);
+}
+
+bool ParseConfigFile(const std::string& path, std::string_view text,
+                     Settings* settings, DatabaseConfig* database,
+                     RemoteWriteConfig* remote_write, std::string* error) {
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
@@ -417,6 +613,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
       }
     } else if (key == "database") {
       if (!ParseDatabase(v, loc, database, error)) return false;
+    } else if (key == "remote_write") {  // push sinks
+      if (!ParseRemoteWrite(v, loc, remote_write, error)) return false;
     } else if (!known.count(key)) {
       *error = loc.At(pointer) + ": key " + Quote(key) + ": unknown key";
       return false;
@@ -430,6 +628,13 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
 
 bool ResolveConfig(const Settings& file, const Settings& flags,
                    const DatabaseConfig& database, Config* out,
+                   std::string* error) {
+  return ResolveConfig(file, flags, database, RemoteWriteConfig{}, out, error);
+}
+
+bool ResolveConfig(const Settings& file, const Settings& flags,
+                   const DatabaseConfig& database,
+                   const RemoteWriteConfig& remote_write, Config* out,
                    std::string* error) {
   Settings all;
   for (const FlagSpec& f : GlobalFlags()) {
@@ -481,6 +686,13 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
   if (!c.route_prefix.empty() && c.route_prefix[0] != '/') {
     return fail("web.route-prefix", "must start with '/', got " + Quote(c.route_prefix));
   }
+  c.web_config_file = last("web.config.file");
+  auto max_requests = parse::ParseU64(last("web.max-requests"));
+  if (!max_requests || *max_requests > 100000) {
+    return fail("web.max-requests",
+                "expected a number from 0 to 100000, got " + Quote(last("web.max-requests")));
+  }
+  c.max_requests = static_cast<int>(*max_requests);
   c.paths.procfs = last("path.procfs");
   c.paths.sysfs = last("path.sysfs");
   c.paths.rootfs = last("path.rootfs");
@@ -535,6 +747,7 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
     if (on) c.collectors.emplace_back(&spec, std::move(opts));
   }
   c.database = database;
+  c.remote_write = remote_write;  // push sinks
   *out = std::move(c);
   return true;
 }
@@ -542,6 +755,7 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
 bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
   Settings file;
   DatabaseConfig database;
+  RemoteWriteConfig remote_write;  // push sinks
   auto it = flags.find("config.file");
   if (it != flags.end() && !it->second.values.empty()) {
     const std::string& path = it->second.values.back();
@@ -556,9 +770,11 @@ bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
       *error = "cannot read config file " + path + ": No such file or directory";
       return false;
     }
-    if (!ParseConfigFile(path, *text, &file, &database, error)) return false;
+    if (!ParseConfigFile(path, *text, &file, &database, &remote_write, error)) {
+      return false;
+    }
   }
-  if (!ResolveConfig(file, flags, database, out, error)) return false;
+  if (!ResolveConfig(file, flags, database, remote_write, out, error)) return false;
   if (it != flags.end() && !it->second.values.empty()) {
     out->config_file = it->second.values.back();
   }

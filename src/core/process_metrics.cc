@@ -78,6 +78,15 @@ Families ProcessMetrics() {
         Gauge("process_open_fds", "Number of open file descriptors.").Add(fds - 1).Take());
   }
   struct rlimit rl;
+  if (getrlimit(RLIMIT_AS, &rl) == 0) {
+    // client_golang reports "unlimited" as the largest uint64.
+    out.push_back(Gauge("process_virtual_memory_max_bytes",
+                        "Maximum amount of virtual memory available in bytes.")
+                      .Add(rl.rlim_cur == RLIM_INFINITY
+                               ? 18446744073709551615.0
+                               : static_cast<double>(rl.rlim_cur))
+                      .Take());
+  }
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     out.push_back(Gauge("process_max_fds", "Maximum number of open file descriptors.")
                       .Add(static_cast<double>(rl.rlim_cur))

@@ -31,6 +31,7 @@ struct Scheduler::Worker {
   std::thread thread;
 
   void Run() {
+    EnableMatchCacheForThisThread();
     std::unique_lock<std::mutex> lock(shared->mu);
     while (true) {
       start_cv.wait(lock, [&] { return stop || requested > done; });

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "host_exporter/encoder.h"
+#include "http/landing.h"
 #include "parse/parse_util.h"
 
 namespace host_exporter::http {
@@ -38,59 +39,12 @@ const char* Reason(int status) {
   }
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 Response Text(int status, std::string body) {
   Response r;
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
   r.owned = std::move(body);
   return r;
-}
-
-std::string LandingPage(const RouteConfig& c,
-                        const std::shared_ptr<const Snapshot>& snap) {
-  std::string path = HtmlEscape(c.telemetry_path);
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<title>host_exporter</title></head><body>\n<h1>host_exporter</h1>\n"
-      "<p>Prometheus exporter for Linux hosts, version " +
-      HtmlEscape(c.version) + ".</p>\n<ul>\n<li><a href=\"." + path +
-      "\">Metrics</a> (" + path +
-      ")</li>\n<li><a href=\"./-/healthy\">Health</a></li>\n"
-      "<li><a href=\"./-/ready\">Readiness</a></li>\n</ul>\n";
-  if (snap) {
-    out += "<table><tr><th>collector</th><th>status</th><th>seconds</th></tr>\n";
-    for (const auto& s : snap->collectors) {
-      out += "<tr><td>" + HtmlEscape(s.name) + "</td><td>" +
-             (s.success ? "ok" : "failed: " + HtmlEscape(s.error)) +
-             "</td><td>" + FormatValue(s.duration_seconds) + "</td></tr>\n";
-    }
-    out += "</table>\n";
-  }
-  out += "</body></html>\n";
-  return out;
 }
 
 }  // namespace
@@ -157,7 +111,7 @@ Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
                  : Text(503, "Not ready: no collection has finished yet.\n");
   } else {
     r.content_type = "text/html; charset=utf-8";
-    r.owned = LandingPage(config, snapshot);
+    r.owned = RenderLandingPage(config, snapshot.get(), req.path);
   }
   r.head = head;
   return r;

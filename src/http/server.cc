@@ -3,14 +3,93 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
+#include "http/basic_auth.h"
 #include "http/request.h"
+#include "http/web_config.h"
 #include "parse/parse_util.h"
 
 namespace host_exporter {
+namespace {
+
+// What a request needs from the web config; swapped whole on reload.
+struct WebState {
+  std::unique_ptr<http::BasicAuth> auth;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// A certificate and key loaded from files, swapped whole on reload.
+struct CertPair {
+  X509* cert = nullptr;
+  EVP_PKEY* key = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  ~CertPair() {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    sk_X509_pop_free(chain, X509_free);
+  }
+};
+
+std::string OpenSslError() {
+  unsigned long e = ERR_get_error();
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return e ? buf : "unknown OpenSSL error";
+}
+
+// Loads a PEM certificate chain and key; false with *error naming the file.
+std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls, std::string* error) {
+  auto pair = std::make_shared<CertPair>();
+  FILE* f = std::fopen(tls.cert_file.c_str(), "r");
+  if (f == nullptr) {
+    *error = "cannot read " + tls.cert_file + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  pair->cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  pair->chain = sk_X509_new_null();
+  while (X509* extra = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
+    sk_X509_push(pair->chain, extra);
+  }
+  ERR_clear_error();
+  std::fclose(f);
+  if (pair->cert == nullptr) {
+    *error = tls.cert_file + ": no PEM certificate found";
+    return nullptr;
+  }
+  f = std::fopen(tls.key_file.c_str(), "r");
+  if (f == nullptr) {
+    *error = "cannot read " + tls.key_file + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  pair->key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  if (pair->key == nullptr) {
+    *error = tls.key_file + ": no PEM private key found: " + OpenSslError();
+    return nullptr;
+  }
+  if (X509_check_private_key(pair->cert, pair->key) != 1) {
+    *error = tls.key_file + ": private key does not match " + tls.cert_file;
+    ERR_clear_error();
+    return nullptr;
+  }
+  return pair;
+}
+
+int64_t MtimeNs(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
 
 struct HttpServer::Impl {
   HttpOptions options;
@@ -18,10 +97,143 @@ struct HttpServer::Impl {
   Logger* log;
   http::RouteConfig route;
   mg_context* ctx = nullptr;
-  std::once_flag init_once;
+  std::atomic<int> in_flight{0};
+
+  std::mutex web_mu;  // guards the fields below
+  std::shared_ptr<const WebState> web = std::make_shared<WebState>();
+  http::TlsConfig tls;
+  std::shared_ptr<CertPair> cert;
+  int64_t cert_mtime = 0, key_mtime = 0;
+  std::chrono::steady_clock::time_point cert_checked;
+
+  std::shared_ptr<const WebState> Web() {
+    std::lock_guard<std::mutex> lock(web_mu);
+    return web;
+  }
+
+  // The certificate for a new handshake: re-read from disk when the files
+  // changed (checked at most once a second), else the loaded one.
+  std::shared_ptr<CertPair> CurrentCert() {
+    std::lock_guard<std::mutex> lock(web_mu);
+    auto now = std::chrono::steady_clock::now();
+    if (now - cert_checked >= std::chrono::seconds(1)) {
+      cert_checked = now;
+      int64_t cm = MtimeNs(tls.cert_file), km = MtimeNs(tls.key_file);
+      if (cm != cert_mtime || km != key_mtime) {
+        std::string error;
+        if (auto fresh = LoadCertPair(tls, &error)) {
+          cert = fresh;
+          log->Info("TLS certificate reloaded", {{"file", tls.cert_file}});
+        } else {
+          log->Error("TLS certificate not reloaded, keeping the old one",
+                     {{"err", error}});
+        }
+        cert_mtime = cm;
+        key_mtime = km;
+      }
+    }
+    return cert;
+  }
 };
 
 namespace {
+
+int CertCallback(SSL* ssl, void* arg) {
+  auto* impl = static_cast<HttpServer::Impl*>(arg);
+  auto pair = impl->CurrentCert();
+  if (!pair) return 0;
+  if (SSL_use_certificate(ssl, pair->cert) != 1 ||
+      SSL_use_PrivateKey(ssl, pair->key) != 1 ||
+      SSL_set1_chain(ssl, pair->chain) != 1) {
+    return 0;
+  }
+  return 1;
+}
+
+// Accepts any client certificate (RequestClientCert, RequireAnyClientCert).
+int AcceptAnyCert(int, X509_STORE_CTX*) { return 1; }
+
+// Go's IANA cipher suite names → OpenSSL's names, from OpenSSL's own table.
+bool CipherList(SSL_CTX* ctx, const std::vector<std::string>& iana,
+                std::string* out, std::string* error) {
+  STACK_OF(SSL_CIPHER)* all = SSL_CTX_get_ciphers(ctx);
+  for (const auto& name : iana) {
+    bool found = false;
+    for (int i = 0; all != nullptr && i < sk_SSL_CIPHER_num(all); ++i) {
+      const SSL_CIPHER* c = sk_SSL_CIPHER_value(all, i);
+      const char* std_name = SSL_CIPHER_standard_name(c);
+      if (std_name != nullptr && name == std_name) {
+        if (!out->empty()) out->push_back(':');
+        out->append(SSL_CIPHER_get_name(c));
+        found = true;
+        break;
+      }
+    }
+    if (!found) {
+      *error = "tls_server_config.cipher_suites: unknown or unsupported cipher suite \"" +
+               name + "\"";
+      return false;
+    }
+  }
+  return true;
+}
+
+int InitSsl(void* ssl_ctx, void* user_data) {
+  auto* ctx = static_cast<SSL_CTX*>(ssl_ctx);
+  auto* impl = static_cast<HttpServer::Impl*>(user_data);
+  std::lock_guard<std::mutex> lock(impl->web_mu);
+  const http::TlsConfig& tls = impl->tls;
+  // The versions come from min_version/max_version alone, not CivetWeb's
+  // ssl_protocol_version options.
+  SSL_CTX_clear_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 |
+                                 SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3);
+  SSL_CTX_set_min_proto_version(ctx, tls.min_version);
+  SSL_CTX_set_max_proto_version(ctx, tls.max_version);
+  if (!tls.cipher_suites.empty()) {
+    std::string list, error;
+    if (!CipherList(ctx, tls.cipher_suites, &list, &error) ||
+        SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) {
+      impl->log->Error("TLS setup failed", {{"err", error}});
+      return -1;
+    }
+  }
+  if (tls.prefer_server_cipher_suites) {
+    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  } else {
+    SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  }
+  if (!tls.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+      impl->log->Error("TLS setup failed",
+                       {{"err", tls.client_ca_file + ": " + OpenSslError()}});
+      return -1;
+    }
+    SSL_CTX_set_client_CA_list(ctx, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
+  }
+  switch (tls.client_auth) {
+    case http::ClientAuth::kNoClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+      break;
+    case http::ClientAuth::kRequestClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCert);
+      break;
+    case http::ClientAuth::kRequireAnyClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                         AcceptAnyCert);
+      break;
+    case http::ClientAuth::kVerifyClientCertIfGiven:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+      break;
+    case http::ClientAuth::kRequireAndVerifyClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                         nullptr);
+      break;
+  }
+  // Session tickets would outlive a certificate reload; keep it simple.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  SSL_CTX_set_cert_cb(ctx, CertCallback, impl);
+  return 1;  // certificate handled by CertCallback
+}
 
 // Whether CivetWeb will keep the connection open: the same rule as its
 // should_keep_alive() (client's Connection header, else HTTP/1.1 default).
@@ -44,16 +256,50 @@ bool WriteAll(mg_connection* conn, std::string_view data) {
   return true;
 }
 
+// Counts a request in flight for its lifetime.
+struct InFlight {
+  explicit InFlight(std::atomic<int>* c) : counter(c), n(c->fetch_add(1) + 1) {}
+  ~InFlight() { counter->fetch_sub(1); }
+  std::atomic<int>* counter;
+  int n;
+};
+
+http::Response Plain(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.owned = std::move(body);
+  return r;
+}
+
 int Handle(mg_connection* conn, void* cbdata) {
   auto* impl = static_cast<HttpServer::Impl*>(cbdata);
+  InFlight guard(&impl->in_flight);
   const mg_request_info* ri = mg_get_request_info(conn);
-  http::Request req;
-  req.method = ri->request_method ? ri->request_method : "";
-  req.path = ri->local_uri ? ri->local_uri : "";
-  const char* ae = mg_get_header(conn, "Accept-Encoding");
-  req.accept_encoding = ae ? ae : "";
-  http::Response resp = http::Route(req, impl->store->Get(), impl->route);
-  bool keep_alive = KeepAlive(conn, ri) && resp.status != 405;
+  auto web = impl->Web();
+  http::Response resp;
+  const int limit = impl->options.max_requests;
+  if (limit > 0 && guard.n > limit) {
+    resp = Plain(503, "too many concurrent requests, limit is " +
+                          std::to_string(limit) + "\n");
+    resp.headers.emplace_back("Retry-After", "1");
+  } else if (!web->auth->disabled() &&
+             !web->auth->Check(mg_get_header(conn, "Authorization")
+                                   ? mg_get_header(conn, "Authorization")
+                                   : "")) {
+    resp = Plain(401, "Unauthorized\n");
+    resp.headers.emplace_back("WWW-Authenticate", "Basic realm=\"host_exporter\"");
+  } else {
+    http::Request req;
+    req.method = ri->request_method ? ri->request_method : "";
+    req.path = ri->local_uri ? ri->local_uri : "";
+    const char* ae = mg_get_header(conn, "Accept-Encoding");
+    req.accept_encoding = ae ? ae : "";
+    resp = http::Route(req, impl->store->Get(), impl->route);
+  }
+  if (ri->request_method && std::strcmp(ri->request_method, "HEAD") == 0) resp.head = true;
+  for (const auto& h : web->headers) resp.headers.push_back(h);
+  bool keep_alive = KeepAlive(conn, ri) && resp.status != 405 && resp.status != 401;
   if (!keep_alive) mg_disable_keep_alive(conn);
   std::string head = http::ResponseHead(resp, keep_alive);
   std::string_view body = resp.head ? std::string_view() : resp.Body();
@@ -154,11 +400,42 @@ HttpServer::HttpServer(const HttpOptions& options, SnapshotStore* store,
 HttpServer::~HttpServer() { Stop(); }
 
 bool HttpServer::Start(std::string* error) {
-  std::call_once(impl_->init_once, [] { mg_init_library(MG_FEATURES_SSL | MG_FEATURES_IPV6); });
+  static std::once_flag init_once;
+  std::call_once(init_once, [] { mg_init_library(MG_FEATURES_SSL | MG_FEATURES_IPV6); });
+  if (!impl_->options.web_config_file.empty()) {
+    http::WebConfig wc;
+    if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error)) return false;
+    auto state = std::make_shared<WebState>();
+    state->auth = std::make_unique<http::BasicAuth>(wc.basic_auth_users);
+    state->headers = wc.headers;
+    impl_->web = state;
+    impl_->tls = wc.tls;
+    if (wc.tls.enabled) {
+      impl_->cert = LoadCertPair(wc.tls, error);
+      if (!impl_->cert) return false;
+      impl_->cert_mtime = MtimeNs(wc.tls.cert_file);
+      impl_->key_mtime = MtimeNs(wc.tls.key_file);
+      impl_->cert_checked = std::chrono::steady_clock::now();
+    }
+  } else {
+    auto state = std::make_shared<WebState>();
+    state->auth = std::make_unique<http::BasicAuth>(std::map<std::string, std::string>{});
+    impl_->web = state;
+  }
+  const bool tls = impl_->tls.enabled;
   std::string ports;
   for (const auto& a : impl_->options.listen_addresses) {
     std::string p;
     if (!ToCivetwebPorts(a, &p, error)) return false;
+    if (tls) {
+      // Every entry of a comma-separated list gets CivetWeb's "s" (TLS).
+      std::string with_s;
+      for (auto part : parse::Split(p, ',')) {
+        if (!with_s.empty()) with_s += ",";
+        with_s += std::string(part) + "s";
+      }
+      p = with_s;
+    }
     if (!ports.empty()) ports += ",";
     ports += p;
   }
@@ -179,6 +456,7 @@ bool HttpServer::Start(std::string* error) {
                         nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
+  if (tls) callbacks.init_ssl = InitSsl;
   mg_init_data init{};
   init.callbacks = &callbacks;
   init.user_data = impl_.get();
@@ -191,7 +469,7 @@ bool HttpServer::Start(std::string* error) {
   err.text_buffer_size = sizeof text;
   impl_->ctx = mg_start2(&init, &err);
   if (impl_->ctx == nullptr && ports.rfind('+', 0) == 0 &&
-      ports.find(',') == std::string::npos) {
+      ports.find(',') == std::string::npos && !std::strstr(text, "SSL")) {
     // No IPv6 on this host: "+port" needs a dual-stack socket.
     std::string v4 = ports.substr(1);
     opts[1] = v4.c_str();
@@ -208,6 +486,32 @@ bool HttpServer::Start(std::string* error) {
     return false;
   }
   mg_set_request_handler(impl_->ctx, "/", Handle, impl_.get());
+  return true;
+}
+
+bool HttpServer::ReloadWebConfig(std::string* error) {
+  if (impl_->options.web_config_file.empty()) return true;
+  http::WebConfig wc;
+  if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error)) return false;
+  std::lock_guard<std::mutex> lock(impl_->web_mu);
+  if (wc.tls.enabled != impl_->tls.enabled) {
+    *error = impl_->options.web_config_file +
+             ": switching TLS on or off needs a restart; keeping the running web config";
+    return false;
+  }
+  if (wc.tls.enabled) {
+    auto cert = LoadCertPair(wc.tls, error);
+    if (!cert) return false;
+    impl_->cert = cert;
+    impl_->tls.cert_file = wc.tls.cert_file;
+    impl_->tls.key_file = wc.tls.key_file;
+    impl_->cert_mtime = MtimeNs(wc.tls.cert_file);
+    impl_->key_mtime = MtimeNs(wc.tls.key_file);
+  }
+  auto state = std::make_shared<WebState>();
+  state->auth = std::make_unique<http::BasicAuth>(wc.basic_auth_users);
+  state->headers = wc.headers;
+  impl_->web = state;
   return true;
 }
 

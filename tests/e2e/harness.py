@@ -116,9 +116,26 @@ def request(host, port, method, path, headers=None, body=b"", family=socket.AF_I
         s.connect((host, port))
         send_request(s, host, method, path, headers, body, close=True)
         status, hdrs, rest = read_response(s)
-        length = int(hdrs.get("content-length", "0"))
         if method == "HEAD":
             return status, hdrs, b""
+        if hdrs.get("transfer-encoding", "").lower() == "chunked":
+            # Go servers (node_exporter) chunk large bodies; we asked for
+            # Connection: close, so read to the end and undo the chunking.
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                rest += chunk
+            body = b""
+            while rest:
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                if size == 0:
+                    break
+                body += rest[:size]
+                rest = rest[size + 2:]
+            return status, hdrs, body
+        length = int(hdrs.get("content-length", "0"))
         while len(rest) < length:
             chunk = s.recv(65536)
             if not chunk:

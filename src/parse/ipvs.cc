@@ -1,0 +1,187 @@
+#include "parse/ipvs.h"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <optional>
+
+namespace host_exporter::parse {
+namespace {
+
+std::optional<uint64_t> ParseHex(std::string_view s) {
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+struct IpPort {
+  std::string address;
+  uint16_t port = 0;
+};
+
+// "0A000001:0050" (IPv4, network byte order in hex) or
+// "[2001:0db8:0000:0000:0000:0000:0000:0001]:0050".
+Result<IpPort> ParseIpPort(std::string_view s) {
+  using R = Result<IpPort>;
+  R r;
+  if (s.size() == 13) {
+    uint8_t b[4];
+    for (int i = 0; i < 4; ++i) {
+      int hi = HexDigit(s[2 * i]), lo = HexDigit(s[2 * i + 1]);
+      if (hi < 0 || lo < 0) {
+        return R::Fail("invalid IPv4 address in '" + std::string(s) + "'");
+      }
+      b[i] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    r.value.address = FormatGoIp(b, 4);
+  } else if (s.size() == 46) {
+    std::string v6(s.substr(1, 39));
+    uint8_t b[16];
+    if (inet_pton(AF_INET6, v6.c_str(), b) != 1) {
+      return R::Fail("invalid IPv6 address '" + v6 + "'");
+    }
+    r.value.address = FormatGoIp(b, 16);
+  } else {
+    return R::Fail("unexpected IP:Port '" + std::string(s) + "'");
+  }
+  auto port = ParseHex(s.substr(s.size() - 4));
+  if (!port || *port > 0xffff) {
+    return R::Fail("invalid port in '" + std::string(s) + "'");
+  }
+  r.value.port = static_cast<uint16_t>(*port);
+  return r;
+}
+
+}  // namespace
+
+std::string FormatGoIp(const uint8_t* b, size_t len) {
+  auto dotted = [](const uint8_t* p) {
+    return std::to_string(p[0]) + "." + std::to_string(p[1]) + "." +
+           std::to_string(p[2]) + "." + std::to_string(p[3]);
+  };
+  if (len == 4) return dotted(b);
+  if (len != 16) return "?";
+  bool mapped = b[10] == 0xff && b[11] == 0xff;
+  for (int i = 0; i < 10 && mapped; ++i) mapped = b[i] == 0;
+  if (mapped) return dotted(b + 12);
+  // The longest run of zero groups, first one on ties (as Go does).
+  int e0 = -1, e1 = -1;
+  for (int i = 0; i < 16; i += 2) {
+    int j = i;
+    while (j < 16 && b[j] == 0 && b[j + 1] == 0) j += 2;
+    if (j > i && j - i > e1 - e0) {
+      e0 = i;
+      e1 = j;
+      i = j;
+    }
+  }
+  // "::" never stands for a single zero group.
+  if (e1 - e0 <= 2) e0 = e1 = -1;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; i += 2) {
+    if (i == e0) {
+      out += "::";
+      i = e1;
+      if (i >= 16) break;
+    } else if (i > 0) {
+      out += ':';
+    }
+    unsigned v = static_cast<unsigned>(b[i]) << 8 | b[i + 1];
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+      unsigned d = (v >> shift) & 0xf;
+      if (d != 0 || started || shift == 0) {
+        out += kHex[d];
+        started = true;
+      }
+    }
+  }
+  return out;
+}
+
+Result<IpvsStats> ParseIpvsStats(std::string_view text) {
+  using R = Result<IpvsStats>;
+  // The totals are on the third line; procfs wants a fourth (even empty).
+  auto lines = Split(text, '\n');
+  if (lines.size() < 4) return R::Fail("too short: expected at least 4 lines");
+  auto fields = SplitFields(lines[2]);
+  if (fields.size() != 5) {
+    return R::Fail(LineError(
+        2, "expected 5 fields, got " + std::to_string(fields.size())));
+  }
+  R r;
+  uint64_t* out[] = {&r.value.connections, &r.value.incoming_packets,
+                     &r.value.outgoing_packets, &r.value.incoming_bytes,
+                     &r.value.outgoing_bytes};
+  for (size_t i = 0; i < 5; ++i) {
+    auto v = ParseHex(fields[i]);
+    if (!v) {
+      return R::Fail(LineError(2, "field " + std::to_string(i + 1) +
+                                      " is not a hexadecimal number: '" +
+                                      std::string(fields[i]) + "'"));
+    }
+    *out[i] = *v;
+  }
+  return r;
+}
+
+Result<std::vector<IpvsBackend>> ParseIpvsBackends(std::string_view text) {
+  using R = Result<std::vector<IpvsBackend>>;
+  R r;
+  IpvsBackend service;  // the virtual service the next "->" lines belong to
+  auto lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    auto f = SplitFields(lines[i]);
+    // A lone word is no service nor real server (procfs would index past
+    // it); skip it with the headers.
+    if (f.size() < 2 || f[0] == "IP" || f[0] == "Prot" ||
+        f[1] == "RemoteAddress:Port") {
+      continue;
+    }
+    if (f[0] == "TCP" || f[0] == "UDP") {
+      auto ip = ParseIpPort(f[1]);
+      if (!ip.ok()) return R::Fail(LineError(i, ip.error));
+      service.proto = std::string(f[0]);
+      service.local_mark.clear();
+      service.local_address = ip.value.address;
+      service.local_port = ip.value.port;
+    } else if (f[0] == "FWM") {
+      service.proto = "FWM";
+      service.local_mark = std::string(f[1]);
+      service.local_address.clear();
+      service.local_port = 0;
+    } else if (f[0] == "->") {
+      if (f.size() < 6) continue;
+      auto ip = ParseIpPort(f[1]);
+      if (!ip.ok()) return R::Fail(LineError(i, ip.error));
+      IpvsBackend b = service;
+      b.remote_address = ip.value.address;
+      b.remote_port = ip.value.port;
+      uint64_t* out[] = {&b.weight, &b.active_conn, &b.inactive_conn};
+      for (size_t k = 0; k < 3; ++k) {
+        auto v = ParseU64(f[3 + k]);
+        if (!v) {
+          return R::Fail(LineError(i, "field " + std::to_string(4 + k) +
+                                          " is not a number: '" +
+                                          std::string(f[3 + k]) + "'"));
+        }
+        *out[k] = *v;
+      }
+      r.value.push_back(std::move(b));
+    }
+  }
+  return r;
+}
+
+}  // namespace host_exporter::parse

@@ -1,0 +1,91 @@
+#include "parse/net_socket.h"
+
+#include <charconv>
+#include <optional>
+#include <string>
+
+#include "parse/net_address.h"
+
+namespace host_exporter::parse {
+namespace {
+
+std::optional<uint64_t> ParseHex64(std::string_view s) {
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// Splits "A:B" into exactly two parts.
+bool SplitColon(std::string_view s, std::string_view* a, std::string_view* b) {
+  auto parts = Split(s, ':');
+  if (parts.size() != 2) return false;
+  *a = parts[0];
+  *b = parts[1];
+  return true;
+}
+
+bool ValidAddress(std::string_view s) {
+  std::string_view addr, port;
+  return SplitColon(s, &addr, &port) && DecodeProcHexAddress(addr) &&
+         ParseHex64(port);
+}
+
+}  // namespace
+
+Result<std::vector<NetSocket>> ParseNetSocketTable(std::string_view text) {
+  using R = Result<std::vector<NetSocket>>;
+  R r;
+  auto lines = SplitLines(text);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    auto f = SplitFields(lines[i]);
+    auto fail = [&](const std::string& why) {
+      return R::Fail(LineError(i, why));
+    };
+    if (f.size() < 10) {
+      return fail("expected at least 10 fields, got " +
+                  std::to_string(f.size()));
+    }
+    std::string_view sl, rest;
+    if (!SplitColon(f[0], &sl, &rest) || !ParseU64(sl)) {
+      return fail("bad slot '" + std::string(f[0]) + "'");
+    }
+    if (!ValidAddress(f[1])) {
+      return fail("bad local address '" + std::string(f[1]) + "'");
+    }
+    if (!ValidAddress(f[2])) {
+      return fail("bad remote address '" + std::string(f[2]) + "'");
+    }
+    NetSocket s;
+    auto state = ParseHex64(f[3]);
+    if (!state) return fail("bad state '" + std::string(f[3]) + "'");
+    s.state = *state;
+    std::string_view tx, rx;
+    std::optional<uint64_t> txv, rxv;
+    if (SplitColon(f[4], &tx, &rx)) {
+      txv = ParseHex64(tx);
+      rxv = ParseHex64(rx);
+    }
+    if (!txv || !rxv) return fail("bad queues '" + std::string(f[4]) + "'");
+    s.tx_queue = *txv;
+    s.rx_queue = *rxv;
+    if (!ParseU64(f[7])) return fail("bad uid '" + std::string(f[7]) + "'");
+    if (!ParseU64(f[9])) return fail("bad inode '" + std::string(f[9]) + "'");
+    r.value.push_back(s);
+  }
+  return r;
+}
+
+std::string_view TcpStateName(uint64_t state) {
+  static constexpr std::string_view kNames[] = {
+      "established", "syn_sent",  "syn_recv", "fin_wait1",
+      "fin_wait2",   "time_wait", "close",    "close_wait",
+      "last_ack",    "listen",    "closing",
+  };
+  if (state >= 1 && state <= 11) return kNames[state - 1];
+  return "unknown";
+}
+
+}  // namespace host_exporter::parse

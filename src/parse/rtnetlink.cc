@@ -1,0 +1,156 @@
+#include "parse/rtnetlink.h"
+
+#include <utility>
+
+#include "parse/netlink.h"
+
+namespace host_exporter::parse {
+namespace {
+
+constexpr size_t kRtmsgSize = 12;      // struct rtmsg
+constexpr size_t kIfinfomsgSize = 16;  // struct ifinfomsg
+constexpr size_t kRtnexthopSize = 8;   // struct rtnexthop
+
+constexpr uint16_t kRtaDst = 1;
+constexpr uint16_t kRtaOif = 4;
+constexpr uint16_t kRtaGateway = 5;
+constexpr uint16_t kRtaPriority = 6;
+constexpr uint16_t kRtaPrefsrc = 7;
+constexpr uint16_t kRtaMultipath = 9;
+constexpr uint16_t kIflaIfname = 3;
+
+// A u32 attribute; like Go's netlink.AttributeDecoder.Uint32, any other
+// length is an error.
+bool ReadU32(const NetlinkAttribute& a, uint32_t* out, std::string* error) {
+  if (a.value.size() != 4) {
+    *error = "attribute " + std::to_string(a.type) + " is not a uint32 (" +
+             std::to_string(a.value.size()) + " bytes)";
+    return false;
+  }
+  *out = ReadHostOrder<uint32_t>(a.value, 0);
+  return true;
+}
+
+// The packed struct rtnexthop entries of RTA_MULTIPATH, each followed by
+// its own attributes, read the way jsimonetti/rtnetlink reads them.
+Result<std::vector<RouteNextHop>> ParseMultipath(std::string_view data) {
+  using R = Result<std::vector<RouteNextHop>>;
+  R r;
+  size_t pos = 0;
+  while (pos < data.size()) {
+    std::string_view rest = data.substr(pos);
+    if (rest.size() < kRtnexthopSize) return R::Fail("truncated rtnexthop");
+    const auto len = ReadHostOrder<uint16_t>(rest, 0);
+    if (len < kRtnexthopSize || len > rest.size()) {
+      return R::Fail("rtnexthop length " + std::to_string(len) +
+                     " does not fit the " + std::to_string(rest.size()) +
+                     " bytes left");
+    }
+    RouteNextHop hop;
+    hop.hops = static_cast<uint8_t>(rest[3]);
+    hop.ifindex = ReadHostOrder<uint32_t>(rest, 4);
+    auto attrs = ParseNetlinkAttributes(
+        rest.substr(kRtnexthopSize, len - kRtnexthopSize));
+    if (!attrs.ok()) return R::Fail("rtnexthop: " + attrs.error);
+    for (const NetlinkAttribute& a : attrs.value) {
+      if (a.type == kRtaGateway) hop.gateway = std::string(a.value);
+    }
+    r.value.push_back(std::move(hop));
+    pos += len;
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string LinkDumpRequest() { return std::string(kIfinfomsgSize, '\0'); }
+
+std::string RouteDumpRequest() { return std::string(kRtmsgSize, '\0'); }
+
+Result<RouteMessage> ParseRouteMessage(std::string_view payload) {
+  using R = Result<RouteMessage>;
+  if (payload.size() < kRtmsgSize) {
+    return R::Fail("route message is " + std::to_string(payload.size()) +
+                   " bytes, shorter than struct rtmsg");
+  }
+  R r;
+  RouteMessage& m = r.value;
+  m.family = static_cast<uint8_t>(payload[0]);
+  m.dst_len = static_cast<uint8_t>(payload[1]);
+  m.protocol = static_cast<uint8_t>(payload[5]);
+  m.type = static_cast<uint8_t>(payload[7]);
+  auto attrs = ParseNetlinkAttributes(payload.substr(kRtmsgSize));
+  if (!attrs.ok()) return R::Fail("route message: " + attrs.error);
+  std::string error;
+  for (const NetlinkAttribute& a : attrs.value) {
+    switch (a.type) {
+      case kRtaDst:
+        m.dst = std::string(a.value);
+        break;
+      case kRtaPrefsrc:
+        m.prefsrc = std::string(a.value);
+        break;
+      case kRtaGateway:
+        m.gateway = std::string(a.value);
+        break;
+      case kRtaOif:
+        if (!ReadU32(a, &m.oif, &error))
+          return R::Fail("route message: " + error);
+        break;
+      case kRtaPriority:
+        if (!ReadU32(a, &m.priority, &error)) {
+          return R::Fail("route message: " + error);
+        }
+        break;
+      case kRtaMultipath: {
+        auto hops = ParseMultipath(a.value);
+        if (!hops.ok()) return R::Fail("route message: " + hops.error);
+        m.multipath = std::move(hops.value);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return r;
+}
+
+Result<LinkMessage> ParseLinkMessage(std::string_view payload) {
+  using R = Result<LinkMessage>;
+  if (payload.size() < kIfinfomsgSize) {
+    return R::Fail("link message is " + std::to_string(payload.size()) +
+                   " bytes, shorter than struct ifinfomsg");
+  }
+  R r;
+  r.value.index = ReadHostOrder<int32_t>(payload, 4);
+  auto attrs = ParseNetlinkAttributes(payload.substr(kIfinfomsgSize));
+  if (!attrs.ok()) return R::Fail("link message: " + attrs.error);
+  for (const NetlinkAttribute& a : attrs.value) {
+    if (a.type != kIflaIfname) continue;
+    std::string_view name = a.value;
+    // A C string: stop at the first NUL.
+    if (size_t nul = name.find('\0'); nul != std::string_view::npos) {
+      name = name.substr(0, nul);
+    }
+    r.value.name = std::string(name);
+  }
+  return r;
+}
+
+std::string RouteProtocolName(uint8_t protocol) {
+  // node_exporter's table, from include/uapi/linux/rtnetlink.h.
+  static constexpr std::pair<uint8_t, const char*> kNames[] = {
+      {0, "unspec"},  {1, "redirect"}, {2, "kernel"},    {3, "boot"},
+      {4, "static"},  {8, "gated"},    {9, "ra"},        {10, "mrt"},
+      {11, "zebra"},  {12, "bird"},    {13, "dnrouted"}, {14, "xorp"},
+      {15, "ntk"},    {16, "dhcp"},    {17, "mrouted"},  {42, "babel"},
+      {186, "bgp"},   {187, "isis"},   {188, "ospf"},    {189, "rip"},
+      {192, "eigrp"},
+  };
+  for (const auto& [number, name] : kNames) {
+    if (number == protocol) return name;
+  }
+  return "unknown";
+}
+
+}  // namespace host_exporter::parse

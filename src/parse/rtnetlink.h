@@ -1,0 +1,73 @@
+// rtnetlink (NETLINK_ROUTE) route and link messages for the network_route
+// collector: the fields node_exporter 1.5 reads through
+// github.com/jsimonetti/rtnetlink, and its names for route protocols.
+#ifndef HOST_EXPORTER_PARSE_RTNETLINK_H_
+#define HOST_EXPORTER_PARSE_RTNETLINK_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parse/parse_util.h"
+
+namespace host_exporter::parse {
+
+/// Message types from <linux/rtnetlink.h>.
+inline constexpr uint16_t kRtmNewLink = 16;
+inline constexpr uint16_t kRtmGetLink = 18;
+inline constexpr uint16_t kRtmNewRoute = 24;
+inline constexpr uint16_t kRtmGetRoute = 26;
+/// rtm_type of an ordinary route (RTN_UNICAST), the only type reported.
+inline constexpr uint8_t kRtnUnicast = 1;
+
+/// Payload of an RTM_GETLINK dump request (an all-zero struct ifinfomsg).
+std::string LinkDumpRequest();
+/// Payload of an RTM_GETROUTE dump request (an all-zero struct rtmsg:
+/// every family, every table).
+std::string RouteDumpRequest();
+
+/// One next hop of a multipath route (struct rtnexthop and its gateway).
+struct RouteNextHop {
+  uint32_t ifindex = 0;
+  uint8_t hops = 0;     ///< rtnh_hops: the weight minus one
+  std::string gateway;  ///< raw address bytes, empty if none
+};
+
+/// The fields of one RTM_NEWROUTE message that network_route uses. Address
+/// fields hold raw bytes (network order), empty when the attribute is
+/// absent.
+struct RouteMessage {
+  uint8_t family = 0;
+  uint8_t dst_len = 0;
+  uint8_t protocol = 0;
+  uint8_t type = 0;
+  std::string dst;                      ///< RTA_DST
+  std::string prefsrc;                  ///< RTA_PREFSRC (node_exporter's "src")
+  std::string gateway;                  ///< RTA_GATEWAY
+  uint32_t oif = 0;                     ///< RTA_OIF
+  uint32_t priority = 0;                ///< RTA_PRIORITY
+  std::vector<RouteNextHop> multipath;  ///< RTA_MULTIPATH
+};
+
+/// Parses the payload of an RTM_NEWROUTE message (struct rtmsg, then
+/// attributes).
+Result<RouteMessage> ParseRouteMessage(std::string_view payload);
+
+/// An interface from an RTM_NEWLINK message.
+struct LinkMessage {
+  int32_t index = 0;
+  std::string name;  ///< IFLA_IFNAME, without its NUL
+};
+
+/// Parses the payload of an RTM_NEWLINK message (struct ifinfomsg, then
+/// attributes).
+Result<LinkMessage> ParseLinkMessage(std::string_view payload);
+
+/// node_exporter's name for an rtm_protocol value ("kernel", "boot",
+/// "static", "dhcp", ...; "unknown" for numbers it does not name).
+std::string RouteProtocolName(uint8_t protocol);
+
+}  // namespace host_exporter::parse
+
+#endif  // HOST_EXPORTER_PARSE_RTNETLINK_H_

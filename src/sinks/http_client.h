@@ -1,0 +1,49 @@
+// A minimal HTTP POST client on libcurl for the push sinks: one connection
+// kept alive between requests, TLS with the system trust store, timeouts.
+// One instance is used by one thread.
+#ifndef HOST_EXPORTER_SINKS_HTTP_CLIENT_H_
+#define HOST_EXPORTER_SINKS_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace host_exporter::sinks {
+
+/// What one request came back with.
+struct HttpResponse {
+  long status = 0;    ///< HTTP status; 0 if no response (see `error`)
+  std::string body;   ///< the first 4 KiB of the response body
+  std::string error;  ///< transport error (connect, TLS, timeout), or ""
+};
+
+/// A request's credentials and headers.
+struct HttpRequestOptions {
+  std::vector<std::string> headers;  ///< "Name: value"
+  std::string username;              ///< basic auth if non-empty
+  std::string password;
+  std::chrono::milliseconds timeout{5000};  ///< whole request
+};
+
+/// POSTs bodies over a reused libcurl handle.
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sends `body` to `url`; never throws.
+  HttpResponse Post(const std::string& url, const std::string& body,
+                    const HttpRequestOptions& options);
+
+ private:
+  void* curl_;  // CURL*
+};
+
+/// Initializes libcurl once per process (call before starting threads).
+void GlobalHttpInit();
+
+}  // namespace host_exporter::sinks
+
+#endif  // HOST_EXPORTER_SINKS_HTTP_CLIENT_H_

@@ -1,0 +1,388 @@
+"""The InfluxDB sink against Debian's real influxd 1.x, on loopback.
+
+influxd runs from a temporary directory with authentication enabled. The
+exporter reads the fixture root with a 1 s interval and a 1 s flush, so every
+wait here is a few seconds. Prints the figures it compares.
+"""
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+import base64
+
+import harness
+from harness import Exporter, fixture_flags, free_port, parse_exposition, request
+
+INFLUXD = shutil.which("influxd")
+ADMIN = ("admin", "adminpw")
+DB = "host_exporter"  # the database of a base URL without `database`
+# Collectors on the fixture root, chosen by the script-era `metrics` toggles.
+FLAGS = fixture_flags() + ["--collector.disable-defaults"]
+METRICS = {"cpu": True, "memory": True, "disk": False, "network": True}
+
+
+class Influxd:
+    """influxd 1.x on loopback ports with its data in a temporary directory."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="influxd-")
+        self.port = free_port()
+        rpc = free_port()
+        self.conf = os.path.join(self.dir, "influxdb.conf")
+        d = self.dir
+        with open(self.conf, "w") as f:
+            f.write(f"""reporting-disabled = true
+bind-address = "127.0.0.1:{rpc}"
+[meta]
+  dir = "{d}/meta"
+[data]
+  dir = "{d}/data"
+  wal-dir = "{d}/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:{self.port}"
+  auth-enabled = true
+  log-enabled = false
+[monitor]
+  store-enabled = false
+[continuous_queries]
+  enabled = false
+[logging]
+  level = "warn"
+""")
+        self.log = open(os.path.join(d, "influxd.log"), "ab")
+        self.proc = None
+        self.start()
+        # With auth on and no user yet, influxd accepts creating the admin.
+        self.query("CREATE USER admin WITH PASSWORD 'adminpw' WITH ALL PRIVILEGES",
+                   auth=None, post=True)
+        self.query('CREATE DATABASE "%s"' % DB, post=True)
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self):
+        self.proc = subprocess.Popen([INFLUXD, "-config", self.conf],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("influxd exited: " + self.output())
+            try:
+                with urllib.request.urlopen(self.url + "/ping", timeout=2) as r:
+                    if r.status == 204:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("influxd not up: " + self.output())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def close(self):
+        self.stop()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def output(self):
+        with open(self.log.name, errors="replace") as f:
+            return f.read()[-3000:]
+
+    def query(self, q, auth=ADMIN, post=False, db=None):
+        params = {"q": q, "epoch": "ms"}
+        if db:
+            params["db"] = db
+        data = urllib.parse.urlencode(params).encode()
+        if post:
+            req = urllib.request.Request(self.url + "/query", data=data, method="POST")
+        else:
+            req = urllib.request.Request(self.url + "/query?" + data.decode())
+        if auth:
+            token = base64.b64encode(("%s:%s" % auth).encode()).decode()
+            req.add_header("Authorization", "Basic " + token)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = json.load(r)
+        for res in body.get("results", []):
+            if "error" in res:
+                raise AssertionError("influx query %r: %s" % (q, res["error"]))
+        return body
+
+    def points(self, where=""):
+        """{time_ms: {(measurement, frozenset(tags)): value}} of the database."""
+        body = self.query('SELECT "value" FROM /.*/ %s GROUP BY *' % where, db=DB)
+        out = {}
+        for s in body["results"][0].get("series", []):
+            tags = frozenset((k, v) for k, v in s.get("tags", {}).items() if v != "")
+            for t, v in s["values"]:
+                key = (s["name"], tags)
+                bucket = out.setdefault(t, {})
+                assert key not in bucket, "duplicate point %r at %d" % (key, t)
+                bucket[key] = v
+        return out
+
+
+def metrics(port):
+    status, _, body = request("127.0.0.1", port, "GET", "/metrics")
+    assert status == 200, status
+    series, _ = parse_exposition(body.decode())
+    # Prometheus: an empty label is no label; line protocol has no empty tags.
+    return {(n, frozenset((k, v) for k, v in ls if v != "")): val
+            for (n, ls), val in series.items()}
+
+
+def wait_for(what, f, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = f()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def write_config(dirpath, database, name="config.json", mode=0o644):
+    path = os.path.join(dirpath, name)
+    with open(path, "w") as f:
+        json.dump({"collection_interval": 1, "metrics": METRICS, "database": database,
+                   "logging": {"log_file": os.path.join(dirpath, "host_exporter.log"),
+                               "log_level": "INFO"}}, f, indent=2)
+    os.chmod(path, mode)
+    return path
+
+
+def read_log(dirpath):
+    with open(os.path.join(dirpath, "host_exporter.log"), errors="replace") as f:
+        return f.read()
+
+
+def log_fields(line):
+    """The key=value fields of a logfmt line (values unquoted)."""
+    out, i = {}, 0
+    while i < len(line):
+        eq = line.find("=", i)
+        if eq < 0:
+            break
+        key = line[i:eq].strip()
+        if eq + 1 < len(line) and line[eq + 1] == '"':
+            j, val = eq + 2, []
+            while line[j] != '"':
+                if line[j] == "\\":
+                    j += 1
+                val.append(line[j])
+                j += 1
+            out[key] = "".join(val)
+            i = j + 2
+        else:
+            end = line.find(" ", eq)
+            end = len(line) if end < 0 else end
+            out[key] = line[eq + 1:end]
+            i = end + 1
+    return out
+
+
+@unittest.skipUnless(INFLUXD, "influxd is not installed (Debian package influxdb)")
+class InfluxdbSinkTest(unittest.TestCase):
+    def setUp(self):
+        self.influx = Influxd()
+        self.addCleanup(self.influx.close)
+        self.tmp = tempfile.mkdtemp(prefix="sink-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def start_exporter(self, database, env=None, mode=0o644):
+        config = write_config(self.tmp, database, mode=mode)
+        port = free_port()
+        exp = Exporter(FLAGS + ["--config.file=" + config,
+                                "--web.listen-address=127.0.0.1:%d" % port],
+                       port, env=env)
+        self.addCleanup(exp.stop)
+        return exp, port
+
+    def test_points_equal_the_snapshot_of_the_same_cycle(self):
+        # The script's config shape, unchanged (inline password, base URL,
+        # no database); only the flush is shortened for the test.
+        exp, port = self.start_exporter({
+            "type": "influxdb", "url": self.influx.url,
+            "username": ADMIN[0], "password": ADMIN[1], "flush_interval": 1})
+        # A few cycles, then the snapshot served now.
+        wait_for("3 cycles pushed", lambda: len(self.influx.points()) >= 3)
+        served = metrics(port)
+        # Which cycle it is: the collector durations differ in every cycle.
+        key = ("node_scrape_collector_duration_seconds",
+               frozenset({("collector", "cpu")}))
+        want = served[key]
+
+        def find_cycle():
+            body = self.influx.query(
+                "SELECT value FROM node_scrape_collector_duration_seconds "
+                "WHERE collector = 'cpu'", db=DB)
+            return [t for t, v in body["results"][0]["series"][0]["values"]
+                    if v == want]
+        t = wait_for("the served cycle in InfluxDB", find_cycle)[0]
+        pushed = self.influx.points("WHERE time = %dms" % t)[t]
+        host = socket.gethostname()
+        pushed_no_host = {}
+        for (name, tags), v in pushed.items():
+            self.assertIn(("host", host), tags, name)
+            pushed_no_host[(name, tags - {("host", host)})] = v
+        finite = {k: v for k, v in served.items() if math.isfinite(v)}
+        self.assertEqual(set(pushed_no_host), set(finite))
+        unequal = [(k, finite[k], pushed_no_host[k]) for k in finite
+                   if finite[k] != pushed_no_host[k]]
+        self.assertEqual(unequal, [])
+        self.assertGreater(len(finite), 50)
+        print("\ninfluxdb: cycle at %d ms: %d series served, %d points queried back, "
+              "all equal (%d non-finite skipped)"
+              % (t, len(served), len(pushed), len(served) - len(finite)))
+        # The inline password sits in a file others can read: warned.
+        self.assertRegex(read_log(self.tmp),
+                         r"level=warn msg=\"file .*config.json holding "
+                         r"database.password \(inline\) is readable by other users")
+
+    def test_outage_keeps_the_newest_points_within_the_bound(self):
+        secret = os.path.join(self.tmp, "influx-password")
+        with open(secret, "w") as f:
+            f.write(ADMIN[1] + "\n")
+        os.chmod(secret, 0o600)
+        bound = 500
+        exp, port = self.start_exporter({
+            "type": "influxdb", "url": self.influx.url + "/write?db=" + DB,
+            "username": ADMIN[0], "password_file": secret, "flush_interval": "1s",
+            "timeout": "2s", "max_buffer_points": bound, "batch_size": 100,
+            "min_backoff": "100ms", "max_backoff": "500ms"}, mode=0o600)
+        wait_for("first points", lambda: len(self.influx.points()) >= 2)
+        self.influx.stop()
+        # Down long enough for the buffer to overflow.
+        wait_for("a full buffer and drops", lambda: (
+            metrics(port).get(("host_exporter_sink_points_dropped_total",
+                               frozenset({("sink", "influxdb")})), 0) > 0), timeout=30)
+        served = metrics(port)
+        buffered = served[("host_exporter_sink_buffered_points",
+                           frozenset({("sink", "influxdb")}))]
+        self.assertLessEqual(buffered, bound + 100)  # bound + one batch in flight
+        time.sleep(2)  # a few more cycles dropped
+        self.influx.start()
+        # Drained: less than a batch waits (the gauge is read at the start
+        # of a cycle, when the previous cycle's tail may still wait for its
+        # flush).
+        sink = frozenset({("sink", "influxdb")})
+        wait_for("the buffer drained", lambda: metrics(port).get(
+            ("host_exporter_sink_buffered_points", sink), bound) < 100, timeout=30)
+        # Stop the exporter: it pushes what it has and logs its totals.
+        exp.proc.send_signal(signal.SIGTERM)
+        exp.proc.wait(10)
+        stopped = [l for l in read_log(self.tmp).splitlines()
+                   if 'msg="push sink stopped"' in l]
+        self.assertEqual(len(stopped), 1, read_log(self.tmp))
+        totals = {k: int(v) for k, v in log_fields(stopped[0]).items()
+                  if k in ("enqueued", "sent", "failed", "dropped", "unsent")}
+        points = self.influx.points()
+        stored = sum(len(p) for p in points.values())
+        per_cycle = max(len(p) for p in points.values())
+        print("\ninfluxdb outage: bound %d, %d points per cycle; enqueued %d, sent %d, "
+              "dropped %d, failed %d, unsent %d; %d points in %d cycles stored"
+              % (bound, per_cycle, totals["enqueued"], totals["sent"],
+                 totals["dropped"], totals["failed"], totals["unsent"], stored,
+                 len(points)))
+        self.assertEqual(totals["unsent"], 0)
+        self.assertEqual(totals["failed"], 0)
+        self.assertGreater(totals["dropped"], 0)
+        # Nothing lost silently and nothing twice: what the server holds is
+        # exactly what was sent, and sent + dropped is all there was.
+        self.assertEqual(stored, totals["sent"])
+        self.assertEqual(totals["enqueued"], totals["sent"] + totals["dropped"])
+        # Oldest first: the cycles present are complete except the two around
+        # the single gap: the one before may have lost its tail (sent in part
+        # when influxd went away), the one after its head; with the cycles in
+        # the gap, that is exactly what was counted as dropped.
+        times = sorted(points)
+        self.assertEqual(totals["enqueued"] % per_cycle, 0)
+        cycles = totals["enqueued"] // per_cycle
+        after = max(range(1, len(times)), key=lambda i: times[i] - times[i - 1])
+        for i, t in enumerate(times):
+            if i not in (after - 1, after):
+                self.assertEqual(len(points[t]), per_cycle, "cycle at %d" % t)
+        missing_cycles = cycles - len(times)
+        self.assertGreater(missing_cycles, 0)
+        tail = per_cycle - len(points[times[after - 1]])
+        head = per_cycle - len(points[times[after]])
+        self.assertEqual(tail + missing_cycles * per_cycle + head, totals["dropped"])
+        # What the buffer held when influxd came back arrived: the cycles
+        # after the gap hold at least the bound's worth of points.
+        held = sum(len(points[t]) for t in times[after:])
+        self.assertGreaterEqual(held, bound)
+        print("influxdb outage: %d cycles missing, %d + %d points cut from the "
+              "cycles around the gap, %d points stored after it"
+              % (missing_cycles, tail, head, held))
+
+    def test_wrong_password_is_logged_counted_and_serving_goes_on(self):
+        exp, port = self.start_exporter(
+            {"type": "influxdb", "url": self.influx.url, "username": ADMIN[0],
+             "flush_interval": 1},
+            env={"HOST_EXPORTER_DATABASE_PASSWORD": "wrong"})
+        key = ("host_exporter_sink_points_failed_total",
+               frozenset({("sink", "influxdb")}))
+        first = wait_for("failed points", lambda: metrics(port).get(key, 0))
+        second = wait_for("more failed points",
+                          lambda: metrics(port).get(key, 0) > first and
+                          metrics(port)[key])
+        log = read_log(self.tmp)
+        rejected = [l for l in log.splitlines() if "push write rejected" in l]
+        self.assertTrue(rejected, log)
+        fields = log_fields(rejected[0])
+        self.assertEqual(fields["level"], "error")
+        self.assertEqual(fields["url"], self.influx.url + "/write?db=%s&precision=ms" % DB)
+        self.assertEqual(fields["status"], "401")
+        self.assertIn("authorization failed", fields["err"])
+        # Logged once for the episode, not once per batch.
+        self.assertEqual(len(rejected), 1, log)
+        status, _, body = request("127.0.0.1", port, "GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn(b"node_load1 ", body)
+        self.assertEqual(self.influx.points(), {})
+        print("\ninfluxdb wrong password: failed points %d then %d; log: %s"
+              % (first, second, rejected[0]))
+
+    def test_sighup_keeps_pushing_and_applies_changed_settings(self):
+        db = {"type": "influxdb", "url": self.influx.url, "username": ADMIN[0],
+              "password": ADMIN[1], "flush_interval": 1}
+        exp, port = self.start_exporter(db)
+        wait_for("first points", lambda: len(self.influx.points()) >= 1)
+        # Unchanged settings: the sink carries on through the new scheduler
+        # (whose cycle numbers start again at 1).
+        sent_before = time.time() * 1000
+        exp.proc.send_signal(signal.SIGHUP)
+        wait_for("points after an unchanged reload", lambda: max(
+            self.influx.points()) > sent_before + 1500)
+        self.assertNotIn("push sink settings changed", read_log(self.tmp))
+        # Changed settings: the sink restarts with them.
+        write_config(self.tmp, dict(db, tags={"site": "b"}))
+        exp.proc.send_signal(signal.SIGHUP)
+
+        def tagged():
+            body = self.influx.query("SELECT value FROM node_load1 WHERE site = 'b'",
+                                     db=DB)
+            return body["results"][0].get("series")
+        wait_for("points with the new tag", tagged)
+        self.assertEqual(read_log(self.tmp).count("push sink settings changed"), 1)
+        self.assertEqual(exp.proc.poll(), None)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

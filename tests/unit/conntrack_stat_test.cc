@@ -1,0 +1,179 @@
+// /proc/net/stat/nf_conntrack parser and the conntrack collector.
+#include "parse/conntrack_stat.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter {
+namespace {
+
+using parse::ParseConntrackStat;
+
+constexpr char kHeader[] =
+    "entries  clashres found new invalid ignore delete chainlength insert "
+    "insert_failed drop early_drop icmp_error  expect_new expect_create "
+    "expect_delete search_restart\n";
+
+TEST(ParseConntrackStatTest, OneEntryPerCpuLine) {
+  auto r = ParseConntrackStat(
+      std::string(kHeader) +
+      "0000000a  00000001 00000002 00000003 00000004 00000005 00000006 "
+      "00000007 00000008 00000009 0000000a 0000000b 0000000c  0000000d "
+      "0000000e 0000000f 00000010\n"
+      "0000000a  00000000 000000ff 00000000 00000000 00000000 00000000 "
+      "00000000 00000000 00000000 00000000 00000000 00000000  00000000 "
+      "00000000 00000000 00000000\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.size(), 2u);
+  const auto& e = r.value[0];
+  EXPECT_EQ(e.entries, 10u);
+  EXPECT_EQ(e.found, 2u);
+  EXPECT_EQ(e.invalid, 4u);
+  EXPECT_EQ(e.ignore, 5u);
+  EXPECT_EQ(e.insert, 8u);
+  EXPECT_EQ(e.insert_failed, 9u);
+  EXPECT_EQ(e.drop, 10u);
+  EXPECT_EQ(e.early_drop, 11u);
+  EXPECT_EQ(e.search_restart, 16u);
+  EXPECT_EQ(r.value[1].found, 255u);
+}
+
+TEST(ParseConntrackStatTest, OlderHeaderSameColumns) {
+  // Kernels before 5.x call columns 2 and 8 "searched" and "delete_list".
+  auto r = ParseConntrackStat(
+      "entries  searched found new invalid ignore delete delete_list insert "
+      "insert_failed drop early_drop icmp_error  expect_new expect_create "
+      "expect_delete search_restart\n"
+      "00000001 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 7\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.value[0].search_restart, 7u);
+}
+
+TEST(ParseConntrackStatTest, EmptyAndHeaderOnly) {
+  auto empty = ParseConntrackStat("");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty.value.empty());
+  auto header = ParseConntrackStat(kHeader);
+  ASSERT_TRUE(header.ok());
+  EXPECT_TRUE(header.value.empty());
+}
+
+TEST(ParseConntrackStatTest, RejectsTruncatedExtraAndGarbage) {
+  // 16 columns (no search_restart, Linux < 2.6.35) is refused by
+  // node_exporter 1.5's procfs as well.
+  EXPECT_EQ(ParseConntrackStat(std::string(kHeader) +
+                               "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
+                .error,
+            "line 2: expected 17 fields, got 16");
+  EXPECT_EQ(ParseConntrackStat(std::string(kHeader) +
+                               "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
+                .error,
+            "line 2: expected 17 fields, got 18");
+  EXPECT_EQ(ParseConntrackStat(std::string(kHeader) +
+                               "0 0 zz 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
+                .error,
+            "line 2: field 3 is not a hex number: 'zz'");
+  EXPECT_FALSE(ParseConntrackStat(std::string(kHeader) + "\n").ok());
+}
+
+TEST(ParseConntrackStatTest, HugeNumbers) {
+  auto max =
+      ParseConntrackStat(std::string(kHeader) +
+                         "0 0 ffffffffffffffff 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+  ASSERT_TRUE(max.ok()) << max.error;
+  EXPECT_EQ(max.value[0].found, UINT64_MAX);
+  EXPECT_FALSE(
+      ParseConntrackStat(std::string(kHeader) +
+                         "0 0 10000000000000000 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
+          .ok());
+}
+
+}  // namespace
+
+namespace testing {
+namespace {
+
+// A scratch root under /tmp, removed with the test.
+class TempRoot {
+ public:
+  TempRoot() {
+    char tmpl[] = "/tmp/host_exporter_conntrack_XXXXXX";
+    path_ = ::mkdtemp(tmpl);
+  }
+  ~TempRoot() { std::filesystem::remove_all(path_); }
+  void Write(const std::string& rel, const std::string& text) {
+    std::filesystem::path p = std::filesystem::path(path_) / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  HostPaths Paths() const { return FixturePaths(path_); }
+
+ private:
+  std::string path_;
+};
+
+TEST(ConntrackCollectorTest, ReadsFixture) {
+  Families fams = RunCollector("conntrack");
+  EXPECT_EQ(fams.size(), 10u);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries"), 1873);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries_limit"), 262144);
+  // Summed over the four CPU lines of the fixture.
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_found"),
+            0x1a2b + 0xc0d + 0xf00 + 0xabc);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_invalid"),
+            0x11 + 5 + 2 + 9);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_ignore"),
+            0x2f0 + 0x1a0 + 0xff + 0x100);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_insert"),
+            0x4d2 + 0x3e8 + 0x1f4 + 0x2bc);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_insert_failed"), 3);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_drop"), 4);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_early_drop"), 5);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_stat_search_restart"), 6);
+  const auto* f = FindFamily(fams, "node_nf_conntrack_stat_early_drop");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->type, prometheus::MetricType::Gauge);
+  EXPECT_EQ(f->help,
+            "Number of dropped conntrack entries to make room for new ones, "
+            "if maximum table size was reached.");
+}
+
+TEST(ConntrackCollectorTest, NoConntrackModuleIsNoData) {
+  TempRoot root;
+  root.Write("proc/loadavg", "0 0 0 1/1 1\n");
+  EXPECT_TRUE(RunCollector("conntrack", {}, root.Paths()).empty());
+}
+
+TEST(ConntrackCollectorTest, KeepsWhatWasReadBeforeAnAbsentFile) {
+  TempRoot root;
+  root.Write("proc/sys/net/netfilter/nf_conntrack_count", "12\n");
+  Families fams = RunCollector("conntrack", {}, root.Paths());
+  ASSERT_EQ(fams.size(), 1u);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries"), 12);
+
+  root.Write("proc/sys/net/netfilter/nf_conntrack_max", "65536\n");
+  fams = RunCollector("conntrack", {}, root.Paths());
+  ASSERT_EQ(fams.size(), 2u);
+  EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries_limit"), 65536);
+}
+
+TEST(ConntrackCollectorTest, MalformedFileIsAnErrorNamingIt) {
+  TempRoot root;
+  root.Write("proc/sys/net/netfilter/nf_conntrack_count", "lots\n");
+  try {
+    RunCollector("conntrack", {}, root.Paths());
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_NE(std::string(e.what()).find("nf_conntrack_count: line 1"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace host_exporter

@@ -1,0 +1,104 @@
+// SELinux state parsing and the selinux collector.
+#include "parse/selinux.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter {
+namespace {
+
+using parse::ParseSelinuxConfigMode;
+using parse::ParseSelinuxEnforce;
+
+TEST(SelinuxParseTest, ConfigMode) {
+  EXPECT_EQ(ParseSelinuxConfigMode("SELINUX=enforcing\n").value, 1);
+  EXPECT_EQ(
+      ParseSelinuxConfigMode("# c\n; c\n\n  SELINUX=\"permissive\"  \n").value,
+      0);
+  EXPECT_EQ(ParseSelinuxConfigMode("SELINUX=disabled\n").value, -1);
+  EXPECT_EQ(ParseSelinuxConfigMode("SELINUXTYPE=targeted\n").value, -1);
+  EXPECT_EQ(ParseSelinuxConfigMode("").value, -1);
+  EXPECT_EQ(ParseSelinuxConfigMode("garbage\nSELINUX=enforcing\n").value, 1);
+  // The first SELINUX= line decides.
+  EXPECT_EQ(
+      ParseSelinuxConfigMode("SELINUX=permissive\nSELINUX=enforcing\n").value,
+      0);
+  EXPECT_EQ(ParseSelinuxConfigMode("SELINUX = enforcing\n").value, -1);
+}
+
+TEST(SelinuxParseTest, Enforce) {
+  EXPECT_EQ(ParseSelinuxEnforce("1").value, 1);
+  EXPECT_EQ(ParseSelinuxEnforce("0\n").value, 0);
+  EXPECT_EQ(ParseSelinuxEnforce("").value, -1);
+  EXPECT_EQ(ParseSelinuxEnforce("yes").value, -1);
+  EXPECT_EQ(ParseSelinuxEnforce("99999999999999999999").value, -1);
+}
+
+class TempRoot {
+ public:
+  TempRoot() {
+    char tmpl[] = "/tmp/selinux_test.XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+  }
+  ~TempRoot() { std::filesystem::remove_all(dir_); }
+  void Write(const std::string& rel, const std::string& text) {
+    std::filesystem::create_directories(
+        std::filesystem::path(dir_ + "/" + rel).parent_path());
+    std::ofstream(dir_ + "/" + rel) << text;
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace
+
+namespace testing {
+namespace {
+
+TEST(SelinuxCollectorTest, FixtureIsEnabledAndPermissive) {
+  Families fams = RunCollector("selinux");
+  EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 1);
+  EXPECT_EQ(FindValue(fams, "node_selinux_config_mode"), 1);
+  EXPECT_EQ(FindValue(fams, "node_selinux_current_mode"), 0);
+  EXPECT_EQ(FindFamily(fams, "node_selinux_enabled")->help,
+            "SELinux is enabled, 1 is true, 0 is false");
+}
+
+TEST(SelinuxCollectorTest, NoSelinuxfsMeansDisabledOnly) {
+  TempRoot root;
+  root.Write("etc/selinux/config", "SELINUX=enforcing\n");
+  Families fams = RunCollector("selinux", {}, FixturePaths(root.dir()));
+  ASSERT_EQ(fams.size(), 1u);
+  EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 0);
+}
+
+TEST(SelinuxCollectorTest, SelinuxfsFoundThroughMounts) {
+  TempRoot root;
+  root.Write("proc/self/mounts",
+             "sysfs /sys sysfs rw 0 0\n"
+             "selinuxfs /selinux selinuxfs rw,relatime 0 0\n");
+  root.Write("selinux/enforce", "1");
+  Families fams = RunCollector("selinux", {}, FixturePaths(root.dir()));
+  EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 1);
+  EXPECT_EQ(FindValue(fams, "node_selinux_current_mode"), 1);
+  EXPECT_EQ(FindValue(fams, "node_selinux_config_mode"), -1);  // no config
+}
+
+TEST(SelinuxCollectorTest, ReadOnlySelinuxfsMountMeansDisabled) {
+  TempRoot root;
+  root.Write("proc/self/mounts", "selinuxfs /selinux selinuxfs ro 0 0\n");
+  root.Write("selinux/enforce", "1");
+  Families fams = RunCollector("selinux", {}, FixturePaths(root.dir()));
+  EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 0);
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace host_exporter
