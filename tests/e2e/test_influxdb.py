@@ -243,8 +243,11 @@ class InfluxdbSinkTest(unittest.TestCase):
             pushed_no_host[(name, tags - {("host", host)})] = v
         finite = {k: v for k, v in served.items() if math.isfinite(v)}
         self.assertEqual(set(pushed_no_host), set(finite))
+        # InfluxDB stores float64 fields but its JSON prints integral values
+        # without an exponent (1.8446744073709552e+19 → 18446744073709552000),
+        # which json parses as an int: compare as float64, as stored.
         unequal = [(k, finite[k], pushed_no_host[k]) for k in finite
-                   if finite[k] != pushed_no_host[k]]
+                   if finite[k] != float(pushed_no_host[k])]
         self.assertEqual(unequal, [])
         self.assertGreater(len(finite), 50)
         print("\ninfluxdb: cycle at %d ms: %d series served, %d points queried back, "
