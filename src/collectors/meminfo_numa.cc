@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "collectors/util.h"
 #include "host_exporter/family.h"
