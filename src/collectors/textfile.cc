@@ -75,13 +75,15 @@ std::string CleanPath(std::string_view p) {
 // "16MiB", "512KiB", "1GiB", "100kB", "1MB" or plain bytes.
 std::optional<uint64_t> ParseSize(std::string_view s) {
   static const std::pair<std::string_view, uint64_t> kUnits[] = {
-      {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
-      {"kB", 1000},        {"KB", 1000},        {"MB", 1000000},
+      {"KiB", 1ull << 10}, {"MiB", 1ull << 20},
+      {"GiB", 1ull << 30}, {"kB", 1000},
+      {"KB", 1000},        {"MB", 1000000},
       {"GB", 1000000000},  {"B", 1},
   };
   uint64_t unit = 1;
   for (const auto& [suffix, factor] : kUnits) {
-    if (s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix) {
+    if (s.size() > suffix.size() &&
+        s.substr(s.size() - suffix.size()) == suffix) {
       s.remove_suffix(suffix.size());
       unit = factor;
       break;
@@ -152,8 +154,7 @@ std::string ReadTextfile(const std::string& path, const std::string& real_dir,
     std::string prefix = real_dir;
     if (prefix.empty() || prefix.back() != '/') prefix.push_back('/');
     if (real_dir.empty() || target.compare(0, prefix.size(), prefix) != 0) {
-      return "symlink to " + target +
-             ", outside the directory, not followed";
+      return "symlink to " + target + ", outside the directory, not followed";
     }
     if (::stat(target.c_str(), &lst) != 0) return Errno(errno);
   }
@@ -212,8 +213,9 @@ std::string SeriesKey(const std::vector<prometheus::ClientMetric::Label>& l) {
   return key;
 }
 
-std::string FormatSeries(const std::string& name,
-                         const std::vector<prometheus::ClientMetric::Label>& l) {
+std::string FormatSeries(
+    const std::string& name,
+    const std::vector<prometheus::ClientMetric::Label>& l) {
   std::string out = name;
   if (l.empty()) return out;
   out.push_back('{');
@@ -241,8 +243,12 @@ const char* TypeName(prometheus::MetricType t) {
 }
 
 // node_exporter 1.5 gives every series of a file's family all the label
-// names used in that family, missing ones with an empty value.
+// names used in that family, missing ones with an empty value. That is only
+// cosmetic (an empty label is no label), and quadratic for a hostile family
+// whose series each use a label name of their own: beyond a budget of added
+// labels the family is left as it is.
 void FillLabels(prometheus::MetricFamily* f) {
+  constexpr size_t kMaxAdded = 1000000;
   std::vector<std::string> names;
   std::set<std::string_view> seen;
   for (const auto& m : f->metric) {
@@ -250,9 +256,14 @@ void FillLabels(prometheus::MetricFamily* f) {
       if (seen.insert(l.name).second) names.push_back(l.name);
     }
   }
+  size_t added = 0;
+  for (const auto& m : f->metric) {
+    added += names.size() - std::min(names.size(), m.label.size());
+  }
+  if (added == 0 || added > kMaxAdded) return;
   for (auto& m : f->metric) {
     if (m.label.size() == names.size()) continue;
-    std::set<std::string_view> have;
+    std::set<std::string> have;  // copies: appending moves the labels
     for (const auto& l : m.label) have.insert(l.name);
     for (const auto& n : names) {
       if (!have.count(n)) m.label.push_back({n, ""});
@@ -279,7 +290,8 @@ class Merger {
       m.has_help = pf.has_help;
       m.help_file = file;
       m.files.push_back(file);
-      for (const auto& metric : f.metric) m.keys.insert(SeriesKey(metric.label));
+      for (const auto& metric : f.metric)
+        m.keys.insert(SeriesKey(metric.label));
       m.family = std::move(f);
       merged_.push_back(std::move(m));
       return true;
@@ -314,8 +326,8 @@ class Merger {
     m.files.push_back(file);
     if (dropped != 0) {
       Warn(file + ": " + std::to_string(dropped) + " series of family " +
-           f.name + " already read from another file, dropped (first: " +
-           example + ")");
+           f.name +
+           " already read from another file, dropped (first: " + example + ")");
       return false;
     }
     return true;

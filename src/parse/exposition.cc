@@ -37,7 +37,17 @@ enum class Kind {
 };
 
 // How a sample name relates to its family's name.
-enum class Suffix { kNone, kTotal, kCreated, kBucket, kCount, kSum, kGCount, kGSum, kInfo };
+enum class Suffix {
+  kNone,
+  kTotal,
+  kCreated,
+  kBucket,
+  kCount,
+  kSum,
+  kGCount,
+  kGSum,
+  kInfo
+};
 
 struct SuffixName {
   Suffix suffix;
@@ -94,16 +104,15 @@ bool Allows(Kind k, Suffix s, bool om) {
     case Kind::kStateset:
       return s == Suffix::kNone;
     case Kind::kHistogram:
-      return s == Suffix::kBucket || s == Suffix::kCount ||
-             s == Suffix::kSum || (om && s == Suffix::kCreated);
+      return s == Suffix::kBucket || s == Suffix::kCount || s == Suffix::kSum ||
+             (om && s == Suffix::kCreated);
     case Kind::kSummary:
       return s == Suffix::kNone || s == Suffix::kCount || s == Suffix::kSum ||
              (om && s == Suffix::kCreated);
     case Kind::kInfo:
       return s == Suffix::kInfo;
     case Kind::kGaugeHistogram:
-      return s == Suffix::kBucket || s == Suffix::kGCount ||
-             s == Suffix::kGSum;
+      return s == Suffix::kBucket || s == Suffix::kGCount || s == Suffix::kGSum;
   }
   return false;
 }
@@ -221,7 +230,8 @@ std::string Quote(std::string_view s) {
 }
 
 // A series for error messages: name{a="b",...}.
-std::string FormatSeries(std::string_view name, const std::vector<Label>& labels,
+std::string FormatSeries(std::string_view name,
+                         const std::vector<Label>& labels,
                          std::string_view extra_name = {},
                          std::string_view extra_value = {}) {
   std::string out(name.substr(0, 128));
@@ -314,9 +324,9 @@ struct FamilyState {
   size_t samples = 0;         // samples kept
   size_t first_line = kNone;  // first sample line
   std::string help;
-  std::string out_name;  // counter/info: the sample name in use
-  MetricFamily fam;      // every kind but gaugehistogram
-  std::vector<SeriesAux> aux;                       // histogram/summary
+  std::string out_name;        // counter/info: the sample name in use
+  MetricFamily fam;            // every kind but gaugehistogram
+  std::vector<SeriesAux> aux;  // histogram/summary
   std::unordered_map<std::string, size_t> groups;  // label key -> series
   std::array<MetricFamily, 3> gh;  // gaugehistogram _bucket, _gcount, _gsum
 };
@@ -422,8 +432,7 @@ class Parser {
     if (pos == line.size()) return true;  // "# HELP": nothing to record
     end = ScanName(line, pos, true);
     if (end == pos || (end < line.size() && !IsBlank(line[end]))) {
-      return Error("invalid metric name in " + std::string(keyword) +
-                   " line");
+      return Error("invalid metric name in " + std::string(keyword) + " line");
     }
     size_t fi = GetOrCreate(line.substr(pos, end - pos));
     if (!SwitchTo(fi)) return false;
@@ -574,7 +583,8 @@ class Parser {
       if (!IsValidUtf8(value)) {
         return Error("value of label " + Quote(name) + " is not valid UTF-8");
       }
-      if (name == "__name__") return Error("label name \"__name__\" is reserved");
+      if (name == "__name__")
+        return Error("label name \"__name__\" is reserved");
       labels->push_back({std::move(name), std::move(value)});
       i = SkipBlanks(line, i);
       if (i < line.size() && line[i] == ',') {
@@ -712,7 +722,8 @@ class Parser {
       }
       return false;
     };
-    if (om_ ? try_suffixes(kOpenMetricsSuffixes) : try_suffixes(kTextSuffixes)) {
+    if (om_ ? try_suffixes(kOpenMetricsSuffixes)
+            : try_suffixes(kTextSuffixes)) {
       return true;
     }
     *fi = GetOrCreate(name);
@@ -802,8 +813,8 @@ class Parser {
                   std::vector<Label> labels, double value) {
     const bool histogram = f.kind == Kind::kHistogram;
     const std::string_view special = histogram ? "le" : "quantile";
-    const bool item = histogram ? suffix == Suffix::kBucket
-                                : suffix == Suffix::kNone;
+    const bool item =
+        histogram ? suffix == Suffix::kBucket : suffix == Suffix::kNone;
     const size_t at = FindLabel(labels, special);
     double bound = 0;
     if (item) {
@@ -834,7 +845,8 @@ class Parser {
     }
 
     std::string key = LabelKey(labels);
-    auto [it, inserted] = f.groups.try_emplace(std::move(key), f.fam.metric.size());
+    auto [it, inserted] =
+        f.groups.try_emplace(std::move(key), f.fam.metric.size());
     if (inserted) {
       f.fam.metric.emplace_back();
       f.fam.metric.back().label = std::move(labels);
@@ -872,7 +884,8 @@ class Parser {
     const size_t at = FindLabel(labels, "le");
     size_t which = 0;
     if (suffix == Suffix::kBucket) {
-      if (at == kNone) return Error("sample " + Quote(name) + " has no le label");
+      if (at == kNone)
+        return Error("sample " + Quote(name) + " has no le label");
       std::optional<double> b = ParseDouble(labels[at].value);
       if (!b || std::isnan(*b)) {
         return Error("invalid le label " + Quote(labels[at].value) + " on " +
@@ -907,15 +920,18 @@ class Parser {
       sorted.reserve(buckets.size());
       for (size_t k = 0; k < order.size(); ++k) {
         const ClientMetric::Bucket& b = buckets[order[k]];
-        const std::string series = FormatSeries(
-            f.name + "_bucket", m.label, "le", FormatBound(b.upper_bound));
+        auto series = [&] {
+          return FormatSeries(f.name + "_bucket", m.label, "le",
+                              FormatBound(b.upper_bound));
+        };
         if (!sorted.empty() && sorted.back().upper_bound == b.upper_bound) {
-          return ErrorAt(aux.item_lines[order[k]], "duplicate series " + series);
+          return ErrorAt(aux.item_lines[order[k]],
+                         "duplicate series " + series());
         }
         if (!sorted.empty() &&
             b.cumulative_count < sorted.back().cumulative_count) {
           return ErrorAt(aux.item_lines[order[k]],
-                         "buckets not cumulative: " + series + " is " +
+                         "buckets not cumulative: " + series() + " is " +
                              std::to_string(b.cumulative_count) +
                              ", less than the " +
                              std::to_string(sorted.back().cumulative_count) +
@@ -956,10 +972,11 @@ class Parser {
       sorted.reserve(q.size());
       for (size_t k : order) {
         if (!sorted.empty() && sorted.back().quantile == q[k].quantile) {
-          return ErrorAt(lines[k], "duplicate series " +
-                                       FormatSeries(f.name, f.fam.metric[s].label,
-                                                    "quantile",
-                                                    FormatBound(q[k].quantile)));
+          return ErrorAt(
+              lines[k],
+              "duplicate series " + FormatSeries(f.name, f.fam.metric[s].label,
+                                                 "quantile",
+                                                 FormatBound(q[k].quantile)));
         }
         sorted.push_back(q[k]);
       }
@@ -994,7 +1011,8 @@ class Parser {
         case Kind::kHistogram:
         case Kind::kSummary: {
           const bool histogram = f.kind == Kind::kHistogram;
-          if (!(histogram ? FinishHistogram(f) : FinishSummary(f))) return false;
+          if (!(histogram ? FinishHistogram(f) : FinishSummary(f)))
+            return false;
           const char* item = histogram ? "_bucket" : "";
           if (!Claim(f.name, fi, &owners) ||
               !Claim(f.name + item, fi, &owners) ||

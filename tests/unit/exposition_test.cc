@@ -74,7 +74,8 @@ TEST(ExpositionTest, ParsesSimpleTypesHelpAndLabels) {
 TEST(ExpositionTest, EscapesInHelpAndLabelValues) {
   auto e = MustParse(
       "# HELP m Back\\\\slash, new\\nline, \\\"quote\\\".\n"
-      "m{path=\"C:\\\\dir\",q=\"say \\\"hi\\\"\",nl=\"a\\nb\",utf=\"h\xc3\xa9\"} 1\n");
+      "m{path=\"C:\\\\dir\",q=\"say "
+      "\\\"hi\\\"\",nl=\"a\\nb\",utf=\"h\xc3\xa9\"} 1\n");
   const auto* m = Find(e, "m");
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->family.help, "Back\\slash, new\nline, \"quote\".");
@@ -222,7 +223,8 @@ TEST(ExpositionTest, Summary) {
 
 TEST(ExpositionTest, SummaryErrors) {
   const std::string head = "# TYPE s summary\n";
-  EXPECT_EQ(ErrorOf(head + "s 1\n"), "line 2: sample \"s\" has no quantile label");
+  EXPECT_EQ(ErrorOf(head + "s 1\n"),
+            "line 2: sample \"s\" has no quantile label");
   EXPECT_EQ(ErrorOf(head + "s{quantile=\"1.5\"} 1\n"),
             "line 2: invalid quantile label \"1.5\" on \"s\" (must be a number "
             "from 0 to 1)");
@@ -230,9 +232,10 @@ TEST(ExpositionTest, SummaryErrors) {
             "line 3: duplicate series s{quantile=\"0.5\"}");
   EXPECT_EQ(ErrorOf(head + "s_count{quantile=\"0.5\"} 1\n"),
             "line 2: quantile label on \"s_count\"");
-  EXPECT_EQ(ErrorOf(head + "s_count 0.5\n"),
-            "line 2: value of \"s_count\" must be a non-negative integer count, "
-            "got 0.5");
+  EXPECT_EQ(
+      ErrorOf(head + "s_count 0.5\n"),
+      "line 2: value of \"s_count\" must be a non-negative integer count, "
+      "got 0.5");
 }
 
 TEST(ExpositionTest, SuffixesOnlyBindToDeclaredFamilies) {
@@ -256,12 +259,14 @@ TEST(ExpositionTest, MetadataErrors) {
   EXPECT_EQ(ErrorOf("# TYPE m gauge extra\n"),
             "line 1: unknown metric type \"gauge extra\"");
   EXPECT_EQ(ErrorOf("# TYPE m flux\n"), "line 1: unknown metric type \"flux\"");
-  EXPECT_EQ(ErrorOf("# HELP 1m x\n"), "line 1: invalid metric name in HELP line");
+  EXPECT_EQ(ErrorOf("# HELP 1m x\n"),
+            "line 1: invalid metric name in HELP line");
   EXPECT_EQ(ErrorOf("# TYPE m{ gauge\n"),
             "line 1: invalid metric name in TYPE line");
   EXPECT_EQ(ErrorOf("# HELP m bad \\t escape\n"),
             "line 1: invalid escape sequence \"\\\\t\" in HELP text");
-  EXPECT_EQ(ErrorOf("# HELP m trailing \\"), "line 1: HELP text ends in a lone '\\'");
+  EXPECT_EQ(ErrorOf("# HELP m trailing \\"),
+            "line 1: HELP text ends in a lone '\\'");
   // HELP after samples is allowed in text 0.0.4 (as in Go's parser).
   EXPECT_EQ(ErrorOf("m 1\n# HELP m Late.\n"), "");
 }
@@ -270,13 +275,17 @@ TEST(ExpositionTest, SampleErrors) {
   EXPECT_EQ(ErrorOf("m 1 1700000000000\n"),
             "line 1: sample \"m\" has a timestamp (1700000000000), which is "
             "not supported");
-  EXPECT_EQ(ErrorOf("ok 1\nm{a=\"b\"} 1 -5\n"),
-            "line 2: sample \"m\" has a timestamp (-5), which is not supported");
-  EXPECT_EQ(ErrorOf("m 1 x\n"), "line 1: unexpected text after the value: \"x\"");
-  EXPECT_EQ(ErrorOf("m one\n"), "line 1: expected a number as value, got \"one\"");
+  EXPECT_EQ(
+      ErrorOf("ok 1\nm{a=\"b\"} 1 -5\n"),
+      "line 2: sample \"m\" has a timestamp (-5), which is not supported");
+  EXPECT_EQ(ErrorOf("m 1 x\n"),
+            "line 1: unexpected text after the value: \"x\"");
+  EXPECT_EQ(ErrorOf("m one\n"),
+            "line 1: expected a number as value, got \"one\"");
   EXPECT_EQ(ErrorOf("m\n"), "line 1: no value for \"m\"");
   EXPECT_EQ(ErrorOf("m{a=\"1\"}\n"), "line 1: no value for \"m\"");
-  EXPECT_EQ(ErrorOf("1m 1\n"), "line 1: invalid metric name starting at \"1m 1\"");
+  EXPECT_EQ(ErrorOf("1m 1\n"),
+            "line 1: invalid metric name starting at \"1m 1\"");
   EXPECT_EQ(ErrorOf("{a=\"1\"} 1\n"),
             "line 1: invalid metric name starting at \"{a=\\\"1\\\"} 1\"");
   EXPECT_EQ(ErrorOf("m-x 1\n"),
@@ -307,7 +316,8 @@ TEST(ExpositionTest, SampleErrors) {
   EXPECT_EQ(ErrorOf("m{a=\"1\"} 1\nm{a=\"1\"} 2\n"),
             "line 2: duplicate series m{a=\"1\"}");
   // A label with an empty value is the same series as no label.
-  EXPECT_EQ(ErrorOf("m 1\nm{a=\"\"} 2\n"), "line 2: duplicate series m{a=\"\"}");
+  EXPECT_EQ(ErrorOf("m 1\nm{a=\"\"} 2\n"),
+            "line 2: duplicate series m{a=\"\"}");
   EXPECT_EQ(ErrorOf("m{a=\"1\",b=\"2\"} 1\nm{b=\"2\",a=\"1\"} 2\n"),
             "line 2: duplicate series m{b=\"2\",a=\"1\"}");
   EXPECT_EQ(ErrorOf("m 1 # {a=\"b\"} 1\n"),
@@ -316,7 +326,8 @@ TEST(ExpositionTest, SampleErrors) {
 }
 
 TEST(ExpositionTest, TruncatedAndGarbageInput) {
-  EXPECT_EQ(ErrorOf("# TYPE m gauge\nm{a=\"x"), "line 2: unterminated value of label \"a\"");
+  EXPECT_EQ(ErrorOf("# TYPE m gauge\nm{a=\"x"),
+            "line 2: unterminated value of label \"a\"");
   EXPECT_EQ(ErrorOf("m 1\nm{"), "line 2: label set without closing '}'");
   EXPECT_EQ(ErrorOf("m 12"), "");  // no final newline is fine
   EXPECT_NE(ErrorOf("\x01\x02\x03 garbage"), "");
@@ -360,7 +371,8 @@ TEST(ExpositionTest, OpenMetricsAllTypes) {
       "# TYPE q gaugehistogram\nq_bucket{le=\"1\"} 2\nq_bucket{le=\"+Inf\"} 3\n"
       "q_gcount 3\nq_gsum 4.5\n"
       "# TYPE raw unknown\nraw 9\n"
-      "# TYPE lat histogram\nlat_bucket{le=\"1\"} 1\nlat_bucket{le=\"+Inf\"} 2\n"
+      "# TYPE lat histogram\nlat_bucket{le=\"1\"} 1\nlat_bucket{le=\"+Inf\"} "
+      "2\n"
       "lat_count 2\nlat_sum 1.5\nlat_created 1.6e9\n"
       "# TYPE sz summary\nsz{quantile=\"0.5\"} 3\nsz_count 4\nsz_sum 12\n"
       "sz_created 1.6e9\n"
@@ -377,7 +389,8 @@ TEST(ExpositionTest, OpenMetricsAllTypes) {
   ASSERT_EQ(req->family.metric.size(), 1u);  // _created dropped
   EXPECT_EQ(req->family.metric[0].counter.value, 5);
   EXPECT_EQ(Find(e, "build_info")->family.type, MetricType::Gauge);
-  EXPECT_EQ(LabelString(Find(e, "build_info")->family.metric[0]), "version=1.2;");
+  EXPECT_EQ(LabelString(Find(e, "build_info")->family.metric[0]),
+            "version=1.2;");
   const auto* state = Find(e, "state");
   EXPECT_EQ(state->family.type, MetricType::Gauge);
   EXPECT_EQ(state->family.metric.size(), 2u);
@@ -406,15 +419,18 @@ TEST(ExpositionTest, OpenMetricsErrors) {
             "c_total or c_created)");
   EXPECT_EQ(ErrorOf("a 1\n# EOF\nb 2\n"), "line 3: content after '# EOF'");
   EXPECT_EQ(ErrorOf("a 1\n# EOF\n\n  \n"), "");
-  EXPECT_EQ(ErrorOf("# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x=\"y\"} 2\n# EOF\n"),
-            "line 5: lines of family \"a\" are interleaved with another "
-            "family's (OpenMetrics requires them to be contiguous)");
+  EXPECT_EQ(
+      ErrorOf(
+          "# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x=\"y\"} 2\n# EOF\n"),
+      "line 5: lines of family \"a\" are interleaved with another "
+      "family's (OpenMetrics requires them to be contiguous)");
   EXPECT_EQ(ErrorOf("a 1\n# HELP a Late.\n# EOF\n"),
             "line 2: HELP line for \"a\" after its samples");
   EXPECT_EQ(ErrorOf("# UNIT a s\n# UNIT a s\n# EOF\n"),
             "line 2: second UNIT line for \"a\"");
-  EXPECT_EQ(ErrorOf("# TYPE s stateset\ns{other=\"x\"} 1\n# EOF\n"),
-            "line 2: stateset sample \"s\" has no label \"s\" naming its state");
+  EXPECT_EQ(
+      ErrorOf("# TYPE s stateset\ns{other=\"x\"} 1\n# EOF\n"),
+      "line 2: stateset sample \"s\" has no label \"s\" naming its state");
   EXPECT_EQ(ErrorOf("# TYPE s stateset\ns{s=\"x\"} 2\n# EOF\n"),
             "line 2: stateset sample \"s\" must have the value 0 or 1");
   EXPECT_EQ(ErrorOf("# TYPE g gaugehistogram\ng_bucket 1\n# EOF\n"),
@@ -428,8 +444,9 @@ TEST(ExpositionTest, OpenMetricsErrors) {
             "line 1: expected '{' to start an exemplar after '#'");
   EXPECT_EQ(ErrorOf("a_total 1 # {x=\"y\"} 1 2 3\n# EOF\n"),
             "line 1: unexpected text after the exemplar: \"3\"");
-  EXPECT_EQ(ErrorOf("a 1 1.5\n# EOF\n"),
-            "line 1: sample \"a\" has a timestamp (1.5), which is not supported");
+  EXPECT_EQ(
+      ErrorOf("a 1 1.5\n# EOF\n"),
+      "line 1: sample \"a\" has a timestamp (1.5), which is not supported");
   // Clashing exposed names: counter c exposes c_total, as does gauge c_total.
   EXPECT_EQ(ErrorOf("# TYPE c_total gauge\nc_total 1\n# TYPE c counter\n"
                     "c_total 2\n# EOF\n"),
@@ -471,16 +488,19 @@ TEST(ExpositionTest, LongLinesAndManyLabelsStayFast) {
   std::string escapes = "# HELP m " + std::string(2 << 20, '\\') + "\n";
   EXPECT_EQ(ErrorOf(escapes), "");
   std::string lines;
-  for (int i = 0; i < 100000; ++i) lines += "m{i=\"" + std::to_string(i) + "\"} 1\n";
+  for (int i = 0; i < 100000; ++i)
+    lines += "m{i=\"" + std::to_string(i) + "\"} 1\n";
   EXPECT_EQ(MustParse(lines).families[0].family.metric.size(), 100000u);
   std::string hist = "# TYPE h histogram\n";
   for (int i = 0; i < 50000; ++i) {
-    hist += "h_bucket{le=\"" + std::to_string(i) + "\"} " + std::to_string(i) + "\n";
+    hist += "h_bucket{le=\"" + std::to_string(i) + "\"} " + std::to_string(i) +
+            "\n";
   }
   hist += "h_bucket{le=\"+Inf\"} 50000\n";
   EXPECT_EQ(ErrorOf(hist), "");
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   EXPECT_LT(seconds, 20.0);  // generous: only catches quadratic behaviour
 }
 

@@ -133,6 +133,18 @@ TEST(MountStatsParseTest, TruncatedAndExtraColumns) {
             "line 3: per-op line needs at least 8 values, got 3");
 }
 
+TEST(MountStatsParseTest, BlockWithoutPerOpSectionSwallowsTheNextLine) {
+  // As in procfs 0.8: after a blank line the per-op reader still runs, so
+  // the next entry is read as an operation line.
+  EXPECT_EQ(ParseMountStats("device a mounted on /b with fstype nfs "
+                            "statvers=1.1\n"
+                            "\tage:\t5\n"
+                            "\n"
+                            "device c mounted on /d with fstype ext4\n")
+                .error,
+            "line 4: per-op line needs at least 8 values, got 7");
+}
+
 TEST(MountStatsParseTest, UnknownVersionsProtocolsGarbageAndHuge) {
   EXPECT_EQ(ParseMountStats("device a mounted on /b with fstype nfs "
                             "statvers=2.0\n"
@@ -246,6 +258,7 @@ TEST(MountstatsCollectorTest, DuplicateMountsAreReportedOnce) {
       " with fstype nfs4 statvers=1.1\n"
       "\tage:\t5\n"
       "\txprt:\ttcp 1 2 3 4 5 6 7 8 9 10 11 12 13\n"
+      "\tper-op statistics\n"
       "\n";
   std::ofstream(root / "proc/self/mountstats")
       << "device s:/a mounted on /a" << block << "device s:/a mounted on /b"

@@ -25,7 +25,8 @@ constexpr char kDir[] = "collector.textfile.directory";
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "textfile_test.XXXXXX").string();
+    std::string tmpl =
+        (fs::temp_directory_path() / "textfile_test.XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
     path_ = tmpl;
   }
@@ -48,8 +49,8 @@ class TempDir {
 // Runs the collector once with these directories (and other options) and
 // returns its families; *warnings gets what TakeWarnings() reported.
 Families RunTextfile(std::vector<std::string> dirs,
-             std::vector<std::string>* warnings = nullptr,
-             CollectorOptions extra = {}) {
+                     std::vector<std::string>* warnings = nullptr,
+                     CollectorOptions extra = {}) {
   const CollectorSpec* spec = FindCollector("textfile");
   CollectorOptions opts = DefaultOptions(*spec);
   opts.Set(kDir, std::move(dirs));
@@ -80,12 +81,16 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(ScrapeError(f), 0);
 
   // Text format 0.0.4.
-  EXPECT_EQ(FindValue(f, "backup_runs_total", {{"job", "nightly"}, {"result", "success"}}),
+  EXPECT_EQ(FindValue(f, "backup_runs_total",
+                      {{"job", "nightly"}, {"result", "success"}}),
             412);
-  EXPECT_EQ(FindFamily(f, "backup_runs_total")->type, prometheus::MetricType::Counter);
-  EXPECT_EQ(FindValue(f, "backup_last_success_timestamp_seconds", {{"job", "weekly"}}),
+  EXPECT_EQ(FindFamily(f, "backup_runs_total")->type,
+            prometheus::MetricType::Counter);
+  EXPECT_EQ(FindValue(f, "backup_last_success_timestamp_seconds",
+                      {{"job", "weekly"}}),
             1699912800);
-  EXPECT_EQ(FindFamily(f, "backup_target_info")->type, prometheus::MetricType::Untyped);
+  EXPECT_EQ(FindFamily(f, "backup_target_info")->type,
+            prometheus::MetricType::Untyped);
   EXPECT_EQ(FindFamily(f, "backup_target_info")->help,
             "Backup target; HELP escapes: a backslash \\ and a\nnewline.");
   EXPECT_EQ(FindValue(f, "backup_target_info",
@@ -93,8 +98,10 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
                        {"note", "said \"ok\"\nthen exited"},
                        {"proto", "sftp"}}),
             1);
-  EXPECT_TRUE(std::isnan(*FindValue(f, "backup_free_ratio", {{"target", "offline"}})));
-  EXPECT_EQ(FindValue(f, "backup_free_ratio", {{"target", "broken"}}), -INFINITY);
+  EXPECT_TRUE(
+      std::isnan(*FindValue(f, "backup_free_ratio", {{"target", "offline"}})));
+  EXPECT_EQ(FindValue(f, "backup_free_ratio", {{"target", "broken"}}),
+            -INFINITY);
   // The series without "target" gets it empty, as node_exporter 1.5 does.
   EXPECT_EQ(FindValue(f, "backup_free_ratio", {{"target", ""}}), 0.125);
   const auto* h = FindFamily(f, "backup_duration_seconds");
@@ -109,18 +116,23 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(s->metric[0].summary.quantile.size(), 3u);
 
   // OpenMetrics.
-  EXPECT_EQ(FindValue(f, "smart_reallocated_sectors_total", {{"disk", "sda"}}), 8);
+  EXPECT_EQ(FindValue(f, "smart_reallocated_sectors_total", {{"disk", "sda"}}),
+            8);
   EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_total")->type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_created"), nullptr);
   EXPECT_EQ(FindValue(f, "smart_temperature_celsius", {{"disk", "sdb"}}), 41);
-  EXPECT_EQ(FindValue(f, "smartctl_version_info", {{"version", "7.3"}, {"build", "r5338"}}),
+  EXPECT_EQ(FindValue(f, "smartctl_version_info",
+                      {{"version", "7.3"}, {"build", "r5338"}}),
             1);
-  EXPECT_EQ(FindValue(f, "smart_health", {{"disk", "sda"}, {"smart_health", "failed"}}), 0);
+  EXPECT_EQ(FindValue(f, "smart_health",
+                      {{"disk", "sda"}, {"smart_health", "failed"}}),
+            0);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_bucket", {{"le", "8"}}), 9);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gcount"), 10);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gsum"), 31);
-  EXPECT_EQ(FindFamily(f, "smart_vendor_attribute")->type, prometheus::MetricType::Untyped);
+  EXPECT_EQ(FindFamily(f, "smart_vendor_attribute")->type,
+            prometheus::MetricType::Untyped);
   EXPECT_EQ(FindFamily(f, "smart_selftest_duration_seconds")->type,
             prometheus::MetricType::Histogram);
   EXPECT_EQ(FindFamily(f, "smart_read_latency_seconds")->type,
@@ -139,8 +151,10 @@ TEST(TextfileCollectorTest, NoDirectoryMeansOnlyTheErrorGauge) {
   Families f = RunCollector("textfile");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(ScrapeError(f), 0);
-  EXPECT_EQ(f[0].help, "1 if there was an error opening or reading a file, 0 otherwise");
-  EXPECT_EQ(ScrapeError(RunTextfile({""})), 0);  // an empty value is no error either
+  EXPECT_EQ(f[0].help,
+            "1 if there was an error opening or reading a file, 0 otherwise");
+  EXPECT_EQ(ScrapeError(RunTextfile({""})),
+            0);  // an empty value is no error either
 }
 
 TEST(TextfileCollectorTest, MissingDirectoryIsAScrapeError) {
@@ -163,9 +177,10 @@ TEST(TextfileCollectorTest, BadFileIsDroppedOthersKept) {
   EXPECT_EQ(FindValue(f, "good_a"), 1);
   EXPECT_EQ(FindValue(f, "good_c", {{"x", "y"}}), 2);
   EXPECT_EQ(FindFamily(f, "bad"), nullptr);
-  EXPECT_EQ(Joined(w), d.path() +
-                           "/b.prom: line 3: sample \"bad\" has a timestamp (3), "
-                           "which is not supported\n");
+  EXPECT_EQ(Joined(w),
+            d.path() +
+                "/b.prom: line 3: sample \"bad\" has a timestamp (3), "
+                "which is not supported\n");
   const auto* mtime = FindFamily(f, "node_textfile_mtime_seconds");
   ASSERT_NE(mtime, nullptr);
   ASSERT_EQ(mtime->metric.size(), 2u);  // the bad file has none
@@ -179,7 +194,8 @@ TEST(TextfileCollectorTest, MtimeIsTheFilesWholeSeconds) {
   struct timespec times[2] = {{1600000000, 0}, {1234567890, 987654321}};
   ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
   Families f = RunTextfile({d.path() + "/"});  // the file label is a clean path
-  EXPECT_EQ(FindValue(f, "node_textfile_mtime_seconds", {{"file", p}}), 1234567890);
+  EXPECT_EQ(FindValue(f, "node_textfile_mtime_seconds", {{"file", p}}),
+            1234567890);
 }
 
 TEST(TextfileCollectorTest, DefaultHelpNamesTheFiles) {
@@ -189,10 +205,46 @@ TEST(TextfileCollectorTest, DefaultHelpNamesTheFiles) {
   std::vector<std::string> w;
   Families f = RunTextfile({d.path()}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
-  EXPECT_EQ(FindFamily(f, "shared")->help,
-            "Metric read from " + d.path() + "/a.prom, " + d.path() + "/b.prom");
-  EXPECT_EQ(FindFamily(f, "only_a")->help, "Metric read from " + d.path() + "/a.prom");
+  EXPECT_EQ(
+      FindFamily(f, "shared")->help,
+      "Metric read from " + d.path() + "/a.prom, " + d.path() + "/b.prom");
+  EXPECT_EQ(FindFamily(f, "only_a")->help,
+            "Metric read from " + d.path() + "/a.prom");
   EXPECT_EQ(FindFamily(f, "shared")->metric.size(), 2u);
+}
+
+TEST(TextfileCollectorTest, MissingLabelsFilledPerFileAsIn15) {
+  TempDir d;
+  d.Write("a.prom", "m{x=\"1\"} 1\nm{y=\"2\"} 2\nm{x=\"3\",y=\"4\"} 3\n");
+  d.Write("b.prom", "m{z=\"5\"} 4\n");  // other files' names are not added
+  Families f = RunTextfile({d.path()});
+  const auto* m = FindFamily(f, "m");
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->metric.size(), 4u);
+  auto labels = [&](size_t i) {
+    std::string s;
+    for (const auto& l : m->metric[i].label) s += l.name + "=" + l.value + ";";
+    return s;
+  };
+  EXPECT_EQ(labels(0), "x=1;y=;");
+  EXPECT_EQ(labels(1), "y=2;x=;");
+  EXPECT_EQ(labels(2), "x=3;y=4;");
+  EXPECT_EQ(labels(3), "z=5;");
+}
+
+TEST(TextfileCollectorTest, LabelFillingHasABudget) {
+  // 3000 series with a label name each would need 9 million empty labels.
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 3000; ++i)
+    text += "m{l" + std::to_string(i) + "=\"v\"} 1\n";
+  d.Write("a.prom", text);
+  Families f = RunTextfile({d.path()});
+  const auto* m = FindFamily(f, "m");
+  ASSERT_NE(m, nullptr);
+  ASSERT_EQ(m->metric.size(), 3000u);
+  EXPECT_EQ(m->metric[0].label.size(), 1u);
+  EXPECT_EQ(ScrapeError(f), 0);
 }
 
 TEST(TextfileCollectorTest, HelpFromAnyFileWinsOverNone) {
@@ -221,13 +273,14 @@ TEST(TextfileCollectorTest, InconsistentFamiliesAcrossFiles) {
   EXPECT_EQ(FindValue(f, "dup"), 1);  // the first file's series wins
   EXPECT_EQ(FindValue(f, "dup", {{"x", "new"}}), 3);
   const std::string p = d.path() + "/";
-  EXPECT_EQ(Joined(w),
-            p + "b.prom: family m has HELP \"Second.\" here but \"First.\" in " + p +
-                "a.prom, dropped\n" + p +
-                "c.prom: family m is a counter here but a gauge in " + p +
-                "a.prom, dropped\n" + p +
-                "d.prom: 1 series of family dup already read from another file, "
-                "dropped (first: dup{x=\"\"})\n");
+  EXPECT_EQ(
+      Joined(w),
+      p + "b.prom: family m has HELP \"Second.\" here but \"First.\" in " + p +
+          "a.prom, dropped\n" + p +
+          "c.prom: family m is a counter here but a gauge in " + p +
+          "a.prom, dropped\n" + p +
+          "d.prom: 1 series of family dup already read from another file, "
+          "dropped (first: dup{x=\"\"})\n");
   // The files themselves were read: they keep their mtime.
   EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds")->metric.size(), 4u);
 }
@@ -257,9 +310,11 @@ TEST(TextfileCollectorTest, FifoSocketAndDirectoryAreSkippedWithoutBlocking) {
   const std::string sock_path = d.path() + "/sock.prom";
   ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
   std::copy(sock_path.begin(), sock_path.end(), addr.sun_path);
-  ASSERT_EQ(::bind(sock, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(
+      ::bind(sock, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr), 0);
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);  // would hang here if the FIFO were opened
+  Families f =
+      RunTextfile({d.path()}, &w);  // would hang here if the FIFO were opened
   ::close(sock);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "ok"), 1);
@@ -288,19 +343,22 @@ TEST(TextfileCollectorTest, SymlinksOnlyIntoTheDirectory) {
   char* real_outside = ::realpath(outside.path().c_str(), nullptr);
   const std::string ro = real_outside;
   std::free(real_outside);
-  EXPECT_EQ(Joined(w), p + "broken.prom: broken symlink: No such file or directory\n" +
-                           p + "out.prom: symlink to " + ro +
-                           "/secret.prom, outside the directory, not followed\n" +
-                           p + "tofifo.prom: is a FIFO, skipped\n");
+  EXPECT_EQ(Joined(w),
+            p + "broken.prom: broken symlink: No such file or directory\n" + p +
+                "out.prom: symlink to " + ro +
+                "/secret.prom, outside the directory, not followed\n" + p +
+                "tofifo.prom: is a FIFO, skipped\n");
   // The mtime of a followed symlink is under the link's own name.
-  EXPECT_TRUE(FindValue(f, "node_textfile_mtime_seconds", {{"file", p + "in.prom"}}));
+  EXPECT_TRUE(
+      FindValue(f, "node_textfile_mtime_seconds", {{"file", p + "in.prom"}}));
 }
 
 TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
   TempDir d;
   d.Write("big.prom", "big{x=\"" + std::string(2000, 'y') + "\"} 1\n");
   std::string many;
-  for (int i = 0; i < 11; ++i) many += "many{i=\"" + std::to_string(i) + "\"} 1\n";
+  for (int i = 0; i < 11; ++i)
+    many += "many{i=\"" + std::to_string(i) + "\"} 1\n";
   d.Write("many.prom", many);
   d.Write("small.prom", "small 1\n");
   CollectorOptions o;
@@ -313,7 +371,8 @@ TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
   EXPECT_EQ(FindFamily(f, "big"), nullptr);
   EXPECT_EQ(FindFamily(f, "many"), nullptr);
   const std::string p = d.path() + "/";
-  EXPECT_EQ(Joined(w), p + "big.prom: larger than 1024 bytes "
+  EXPECT_EQ(Joined(w), p +
+                           "big.prom: larger than 1024 bytes "
                            "(--collector.textfile.max-file-size), skipped\n" +
                            p + "many.prom: line 11: more than 10 series\n");
   // 0 lifts both limits.
@@ -344,7 +403,8 @@ TEST(TextfileCollectorTest, SeveralDirectoriesAndGlobs) {
   d.Write("z/c.prom", "from_z 3\n");
   std::vector<std::string> w;
   // A glob, the same directory again (read once), and a plain directory.
-  Families f = RunTextfile({d.path() + "/[xy]", d.path() + "/x", d.path() + "/z"}, &w);
+  Families f =
+      RunTextfile({d.path() + "/[xy]", d.path() + "/x", d.path() + "/z"}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
   EXPECT_EQ(ScrapeError(f), 0);
   EXPECT_EQ(FindValue(f, "from_x"), 1);
