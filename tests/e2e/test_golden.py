@@ -46,6 +46,9 @@ def exposition():
 
 
 def normalise(text):
+    # Paths into the fixture root (textfile file labels, rapl's path label)
+    # depend on where the checkout is.
+    text = text.replace(harness.FIXTURE_ROOT, "<fixture root>")
     out = []
     for line in text.splitlines():
         for pattern, repl in VOLATILE_LABELS:

@@ -219,9 +219,12 @@ TEST(FibrechannelCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_fibrechannel_fcp_packet_aborts_total", host),
             19);
   EXPECT_EQ(FindValue(fams, "node_fibrechannel_error_frames_total", host), 0);
-  // All ones: not implemented by the HBA.
-  EXPECT_EQ(FindFamily(fams, "node_fibrechannel_dumped_frames_total"), nullptr);
-  EXPECT_EQ(fams.size(), 14u);
+  // All ones: not implemented by host0's HBA; host1's has it.
+  EXPECT_FALSE(FindValue(fams, "node_fibrechannel_dumped_frames_total", host));
+  EXPECT_EQ(FindValue(fams, "node_fibrechannel_dumped_frames_total",
+                      {{"fc_host", "host1"}}),
+            42);
+  EXPECT_EQ(fams.size(), 15u);
 }
 
 TEST(FibrechannelCollectorTest, MissingAttributeAndStatistics) {
