@@ -27,6 +27,7 @@ struct Scheduler::Worker {
   bool busy = false;
   bool stop = false;
   CollectorResult result;
+  std::vector<std::string> warnings;  // from Collector::TakeWarnings()
 
   std::thread thread;
 
@@ -52,9 +53,15 @@ struct Scheduler::Worker {
       }
       r.status.duration_seconds =
           std::chrono::duration<double>(Clock::now() - start).count();
+      std::vector<std::string> w;
+      try {
+        w = collector->TakeWarnings();
+      } catch (...) {
+      }
 
       lock.lock();
       result = std::move(r);
+      warnings = std::move(w);
       done = cycle;
       busy = false;
       shared->done_cv.notify_all();
@@ -141,6 +148,13 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
       if (started[i] && w.done == cycle) {
         r = std::move(w.result);
         w.result = {};
+        for (auto& msg : w.warnings) {
+          // Logged once per distinct message (e.g. a bad textfile).
+          if (warned_.insert(w.name + ": " + msg).second) {
+            log_->Warn(msg, {{"collector", w.name}});
+          }
+        }
+        w.warnings.clear();
         continue;
       }
       r.status.name = w.name;
