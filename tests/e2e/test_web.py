@@ -234,7 +234,8 @@ class AuthTest(unittest.TestCase):
         t.join()
         self.assertTrue(refused, "no 503 while a request was in flight")
         self.assertLess(refused[0], 0.2, "503 must be immediate, not queued")
-        self.assertEqual(results, [401])
+        # The slow request is refused itself if a probe was in flight first.
+        self.assertIn(results[0], (401, 503))
 
 
 class WebConfigErrorsTest(unittest.TestCase):
