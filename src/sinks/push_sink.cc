@@ -104,8 +104,10 @@ PushSink::PushSink(PushSinkOptions options, SnapshotStore* store, Logger* log)
       log_(log),
       display_url_(RedactUrl(options_.url)),
       rng_(std::random_device{}()) {
-  options_.batch_size = std::max<size_t>(options_.batch_size, 1);
-  options_.max_buffer = std::max(options_.max_buffer, options_.batch_size);
+  // The bound is what the user asked for; a batch never exceeds it.
+  options_.max_buffer = std::max<size_t>(options_.max_buffer, 1);
+  options_.batch_size =
+      std::clamp<size_t>(options_.batch_size, 1, options_.max_buffer);
 }
 
 PushSink::~PushSink() { Stop(milliseconds(0)); }

@@ -75,10 +75,10 @@ struct PushSinkOptions {
 
 /// The counters of a sink (see the accounting note above).
 struct PushSinkStats {
-  uint64_t enqueued = 0;
-  uint64_t sent = 0;
-  uint64_t failed = 0;
-  uint64_t dropped = 0;
+  uint64_t enqueued = 0;      ///< items that entered the buffer
+  uint64_t sent = 0;          ///< accepted by the server (2xx)
+  uint64_t failed = 0;        ///< rejected, not resent (kReject)
+  uint64_t dropped = 0;       ///< oldest, dropped from a full buffer
   uint64_t buffered = 0;      ///< queued + in flight
   uint64_t write_errors = 0;  ///< failed requests, retried or not
   double last_success = 0;    ///< Unix seconds, 0 if never
