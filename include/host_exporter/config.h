@@ -53,7 +53,7 @@ struct DatabaseConfig {
   /// Tags added to every point, over the default {"host": <hostname>}; an
   /// empty value removes a default tag.
   std::map<std::string, std::string> tags;
-  std::chrono::milliseconds min_backoff{500};   ///< first retry delay
+  std::chrono::milliseconds min_backoff{500};    ///< first retry delay
   std::chrono::milliseconds max_backoff{30000};  ///< retry delay cap
   bool operator==(const DatabaseConfig&) const = default;
 };

@@ -34,12 +34,12 @@ struct CollectorResult {
 
 /// One published cycle. Never modified after publication.
 struct Snapshot {
-  Families families;       ///< merged, sorted by name then labels
-  std::string text;        ///< Prometheus text format 0.0.4
-  std::string text_gzip;   ///< `text`, gzipped
+  Families families;      ///< merged, sorted by name then labels
+  std::string text;       ///< Prometheus text format 0.0.4
+  std::string text_gzip;  ///< `text`, gzipped
   std::vector<CollectorStatus> collectors;
-  double timestamp = 0;    ///< Unix seconds at the end of the cycle
-  uint64_t cycle = 0;      ///< 1 for the first cycle
+  double timestamp = 0;  ///< Unix seconds at the end of the cycle
+  uint64_t cycle = 0;    ///< 1 for the first cycle
 };
 
 /// Options of the snapshot builder.
@@ -65,8 +65,9 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
 /// Replaces each invalid UTF-8 byte of *s by U+FFFD; true if it changed.
 bool MakeValidUtf8(std::string* s);
 
-/// Replaces invalid UTF-8 in HELP and label values, sorts labels inside each series, then series, then families, and drops
-/// duplicates; exposed for the textfile collector and tests.
+/// Replaces invalid UTF-8 in HELP and label values, sorts labels inside each
+/// series, then series, then families, and drops duplicates; exposed for the
+/// textfile collector and tests.
 void SortAndDedup(Families* families, std::vector<std::string>* warnings);
 
 /// Holds the current snapshot. Readers never block writers: Get() is an

@@ -42,7 +42,8 @@ int ReadAll(const std::string& path, std::string* out) {
 
 std::string ReadFile(const std::string& path) {
   std::string out;
-  if (int err = ReadAll(path, &out)) throw CollectError(ErrnoMessage(path, err));
+  if (int err = ReadAll(path, &out))
+    throw CollectError(ErrnoMessage(path, err));
   return out;
 }
 

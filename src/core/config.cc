@@ -1,9 +1,8 @@
 #include "host_exporter/config.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>  // push sinks: label names
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "collectors/util.h"
@@ -78,10 +77,12 @@ struct KeyInfo {
 const std::map<std::string, KeyInfo>& KnownKeys() {
   static const std::map<std::string, KeyInfo> keys = [] {
     std::map<std::string, KeyInfo> k;
-    for (const FlagSpec& f : GlobalFlags()) k[f.name] = {f.repeatable, f.boolean};
+    for (const FlagSpec& f : GlobalFlags())
+      k[f.name] = {f.repeatable, f.boolean};
     for (const CollectorSpec& c : AllCollectors()) {
       k["collector." + std::string(c.name)] = {false, true};
-      for (const OptionSpec& o : c.options) k[o.name] = {o.repeatable, o.boolean};
+      for (const OptionSpec& o : c.options)
+        k[o.name] = {o.repeatable, o.boolean};
     }
     return k;
   }();
@@ -118,7 +119,8 @@ bool ParseDurationSetting(const std::string& s, milliseconds* out,
 // --- push sinks: an object of strings (tags, external_labels) ---
 bool ParseStringMap(const json& v, const std::string& pointer,
                     const std::string& key, const Locator& loc,
-                    std::map<std::string, std::string>* out, std::string* error) {
+                    std::map<std::string, std::string>* out,
+                    std::string* error) {
   if (!v.is_object()) {
     *error = loc.At(pointer) + ": key " + Quote(key) +
              ": expected an object of strings, got " + TypeName(v);
@@ -145,18 +147,27 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
     return false;
   };
   if (!db.is_object()) {
-    *error = loc.At("/database") + ": key \"database\": expected an object, got " +
-             TypeName(db);
+    *error = loc.At("/database") +
+             ": key \"database\": expected an object, got " + TypeName(db);
     return false;
   }
   DatabaseConfig d;
-  static const std::set<std::string> kStrings = {
-      "type",     "url",      "username",  "password", "password_file",
-      "database", "retention_policy",      "precision", "org",
-      "bucket",   "token",    "token_file"};
+  static const std::set<std::string> kStrings = {"type",
+                                                 "url",
+                                                 "username",
+                                                 "password",
+                                                 "password_file",
+                                                 "database",
+                                                 "retention_policy",
+                                                 "precision",
+                                                 "org",
+                                                 "bucket",
+                                                 "token",
+                                                 "token_file"};
   for (const auto& [key, v] : db.items()) {
     if (kStrings.count(key)) {
-      if (!v.is_string()) return fail(key, "expected a string, got " + TypeName(v));
+      if (!v.is_string())
+        return fail(key, "expected a string, got " + TypeName(v));
       std::string s = v.get<std::string>();
       if (key == "type") d.type = s;
       if (key == "url") d.url = s;
@@ -181,28 +192,32 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
       milliseconds ms{};
       if (!ScalarToString(v, &s) || v.is_boolean() ||
           !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-        return fail(key, "expected a positive duration (\"10s\" or seconds), got " +
-                             v.dump());
+        return fail(key,
+                    "expected a positive duration (\"10s\" or seconds), got " +
+                        v.dump());
       }
       (key == "timeout" ? d.timeout : d.flush_interval) = ms;
     } else if (key == "gzip" || key == "legacy_measurements") {
-      if (!v.is_boolean()) return fail(key, "expected true or false, got " + v.dump());
+      if (!v.is_boolean())
+        return fail(key, "expected true or false, got " + v.dump());
       (key == "gzip" ? d.gzip : d.legacy_measurements) = v.get<bool>();
-    // --- push sinks: added keys ---
+      // --- push sinks: added keys ---
     } else if (key == "min_backoff" || key == "max_backoff") {
       std::string s, why;
       milliseconds ms{};
       if (!ScalarToString(v, &s) || v.is_boolean() ||
           !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-        return fail(key, "expected a positive duration (\"1s\" or seconds), got " +
-                             v.dump());
+        return fail(key,
+                    "expected a positive duration (\"1s\" or seconds), got " +
+                        v.dump());
       }
       (key == "min_backoff" ? d.min_backoff : d.max_backoff) = ms;
     } else if (key == "tags") {
-      if (!ParseStringMap(v, "/database/tags", "database.tags", loc, &d.tags, error)) {
+      if (!ParseStringMap(v, "/database/tags", "database.tags", loc, &d.tags,
+                          error)) {
         return false;
       }
-    // --- end push sinks ---
+      // --- end push sinks ---
     } else {
       return fail(key, "unknown key");
     }
@@ -211,15 +226,17 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
     return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
   }
   if (d.url.rfind("http://", 0) != 0 && d.url.rfind("https://", 0) != 0) {
-    return fail("url", "expected an http:// or https:// URL, got " + Quote(d.url));
+    return fail("url",
+                "expected an http:// or https:// URL, got " + Quote(d.url));
   }
   if (d.precision != "ns" && d.precision != "us" && d.precision != "ms" &&
       d.precision != "s") {
-    return fail("precision", "expected one of ns, us, ms, s, got " +
-                                 Quote(d.precision));
+    return fail("precision",
+                "expected one of ns, us, ms, s, got " + Quote(d.precision));
   }
   if (!d.password.empty() && !d.password_file.empty()) {
-    return fail("password_file", "set either password or password_file, not both");
+    return fail("password_file",
+                "set either password or password_file, not both");
   }
   if (!d.token.empty() && !d.token_file.empty()) {
     return fail("token_file", "set either token or token_file, not both");
@@ -239,8 +256,8 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
 }
 
 // --- push sinks: the remote_write block ---
-bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out,
-                      std::string* error) {
+bool ParseRemoteWrite(const json& rw, const Locator& loc,
+                      RemoteWriteConfig* out, std::string* error) {
   // `key` is a JSON pointer below /remote_write ("queue/capacity").
   auto fail = [&](const std::string& key, const std::string& why) {
     std::string dotted = key;
@@ -260,7 +277,8 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
     return false;
   }
   auto str = [&](const json& v, const std::string& key, std::string* dst) {
-    if (!v.is_string()) return fail(key, "expected a string, got " + TypeName(v));
+    if (!v.is_string())
+      return fail(key, "expected a string, got " + TypeName(v));
     *dst = v.get<std::string>();
     return true;
   };
@@ -270,8 +288,9 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
     milliseconds ms{};
     if (!ScalarToString(v, &s) || v.is_boolean() ||
         !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-      return fail(key, "expected a positive duration (\"5s\" or seconds), got " +
-                           v.dump());
+      return fail(
+          key,
+          "expected a positive duration (\"5s\" or seconds), got " + v.dump());
     }
     *dst = ms;
     return true;
@@ -304,7 +323,8 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
         } else if (k == "password_file") {
           if (!str(bv, sub, &r.password_file)) return false;
         } else {
-          return fail(sub, "unknown key (known: username, password, password_file)");
+          return fail(sub,
+                      "unknown key (known: username, password, password_file)");
         }
       }
       if (r.username.empty()) return fail(key, "needs a username");
@@ -328,8 +348,9 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
         } else if (k == "max_backoff") {
           ok = duration(qv, sub, &r.max_backoff);
         } else {
-          return fail(sub, "unknown key (known: capacity, max_samples_per_send, "
-                           "batch_send_deadline, min_backoff, max_backoff)");
+          return fail(sub,
+                      "unknown key (known: capacity, max_samples_per_send, "
+                      "batch_send_deadline, min_backoff, max_backoff)");
         }
         if (!ok) return false;
       }
@@ -338,19 +359,21 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
       }
     } else if (key == "external_labels") {
       if (!ParseStringMap(v, "/remote_write/external_labels",
-                          "remote_write.external_labels", loc, &r.external_labels,
-                          error)) {
+                          "remote_write.external_labels", loc,
+                          &r.external_labels, error)) {
         return false;
       }
       for (const auto& [name, value] : r.external_labels) {
         bool valid = !name.empty() && name.rfind("__", 0) != 0 &&
                      !std::isdigit(static_cast<unsigned char>(name[0]));
         for (char c : name) {
-          valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+          valid = valid &&
+                  (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
         }
         if (!valid) {
-          return fail("external_labels/" + name,
-                      "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
+          return fail(
+              "external_labels/" + name,
+              "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
         }
       }
     } else {
@@ -358,13 +381,17 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc, RemoteWriteConfig* out
     }
   }
   if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) {
-    return fail("url", "expected an http:// or https:// URL, got " + Quote(r.url));
+    return fail("url",
+                "expected an http:// or https:// URL, got " + Quote(r.url));
   }
   if (!r.bearer_token.empty() && !r.bearer_token_file.empty()) {
-    return fail("bearer_token_file", "set either bearer_token or bearer_token_file, not both");
+    return fail("bearer_token_file",
+                "set either bearer_token or bearer_token_file, not both");
   }
-  if (!r.username.empty() && (!r.bearer_token.empty() || !r.bearer_token_file.empty())) {
-    return fail("bearer_token", "set either basic_auth or a bearer token, not both");
+  if (!r.username.empty() &&
+      (!r.bearer_token.empty() || !r.bearer_token_file.empty())) {
+    return fail("bearer_token",
+                "set either basic_auth or a bearer token, not both");
   }
   r.enabled = true;
   *out = r;
@@ -381,8 +408,8 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "for multiple addresses. \":9100\" listens on all IPv4 and IPv6 "
        "addresses.",
        true, false},
-      {"web.telemetry-path", "/metrics",
-       "Path under which to expose metrics.", false, false},
+      {"web.telemetry-path", "/metrics", "Path under which to expose metrics.",
+       false, false},
       {"web.route-prefix", "",
        "Prefix of every path, for a reverse proxy that forwards e.g. /node/* "
        "unchanged (\"/node\" serves /node/metrics).",
@@ -532,7 +559,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
       }
       for (const auto& e : v) {
         if (!ScalarToString(e, &str) || e.is_boolean()) {
-          *error = s.origin + ": expected an array of strings, got an element that is " +
+          *error = s.origin +
+                   ": expected an array of strings, got an element that is " +
                    TypeName(e);
           return false;
         }
@@ -562,15 +590,17 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
     const std::string pointer = "/" + key;
     if (key == "collection_interval") {
       if (!v.is_number() || v.get<double>() <= 0) {
-        *error = loc.At(pointer) + ": key \"collection_interval\": expected a "
-                 "positive number of seconds, got " + v.dump();
+        *error = loc.At(pointer) +
+                 ": key \"collection_interval\": expected a "
+                 "positive number of seconds, got " +
+                 v.dump();
         return false;
       }
       if (!put("collection.interval", pointer, v)) return false;
     } else if (key == "metrics") {
       if (!v.is_object()) {
-        *error = loc.At(pointer) + ": key \"metrics\": expected an object, got " +
-                 TypeName(v);
+        *error = loc.At(pointer) +
+                 ": key \"metrics\": expected an object, got " + TypeName(v);
         return false;
       }
       for (const auto& [m, on] : v.items()) {
@@ -592,8 +622,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
       }
     } else if (key == "logging") {
       if (!v.is_object()) {
-        *error = loc.At(pointer) + ": key \"logging\": expected an object, got " +
-                 TypeName(v);
+        *error = loc.At(pointer) +
+                 ": key \"logging\": expected an object, got " + TypeName(v);
         return false;
       }
       for (const auto& [k, lv] : v.items()) {
@@ -666,31 +696,35 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
   }
   for (const auto& a : c.listen_addresses) {
     size_t colon = a.rfind(':');
-    auto port = colon == std::string::npos ? std::nullopt
-                                           : parse::ParseU64(a.substr(colon + 1));
+    auto port = colon == std::string::npos
+                    ? std::nullopt
+                    : parse::ParseU64(a.substr(colon + 1));
     if (!port || *port > 65535) {
-      return fail("web.listen-address",
-                  "expected [host]:port such as \":9100\" or \"127.0.0.1:9100\", got " +
-                      Quote(a));
+      return fail(
+          "web.listen-address",
+          "expected [host]:port such as \":9100\" or \"127.0.0.1:9100\", got " +
+              Quote(a));
     }
   }
   c.telemetry_path = last("web.telemetry-path");
   if (c.telemetry_path.empty() || c.telemetry_path[0] != '/' ||
       c.telemetry_path == "/") {
-    return fail("web.telemetry-path",
-                "must start with '/' and not be '/', got " +
-                    Quote(c.telemetry_path));
+    return fail(
+        "web.telemetry-path",
+        "must start with '/' and not be '/', got " + Quote(c.telemetry_path));
   }
   c.route_prefix = last("web.route-prefix");
-  while (!c.route_prefix.empty() && c.route_prefix.back() == '/') c.route_prefix.pop_back();
+  while (!c.route_prefix.empty() && c.route_prefix.back() == '/')
+    c.route_prefix.pop_back();
   if (!c.route_prefix.empty() && c.route_prefix[0] != '/') {
-    return fail("web.route-prefix", "must start with '/', got " + Quote(c.route_prefix));
+    return fail("web.route-prefix",
+                "must start with '/', got " + Quote(c.route_prefix));
   }
   c.web_config_file = last("web.config.file");
   auto max_requests = parse::ParseU64(last("web.max-requests"));
   if (!max_requests || *max_requests > 100000) {
-    return fail("web.max-requests",
-                "expected a number from 0 to 100000, got " + Quote(last("web.max-requests")));
+    return fail("web.max-requests", "expected a number from 0 to 100000, got " +
+                                        Quote(last("web.max-requests")));
   }
   c.max_requests = static_cast<int>(*max_requests);
   c.paths.procfs = last("path.procfs");
@@ -739,7 +773,8 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
       if (o.boolean) {
         bool b;
         if (!ParseBool(last(o.name), &b)) {
-          return fail(o.name, "expected true or false, got " + Quote(last(o.name)));
+          return fail(o.name,
+                      "expected true or false, got " + Quote(last(o.name)));
         }
       }
       opts.Set(o.name, it->second.values);
@@ -767,14 +802,16 @@ bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
       return false;
     }
     if (!text) {
-      *error = "cannot read config file " + path + ": No such file or directory";
+      *error =
+          "cannot read config file " + path + ": No such file or directory";
       return false;
     }
     if (!ParseConfigFile(path, *text, &file, &database, &remote_write, error)) {
       return false;
     }
   }
-  if (!ResolveConfig(file, flags, database, remote_write, out, error)) return false;
+  if (!ResolveConfig(file, flags, database, remote_write, out, error))
+    return false;
   if (it != flags.end() && !it->second.values.empty()) {
     out->config_file = it->second.values.back();
   }

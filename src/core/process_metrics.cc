@@ -54,18 +54,19 @@ Families ProcessMetrics() {
                             "Total user and system CPU time spent in seconds.")
                         .Add((num(14) + num(15)) / ticks)
                         .Take());
-      out.push_back(Gauge("process_virtual_memory_bytes",
-                          "Virtual memory size in bytes.")
-                        .Add(num(23))
-                        .Take());
+      out.push_back(
+          Gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.")
+              .Add(num(23))
+              .Take());
       out.push_back(Gauge("process_resident_memory_bytes",
                           "Resident memory size in bytes.")
                         .Add(num(24) * page)
                         .Take());
-      out.push_back(Gauge("process_start_time_seconds",
-                          "Start time of the process since unix epoch in seconds.")
-                        .Add(BootTime() + num(22) / ticks)
-                        .Take());
+      out.push_back(
+          Gauge("process_start_time_seconds",
+                "Start time of the process since unix epoch in seconds.")
+              .Add(BootTime() + num(22) / ticks)
+              .Take());
     }
   }
   int fds = 0;
@@ -74,8 +75,9 @@ Families ProcessMetrics() {
       if (e->d_name[0] != '.') ++fds;
     }
     closedir(d);
-    out.push_back(
-        Gauge("process_open_fds", "Number of open file descriptors.").Add(fds - 1).Take());
+    out.push_back(Gauge("process_open_fds", "Number of open file descriptors.")
+                      .Add(fds - 1)
+                      .Take());
   }
   struct rlimit rl;
   if (getrlimit(RLIMIT_AS, &rl) == 0) {
@@ -88,9 +90,10 @@ Families ProcessMetrics() {
                       .Take());
   }
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-    out.push_back(Gauge("process_max_fds", "Maximum number of open file descriptors.")
-                      .Add(static_cast<double>(rl.rlim_cur))
-                      .Take());
+    out.push_back(
+        Gauge("process_max_fds", "Maximum number of open file descriptors.")
+            .Add(static_cast<double>(rl.rlim_cur))
+            .Take());
   }
   return out;
 }
