@@ -11,16 +11,16 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kInclude[] = "collector.arp.device-include";
-constexpr char kExclude[] = "collector.arp.device-exclude";
+constexpr char kArpInclude[] = "collector.arp.device-include";
+constexpr char kArpExclude[] = "collector.arp.device-exclude";
 
 class ArpCollector : public Collector {
  public:
   // node_exporter 1.5 accepts both patterns together (a device must match
   // the include and not the exclude), despite the flags' help text.
   explicit ArpCollector(const CollectorOptions& o)
-      : include_(CompileFilter(kInclude, o.Get(kInclude))),
-        exclude_(CompileFilter(kExclude, o.Get(kExclude))) {}
+      : include_(CompileFilter(kArpInclude, o.Get(kArpInclude))),
+        exclude_(CompileFilter(kArpExclude, o.Get(kArpExclude))) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("net/arp");
@@ -51,10 +51,10 @@ CollectorSpec ArpCollectorSpec() {
           true,
           "Exposes ARP statistics from /proc/net/arp.",
           {
-              {kInclude, "",
+              {kArpInclude, "",
                "Regexp of arp devices to include (mutually exclusive to "
                "device-exclude)."},
-              {kExclude, "",
+              {kArpExclude, "",
                "Regexp of arp devices to exclude (mutually exclusive to "
                "device-include)."},
           },

@@ -61,9 +61,6 @@ std::string ReadRequired(const std::string& path) {
   return f.data;
 }
 
-double D(uint64_t v) { return static_cast<double>(v); }
-double D(int64_t v) { return static_cast<double>(v); }
-
 class BcacheCollector : public Collector {
  public:
   explicit BcacheCollector(const CollectorOptions& o)
@@ -103,34 +100,36 @@ class BcacheCollector : public Collector {
 
     out->Gauge("node_bcache_average_key_size_sectors",
                "Average data per key in the btree (sectors).", set,
-               D(average_key_size));
+               ToDouble(average_key_size));
     out->Gauge("node_bcache_btree_cache_size_bytes",
                "Amount of memory currently used by the btree cache.", set,
-               D(btree_cache_size));
+               ToDouble(btree_cache_size));
     out->Gauge("node_bcache_cache_available_percent",
                "Percentage of cache device without dirty data, usable for "
                "writeback (may contain clean cached data).",
-               set, D(cache_available));
-    out->Gauge("node_bcache_congested", "Congestion.", set, D(congested));
+               set, ToDouble(cache_available));
+    out->Gauge("node_bcache_congested", "Congestion.", set,
+               ToDouble(congested));
     out->Gauge("node_bcache_root_usage_percent",
                "Percentage of the root btree node in use (tree depth "
                "increases if too high).",
-               set, D(root_usage));
+               set, ToDouble(root_usage));
     out->Gauge("node_bcache_tree_depth", "Depth of the btree.", set,
-               D(tree_depth));
+               ToDouble(tree_depth));
     out->Gauge("node_bcache_active_journal_entries",
                "Number of journal entries that are newer than the index.", set,
-               D(journal));
+               ToDouble(journal));
     out->Gauge("node_bcache_btree_nodes", "Total nodes in the btree.", set,
-               D(btree_nodes));
+               ToDouble(btree_nodes));
     // node_exporter scales the "_us" file by 1e-9, as nanoseconds.
     out->Gauge("node_bcache_btree_read_average_duration_seconds",
-               "Average btree read duration.", set, D(read_duration) * 1e-9);
+               "Average btree read duration.", set,
+               ToDouble(read_duration) * 1e-9);
     out->Counter("node_bcache_cache_read_races_total",
                  "Counts instances where while data was being read from the "
                  "cache, the bucket was reused and invalidated - i.e. where "
                  "the pointer was stale after the read completed.",
-                 set, D(read_races));
+                 set, ToDouble(read_races));
 
     for (const std::string& bdev : hw::GlobDigit(dir, "bdev")) {
       CollectBdev(dir + "/" + bdev, {{"uuid", uuid}, {"backing_device", bdev}},
@@ -153,47 +152,47 @@ class BcacheCollector : public Collector {
 
     out->Gauge("node_bcache_dirty_data_bytes",
                "Amount of dirty data for this backing device in the cache.",
-               labels, D(dirty_data));
+               labels, ToDouble(dirty_data));
     out->Gauge("node_bcache_dirty_target_bytes",
                "Current dirty data target threshold for this backing device "
                "in bytes.",
-               labels, D(wrd.target));
+               labels, ToDouble(wrd.target));
     out->Gauge("node_bcache_writeback_rate",
                "Current writeback rate for this backing device in bytes.",
-               labels, D(wrd.rate));
+               labels, ToDouble(wrd.rate));
     out->Gauge("node_bcache_writeback_rate_proportional_term",
                "Current result of proportional controller, part of writeback "
                "rate",
-               labels, D(wrd.proportional));
+               labels, ToDouble(wrd.proportional));
     out->Gauge("node_bcache_writeback_rate_integral_term",
                "Current result of integral controller, part of writeback rate",
-               labels, D(wrd.integral));
+               labels, ToDouble(wrd.integral));
     out->Gauge("node_bcache_writeback_change",
                "Last writeback rate change step for this backing device.",
-               labels, D(wrd.change));
+               labels, ToDouble(wrd.change));
     out->Counter(
         "node_bcache_bypassed_bytes_total",
         "Amount of IO (both reads and writes) that has bypassed the cache.",
-        labels, D(total.bypassed));
+        labels, ToDouble(total.bypassed));
     out->Counter("node_bcache_cache_hits_total",
                  "Hits counted per individual IO as bcache sees them.", labels,
-                 D(total.cache_hits));
+                 ToDouble(total.cache_hits));
     out->Counter("node_bcache_cache_misses_total",
                  "Misses counted per individual IO as bcache sees them.",
-                 labels, D(total.cache_misses));
+                 labels, ToDouble(total.cache_misses));
     out->Counter("node_bcache_cache_bypass_hits_total",
                  "Hits for IO intended to skip the cache.", labels,
-                 D(total.cache_bypass_hits));
+                 ToDouble(total.cache_bypass_hits));
     out->Counter("node_bcache_cache_bypass_misses_total",
                  "Misses for IO intended to skip the cache.", labels,
-                 D(total.cache_bypass_misses));
+                 ToDouble(total.cache_bypass_misses));
     out->Counter("node_bcache_cache_miss_collisions_total",
                  "Instances where data insertion from cache miss raced with "
                  "write (data already present).",
-                 labels, D(total.cache_miss_collisions));
+                 labels, ToDouble(total.cache_miss_collisions));
     out->Counter("node_bcache_cache_readaheads_total",
                  "Count of times readahead occurred.", labels,
-                 D(total.cache_readaheads));
+                 ToDouble(total.cache_readaheads));
   }
 
   void CollectCache(const std::string& dir, const Labels& labels,
@@ -204,23 +203,24 @@ class BcacheCollector : public Collector {
     out->Gauge(
         "node_bcache_io_errors",
         "Number of errors that have occurred, decayed by io_error_halflife.",
-        labels, D(io_errors));
+        labels, ToDouble(io_errors));
     out->Counter(
         "node_bcache_metadata_written_bytes_total",
         "Sum of all non data writes (btree writes and all other metadata).",
-        labels, D(metadata_written));
+        labels, ToDouble(metadata_written));
     out->Counter("node_bcache_written_bytes_total",
                  "Sum of all data that has been written to the cache.", labels,
-                 D(written));
+                 ToDouble(written));
     if (!priority_stats_) return;
     const std::string path = dir + "/priority_stats";
     const parse::PriorityStats ps =
         Unwrap(parse::ParsePriorityStats(ReadRequired(path)), path);
     out->Gauge("node_bcache_priority_stats_unused_percent",
                "The percentage of the cache that doesn't contain any data.",
-               labels, D(ps.unused_percent));
+               labels, ToDouble(ps.unused_percent));
     out->Gauge("node_bcache_priority_stats_metadata_percent",
-               "Bcache's metadata overhead.", labels, D(ps.metadata_percent));
+               "Bcache's metadata overhead.", labels,
+               ToDouble(ps.metadata_percent));
   }
 
   const bool priority_stats_;

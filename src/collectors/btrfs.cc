@@ -34,7 +34,8 @@
 namespace host_exporter {
 namespace {
 
-constexpr uint64_t kSectorBytes = 512;  // sysfs sizes are in 512-byte sectors
+constexpr uint64_t kBtrfsSectorBytes =
+    512;  // sysfs sizes are in 512-byte sectors
 constexpr ino_t kSubvolumeRootInode = 256;  // BTRFS_FIRST_FREE_OBJECTID
 
 // The block group types, in node_exporter's order.
@@ -51,28 +52,13 @@ struct IoctlDevice {
 };
 
 // node_exporter's rootfsStripPrefix.
-std::string StripRoot(std::string_view rootfs, const std::string& mp) {
+std::string BtrfsStripRoot(std::string_view rootfs, const std::string& mp) {
   while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
   if (rootfs.empty() || rootfs == "/") return mp;
   if (mp.compare(0, rootfs.size(), rootfs) != 0) return mp;
   std::string rest = mp.substr(rootfs.size());
   return rest.empty() ? "/" : rest;
 }
-
-// Closes a file descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Opens a btrfs subvolume root read-only, as node_exporter's btrfs library
 // does (including O_NOATIME, which needs root or the owner), or -1.
@@ -136,7 +122,8 @@ std::map<std::string, std::vector<IoctlDevice>> IoctlStats(
   std::set<std::string> devices_done;
   for (const parse::MountEntry& m : mounts.value) {
     if (m.fs_type != "btrfs" || devices_done.count(m.device) > 0) continue;
-    Fd fd(OpenSubvolume(paths.Root(StripRoot(paths.rootfs, m.mount_point))));
+    ScopedFd fd(
+        OpenSubvolume(paths.Root(BtrfsStripRoot(paths.rootfs, m.mount_point))));
     if (fd.get() < 0) continue;
     btrfs_ioctl_fs_info_args info{};
     if (::ioctl(fd.get(), BTRFS_IOC_FS_INFO, &info) != 0) continue;
@@ -236,7 +223,7 @@ class BtrfsCollector : public Collector {
         for (const std::string& dev : devices) {
           // uint64 arithmetic, wrapping as in node_exporter.
           dev_size.Add({{"uuid", uuid}, {"device", dev}},
-                       static_cast<double>(kSectorBytes *
+                       static_cast<double>(kBtrfsSectorBytes *
                                            value("devices/" + dev + "/size")));
         }
         continue;

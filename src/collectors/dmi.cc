@@ -20,7 +20,7 @@ namespace host_exporter {
 namespace {
 
 // File name in /sys/class/dmi/id and its label.
-constexpr std::pair<const char*, const char*> kFields[] = {
+constexpr std::pair<const char*, const char*> kDmiFields[] = {
     {"bios_date", "bios_date"},
     {"bios_release", "bios_release"},
     {"bios_vendor", "bios_vendor"},
@@ -44,7 +44,7 @@ constexpr std::pair<const char*, const char*> kFields[] = {
 };
 
 const char* LabelFor(const std::string& file) {
-  for (const auto& [f, label] : kFields) {
+  for (const auto& [f, label] : kDmiFields) {
     if (file == f) return label;
   }
   return nullptr;

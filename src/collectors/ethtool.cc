@@ -30,8 +30,8 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kIncludeFlag[] = "collector.ethtool.device-include";
-constexpr char kExcludeFlag[] = "collector.ethtool.device-exclude";
+constexpr char kEthtoolInclude[] = "collector.ethtool.device-include";
+constexpr char kEthtoolExclude[] = "collector.ethtool.device-exclude";
 constexpr char kMetricsFlag[] = "collector.ethtool.metrics-include";
 
 // Statistics node_exporter 1.5 gives fixed names and help texts.
@@ -99,7 +99,7 @@ bool HasBit(uint32_t mask, int bit) {
 
 // Families of one collection, merged across devices by name; the first
 // creation of a name fixes its help and type.
-class FamilySet {
+class EthtoolFamilies {
  public:
   FamilyBuilder& Get(const std::string& name, const std::string& help,
                      prometheus::MetricType type) {
@@ -123,12 +123,12 @@ class FamilySet {
   std::vector<FamilyBuilder> builders_;
 };
 
-void AddGauge(FamilySet& fams, const std::string& name, const char* help,
+void AddGauge(EthtoolFamilies& fams, const std::string& name, const char* help,
               const Labels& labels, double v) {
   fams.Get(name, help, prometheus::MetricType::Gauge).Add(labels, v);
 }
 
-void AddSpeeds(FamilySet& fams, const std::string& prefix,
+void AddSpeeds(EthtoolFamilies& fams, const std::string& prefix,
                const std::string& device, uint32_t modes) {
   const bool supported = prefix == "supported";
   for (const SpeedBit& s : kSpeedBits) {
@@ -146,7 +146,7 @@ void AddSpeeds(FamilySet& fams, const std::string& prefix,
   }
 }
 
-void AddCapabilities(FamilySet& fams, const std::string& prefix,
+void AddCapabilities(EthtoolFamilies& fams, const std::string& prefix,
                      const std::string& device, uint32_t modes) {
   const bool supported = prefix == "supported";
   const Labels l = {{"device", device}};
@@ -200,8 +200,8 @@ std::optional<std::vector<std::string>> NetDevices(const HostPaths& paths) {
 class EthtoolCollector : public Collector {
  public:
   EthtoolCollector(const CollectorOptions& o, EthtoolSourceFactory factory)
-      : include_(CompileFilter(kIncludeFlag, o.Get(kIncludeFlag))),
-        exclude_(CompileFilter(kExcludeFlag, o.Get(kExcludeFlag))),
+      : include_(CompileFilter(kEthtoolInclude, o.Get(kEthtoolInclude))),
+        exclude_(CompileFilter(kEthtoolExclude, o.Get(kEthtoolExclude))),
         metrics_(CompileFilter(kMetricsFlag, o.Get(kMetricsFlag))),
         factory_(std::move(factory)) {}
 
@@ -211,7 +211,7 @@ class EthtoolCollector : public Collector {
     if (devices->empty()) throw CollectError("no network devices found");
     if (!source_) source_ = factory_();
 
-    FamilySet fams;
+    EthtoolFamilies fams;
     for (const std::string& device : *devices) {
       if (Matches(exclude_, device) ||
           (include_ && !Matches(include_, device))) {
@@ -249,14 +249,14 @@ class EthtoolCollector : public Collector {
       }
       std::map<std::string, uint64_t> stats;
       if (source_->Stats(device, &stats) != 0 || stats.empty()) continue;
-      AddStats(fams, device, stats);
+      AddEthtoolStats(fams, device, stats);
     }
     return fams.Take();
   }
 
  private:
-  void AddStats(FamilySet& fams, const std::string& device,
-                const std::map<std::string, uint64_t>& stats) {
+  void AddEthtoolStats(EthtoolFamilies& fams, const std::string& device,
+                       const std::map<std::string, uint64_t>& stats) {
     // Sanitizing can map two statistics to one name: node_exporter drops
     // every statistic whose name clashes with another's.
     std::map<std::string, const std::string*> by_name;  // nullptr: clash
@@ -306,11 +306,11 @@ class IoctlEthtoolSource : public EthtoolSource {
   int DriverInfo(const std::string& device, EthtoolDriverInfo* out) override {
     struct ethtool_drvinfo d;
     if (int err = GetDrvinfo(device, &d)) return err;
-    out->driver = CString(d.driver, sizeof d.driver);
-    out->version = CString(d.version, sizeof d.version);
-    out->fw_version = CString(d.fw_version, sizeof d.fw_version);
-    out->bus_info = CString(d.bus_info, sizeof d.bus_info);
-    out->erom_version = CString(d.erom_version, sizeof d.erom_version);
+    out->driver = EthtoolCString(d.driver, sizeof d.driver);
+    out->version = EthtoolCString(d.version, sizeof d.version);
+    out->fw_version = EthtoolCString(d.fw_version, sizeof d.fw_version);
+    out->bus_info = EthtoolCString(d.bus_info, sizeof d.bus_info);
+    out->erom_version = EthtoolCString(d.erom_version, sizeof d.erom_version);
     return 0;
   }
 
@@ -349,7 +349,7 @@ class IoctlEthtoolSource : public EthtoolSource {
  private:
   static constexpr size_t kMaxStats = 1 << 16;
 
-  static std::string CString(const char* s, size_t max) {
+  static std::string EthtoolCString(const char* s, size_t max) {
     return std::string(s, ::strnlen(s, max));
   }
 
@@ -391,10 +391,10 @@ CollectorSpec EthtoolCollectorSpec() {
           false,
           "Exposes network interface information and driver statistics "
           "from the SIOCETHTOOL ioctl.",
-          {{kIncludeFlag, "",
+          {{kEthtoolInclude, "",
             "Regexp of ethtool devices to include (mutually exclusive to "
             "device-exclude)."},
-           {kExcludeFlag, "",
+           {kEthtoolExclude, "",
             "Regexp of ethtool devices to exclude (mutually exclusive to "
             "device-include)."},
            {kMetricsFlag, ".*", "Regexp of ethtool stats to include."}},

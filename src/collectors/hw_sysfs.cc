@@ -41,7 +41,7 @@ int ReadFd(int fd, size_t limit, std::string* out) {
   }
 }
 
-FileRead Read(const std::string& path, size_t limit) {
+FileRead ReadUpTo(const std::string& path, size_t limit) {
   FileRead r;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -56,12 +56,12 @@ FileRead Read(const std::string& path, size_t limit) {
 
 }  // namespace
 
-FileRead ReadWhole(const std::string& path) { return Read(path, 0); }
+FileRead ReadWhole(const std::string& path) { return ReadUpTo(path, 0); }
 
-FileRead ReadOnce(const std::string& path) { return Read(path, 128); }
+FileRead ReadOnce(const std::string& path) { return ReadUpTo(path, 128); }
 
 FileRead ReadAttr(const std::string& path) {
-  FileRead r = Read(path, 128);
+  FileRead r = ReadUpTo(path, 128);
   if (r.ok()) r.data = std::string(parse::GoTrimSpace(r.data));
   return r;
 }

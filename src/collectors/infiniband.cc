@@ -20,14 +20,14 @@ namespace {
 
 // A counter file, its family (without node_infiniband_), help, and whether
 // the file counts 4-byte words.
-struct CounterSpec {
+struct IbCounterSpec {
   const char* file;
   const char* name;
   const char* help;
   bool words = false;
 };
 
-constexpr CounterSpec kCounters[] = {
+constexpr IbCounterSpec kIbCounters[] = {
     {"excessive_buffer_overrun_errors", "excessive_buffer_overrun_errors_total",
      "Number of times that OverrunErrors consecutive flow control update "
      "periods occurred, each having at least one overrun error."},
@@ -86,7 +86,7 @@ constexpr CounterSpec kCounters[] = {
      "Number of incoming VL15 packets dropped due to resource limitations."},
 };
 
-constexpr CounterSpec kLegacyCounters[] = {
+constexpr IbCounterSpec kLegacyCounters[] = {
     {"port_multicast_rcv_packets", "legacy_multicast_packets_received_total",
      "Number of multicast packets received"},
     {"port_multicast_xmit_packets",
@@ -108,7 +108,7 @@ constexpr CounterSpec kLegacyCounters[] = {
 };
 
 // Counter family name -> value, for one port.
-using Counters = std::map<const CounterSpec*, uint64_t>;
+using Counters = std::map<const IbCounterSpec*, uint64_t>;
 
 struct Port {
   parse::IbState state;
@@ -118,7 +118,7 @@ struct Port {
 };
 
 // A file that must exist: missing means no data, other errors fail.
-std::string ReadRequired(const std::string& path, bool trim) {
+std::string ReadIbRequired(const std::string& path, bool trim) {
   hw::FileRead f = trim ? hw::ReadAttr(path) : hw::ReadWhole(path);
   if (f.error == ENOENT) throw hw::NoData();
   if (!f.ok()) hw::ThrowErrno(path, f.error);
@@ -127,7 +127,7 @@ std::string ReadRequired(const std::string& path, bool trim) {
 
 // Reads the counter files of one directory that `specs` names.
 template <size_t N>
-void ReadCounters(const std::string& dir, const CounterSpec (&specs)[N],
+void ReadCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
                   bool required, Counters* out) {
   hw::DirRead list = hw::ReadDir(dir);
   if (list.error == ENOENT) {
@@ -144,7 +144,7 @@ void ReadCounters(const std::string& dir, const CounterSpec (&specs)[N],
       continue;
     }
     if (!f.ok()) hw::ThrowErrno(path, f.error);
-    for (const CounterSpec& spec : specs) {
+    for (const IbCounterSpec& spec : specs) {
       if (e.name != spec.file) continue;
       auto v = parse::ParseUintAttr(f.data);
       if (!v.ok()) {
@@ -160,13 +160,13 @@ void ReadCounters(const std::string& dir, const CounterSpec (&specs)[N],
 Port ReadPort(const std::string& dir) {
   Port port;
   const std::string state = dir + "/state";
-  port.state = Unwrap(parse::ParseIbState(ReadRequired(state, false)), state);
+  port.state = Unwrap(parse::ParseIbState(ReadIbRequired(state, false)), state);
   const std::string phys = dir + "/phys_state";
   port.phys_state =
-      Unwrap(parse::ParseIbState(ReadRequired(phys, false)), phys);
+      Unwrap(parse::ParseIbState(ReadIbRequired(phys, false)), phys);
   const std::string rate = dir + "/rate";
-  port.rate = Unwrap(parse::ParseIbRate(ReadRequired(rate, false)), rate);
-  ReadCounters(dir + "/counters", kCounters, true, &port.counters);
+  port.rate = Unwrap(parse::ParseIbRate(ReadIbRequired(rate, false)), rate);
+  ReadCounters(dir + "/counters", kIbCounters, true, &port.counters);
   ReadCounters(dir + "/counters_ext", kLegacyCounters, false, &port.counters);
   return port;
 }
@@ -191,9 +191,9 @@ class InfinibandCollector : public Collector {
     for (const hw::DirEntry& d : devices.entries) {
       const std::string dir = root + "/" + d.name;
       const std::string device = parse::ToValidUtf8(d.name);
-      const std::string board_id = ReadRequired(dir + "/board_id", true);
-      const std::string fw_ver = ReadRequired(dir + "/fw_ver", true);
-      const std::string hca_type = ReadRequired(dir + "/hca_type", true);
+      const std::string board_id = ReadIbRequired(dir + "/board_id", true);
+      const std::string fw_ver = ReadIbRequired(dir + "/fw_ver", true);
+      const std::string hca_type = ReadIbRequired(dir + "/hca_type", true);
       const std::string ports_dir = dir + "/ports";
       hw::DirRead port_list = hw::ReadDir(ports_dir);
       if (port_list.error == ENOENT) throw hw::NoData();

@@ -21,7 +21,7 @@ std::string Sanitize(std::string name) {
   return name;
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
+bool MeminfoEndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -38,7 +38,7 @@ class MeminfoCollector : public Collector {
       std::string help = "Memory information field " + name + ".";
       // node_exporter types a "_total" field as a counter (none on Linux
       // today: HugePages_Total has a capital T) and the rest as gauges.
-      FamilyBuilder b = EndsWith(name, "_total")
+      FamilyBuilder b = MeminfoEndsWith(name, "_total")
                             ? Counter("node_memory_" + name, std::move(help))
                             : Gauge("node_memory_" + name, std::move(help));
       out.push_back(b.Add(f.value).Take());

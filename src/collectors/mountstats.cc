@@ -19,8 +19,6 @@ namespace {
 // float64.
 constexpr uint64_t kFloat64Mantissa = 9007199254740992ULL;
 
-double D(uint64_t v) { return static_cast<double>(v); }
-
 // A per-mount family (labels export, protocol, mountaddr).
 struct MountMetric {
   const char* name;
@@ -30,11 +28,11 @@ struct MountMetric {
 };
 
 #define NFS_EVENT(index) \
-  [](const parse::NfsMountStats& s) { return D(s.events[index]); }
+  [](const parse::NfsMountStats& s) { return ToDouble(s.events[index]); }
 #define NFS_BYTES(index) \
-  [](const parse::NfsMountStats& s) { return D(s.bytes[index]); }
+  [](const parse::NfsMountStats& s) { return ToDouble(s.bytes[index]); }
 #define NFS_XPRT(field) \
-  [](const parse::NfsMountStats& s) { return D(s.transport.field); }
+  [](const parse::NfsMountStats& s) { return ToDouble(s.transport.field); }
 
 const MountMetric kMountMetrics[] = {
     {"node_mountstats_nfs_age_seconds_total",
@@ -72,7 +70,7 @@ const MountMetric kMountMetrics[] = {
      "Duration since the NFS mount last saw any RPC traffic, in seconds.",
      false,
      [](const parse::NfsMountStats& s) {
-       return D(s.transport.idle_time_seconds % kFloat64Mantissa);
+       return ToDouble(s.transport.idle_time_seconds % kFloat64Mantissa);
      }},
     {"node_mountstats_nfs_transport_sends_total",
      "Number of RPC requests for this mount sent to the NFS server.", true,
@@ -191,40 +189,46 @@ struct OperationMetric {
 const OperationMetric kOperationMetrics[] = {
     {"node_mountstats_nfs_operations_requests_total",
      "Number of requests performed for a given operation.",
-     [](const parse::NfsOperationStats& o) { return D(o.requests); }},
+     [](const parse::NfsOperationStats& o) { return ToDouble(o.requests); }},
     {"node_mountstats_nfs_operations_transmissions_total",
      "Number of times an actual RPC request has been transmitted for a given "
      "operation.",
-     [](const parse::NfsOperationStats& o) { return D(o.transmissions); }},
+     [](const parse::NfsOperationStats& o) {
+       return ToDouble(o.transmissions);
+     }},
     {"node_mountstats_nfs_operations_major_timeouts_total",
      "Number of times a request has had a major timeout for a given "
      "operation.",
-     [](const parse::NfsOperationStats& o) { return D(o.major_timeouts); }},
+     [](const parse::NfsOperationStats& o) {
+       return ToDouble(o.major_timeouts);
+     }},
     {"node_mountstats_nfs_operations_sent_bytes_total",
      "Number of bytes sent for a given operation, including RPC headers and "
      "payload.",
-     [](const parse::NfsOperationStats& o) { return D(o.bytes_sent); }},
+     [](const parse::NfsOperationStats& o) { return ToDouble(o.bytes_sent); }},
     {"node_mountstats_nfs_operations_received_bytes_total",
      "Number of bytes received for a given operation, including RPC headers "
      "and payload.",
-     [](const parse::NfsOperationStats& o) { return D(o.bytes_received); }},
+     [](const parse::NfsOperationStats& o) {
+       return ToDouble(o.bytes_received);
+     }},
     {"node_mountstats_nfs_operations_queue_time_seconds_total",
      "Duration all requests spent queued for transmission for a given "
      "operation before they were sent, in seconds.",
      [](const parse::NfsOperationStats& o) {
-       return D(o.queue_ms % kFloat64Mantissa) / 1000.0;
+       return ToDouble(o.queue_ms % kFloat64Mantissa) / 1000.0;
      }},
     {"node_mountstats_nfs_operations_response_time_seconds_total",
      "Duration all requests took to get a reply back after a request for a "
      "given operation was transmitted, in seconds.",
      [](const parse::NfsOperationStats& o) {
-       return D(o.response_ms % kFloat64Mantissa) / 1000.0;
+       return ToDouble(o.response_ms % kFloat64Mantissa) / 1000.0;
      }},
     {"node_mountstats_nfs_operations_request_time_seconds_total",
      "Duration all requests took from when a request was enqueued to when it "
      "was completely handled for a given operation, in seconds.",
      [](const parse::NfsOperationStats& o) {
-       return D(o.request_ms % kFloat64Mantissa) / 1000.0;
+       return ToDouble(o.request_ms % kFloat64Mantissa) / 1000.0;
      }},
 };
 

@@ -29,9 +29,9 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kIgnored[] = "collector.netclass.ignored-devices";
+constexpr char kNetclassIgnored[] = "collector.netclass.ignored-devices";
 constexpr char kInvalidSpeed[] = "collector.netclass.ignore-invalid-speed";
-constexpr char kNetlink[] = "collector.netclass.netlink";
+constexpr char kNetclassNetlink[] = "collector.netclass.netlink";
 constexpr char kWithStats[] = "collector.netclass_rtnl.with-stats";
 
 // Numeric attribute file -> metric suffix, in node_exporter's order. speed
@@ -52,7 +52,7 @@ constexpr std::pair<const char*, const char*> kGauges[] = {
     {"type", "protocol_type"},
 };
 
-constexpr std::pair<const char*, const char*> kCounters[] = {
+constexpr std::pair<const char*, const char*> kNetclassCounters[] = {
     {"carrier_changes", "carrier_changes_total"},
     {"carrier_up_count", "carrier_up_changes_total"},
     {"carrier_down_count", "carrier_down_changes_total"},
@@ -62,7 +62,7 @@ constexpr std::pair<const char*, const char*> kCounters[] = {
 constexpr const char* kOtherInts[] = {"addr_len", "speed"};
 
 // Text attributes.
-constexpr const char* kStrings[] = {
+constexpr const char* kNetclassStrings[] = {
     "address",   "broadcast",    "duplex",         "ifalias",
     "operstate", "phys_port_id", "phys_port_name", "phys_switch_id",
 };
@@ -99,7 +99,7 @@ bool IsNumeric(const std::string& file) {
   for (const auto& [f, m] : kGauges) {
     if (file == f) return true;
   }
-  for (const auto& [f, m] : kCounters) {
+  for (const auto& [f, m] : kNetclassCounters) {
     if (file == f) return true;
   }
   for (const char* f : kOtherInts) {
@@ -109,7 +109,7 @@ bool IsNumeric(const std::string& file) {
 }
 
 bool IsString(const std::string& file) {
-  for (const char* f : kStrings) {
+  for (const char* f : kNetclassStrings) {
     if (file == f) return true;
   }
   return false;
@@ -151,9 +151,9 @@ Iface ReadIface(const std::string& dir) {
 class NetclassCollector : public Collector {
  public:
   explicit NetclassCollector(const CollectorOptions& o)
-      : ignored_(kIgnored, o.Get(kIgnored)),
+      : ignored_(kNetclassIgnored, o.Get(kNetclassIgnored)),
         ignore_invalid_speed_(o.GetBool(kInvalidSpeed)),
-        with_stats_(o.GetBool(kNetlink) && o.GetBool(kWithStats)) {}
+        with_stats_(o.GetBool(kNetclassNetlink) && o.GetBool(kWithStats)) {}
 
   Families Collect(const HostPaths& paths) override {
     try {
@@ -208,7 +208,7 @@ class NetclassCollector : public Collector {
       for (const auto& [file, metric] : kGauges) {
         property(file, metric, prometheus::MetricType::Gauge);
       }
-      for (const auto& [file, metric] : kCounters) {
+      for (const auto& [file, metric] : kNetclassCounters) {
         property(file, metric, prometheus::MetricType::Counter);
       }
       if (auto it = iface.ints.find("speed"); it != iface.ints.end()) {
@@ -223,14 +223,14 @@ class NetclassCollector : public Collector {
         }
       }
       if (with_stats_)
-        AddStats(root + "/" + name + "/statistics", labels, &out);
+        AddNetclassStats(root + "/" + name + "/statistics", labels, &out);
     }
     return out.Take();
   }
 
   // The interface counters --collector.netclass_rtnl.with-stats adds.
-  static void AddStats(const std::string& dir, const Labels& labels,
-                       hw::FamilySet* out) {
+  static void AddNetclassStats(const std::string& dir, const Labels& labels,
+                               hw::FamilySet* out) {
     for (const auto& [file, metric] : kStats) {
       const std::string path = dir + "/" + file;
       hw::FileRead f = hw::ReadWhole(path);
@@ -256,13 +256,13 @@ CollectorSpec NetclassCollectorSpec() {
       "Exposes network interface info from sysfs such as address, speed "
       "and MTU.",
       {
-          {kIgnored, "^$",
+          {kNetclassIgnored, "^$",
            "Regexp of net devices to ignore for netclass collector."},
           {kInvalidSpeed, "false",
            "Ignore devices where the speed is invalid. This will be the "
            "default behavior in 2.x.",
            false, true},
-          {kNetlink, "false",
+          {kNetclassNetlink, "false",
            "Use netlink to gather stats instead of /proc/net/dev. "
            "host_exporter reads /sys/class/net in both modes (the same "
            "kernel values); with --collector.netclass_rtnl.with-stats it "

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <map>
 
+#include "collectors/netlink_dump.h"
 #include "collectors/util.h"
 #include "host_exporter/family.h"
 #include "parse/net_address.h"
@@ -32,75 +33,6 @@
 
 namespace host_exporter {
 namespace {
-
-constexpr long kProcSuperMagic = 0x9fa0;  // PROC_SUPER_MAGIC, <linux/magic.h>
-
-// True if `path` is a mounted procfs (as opposed to a copy on disk).
-bool IsProcfs(const std::string& path) {
-  struct statfs s;
-  return ::statfs(path.c_str(), &s) == 0 && s.f_type == kProcSuperMagic;
-}
-
-// Closes a descriptor when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-// Sends one dump request on a new netlink socket of `protocol` and returns
-// the messages of the answer, up to NLMSG_DONE. `what` names the request in
-// errors. (The same few lines as in tcpstat.cc: collectors share no code
-// outside src/parse, and this is I/O.)
-std::vector<parse::NetlinkMessage> NetlinkDump(int protocol,
-                                               const std::string& request,
-                                               const std::string& what) {
-  auto fail = [&](const std::string& why) {
-    return CollectError(what + ": " + why);
-  };
-  Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
-  if (fd.get() < 0) throw fail(std::string("socket: ") + std::strerror(errno));
-  // The kernel answers at once; the timeout only guards against a hang.
-  struct timeval timeout = {10, 0};
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  struct sockaddr_nl kernel = {};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd.get(), request.data(), request.size(), 0,
-               reinterpret_cast<struct sockaddr*>(&kernel),
-               sizeof kernel) < 0) {
-    throw fail(std::string("send: ") + std::strerror(errno));
-  }
-  std::vector<parse::NetlinkMessage> out;
-  std::string buf(64 * 1024, '\0');
-  while (true) {
-    ssize_t n = ::recv(fd.get(), buf.data(), buf.size(), MSG_TRUNC);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw fail(std::string("recv: ") + std::strerror(errno));
-    }
-    if (static_cast<size_t>(n) > buf.size()) throw fail("answer truncated");
-    auto msgs = parse::ParseNetlinkMessages(
-        std::string_view(buf.data(), static_cast<size_t>(n)));
-    if (!msgs.ok()) throw fail(msgs.error);
-    for (parse::NetlinkMessage& m : msgs.value) {
-      if (m.type == parse::kNlmsgDone) return out;
-      if (m.type == parse::kNlmsgError) {
-        int err = parse::NetlinkErrorCode(m.payload);
-        if (err == 0) return out;
-        throw fail(err > 0 ? std::strerror(err) : "short error message");
-      }
-      out.push_back(std::move(m));
-    }
-  }
-}
 
 // The labels of one node_network_route_info series.
 struct RouteInfo {

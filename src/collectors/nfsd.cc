@@ -10,8 +10,6 @@
 namespace host_exporter {
 namespace {
 
-double D(uint64_t v) { return static_cast<double>(v); }
-
 // Adds the procedures of one protocol version, leaving out `skip` (the
 // entries node_exporter 1.5 does not export).
 template <size_t N>
@@ -23,7 +21,8 @@ void AddRequests(FamilyBuilder* f, const char* proto,
     bool skipped = false;
     for (std::string_view s : skip) skipped = skipped || s == names[i];
     if (skipped) continue;
-    f->Add({{"proto", proto}, {"method", std::string(names[i])}}, D(values[i]));
+    f->Add({{"proto", proto}, {"method", std::string(names[i])}},
+           ToDouble(values[i]));
   }
 }
 
@@ -37,7 +36,7 @@ class NfsdCollector : public Collector {
 
     Families out;
     auto counter = [&out](const char* name, const char* help, uint64_t v) {
-      out.push_back(Counter(name, help).Add(D(v)).Take());
+      out.push_back(Counter(name, help).Add(ToDouble(v)).Take());
     };
     counter("node_nfsd_reply_cache_hits_total",
             "Total number of NFSd Reply Cache hits (client lost server "
@@ -59,27 +58,27 @@ class NfsdCollector : public Collector {
             s.io_write);
     out.push_back(Gauge("node_nfsd_server_threads",
                         "Total number of NFSd kernel threads that are running.")
-                      .Add(D(s.threads))
+                      .Add(ToDouble(s.threads))
                       .Take());
     out.push_back(Gauge("node_nfsd_read_ahead_cache_size_blocks",
                         "How large the read ahead cache is in blocks.")
-                      .Add(D(s.ra_cache_size))
+                      .Add(ToDouble(s.ra_cache_size))
                       .Take());
     counter("node_nfsd_read_ahead_cache_not_found_total",
             "Total number of NFSd read ahead cache not found.", s.ra_not_found);
     out.push_back(
         Counter("node_nfsd_packets_total",
                 "Total NFSd network packets (sent+received) by protocol type.")
-            .Add({{"proto", "udp"}}, D(s.network.udp_count))
-            .Add({{"proto", "tcp"}}, D(s.network.tcp_count))
+            .Add({{"proto", "udp"}}, ToDouble(s.network.udp_count))
+            .Add({{"proto", "tcp"}}, ToDouble(s.network.tcp_count))
             .Take());
     counter("node_nfsd_connections_total",
             "Total number of NFSd TCP connections.", s.network.tcp_connect);
     out.push_back(Counter("node_nfsd_rpc_errors_total",
                           "Total number of NFSd RPC errors by error type.")
-                      .Add({{"error", "fmt"}}, D(s.rpc_bad_fmt))
-                      .Add({{"error", "auth"}}, D(s.rpc_bad_auth))
-                      .Add({{"error", "cInt"}}, D(s.rpc_bad_client))
+                      .Add({{"error", "fmt"}}, ToDouble(s.rpc_bad_fmt))
+                      .Add({{"error", "auth"}}, ToDouble(s.rpc_bad_auth))
+                      .Add({{"error", "cInt"}}, ToDouble(s.rpc_bad_client))
                       .Take());
     counter("node_nfsd_server_rpcs_total", "Total number of NFSd RPCs.",
             s.rpc_count);

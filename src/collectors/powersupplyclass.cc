@@ -17,7 +17,7 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kIgnored[] = "collector.powersupply.ignored-supplies";
+constexpr char kSupplyIgnored[] = "collector.powersupply.ignored-supplies";
 
 // Numeric attributes procfs parses (a malformed one is an error even when
 // node_exporter does not expose it).
@@ -183,7 +183,7 @@ Supply ReadSupply(const std::string& dir) {
 class PowersupplyclassCollector : public Collector {
  public:
   explicit PowersupplyclassCollector(const CollectorOptions& o)
-      : ignored_(kIgnored, o.Get(kIgnored)) {}
+      : ignored_(kSupplyIgnored, o.Get(kSupplyIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
     try {
@@ -238,7 +238,7 @@ CollectorSpec PowersupplyclassCollectorSpec() {
           true,
           "Exposes power supply statistics from /sys/class/power_supply.",
           {
-              {kIgnored, "^$",
+              {kSupplyIgnored, "^$",
                "Regexp of power supplies to ignore for powersupplyclass "
                "collector."},
           },

@@ -21,8 +21,8 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kIncludeFlag[] = "collector.systemd.unit-include";
-constexpr char kExcludeFlag[] = "collector.systemd.unit-exclude";
+constexpr char kUnitInclude[] = "collector.systemd.unit-include";
+constexpr char kUnitExclude[] = "collector.systemd.unit-exclude";
 constexpr char kTasksFlag[] = "collector.systemd.enable-task-metrics";
 constexpr char kRestartsFlag[] = "collector.systemd.enable-restarts-metrics";
 constexpr char kStartTimeFlag[] = "collector.systemd.enable-start-time-metrics";
@@ -34,7 +34,7 @@ constexpr double kMinVersionSystemState = 212;
 constexpr const char* kUnitStates[] = {"active", "activating", "deactivating",
                                        "inactive", "failed"};
 
-bool EndsWith(const std::string& s, std::string_view suffix) {
+bool UnitEndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -53,8 +53,8 @@ std::regex CompileUnitPattern(const std::string& flag,
 class SystemdCollector : public Collector {
  public:
   SystemdCollector(const CollectorOptions& o, SystemdBusFactory factory)
-      : include_(CompileUnitPattern(kIncludeFlag, o.Get(kIncludeFlag))),
-        exclude_(CompileUnitPattern(kExcludeFlag, o.Get(kExcludeFlag))),
+      : include_(CompileUnitPattern(kUnitInclude, o.Get(kUnitInclude))),
+        exclude_(CompileUnitPattern(kUnitExclude, o.Get(kUnitExclude))),
         tasks_(o.GetBool(kTasksFlag)),
         restarts_(o.GetBool(kRestartsFlag)),
         start_time_(o.GetBool(kStartTimeFlag)),
@@ -110,16 +110,16 @@ class SystemdCollector : public Collector {
     for (const SystemdUnit& u : units) {
       // The "type" label: a service's Type= or a mount's file system type.
       std::string type;
-      if (EndsWith(u.name, ".service")) {
+      if (UnitEndsWith(u.name, ".service")) {
         type = bus.UnitString(u, "Service", "Type").value_or("");
-      } else if (EndsWith(u.name, ".mount")) {
+      } else if (UnitEndsWith(u.name, ".mount")) {
         type = bus.UnitString(u, "Mount", "Type").value_or("");
       }
       for (const char* s : kUnitStates) {
         state.Add({{"name", u.name}, {"state", s}, {"type", type}},
                   u.active_state == s ? 1 : 0);
       }
-      if (restarts_ && EndsWith(u.name, ".service")) {
+      if (restarts_ && UnitEndsWith(u.name, ".service")) {
         // NRestarts exists since systemd 235.
         if (auto n = bus.UnitNumber(u, "Service", "NRestarts", 'u')) {
           restarts.Add({{"name", u.name}}, static_cast<double>(*n));
@@ -154,7 +154,7 @@ class SystemdCollector : public Collector {
                      "Maximum number of tasks per Systemd unit");
     constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
     for (const SystemdUnit& u : units) {
-      if (!EndsWith(u.name, ".service")) continue;
+      if (!UnitEndsWith(u.name, ".service")) continue;
       auto c = bus.UnitNumber(u, "Service", "TasksCurrent", 't');
       if (c && *c != kUnset) {
         current.Add({{"name", u.name}}, static_cast<double>(*c));
@@ -172,7 +172,7 @@ class SystemdCollector : public Collector {
     auto last = Gauge("node_systemd_timer_last_trigger_seconds",
                       "Seconds since epoch of last trigger.");
     for (const SystemdUnit& u : units) {
-      if (!EndsWith(u.name, ".timer")) continue;
+      if (!UnitEndsWith(u.name, ".timer")) continue;
       if (auto v = bus.UnitNumber(u, "Timer", "LastTriggerUSec", 't')) {
         last.Add({{"name", u.name}}, static_cast<double>(*v) / 1e6);
       }
@@ -190,7 +190,7 @@ class SystemdCollector : public Collector {
     auto refused = Gauge("node_systemd_socket_refused_connections_total",
                          "Total number of refused socket connections");
     for (const SystemdUnit& u : units) {
-      if (!EndsWith(u.name, ".socket")) continue;
+      if (!UnitEndsWith(u.name, ".socket")) continue;
       const Labels l = {{"name", u.name}};
       auto a = bus.UnitNumber(u, "Socket", "NAccepted", 'u');
       if (!a) continue;
@@ -251,14 +251,14 @@ class SdBus : public SystemdBus {
   }
 
   std::optional<std::string> ManagerString(const std::string& name) override {
-    return String(kManagerPath, kManagerIface, name);
+    return DbusString(kManagerPath, kManagerIface, name);
   }
 
   std::optional<std::string> UnitString(const SystemdUnit& unit,
                                         const std::string& iface,
                                         const std::string& name) override {
-    return String(unit.object_path.c_str(),
-                  std::string("org.freedesktop.systemd1.") + iface, name);
+    return DbusString(unit.object_path.c_str(),
+                      std::string("org.freedesktop.systemd1.") + iface, name);
   }
 
   std::optional<uint64_t> UnitNumber(const SystemdUnit& unit,
@@ -291,8 +291,9 @@ class SdBus : public SystemdBus {
   static constexpr const char* kManagerIface =
       "org.freedesktop.systemd1.Manager";
 
-  std::optional<std::string> String(const char* path, const std::string& iface,
-                                    const std::string& name) {
+  std::optional<std::string> DbusString(const char* path,
+                                        const std::string& iface,
+                                        const std::string& name) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     char* value = nullptr;
     int r = sd_bus_get_property_string(bus_, kService, path, iface.c_str(),
@@ -386,10 +387,10 @@ CollectorSpec SystemdCollectorSpec() {
       false,
       "Exposes service and system status from systemd over D-Bus (the "
       "system bus).",
-      {{kIncludeFlag, ".+",
+      {{kUnitInclude, ".+",
         "Regexp of systemd units to include. Units must both match include "
         "and not match exclude to be included."},
-       {kExcludeFlag, ".+\\.(automount|device|mount|scope|slice)",
+       {kUnitExclude, ".+\\.(automount|device|mount|scope|slice)",
         "Regexp of systemd units to exclude. Units must both match include "
         "and not match exclude to be included."},
        {kTasksFlag, "false",

@@ -17,7 +17,7 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kIgnored[] = "collector.tapestats.ignored-devices";
+constexpr char kTapeIgnored[] = "collector.tapestats.ignored-devices";
 
 // ^st[0-9]+$
 bool IsTapeName(const std::string& name) {
@@ -36,7 +36,7 @@ constexpr const char* kStatFiles[] = {
 class TapestatsCollector : public Collector {
  public:
   explicit TapestatsCollector(const CollectorOptions& o)
-      : ignored_(kIgnored, o.Get(kIgnored)) {}
+      : ignored_(kTapeIgnored, o.Get(kTapeIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
     try {
@@ -137,16 +137,17 @@ class TapestatsCollector : public Collector {
 }  // namespace
 
 CollectorSpec TapestatsCollectorSpec() {
-  return {"tapestats",
-          true,
-          "Exposes SCSI tape device I/O statistics from "
-          "/sys/class/scsi_tape.",
-          {
-              {kIgnored, "^$", "Regexp of devices to ignore for tapestats."},
-          },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<TapestatsCollector>(o);
-          }};
+  return {
+      "tapestats",
+      true,
+      "Exposes SCSI tape device I/O statistics from "
+      "/sys/class/scsi_tape.",
+      {
+          {kTapeIgnored, "^$", "Regexp of devices to ignore for tapestats."},
+      },
+      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+        return std::make_unique<TapestatsCollector>(o);
+      }};
 }
 
 }  // namespace host_exporter

@@ -74,14 +74,14 @@ std::string CleanPath(std::string_view p) {
 
 // "16MiB", "512KiB", "1GiB", "100kB", "1MB" or plain bytes.
 std::optional<uint64_t> ParseSize(std::string_view s) {
-  static const std::pair<std::string_view, uint64_t> kUnits[] = {
+  static const std::pair<std::string_view, uint64_t> kTextfileUnits[] = {
       {"KiB", 1ull << 10}, {"MiB", 1ull << 20},
       {"GiB", 1ull << 30}, {"kB", 1000},
       {"KB", 1000},        {"MB", 1000000},
       {"GB", 1000000000},  {"B", 1},
   };
   uint64_t unit = 1;
-  for (const auto& [suffix, factor] : kUnits) {
+  for (const auto& [suffix, factor] : kTextfileUnits) {
     if (s.size() > suffix.size() &&
         s.substr(s.size() - suffix.size()) == suffix) {
       s.remove_suffix(suffix.size());
@@ -227,7 +227,7 @@ std::string FormatSeries(
   return out;
 }
 
-const char* TypeName(prometheus::MetricType t) {
+const char* TextfileTypeName(prometheus::MetricType t) {
   switch (t) {
     case prometheus::MetricType::Counter:
       return "counter";
@@ -298,9 +298,9 @@ class Merger {
     }
     Merged& m = merged_[it->second];
     if (m.family.type != f.type) {
-      Warn(file + ": family " + f.name + " is a " + TypeName(f.type) +
-           " here but a " + TypeName(m.family.type) + " in " + m.files[0] +
-           ", dropped");
+      Warn(file + ": family " + f.name + " is a " + TextfileTypeName(f.type) +
+           " here but a " + TextfileTypeName(m.family.type) + " in " +
+           m.files[0] + ", dropped");
       return false;
     }
     if (pf.has_help && m.has_help && f.help != m.family.help) {

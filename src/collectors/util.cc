@@ -40,6 +40,10 @@ int ReadAll(const std::string& path, std::string* out) {
 
 }  // namespace
 
+ScopedFd::~ScopedFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 std::string ReadFile(const std::string& path) {
   std::string out;
   if (int err = ReadAll(path, &out))

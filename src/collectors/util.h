@@ -24,6 +24,25 @@ std::optional<std::string> ReadFileIfExists(const std::string& path);
 /// list if the directory does not exist; other errors throw CollectError.
 std::vector<std::string> ListDir(const std::string& path);
 
+/// Closes a file descriptor when it goes out of scope.
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd();
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+/// A count read as an integer, as the double a sample holds.
+template <typename T>
+double ToDouble(T v) {
+  return static_cast<double>(v);
+}
+
 /// Turns a parser's error into a CollectError naming the file.
 template <typename T>
 T Unwrap(parse::Result<T> r, const std::string& path) {

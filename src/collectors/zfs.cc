@@ -43,7 +43,7 @@ std::string MetricPart(std::string_view kstat) {
 }
 
 // Families by name, so that every pool and dataset adds to the same one.
-class FamilySet {
+class ZfsFamilies {
  public:
   FamilyBuilder& Get(const std::string& name, const std::string& help,
                      prometheus::MetricType type) {
@@ -69,7 +69,7 @@ class ZfsCollector : public Collector {
     const std::string base = paths.Proc(kBase);
     // Without the zfs module the directory is absent and nothing is read.
     const std::vector<std::string> entries = ListDir(base);
-    FamilySet families;
+    ZfsFamilies families;
     constexpr auto kUntyped = prometheus::MetricType::Untyped;
     for (const auto& [subsystem, file] : kSubsystems) {
       const std::string path = base + "/" + std::string(file);

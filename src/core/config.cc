@@ -58,7 +58,7 @@ bool ScalarToString(const json& v, std::string* out) {
   return true;
 }
 
-std::string TypeName(const json& v) {
+std::string JsonTypeName(const json& v) {
   if (v.is_object()) return "an object";
   if (v.is_array()) return "an array";
   if (v.is_string()) return "a string";
@@ -123,14 +123,14 @@ bool ParseStringMap(const json& v, const std::string& pointer,
                     std::string* error) {
   if (!v.is_object()) {
     *error = loc.At(pointer) + ": key " + Quote(key) +
-             ": expected an object of strings, got " + TypeName(v);
+             ": expected an object of strings, got " + JsonTypeName(v);
     return false;
   }
   out->clear();
   for (const auto& [k, e] : v.items()) {
     if (!e.is_string()) {
       *error = loc.At(pointer + "/" + k) + ": key " + Quote(key + "." + k) +
-               ": expected a string, got " + TypeName(e);
+               ": expected a string, got " + JsonTypeName(e);
       return false;
     }
     (*out)[k] = e.get<std::string>();
@@ -148,26 +148,26 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
   };
   if (!db.is_object()) {
     *error = loc.At("/database") +
-             ": key \"database\": expected an object, got " + TypeName(db);
+             ": key \"database\": expected an object, got " + JsonTypeName(db);
     return false;
   }
   DatabaseConfig d;
-  static const std::set<std::string> kStrings = {"type",
-                                                 "url",
-                                                 "username",
-                                                 "password",
-                                                 "password_file",
-                                                 "database",
-                                                 "retention_policy",
-                                                 "precision",
-                                                 "org",
-                                                 "bucket",
-                                                 "token",
-                                                 "token_file"};
+  static const std::set<std::string> kConfigStrings = {"type",
+                                                       "url",
+                                                       "username",
+                                                       "password",
+                                                       "password_file",
+                                                       "database",
+                                                       "retention_policy",
+                                                       "precision",
+                                                       "org",
+                                                       "bucket",
+                                                       "token",
+                                                       "token_file"};
   for (const auto& [key, v] : db.items()) {
-    if (kStrings.count(key)) {
+    if (kConfigStrings.count(key)) {
       if (!v.is_string())
-        return fail(key, "expected a string, got " + TypeName(v));
+        return fail(key, "expected a string, got " + JsonTypeName(v));
       std::string s = v.get<std::string>();
       if (key == "type") d.type = s;
       if (key == "url") d.url = s;
@@ -268,17 +268,18 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc,
   };
   auto object = [&](const json& v, const std::string& key) {
     if (v.is_object()) return true;
-    fail(key, "expected an object, got " + TypeName(v));
+    fail(key, "expected an object, got " + JsonTypeName(v));
     return false;
   };
   if (!rw.is_object()) {
     *error = loc.At("/remote_write") +
-             ": key \"remote_write\": expected an object, got " + TypeName(rw);
+             ": key \"remote_write\": expected an object, got " +
+             JsonTypeName(rw);
     return false;
   }
   auto str = [&](const json& v, const std::string& key, std::string* dst) {
     if (!v.is_string())
-      return fail(key, "expected a string, got " + TypeName(v));
+      return fail(key, "expected a string, got " + JsonTypeName(v));
     *dst = v.get<std::string>();
     return true;
   };
@@ -538,7 +539,7 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
   }
   if (!doc.is_object()) {
     *error = path + ": expected a JSON object at the top level, got " +
-             TypeName(doc);
+             JsonTypeName(doc);
     return false;
   }
   const auto lines = JsonKeyLines(text);
@@ -561,7 +562,7 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
         if (!ScalarToString(e, &str) || e.is_boolean()) {
           *error = s.origin +
                    ": expected an array of strings, got an element that is " +
-                   TypeName(e);
+                   JsonTypeName(e);
           return false;
         }
         s.values.push_back(str);
@@ -577,7 +578,7 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
       }
       s.values.push_back(str);
     } else {
-      *error = s.origin + ": expected a value, got " + TypeName(v);
+      *error = s.origin + ": expected a value, got " + JsonTypeName(v);
       return false;
     }
     (*settings)[key] = std::move(s);
@@ -600,7 +601,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
     } else if (key == "metrics") {
       if (!v.is_object()) {
         *error = loc.At(pointer) +
-                 ": key \"metrics\": expected an object, got " + TypeName(v);
+                 ": key \"metrics\": expected an object, got " +
+                 JsonTypeName(v);
         return false;
       }
       for (const auto& [m, on] : v.items()) {
@@ -623,7 +625,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
     } else if (key == "logging") {
       if (!v.is_object()) {
         *error = loc.At(pointer) +
-                 ": key \"logging\": expected an object, got " + TypeName(v);
+                 ": key \"logging\": expected an object, got " +
+                 JsonTypeName(v);
         return false;
       }
       for (const auto& [k, lv] : v.items()) {

@@ -51,16 +51,16 @@ void AppendField(std::string* out, const std::string& s) {
 
 bool DecodeBasicAuth(std::string_view header, std::string* user,
                      std::string* password) {
-  constexpr std::string_view kPrefix = "Basic ";
-  if (header.size() <= kPrefix.size()) return false;
-  for (size_t i = 0; i < kPrefix.size(); ++i) {
+  constexpr std::string_view kBasicPrefix = "Basic ";
+  if (header.size() <= kBasicPrefix.size()) return false;
+  for (size_t i = 0; i < kBasicPrefix.size(); ++i) {
     if (std::tolower(static_cast<unsigned char>(header[i])) !=
-        std::tolower(static_cast<unsigned char>(kPrefix[i]))) {
+        std::tolower(static_cast<unsigned char>(kBasicPrefix[i]))) {
       return false;
     }
   }
   std::string decoded;
-  if (!Base64Decode(header.substr(kPrefix.size()), &decoded)) return false;
+  if (!Base64Decode(header.substr(kBasicPrefix.size()), &decoded)) return false;
   size_t colon = decoded.find(':');
   if (colon == std::string::npos) return false;
   *user = decoded.substr(0, colon);

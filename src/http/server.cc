@@ -1,5 +1,3 @@
-#include "host_exporter/http_server.h"
-
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <netdb.h>
@@ -12,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "host_exporter/http_server.h"
 #include "http/basic_auth.h"
 #include "http/request.h"
 #include "http/web_config.h"
@@ -30,7 +29,7 @@ struct WebState {
 struct CertPair {
   X509* cert = nullptr;
   EVP_PKEY* key = nullptr;
-  STACK_OF(X509)* chain = nullptr;
+  STACK_OF(X509) * chain = nullptr;
   ~CertPair() {
     X509_free(cert);
     EVP_PKEY_free(key);
@@ -46,7 +45,8 @@ std::string OpenSslError() {
 }
 
 // Loads a PEM certificate chain and key; false with *error naming the file.
-std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls, std::string* error) {
+std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls,
+                                       std::string* error) {
   auto pair = std::make_shared<CertPair>();
   FILE* f = std::fopen(tls.cert_file.c_str(), "r");
   if (f == nullptr) {
@@ -86,7 +86,8 @@ std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls, std::string* 
 int64_t MtimeNs(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return -1;
-  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+         st.st_mtim.tv_nsec;
 }
 
 }  // namespace
@@ -170,8 +171,10 @@ bool CipherList(SSL_CTX* ctx, const std::vector<std::string>& iana,
       }
     }
     if (!found) {
-      *error = "tls_server_config.cipher_suites: unknown or unsupported cipher suite \"" +
-               name + "\"";
+      *error =
+          "tls_server_config.cipher_suites: unknown or unsupported cipher "
+          "suite \"" +
+          name + "\"";
       return false;
     }
   }
@@ -185,8 +188,9 @@ int InitSsl(void* ssl_ctx, void* user_data) {
   const http::TlsConfig& tls = impl->tls;
   // The versions come from min_version/max_version alone, not CivetWeb's
   // ssl_protocol_version options.
-  SSL_CTX_clear_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1 |
-                                 SSL_OP_NO_TLSv1_2 | SSL_OP_NO_TLSv1_3);
+  SSL_CTX_clear_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 |
+                                 SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TLSv1_2 |
+                                 SSL_OP_NO_TLSv1_3);
   SSL_CTX_set_min_proto_version(ctx, tls.min_version);
   SSL_CTX_set_max_proto_version(ctx, tls.max_version);
   if (!tls.cipher_suites.empty()) {
@@ -203,12 +207,14 @@ int InitSsl(void* ssl_ctx, void* user_data) {
     SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
   }
   if (!tls.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(), nullptr) != 1) {
+    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(),
+                                      nullptr) != 1) {
       impl->log->Error("TLS setup failed",
                        {{"err", tls.client_ca_file + ": " + OpenSslError()}});
       return -1;
     }
-    SSL_CTX_set_client_CA_list(ctx, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
+    SSL_CTX_set_client_CA_list(
+        ctx, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
   }
   switch (tls.client_auth) {
     case http::ClientAuth::kNoClientCert:
@@ -244,7 +250,8 @@ bool KeepAlive(mg_connection* conn, const mg_request_info* ri) {
     for (char& ch : v) ch = static_cast<char>(std::tolower(ch));
     return v.find("keep-alive") != std::string::npos;
   }
-  return ri->http_version != nullptr && std::strcmp(ri->http_version, "1.1") == 0;
+  return ri->http_version != nullptr &&
+         std::strcmp(ri->http_version, "1.1") == 0;
 }
 
 bool WriteAll(mg_connection* conn, std::string_view data) {
@@ -256,10 +263,17 @@ bool WriteAll(mg_connection* conn, std::string_view data) {
   return true;
 }
 
-// Counts a request in flight for its lifetime.
+// Counts a request in flight while its answer is worked out (auth, routing,
+// encoding). It is released before the answer is written: otherwise a client
+// that sends its next request as soon as it has read an answer could find the
+// previous one still counted and get a 503 with nothing else in flight.
 struct InFlight {
   explicit InFlight(std::atomic<int>* c) : counter(c), n(c->fetch_add(1) + 1) {}
-  ~InFlight() { counter->fetch_sub(1); }
+  ~InFlight() { Release(); }
+  void Release() {
+    if (counter) counter->fetch_sub(1);
+    counter = nullptr;
+  }
   std::atomic<int>* counter;
   int n;
 };
@@ -288,7 +302,8 @@ int Handle(mg_connection* conn, void* cbdata) {
                                    ? mg_get_header(conn, "Authorization")
                                    : "")) {
     resp = Plain(401, "Unauthorized\n");
-    resp.headers.emplace_back("WWW-Authenticate", "Basic realm=\"host_exporter\"");
+    resp.headers.emplace_back("WWW-Authenticate",
+                              "Basic realm=\"host_exporter\"");
   } else {
     http::Request req;
     req.method = ri->request_method ? ri->request_method : "";
@@ -297,12 +312,15 @@ int Handle(mg_connection* conn, void* cbdata) {
     req.accept_encoding = ae ? ae : "";
     resp = http::Route(req, impl->store->Get(), impl->route);
   }
-  if (ri->request_method && std::strcmp(ri->request_method, "HEAD") == 0) resp.head = true;
+  if (ri->request_method && std::strcmp(ri->request_method, "HEAD") == 0)
+    resp.head = true;
   for (const auto& h : web->headers) resp.headers.push_back(h);
-  bool keep_alive = KeepAlive(conn, ri) && resp.status != 405 && resp.status != 401;
+  bool keep_alive =
+      KeepAlive(conn, ri) && resp.status != 405 && resp.status != 401;
   if (!keep_alive) mg_disable_keep_alive(conn);
   std::string head = http::ResponseHead(resp, keep_alive);
   std::string_view body = resp.head ? std::string_view() : resp.Body();
+  guard.Release();
   if (body.size() < 16384) {
     head.append(body);  // one send for small responses
     WriteAll(conn, head);
@@ -343,7 +361,8 @@ bool ToCivetwebPorts(const std::string& address, std::string* out,
     if (host.back() != ']') return bad("unbalanced '[' in IPv6 address");
     std::string ip = host.substr(1, host.size() - 2);
     in6_addr a6;
-    if (inet_pton(AF_INET6, ip.c_str(), &a6) != 1) return bad("not an IPv6 address");
+    if (inet_pton(AF_INET6, ip.c_str(), &a6) != 1)
+      return bad("not an IPv6 address");
     *out = host + ":" + port;
     return true;
   }
@@ -401,10 +420,12 @@ HttpServer::~HttpServer() { Stop(); }
 
 bool HttpServer::Start(std::string* error) {
   static std::once_flag init_once;
-  std::call_once(init_once, [] { mg_init_library(MG_FEATURES_SSL | MG_FEATURES_IPV6); });
+  std::call_once(init_once,
+                 [] { mg_init_library(MG_FEATURES_SSL | MG_FEATURES_IPV6); });
   if (!impl_->options.web_config_file.empty()) {
     http::WebConfig wc;
-    if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error)) return false;
+    if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error))
+      return false;
     auto state = std::make_shared<WebState>();
     state->auth = std::make_unique<http::BasicAuth>(wc.basic_auth_users);
     state->headers = wc.headers;
@@ -419,7 +440,8 @@ bool HttpServer::Start(std::string* error) {
     }
   } else {
     auto state = std::make_shared<WebState>();
-    state->auth = std::make_unique<http::BasicAuth>(std::map<std::string, std::string>{});
+    state->auth =
+        std::make_unique<http::BasicAuth>(std::map<std::string, std::string>{});
     impl_->web = state;
   }
   const bool tls = impl_->tls.enabled;
@@ -444,15 +466,24 @@ bool HttpServer::Start(std::string* error) {
       std::to_string(impl_->options.request_timeout_ms);
   const std::string keep_alive_timeout =
       std::to_string(impl_->options.keep_alive_timeout_ms);
-  const std::string max_request = std::to_string(impl_->options.max_request_size);
-  const char* opts[] = {"listening_ports", ports.c_str(),
-                        "num_threads", threads.c_str(),
-                        "request_timeout_ms", request_timeout.c_str(),
-                        "keep_alive_timeout_ms", keep_alive_timeout.c_str(),
-                        "enable_keep_alive", "yes",
-                        "tcp_nodelay", "1",
-                        "max_request_size", max_request.c_str(),
-                        "decode_url", "yes",
+  const std::string max_request =
+      std::to_string(impl_->options.max_request_size);
+  const char* opts[] = {"listening_ports",
+                        ports.c_str(),
+                        "num_threads",
+                        threads.c_str(),
+                        "request_timeout_ms",
+                        request_timeout.c_str(),
+                        "keep_alive_timeout_ms",
+                        keep_alive_timeout.c_str(),
+                        "enable_keep_alive",
+                        "yes",
+                        "tcp_nodelay",
+                        "1",
+                        "max_request_size",
+                        max_request.c_str(),
+                        "decode_url",
+                        "yes",
                         nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
@@ -492,11 +523,13 @@ bool HttpServer::Start(std::string* error) {
 bool HttpServer::ReloadWebConfig(std::string* error) {
   if (impl_->options.web_config_file.empty()) return true;
   http::WebConfig wc;
-  if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error)) return false;
+  if (!http::LoadWebConfig(impl_->options.web_config_file, &wc, error))
+    return false;
   std::lock_guard<std::mutex> lock(impl_->web_mu);
   if (wc.tls.enabled != impl_->tls.enabled) {
     *error = impl_->options.web_config_file +
-             ": switching TLS on or off needs a restart; keeping the running web config";
+             ": switching TLS on or off needs a restart; keeping the running "
+             "web config";
     return false;
   }
   if (wc.tls.enabled) {

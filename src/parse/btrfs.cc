@@ -27,7 +27,7 @@ double BtrfsAllocationRatio(std::string_view profile, size_t devices) {
 
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
-void AppendHex(const uint8_t* b, size_t n, std::string* out) {
+void BtrfsAppendHex(const uint8_t* b, size_t n, std::string* out) {
   for (size_t i = 0; i < n; ++i) {
     out->push_back(kHex[b[i] >> 4]);
     out->push_back(kHex[b[i] & 0xf]);
@@ -37,7 +37,7 @@ void AppendHex(const uint8_t* b, size_t n, std::string* out) {
 
 std::string FormatBtrfsFsid(const uint8_t* id16) {
   std::string out;
-  AppendHex(id16, 16, &out);
+  BtrfsAppendHex(id16, 16, &out);
   return out;
 }
 
@@ -46,15 +46,15 @@ std::string FormatBtrfsUuid(const uint8_t* id16) {
   for (int i = 0; i < 16; ++i) zero = zero && id16[i] == 0;
   if (zero) return "<zero>";
   std::string out;
-  AppendHex(id16, 4, &out);
+  BtrfsAppendHex(id16, 4, &out);
   out.push_back('-');
-  AppendHex(id16 + 4, 2, &out);
+  BtrfsAppendHex(id16 + 4, 2, &out);
   out.push_back('-');
-  AppendHex(id16 + 6, 2, &out);
+  BtrfsAppendHex(id16 + 6, 2, &out);
   out.push_back('-');
-  AppendHex(id16 + 8, 2, &out);
+  BtrfsAppendHex(id16 + 8, 2, &out);
   out.push_back('-');
-  AppendHex(id16 + 10, 6, &out);
+  BtrfsAppendHex(id16 + 10, 6, &out);
   return out;
 }
 

@@ -8,11 +8,11 @@ namespace {
 
 using Nanos = std::chrono::nanoseconds;
 
-constexpr uint64_t kTwo63 = uint64_t{1} << 63;
+constexpr uint64_t kDurationTwo63 = uint64_t{1} << 63;
 
 // Quotes `s` for an error message: printable ASCII and UTF-8 as is, '"' and
 // '\' escaped, other control bytes as \xNN (close to Go's quote()).
-std::string Quote(std::string_view s) {
+std::string DurationQuote(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (char c : s) {
@@ -32,16 +32,14 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Consumes leading [0-9]*; false on overflow past 2^63 (Go's leadingInt).
 bool LeadingInt(std::string_view* s, uint64_t* x) {
   size_t i = 0;
   *x = 0;
   for (; i < s->size() && IsDigit((*s)[i]); ++i) {
-    if (*x > kTwo63 / 10) return false;
+    if (*x > kDurationTwo63 / 10) return false;
     *x = *x * 10 + static_cast<uint64_t>((*s)[i] - '0');
-    if (*x > kTwo63) return false;
+    if (*x > kDurationTwo63) return false;
   }
   s->remove_prefix(i);
   return true;
@@ -56,12 +54,12 @@ void LeadingFraction(std::string_view* s, uint64_t* x, double* scale) {
   bool overflow = false;
   for (; i < s->size() && IsDigit((*s)[i]); ++i) {
     if (overflow) continue;
-    if (*x > (kTwo63 - 1) / 10) {
+    if (*x > (kDurationTwo63 - 1) / 10) {
       overflow = true;
       continue;
     }
     uint64_t y = *x * 10 + static_cast<uint64_t>((*s)[i] - '0');
-    if (y > kTwo63) {
+    if (y > kDurationTwo63) {
       overflow = true;
       continue;
     }
@@ -73,7 +71,7 @@ void LeadingFraction(std::string_view* s, uint64_t* x, double* scale) {
 
 // Nanoseconds per unit, or 0 for an unknown unit.
 uint64_t UnitNanos(std::string_view u) {
-  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
+  static constexpr std::pair<std::string_view, uint64_t> kDurationUnits[] = {
       {"ns", 1},
       {"us", 1000},
       {"\xC2\xB5s", 1000},  // U+00B5 micro sign
@@ -83,7 +81,7 @@ uint64_t UnitNanos(std::string_view u) {
       {"m", uint64_t{60} * 1000 * 1000 * 1000},
       {"h", uint64_t{3600} * 1000 * 1000 * 1000},
   };
-  for (const auto& [name, nanos] : kUnits) {
+  for (const auto& [name, nanos] : kDurationUnits) {
     if (name == u) return nanos;
   }
   return 0;
@@ -120,9 +118,10 @@ void FmtInt(char* buf, int* w, uint64_t v) {
 Result<Nanos> ParseDuration(std::string_view s) {
   using R = Result<Nanos>;
   const std::string_view orig = s;
-  const std::string invalid = "invalid duration " + Quote(orig);
+  const std::string invalid = "invalid duration " + DurationQuote(orig);
   if (!s.empty() && s.front() == '-') {
-    return R::Fail("negative duration " + Quote(orig) + " is not allowed");
+    return R::Fail("negative duration " + DurationQuote(orig) +
+                   " is not allowed");
   }
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s == "0") return R{};
@@ -149,27 +148,28 @@ Result<Nanos> ParseDuration(std::string_view s) {
 
     size_t i = 0;
     while (i < s.size() && s[i] != '.' && !IsDigit(s[i])) ++i;
-    if (i == 0) return R::Fail("missing unit in duration " + Quote(orig));
+    if (i == 0)
+      return R::Fail("missing unit in duration " + DurationQuote(orig));
     const std::string_view unit_name = s.substr(0, i);
     s.remove_prefix(i);
     const uint64_t unit = UnitNanos(unit_name);
     if (unit == 0) {
-      return R::Fail("unknown unit " + Quote(unit_name) + " in duration " +
-                     Quote(orig));
+      return R::Fail("unknown unit " + DurationQuote(unit_name) +
+                     " in duration " + DurationQuote(orig));
     }
-    if (v > kTwo63 / unit) return R::Fail(invalid);
+    if (v > kDurationTwo63 / unit) return R::Fail(invalid);
     v *= unit;
     if (f > 0) {
       // Double precision keeps fractions of an hour nanosecond-exact, as in
       // Go: f * unit / scale <= 3.6e12.
       v += static_cast<uint64_t>(static_cast<double>(f) *
                                  (static_cast<double>(unit) / scale));
-      if (v > kTwo63) return R::Fail(invalid);
+      if (v > kDurationTwo63) return R::Fail(invalid);
     }
     total += v;
-    if (total > kTwo63) return R::Fail(invalid);
+    if (total > kDurationTwo63) return R::Fail(invalid);
   }
-  if (total > kTwo63 - 1) return R::Fail(invalid);
+  if (total > kDurationTwo63 - 1) return R::Fail(invalid);
   R r;
   r.value = Nanos(static_cast<int64_t>(total));
   return r;

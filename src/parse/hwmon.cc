@@ -1,11 +1,10 @@
 #include "parse/hwmon.h"
 
+#include "parse/parse_util.h"
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter::parse {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The regexp's "(_(?P<property>.+))?$" on what follows type and id: empty,
 // or '_' and at least one character that is not a newline ('.' does not
@@ -49,14 +48,14 @@ std::optional<SensorFilename> ExplodeSensorFilename(std::string_view name) {
 }
 
 bool IsHwmonSensorType(std::string_view type) {
-  static constexpr std::string_view kTypes[] = {
+  static constexpr std::string_view kHwmonTypes[] = {
       "vrm",       "beep_enable", "update_interval",
       "in",        "cpu",         "fan",
       "pwm",       "temp",        "curr",
       "power",     "energy",      "humidity",
       "intrusion",
   };
-  for (std::string_view t : kTypes) {
+  for (std::string_view t : kHwmonTypes) {
     if (t == type) return true;
   }
   return false;

@@ -17,13 +17,6 @@ std::optional<uint64_t> ParseHex(std::string_view s) {
   return v;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 struct IpPort {
   std::string address;
   uint16_t port = 0;

@@ -18,8 +18,6 @@ int64_t Count(std::string_view s, std::string_view what) {
   return n;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // The length of the run of digits at s[pos], 0 if none.
 size_t DigitsAt(std::string_view s, size_t pos) {
   size_t end = pos;

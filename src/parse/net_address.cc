@@ -3,15 +3,10 @@
 #include <cstdint>
 #include <utility>
 
+#include "parse/parse_util.h"
+
 namespace host_exporter::parse {
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 void AppendHex(std::string* out, uint32_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";

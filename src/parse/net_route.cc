@@ -19,7 +19,7 @@ std::optional<uint32_t> ParseHex32(std::string_view s) {
 
 // The prefix length of a network-order mask, or nullopt if its one bits are
 // not contiguous from the top.
-std::optional<unsigned> PrefixLength(std::string_view mask) {
+std::optional<unsigned> RoutePrefixLength(std::string_view mask) {
   unsigned len = 0;
   bool zero_seen = false;
   for (char c : mask) {
@@ -70,7 +70,7 @@ Result<std::vector<ProcRoute>> ParseProcNetRoute(std::string_view text) {
       return R::Fail(LineError(i, "bad metric '" + std::string(f[6]) + "'"));
     }
     std::optional<unsigned> len;
-    if (mask && mask->size() == 4) len = PrefixLength(*mask);
+    if (mask && mask->size() == 4) len = RoutePrefixLength(*mask);
     if (!len) {
       return R::Fail(LineError(i, "bad mask '" + std::string(f[7]) + "'"));
     }

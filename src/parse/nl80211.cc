@@ -41,7 +41,7 @@ Result<std::vector<NetlinkAttribute>> GenlAttributes(std::string_view payload) {
 }
 
 // A NUL-terminated string attribute.
-std::string CString(std::string_view v) {
+std::string NlCString(std::string_view v) {
   const size_t nul = v.find('\0');
   return std::string(nul == std::string_view::npos ? v : v.substr(0, nul));
 }
@@ -143,7 +143,7 @@ Result<WifiInterface> ParseNl80211Interface(std::string_view payload) {
         ifi.index = u32;
         break;
       case NL80211_ATTR_IFNAME:
-        ifi.name = CString(a.value);
+        ifi.name = NlCString(a.value);
         break;
       case NL80211_ATTR_MAC:
         ifi.mac = std::string(a.value);

@@ -13,13 +13,6 @@ bool IsKeyChar(char c) {
   return IsKeyStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '/';
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Reads four hex digits at s[pos..pos+3] into *out.
 bool ReadHex4(std::string_view s, size_t pos, uint32_t* out) {
   if (pos + 4 > s.size()) return false;

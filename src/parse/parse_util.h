@@ -25,6 +25,17 @@ struct Result {
   }
 };
 
+/// True for '0'..'9' (unlike std::isdigit, independent of the locale).
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+/// The value of a hexadecimal digit, or -1.
+inline int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 /// Splits on runs of spaces and tabs; no empty fields.
 std::vector<std::string_view> SplitFields(std::string_view line);
 /// Splits on `sep`, keeping empty fields.

@@ -139,7 +139,7 @@ Result<LinkMessage> ParseLinkMessage(std::string_view payload) {
 
 std::string RouteProtocolName(uint8_t protocol) {
   // node_exporter's table, from include/uapi/linux/rtnetlink.h.
-  static constexpr std::pair<uint8_t, const char*> kNames[] = {
+  static constexpr std::pair<uint8_t, const char*> kRtnlNames[] = {
       {0, "unspec"},  {1, "redirect"}, {2, "kernel"},    {3, "boot"},
       {4, "static"},  {8, "gated"},    {9, "ra"},        {10, "mrt"},
       {11, "zebra"},  {12, "bird"},    {13, "dnrouted"}, {14, "xorp"},
@@ -147,7 +147,7 @@ std::string RouteProtocolName(uint8_t protocol) {
       {186, "bgp"},   {187, "isis"},   {188, "ospf"},    {189, "rip"},
       {192, "eigrp"},
   };
-  for (const auto& [number, name] : kNames) {
+  for (const auto& [number, name] : kRtnlNames) {
     if (number == protocol) return name;
   }
   return "unknown";

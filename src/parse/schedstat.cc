@@ -3,7 +3,7 @@
 namespace host_exporter::parse {
 namespace {
 
-bool AllDigits(std::string_view s) {
+bool SchedstatAllDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
     if (c < '0' || c > '9') return false;
@@ -18,11 +18,12 @@ Result<std::vector<SchedstatCpu>> ParseSchedstat(std::string_view text) {
   for (std::string_view line : SplitLines(text)) {
     const auto f = SplitFields(line);
     if (f.size() < 10 || f[0].substr(0, 3) != "cpu" ||
-        !AllDigits(f[0].substr(3))) {
+        !SchedstatAllDigits(f[0].substr(3))) {
       continue;
     }
     bool numeric = true;
-    for (size_t i = 1; i < 10; ++i) numeric = numeric && AllDigits(f[i]);
+    for (size_t i = 1; i < 10; ++i)
+      numeric = numeric && SchedstatAllDigits(f[i]);
     if (!numeric) continue;
     auto running = ParseU64(f[7]);
     auto waiting = ParseU64(f[8]);

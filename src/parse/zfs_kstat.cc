@@ -10,7 +10,7 @@ bool IsNameTypeData(const std::vector<std::string_view>& parts) {
          parts[2] == "data";
 }
 
-std::string NotANumber(std::string_view name, std::string_view value) {
+std::string KstatNotANumber(std::string_view name, std::string_view value) {
   return "'" + std::string(name) + "' is not an unsigned integer: '" +
          std::string(value) + "'";
 }
@@ -30,7 +30,7 @@ Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
     }
     if (!in_rows || parts.size() < 3 || parts[1] != kUint64Type) continue;
     auto v = ParseU64(parts[2]);
-    if (!v) return R::Fail(LineError(i, NotANumber(parts[0], parts[2])));
+    if (!v) return R::Fail(LineError(i, KstatNotANumber(parts[0], parts[2])));
     r.value.push_back({std::string(parts[0]), *v});
   }
   if (!in_rows) return R::Fail("no 'name type data' header");
@@ -55,7 +55,8 @@ Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text) {
     }
     for (size_t c = 0; c < columns.size(); ++c) {
       auto v = ParseU64(parts[c]);
-      if (!v) return R::Fail(LineError(i, NotANumber(columns[c], parts[c])));
+      if (!v)
+        return R::Fail(LineError(i, KstatNotANumber(columns[c], parts[c])));
       r.value.push_back({std::string(columns[c]), *v});
     }
   }
@@ -83,7 +84,7 @@ Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {
     }
     if (parts[1] != kUint64Type) continue;
     auto v = ParseU64(parts[2]);
-    if (!v) return R::Fail(LineError(i, NotANumber(parts[0], parts[2])));
+    if (!v) return R::Fail(LineError(i, KstatNotANumber(parts[0], parts[2])));
     r.value.push_back({dataset, have_dataset, std::string(parts[0]), *v});
   }
   if (!in_rows) return R::Fail("no 'name type data' header");

@@ -8,12 +8,12 @@ namespace {
 
 using parse::ParseArp;
 
-constexpr char kHeader[] =
+constexpr char kArpHeader[] =
     "IP address       HW type     Flags       HW address            Mask     "
     "Device\n";
 
 TEST(ParseArpTest, EntriesAfterTheHeader) {
-  auto r = ParseArp(std::string(kHeader) +
+  auto r = ParseArp(std::string(kArpHeader) +
                     "192.0.2.1        0x1         0x2         "
                     "02:fc:00:00:00:05     *        eth0\n"
                     "192.0.2.9        0x1         0x0         "
@@ -30,10 +30,10 @@ TEST(ParseArpTest, EmptyHeaderOnlyAndBlankLines) {
   auto empty = ParseArp("");
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty.value.empty());
-  auto header = ParseArp(kHeader);
+  auto header = ParseArp(kArpHeader);
   ASSERT_TRUE(header.ok());
   EXPECT_TRUE(header.value.empty());
-  auto blank = ParseArp(std::string(kHeader) +
+  auto blank = ParseArp(std::string(kArpHeader) +
                         "\n10.0.0.1 0x1 0x2 52:54:00:00:00:01 * wlan0\n\n");
   ASSERT_TRUE(blank.ok()) << blank.error;
   ASSERT_EQ(blank.value.size(), 1u);
@@ -41,11 +41,13 @@ TEST(ParseArpTest, EmptyHeaderOnlyAndBlankLines) {
 }
 
 TEST(ParseArpTest, RejectsTruncatedExtraAndGarbageLines) {
-  EXPECT_EQ(ParseArp(std::string(kHeader) + "10.0.0.1 0x1 0x2 aa:bb *\n").error,
-            "line 2: 5 columns were detected, but 6 were expected");
-  EXPECT_EQ(ParseArp(std::string(kHeader) + "10.0.0.1 0x1 0x2 aa:bb * eth0 x\n")
-                .error,
-            "line 2: 7 columns were detected, but 6 were expected");
+  EXPECT_EQ(
+      ParseArp(std::string(kArpHeader) + "10.0.0.1 0x1 0x2 aa:bb *\n").error,
+      "line 2: 5 columns were detected, but 6 were expected");
+  EXPECT_EQ(
+      ParseArp(std::string(kArpHeader) + "10.0.0.1 0x1 0x2 aa:bb * eth0 x\n")
+          .error,
+      "line 2: 7 columns were detected, but 6 were expected");
   EXPECT_FALSE(ParseArp("garbage\n").ok());
 }
 

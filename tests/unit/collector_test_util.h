@@ -3,9 +3,13 @@
 #define HOST_EXPORTER_TESTS_UNIT_COLLECTOR_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -64,6 +68,38 @@ inline std::optional<double> FindValue(const Families& fams,
   }
   return std::nullopt;
 }
+
+/// A scratch root directory under $TMPDIR for one test, removed with
+/// everything in it when the test ends. Collectors see it through paths().
+class TempRoot {
+ public:
+  TempRoot() {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "host_exporter_test.XXXXXX")
+            .string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    dir_ = tmpl;
+  }
+  ~TempRoot() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  TempRoot(const TempRoot&) = delete;
+  TempRoot& operator=(const TempRoot&) = delete;
+
+  /// Writes <root>/<rel>, creating directories; returns the full path.
+  std::string Write(const std::string& rel, const std::string& text) const {
+    const std::string p = dir_ + "/" + rel;
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  const std::string& dir() const { return dir_; }
+  HostPaths paths() const { return FixturePaths(dir_); }
+
+ private:
+  std::string dir_;
+};
 
 }  // namespace host_exporter::testing
 

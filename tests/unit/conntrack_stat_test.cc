@@ -97,25 +97,6 @@ TEST(ParseConntrackStatTest, HugeNumbers) {
 namespace testing {
 namespace {
 
-// A scratch root under /tmp, removed with the test.
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/host_exporter_conntrack_XXXXXX";
-    path_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(path_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::path p = std::filesystem::path(path_) / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-  }
-  HostPaths Paths() const { return FixturePaths(path_); }
-
- private:
-  std::string path_;
-};
-
 TEST(ConntrackCollectorTest, ReadsFixture) {
   Families fams = RunCollector("conntrack");
   EXPECT_EQ(fams.size(), 10u);
@@ -143,29 +124,29 @@ TEST(ConntrackCollectorTest, ReadsFixture) {
 }
 
 TEST(ConntrackCollectorTest, NoConntrackModuleIsNoData) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/loadavg", "0 0 0 1/1 1\n");
-  EXPECT_TRUE(RunCollector("conntrack", {}, root.Paths()).empty());
+  EXPECT_TRUE(RunCollector("conntrack", {}, root.paths()).empty());
 }
 
 TEST(ConntrackCollectorTest, KeepsWhatWasReadBeforeAnAbsentFile) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/sys/net/netfilter/nf_conntrack_count", "12\n");
-  Families fams = RunCollector("conntrack", {}, root.Paths());
+  Families fams = RunCollector("conntrack", {}, root.paths());
   ASSERT_EQ(fams.size(), 1u);
   EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries"), 12);
 
   root.Write("proc/sys/net/netfilter/nf_conntrack_max", "65536\n");
-  fams = RunCollector("conntrack", {}, root.Paths());
+  fams = RunCollector("conntrack", {}, root.paths());
   ASSERT_EQ(fams.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_nf_conntrack_entries_limit"), 65536);
 }
 
 TEST(ConntrackCollectorTest, MalformedFileIsAnErrorNamingIt) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/sys/net/netfilter/nf_conntrack_count", "lots\n");
   try {
-    RunCollector("conntrack", {}, root.Paths());
+    RunCollector("conntrack", {}, root.paths());
     FAIL() << "expected CollectError";
   } catch (const CollectError& e) {
     EXPECT_NE(std::string(e.what()).find("nf_conntrack_count: line 1"),

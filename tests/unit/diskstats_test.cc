@@ -146,21 +146,13 @@ namespace testing {
 namespace {
 
 // A scratch root with a procfs holding only `diskstats`, removed afterwards.
-class ScratchRoot {
+// A root holding only <root>/proc/diskstats.
+class DiskstatsRoot : public TempRoot {
  public:
-  explicit ScratchRoot(const std::string& diskstats) {
-    std::string tmpl = ::testing::TempDir() + "diskstats_root_XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    root_ = tmpl;
-    std::filesystem::create_directories(root_ + "/proc");
-    std::ofstream(root_ + "/proc/diskstats") << diskstats;
+  explicit DiskstatsRoot(const std::string& diskstats) {
+    Write("proc/diskstats", diskstats);
   }
-  ~ScratchRoot() { std::filesystem::remove_all(root_); }
-  HostPaths paths() const { return FixturePaths(root_); }
-  const std::string& root() const { return root_; }
-
- private:
-  std::string root_;
+  const std::string& root() const { return dir(); }
 };
 
 CollectorOptions With(const std::string& flag, const std::string& value) {
@@ -351,7 +343,7 @@ TEST(DiskstatsCollectorTest, ConflictingFlagsAreRejectedAtCreation) {
 }
 
 TEST(DiskstatsCollectorTest, OldKernelHasNoDiscardOrFlushFamilies) {
-  ScratchRoot root(
+  DiskstatsRoot root(
       "   8       0 sda 446216 784926 9550688 4382310 424847 312726 5922052 "
       "19310380 0 3376340 23705160\n");
   Families fams = RunCollector("diskstats", {}, root.paths());
@@ -375,14 +367,14 @@ TEST(DiskstatsCollectorTest, OldKernelHasNoDiscardOrFlushFamilies) {
 }
 
 TEST(DiskstatsCollectorTest, Kernel418HasDiscardsButNoFlushes) {
-  ScratchRoot root("8 0 sda 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n");
+  DiskstatsRoot root("8 0 sda 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n");
   Families fams = RunCollector("diskstats", {}, root.paths());
   EXPECT_EQ(FindValue(fams, "node_disk_discarded_sectors_total", kSda), 14);
   EXPECT_EQ(FindFamily(fams, "node_disk_flush_requests_total"), nullptr);
 }
 
 TEST(DiskstatsCollectorTest, UnparsableAtaValueIsSkipped) {
-  ScratchRoot root("8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n");
+  DiskstatsRoot root("8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n");
   std::filesystem::create_directories(root.root() + "/run/udev/data");
   std::ofstream(root.root() + "/run/udev/data/b8:0")
       << "E:ID_ATA=1\nE:ID_ATA_ROTATION_RATE_RPM=fast\n"
@@ -405,7 +397,7 @@ TEST(DiskstatsCollectorTest, UnparsableAtaValueIsSkipped) {
 }
 
 TEST(DiskstatsCollectorTest, MalformedFileIsACollectErrorNamingIt) {
-  ScratchRoot root("8 0 sda 1 2 3 oops 5 6 7 8 9 10 11\n");
+  DiskstatsRoot root("8 0 sda 1 2 3 oops 5 6 7 8 9 10 11\n");
   try {
     RunCollector("diskstats", {}, root.paths());
     FAIL() << "expected CollectError";

@@ -64,24 +64,6 @@ TEST(MeminfoNumaParseTest, ParsesNumastat) {
             "line 1: value is not a number: 'x'");
 }
 
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/meminfo_numa_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -118,7 +100,7 @@ TEST(MeminfoNumaCollectorTest, NoNodesMeansNoSeries) {
 }
 
 TEST(MeminfoNumaCollectorTest, NodeWithoutNumastatIsAnError) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("sys/devices/system/node/node2/meminfo",
              "Node 2 MemTotal: 1 kB\n");
   try {

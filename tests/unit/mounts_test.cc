@@ -134,23 +134,13 @@ size_t CountForMountPoint(const Families& fams, std::string_view family,
 
 // A scratch root with procfs file `mounts_file` (e.g. "1/mounts"), removed
 // afterwards.
-class ScratchRoot {
+// A root holding only <root>/proc/<mounts_file>.
+class MountsRoot : public TempRoot {
  public:
-  ScratchRoot(const std::string& mounts_file, const std::string& text) {
-    std::string tmpl = ::testing::TempDir() + "filesystem_root_XXXXXX";
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    root_ = tmpl;
-    const std::string path = root_ + "/proc/" + mounts_file;
-    std::filesystem::create_directories(
-        std::filesystem::path(path).parent_path());
-    std::ofstream(path) << text;
+  MountsRoot(const std::string& mounts_file, const std::string& text) {
+    Write("proc/" + mounts_file, text);
   }
-  ~ScratchRoot() { std::filesystem::remove_all(root_); }
-  HostPaths paths() const { return FixturePaths(root_); }
-  const std::string& root() const { return root_; }
-
- private:
-  std::string root_;
+  const std::string& root() const { return dir(); }
 };
 
 // A fake statfs(): fixed numbers, per-path errors, a call log, and paths that
@@ -315,10 +305,10 @@ TEST(FilesystemCollectorTest, StatfsErrorGivesDeviceErrorOnly) {
 }
 
 TEST(FilesystemCollectorTest, RepeatedMountKeepsTheOneOnTop) {
-  ScratchRoot root("1/mounts",
-                   "/dev/sdb1 /data ext4 rw 0 0\n"
-                   "/dev/sdb1 /data ext4 ro 0 0\n"
-                   "/dev/sdc1 /data xfs rw 0 0\n");
+  MountsRoot root("1/mounts",
+                  "/dev/sdb1 /data ext4 rw 0 0\n"
+                  "/dev/sdb1 /data ext4 ro 0 0\n"
+                  "/dev/sdc1 /data xfs rw 0 0\n");
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(root.paths());
   EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_readonly", "/data"), 2u);
@@ -333,7 +323,7 @@ TEST(FilesystemCollectorTest, RepeatedMountKeepsTheOneOnTop) {
 }
 
 TEST(FilesystemCollectorTest, FallsBackToProcMounts) {
-  ScratchRoot root("mounts", "/dev/sdb1 / ext4 rw 0 0\n");
+  MountsRoot root("mounts", "/dev/sdb1 / ext4 rw 0 0\n");
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(root.paths());
   EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
@@ -344,7 +334,7 @@ TEST(FilesystemCollectorTest, FallsBackToProcMounts) {
 TEST(FilesystemCollectorTest, StripsTheRootPathFromMountPoints) {
   // In a container with the host's / at --path.rootfs, procfs shows the
   // host's mounts under it.
-  ScratchRoot root("1/mounts", "");
+  MountsRoot root("1/mounts", "");
   const std::string r = root.root();
   std::ofstream(r + "/proc/1/mounts")
       << "overlay / overlay rw 0 0\n"
@@ -443,7 +433,7 @@ TEST(FilesystemCollectorTest, MissingMountTableIsACollectError) {
 }
 
 TEST(FilesystemCollectorTest, MalformedMountTableIsACollectErrorNamingIt) {
-  ScratchRoot root("1/mounts", "/dev/sda1 / ext4 rw 0 0\nbroken line\n");
+  MountsRoot root("1/mounts", "/dev/sda1 / ext4 rw 0 0\nbroken line\n");
   try {
     RunCollector("filesystem", {}, root.paths());
     FAIL() << "expected CollectError";
@@ -455,10 +445,10 @@ TEST(FilesystemCollectorTest, MalformedMountTableIsACollectErrorNamingIt) {
 }
 
 TEST(FilesystemCollectorTest, StuckMountIsSkippedUntilItsCallReturns) {
-  ScratchRoot root("1/mounts",
-                   "/dev/sda1 /a ext4 rw 0 0\n"
-                   "nas:/x /b nfs4 rw 0 0\n"
-                   "/dev/sda3 /c ext4 ro 0 0\n");
+  MountsRoot root("1/mounts",
+                  "/dev/sda1 /a ext4 rw 0 0\n"
+                  "nas:/x /b nfs4 rw 0 0\n"
+                  "/dev/sda3 /c ext4 ro 0 0\n");
   const std::string stuck_path = root.root() + "/b";
   auto fake = std::make_shared<FakeStatfs>();
   fake->blocking.insert(stuck_path);
@@ -513,13 +503,13 @@ TEST(FilesystemCollectorTest, StuckMountIsSkippedUntilItsCallReturns) {
 }
 
 TEST(FilesystemCollectorTest, SeveralHungMountsCostAboutTwoTimeouts) {
-  ScratchRoot root("1/mounts",
-                   "/dev/sda1 /a ext4 rw 0 0\n"
-                   "nas:/b /b nfs4 rw 0 0\n"
-                   "nas:/c /c nfs4 rw 0 0\n"
-                   "nas:/d /d nfs4 rw 0 0\n"
-                   "nas:/e /e nfs4 rw 0 0\n"
-                   "/dev/sda6 /f ext4 rw 0 0\n");
+  MountsRoot root("1/mounts",
+                  "/dev/sda1 /a ext4 rw 0 0\n"
+                  "nas:/b /b nfs4 rw 0 0\n"
+                  "nas:/c /c nfs4 rw 0 0\n"
+                  "nas:/d /d nfs4 rw 0 0\n"
+                  "nas:/e /e nfs4 rw 0 0\n"
+                  "/dev/sda6 /f ext4 rw 0 0\n");
   auto fake = std::make_shared<FakeStatfs>();
   const std::vector<std::string> hung = {"/b", "/c", "/d", "/e"};
   for (const std::string& mp : hung) fake->blocking.insert(root.root() + mp);
@@ -554,7 +544,7 @@ TEST(FilesystemCollectorTest, SeveralHungMountsCostAboutTwoTimeouts) {
 }
 
 TEST(FilesystemCollectorTest, StuckCallMayOutliveItsCollector) {
-  ScratchRoot root("1/mounts", "nas:/x /b nfs4 rw 0 0\n");
+  MountsRoot root("1/mounts", "nas:/x /b nfs4 rw 0 0\n");
   const std::string stuck_path = root.root() + "/b";
   auto fake = std::make_shared<FakeStatfs>();
   fake->blocking.insert(stuck_path);

@@ -484,43 +484,22 @@ TEST(NetdevCollectorTest, DetailedMetricsWithoutNetlinkAreProcNames) {
             nullptr);
 }
 
-// A scratch root the test can break in chosen ways.
-class ScratchRoot {
- public:
-  ScratchRoot() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "netdev_test.XXXXXX")
-            .string();
-    root_ = ::mkdtemp(tmpl.data());
-  }
-  ~ScratchRoot() { std::filesystem::remove_all(root_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::path p = std::filesystem::path(root_) / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-  }
-  const std::string& root() const { return root_; }
-
- private:
-  std::string root_;
-};
-
 TEST(NetdevCollectorTest, MissingAndMalformedFilesNameThePath) {
-  ScratchRoot s;
+  testing::TempRoot s;
   try {
-    RunCollector("netdev", {}, FixturePaths(s.root()));
+    RunCollector("netdev", {}, FixturePaths(s.dir()));
     ADD_FAILURE() << "expected CollectError";
   } catch (const CollectError& e) {
     EXPECT_EQ(std::string(e.what()),
-              s.root() + "/proc/net/dev: No such file or directory");
+              s.dir() + "/proc/net/dev: No such file or directory");
   }
   s.Write("proc/net/dev", std::string(kHeader) + "eth0: 1 2 3\n");
   try {
-    RunCollector("netdev", {}, FixturePaths(s.root()));
+    RunCollector("netdev", {}, FixturePaths(s.dir()));
     ADD_FAILURE() << "expected CollectError";
   } catch (const CollectError& e) {
     EXPECT_EQ(std::string(e.what()),
-              s.root() +
+              s.dir() +
                   "/proc/net/dev: line 3: expected 16 counters after "
                   "'eth0:', got 3");
   }
@@ -528,23 +507,23 @@ TEST(NetdevCollectorTest, MissingAndMalformedFilesNameThePath) {
                               "eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n");
   s.Write("sys/class/net/eth0/statistics/rx_nohandler", "lots\n");
   try {
-    RunCollector("netdev", {}, FixturePaths(s.root()));
+    RunCollector("netdev", {}, FixturePaths(s.dir()));
     ADD_FAILURE() << "expected CollectError";
   } catch (const CollectError& e) {
     EXPECT_EQ(std::string(e.what()),
-              s.root() +
+              s.dir() +
                   "/sys/class/net/eth0/statistics/rx_nohandler: line 1: not "
                   "an unsigned 64-bit integer: 'lots'");
   }
 }
 
 TEST(NetdevCollectorTest, DuplicateNameKeepsTheLastLine) {
-  ScratchRoot s;
+  testing::TempRoot s;
   s.Write("proc/net/dev",
           std::string(kHeader) +
               "eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"
               "eth0: 99 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n");
-  Families fams = RunCollector("netdev", {}, FixturePaths(s.root()));
+  Families fams = RunCollector("netdev", {}, FixturePaths(s.dir()));
   const auto* f = FindFamily(fams, "node_network_receive_bytes_total");
   ASSERT_NE(f, nullptr);
   ASSERT_EQ(f->metric.size(), 1u);

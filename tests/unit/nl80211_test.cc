@@ -215,24 +215,6 @@ TEST(Nl80211ParseTest, AddressesAndSsids) {
   EXPECT_EQ(DecodeSsid(std::string("a\0b", 3)), std::string("a\0b", 3));
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/wifi_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -240,7 +222,7 @@ namespace {
 
 // node_exporter's fixture format: Go's encoding/json of mdlayher/wifi
 // structs (keys match case-insensitively, []byte is base64, durations ns).
-void WriteFixtures(TempDir& d) {
+void WriteFixtures(const testing::TempRoot& d) {
   d.Write("interfaces.json",
           R"([{"Index": 3, "Name": "wlan0", "Type": 2, "Frequency": 5180},
               {"name": "wlan1", "type": 3, "frequency": 2437},
@@ -261,7 +243,7 @@ void WriteFixtures(TempDir& d) {
 }
 
 TEST(WifiCollectorTest, EveryFamilyFromFixtures) {
-  TempDir d;
+  testing::TempRoot d;
   WriteFixtures(d);
   CollectorOptions o;
   o.Set("collector.wifi.fixtures", {d.dir()});
@@ -321,7 +303,7 @@ TEST(WifiCollectorTest, EveryFamilyFromFixtures) {
 }
 
 TEST(WifiCollectorTest, BrokenFixturesAreErrorsNamingTheFile) {
-  TempDir d;
+  testing::TempRoot d;
   CollectorOptions o;
   o.Set("collector.wifi.fixtures", {d.dir()});
   try {

@@ -99,25 +99,6 @@ TEST(OsReleaseParseTest, VersionNumberIsLeadingMajorMinor) {
   EXPECT_EQ(OsVersionNumber(".5"), 0);
 }
 
-// A temporary fake root removed at the end of the test.
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/os_release_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -147,7 +128,7 @@ TEST(OsCollectorTest, ReadsUsrLibOsReleaseFromFixture) {
 }
 
 TEST(OsCollectorTest, EtcWinsOverUsrLib) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("etc/os-release", "ID=etc\nNAME=Etc\n");
   root.Write("usr/lib/os-release", "ID=usr\nVERSION_ID=1\n");
   Families fams = RunCollector("os", {}, FixturePaths(root.dir()));
@@ -167,12 +148,12 @@ TEST(OsCollectorTest, EtcWinsOverUsrLib) {
 }
 
 TEST(OsCollectorTest, NoOsReleaseMeansNoSeries) {
-  TempRoot root;
+  testing::TempRoot root;
   EXPECT_TRUE(RunCollector("os", {}, FixturePaths(root.dir())).empty());
 }
 
 TEST(OsCollectorTest, MalformedFileIsAnErrorNamingIt) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("etc/os-release", "ID=x\nNAME=\"broken\n");
   try {
     RunCollector("os", {}, FixturePaths(root.dir()));

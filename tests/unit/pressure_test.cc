@@ -67,24 +67,6 @@ TEST(PressureParseTest, RejectsTruncatedGarbageAndHugeTotals) {
             "line 1: bad avg10 field: 'avg60=0'");
 }
 
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/pressure_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -110,13 +92,13 @@ TEST(PressureCollectorTest, ReadsFixture) {
 }
 
 TEST(PressureCollectorTest, KernelWithoutPsiGivesNoSeriesAndNoError) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/stat", "cpu 1 2 3\n");
   EXPECT_TRUE(RunCollector("pressure", {}, FixturePaths(root.dir())).empty());
 }
 
 TEST(PressureCollectorTest, StopsAtTheFirstMissingResource) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/pressure/cpu",
              "some avg10=0 avg60=0 avg300=0 total=5000000\n");
   root.Write("proc/pressure/memory",
@@ -128,7 +110,7 @@ TEST(PressureCollectorTest, StopsAtTheFirstMissingResource) {
 }
 
 TEST(PressureCollectorTest, MissingFullLineIsAnErrorNamingTheFile) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/pressure/cpu", "some avg10=0 avg60=0 avg300=0 total=1\n");
   root.Write("proc/pressure/io", "some avg10=0 avg60=0 avg300=0 total=1\n");
   try {

@@ -65,24 +65,6 @@ TEST(ProcPidStatParseTest, ExtraFieldsAreIgnored) {
   EXPECT_TRUE(ParseProcPidStat(extra).ok());
 }
 
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/processes_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -114,7 +96,7 @@ TEST(ProcessesCollectorTest, CountsFixtureProcessesAndThreads) {
 }
 
 TEST(ProcessesCollectorTest, VanishedProcessesAreSkipped) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/sys/kernel/threads-max", "100\n");
   root.Write("proc/sys/kernel/pid_max", "32768\n");
   root.Write("proc/7/stat", kStat);
@@ -127,7 +109,7 @@ TEST(ProcessesCollectorTest, VanishedProcessesAreSkipped) {
 }
 
 TEST(ProcessesCollectorTest, MalformedStatIsAnErrorNamingTheFile) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/sys/kernel/threads-max", "100\n");
   root.Write("proc/sys/kernel/pid_max", "32768\n");
   root.Write("proc/7/stat", "7 (x) S 1 2\n");
@@ -143,7 +125,7 @@ TEST(ProcessesCollectorTest, MalformedStatIsAnErrorNamingTheFile) {
 }
 
 TEST(ProcessesCollectorTest, MissingLimitIsAnError) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/sys/kernel/threads-max", "many\n");
   EXPECT_THROW(RunCollector("processes", {}, FixturePaths(root.dir())),
                CollectError);

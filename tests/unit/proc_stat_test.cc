@@ -240,25 +240,6 @@ TEST(CpuListTest, RejectsGarbageAndHugeRanges) {
 namespace testing {
 namespace {
 
-// A scratch root under the test temp dir; files are written relative to it.
-class TempRoot {
- public:
-  TempRoot() {
-    std::string tmpl = ::testing::TempDir() + "/proc_stat_test.XXXXXX";
-    root_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempRoot() { std::filesystem::remove_all(root_); }
-  void Write(const std::string& rel, const std::string& text) const {
-    std::filesystem::path p = root_ + "/" + rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-  }
-  HostPaths paths() const { return FixturePaths(root_); }
-
- private:
-  std::string root_;
-};
-
 std::unique_ptr<Collector> MakeCollector(std::string_view name,
                                          const CollectorOptions& overrides) {
   const CollectorSpec* spec = FindCollector(name);
@@ -372,7 +353,7 @@ TEST(CpuCollectorTest, BadIncludePatternFailsAtCreation) {
 }
 
 TEST(CpuCollectorTest, CountersNeverGoBackwardsAndHotplugResets) {
-  TempRoot root;
+  testing::TempRoot root;
   auto cpu = MakeCollector("cpu", {});
   root.Write("proc/stat", "cpu0 100 0 50 100000 500 0 0 0 0 0\n");
   cpu->Collect(root.paths());
@@ -397,7 +378,7 @@ TEST(CpuCollectorTest, CountersNeverGoBackwardsAndHotplugResets) {
 }
 
 TEST(CpuCollectorTest, OfflineCpusKeepTheirNumberAndVanish) {
-  TempRoot root;
+  testing::TempRoot root;
   auto cpu = MakeCollector("cpu", {});
   root.Write("proc/stat", "cpu0 1 0 0 1 0 0 0 0\ncpu1 2 0 0 1 0 0 0 0\n");
   cpu->Collect(root.paths());
@@ -411,7 +392,7 @@ TEST(CpuCollectorTest, OfflineCpusKeepTheirNumberAndVanish) {
 }
 
 TEST(CpuCollectorTest, AbsentSysfsGivesNoThrottleOrIsolatedFamilies) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/stat", "cpu0 1 2 3 4\n");
   // A CPU without topology is skipped; one without throttle files counts
   // nothing.
@@ -429,7 +410,7 @@ TEST(CpuCollectorTest, AbsentSysfsGivesNoThrottleOrIsolatedFamilies) {
 }
 
 TEST(CpuCollectorTest, MalformedFilesAreCollectErrorsNamingThem) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/stat", "cpu0 1 2 3\n");
   try {
     MakeCollector("cpu", {})->Collect(root.paths());
@@ -492,7 +473,7 @@ TEST(StatCollectorTest, SoftirqsPerVector) {
 }
 
 TEST(StatCollectorTest, MissingLinesGiveNoFamily) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/stat", "cpu0 1 2 3 4\nctxt 7\nsoftirq 3 1 2\n");
   CollectorOptions o;
   o.Set("collector.stat.softirq", {"true"});

@@ -39,24 +39,6 @@ TEST(SelinuxParseTest, Enforce) {
   EXPECT_EQ(ParseSelinuxEnforce("99999999999999999999").value, -1);
 }
 
-class TempRoot {
- public:
-  TempRoot() {
-    char tmpl[] = "/tmp/selinux_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::create_directories(
-        std::filesystem::path(dir_ + "/" + rel).parent_path());
-    std::ofstream(dir_ + "/" + rel) << text;
-  }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 }  // namespace
 
 namespace testing {
@@ -72,7 +54,7 @@ TEST(SelinuxCollectorTest, FixtureIsEnabledAndPermissive) {
 }
 
 TEST(SelinuxCollectorTest, NoSelinuxfsMeansDisabledOnly) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("etc/selinux/config", "SELINUX=enforcing\n");
   Families fams = RunCollector("selinux", {}, FixturePaths(root.dir()));
   ASSERT_EQ(fams.size(), 1u);
@@ -80,7 +62,7 @@ TEST(SelinuxCollectorTest, NoSelinuxfsMeansDisabledOnly) {
 }
 
 TEST(SelinuxCollectorTest, SelinuxfsFoundThroughMounts) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/self/mounts",
              "sysfs /sys sysfs rw 0 0\n"
              "selinuxfs /selinux selinuxfs rw,relatime 0 0\n");
@@ -92,7 +74,7 @@ TEST(SelinuxCollectorTest, SelinuxfsFoundThroughMounts) {
 }
 
 TEST(SelinuxCollectorTest, ReadOnlySelinuxfsMountMeansDisabled) {
-  TempRoot root;
+  testing::TempRoot root;
   root.Write("proc/self/mounts", "selinuxfs /selinux selinuxfs ro 0 0\n");
   root.Write("selinux/enforce", "1");
   Families fams = RunCollector("selinux", {}, FixturePaths(root.dir()));

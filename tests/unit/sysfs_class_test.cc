@@ -16,13 +16,13 @@ namespace host_exporter::testing {
 namespace {
 
 // A scratch root (<tmp>/sys/...) for one test; removed afterwards.
-class ScratchRoot {
+class SysfsRoot {
  public:
-  ScratchRoot() {
+  SysfsRoot() {
     char tmpl[] = "/tmp/hw_sysfs_test_XXXXXX";
     dir_ = ::mkdtemp(tmpl);
   }
-  ~ScratchRoot() { std::filesystem::remove_all(dir_); }
+  ~SysfsRoot() { std::filesystem::remove_all(dir_); }
 
   /// Writes <root>/sys/<rel>, creating directories.
   void Write(const std::string& rel, const std::string& content) const {
@@ -44,7 +44,7 @@ class ScratchRoot {
 };
 
 // The CollectError message of running `name` on `root`, or "" if none.
-std::string ErrorOf(std::string_view name, const ScratchRoot& root,
+std::string ErrorOf(std::string_view name, const SysfsRoot& root,
                     const CollectorOptions& options = {}) {
   try {
     RunCollector(name, options, root.Paths());
@@ -76,7 +76,7 @@ TEST(BondingCollectorTest, ReadsFixture) {
 }
 
 TEST(BondingCollectorTest, OldSlavePrefixAndMissingFiles) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/net/bonding_masters", "bond0 bond1\n");
   root.Write("class/net/bond0/bonding/slaves", "eth0\n");
   root.Write("class/net/bond0/slave_eth0/bonding_slave/mii_status", "up\n");
@@ -105,7 +105,7 @@ TEST(CpufreqCollectorTest, ReadsFixture) {
 }
 
 TEST(CpufreqCollectorTest, RequiredAndMalformedFiles) {
-  ScratchRoot root;
+  SysfsRoot root;
   const std::string d = "devices/system/cpu/cpu0/cpufreq/";
   for (const char* f : {"scaling_available_governors", "scaling_driver",
                         "scaling_governor", "related_cpus"}) {
@@ -156,7 +156,7 @@ TEST(DmiCollectorTest, ReadsFixture) {
 }
 
 TEST(DmiCollectorTest, LongAndInvalidValues) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/dmi/id/board_name", std::string(200, 'x') + "\n");
   root.Write("class/dmi/id/product_name",
              "a\xff"
@@ -189,7 +189,7 @@ TEST(EdacCollectorTest, ReadsFixture) {
 }
 
 TEST(EdacCollectorTest, MissingCountIsAnError) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("devices/system/edac/mc/mc0/ce_count", "1\n");
   EXPECT_EQ(ErrorOf("edac", root),
             "couldn't get ce_noinfo_count: " +
@@ -228,7 +228,7 @@ TEST(FibrechannelCollectorTest, ReadsFixture) {
 }
 
 TEST(FibrechannelCollectorTest, MissingAttributeAndStatistics) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/fc_host/host1/speed", "8 Gbit\n");
   EXPECT_EQ(ErrorOf("fibrechannel", root),
             root.Sys("class/fc_host/host1/port_state") +
@@ -259,7 +259,7 @@ TEST(NvmeCollectorTest, ReadsFixture) {
 }
 
 TEST(NvmeCollectorTest, MissingFileMeansNoDataAndUtf8IsRepaired) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/nvme/nvme1/firmware_rev", "1\n");
   root.Write("class/nvme/nvme1/model", "bad\xff\n");
   root.Write("class/nvme/nvme1/serial", "S\n");
@@ -302,7 +302,7 @@ TEST(PowersupplyclassCollectorTest, IgnoredSupplies) {
 }
 
 TEST(PowersupplyclassCollectorTest, MalformedValueFailsEvenWhenIgnored) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/power_supply/BAT9/capacity", "0x10\n");
   root.Write("class/power_supply/BAT9/cycle_count", "012\n");
   Families fams = RunCollector("powersupplyclass", {}, root.Paths());
@@ -358,7 +358,7 @@ TEST(ThermalZoneCollectorTest, ReadsFixture) {
 }
 
 TEST(ThermalZoneCollectorTest, MissingTempIsAnError) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/thermal/thermal_zone0/type", "acpitz\n");
   root.Write("class/thermal/thermal_zone0/policy", "step_wise\n");
   EXPECT_EQ(ErrorOf("thermal_zone", root),
@@ -430,7 +430,7 @@ TEST(NetclassCollectorTest, NetlinkWithStatsAddsCounters) {
 }
 
 TEST(NetclassCollectorTest, UnparsableNumbersReadZero) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/net/eth5/mtu", "abc\n");
   root.Write("class/net/eth5/type", "0x10\n");
   root.Write("class/net/eth5/ifalias", std::string(200, 'a') + "\n");
@@ -449,7 +449,7 @@ TEST(NetclassCollectorTest, UnparsableNumbersReadZero) {
 }
 
 TEST(HwCollectorErrorsTest, HwmonDanglingLinkFails) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/hwmon/hwmon0/temp1_input", "1000\n");
   root.Link("class/hwmon/hwmon9", "nowhere");
   EXPECT_EQ(ErrorOf("hwmon", root),
@@ -457,7 +457,7 @@ TEST(HwCollectorErrorsTest, HwmonDanglingLinkFails) {
 }
 
 TEST(HwCollectorErrorsTest, BcacheMalformedValueNamesTheFile) {
-  ScratchRoot root;
+  SysfsRoot root;
   const std::string set = "fs/bcache/1-2/";
   root.Write(set + "congested", "x\n");
   EXPECT_EQ(ErrorOf("bcache", root),
@@ -470,7 +470,7 @@ TEST(HwCollectorErrorsTest, BcacheMalformedValueNamesTheFile) {
 }
 
 TEST(HwCollectorErrorsTest, InfinibandMissingFileMeansNoData) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/infiniband/mlx5_0/fw_ver", "1\n");
   root.Write("class/infiniband/mlx5_0/hca_type", "x\n");
   EXPECT_TRUE(RunCollector("infiniband", {}, root.Paths()).empty());
@@ -482,7 +482,7 @@ TEST(HwCollectorErrorsTest, InfinibandMissingFileMeansNoData) {
 }
 
 TEST(HwCollectorErrorsTest, RaplMissingEnergyFails) {
-  ScratchRoot root;
+  SysfsRoot root;
   root.Write("class/powercap/intel-rapl:0/name", "package-0\n");
   root.Write("class/powercap/intel-rapl:0/max_energy_range_uj", "100\n");
   EXPECT_EQ(ErrorOf("rapl", root),
