@@ -1,5 +1,5 @@
-// Runs the enabled collectors once per interval, each on its own worker
-// thread with a deadline, and publishes one snapshot per cycle.
+// Runs the enabled collectors once per interval on a small thread pool,
+// each with a deadline, and publishes one snapshot per cycle.
 #ifndef HOST_EXPORTER_SCHEDULER_H_
 #define HOST_EXPORTER_SCHEDULER_H_
 
@@ -33,10 +33,13 @@ struct SchedulerOptions {
   SnapshotOptions snapshot;
 };
 
-/// Owns one worker thread per collector. A collector still running from an
-/// earlier cycle is not started again (no pile-up): it is reported as failed
-/// for each cycle it misses. A worker stuck past the scheduler's lifetime is
-/// detached and cleans up after itself when (if ever) it returns.
+/// Runs the collectors on a pool of threads (one per CPU, at least two) that
+/// grows by one thread whenever every thread has been blocked in a collector
+/// for 20 ms while others wait, and shrinks back when they return. A
+/// collector still running from an earlier cycle is not started again (no
+/// pile-up): it is reported as failed for each cycle it misses. A thread
+/// stuck past the scheduler's lifetime is detached and cleans up after
+/// itself when (if ever) its collector returns.
 class Scheduler {
  public:
   /// `extra` is called once per cycle for self-metrics (build info, …).
@@ -55,7 +58,9 @@ class Scheduler {
   /// Stops the loop; returns without waiting for stuck collectors.
   void Stop();
   /// Called after every published cycle (e.g. the systemd watchdog ping).
-  void OnCycle(std::function<void(const Snapshot&)> f) { on_cycle_ = std::move(f); }
+  void OnCycle(std::function<void(const Snapshot&)> f) {
+    on_cycle_ = std::move(f);
+  }
 
  private:
   struct Worker;

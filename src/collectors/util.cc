@@ -89,8 +89,9 @@ std::optional<std::regex> CompileFilter(const std::string& flag,
 
 namespace {
 
-// Per-thread memo of filter answers, on only in scheduler worker threads
-// (one thread per collector instance, living exactly as long as it): device
+// Per-thread memo of filter answers, on only in the scheduler's pool threads
+// (which never outlive the collectors, so a key, the address of a compiled
+// filter, cannot be reused by another filter while cached): device
 // and field names rarely change, and std::regex is slow enough that matching
 // ~300 netstat fields each cycle dominated a collection's CPU time.
 thread_local bool match_cache_enabled = false;

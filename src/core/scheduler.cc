@@ -1,73 +1,114 @@
 #include "host_exporter/scheduler.h"
 
+#include <algorithm>
+#include <deque>
 #include <exception>
 
 namespace host_exporter {
 
 using Clock = std::chrono::steady_clock;
 
-// State shared between the scheduler and its workers; outlives the
-// scheduler while a detached worker still holds it.
+// Collectors run on a small pool of threads (as many as there are CPUs, at
+// least two), not one thread each: a cycle of ~50 collectors that each read
+// a few files then costs a handful of thread wake-ups instead of a hundred.
+// A collector that blocks (a hung NFS mount, a FIFO) must still not delay
+// the others: while a cycle waits, if collectors are queued and every pool
+// thread has been busy for kGrowAfter, one more thread is started. When
+// the blocked collector returns, its thread leaves if the pool has more
+// idle threads than its size.
+constexpr auto kGrowAfter = std::chrono::milliseconds(20);
+
+// State shared between the scheduler and the pool threads; outlives the
+// scheduler while a detached thread is still inside a collector.
 struct Scheduler::Shared {
   std::mutex mu;
-  std::condition_variable done_cv;  // a worker finished a run
-  bool stopping = false;            // Stop() was called: end waits now
+  std::condition_variable work_cv;  // work queued, or exit
+  std::condition_variable done_cv;  // the cycle's last collector finished
+  std::condition_variable exit_cv;  // a thread left
+  std::deque<std::shared_ptr<Worker>> queue;
+  uint64_t cycle = 0;            // the cycle the scheduler waits for
+  size_t pending = 0;            // collectors of `cycle` not finished yet
+  size_t threads = 0;            // pool threads alive
+  size_t running = 0;            // pool threads inside a collector
+  size_t pool_size = 2;          // idle threads kept
+  Clock::time_point last_start;  // when a thread last took work
+  bool stopping = false;         // Stop() was called: end waits now
+  bool exit = false;             // the scheduler is gone: idle threads leave
+
+  static void Thread(std::shared_ptr<Shared> sh);
+  void StartThread(const std::shared_ptr<Shared>& self) {
+    ++threads;
+    std::thread(&Shared::Thread, self).detach();
+  }
 };
 
+// One collector and its state, guarded by Shared::mu.
 struct Scheduler::Worker {
   std::string name;
   std::unique_ptr<Collector> collector;
   HostPaths paths;
-  std::shared_ptr<Shared> shared;
-
-  // Guarded by shared->mu.
-  std::condition_variable start_cv;
   uint64_t requested = 0;  // cycle asked for
   uint64_t done = 0;       // cycle last finished
-  bool busy = false;
-  bool stop = false;
+  bool busy = false;       // queued or running
+  bool running = false;    // running (taken from the queue)
   CollectorResult result;
   std::vector<std::string> warnings;  // from Collector::TakeWarnings()
 
-  std::thread thread;
-
-  void Run() {
-    EnableMatchCacheForThisThread();
-    std::unique_lock<std::mutex> lock(shared->mu);
-    while (true) {
-      start_cv.wait(lock, [&] { return stop || requested > done; });
-      if (stop) return;
-      uint64_t cycle = requested;
-      lock.unlock();
-
-      CollectorResult r;
-      r.status.name = name;
-      auto start = Clock::now();
-      try {
-        r.families = collector->Collect(paths);
-        r.status.success = true;
-      } catch (const std::exception& e) {
-        r.status.error = e.what();
-      } catch (...) {
-        r.status.error = "unknown exception";
-      }
-      r.status.duration_seconds =
-          std::chrono::duration<double>(Clock::now() - start).count();
-      std::vector<std::string> w;
-      try {
-        w = collector->TakeWarnings();
-      } catch (...) {
-      }
-
-      lock.lock();
-      result = std::move(r);
-      warnings = std::move(w);
-      done = cycle;
-      busy = false;
-      shared->done_cv.notify_all();
+  // Runs the collector without the lock held.
+  void Collect(CollectorResult* r, std::vector<std::string>* w) {
+    r->status.name = name;
+    auto start = Clock::now();
+    try {
+      r->families = collector->Collect(paths);
+      r->status.success = true;
+    } catch (const std::exception& e) {
+      r->status.error = e.what();
+    } catch (...) {
+      r->status.error = "unknown exception";
+    }
+    r->status.duration_seconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
+    try {
+      *w = collector->TakeWarnings();
+    } catch (...) {
     }
   }
 };
+
+void Scheduler::Shared::Thread(std::shared_ptr<Shared> sh) {
+  EnableMatchCacheForThisThread();
+  std::unique_lock<std::mutex> lock(sh->mu);
+  while (true) {
+    sh->work_cv.wait(lock, [&] { return sh->exit || !sh->queue.empty(); });
+    if (sh->exit) break;
+    std::shared_ptr<Worker> w = std::move(sh->queue.front());
+    sh->queue.pop_front();
+    const uint64_t cycle = w->requested;
+    w->running = true;
+    ++sh->running;
+    sh->last_start = Clock::now();
+    lock.unlock();
+
+    CollectorResult r;
+    std::vector<std::string> warnings;
+    w->Collect(&r, &warnings);
+
+    lock.lock();
+    --sh->running;
+    w->result = std::move(r);
+    w->warnings = std::move(warnings);
+    w->done = cycle;
+    w->busy = false;
+    w->running = false;
+    if (cycle == sh->cycle && sh->pending > 0 && --sh->pending == 0) {
+      sh->done_cv.notify_all();
+    }
+    // A thread started while this one was blocked: one of them leaves.
+    if (sh->threads - sh->running > sh->pool_size) break;
+  }
+  --sh->threads;
+  sh->exit_cv.notify_all();
+}
 
 Scheduler::Scheduler(std::vector<NamedCollector> collectors, HostPaths paths,
                      SchedulerOptions options, Logger* log,
@@ -83,65 +124,65 @@ Scheduler::Scheduler(std::vector<NamedCollector> collectors, HostPaths paths,
     w->name = c.name;
     w->collector = std::move(c.collector);
     w->paths = paths_;
-    w->shared = shared_;
-    // The thread holds its own reference, so a stuck worker stays valid
-    // after the scheduler is gone.
-    w->thread = std::thread([w] { w->Run(); });
     workers_.push_back(std::move(w));
   }
+  const size_t cpus = std::max(2u, std::thread::hardware_concurrency());
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  shared_->pool_size = std::min(cpus, std::max<size_t>(1, workers_.size()));
+  for (size_t i = 0; i < shared_->pool_size; ++i) shared_->StartThread(shared_);
 }
 
 Scheduler::~Scheduler() {
   Stop();
-  {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    for (auto& w : workers_) {
-      w->stop = true;
-      w->start_cv.notify_all();
-    }
-  }
-  for (auto& w : workers_) {
-    bool busy;
-    {
-      std::lock_guard<std::mutex> lock(shared_->mu);
-      busy = w->busy;
-    }
-    if (busy) {
-      w->thread.detach();  // stuck in a collector: let it finish on its own
-    } else {
-      w->thread.join();
-    }
-  }
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  shared_->exit = true;
+  for (auto& w : shared_->queue) w->busy = false;
+  shared_->queue.clear();
+  shared_->work_cv.notify_all();
+  // Idle threads leave at once; a thread stuck in a collector is detached
+  // and leaves when (if ever) the collector returns.
+  shared_->exit_cv.wait(lock,
+                        [&] { return shared_->threads == shared_->running; });
 }
 
 std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
   // Cycle numbers keep rising across schedulers (a SIGHUP reload makes a new
   // one), so sinks waiting for "a newer snapshot" are not confused.
-  if (auto last = store_->Get(); last && last->cycle > cycle_) cycle_ = last->cycle;
+  if (auto last = store_->Get(); last && last->cycle > cycle_)
+    cycle_ = last->cycle;
   const uint64_t cycle = ++cycle_;
   const auto deadline = Clock::now() + options_.timeout;
   std::vector<CollectorResult> results(workers_.size());
   std::vector<bool> started(workers_.size(), false);
   {
-    std::lock_guard<std::mutex> lock(shared_->mu);
+    std::unique_lock<std::mutex> lock(shared_->mu);
+    shared_->cycle = cycle;
+    shared_->pending = 0;
     for (size_t i = 0; i < workers_.size(); ++i) {
       Worker& w = *workers_[i];
       if (w.busy) continue;  // still stuck in an earlier cycle
       w.busy = true;
       w.requested = cycle;
       started[i] = true;
-      w.start_cv.notify_one();
+      shared_->queue.push_back(workers_[i]);
+      ++shared_->pending;
     }
-  }
-  {
-    std::unique_lock<std::mutex> lock(shared_->mu);
-    shared_->done_cv.wait_until(lock, deadline, [&] {
-      if (shared_->stopping) return true;
-      for (size_t i = 0; i < workers_.size(); ++i) {
-        if (started[i] && workers_[i]->done < cycle) return false;
+    shared_->work_cv.notify_all();
+    while (shared_->pending > 0 && !shared_->stopping) {
+      const auto now = Clock::now();
+      if (now >= deadline) break;
+      shared_->done_cv.wait_until(lock, std::min(deadline, now + kGrowAfter));
+      // Queued work, no idle thread, and nothing taken for a while: a
+      // collector is blocking a thread. Add one.
+      if (!shared_->queue.empty() && shared_->running == shared_->threads &&
+          Clock::now() - shared_->last_start >= kGrowAfter) {
+        shared_->StartThread(shared_);
+        shared_->last_start = Clock::now();
       }
-      return true;
-    });
+    }
+    // Collectors still queued at the deadline are not started late.
+    for (auto& w : shared_->queue) w->busy = false;
+    shared_->queue.clear();
     for (size_t i = 0; i < workers_.size(); ++i) {
       Worker& w = *workers_[i];
       CollectorResult& r = results[i];
@@ -162,9 +203,12 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
       r.status.duration_seconds =
           std::chrono::duration<double>(options_.timeout).count();
       r.status.error =
-          started[i] ? "timed out after " +
-                           std::to_string(options_.timeout.count()) + "ms"
-                     : "still running from an earlier cycle (timed out)";
+          !started[i] ? "still running from an earlier cycle (timed out)"
+          : w.running ? "timed out after " +
+                            std::to_string(options_.timeout.count()) + "ms"
+                      : "not started within " +
+                            std::to_string(options_.timeout.count()) +
+                            "ms (other collectors blocked every thread)";
     }
   }
 

@@ -17,8 +17,8 @@
 #include "parse/parse_util.h"
 
 namespace host_exporter {
-namespace {
 
+// (Outside the anonymous namespace: HttpServer::Impl holds them.)
 // What a request needs from the web config; swapped whole on reload.
 struct WebState {
   std::unique_ptr<http::BasicAuth> auth;
@@ -36,6 +36,8 @@ struct CertPair {
     sk_X509_pop_free(chain, X509_free);
   }
 };
+
+namespace {
 
 std::string OpenSslError() {
   unsigned long e = ERR_get_error();

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "host_exporter/family.h"
 
@@ -24,7 +26,9 @@ class FixedCollector : public Collector {
 
 class ThrowingCollector : public Collector {
  public:
-  Families Collect(const HostPaths&) override { throw std::runtime_error("boom"); }
+  Families Collect(const HostPaths&) override {
+    throw std::runtime_error("boom");
+  }
 };
 
 class IntThrowingCollector : public Collector {
@@ -83,8 +87,9 @@ TEST(SchedulerTest, FailuresAreIsolatedAndExceptionsNeverEscape) {
   EXPECT_EQ(StatusOf(*snap, "throws")->error, "boom");
   EXPECT_EQ(StatusOf(*snap, "throws_int")->error, "unknown exception");
   EXPECT_NE(snap->text.find("fixed 7\n"), std::string::npos);
-  EXPECT_NE(snap->text.find("node_scrape_collector_success{collector=\"throws\"} 0"),
-            std::string::npos);
+  EXPECT_NE(
+      snap->text.find("node_scrape_collector_success{collector=\"throws\"} 0"),
+      std::string::npos);
 }
 
 TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
@@ -117,6 +122,55 @@ TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
   }
   EXPECT_TRUE(recovered);
   EXPECT_EQ(gate->calls.load(), 2);
+}
+
+// More blocked collectors than the pool has threads (one per CPU, at least
+// two): the pool grows, so the others still run in the same cycle.
+TEST(SchedulerTest, BlockedCollectorsDoNotStarveTheOthers) {
+  Logger log;
+  SnapshotStore store;
+  auto gate = std::make_shared<Gate>();
+  const int blocked =
+      static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) + 2;
+  std::vector<NamedCollector> cs;
+  for (int i = 0; i < blocked; ++i) {
+    cs.push_back({"stuck" + std::to_string(i),
+                  std::make_unique<BlockingCollector>(gate)});
+  }
+  for (int i = 0; i < 4; ++i) {
+    cs.push_back(
+        {"ok" + std::to_string(i), std::make_unique<FixedCollector>(i)});
+  }
+  SchedulerOptions o = FastOptions();
+  o.timeout =
+      std::chrono::milliseconds(2000);  // ample: growth takes ~20 ms a thread
+  Scheduler s(std::move(cs), {}, o, &log, &store);
+  auto snap = s.RunOnce();
+  for (int i = 0; i < 4; ++i) {
+    const CollectorStatus* st = StatusOf(*snap, "ok" + std::to_string(i));
+    ASSERT_NE(st, nullptr);
+    EXPECT_TRUE(st->success) << st->error;
+  }
+  EXPECT_EQ(gate->calls.load(), blocked);
+  for (int i = 0; i < blocked; ++i) {
+    EXPECT_FALSE(StatusOf(*snap, "stuck" + std::to_string(i))->success);
+  }
+  {
+    std::lock_guard<std::mutex> lock(gate->mu);
+    gate->open = true;
+  }
+  gate->cv.notify_all();
+  // Released, they all succeed again in a later cycle.
+  bool recovered = false;
+  for (int i = 0; i < 50 && !recovered; ++i) {
+    snap = s.RunOnce();
+    recovered = true;
+    for (int j = 0; j < blocked; ++j) {
+      recovered =
+          recovered && StatusOf(*snap, "stuck" + std::to_string(j))->success;
+    }
+  }
+  EXPECT_TRUE(recovered);
 }
 
 TEST(SchedulerTest, DestroyingWithAStuckCollectorDoesNotHang) {
