@@ -58,13 +58,14 @@ constexpr std::pair<const char*, const char*> kNetclassCounters[] = {
     {"carrier_down_count", "carrier_down_changes_total"},
 };
 
-// Numeric attributes procfs parses but node_exporter does not expose.
-constexpr const char* kOtherInts[] = {"addr_len", "speed"};
+// Numeric attributes handled on their own.
+constexpr const char* kOtherInts[] = {"speed"};
 
-// Text attributes.
+// Text attributes node_exporter exposes. (Its procfs library also reads
+// addr_len and the phys_* files, then drops them: not read here, a third of
+// the collector's system calls.)
 constexpr const char* kNetclassStrings[] = {
-    "address",   "broadcast",    "duplex",         "ifalias",
-    "operstate", "phys_port_id", "phys_port_name", "phys_switch_id",
+    "address", "broadcast", "duplex", "ifalias", "operstate",
 };
 
 // statistics/ file -> metric name, for --collector.netclass_rtnl.with-stats.
@@ -132,16 +133,18 @@ Iface ReadIface(const std::string& dir) {
   Iface iface;
   for (const hw::DirEntry& e : list.entries) {
     if (e.kind != hw::Kind::kRegular) continue;
+    const bool numeric = IsNumeric(e.name);
+    if (!numeric && !IsString(e.name)) continue;  // not exposed: not read
     const std::string path = dir + "/" + e.name;
     hw::FileRead f = hw::ReadAttr(path);
     if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
     if (!f.ok()) hw::ThrowErrno(path, f.error);
-    if (IsNumeric(e.name)) {
+    if (numeric) {
       // procfs keeps a value that does not parse, as 0.
       iface.ints[e.name] = parse::ParseGoInt(f.data, 0).value_or(0);
-    } else if (IsString(e.name)) {
+    } else {
       iface.strings[e.name] = parse::ToValidUtf8(f.data);
     }
   }

@@ -169,7 +169,6 @@ std::string RenderLandingPage(const RouteConfig& config,
         HtmlEscape(RelativeLink(request_path, config.telemetry_path))},
        {"METRICS_PATH", HtmlEscape(config.telemetry_path)},
        {"BASE", HtmlEscape(RelativeLink(request_path, ""))},
-       {"DOCS_URL", HtmlEscape(kDocsUrl)},
        {"COLLECTORS", CollectorRows(snapshot)}});
 }
 

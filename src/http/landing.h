@@ -14,10 +14,6 @@
 
 namespace host_exporter::http {
 
-/// Where the "Documentation" link of the landing page points.
-inline constexpr std::string_view kDocsUrl =
-    "https://github.com/host-exporter/host_exporter#readme";
-
 /// The path of `target` (an absolute path of this server such as "/metrics"
 /// or "/-/healthy") relative to the page at `request_path` (as requested,
 /// with any route prefix), e.g. ("/", "/metrics") -> "./metrics",
