@@ -64,17 +64,19 @@ void AddFlags(CLI::App* app, FlagValues* v) {
     std::string help = f.help;
     if (!f.default_value.empty()) help += " (default: " + f.default_value + ")";
     if (f.boolean) {
-      v->options[f.name] =
-          app->add_flag("--" + f.name + ",!--no-" + f.name, v->switches[f.name], help);
+      v->options[f.name] = app->add_flag("--" + f.name + ",!--no-" + f.name,
+                                         v->switches[f.name], help);
     } else if (f.repeatable) {
-      v->options[f.name] = app->add_option("--" + f.name, v->lists[f.name], help)
-                               ->type_name("VALUE")
-                               ->allow_extra_args(false);
+      v->options[f.name] =
+          app->add_option("--" + f.name, v->lists[f.name], help)
+              ->type_name("VALUE")
+              ->allow_extra_args(false);
     } else {
-      v->options[f.name] = app->add_option("--" + f.name, v->lists[f.name], help)
-                               ->type_name("VALUE")
-                               ->allow_extra_args(false)
-                               ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+      v->options[f.name] =
+          app->add_option("--" + f.name, v->lists[f.name], help)
+              ->type_name("VALUE")
+              ->allow_extra_args(false)
+              ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
   for (const CollectorSpec& c : AllCollectors()) {
@@ -86,7 +88,8 @@ void AddFlags(CLI::App* app, FlagValues* v) {
             std::string(c.help));
     for (const OptionSpec& o : c.options) {
       std::string help = o.help;
-      if (!o.default_value.empty()) help += " (default: " + o.default_value + ")";
+      if (!o.default_value.empty())
+        help += " (default: " + o.default_value + ")";
       if (o.boolean) {
         v->options[o.name] = app->add_flag("--" + o.name + ",!--no-" + o.name,
                                            v->switches[o.name], help);
@@ -94,7 +97,8 @@ void AddFlags(CLI::App* app, FlagValues* v) {
         auto* opt = app->add_option("--" + o.name, v->lists[o.name], help)
                         ->type_name("VALUE")
                         ->allow_extra_args(false);
-        if (!o.repeatable) opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        if (!o.repeatable)
+          opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         v->options[o.name] = opt;
       }
     }
@@ -115,11 +119,13 @@ Settings GivenFlags(const FlagValues& v, const std::string& config_file) {
     }
     s[name] = set;
   }
-  if (!config_file.empty()) s["config.file"] = {{config_file}, "flag --config.file"};
+  if (!config_file.empty())
+    s["config.file"] = {{config_file}, "flag --config.file"};
   return s;
 }
 
-std::vector<NamedCollector> MakeCollectors(const Config& c, std::string* error) {
+std::vector<NamedCollector> MakeCollectors(const Config& c,
+                                           std::string* error) {
   std::vector<NamedCollector> out;
   for (const auto& [spec, opts] : c.collectors) {
     try {
@@ -150,8 +156,9 @@ int Run(int argc, char** argv) {
   FlagValues flags;
   std::string config_file;
   bool check_config = false, once = false, version = false;
-  app.add_option("--config.file", config_file,
-                 "JSON config file (see packaging/config.json). Reloaded on SIGHUP.")
+  app.add_option(
+         "--config.file", config_file,
+         "JSON config file (see packaging/config.json). Reloaded on SIGHUP.")
       ->type_name("FILE");
   app.add_flag("--check-config", check_config,
                "Validate flags and the config file, print the result, exit 0 "
@@ -161,7 +168,20 @@ int Run(int argc, char** argv) {
   app.add_flag("--version", version, "Show application version.");
   AddFlags(&app, &flags);
   try {
-    app.parse(argc, argv);
+    // "--name=" sets an empty value, as node_exporter (kingpin) accepts, e.g.
+    // --collector.netstat.fields= ; CLI11 would report a missing value, so
+    // it gets "--name" and "" instead. CLI11 wants the arguments reversed.
+    std::vector<std::string> args;
+    for (int i = argc - 1; i >= 1; --i) {
+      std::string a = argv[i];
+      if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' &&
+          a.find('=') == a.size() - 1) {
+        args.push_back("");
+        a.pop_back();
+      }
+      args.push_back(std::move(a));
+    }
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -181,18 +201,21 @@ int Run(int argc, char** argv) {
   if (!error.empty()) return Fail(error);
   for (const auto& a : config.listen_addresses) {
     std::string ports;
-    if (!ToCivetwebPorts(a, &ports, &error)) return Fail("--web.listen-address: " + error);
+    if (!ToCivetwebPorts(a, &ports, &error))
+      return Fail("--web.listen-address: " + error);
   }
   if (check_config) {
     std::cout << "host_exporter: configuration OK"
-              << (config.config_file.empty() ? "" : " (" + config.config_file + ")")
+              << (config.config_file.empty() ? ""
+                                             : " (" + config.config_file + ")")
               << ": " << collectors.size() << " collectors enabled, interval "
               << config.interval.count() << "ms" << std::endl;
     return 0;
   }
 
   Logger log;
-  if (!log.Configure(config.log_level, config.log_format, config.log_file, &error)) {
+  if (!log.Configure(config.log_level, config.log_format, config.log_file,
+                     &error)) {
     return Fail(error);
   }
   SnapshotStore store;
@@ -233,7 +256,8 @@ int Run(int argc, char** argv) {
     log.Info("Listening on", {{"address", a}});
   }
   std::string enabled;
-  for (const auto& c : collectors) enabled += (enabled.empty() ? "" : ",") + c.name;
+  for (const auto& c : collectors)
+    enabled += (enabled.empty() ? "" : ",") + c.name;
   log.Info("Enabled collectors", {{"collectors", enabled}});
 
   // --- push sinks (src/sinks): their counters join every snapshot ---
@@ -271,25 +295,30 @@ int Run(int argc, char** argv) {
       Config next;
       std::string err;
       if (!LoadConfig(given, &next, &err)) {
-        log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        log.Error("reload failed, keeping the running configuration",
+                  {{"err", err}});
         sd_notify(0, "READY=1");
         continue;
       }
       auto next_collectors = MakeCollectors(next, &err);
       if (!err.empty()) {
-        log.Error("reload failed, keeping the running configuration", {{"err", err}});
+        log.Error("reload failed, keeping the running configuration",
+                  {{"err", err}});
         sd_notify(0, "READY=1");
         continue;
       }
       if (next.listen_addresses != config.listen_addresses ||
           next.telemetry_path != config.telemetry_path) {
-        log.Warn("web.listen-address and web.telemetry-path changes need a restart");
+        log.Warn(
+            "web.listen-address and web.telemetry-path changes need a restart");
       }
       if (!server.ReloadWebConfig(&err)) {
-        log.Error("web config not reloaded, keeping the running one", {{"err", err}});
+        log.Error("web config not reloaded, keeping the running one",
+                  {{"err", err}});
         err.clear();
       }
-      if (!log.Configure(next.log_level, next.log_format, next.log_file, &err)) {
+      if (!log.Configure(next.log_level, next.log_format, next.log_file,
+                         &err)) {
         log.Error("log settings not applied", {{"err", err}});
       }
       scheduler->Stop();
@@ -304,7 +333,8 @@ int Run(int argc, char** argv) {
       sd_notify(0, "READY=1");
       continue;
     }
-    log.Info("Shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    log.Info("Shutting down",
+             {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     sd_notify(0, "STOPPING=1");
     break;
   }

@@ -199,6 +199,18 @@ class FlagsAndConfigTest(unittest.TestCase):
         self.assertIn('flag --web.listen-address: expected [host]:port such as ":9100" '
                       'or "127.0.0.1:9100", got "nonsense"', r.stderr)
 
+    def test_empty_flag_value_is_a_value(self):
+        # node_exporter accepts "--flag=" as an empty value: an empty netstat
+        # field filter matches every field.
+        default = run(["--once"] + harness.fixture_flags())
+        empty = run(["--once", "--collector.netstat.fields="] + harness.fixture_flags())
+        self.assertEqual(empty.returncode, 0, empty.stderr)
+        count = lambda out: len([l for l in out.splitlines() if l.startswith("node_netstat_")])
+        self.assertGreater(count(empty.stdout), count(default.stdout))
+        r = run(["--web.listen-address="])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('flag --web.listen-address: expected [host]:port', r.stderr)
+
     def test_check_config(self):
         good = self.write(json.dumps({
             "collection_interval": 10,
