@@ -1,10 +1,13 @@
 #include "host_exporter/scheduler.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -122,6 +125,43 @@ TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
   }
   EXPECT_TRUE(recovered);
   EXPECT_EQ(gate->calls.load(), 2);
+}
+
+// Reports a warning each run (as textfile does for a bad file).
+class WarningCollector : public Collector {
+ public:
+  Families Collect(const HostPaths&) override { return {}; }
+  std::vector<std::string> TakeWarnings() override {
+    return {"bad.prom: line 3: no value", "other.prom: too big"};
+  }
+};
+
+TEST(SchedulerTest, CollectorWarningsAreLoggedOncePerDistinctMessage) {
+  char path[] = "/tmp/scheduler_test_log.XXXXXX";
+  int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  Logger log;
+  std::string error;
+  ASSERT_TRUE(log.Configure(LogLevel::kInfo, "logfmt", path, &error)) << error;
+  SnapshotStore store;
+  std::vector<NamedCollector> cs;
+  cs.push_back({"textfile", std::make_unique<WarningCollector>()});
+  Scheduler s(std::move(cs), {}, FastOptions(), &log, &store);
+  for (int i = 0; i < 3; ++i) s.RunOnce();
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::remove(path);
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t p = text.find(what); p != std::string::npos;
+         p = text.find(what, p + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(count("bad.prom: line 3: no value"), 1u) << text;
+  EXPECT_EQ(count("other.prom: too big"), 1u) << text;
+  EXPECT_EQ(count("collector=textfile"), 2u) << text;
 }
 
 // More blocked collectors than the pool has threads (one per CPU, at least
