@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -145,6 +146,22 @@ SchedulerOptions SchedulerOptionsFor(const Config& c) {
   return o;
 }
 
+// Under systemd with WatchdogSec=, a ping comes once per cycle: an interval
+// longer than half the watchdog timeout gets the service killed as wedged.
+void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  const auto interval_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(c.interval).count();
+  if (static_cast<uint64_t>(interval_us) * 2 > usec) {
+    log->Warn(
+        "collection.interval is longer than half of systemd's WatchdogSec: the "
+        "service will be restarted as wedged; raise WatchdogSec in a drop-in",
+        {{"interval_ms", std::to_string(interval_us / 1000)},
+         {"watchdog_ms", std::to_string(usec / 1000)}});
+  }
+}
+
 int Fail(const std::string& msg) {
   std::cerr << "host_exporter: error: " << msg << std::endl;
   return 1;
@@ -283,6 +300,7 @@ int Run(int argc, char** argv) {
     sd_notify(0, s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
   };
   scheduler->OnCycle(notify);
+  WarnIfWatchdogTooShort(config, &log);
   scheduler->Start();
   push.Start();  // push sinks: after the scheduler
 
@@ -326,6 +344,7 @@ int Run(int argc, char** argv) {
           std::move(next_collectors), next.paths, SchedulerOptionsFor(next),
           &log, &store, self_metrics);
       scheduler->OnCycle(notify);
+      WarnIfWatchdogTooShort(next, &log);
       scheduler->Start();
       push.Reload(next);  // push sinks: restarted if their settings changed
       config = std::move(next);

@@ -211,6 +211,23 @@ class FlagsAndConfigTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn('flag --web.listen-address: expected [host]:port', r.stderr)
 
+    def test_warns_when_the_interval_outlasts_the_systemd_watchdog(self):
+        # sd_watchdog_enabled() reads WATCHDOG_USEC for the process named by
+        # WATCHDOG_PID: exec keeps the shell's PID.
+        port = harness.free_port()
+        cmd = ('WATCHDOG_USEC=30000000 WATCHDOG_PID=$$ exec "$0" '
+               '--web.listen-address=127.0.0.1:%d --collector.disable-defaults '
+               '--collection.interval=' % port)
+        for interval, warned in (("20s", True), ("5s", False)):
+            p = subprocess.Popen(["sh", "-c", cmd + interval, harness.binary()],
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(1.0)
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=10)
+            self.assertEqual("WatchdogSec" in err, warned, err)
+            if warned:
+                self.assertIn("interval_ms=20000 watchdog_ms=30000", err)
+
     def test_check_config(self):
         good = self.write(json.dumps({
             "collection_interval": 10,
