@@ -528,9 +528,10 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line
-    // 3, column 5: ..."; keep the part after the id.
+  } catch (const json::exception& e) {
+    // parse_error for bad syntax, out_of_range for a number too large for a
+    // double (1e400). e.what() reads "[json.exception.parse_error.101] parse
+    // error at line 3, column 5: ..."; keep the part after the id.
     std::string what = e.what();
     auto pos = what.find("] ");
     *error = path + ": invalid JSON: " +

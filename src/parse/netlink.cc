@@ -88,7 +88,9 @@ Result<std::vector<NetlinkAttribute>> ParseNetlinkAttributes(
 
 int NetlinkErrorCode(std::string_view payload) {
   if (payload.size() < sizeof(int32_t)) return -1;
-  return -ReadHostOrder<int32_t>(payload, 0);
+  // The kernel sends -errno; INT_MIN (never an errno) must not overflow.
+  const int32_t v = ReadHostOrder<int32_t>(payload, 0);
+  return v == INT32_MIN ? INT32_MAX : -v;
 }
 
 }  // namespace host_exporter::parse

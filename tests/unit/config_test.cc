@@ -21,6 +21,17 @@ bool Load(const std::string& text, Config* c, std::string* err,
   return ResolveConfig(file, flags, db, c, err);
 }
 
+// Found by tests/fuzz (regressions/config/number-overflow-terminate): a number
+// too large for a double threw json::out_of_range, which nothing caught.
+TEST(ConfigTest, HugeNumberIsAnErrorNotACrash) {
+  Config c;
+  std::string err;
+  EXPECT_FALSE(Load("1e400", &c, &err));
+  EXPECT_NE(err.find("c.json: invalid JSON"), std::string::npos) << err;
+  EXPECT_FALSE(Load("{\"collection_interval\": 1e400}", &c, &err));
+  EXPECT_NE(err.find("c.json"), std::string::npos) << err;
+}
+
 TEST(ConfigTest, Defaults) {
   Config c;
   std::string err;
@@ -86,7 +97,8 @@ TEST(ConfigTest, FlatKeysAndFlagsOverrideTheFile) {
   EXPECT_FALSE(Enabled(c, "meminfo"));
   for (const auto& [spec, opts] : c.collectors) {
     if (spec->name == "filesystem") {
-      EXPECT_EQ(opts.Get("collector.filesystem.mount-points-exclude"), "^/boot");
+      EXPECT_EQ(opts.Get("collector.filesystem.mount-points-exclude"),
+                "^/boot");
     }
   }
 }
@@ -94,46 +106,58 @@ TEST(ConfigTest, FlatKeysAndFlagsOverrideTheFile) {
 TEST(ConfigTest, ErrorsNameFileLineAndKey) {
   Config c;
   std::string err;
-  EXPECT_FALSE(Load("{\n  \"collection_interval\": 5,\n  \"bogus\": 1\n}", &c, &err));
+  EXPECT_FALSE(
+      Load("{\n  \"collection_interval\": 5,\n  \"bogus\": 1\n}", &c, &err));
   EXPECT_EQ(err, "c.json:3: key \"bogus\": unknown key");
 
   EXPECT_FALSE(Load("{\n\"metrics\": {\n  \"cpu\": \"yes\"}}", &c, &err));
-  EXPECT_EQ(err, "c.json:3: key \"metrics.cpu\": expected true or false, got \"yes\"");
+  EXPECT_EQ(
+      err,
+      "c.json:3: key \"metrics.cpu\": expected true or false, got \"yes\"");
 
   EXPECT_FALSE(Load("{\"metrics\": {\"gpu\": true}}", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"metrics.gpu\": unknown metric group (known: cpu, "
-                 "memory, disk, network)");
+  EXPECT_EQ(err,
+            "c.json:1: key \"metrics.gpu\": unknown metric group (known: cpu, "
+            "memory, disk, network)");
 
-  EXPECT_FALSE(Load("{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": \"ftp://x\"}}",
-                    &c, &err));
-  EXPECT_EQ(err, "c.json:4: key \"database.url\": expected an http:// or https:// "
-                 "URL, got \"ftp://x\"");
+  EXPECT_FALSE(Load(
+      "{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": \"ftp://x\"}}",
+      &c, &err));
+  EXPECT_EQ(err,
+            "c.json:4: key \"database.url\": expected an http:// or https:// "
+            "URL, got \"ftp://x\"");
 
   EXPECT_FALSE(Load("{\"collection.interval\": \"soon\"}", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"collection.interval\": expected a positive "
-                 "duration such as \"5s\", got \"soon\"");
+  EXPECT_EQ(err,
+            "c.json:1: key \"collection.interval\": expected a positive "
+            "duration such as \"5s\", got \"soon\"");
 
   EXPECT_FALSE(Load("{\"log.level\": \"loud\"}", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"log.level\": expected one of debug, info, warn, "
-                 "error, got \"loud\"");
+  EXPECT_EQ(err,
+            "c.json:1: key \"log.level\": expected one of debug, info, warn, "
+            "error, got \"loud\"");
 
   EXPECT_FALSE(Load("{\"web.telemetry-path\": [\"/a\"]}", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"web.telemetry-path\": expected a single value, "
-                 "got an array");
+  EXPECT_EQ(err,
+            "c.json:1: key \"web.telemetry-path\": expected a single value, "
+            "got an array");
 
   EXPECT_FALSE(Load("{\"collection_interval\": -1}", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"collection_interval\": expected a positive "
-                 "number of seconds, got -1");
+  EXPECT_EQ(err,
+            "c.json:1: key \"collection_interval\": expected a positive "
+            "number of seconds, got -1");
 }
 
 TEST(ConfigTest, InvalidJsonNamesLineAndColumn) {
   Config c;
   std::string err;
   EXPECT_FALSE(Load("{\n  \"a\": 1,\n  oops\n}", &c, &err));
-  EXPECT_EQ(err.rfind("c.json: invalid JSON: parse error at line 3, column 3", 0), 0u)
+  EXPECT_EQ(
+      err.rfind("c.json: invalid JSON: parse error at line 3, column 3", 0), 0u)
       << err;
   EXPECT_FALSE(Load("[1, 2]", &c, &err));
-  EXPECT_EQ(err, "c.json: expected a JSON object at the top level, got an array");
+  EXPECT_EQ(err,
+            "c.json: expected a JSON object at the top level, got an array");
 }
 
 TEST(ConfigTest, FlagErrorsNameTheFlag) {
@@ -159,20 +183,26 @@ TEST(ConfigTest, DisableDefaultsThenEnableOne) {
 TEST(ConfigTest, DatabaseValidation) {
   Config c;
   std::string err;
-  EXPECT_FALSE(Load(R"({"database": {"type": "mysql", "url": "http://x"}})", &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"database.type\": only \"influxdb\" is supported, "
-                 "got \"mysql\"");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x", "port": 1}})",
-                    &c, &err));
+  EXPECT_FALSE(
+      Load(R"({"database": {"type": "mysql", "url": "http://x"}})", &c, &err));
+  EXPECT_EQ(err,
+            "c.json:1: key \"database.type\": only \"influxdb\" is supported, "
+            "got \"mysql\"");
+  EXPECT_FALSE(Load(
+      R"({"database": {"type": "influxdb", "url": "http://x", "port": 1}})", &c,
+      &err));
   EXPECT_EQ(err, "c.json:1: key \"database.port\": unknown key");
   EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "batch_size": -5}})", &c, &err));
-  EXPECT_EQ(err, "c.json:2: key \"database.batch_size\": expected a positive "
-                 "integer, got -5");
+    "batch_size": -5}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.batch_size\": expected a positive "
+            "integer, got -5");
 }
 
 TEST(JsonKeyLinesTest, NestedAndArrays) {
-  auto lines = JsonKeyLines("{\n \"a\": {\n  \"b\": [1,\n {\"c\": \"x\\\"y\"}]},\n \"d\": 2}");
+  auto lines = JsonKeyLines(
+      "{\n \"a\": {\n  \"b\": [1,\n {\"c\": \"x\\\"y\"}]},\n \"d\": 2}");
   EXPECT_EQ(lines["/a"], 2);
   EXPECT_EQ(lines["/a/b"], 3);
   EXPECT_EQ(lines["/a/b/1/c"], 4);

@@ -124,6 +124,9 @@ TEST(NetlinkErrorCodeTest, NegatedErrno) {
   EXPECT_EQ(NetlinkErrorCode(Host<int32_t>(-13) + std::string(16, '\0')), 13);
   EXPECT_EQ(NetlinkErrorCode(Host<int32_t>(0)), 0);
   EXPECT_EQ(NetlinkErrorCode("ab"), -1);
+  // Found by tests/fuzz (regressions/netlink/nlmsgerr-int-min): negating
+  // INT_MIN was undefined behaviour.
+  EXPECT_GT(NetlinkErrorCode(Host<int32_t>(INT32_MIN)), 0);
 }
 
 // ---- sock_diag -------------------------------------------------------------

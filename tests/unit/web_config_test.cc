@@ -40,7 +40,8 @@ TEST(WebConfigTest, ParsesExporterToolkitFile) {
       "    Strict-Transport-Security: max-age=31536000\n"
       "    X-Content-Type-Options: nosniff\n"
       "basic_auth_users:\n"
-      "  alice: " + hash + "\n";
+      "  alice: " +
+      hash + "\n";
   WebConfig c;
   std::string err;
   ASSERT_TRUE(ParseWebConfig("w.yml", text, &c, &err)) << err;
@@ -54,39 +55,60 @@ TEST(WebConfigTest, ParsesExporterToolkitFile) {
 TEST(WebConfigTest, ErrorsNameLineAndKey) {
   WebConfig c;
   std::string err;
-  EXPECT_FALSE(ParseWebConfig("w.yml", "tls_server_config:\n  cert_file: /dev/null\n"
-                                       "  key_file: /dev/null\n  min_version: TLS99\n",
+  EXPECT_FALSE(ParseWebConfig("w.yml",
+                              "tls_server_config:\n  cert_file: /dev/null\n"
+                              "  key_file: /dev/null\n  min_version: TLS99\n",
                               &c, &err));
-  EXPECT_EQ(err, "w.yml:4: tls_server_config.min_version: unknown TLS version \"TLS99\" "
-                 "(TLS10, TLS11, TLS12, TLS13)");
-  EXPECT_FALSE(ParseWebConfig("w.yml", "http_server_config:\n  headers:\n    Server: x\n",
+  EXPECT_EQ(
+      err,
+      "w.yml:4: tls_server_config.min_version: unknown TLS version \"TLS99\" "
+      "(TLS10, TLS11, TLS12, TLS13)");
+  EXPECT_FALSE(ParseWebConfig(
+      "w.yml", "http_server_config:\n  headers:\n    Server: x\n", &c, &err));
+  EXPECT_EQ(
+      err.rfind(
+          "w.yml:3: http_server_config.headers.Server: header not allowed", 0),
+      0u)
+      << err;
+  EXPECT_FALSE(ParseWebConfig("w.yml",
+                              "http_server_config:\n  headers:\n"
+                              "    X-Frame-Options: allow\n",
                               &c, &err));
-  EXPECT_EQ(err.rfind("w.yml:3: http_server_config.headers.Server: header not allowed", 0),
-            0u) << err;
-  EXPECT_FALSE(ParseWebConfig("w.yml", "http_server_config:\n  headers:\n"
-                                       "    X-Frame-Options: allow\n", &c, &err));
-  EXPECT_EQ(err, "w.yml:3: http_server_config.headers.X-Frame-Options: invalid value \"allow\"");
-  EXPECT_FALSE(ParseWebConfig("w.yml", "basic_auth_users:\n  bob: plaintext\n", &c, &err));
-  EXPECT_EQ(err, "w.yml:2: basic_auth_users.bob: expected a bcrypt hash ($2a$, $2b$ or $2y$)");
-  EXPECT_FALSE(ParseWebConfig("w.yml", "tls_server_config:\n  cert_file: /nonexistent.pem\n",
+  EXPECT_EQ(err,
+            "w.yml:3: http_server_config.headers.X-Frame-Options: invalid "
+            "value \"allow\"");
+  EXPECT_FALSE(ParseWebConfig("w.yml", "basic_auth_users:\n  bob: plaintext\n",
                               &c, &err));
-  EXPECT_EQ(err.rfind("w.yml:2: tls_server_config.cert_file: cannot read \"/nonexistent.pem\"",
-                      0), 0u) << err;
+  EXPECT_EQ(err,
+            "w.yml:2: basic_auth_users.bob: expected a bcrypt hash ($2a$, $2b$ "
+            "or $2y$)");
+  EXPECT_FALSE(ParseWebConfig(
+      "w.yml", "tls_server_config:\n  cert_file: /nonexistent.pem\n", &c,
+      &err));
+  EXPECT_EQ(err.rfind("w.yml:2: tls_server_config.cert_file: cannot read "
+                      "\"/nonexistent.pem\"",
+                      0),
+            0u)
+      << err;
   EXPECT_FALSE(ParseWebConfig("w.yml", "bogus: 1\n", &c, &err));
   EXPECT_EQ(err, "w.yml:1: bogus: unknown key");
   EXPECT_FALSE(ParseWebConfig("w.yml", "a: [1\n", &c, &err));
   EXPECT_EQ(err.rfind("w.yml:", 0), 0u);
   EXPECT_NE(err.find("invalid YAML"), std::string::npos) << err;
-  EXPECT_FALSE(ParseWebConfig("w.yml", "tls_server_config:\n  cert_file: /dev/null\n"
-                                       "  key_file: /dev/null\n"
-                                       "  client_auth_type: RequireAndVerifyClientCert\n",
-                              &c, &err));
-  EXPECT_EQ(err, "w.yml:2: tls_server_config.client_ca_file: required when "
-                 "client_auth_type verifies client certificates");
+  EXPECT_FALSE(
+      ParseWebConfig("w.yml",
+                     "tls_server_config:\n  cert_file: /dev/null\n"
+                     "  key_file: /dev/null\n"
+                     "  client_auth_type: RequireAndVerifyClientCert\n",
+                     &c, &err));
+  EXPECT_EQ(err,
+            "w.yml:2: tls_server_config.client_ca_file: required when "
+            "client_auth_type verifies client certificates");
 }
 
 std::string BasicHeader(const std::string& user_pass) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* k =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 2 < user_pass.size(); i += 3) {
@@ -104,7 +126,8 @@ std::string BasicHeader(const std::string& user_pass) {
   } else if (user_pass.size() - i == 2) {
     unsigned v = (static_cast<unsigned char>(user_pass[i]) << 16) |
                  (static_cast<unsigned char>(user_pass[i + 1]) << 8);
-    out += std::string{k[(v >> 18) & 63], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
+    out += std::string{k[(v >> 18) & 63], k[(v >> 12) & 63], k[(v >> 6) & 63],
+                       '='};
   }
   return "Basic " + out;
 }
@@ -128,6 +151,18 @@ TEST(BasicAuthTest, RightWrongMissingUnknown) {
   EXPECT_FALSE(auth.Check(BasicHeader("alice:wrong")));
   EXPECT_FALSE(auth.Check(BasicHeader("mallory:secret")));
   EXPECT_FALSE(auth.Check(""));
+}
+
+// Found by tests/fuzz (regressions/basic_auth): crypt_r() stops at a NUL, so
+// "secret\0..." passed as "secret".
+TEST(BasicAuthTest, PasswordWithNulByteIsRejected) {
+  BasicAuth auth({{"alice", Bcrypt("secret")}});
+  EXPECT_FALSE(auth.Check(BasicHeader(std::string("alice:secret\0", 13))));
+  EXPECT_FALSE(
+      auth.Check(BasicHeader(std::string("alice:secret\0anything", 21))));
+  EXPECT_TRUE(auth.Check(BasicHeader("alice:secret")));
+  EXPECT_FALSE(auth.Check(
+      BasicHeader(std::string("alice:secret\0", 13))));  // not via the cache
 }
 
 TEST(BasicAuthTest, CachedHashReplayIsRejected) {
