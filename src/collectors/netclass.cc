@@ -17,6 +17,8 @@
 // (node_network_receive_bytes_total, ... exposed as gauges, as 1.5 does),
 // read from /sys/class/net/<iface>/statistics/, which holds the same
 // rtnl_link_stats64 values netlink returns.
+#include <fcntl.h>
+
 #include <cerrno>
 #include <map>
 #include <optional>
@@ -131,12 +133,18 @@ Iface ReadIface(const std::string& dir) {
   if (IsNoData(list.error)) throw hw::NoData();
   if (!list.ok()) hw::ThrowErrno(dir, list.error);
   Iface iface;
+  // Attributes are opened relative to the directory: no path walk each.
+  ScopedFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dirfd.get() < 0) {
+    if (IsNoData(errno)) throw hw::NoData();
+    hw::ThrowErrno(dir, errno);
+  }
   for (const hw::DirEntry& e : list.entries) {
     if (e.kind != hw::Kind::kRegular) continue;
     const bool numeric = IsNumeric(e.name);
     if (!numeric && !IsString(e.name)) continue;  // not exposed: not read
     const std::string path = dir + "/" + e.name;
-    hw::FileRead f = hw::ReadAttr(path);
+    hw::FileRead f = hw::ReadAttrAt(dirfd.get(), e.name);
     if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
