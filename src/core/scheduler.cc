@@ -208,7 +208,7 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
                             std::to_string(options_.timeout.count()) + "ms"
                       : "not started within " +
                             std::to_string(options_.timeout.count()) +
-                            "ms (other collectors blocked every thread)";
+                            "ms (every pool thread was busy)";
     }
   }
 

@@ -85,21 +85,23 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
       warnings->push_back("invalid UTF-8 replaced by U+FFFD in " + f.name);
     }
     for (auto& m : f.metric) std::sort(m.label.begin(), m.label.end());
-    std::stable_sort(f.metric.begin(), f.metric.end(),
-                     [](const auto& a, const auto& b) { return a.label < b.label; });
-    auto dup = std::unique(f.metric.begin(), f.metric.end(),
-                           [&](const auto& a, const auto& b) {
-                             if (a.label != b.label) return false;
-                             if (warnings) {
-                               warnings->push_back("duplicate series dropped: " +
-                                                   SeriesName(f.name, b.label));
-                             }
-                             return true;
-                           });
+    std::stable_sort(
+        f.metric.begin(), f.metric.end(),
+        [](const auto& a, const auto& b) { return a.label < b.label; });
+    auto dup = std::unique(
+        f.metric.begin(), f.metric.end(), [&](const auto& a, const auto& b) {
+          if (a.label != b.label) return false;
+          if (warnings) {
+            warnings->push_back("duplicate series dropped: " +
+                                SeriesName(f.name, b.label));
+          }
+          return true;
+        });
     f.metric.erase(dup, f.metric.end());
   }
-  std::stable_sort(families->begin(), families->end(),
-                   [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::stable_sort(
+      families->begin(), families->end(),
+      [](const auto& a, const auto& b) { return a.name < b.name; });
 }
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
@@ -143,10 +145,9 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     }
   };
 
-  FamilyBuilder duration(
-      "node_scrape_collector_duration_seconds",
-      "node_exporter: Duration of a collector scrape.",
-      prometheus::MetricType::Gauge);
+  FamilyBuilder duration("node_scrape_collector_duration_seconds",
+                         "node_exporter: Duration of a collector scrape.",
+                         prometheus::MetricType::Gauge);
   FamilyBuilder success("node_scrape_collector_success",
                         "node_exporter: Whether a collector succeeded.",
                         prometheus::MetricType::Gauge);
@@ -173,7 +174,11 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const Snapshot> s) {
-  current_.store(std::move(s), std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lock(current_mu_);
+    current_.swap(s);
+  }
+  s.reset();  // the previous snapshot, freed outside the lock
   std::lock_guard<std::mutex> lock(mu_);
   cv_.notify_all();
 }
