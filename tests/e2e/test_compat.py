@@ -39,7 +39,10 @@ def deliberate(name, labels):
 STABLE = [r"^node_memory_MemTotal_bytes$", r"^node_memory_SwapTotal_bytes$",
           r"^node_filesystem_size_bytes$", r"^node_filesystem_files$",
           r"^node_filesystem_readonly$", r"^node_boot_time_seconds$",
-          r"^node_uname_info$", r"^node_disk_info$"]
+          r"^node_uname_info$", r"^node_disk_info$", r"^node_os_info$",
+          r"^node_os_version$", r"^node_dmi_info$", r"^node_network_mtu_bytes$",
+          r"^node_network_info$", r"^node_network_up$", r"^node_entropy_pool_size_bits$",
+          r"^node_filefd_maximum$", r"^node_selinux_enabled$", r"^node_time_zone_offset_seconds$"]
 
 
 class CompatTest(unittest.TestCase):
@@ -104,6 +107,78 @@ class CompatTest(unittest.TestCase):
         print("\ncompat: %d stable series compared, %d different" % (compared, len(different)))
         self.assertGreater(compared, 3)
         self.assertEqual(different, [])
+
+
+def our_default_collectors():
+    """The collectors host_exporter enables by default (from one --once run)."""
+    import subprocess
+    out = subprocess.run([harness.binary(), "--once"], capture_output=True, text=True,
+                         timeout=60).stdout
+    return sorted(set(re.findall(r'node_scrape_collector_success\{collector="([^"]+)"\}', out)))
+
+
+class DefaultCollectorsCompatTest(unittest.TestCase):
+    """Every default collector of ours, on this machine, against node_exporter
+    with the same collectors: node_exporter is scraped, host_exporter
+    collects once (--once), node_exporter is scraped again; every counter of
+    ours must lie between node_exporter's two values."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not NODE_EXPORTER:
+            raise unittest.SkipTest("prometheus-node-exporter is not installed "
+                                    "(apt-get install prometheus-node-exporter)")
+        import subprocess
+        cls.collectors = our_default_collectors()
+        flags = ["--collector.disable-defaults"] + ["--collector." + c for c in cls.collectors]
+        port = free_port()
+        ne = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % port], port,
+                      exe=NODE_EXPORTER, ready_path="/metrics")
+        try:
+            cls.before, cls.meta = parse_exposition(
+                request("127.0.0.1", port, "GET", "/metrics")[2].decode())
+            out = subprocess.run([harness.binary(), "--once"] + flags, capture_output=True,
+                                 text=True, timeout=60).stdout
+            cls.after, _ = parse_exposition(
+                request("127.0.0.1", port, "GET", "/metrics")[2].decode())
+        finally:
+            ne.stop()
+        cls.ours, cls.ours_meta = parse_exposition(out)
+
+    def test_series_types_help_and_counters(self):
+        missing = [k for k in self.before
+                   if k not in self.ours and not deliberate(k[0], k[1])]
+        meta = [n for n, m in self.meta.items()
+                if n in self.ours_meta and self.ours_meta[n] != m]
+        counters, outside = 0, []
+        stable, unequal = 0, []
+        for key, a in self.before.items():
+            if key not in self.ours or key not in self.after:
+                continue
+            if key[0].startswith("process_"):
+                continue  # each exporter's own process
+            b, ours = self.after[key], self.ours[key]
+            if self.meta.get(key[0], ("", ""))[0] == "counter":
+                counters += 1
+                lo, hi = min(a, b), max(a, b)
+                if not lo - 1e-9 * abs(lo) <= ours <= hi + 1e-9 * abs(hi):
+                    outside.append("%s%s: theirs %s..%s, ours %s" % (
+                        key[0], sorted(key[1]), a, b, ours))
+            elif any(re.match(p, key[0]) for p in STABLE) and a == b:
+                stable += 1
+                if ours != a:
+                    unequal.append("%s%s: theirs %s, ours %s" % (key[0], sorted(key[1]), a, ours))
+        print("\ncompat (%d default collectors): %d node_exporter series, %d missing; "
+              "%d families, %d TYPE/HELP different; %d counters, %d outside node_exporter's "
+              "two readings; %d stable gauges, %d different" % (
+                  len(self.collectors), len(self.before), len(missing), len(self.meta),
+                  len(meta), counters, len(outside), stable, len(unequal)))
+        self.assertGreater(len(self.collectors), 30)
+        self.assertGreater(counters, 20)
+        self.assertEqual(missing, [])
+        self.assertEqual(meta, [])
+        self.assertEqual(outside, [])
+        self.assertEqual(unequal, [])
 
 
 if __name__ == "__main__":
