@@ -247,7 +247,10 @@ def main():
         cycles = (time.monotonic() - t0) / 0.5
         results["host_exporter"]["cpu_per_cycle_s"] = (cpu_seconds(he.pid) - c0) / cycles
 
-        # Latency with idle connections held open (threads - 1 of them).
+        # Latency with idle connections held open (threads - 1 of them),
+        # against the same instance without them.
+        lat_base = latencies(client, he_port, n_lat)
+        results["host_exporter"]["lat_idle0_p50_us"] = percentile(lat_base, 50)
         idle = []
         for _ in range(63):
             s = socket.create_connection(("127.0.0.1", he_port))
@@ -414,8 +417,9 @@ def report(r, smoke, note=""):
                   st["rps_8"], he["rps_8_same_body"], 100 * he["rps_8_same_body"] / st["rps_8"]),
               "", "## Idle connections", "",
               "Scrape latency with 63 connections holding half a request open (64 threads): "
-              "p50 %.0f µs, p99 %.0f µs (without them: p50 %.0f µs)." % (
-                  he["lat_idle63_p50_us"], he["lat_idle63_p99_us"], he["lat_p50_us"]),
+              "p50 %.0f µs, p99 %.0f µs (the same instance without them: p50 %.0f µs)." % (
+                  he["lat_idle63_p50_us"], he["lat_idle63_p99_us"],
+                  he.get("lat_idle0_p50_us", he["lat_p50_us"])),
               "", "## Scaling", "",
               "| devices (interfaces, disks, mounts each) | series | body (bytes) | "
               "collection (ms) | scrape p50 (µs) | µs per KB |", "|---|---|---|---|---|---|"]
@@ -443,7 +447,8 @@ def targets(r):
         ("RSS under load ≤ half of node_exporter's",
          he["rss_load"] / ne["rss_load"], "<=", 0.5, "%.2f"),
         ("p50 latency with 63 idle connections ≤ 1.5× without",
-         he["lat_idle63_p50_us"] / he["lat_p50_us"], "<=", 1.5, "%.2f"),
+         he["lat_idle63_p50_us"] / he.get("lat_idle0_p50_us", he["lat_p50_us"]), "<=", 1.5,
+         "%.2f"),
     ]
     out = ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for name, value, op, bound, fmt in rows:
@@ -475,7 +480,14 @@ def analysis(r):
             "time per KB stays flat up to 2.5 MB bodies and rises at 26 MB, where the "
             "copy no longer fits in the caches." % (
                 he["cpu_per_scrape_s"] * 1e6, ne["cpu_per_scrape_s"] * 1e3,
-                he["cpu_per_cycle_s"] * 1e3, cycle_ratio), ""]
+                he["cpu_per_cycle_s"] * 1e3, cycle_ratio), "",
+            "With 63 connections each holding half a request (all of CivetWeb's 64 "
+            "workers but one parked on them), the p50 of the same instance goes from "
+            "%.0f to %.0f µs and p99 is %.0f µs: far below node_exporter, but above "
+            "the 1.5× target. A run with two busy background processes on both cores "
+            "measured 1.0×; on an idle machine it is 1.7× to 2.3×, which is not "
+            "explained yet." % (he.get("lat_idle0_p50_us", he["lat_p50_us"]),
+                                he["lat_idle63_p50_us"], he["lat_idle63_p99_us"]), ""]
 
 
 def plots(r):
