@@ -102,6 +102,15 @@ class TlsTest(unittest.TestCase):
                 break
             except OSError:
                 time.sleep(0.05)
+        # Then until the first collection ended (/-/ready 200): /metrics
+        # answers 503 before, and a slow build (TSan) takes a while. The
+        # client certificate is accepted by every configuration used here.
+        ready = "https://127.0.0.1:%d/-/ready" % port
+        while time.monotonic() < deadline:
+            if self.curl(ready, "--cert", self.pki.p("client.crt"),
+                         "--key", self.pki.p("client.key")) == "200":
+                break
+            time.sleep(0.1)
         return exp, port, url, path
 
     def curl(self, url, *args):
