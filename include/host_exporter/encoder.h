@@ -17,6 +17,9 @@ inline constexpr std::string_view kTextContentType =
 /// "0", "100.27", "6.5733099e+07", "NaN", "+Inf", "-Inf".
 std::string FormatValue(double v);
 
+/// The TYPE word of the text format: "counter", "gauge", … "untyped".
+const char* TypeName(prometheus::MetricType t);
+
 /// Appends one family in Prometheus text format 0.0.4: HELP (backslash and
 /// newline escaped), TYPE, then the series in the order given. Label values
 /// escape backslash, double quote and newline.

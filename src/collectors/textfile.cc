@@ -34,6 +34,7 @@
 #include <utility>
 
 #include "collectors/util.h"
+#include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
 #include "parse/exposition.h"
 
@@ -227,21 +228,6 @@ std::string FormatSeries(
   return out;
 }
 
-const char* TextfileTypeName(prometheus::MetricType t) {
-  switch (t) {
-    case prometheus::MetricType::Counter:
-      return "counter";
-    case prometheus::MetricType::Gauge:
-      return "gauge";
-    case prometheus::MetricType::Summary:
-      return "summary";
-    case prometheus::MetricType::Histogram:
-      return "histogram";
-    default:
-      return "untyped";
-  }
-}
-
 // node_exporter 1.5 gives every series of a file's family all the label
 // names used in that family, missing ones with an empty value. That is only
 // cosmetic (an empty label is no label), and quadratic for a hostile family
@@ -298,9 +284,9 @@ class Merger {
     }
     Merged& m = merged_[it->second];
     if (m.family.type != f.type) {
-      Warn(file + ": family " + f.name + " is a " + TextfileTypeName(f.type) +
-           " here but a " + TextfileTypeName(m.family.type) + " in " +
-           m.files[0] + ", dropped");
+      Warn(file + ": family " + f.name + " is a " + TypeName(f.type) +
+           " here but a " + TypeName(m.family.type) + " in " + m.files[0] +
+           ", dropped");
       return false;
     }
     if (pf.has_help && m.has_help && f.help != m.family.help) {

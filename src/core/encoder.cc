@@ -57,6 +57,8 @@ void AppendSeries(std::string* out, std::string_view name,
   out->push_back('\n');
 }
 
+}  // namespace
+
 const char* TypeName(prometheus::MetricType t) {
   switch (t) {
     case prometheus::MetricType::Counter:
@@ -73,16 +75,14 @@ const char* TypeName(prometheus::MetricType t) {
   return "untyped";
 }
 
-}  // namespace
-
 std::string FormatValue(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   if (v == 0) return std::signbit(v) ? "-0" : "0";
   char buf[64];
   // Shortest round-trip digits in scientific form tell the decimal exponent.
-  auto sci = std::to_chars(buf, buf + sizeof buf, v,
-                           std::chars_format::scientific);
+  auto sci =
+      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string_view s(buf, static_cast<size_t>(sci.ptr - buf));
   size_t e = s.find('e');
   int exp = std::stoi(std::string(s.substr(e + 1)));
@@ -131,8 +131,7 @@ void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out) {
           if (std::isinf(b.upper_bound)) has_inf = true;
           AppendSeries(out, f.name + "_bucket", m.label, "le",
                        FormatValue(b.upper_bound),
-                       static_cast<double>(b.cumulative_count),
-                       m.timestamp_ms);
+                       static_cast<double>(b.cumulative_count), m.timestamp_ms);
         }
         if (!has_inf) {
           AppendSeries(out, f.name + "_bucket", m.label, "le", "+Inf",

@@ -181,6 +181,28 @@ def parse_exposition(text):
     return series, {k: tuple(v) for k, v in meta.items()}
 
 
+def scrape_series(port):
+    """One scrape of /metrics as {(name, frozenset(labels)): value}, without
+    empty labels (Prometheus: an empty label is no label; line protocol and
+    remote write carry none)."""
+    status, _, body = request("127.0.0.1", port, "GET", "/metrics")
+    assert status == 200, status
+    series, _ = parse_exposition(body.decode())
+    return {(n, frozenset((k, v) for k, v in ls if v != "")): val
+            for (n, ls), val in series.items()}
+
+
+def wait_for(what, f, timeout=20.0):
+    """Polls f() every 0.2 s until it returns something true; returns it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = f()
+        if v:
+            return v
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def _split_labels(s):
     out, i = [], 0
     while i < len(s):

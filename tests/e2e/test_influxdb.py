@@ -20,7 +20,8 @@ import urllib.request
 import base64
 
 import harness
-from harness import Exporter, fixture_flags, free_port, parse_exposition, request
+from harness import (Exporter, fixture_flags, free_port, request, scrape_series,
+                     wait_for)
 
 INFLUXD = shutil.which("influxd")
 ADMIN = ("admin", "adminpw")
@@ -138,25 +139,6 @@ bind-address = "127.0.0.1:{rpc}"
         return out
 
 
-def metrics(port):
-    status, _, body = request("127.0.0.1", port, "GET", "/metrics")
-    assert status == 200, status
-    series, _ = parse_exposition(body.decode())
-    # Prometheus: an empty label is no label; line protocol has no empty tags.
-    return {(n, frozenset((k, v) for k, v in ls if v != "")): val
-            for (n, ls), val in series.items()}
-
-
-def wait_for(what, f, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = f()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
 def write_config(dirpath, database, name="config.json", mode=0o644):
     path = os.path.join(dirpath, name)
     with open(path, "w") as f:
@@ -222,7 +204,7 @@ class InfluxdbSinkTest(unittest.TestCase):
             "username": ADMIN[0], "password": ADMIN[1], "flush_interval": 1})
         # A few cycles, then the snapshot served now.
         wait_for("3 cycles pushed", lambda: len(self.influx.points()) >= 3)
-        served = metrics(port)
+        served = scrape_series(port)
         # Which cycle it is: the collector durations differ in every cycle.
         key = ("node_scrape_collector_duration_seconds",
                frozenset({("collector", "cpu")}))
@@ -273,9 +255,9 @@ class InfluxdbSinkTest(unittest.TestCase):
         self.influx.stop()
         # Down long enough for the buffer to overflow.
         wait_for("a full buffer and drops", lambda: (
-            metrics(port).get(("host_exporter_sink_points_dropped_total",
+            scrape_series(port).get(("host_exporter_sink_points_dropped_total",
                                frozenset({("sink", "influxdb")})), 0) > 0), timeout=30)
-        served = metrics(port)
+        served = scrape_series(port)
         buffered = served[("host_exporter_sink_buffered_points",
                            frozenset({("sink", "influxdb")}))]
         self.assertLessEqual(buffered, bound + 100)  # bound + one batch in flight
@@ -285,7 +267,7 @@ class InfluxdbSinkTest(unittest.TestCase):
         # of a cycle, when the previous cycle's tail may still wait for its
         # flush).
         sink = frozenset({("sink", "influxdb")})
-        wait_for("the buffer drained", lambda: metrics(port).get(
+        wait_for("the buffer drained", lambda: scrape_series(port).get(
             ("host_exporter_sink_buffered_points", sink), bound) < 100, timeout=30)
         # Stop the exporter: it pushes what it has and logs its totals.
         exp.proc.send_signal(signal.SIGTERM)
@@ -341,10 +323,10 @@ class InfluxdbSinkTest(unittest.TestCase):
             env={"HOST_EXPORTER_DATABASE_PASSWORD": "wrong"})
         key = ("host_exporter_sink_points_failed_total",
                frozenset({("sink", "influxdb")}))
-        first = wait_for("failed points", lambda: metrics(port).get(key, 0))
+        first = wait_for("failed points", lambda: scrape_series(port).get(key, 0))
         second = wait_for("more failed points",
-                          lambda: metrics(port).get(key, 0) > first and
-                          metrics(port)[key])
+                          lambda: scrape_series(port).get(key, 0) > first and
+                          scrape_series(port)[key])
         log = read_log(self.tmp)
         rejected = [l for l in log.splitlines() if "push write rejected" in l]
         self.assertTrue(rejected, log)

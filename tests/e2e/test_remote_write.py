@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 
 import harness
-from harness import Exporter, fixture_flags, free_port, parse_exposition, request
+from harness import Exporter, fixture_flags, free_port, scrape_series, wait_for
 
 PROMETHEUS = shutil.which("prometheus")
 FLAGS = fixture_flags() + ["--collector.disable-defaults", "--collector.cpu",
@@ -96,24 +96,6 @@ class Prometheus:
         return out
 
 
-def metrics(port):
-    status, _, body = request("127.0.0.1", port, "GET", "/metrics")
-    assert status == 200, status
-    series, _ = parse_exposition(body.decode())
-    return {(n, frozenset((k, v) for k, v in ls if v != "")): val
-            for (n, ls), val in series.items()}
-
-
-def wait_for(what, f, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = f()
-        if v:
-            return v
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
 def same(a, b):
     return a == b or (math.isnan(a) and math.isnan(b))
 
@@ -158,7 +140,7 @@ class RemoteWriteTest(unittest.TestCase):
 
         # A few cycles, then the snapshot served now, found by its durations.
         wait_for("3 cycles", lambda: len(self.prom.samples('{job="edge"}')) >= 3)
-        served = metrics(port)
+        served = scrape_series(port)
         key = ("node_scrape_collector_duration_seconds",
                frozenset({("collector", "cpu")}))
 
@@ -196,7 +178,7 @@ class RemoteWriteTest(unittest.TestCase):
         self.addCleanup(exp.stop)
         key = ("host_exporter_sink_points_failed_total",
                frozenset({("sink", "remote_write")}))
-        failed = wait_for("failed samples", lambda: metrics(port).get(key, 0))
+        failed = wait_for("failed samples", lambda: scrape_series(port).get(key, 0))
         with open(log) as f:
             lines = [l for l in f if "push write rejected" in l]
         self.assertEqual(len(lines), 1)
