@@ -169,8 +169,14 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   }
   SortAndDedup(&snap->families, warnings);
   snap->text = EncodeText(snap->families);
-  snap->text_gzip = GzipCompress(snap->text, options.gzip_level);
+  snap->gzip_level = options.gzip_level;
   return snap;
+}
+
+const std::string& Snapshot::TextGzip() const {
+  std::call_once(gzip_once_,
+                 [this] { text_gzip_ = GzipCompress(text, gzip_level); });
+  return text_gzip_;
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const Snapshot> s) {

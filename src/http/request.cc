@@ -96,7 +96,7 @@ Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
     } else {
       r.content_type = std::string(kTextContentType);
       if (AcceptsGzip(req.accept_encoding)) {
-        r.snapshot_body = snapshot->text_gzip;
+        r.snapshot_body = snapshot->TextGzip();
         r.headers.emplace_back("Content-Encoding", "gzip");
       } else {
         r.snapshot_body = snapshot->text;

@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(snap != nullptr);
   FUZZ_CHECK(hf::IsValidUtf8(snap->text));
   std::string unzipped;
-  FUZZ_CHECK(host_exporter::GzipDecompress(snap->text_gzip, &unzipped));
+  FUZZ_CHECK(host_exporter::GzipDecompress(snap->TextGzip(), &unzipped));
   FUZZ_CHECK(unzipped == snap->text);
   auto again = hp::ParseExposition(snap->text);
   if (!again.ok()) {

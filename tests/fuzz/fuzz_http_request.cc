@@ -113,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (r.snapshot) {
     FUZZ_CHECK(r.status == 200 && r.snapshot == kSnapshot);
     const bool gzip = hh::AcceptsGzip(req.accept_encoding);
-    FUZZ_CHECK(r.Body() == (gzip ? kSnapshot->text_gzip : kSnapshot->text));
+    FUZZ_CHECK(r.Body() == (gzip ? kSnapshot->TextGzip() : kSnapshot->text));
     const bool has_ce =
         std::find(r.headers.begin(), r.headers.end(),
                   std::pair<std::string, std::string>(

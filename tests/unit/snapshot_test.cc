@@ -45,7 +45,7 @@ TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
             "node_scrape_collector_success{collector=\"c\"} 0\n"
             "# HELP zz z\n# TYPE zz gauge\nzz{x=\"1\"} 1\nzz{x=\"2\"} 2\n");
   std::string unzipped;
-  ASSERT_TRUE(GzipDecompress(snap->text_gzip, &unzipped));
+  ASSERT_TRUE(GzipDecompress(snap->TextGzip(), &unzipped));
   EXPECT_EQ(unzipped, snap->text);
   ASSERT_EQ(snap->collectors.size(), 3u);
   EXPECT_EQ(snap->collectors[2].error, "timed out");
