@@ -1,5 +1,6 @@
 // host_exporter: flags and config file → objects → run; signals.
 #include <signal.h>
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -162,12 +163,24 @@ void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
   }
 }
 
+// Raises the soft limit of open files to the hard one, as Go programs
+// (node_exporter among them) do at start: the collectors keep a share of it
+// open between cycles (procfs files, interface attributes).
+void RaiseOpenFileLimit() {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
 int Fail(const std::string& msg) {
   std::cerr << "host_exporter: error: " << msg << std::endl;
   return 1;
 }
 
 int Run(int argc, char** argv) {
+  RaiseOpenFileLimit();
   CLI::App app(kUsage, "host_exporter");
   app.get_formatter()->column_width(48);
   FlagValues flags;

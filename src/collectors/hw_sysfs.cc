@@ -66,23 +66,6 @@ FileRead ReadAttr(const std::string& path) {
   return r;
 }
 
-FileRead ReadAttrAt(int dirfd, const std::string& name) {
-  FileRead r;
-  const int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    r.error = errno;
-    return r;
-  }
-  r.error = ReadFd(fd, 128, &r.data);
-  ::close(fd);
-  if (r.error) {
-    r.data.clear();
-  } else {
-    r.data = std::string(parse::GoTrimSpace(r.data));
-  }
-  return r;
-}
-
 void ThrowErrno(const std::string& path, int error) {
   throw CollectError(path + ": " + std::strerror(error));
 }

@@ -46,11 +46,6 @@ FileRead ReadOnce(const std::string& path);
 /// as in node_exporter).
 FileRead ReadAttr(const std::string& path);
 
-/// ReadAttr of `name` in the directory open as `dirfd` (openat): no path
-/// walk, which on sysfs (symlinked class directories) costs about half of
-/// the open.
-FileRead ReadAttrAt(int dirfd, const std::string& name);
-
 /// Throws CollectError("<path>: <strerror(error)>").
 [[noreturn]] void ThrowErrno(const std::string& path, int error);
 

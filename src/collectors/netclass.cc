@@ -18,10 +18,14 @@
 // read from /sys/class/net/<iface>/statistics/, which holds the same
 // rtnl_link_stats64 values netlink returns.
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include "collectors/hw_sysfs.h"
@@ -128,11 +132,45 @@ struct Iface {
   std::map<std::string, std::string> strings;
 };
 
-Iface ReadIface(const std::string& dir) {
+// One interface's exposed attribute files, kept open between cycles: the
+// kernel makes an attribute's text again on every read from offset 0, and
+// the open(2) and close(2) of a sysfs file cost three times its read.
+// Valid while the interface's directory is the same one (device, inode and
+// change time: a renamed or re-created interface has another directory),
+// and listed again every kRelistEvery cycles in case a driver added files.
+struct KeptIface {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  struct timespec ctime {};
+  unsigned cycles = 0;
+  bool budgeted = false;  // its fds count against TryKeepFds
+  std::vector<std::pair<std::string, int>> files;  // name, fd
+
+  KeptIface() = default;
+  KeptIface(const KeptIface&) = delete;
+  KeptIface& operator=(const KeptIface&) = delete;
+  ~KeptIface() { Clear(); }
+  void Clear() {
+    for (auto& f : files) ::close(f.second);
+    if (budgeted) ReleaseKeptFds(files.size());
+    files.clear();
+    budgeted = false;
+  }
+  bool Same(const struct stat& st) const {
+    return dev == st.st_dev && ino == st.st_ino &&
+           ctime.tv_sec == st.st_ctim.tv_sec &&
+           ctime.tv_nsec == st.st_ctim.tv_nsec;
+  }
+};
+
+constexpr unsigned kRelistEvery = 120;
+
+// Lists the interface directory and opens its exposed attributes into *k.
+void OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
+  k->Clear();
   hw::DirRead list = hw::ReadDir(dir);
   if (IsNoData(list.error)) throw hw::NoData();
   if (!list.ok()) hw::ThrowErrno(dir, list.error);
-  Iface iface;
   // Attributes are opened relative to the directory: no path walk each.
   ScopedFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dirfd.get() < 0) {
@@ -141,22 +179,66 @@ Iface ReadIface(const std::string& dir) {
   }
   for (const hw::DirEntry& e : list.entries) {
     if (e.kind != hw::Kind::kRegular) continue;
-    const bool numeric = IsNumeric(e.name);
-    if (!numeric && !IsString(e.name)) continue;  // not exposed: not read
-    const std::string path = dir + "/" + e.name;
-    hw::FileRead f = hw::ReadAttrAt(dirfd.get(), e.name);
-    if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL) {
-      continue;
+    if (!IsNumeric(e.name) && !IsString(e.name)) continue;  // not exposed
+    const int fd = ::openat(dirfd.get(), e.name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (IsNoData(errno) || errno == EOPNOTSUPP || errno == EINVAL) continue;
+      const int err = errno;
+      k->Clear();
+      hw::ThrowErrno(dir + "/" + e.name, err);
     }
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
-    if (numeric) {
+    k->files.emplace_back(e.name, fd);
+  }
+  k->dev = st.st_dev;
+  k->ino = st.st_ino;
+  k->ctime = st.st_ctim;
+  k->cycles = 0;
+  k->budgeted = TryKeepFds(k->files.size());
+}
+
+// Reads one interface through *k (re-opened when stale). Returns false if a
+// file kept from an earlier cycle reported its device gone (ENODEV), for
+// one more try afresh.
+bool ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (IsNoData(errno)) throw hw::NoData();
+    hw::ThrowErrno(dir, errno);
+  }
+  const bool fresh =
+      k->files.empty() || !k->Same(st) || ++k->cycles >= kRelistEvery;
+  if (fresh) OpenIface(dir, st, k);
+  for (const auto& [name, fd] : k->files) {
+    char buf[128];
+    ssize_t n;
+    do {
+      n = ::pread(fd, buf, sizeof buf, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      const int err = errno;
+      if (err == ENODEV && !fresh) return false;
+      if (IsNoData(err) || err == EOPNOTSUPP || err == EINVAL) continue;
+      hw::ThrowErrno(dir + "/" + name, err);
+    }
+    const std::string_view text =
+        parse::GoTrimSpace(std::string_view(buf, static_cast<size_t>(n)));
+    if (IsNumeric(name)) {
       // procfs keeps a value that does not parse, as 0.
-      iface.ints[e.name] = parse::ParseGoInt(f.data, 0).value_or(0);
+      iface->ints[name] = parse::ParseGoInt(text, 0).value_or(0);
     } else {
-      iface.strings[e.name] = parse::ToValidUtf8(f.data);
+      iface->strings[name] = parse::ToValidUtf8(std::string(text));
     }
   }
-  return iface;
+  return true;
+}
+
+Iface ReadIface(const std::string& dir, KeptIface* k) {
+  while (true) {
+    Iface iface;
+    const bool read = ReadIfaceFiles(dir, k, &iface);
+    if (!read || !k->budgeted) k->Clear();  // over budget: not kept
+    if (read) return iface;
+  }
 }
 
 class NetclassCollector : public Collector {
@@ -175,18 +257,26 @@ class NetclassCollector : public Collector {
   }
 
  private:
-  Families Read(const HostPaths& paths) const {
+  Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/net");
     hw::DirRead list = hw::ReadDir(root);
     if (IsNoData(list.error)) throw hw::NoData();
     if (!list.ok()) hw::ThrowErrno(root, list.error);
     std::map<std::string, Iface> ifaces;
+    std::map<std::string, std::unique_ptr<KeptIface>> kept;
     for (const hw::DirEntry& e : list.entries) {
       // bonding_masters and other plain files are not interfaces.
       if (e.kind == hw::Kind::kRegular) continue;
       if (ignored_.Matches(e.name)) continue;
-      ifaces[e.name] = ReadIface(root + "/" + e.name);
+      auto& k = kept[e.name];
+      if (auto it = kept_.find(e.name); it != kept_.end()) {
+        k = std::move(it->second);
+      } else {
+        k = std::make_unique<KeptIface>();
+      }
+      ifaces[e.name] = ReadIface(root + "/" + e.name, k.get());
     }
+    kept_ = std::move(kept);  // interfaces gone since: closed
 
     hw::FamilySet out;
     for (const auto& [name, iface] : ifaces) {
@@ -256,6 +346,8 @@ class NetclassCollector : public Collector {
   const hw::GoPattern ignored_;
   const bool ignore_invalid_speed_;
   const bool with_stats_;
+  // By interface name; only the scheduler's one running Collect touches it.
+  std::map<std::string, std::unique_ptr<KeptIface>> kept_;
 };
 
 }  // namespace

@@ -14,6 +14,8 @@ namespace host_exporter {
 
 /// Reads a whole file (procfs and sysfs files report size 0, so this reads
 /// until EOF). Throws CollectError("<path>: <strerror>") on failure.
+/// Procfs files (not /proc/<pid>/ ones) stay open for the next call, which
+/// reads them again with pread(2) instead of paying for open and close.
 std::string ReadFile(const std::string& path);
 
 /// Like ReadFile, but returns nullopt if the file does not exist (ENOENT or
@@ -23,6 +25,13 @@ std::optional<std::string> ReadFileIfExists(const std::string& path);
 /// The names in a directory (without "." and ".."), sorted. Returns an empty
 /// list if the directory does not exist; other errors throw CollectError.
 std::vector<std::string> ListDir(const std::string& path);
+
+/// The budget of descriptors collectors keep open between cycles (ReadFile's
+/// procfs files, netclass' attributes): a quarter of RLIMIT_NOFILE's soft
+/// limit at the first call, at most 4096. TryKeepFds(n) takes n from it if
+/// they fit; ReleaseKeptFds(n) gives them back.
+bool TryKeepFds(size_t n);
+void ReleaseKeptFds(size_t n);
 
 /// Closes a file descriptor when it goes out of scope.
 class ScopedFd {

@@ -1,7 +1,11 @@
 // Registry-wide checks and the loadavg collector on the fixture root.
+#include <algorithm>
+#include <chrono>
 #include <set>
 #include <string>
+#include <thread>
 
+#include "collectors/util.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter::testing {
@@ -24,6 +28,31 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
     }
   }
   EXPECT_GE(names.size(), 9u);
+}
+
+// ReadFile keeps procfs files open and reads them again from offset 0:
+// the contents are made anew each time. A regular file is not kept: one
+// replaced by rename(2) is read from the new file.
+TEST(ReadFileTest, KeptProcfsFileIsReadAfresh) {
+  const std::string first = ReadFile("/proc/uptime");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const std::string second = ReadFile("/proc/uptime");  // kept descriptor
+  EXPECT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  EXPECT_NE(first, second);  // 0.01 s resolution
+  EXPECT_EQ(second.back(), '\n');
+  EXPECT_EQ(std::count(second.begin(), second.end(), '\n'), 1);
+}
+
+TEST(ReadFileTest, RegularFileReplacedByRenameIsReadFromTheNewFile) {
+  TempRoot root;
+  const std::string path = root.Write("f", "one\n");
+  EXPECT_EQ(ReadFile(path), "one\n");
+  root.Write("g", "two\n");
+  std::filesystem::rename(root.dir() + "/g", path);
+  EXPECT_EQ(ReadFile(path), "two\n");
+  std::filesystem::remove(path);
+  EXPECT_THROW(ReadFile(path), CollectError);
 }
 
 TEST(LoadavgCollectorTest, ReadsFixture) {

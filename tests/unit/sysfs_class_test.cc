@@ -448,6 +448,44 @@ TEST(NetclassCollectorTest, UnparsableNumbersReadZero) {
             1);
 }
 
+// The collector keeps attribute files open between cycles: a value
+// rewritten in place is read again, an interface whose directory was
+// replaced (renamed, re-created) is read from its new files, and one that is
+// gone is no longer reported.
+TEST(NetclassCollectorTest, KeptFilesFollowChanges) {
+  SysfsRoot root;
+  root.Write("class/net/eth0/mtu", "1500\n");
+  root.Write("class/net/eth1/mtu", "9000\n");
+  const CollectorSpec* spec = FindCollector("netclass");
+  ASSERT_NE(spec, nullptr);
+  auto c = spec->create(DefaultOptions(*spec));
+  const Labels eth0 = {{"device", "eth0"}}, eth1 = {{"device", "eth1"}};
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 1500);
+
+  root.Write("class/net/eth0/mtu", "1400\n");  // in place, same inode
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 1400);
+
+  // eth0 and eth1 swap names: each directory is another one now.
+  std::filesystem::rename(root.Sys("class/net/eth0"), root.Sys("class/net/tmp"));
+  std::filesystem::rename(root.Sys("class/net/eth1"), root.Sys("class/net/eth0"));
+  std::filesystem::rename(root.Sys("class/net/tmp"), root.Sys("class/net/eth1"));
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 9000);
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth1), 1400);
+
+  // A file added beside the kept ones makes the directory listed again.
+  root.Write("class/net/eth0/tx_queue_len", "1000\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_transmit_queue_length", eth0), 1000);
+
+  std::filesystem::remove_all(root.Sys("class/net/eth1"));
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth1), std::nullopt);
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 9000);
+}
+
 TEST(HwCollectorErrorsTest, HwmonDanglingLinkFails) {
   SysfsRoot root;
   root.Write("class/hwmon/hwmon0/temp1_input", "1000\n");
