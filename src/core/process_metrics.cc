@@ -1,11 +1,14 @@
 #include "host_exporter/process_metrics.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
+#include <atomic>
+#include <cerrno>
+#include <string>
 
 #include "host_exporter/family.h"
 #include "parse/parse_util.h"
@@ -13,22 +16,58 @@
 namespace host_exporter {
 namespace {
 
-std::string Slurp(const char* path) {
-  std::ifstream f(path);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+// Reads a procfs file of this process. /proc/self/stat stays open: it is
+// read every cycle, and its open(2) and close(2) cost more than the read.
+std::string ReadProc(const char* path, bool keep) {
+  static std::atomic<int> kept_fd{-1};  // one user at a time
+  int fd = keep ? kept_fd.exchange(-1) : -1;
+  if (fd < 0) fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  std::string out;
+  if (fd < 0) return out;
+  char buf[4096];
+  off_t off = 0;
+  while (true) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    off += n;
+  }
+  int none = -1;
+  if (!keep || !kept_fd.compare_exchange_strong(none, fd)) ::close(fd);
+  return out;
 }
 
+// The boot time, from /proc/stat's btime: read once, it does not change.
 double BootTime() {
-  std::string stat = Slurp("/proc/stat");
-  for (auto line : parse::SplitLines(stat)) {
-    auto f = parse::SplitFields(line);
-    if (f.size() == 2 && f[0] == "btime") {
-      if (auto v = parse::ParseDouble(f[1])) return *v;
+  static const double btime = [] {
+    std::string stat = ReadProc("/proc/stat", false);
+    for (auto line : parse::SplitLines(stat)) {
+      auto f = parse::SplitFields(line);
+      if (f.size() == 2 && f[0] == "btime") {
+        if (auto v = parse::ParseDouble(f[1])) return *v;
+      }
     }
+    return 0.0;
+  }();
+  return btime;
+}
+
+// Open descriptors: since Linux 6.2 the size stat(2) gives /proc/self/fd;
+// on older kernels (size 0) the directory is listed.
+int OpenFds() {
+  struct stat st;
+  if (::stat("/proc/self/fd", &st) == 0 && st.st_size > 0) {
+    return static_cast<int>(st.st_size);
   }
-  return 0;
+  DIR* d = opendir("/proc/self/fd");
+  if (d == nullptr) return -1;
+  int fds = 0;
+  while (struct dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') ++fds;
+  }
+  closedir(d);
+  return fds - 1;  // the listing's own descriptor
 }
 
 }  // namespace
@@ -37,7 +76,7 @@ Families ProcessMetrics() {
   Families out;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  std::string stat = Slurp("/proc/self/stat");
+  std::string stat = ReadProc("/proc/self/stat", true);
   // Fields after the command name, which is in parentheses and may hold
   // spaces: field 3 (state) is index 0 here.
   size_t close = stat.rfind(')');
@@ -69,14 +108,9 @@ Families ProcessMetrics() {
               .Take());
     }
   }
-  int fds = 0;
-  if (DIR* d = opendir("/proc/self/fd")) {
-    while (struct dirent* e = readdir(d)) {
-      if (e->d_name[0] != '.') ++fds;
-    }
-    closedir(d);
+  if (const int fds = OpenFds(); fds >= 0) {
     out.push_back(Gauge("process_open_fds", "Number of open file descriptors.")
-                      .Add(fds - 1)
+                      .Add(fds)
                       .Take());
   }
   struct rlimit rl;
