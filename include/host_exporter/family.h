@@ -26,6 +26,8 @@ class FamilyBuilder {
 
   /// Appends a series with these labels and value.
   FamilyBuilder& Add(const Labels& labels, double value);
+  /// The same, moving the label strings (a braced list at the call site).
+  FamilyBuilder& Add(Labels&& labels, double value);
   /// Appends a series without labels.
   FamilyBuilder& Add(double value) { return Add(Labels{}, value); }
 

@@ -2,22 +2,40 @@
 
 namespace host_exporter {
 
-FamilyBuilder& FamilyBuilder::Add(const Labels& labels, double value) {
-  prometheus::ClientMetric m;
-  m.label.reserve(labels.size());
-  for (const auto& [name, val] : labels) m.label.push_back({name, val});
-  switch (family_.type) {
+namespace {
+
+void SetValue(prometheus::MetricType type, double value,
+              prometheus::ClientMetric* m) {
+  switch (type) {
     case prometheus::MetricType::Counter:
-      m.counter.value = value;
+      m->counter.value = value;
       break;
     case prometheus::MetricType::Gauge:
-      m.gauge.value = value;
+      m->gauge.value = value;
       break;
     default:
-      m.untyped.value = value;
+      m->untyped.value = value;
       break;
   }
-  family_.metric.push_back(std::move(m));
+}
+
+}  // namespace
+
+FamilyBuilder& FamilyBuilder::Add(const Labels& labels, double value) {
+  prometheus::ClientMetric& m = family_.metric.emplace_back();
+  m.label.reserve(labels.size());
+  for (const auto& [name, val] : labels) m.label.push_back({name, val});
+  SetValue(family_.type, value, &m);
+  return *this;
+}
+
+FamilyBuilder& FamilyBuilder::Add(Labels&& labels, double value) {
+  prometheus::ClientMetric& m = family_.metric.emplace_back();
+  m.label.reserve(labels.size());
+  for (auto& [name, val] : labels) {
+    m.label.push_back({std::move(name), std::move(val)});
+  }
+  SetValue(family_.type, value, &m);
   return *this;
 }
 

@@ -1,7 +1,7 @@
 #include "host_exporter/snapshot.h"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
@@ -112,36 +112,31 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   snap->timestamp = timestamp;
   snap->cycle = cycle;
 
-  // Merge by family name; the first collector to define a name owns its
-  // type and HELP.
-  std::map<std::string, prometheus::MetricFamily> merged;
-  std::map<std::string, std::string> owner;
+  // Every family, in collector order, each with the collector it came from.
+  // Sorted by name (stably, so the first collector to define a name owns
+  // its type and HELP), then merged: cheaper than a map keyed by name.
+  struct Tagged {
+    prometheus::MetricFamily family;
+    const std::string* who;
+  };
+  std::vector<Tagged> all;
+  all.reserve(512);
   auto add = [&](const std::string& who, Families fams) {
     size_t budget = options.max_series_per_collector;
     size_t used = 0;
     for (auto& f : fams) {
-      auto it = merged.find(f.name);
-      if (it == merged.end()) {
-        it = merged.emplace(f.name, prometheus::MetricFamily{}).first;
-        it->second.name = f.name;
-        it->second.help = f.help;
-        it->second.type = f.type;
-        owner[f.name] = who;
-      } else if (it->second.type != f.type) {
-        warnings->push_back("family " + f.name + " from " + who +
-                            " dropped: already defined with another type by " +
-                            owner[f.name]);
-        continue;
-      }
-      for (auto& m : f.metric) {
-        if (budget && used >= budget) {
-          warnings->push_back(who + ": more than " + std::to_string(budget) +
-                              " series, the rest dropped");
-          break;
+      if (budget) {
+        size_t keep = 0;
+        for (; keep < f.metric.size(); ++keep, ++used) {
+          if (used >= budget) {
+            warnings->push_back(who + ": more than " + std::to_string(budget) +
+                                " series, the rest dropped");
+            break;
+          }
         }
-        ++used;
-        it->second.metric.push_back(std::move(m));
+        f.metric.resize(keep);
       }
+      all.push_back({std::move(f), &who});
     }
   };
 
@@ -156,16 +151,35 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     duration.Add({{"collector", name}}, r.status.duration_seconds);
     success.Add({{"collector", name}}, r.status.success ? 1 : 0);
     if (r.status.success) add(name, std::move(r.families));
-    snap->collectors.push_back(std::move(r.status));
+    snap->collectors.push_back(r.status);  // a copy: `all` points to names
   }
-  add("host_exporter", std::move(extra));
+  const std::string self = "host_exporter", scheduler = "scheduler";
+  add(self, std::move(extra));
   if (!duration.empty()) {
-    add("scheduler", {duration.Take(), success.Take()});
+    add(scheduler, {duration.Take(), success.Take()});
   }
 
-  snap->families.reserve(merged.size());
-  for (auto& [name, f] : merged) {
-    if (!f.metric.empty()) snap->families.push_back(std::move(f));
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.family.name < b.family.name;
+  });
+  snap->families.reserve(all.size());
+  for (size_t i = 0; i < all.size();) {
+    prometheus::MetricFamily& owner = all[i].family;
+    size_t j = i + 1;
+    for (; j < all.size() && all[j].family.name == owner.name; ++j) {
+      prometheus::MetricFamily& f = all[j].family;
+      if (f.type != owner.type) {
+        warnings->push_back("family " + f.name + " from " + *all[j].who +
+                            " dropped: already defined with another type by " +
+                            *all[i].who);
+        continue;
+      }
+      owner.metric.insert(owner.metric.end(),
+                          std::make_move_iterator(f.metric.begin()),
+                          std::make_move_iterator(f.metric.end()));
+    }
+    if (!owner.metric.empty()) snap->families.push_back(std::move(owner));
+    i = j;
   }
   SortAndDedup(&snap->families, warnings);
   snap->text = EncodeText(snap->families);
