@@ -76,11 +76,8 @@ class FibrechannelCollector : public Collector {
  private:
   static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/fc_host");
-    hw::DirRead hosts = hw::ReadDir(root);
-    if (hosts.error == ENOENT) throw hw::NoData();
-    if (!hosts.ok()) hw::ThrowErrno(root, hosts.error);
     hw::FamilySet out;
-    for (const hw::DirEntry& host : hosts.entries) {
+    for (const hw::DirEntry& host : hw::ListOrNoData(root)) {
       CollectHost(root + "/" + host.name, host.name, &out);
     }
     return out.Take();

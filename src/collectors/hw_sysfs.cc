@@ -66,6 +66,17 @@ FileRead ReadAttr(const std::string& path) {
   return r;
 }
 
+std::vector<DirEntry> ListOrNoData(const std::string& dir,
+                                   bool denied_is_no_data) {
+  DirRead list = ReadDir(dir);
+  if (list.error == ENOENT) throw NoData();
+  if (denied_is_no_data && (list.error == EACCES || list.error == EPERM)) {
+    throw NoData();
+  }
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  return std::move(list.entries);
+}
+
 void ThrowErrno(const std::string& path, int error) {
   throw CollectError(path + ": " + std::strerror(error));
 }

@@ -79,6 +79,13 @@ struct DirRead {
 /// Lists a directory (following a symlink to it), like Go's os.ReadDir.
 DirRead ReadDir(const std::string& path);
 
+/// A class directory's entries (ReadDir) where its absence means "no such
+/// hardware": throws NoData if it does not exist (or, with
+/// `denied_is_no_data`, may not be read: EACCES, EPERM), CollectError
+/// naming it on any other failure.
+std::vector<DirEntry> ListOrNoData(const std::string& dir,
+                                   bool denied_is_no_data = false);
+
 /// The names in `dir` matching the glob "<prefix>[0-9]*", sorted; none if
 /// `dir` cannot be read (Go's filepath.Glob ignores I/O errors).
 std::vector<std::string> GlobDigit(const std::string& dir,

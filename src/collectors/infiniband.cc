@@ -184,11 +184,8 @@ class InfinibandCollector : public Collector {
  private:
   static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/infiniband");
-    hw::DirRead devices = hw::ReadDir(root);
-    if (devices.error == ENOENT) throw hw::NoData();
-    if (!devices.ok()) hw::ThrowErrno(root, devices.error);
     hw::FamilySet out;
-    for (const hw::DirEntry& d : devices.entries) {
+    for (const hw::DirEntry& d : hw::ListOrNoData(root)) {
       const std::string dir = root + "/" + d.name;
       const std::string device = parse::ToValidUtf8(d.name);
       const std::string board_id = ReadIbRequired(dir + "/board_id", true);

@@ -168,16 +168,14 @@ constexpr unsigned kRelistEvery = 120;
 // Lists the interface directory and opens its exposed attributes into *k.
 void OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
   k->Clear();
-  hw::DirRead list = hw::ReadDir(dir);
-  if (IsNoData(list.error)) throw hw::NoData();
-  if (!list.ok()) hw::ThrowErrno(dir, list.error);
+  const std::vector<hw::DirEntry> entries = hw::ListOrNoData(dir, true);
   // Attributes are opened relative to the directory: no path walk each.
   ScopedFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dirfd.get() < 0) {
     if (IsNoData(errno)) throw hw::NoData();
     hw::ThrowErrno(dir, errno);
   }
-  for (const hw::DirEntry& e : list.entries) {
+  for (const hw::DirEntry& e : entries) {
     if (e.kind != hw::Kind::kRegular) continue;
     if (!IsNumeric(e.name) && !IsString(e.name)) continue;  // not exposed
     const int fd = ::openat(dirfd.get(), e.name.c_str(), O_RDONLY | O_CLOEXEC);
@@ -259,12 +257,9 @@ class NetclassCollector : public Collector {
  private:
   Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/net");
-    hw::DirRead list = hw::ReadDir(root);
-    if (IsNoData(list.error)) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
     std::map<std::string, Iface> ifaces;
     std::map<std::string, std::unique_ptr<KeptIface>> kept;
-    for (const hw::DirEntry& e : list.entries) {
+    for (const hw::DirEntry& e : hw::ListOrNoData(root, true)) {
       // bonding_masters and other plain files are not interfaces.
       if (e.kind == hw::Kind::kRegular) continue;
       if (ignored_.Matches(e.name)) continue;

@@ -31,13 +31,10 @@ class NvmeCollector : public Collector {
 
   static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/nvme");
-    hw::DirRead list = hw::ReadDir(root);
-    if (list.error == ENOENT) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
     auto info = Gauge(
         "node_nvme_info",
         "Non-numeric data from /sys/class/nvme/<device>, value is always 1.");
-    for (const hw::DirEntry& e : list.entries) {
+    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
       const std::string dir = root + "/" + e.name;
       const std::string firmware = ReadField(dir + "/firmware_rev");
       const std::string model = ReadField(dir + "/model");

@@ -196,11 +196,8 @@ class PowersupplyclassCollector : public Collector {
  private:
   Families Read(const HostPaths& paths) const {
     const std::string root = paths.Sys("class/power_supply");
-    hw::DirRead list = hw::ReadDir(root);
-    if (list.error == ENOENT) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
     std::map<std::string, Supply> supplies;
-    for (const hw::DirEntry& e : list.entries) {
+    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
       supplies[e.name] = ReadSupply(root + "/" + e.name);
     }
 

@@ -57,13 +57,9 @@ class RaplCollector : public Collector {
  private:
   Families Read(const HostPaths& paths) const {
     const std::string root = paths.Sys("class/powercap");
-    hw::DirRead list = hw::ReadDir(root);
-    if (list.error == ENOENT || IsPermission(list.error)) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
-
     std::vector<Zone> zones;
     std::map<std::string, int64_t> name_count;
-    for (const hw::DirEntry& e : list.entries) {
+    for (const hw::DirEntry& e : hw::ListOrNoData(root, true)) {
       const std::string dir = root + "/" + e.name;
       hw::FileRead name_file = hw::ReadWhole(dir + "/name");
       if (!name_file.ok()) continue;  // not a zone (e.g. intel-rapl itself)

@@ -68,11 +68,8 @@ class TapestatsCollector : public Collector {
 
   Families Read(const HostPaths& paths) const {
     const std::string root = paths.Sys("class/scsi_tape");
-    hw::DirRead list = hw::ReadDir(root);
-    if (list.error == ENOENT) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
     std::map<std::string, std::map<std::string, uint64_t>> tapes;
-    for (const hw::DirEntry& e : list.entries) {
+    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
       if (!IsTapeName(e.name)) continue;
       tapes[e.name] = ReadStats(root + "/" + e.name + "/stats");
     }
