@@ -105,6 +105,29 @@ def targets(queries, instant=False, fmt="time_series"):
     return [target(e, l, chr(ord("A") + i), instant, fmt) for i, (e, l) in enumerate(queries)]
 
 
+def with_optional(d, **keys):
+    """`d` with each of `keys` whose value is not None added, in order."""
+    for k, v in keys.items():
+        if v is not None:
+            d[k] = v
+    return d
+
+
+def panel(kind, title, description, defaults, options, tgts, overrides=None, **extra):
+    """The fields every panel has, in Grafana's order; `extra` goes before
+    the targets."""
+    p = {"type": kind, "title": title, "description": description, "datasource": DS,
+         "fieldConfig": {"defaults": defaults, "overrides": overrides or []},
+         "options": options}
+    p.update(extra)
+    p["targets"] = tgts
+    return p
+
+
+def reduce_last():
+    return {"calcs": ["lastNotNull"], "fields": "", "values": False}
+
+
 def timeseries(title, description, queries, unit, th=NEUTRAL, *, min=None, max=None,
                stack=False, fill=10, negative=None, th_style="off", decimals=None,
                draw="line", legend_table=False, overrides=None):
@@ -127,12 +150,7 @@ def timeseries(title, description, queries, unit, th=NEUTRAL, *, min=None, max=N
         },
         "mappings": [],
     }
-    if min is not None:
-        defaults["min"] = min
-    if max is not None:
-        defaults["max"] = max
-    if decimals is not None:
-        defaults["decimals"] = decimals
+    with_optional(defaults, min=min, max=max, decimals=decimals)
     ov = list(overrides or [])
     if negative:
         ov.append({"matcher": {"id": "byRegexp", "options": negative},
@@ -140,78 +158,53 @@ def timeseries(title, description, queries, unit, th=NEUTRAL, *, min=None, max=N
     legend = {"showLegend": True, "placement": "bottom",
               "displayMode": "table" if legend_table else "list",
               "calcs": ["mean", "max", "lastNotNull"] if legend_table else []}
-    return {
-        "type": "timeseries", "title": title, "description": description,
-        "datasource": DS,
-        "fieldConfig": {"defaults": defaults, "overrides": ov},
-        "options": {"legend": legend, "tooltip": {"mode": "multi", "sort": "desc"}},
-        "targets": targets(queries),
-    }
+    return panel("timeseries", title, description, defaults,
+                 {"legend": legend, "tooltip": {"mode": "multi", "sort": "desc"}},
+                 targets(queries), ov)
 
 
 def stat(title, description, queries, unit, th, *, mappings=None, decimals=None,
          color_mode="background", instant=True, text_mode="auto", min=None, max=None,
          graph="none"):
-    defaults = {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
-                "mappings": mappings or []}
-    if decimals is not None:
-        defaults["decimals"] = decimals
-    if min is not None:
-        defaults["min"] = min
-    if max is not None:
-        defaults["max"] = max
-    return {
-        "type": "stat", "title": title, "description": description, "datasource": DS,
-        "fieldConfig": {"defaults": defaults, "overrides": []},
-        "options": {
-            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
-            "orientation": "auto", "textMode": text_mode, "colorMode": color_mode,
-            "graphMode": graph, "justifyMode": "auto", "wideLayout": True,
-            "showPercentChange": False, "percentChangeColorMode": "standard",
-        },
-        "targets": targets(queries, instant=instant),
-    }
+    defaults = with_optional(
+        {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
+         "mappings": mappings or []}, decimals=decimals, min=min, max=max)
+    return panel("stat", title, description, defaults, {
+        "reduceOptions": reduce_last(),
+        "orientation": "auto", "textMode": text_mode, "colorMode": color_mode,
+        "graphMode": graph, "justifyMode": "auto", "wideLayout": True,
+        "showPercentChange": False, "percentChangeColorMode": "standard",
+    }, targets(queries, instant=instant))
 
 
 def bargauge(title, description, queries, unit, th, *, min=0, max=None):
-    defaults = {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
-                "min": min, "mappings": []}
-    if max is not None:
-        defaults["max"] = max
-    return {
-        "type": "bargauge", "title": title, "description": description, "datasource": DS,
-        "fieldConfig": {"defaults": defaults, "overrides": []},
-        "options": {
-            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
-            "orientation": "horizontal", "displayMode": "gradient", "valueMode": "color",
-            "namePlacement": "auto", "showUnfilled": True, "sizing": "auto",
-            "minVizHeight": 16, "minVizWidth": 8, "maxVizHeight": 300,
-            "legend": {"showLegend": False, "displayMode": "list", "placement": "bottom",
-                       "calcs": []},
-        },
-        "targets": targets(queries, instant=True),
-    }
+    defaults = with_optional(
+        {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
+         "min": min, "mappings": []}, max=max)
+    return panel("bargauge", title, description, defaults, {
+        "reduceOptions": reduce_last(),
+        "orientation": "horizontal", "displayMode": "gradient", "valueMode": "color",
+        "namePlacement": "auto", "showUnfilled": True, "sizing": "auto",
+        "minVizHeight": 16, "minVizWidth": 8, "maxVizHeight": 300,
+        "legend": {"showLegend": False, "displayMode": "list", "placement": "bottom",
+                   "calcs": []},
+    }, targets(queries, instant=True))
 
 
 def table(title, description, queries, unit, th, *, hide, rename, value_overrides=None,
           sort_by=None):
     """An instant table of label sets; `hide` and `rename` tidy the columns."""
-    return {
-        "type": "table", "title": title, "description": description, "datasource": DS,
-        "fieldConfig": {
-            "defaults": {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
-                         "mappings": [],
-                         "custom": {"align": "auto", "cellOptions": {"type": "auto"},
-                                    "inspect": False, "filterable": False}},
-            "overrides": value_overrides or [],
-        },
-        "options": {"showHeader": True, "frameIndex": 0, "cellHeight": "sm",
-                    "sortBy": sort_by or []},
-        "transformations": [{"id": "organize", "options": {
-            "excludeByName": {k: True for k in hide}, "renameByName": rename,
-            "indexByName": {}}}],
-        "targets": targets(queries, instant=True, fmt="table"),
-    }
+    defaults = {"unit": unit, "thresholds": th, "color": {"mode": "thresholds"},
+                "mappings": [],
+                "custom": {"align": "auto", "cellOptions": {"type": "auto"},
+                           "inspect": False, "filterable": False}}
+    return panel("table", title, description, defaults,
+                 {"showHeader": True, "frameIndex": 0, "cellHeight": "sm",
+                  "sortBy": sort_by or []},
+                 targets(queries, instant=True, fmt="table"), value_overrides,
+                 transformations=[{"id": "organize", "options": {
+                     "excludeByName": {k: True for k in hide}, "renameByName": rename,
+                     "indexByName": {}}}])
 
 
 def value_text(mapping):
