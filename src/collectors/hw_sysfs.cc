@@ -25,32 +25,9 @@ Kind KindOf(mode_t mode) {
   return Kind::kOther;
 }
 
-// Reads from fd until EOF (limit == 0) or with one read of at most `limit`
-// bytes. Returns 0 or the errno.
-int ReadFd(int fd, size_t limit, std::string* out) {
-  char buf[16384];
-  while (true) {
-    const size_t want = limit ? std::min(limit, sizeof buf) : sizeof buf;
-    const ssize_t n = ::read(fd, buf, want);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    out->append(buf, static_cast<size_t>(n));
-    if (n == 0 || limit) return 0;
-  }
-}
-
 FileRead ReadUpTo(const std::string& path, size_t limit) {
   FileRead r;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    r.error = errno;
-    return r;
-  }
-  r.error = ReadFd(fd, limit, &r.data);
-  ::close(fd);
-  if (r.error) r.data.clear();
+  r.error = ReadPath(path, limit, &r.data);
   return r;
 }
 

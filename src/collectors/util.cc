@@ -23,21 +23,23 @@ std::string ErrnoMessage(const std::string& path, int err) {
   return path + ": " + std::strerror(err);
 }
 
-// Reads fd until EOF with read(2) (or pread(2) from offset 0 if `from_start`,
-// for a kept descriptor). Returns errno on failure, 0 on success.
-int ReadToEnd(int fd, bool from_start, std::string* out) {
+// Reads fd until EOF (limit 0) or with one read of at most `limit` bytes,
+// with read(2), or pread(2) from offset 0 if `from_start` (a kept
+// descriptor). Returns errno on failure, 0 on success.
+int ReadFd(int fd, bool from_start, size_t limit, std::string* out) {
   out->clear();
   char buf[16384];
   off_t offset = 0;
   while (true) {
-    ssize_t n = from_start ? ::pread(fd, buf, sizeof buf, offset)
-                           : ::read(fd, buf, sizeof buf);
+    const size_t want = limit ? std::min(limit, sizeof buf) : sizeof buf;
+    ssize_t n = from_start ? ::pread(fd, buf, want, offset)
+                           : ::read(fd, buf, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       return errno;
     }
-    if (n == 0) return 0;
     out->append(buf, static_cast<size_t>(n));
+    if (n == 0 || limit) return 0;
     offset += n;
   }
 }
@@ -59,14 +61,27 @@ bool HasNumericComponent(std::string_view path) {
   return false;
 }
 
-// Procfs files that ReadFile keeps open between cycles. A procfs file makes
-// its contents again on every read from offset 0, and its open(2) and
-// close(2) (path walk, dentry, struct file) cost more than the read itself,
-// so a kept descriptor read with pread(2) halves the cost of most procfs
-// collectors. Only procfs files are kept: a regular file may be replaced by
-// rename(2), which a kept descriptor would never see. A descriptor has one
-// reader at a time (two readers interleaving preads on one seq_file could
-// mix two generations of it); a second concurrent reader opens its own.
+// Whether a file open as `fd` may be kept: procfs files but /proc/<pid>/
+// ones, and sysfs files under devices/system/ (CPUs, memory nodes,
+// clocksources: never renamed, and a removed one fails to read, ENODEV,
+// and is opened afresh). Not a regular file, which rename(2) may replace
+// behind a kept descriptor, nor a sysfs device that may be renamed (a
+// network interface: netclass keeps those itself, checking the directory).
+bool Keepable(int fd, std::string_view path) {
+  struct statfs fs;
+  if (::fstatfs(fd, &fs) != 0) return false;
+  if (fs.f_type == PROC_SUPER_MAGIC) return !HasNumericComponent(path);
+  return fs.f_type == SYSFS_MAGIC &&
+         path.find("/devices/system/") != std::string_view::npos;
+}
+
+// Procfs and sysfs files that ReadFile (and the hw:: readers) keep open
+// between cycles. Such a file makes its contents again on every read from
+// offset 0, and its open(2) and close(2) (path walk, dentry, struct file)
+// cost more than the read itself, so a kept descriptor read with pread(2)
+// halves the cost of most procfs collectors. A descriptor has one reader
+// at a time (two readers interleaving preads on one seq_file could mix two
+// generations of it); a second concurrent reader opens its own.
 class KeptProcFiles {
  public:
   // A kept descriptor of `path` for the caller alone, or -1.
@@ -90,10 +105,7 @@ class KeptProcFiles {
         Close(fd, was_kept);
         return;
       }
-      struct statfs fs;
-      const bool keep = ::fstatfs(fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC &&
-                        !HasNumericComponent(path);
-      it = files_.emplace(path, Entry{{}, keep}).first;
+      it = files_.emplace(path, Entry{{}, Keepable(fd, path)}).first;
     }
     if (it->second.keep && it->second.idle.size() < kMaxIdlePerPath &&
         (was_kept || TryKeepFds(1))) {
@@ -126,26 +138,29 @@ KeptProcFiles& Kept() {
   return *kept;
 }
 
-// Reads a whole file; returns errno on failure, 0 on success. A kept
-// descriptor that fails (the file was removed: EIO, ENODEV) is closed and
-// the file opened afresh, whose answer stands.
-int ReadAll(const std::string& path, std::string* out) {
+}  // namespace
+
+int ReadPath(const std::string& path, size_t limit, std::string* out) {
   if (int fd = Kept().Take(path); fd >= 0) {
-    if (ReadToEnd(fd, true, out) == 0) {
+    if (ReadFd(fd, true, limit, out) == 0) {
       Kept().Give(path, fd, true);
       return 0;
     }
     KeptProcFiles::Close(fd, true);
   }
+  out->clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
-  if (int err = ReadToEnd(fd, false, out)) {
+  if (int err = ReadFd(fd, false, limit, out)) {
     ::close(fd);
+    out->clear();
     return err;
   }
   Kept().Give(path, fd, false);
   return 0;
 }
+
+namespace {
 
 std::atomic<size_t> kept_fds{0};
 
@@ -177,14 +192,14 @@ ScopedFd::~ScopedFd() {
 
 std::string ReadFile(const std::string& path) {
   std::string out;
-  if (int err = ReadAll(path, &out))
+  if (int err = ReadPath(path, 0, &out))
     throw CollectError(ErrnoMessage(path, err));
   return out;
 }
 
 std::optional<std::string> ReadFileIfExists(const std::string& path) {
   std::string out;
-  int err = ReadAll(path, &out);
+  int err = ReadPath(path, 0, &out);
   if (err == ENOENT || err == ENOTDIR) return std::nullopt;
   if (err) throw CollectError(ErrnoMessage(path, err));
   return out;

@@ -14,9 +14,16 @@ namespace host_exporter {
 
 /// Reads a whole file (procfs and sysfs files report size 0, so this reads
 /// until EOF). Throws CollectError("<path>: <strerror>") on failure.
-/// Procfs files (not /proc/<pid>/ ones) stay open for the next call, which
-/// reads them again with pread(2) instead of paying for open and close.
+/// Procfs files (not /proc/<pid>/ ones) and sysfs files under
+/// devices/system/ stay open for the next call, which reads them again with
+/// pread(2) instead of paying for open and close.
 std::string ReadFile(const std::string& path);
+
+/// What ReadFile and the hw:: readers share: reads `path` until EOF
+/// (limit 0) or with one read of at most `limit` bytes into *out; returns 0
+/// or the errno (*out empty then). Procfs files (not /proc/<pid>/ ones) and
+/// sysfs files under devices/system/ stay open for the next call.
+int ReadPath(const std::string& path, size_t limit, std::string* out);
 
 /// Like ReadFile, but returns nullopt if the file does not exist (ENOENT or
 /// ENOTDIR); other errors still throw.
