@@ -1,6 +1,8 @@
 // cpu: per-CPU time in each mode from /proc/stat, thermal throttle counts
 // and isolated CPUs from sysfs, and (behind --collector.cpu.info) the
 // identity of each CPU from /proc/cpuinfo, as node_exporter 1.5 does.
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -196,6 +198,10 @@ class CpuCollector : public Collector {
       if (!package) continue;
       auto core = ReadUintIfExists(cpu + "/topology/core_id");
       if (!core) continue;
+      // Without thermal_throttle (VMs, most AMD CPUs) one failed stat
+      // instead of two failed opens.
+      struct stat st;
+      if (::stat((cpu + "/thermal_throttle").c_str(), &st) != 0) continue;
       if (!core_throttles.count({*package, *core})) {
         if (auto n = ReadUintIfExists(
                 cpu + "/thermal_throttle/core_throttle_count")) {

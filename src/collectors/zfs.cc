@@ -1,6 +1,7 @@
 // zfs: node_zfs_* from the ZFS on Linux kstats in /proc/spl/kstat/zfs, as
 // node_exporter 1.5: the named kstats (ARC, ZIL, DMU, ...), and per pool
 // its I/O kstat, its datasets' objset kstats and its state.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -72,8 +73,10 @@ class ZfsCollector : public Collector {
     ZfsFamilies families;
     constexpr auto kUntyped = prometheus::MetricType::Untyped;
     for (const auto& [subsystem, file] : kSubsystems) {
+      // Kstats come and go with ZFS versions: a missing one is fine (and
+      // not even tried: without ZFS that was ten failed opens a cycle).
+      if (!std::binary_search(entries.begin(), entries.end(), file)) continue;
       const std::string path = base + "/" + std::string(file);
-      // Kstats come and go with ZFS versions: a missing one is fine.
       auto text = ReadFileIfExists(path);
       if (!text) continue;
       for (const auto& v : Unwrap(parse::ParseZfsKstat(*text), path)) {
