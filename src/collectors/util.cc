@@ -32,8 +32,8 @@ int ReadFd(int fd, bool from_start, size_t limit, std::string* out) {
   off_t offset = 0;
   while (true) {
     const size_t want = limit ? std::min(limit, sizeof buf) : sizeof buf;
-    ssize_t n = from_start ? ::pread(fd, buf, want, offset)
-                           : ::read(fd, buf, want);
+    ssize_t n =
+        from_start ? ::pread(fd, buf, want, offset) : ::read(fd, buf, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       return errno;

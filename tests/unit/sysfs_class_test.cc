@@ -468,9 +468,12 @@ TEST(NetclassCollectorTest, KeptFilesFollowChanges) {
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 1400);
 
   // eth0 and eth1 swap names: each directory is another one now.
-  std::filesystem::rename(root.Sys("class/net/eth0"), root.Sys("class/net/tmp"));
-  std::filesystem::rename(root.Sys("class/net/eth1"), root.Sys("class/net/eth0"));
-  std::filesystem::rename(root.Sys("class/net/tmp"), root.Sys("class/net/eth1"));
+  std::filesystem::rename(root.Sys("class/net/eth0"),
+                          root.Sys("class/net/tmp"));
+  std::filesystem::rename(root.Sys("class/net/eth1"),
+                          root.Sys("class/net/eth0"));
+  std::filesystem::rename(root.Sys("class/net/tmp"),
+                          root.Sys("class/net/eth1"));
   fams = c->Collect(root.Paths());
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 9000);
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth1), 1400);
