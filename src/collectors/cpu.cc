@@ -1,8 +1,6 @@
 // cpu: per-CPU time in each mode from /proc/stat, thermal throttle counts
 // and isolated CPUs from sysfs, and (behind --collector.cpu.info) the
 // identity of each CPU from /proc/cpuinfo, as node_exporter 1.5 does.
-#include <sys/stat.h>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/hw_sysfs.h"
 #include "collectors/util.h"
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
@@ -200,8 +199,7 @@ class CpuCollector : public Collector {
       if (!core) continue;
       // Without thermal_throttle (VMs, most AMD CPUs) one failed stat
       // instead of two failed opens.
-      struct stat st;
-      if (::stat((cpu + "/thermal_throttle").c_str(), &st) != 0) continue;
+      if (hw::Stat(cpu + "/thermal_throttle").error) continue;
       if (!core_throttles.count({*package, *core})) {
         if (auto n = ReadUintIfExists(
                 cpu + "/thermal_throttle/core_throttle_count")) {

@@ -122,19 +122,17 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   std::vector<Tagged> all;
   all.reserve(512);
   auto add = [&](const std::string& who, Families fams) {
-    size_t budget = options.max_series_per_collector;
+    const size_t budget = options.max_series_per_collector;
     size_t used = 0;
     for (auto& f : fams) {
       if (budget) {
-        size_t keep = 0;
-        for (; keep < f.metric.size(); ++keep, ++used) {
-          if (used >= budget) {
-            warnings->push_back(who + ": more than " + std::to_string(budget) +
-                                " series, the rest dropped");
-            break;
-          }
+        const size_t room = budget - used;  // used never exceeds budget
+        if (f.metric.size() > room) {
+          warnings->push_back(who + ": more than " + std::to_string(budget) +
+                              " series, the rest dropped");
+          f.metric.resize(room);
         }
-        f.metric.resize(keep);
+        used += f.metric.size();
       }
       all.push_back({std::move(f), &who});
     }
