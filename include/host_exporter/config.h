@@ -49,6 +49,14 @@ struct DatabaseConfig {
   bool gzip = false;
   /// Script-era measurement names (cpu, memory, disk, network).
   bool legacy_measurements = false;
+  /// "node": one measurement per metric family (field `value`);
+  /// "system_metrics": the script's points (measurement system_metrics, tag
+  /// metric=cpu|memory|disk|network).
+  std::string format = "node";
+  /// How the password keys were spelled in the file (`database.password` or
+  /// the script's `database.auth.password`), for messages.
+  std::string password_key = "database.password";
+  std::string password_file_key = "database.password_file";
   // --- push sinks (src/sinks): added keys of the `database` block ---
   /// Tags added to every point, over the default {"host": <hostname>}; an
   /// empty value removes a default tag.

@@ -139,6 +139,44 @@ bool ParseStringMap(const json& v, const std::string& pointer,
 }
 // --- end push sinks ---
 
+// The script's `database.auth` block: username and password (or our
+// password_file) in a sub-object. Each may be given here or directly in
+// `database`, not both.
+bool ParseDatabaseAuth(const json& auth, const Locator& loc, DatabaseConfig* d,
+                       std::string* error) {
+  auto fail = [&](const std::string& key, const std::string& why) {
+    *error =
+        loc.At("/database/auth" + (key.empty() ? "" : "/" + key)) + ": key " +
+        Quote("database.auth" + (key.empty() ? "" : "." + key)) + ": " + why;
+    return false;
+  };
+  if (auth.is_null()) return true;  // the script read a missing auth as {}
+  if (!auth.is_object())
+    return fail("", "expected an object, got " + JsonTypeName(auth));
+  for (const auto& [key, v] : auth.items()) {
+    std::string* target = key == "username"        ? &d->username
+                          : key == "password"      ? &d->password
+                          : key == "password_file" ? &d->password_file
+                                                   : nullptr;
+    if (target == nullptr) {
+      return fail(key,
+                  "unknown key (known: username, password, password_file)");
+    }
+    if (v.is_null()) continue;  // the script sent no credentials for null
+    if (!v.is_string())
+      return fail(key, "expected a string, got " + JsonTypeName(v));
+    if (!target->empty()) {
+      return fail(key, "set either database." + key + " or database.auth." +
+                           key + ", not both");
+    }
+    *target = v.get<std::string>();
+    if (key == "password") d->password_key = "database.auth.password";
+    if (key == "password_file")
+      d->password_file_key = "database.auth.password_file";
+  }
+  return true;
+}
+
 bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                    std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
@@ -152,6 +190,7 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
     return false;
   }
   DatabaseConfig d;
+  bool flush_given = false;
   static const std::set<std::string> kConfigStrings = {"type",
                                                        "url",
                                                        "username",
@@ -169,6 +208,14 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
       if (!v.is_string())
         return fail(key, "expected a string, got " + JsonTypeName(v));
       std::string s = v.get<std::string>();
+      std::string* set_by_auth = key == "username"        ? &d.username
+                                 : key == "password"      ? &d.password
+                                 : key == "password_file" ? &d.password_file
+                                                          : nullptr;
+      if (set_by_auth != nullptr && !set_by_auth->empty()) {
+        return fail(key, "set either database." + key + " or database.auth." +
+                             key + ", not both");
+      }
       if (key == "type") d.type = s;
       if (key == "url") d.url = s;
       if (key == "username") d.username = s;
@@ -197,6 +244,19 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                         v.dump());
       }
       (key == "timeout" ? d.timeout : d.flush_interval) = ms;
+      if (key == "flush_interval") flush_given = true;
+    } else if (key == "auth") {
+      // The script's spelling: "auth": {"username": …, "password": …}.
+      if (!ParseDatabaseAuth(v, loc, &d, error)) return false;
+    } else if (key == "format") {
+      if (!v.is_string() || (v.get<std::string>() != "node" &&
+                             v.get<std::string>() != "system_metrics")) {
+        return fail(key,
+                    "expected \"node\" (one measurement per metric family) "
+                    "or \"system_metrics\" (the script's points), got " +
+                        v.dump());
+      }
+      d.format = v.get<std::string>();
     } else if (key == "gzip" || key == "legacy_measurements") {
       if (!v.is_boolean())
         return fail(key, "expected true or false, got " + v.dump());
@@ -222,6 +282,12 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
       return fail(key, "unknown key");
     }
   }
+  // The script sent every cycle's four points at once: so does its format,
+  // unless told otherwise (a second at most, not the batching default).
+  if (d.format == "system_metrics" && !flush_given)
+    d.flush_interval = std::chrono::seconds(1);
+  // The script did not look at `type`; accept its spelling in any case.
+  for (char& c : d.type) c = static_cast<char>(std::tolower(c));
   if (d.type != "influxdb") {
     return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
   }
@@ -235,8 +301,12 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                 "expected one of ns, us, ms, s, got " + Quote(d.precision));
   }
   if (!d.password.empty() && !d.password_file.empty()) {
-    return fail("password_file",
-                "set either password or password_file, not both");
+    std::string pointer = "/" + d.password_file_key;
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    *error = loc.At(pointer) + ": key " + Quote(d.password_file_key) +
+             ": set either " + d.password_key + " or " + d.password_file_key +
+             ", not both";
+    return false;
   }
   if (!d.token.empty() && !d.token_file.empty()) {
     return fail("token_file", "set either token or token_file, not both");

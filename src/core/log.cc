@@ -92,13 +92,15 @@ void AppendLogfmtValue(std::string* out, std::string_view s) {
 bool ParseLogLevel(std::string_view s, LogLevel* out) {
   std::string l(s);
   for (char& c : l) c = static_cast<char>(std::tolower(c));
-  if (l == "debug") {
+  // Python's level names too (the script's logging.log_level): NOTSET logs
+  // everything, CRITICAL and FATAL are its errors.
+  if (l == "debug" || l == "notset") {
     *out = LogLevel::kDebug;
   } else if (l == "info") {
     *out = LogLevel::kInfo;
   } else if (l == "warn" || l == "warning") {
     *out = LogLevel::kWarn;
-  } else if (l == "error" || l == "critical") {
+  } else if (l == "error" || l == "critical" || l == "fatal") {
     *out = LogLevel::kError;
   } else {
     return false;
@@ -168,7 +170,8 @@ bool Logger::Reopen(std::string* error) {
     file = file_;
   }
   if (file.empty()) return true;
-  int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  int fd =
+      ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
     *error = "cannot reopen log file " + file + ": " + std::strerror(errno);
     return false;

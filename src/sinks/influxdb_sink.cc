@@ -1,10 +1,12 @@
 #include "sinks/influxdb_sink.h"
 
 #include <cctype>
+#include <memory>
 #include <set>
 #include <string_view>
 
 #include "host_exporter/encoder.h"
+#include "sinks/system_metrics.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -114,7 +116,8 @@ bool BuildInfluxTarget(const DatabaseConfig& d, InfluxTarget* out,
 PushSinkOptions InfluxSinkOptions(const DatabaseConfig& d,
                                   const InfluxTarget& target,
                                   const std::string& password,
-                                  const std::string& token, KeyValues tags) {
+                                  const std::string& token, KeyValues tags,
+                                  SystemMetricsOptions script) {
   PushSinkOptions o;
   o.name = "influxdb";
   o.url = target.write_url;
@@ -134,9 +137,20 @@ PushSinkOptions InfluxSinkOptions(const DatabaseConfig& d,
   ParsePrecision(d.precision, &points.precision);
   points.legacy_measurements = d.legacy_measurements;
   points.extra_tags = std::move(tags);
-  o.encode = [points](const Snapshot& s, std::vector<std::string>* out) {
-    EncodePoints(s.families, s.timestamp, points, out);
-  };
+  if (d.format == "system_metrics") {
+    script.precision = points.precision;
+    script.extra_tags = points.extra_tags;
+    // Keeps the previous CPU reading; encode runs on the sink's one
+    // consumer thread.
+    auto enc = std::make_shared<SystemMetricsEncoder>(std::move(script));
+    o.encode = [enc](const Snapshot& s, std::vector<std::string>* out) {
+      enc->Encode(s.families, s.timestamp, out);
+    };
+  } else {
+    o.encode = [points](const Snapshot& s, std::vector<std::string>* out) {
+      EncodePoints(s.families, s.timestamp, points, out);
+    };
+  }
   o.batch_size = static_cast<size_t>(d.batch_size);
   o.flush_interval = d.flush_interval;
   o.max_buffer = d.max_buffer_points;

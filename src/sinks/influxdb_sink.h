@@ -8,6 +8,7 @@
 #include "host_exporter/config.h"
 #include "sinks/line_protocol.h"
 #include "sinks/push_sink.h"
+#include "sinks/system_metrics.h"
 
 namespace host_exporter::sinks {
 
@@ -34,11 +35,14 @@ std::string QueryEscape(std::string_view s);
 
 /// The PushSink settings for `d`: `password` (1.x basic auth with
 /// d.username) and `token` (2.x, "Authorization: Token …") already
-/// resolved; `tags` are added to every point.
+/// resolved; `tags` are added to every point. With d.format
+/// "system_metrics", `script` says which of the script's points are written
+/// (its precision and tags are taken from `d` and `tags`).
 PushSinkOptions InfluxSinkOptions(const DatabaseConfig& d,
                                   const InfluxTarget& target,
                                   const std::string& password,
-                                  const std::string& token, KeyValues tags);
+                                  const std::string& token, KeyValues tags,
+                                  SystemMetricsOptions script = {});
 
 }  // namespace host_exporter::sinks
 

@@ -57,21 +57,33 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
     const DatabaseConfig& d = config.database;
     Entry e;
     e.database = d;
-    if (!ResolveSecret(
-            {"database.password", d.password, "database.password_file",
-             d.password_file, kDatabasePasswordEnv},
-            &e.secret1, &warnings, error) ||
+    if (!ResolveSecret({d.password_key, d.password, d.password_file_key,
+                        d.password_file, kDatabasePasswordEnv},
+                       &e.secret1, &warnings, error) ||
         !ResolveSecret({"database.token", d.token, "database.token_file",
                         d.token_file, kDatabaseTokenEnv},
                        &e.secret2, &warnings, error)) {
       return false;
     }
-    inline_secret(d.password, "database.password");
+    inline_secret(d.password, d.password_key);
     inline_secret(d.token, "database.token");
     InfluxTarget target;
     if (!BuildInfluxTarget(d, &target, error)) return false;
-    PushSinkOptions o = InfluxSinkOptions(d, target, e.secret1, e.secret2,
-                                          Merge({{"host", host}}, d.tags));
+    // The script's points follow its `metrics` toggles, i.e. the
+    // collectors they turned on or off.
+    auto enabled = [&](std::string_view name) {
+      return std::any_of(config.collectors.begin(), config.collectors.end(),
+                         [&](const auto& c) { return c.first->name == name; });
+    };
+    SystemMetricsOptions script;
+    script.cpu = enabled("cpu");
+    script.memory = enabled("meminfo");
+    script.disk = enabled("filesystem");
+    script.network = enabled("netdev");
+    script.root_path = config.paths.rootfs;
+    PushSinkOptions o =
+        InfluxSinkOptions(d, target, e.secret1, e.secret2,
+                          Merge({{"host", host}}, d.tags), std::move(script));
     e.drain = std::min(d.timeout, kMaxDrain);
     e.sink = std::make_unique<PushSink>(std::move(o), store_, log_);
     out->push_back(std::move(e));

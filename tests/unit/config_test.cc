@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace host_exporter {
 namespace {
@@ -77,6 +79,131 @@ TEST(ConfigTest, OriginalScriptShapeIsAccepted) {
   EXPECT_EQ(c.database.url, "http://127.0.0.1:8086");
   EXPECT_EQ(c.database.username, "monitor");
   EXPECT_EQ(c.database.password, "secret");
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The script's users' file, unchanged (tests/fixtures/script).
+TEST(ConfigTest, TheScriptsOwnFileIsAccepted) {
+  const std::string path =
+      std::string(FIXTURE_ROOT) + "/../script/config_data_processing.json";
+  const std::string text = ReadFile(path);
+  ASSERT_FALSE(text.empty()) << path;
+  Settings file;
+  DatabaseConfig db;
+  std::string err;
+  ASSERT_TRUE(ParseConfigFile(path, text, &file, &db, &err)) << err;
+  Config c;
+  ASSERT_TRUE(ResolveConfig(file, {}, db, &c, &err)) << err;
+  EXPECT_EQ(c.interval.count(), 10000);
+  for (const char* name :
+       {"cpu", "loadavg", "meminfo", "diskstats", "filesystem", "netdev"}) {
+    EXPECT_TRUE(Enabled(c, name)) << name;
+  }
+  EXPECT_TRUE(c.database.enabled);
+  EXPECT_EQ(c.database.type, "influxdb");
+  EXPECT_EQ(c.database.url, "http://127.0.0.1:8086/write?db=system_metrics");
+  EXPECT_EQ(c.database.username, "admin");
+  EXPECT_EQ(c.database.password, "secret");
+  EXPECT_EQ(c.database.password_key, "database.auth.password");
+  EXPECT_EQ(c.database.format, "node");
+  EXPECT_EQ(c.log_file, "/etc/data_monitoring/data_processing.log");
+  EXPECT_EQ(c.log_level, LogLevel::kInfo);
+}
+
+// What the script itself accepted, read from its code: auth as a sub-object
+// (or null, or with null members: requests then sent no credentials), any
+// Python level name in any case (it called .upper() and getattr(logging, …)),
+// a fractional collection_interval (time.sleep takes floats), `type` in any
+// case (it never looked at it).
+TEST(ConfigTest, TheScriptsOtherSpellings) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load(R"({"database": {"type": "InfluxDB", "url": "http://h:8086",
+      "auth": {"username": "u", "password_file": "/run/pw"}}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.type, "influxdb");
+  EXPECT_EQ(c.database.username, "u");
+  EXPECT_EQ(c.database.password_file, "/run/pw");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+      "auth": null}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.username, "");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+      "auth": {"username": null, "password": null}}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.password, "");
+  const std::pair<const char*, LogLevel> levels[] = {
+      {"debug", LogLevel::kDebug},    {"NOTSET", LogLevel::kDebug},
+      {"Info", LogLevel::kInfo},      {"WARNING", LogLevel::kWarn},
+      {"warn", LogLevel::kWarn},      {"ERROR", LogLevel::kError},
+      {"CRITICAL", LogLevel::kError}, {"fatal", LogLevel::kError}};
+  for (const auto& [name, level] : levels) {
+    ASSERT_TRUE(
+        Load(std::string(R"({"logging": {"log_level": ")") + name + "\"}}", &c,
+             &err))
+        << name << ": " << err;
+    EXPECT_EQ(c.log_level, level) << name;
+  }
+  ASSERT_TRUE(Load(R"({"collection_interval": 2.5})", &c, &err)) << err;
+  EXPECT_EQ(c.interval.count(), 2500);
+}
+
+TEST(ConfigTest, DatabaseAuthErrorsNameTheKey) {
+  Config c;
+  std::string err;
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "username": "a",
+  "auth": {"username": "b"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.username\": set either "
+            "database.username or database.auth.username, not both");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": {"user": "b"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth.user\": unknown key (known: "
+            "username, password, password_file)");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": {"password": 5}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth.password\": expected a string, "
+            "got a number");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": ["admin"]}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth\": expected an object, got an "
+            "array");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "password_file": "/x",
+  "auth": {"password": "p"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.password_file\": set either "
+            "database.auth.password or database.password_file, not both");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "format": "script"}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.format\": expected \"node\" (one "
+            "measurement per metric family) or \"system_metrics\" (the "
+            "script's points), got \"script\"");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "format": "system_metrics"}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.format, "system_metrics");
 }
 
 TEST(ConfigTest, FlatKeysAndFlagsOverrideTheFile) {
