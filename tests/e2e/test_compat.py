@@ -182,4 +182,4 @@ class DefaultCollectorsCompatTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()

@@ -97,4 +97,4 @@ if __name__ == "__main__":
             f.write(normalise(exposition()))
         print("wrote", GOLDEN)
     else:
-        unittest.main(verbosity=2)
+        harness.main()

@@ -370,4 +370,4 @@ class InfluxdbSinkTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()

@@ -227,4 +227,4 @@ class RealPrometheusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()

@@ -360,4 +360,4 @@ class SandboxedCollectorsTest(unittest.TestCase):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--seccomp-exec"]:
         seccomp_exec(sys.argv[2], sys.argv[3:])
-    unittest.main()
+    harness.main()

@@ -268,4 +268,4 @@ class WebConfigErrorsTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    harness.main()
