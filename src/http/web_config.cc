@@ -5,10 +5,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
+
+#include "host_exporter/config.h"
 
 namespace host_exporter::http {
 namespace {
@@ -243,14 +243,12 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
 }
 
 bool LoadWebConfig(const std::string& path, WebConfig* out, std::string* error) {
-  std::ifstream f(path);
-  if (!f) {
-    *error = "cannot read web config " + path + ": " + std::strerror(errno);
+  // Bounded and never blocking (a FIFO or a device is refused), as the
+  // JSON config file.
+  std::string text;
+  if (!ReadConfigFile(path, kMaxConfigFileBytes, &text, error, "web config"))
     return false;
-  }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ParseWebConfig(path, ss.str(), out, error);
+  return ParseWebConfig(path, text, out, error);
 }
 
 }  // namespace host_exporter::http
