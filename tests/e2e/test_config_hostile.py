@@ -103,7 +103,14 @@ class CheckConfigTest(Tmp):
              "remote_write.bearer_token_file"),
             ("collection.interval of 1ms", ["--collection.interval=1ms"],
              "collection.interval"),
+            ("log file a FIFO without a reader", ["--log.file=" + self.fifo()],
+             "No such device or address"),
         ]
+
+    def fifo(self):
+        p = self.path("log.fifo")
+        os.mkfifo(p)
+        return p
 
     def config(self, doc):
         name = "config%d.json" % len(os.listdir(self.tmp))
