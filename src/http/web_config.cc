@@ -1,6 +1,7 @@
 #include "http/web_config.h"
 
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -226,6 +227,11 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // its message reads "bad file"
+    *error = path + ":" + std::to_string(e.mark.line + 1) +
+             ": invalid YAML: nested too deeply (" + std::to_string(e.depth()) +
+             " levels)";
+    return false;
   } catch (const YAML::Exception& e) {
     *error = path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
     return false;
