@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "build_config.h"
 #include "host_exporter/collector.h"
@@ -20,6 +21,7 @@
 #include "host_exporter/process_metrics.h"
 #include "host_exporter/scheduler.h"
 #include "host_exporter/snapshot.h"
+#include "http/web_config.h"
 #include "sinks/sinks.h"  // push sinks
 
 namespace host_exporter {
@@ -174,6 +176,77 @@ void RaiseOpenFileLimit() {
   }
 }
 
+// A configuration checked and made ready to apply: everything start-up
+// needs that can fail is done here, short of binding the ports. Start-up,
+// --check-config and a SIGHUP reload all go through Prepare(), so what
+// --check-config accepts starts, and a reload applies all of a config or
+// none of it.
+struct Prepared {
+  Config config;
+  std::vector<NamedCollector> collectors;
+  int log_fd = 2;  // the opened log file (unless checking only), or stderr
+
+  Prepared() = default;
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  ~Prepared() {
+    if (log_fd > 2) ::close(log_fd);
+  }
+  // The log file descriptor, now owned by the caller.
+  int TakeLogFd() { return std::exchange(log_fd, 2); }
+};
+
+// Reads the config file, resolves it with the flags, builds the collectors,
+// checks the listen addresses, loads the web config (TLS files, users),
+// reads the push sinks' secrets, and opens the log file (`check_only`:
+// checks that it could be opened, creating nothing). False with *error
+// naming the file, key or address.
+bool Prepare(const Settings& given, bool check_only, Prepared* out,
+             std::string* error) {
+  Config& c = out->config;
+  if (!LoadConfig(given, &c, error)) return false;
+  out->collectors = MakeCollectors(c, error);
+  if (!error->empty()) return false;
+  for (const auto& a : c.listen_addresses) {
+    std::string ports;
+    if (!ToCivetwebPorts(a, &ports, error)) {
+      *error = "--web.listen-address: " + *error;
+      return false;
+    }
+  }
+  if (!c.web_config_file.empty()) {
+    http::WebConfig web;
+    if (!http::LoadWebConfig(c.web_config_file, &web, error)) return false;
+  }
+  {
+    // The secrets, read as the push sinks will read them; sinks built here
+    // are never started. Warnings (secret files readable by others) are
+    // left to the sinks that run.
+    SnapshotStore unused_store;
+    Logger quiet;
+    quiet.Use(LogLevel::kError, "logfmt", "", 2);
+    sinks::Sinks probe(&unused_store, &quiet);
+    if (!probe.Init(c, error)) return false;
+  }
+  if (check_only) return CheckLogFile(c.log_file, error);
+  if (!c.log_file.empty()) {
+    out->log_fd = OpenLogFile(c.log_file, error);
+    if (out->log_fd < 0) {
+      out->log_fd = 2;
+      return false;
+    }
+  }
+  return true;
+}
+
+// True if SIGTERM or SIGINT is pending (a reload then stops early).
+bool StopPending() {
+  sigset_t pending;
+  sigpending(&pending);
+  return sigismember(&pending, SIGTERM) == 1 ||
+         sigismember(&pending, SIGINT) == 1;
+}
+
 int Fail(const std::string& msg) {
   std::cerr << "host_exporter: error: " << msg << std::endl;
   return 1;
@@ -191,8 +264,10 @@ int Run(int argc, char** argv) {
          "JSON config file (see packaging/config.json). Reloaded on SIGHUP.")
       ->type_name("FILE");
   app.add_flag("--check-config", check_config,
-               "Validate flags and the config file, print the result, exit 0 "
-               "(valid) or 1 (invalid).");
+               "Validate flags and the config file as start-up does (web "
+               "config, secret files, log file; short of binding the port, "
+               "creating nothing), print the result, exit 0 (valid) or 1 "
+               "(invalid).");
   app.add_flag("--once", once,
                "Collect once, print the exposition to stdout and exit.");
   app.add_flag("--version", version, "Show application version.");
@@ -224,16 +299,11 @@ int Run(int argc, char** argv) {
   }
 
   const Settings given = GivenFlags(flags, config_file);
-  Config config;
   std::string error;
-  if (!LoadConfig(given, &config, &error)) return Fail(error);
-  std::vector<NamedCollector> collectors = MakeCollectors(config, &error);
-  if (!error.empty()) return Fail(error);
-  for (const auto& a : config.listen_addresses) {
-    std::string ports;
-    if (!ToCivetwebPorts(a, &ports, &error))
-      return Fail("--web.listen-address: " + error);
-  }
+  Prepared start;
+  if (!Prepare(given, check_config, &start, &error)) return Fail(error);
+  Config config = std::move(start.config);
+  std::vector<NamedCollector> collectors = std::move(start.collectors);
   if (check_config) {
     std::cout << "host_exporter: configuration OK"
               << (config.config_file.empty() ? ""
@@ -244,10 +314,8 @@ int Run(int argc, char** argv) {
   }
 
   Logger log;
-  if (!log.Configure(config.log_level, config.log_format, config.log_file,
-                     &error)) {
-    return Fail(error);
-  }
+  log.Use(config.log_level, config.log_format, config.log_file,
+          start.TakeLogFd());
   SnapshotStore store;
 
   if (once) {
@@ -323,44 +391,47 @@ int Run(int argc, char** argv) {
     if (sig == SIGHUP) {
       log.Info("SIGHUP: reloading configuration");
       sd_notify(0, "RELOADING=1");
-      Config next;
+      // Everything that can fail first (config file, collectors, web
+      // config, secrets, log file), then applied; on any failure the
+      // running configuration stays, all of it.
+      Prepared next;
       std::string err;
-      if (!LoadConfig(given, &next, &err)) {
+      if (!Prepare(given, false, &next, &err)) {
         log.Error("reload failed, keeping the running configuration",
                   {{"err", err}});
         sd_notify(0, "READY=1");
         continue;
       }
-      auto next_collectors = MakeCollectors(next, &err);
-      if (!err.empty()) {
+      if (StopPending()) {  // the next sigwait() returns it
+        log.Info("reload abandoned: a stop signal is pending");
+        continue;
+      }
+      if (!server.ReloadWebConfig(&err)) {  // the one step that can refuse
         log.Error("reload failed, keeping the running configuration",
                   {{"err", err}});
         sd_notify(0, "READY=1");
         continue;
       }
-      if (next.listen_addresses != config.listen_addresses ||
-          next.telemetry_path != config.telemetry_path) {
+      const Config& nc = next.config;
+      if (nc.listen_addresses != config.listen_addresses ||
+          nc.telemetry_path != config.telemetry_path ||
+          nc.route_prefix != config.route_prefix ||
+          nc.web_config_file != config.web_config_file ||
+          nc.max_requests != config.max_requests) {
         log.Warn(
-            "web.listen-address and web.telemetry-path changes need a restart");
+            "web.listen-address, web.telemetry-path, web.route-prefix, "
+            "web.config.file and web.max-requests changes need a restart");
       }
-      if (!server.ReloadWebConfig(&err)) {
-        log.Error("web config not reloaded, keeping the running one",
-                  {{"err", err}});
-        err.clear();
-      }
-      if (!log.Configure(next.log_level, next.log_format, next.log_file,
-                         &err)) {
-        log.Error("log settings not applied", {{"err", err}});
-      }
+      log.Use(nc.log_level, nc.log_format, nc.log_file, next.TakeLogFd());
       scheduler->Stop();
-      scheduler = std::make_unique<Scheduler>(
-          std::move(next_collectors), next.paths, SchedulerOptionsFor(next),
-          &log, &store, self_metrics);
+      scheduler = std::make_unique<Scheduler>(std::move(next.collectors),
+                                              nc.paths, SchedulerOptionsFor(nc),
+                                              &log, &store, self_metrics);
       scheduler->OnCycle(notify);
-      WarnIfWatchdogTooShort(next, &log);
+      WarnIfWatchdogTooShort(nc, &log);
       scheduler->Start();
-      push.Reload(next);  // push sinks: restarted if their settings changed
-      config = std::move(next);
+      push.Reload(nc);  // push sinks: restarted if their settings changed
+      config = std::move(next.config);
       log.Info("configuration reloaded");
       sd_notify(0, "READY=1");
       continue;

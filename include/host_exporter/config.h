@@ -6,6 +6,7 @@
 #define HOST_EXPORTER_CONFIG_H_
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -147,6 +148,21 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
                    const RemoteWriteConfig& remote_write, Config* out,
                    std::string* error);
 // --- end push sinks ---
+
+/// Bounds of a config file (JSON here, the YAML web config in src/http):
+/// a bigger or deeper file is refused before it costs memory or time.
+inline constexpr uint64_t kMaxConfigFileBytes = 1 << 20;
+inline constexpr int kMaxConfigDepth = 32;
+
+/// The shortest collection.interval accepted.
+inline constexpr std::chrono::milliseconds kMinCollectionInterval{100};
+
+/// Reads a config file of at most `max_bytes` without ever blocking: a FIFO,
+/// a device or a directory is refused. *error ("cannot read <what> <path>:
+/// why") names the file.
+bool ReadConfigFile(const std::string& path, uint64_t max_bytes,
+                    std::string* text, std::string* error,
+                    const char* what = "config file");
 
 /// Reads and parses the config file named in `flags` (if any) and resolves.
 bool LoadConfig(const Settings& flags, Config* out, std::string* error);

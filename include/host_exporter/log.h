@@ -39,6 +39,11 @@ class Logger {
   /// previous destination is kept then.
   bool Configure(LogLevel level, std::string_view format,
                  const std::string& file, std::string* error);
+  /// Sets level, format and destination: `fd` (from OpenLogFile(), owned
+  /// from now on) writing to `file`, or 2 and "" for stderr. Cannot fail:
+  /// a reload opens the file first, then applies everything.
+  void Use(LogLevel level, std::string_view format, const std::string& file,
+           int fd);
   /// Reopens the log file (after logrotate moved it). No-op for stderr.
   bool Reopen(std::string* error);
 
@@ -69,6 +74,16 @@ class Logger {
   int fd_ = 2;
   unsigned long write_failures_ = 0;
 };
+
+/// Opens a log file for appending (created with mode 0640), never blocking
+/// on a FIFO without a reader. Returns the descriptor, or -1 with *error
+/// ("cannot open log file <file>: why").
+int OpenLogFile(const std::string& file, std::string* error);
+
+/// Whether OpenLogFile() would succeed, without creating anything: an
+/// existing file must be writable, else its directory must exist and be
+/// writable (--check-config). "" is stderr: true.
+bool CheckLogFile(const std::string& file, std::string* error);
 
 /// Formats one line (without the trailing newline); exposed for tests.
 std::string FormatLogLine(bool json, std::string_view ts, LogLevel level,

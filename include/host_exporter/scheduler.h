@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -31,6 +32,11 @@ struct SchedulerOptions {
   std::chrono::milliseconds interval{5000};
   std::chrono::milliseconds timeout{4000};  ///< per collector, per cycle
   SnapshotOptions snapshot;
+  /// A collector's failure is logged at most once per period (with the
+  /// failures left out since), so one that flaps cannot flood the log.
+  std::chrono::milliseconds failure_log_period{60000};
+  /// The clock of that limit; steady_clock::now if empty (tests inject one).
+  std::function<std::chrono::steady_clock::time_point()> now;
 };
 
 /// Runs the collectors on a pool of threads (one per CPU, at least two) that
@@ -75,8 +81,15 @@ class Scheduler {
   std::function<Families()> extra_;
   std::function<void(const Snapshot&)> on_cycle_;
   uint64_t cycle_ = 0;
-  std::set<std::string> failing_;  // collectors whose failure was logged
-  std::set<std::string> warned_;   // warnings already logged
+  std::set<std::string> failing_;  // collectors failing now
+  struct FailureLog {
+    bool logged = false;  // a failure was logged (at `last`)
+    std::chrono::steady_clock::time_point last;
+    bool current_logged = false;   // the current failure was
+    unsigned long not_logged = 0;  // failures left out since `last`
+  };
+  std::map<std::string, FailureLog> failure_log_;
+  std::set<std::string> warned_;  // warnings already logged
 
   std::thread loop_;
   std::mutex loop_mu_;

@@ -67,6 +67,8 @@ struct SnapshotOptions {
 /// snapshot: families merged by name (a later family with a different type
 /// is dropped), series sorted by labels, duplicate series dropped, then
 /// node_scrape_collector_{duration_seconds,success} added, then encoded.
+/// The exporter's own families (`extra` and node_scrape_collector_*) win:
+/// a collector's family of the same name is dropped whole.
 /// Problems are appended to *warnings (each names the collector and series).
 std::shared_ptr<const Snapshot> BuildSnapshot(
     std::vector<CollectorResult> results, Families extra,

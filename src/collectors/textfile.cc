@@ -97,15 +97,6 @@ std::optional<uint64_t> ParseSize(std::string_view s) {
 
 std::string Errno(int err) { return std::strerror(err); }
 
-const char* FileKind(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  return "not a regular file";
-}
-
 // The directories a --collector.textfile.directory value names: its glob
 // matches, or the value itself when nothing matches (as 1.5 does).
 std::vector<std::string> ExpandDirectory(const std::string& pattern) {
@@ -139,8 +130,8 @@ bool ListPromFiles(const std::string& dir, std::vector<std::string>* names,
 }
 
 // Reads a regular file without ever blocking: lstat first, follow a symlink
-// only into `real_dir`, open O_NONBLOCK|O_NOFOLLOW, check again with fstat,
-// stop at `max_size` bytes (0 = no limit). Returns "" or why it failed.
+// only into `real_dir`, then ReadRegularFile() with O_NOFOLLOW (never
+// blocks; at most `max_size` bytes, 0 = no limit). Returns "" or why not.
 std::string ReadTextfile(const std::string& path, const std::string& real_dir,
                          uint64_t max_size, std::string* content,
                          struct stat* st) {
@@ -162,38 +153,17 @@ std::string ReadTextfile(const std::string& path, const std::string& real_dir,
   if (!S_ISREG(lst.st_mode)) {
     return std::string("is ") + FileKind(lst.st_mode) + ", skipped";
   }
-  int fd = ::open(target.c_str(),
-                  O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return Errno(errno);
   std::string why;
-  const std::string too_big = "larger than " + std::to_string(max_size) +
-                              " bytes (--" + kMaxFileSizeFlag + "), skipped";
-  if (::fstat(fd, st) != 0) {
-    why = Errno(errno);
-  } else if (!S_ISREG(st->st_mode)) {
-    why = std::string("is ") + FileKind(st->st_mode) + ", skipped";
-  } else if (max_size != 0 && static_cast<uint64_t>(st->st_size) > max_size) {
-    why = too_big;
-  } else {
-    content->clear();
-    content->reserve(static_cast<size_t>(st->st_size));
-    char buf[65536];
-    while (true) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        why = Errno(errno);
-        break;
-      }
-      if (n == 0) break;
-      content->append(buf, static_cast<size_t>(n));
-      if (max_size != 0 && content->size() > max_size) {  // it grew
-        why = too_big;
-        break;
-      }
-    }
+  switch (ReadRegularFile(target, max_size, O_NOFOLLOW, content, st, &why)) {
+    case ReadOutcome::kOk:
+      return "";
+    case ReadOutcome::kNotRegular:
+      return why + ", skipped";
+    case ReadOutcome::kTooBig:
+      return why + " (--" + kMaxFileSizeFlag + "), skipped";
+    case ReadOutcome::kError:
+      break;
   }
-  ::close(fd);
   return why;
 }
 

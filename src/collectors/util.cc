@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -195,6 +196,63 @@ std::string ReadFile(const std::string& path) {
   if (int err = ReadPath(path, 0, &out))
     throw CollectError(ErrnoMessage(path, err));
   return out;
+}
+
+const char* FileKind(unsigned mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+ReadOutcome ReadRegularFile(const std::string& path, uint64_t max_size,
+                            int extra_open_flags, std::string* content,
+                            struct stat* st, std::string* why) {
+  struct stat local;
+  if (st == nullptr) st = &local;
+  content->clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+                                    extra_open_flags);
+  if (fd < 0) {
+    *why = std::strerror(errno);
+    return ReadOutcome::kError;
+  }
+  ScopedFd closer(fd);
+  const std::string too_big =
+      "larger than " + std::to_string(max_size) + " bytes";
+  if (::fstat(fd, st) != 0) {
+    *why = std::strerror(errno);
+    return ReadOutcome::kError;
+  }
+  if (!S_ISREG(st->st_mode)) {
+    *why = std::string("is ") + FileKind(st->st_mode);
+    return ReadOutcome::kNotRegular;
+  }
+  if (max_size != 0 && static_cast<uint64_t>(st->st_size) > max_size) {
+    *why = too_big;
+    return ReadOutcome::kTooBig;
+  }
+  content->reserve(static_cast<size_t>(st->st_size));
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *why = std::strerror(errno);
+      content->clear();
+      return ReadOutcome::kError;
+    }
+    if (n == 0) break;
+    content->append(buf, static_cast<size_t>(n));
+    if (max_size != 0 && content->size() > max_size) {  // it grew
+      *why = too_big;
+      content->clear();
+      return ReadOutcome::kTooBig;
+    }
+  }
+  return ReadOutcome::kOk;
 }
 
 std::optional<std::string> ReadFileIfExists(const std::string& path) {

@@ -2,6 +2,9 @@
 #ifndef HOST_EXPORTER_COLLECTORS_UTIL_H_
 #define HOST_EXPORTER_COLLECTORS_UTIL_H_
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <optional>
 #include <regex>
 #include <string>
@@ -28,6 +31,22 @@ int ReadPath(const std::string& path, size_t limit, std::string* out);
 /// Like ReadFile, but returns nullopt if the file does not exist (ENOENT or
 /// ENOTDIR); other errors still throw.
 std::optional<std::string> ReadFileIfExists(const std::string& path);
+
+/// How ReadRegularFile() ended.
+enum class ReadOutcome { kOk, kError, kNotRegular, kTooBig };
+
+/// Reads a regular file without ever blocking: opens it O_NONBLOCK (a FIFO
+/// or a device is never waited on; `extra_open_flags` such as O_NOFOLLOW are
+/// added), checks with fstat that it is a regular file, and reads at most
+/// `max_size` bytes (0 = no limit; a file that grows past it while being
+/// read counts as too big). *why gets "is a FIFO", "larger than N bytes" or
+/// the strerror text; *st (if given) the fstat result.
+ReadOutcome ReadRegularFile(const std::string& path, uint64_t max_size,
+                            int extra_open_flags, std::string* content,
+                            struct stat* st, std::string* why);
+
+/// "a directory", "a FIFO", "a socket", "a character device", ...
+const char* FileKind(unsigned mode);
 
 /// The names in a directory (without "." and ".."), sorted. Returns an empty
 /// list if the directory does not exist; other errors throw CollectError.

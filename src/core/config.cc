@@ -1,7 +1,11 @@
 #include "host_exporter/config.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>  // push sinks: label names
+#include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -16,6 +20,9 @@ using json = nlohmann::json;
 using std::chrono::milliseconds;
 
 constexpr char kDefaultListen[] = ":9100";
+
+// Thrown by the parser callback when a document nests too deeply.
+struct TooDeep {};
 
 // Keys of the script-era `logging` block and what they stand for.
 const std::map<std::string, std::string>& LegacyLoggingKeys() {
@@ -499,8 +506,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"collector.disable-defaults", "false",
        "Set all collectors to disabled by default.", false, true},
       {"collection.interval", "5s",
-       "How often collectors run; scrapes serve the latest result.", false,
-       false},
+       "How often collectors run (at least 100ms); scrapes serve the latest "
+       "result.",
+       false, false},
       {"collector.timeout", "4s",
        "Deadline of one collector run (capped at the collection interval); a "
        "collector past it reports node_scrape_collector_success 0.",
@@ -595,9 +603,29 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
 bool ParseConfigFile(const std::string& path, std::string_view text,
                      Settings* settings, DatabaseConfig* database,
                      RemoteWriteConfig* remote_write, std::string* error) {
+  if (text.size() > kMaxConfigFileBytes) {
+    *error = path + ": larger than " + std::to_string(kMaxConfigFileBytes) +
+             " bytes, not a config file";
+    return false;
+  }
   json doc;
+  // Depth is bounded while parsing: deeper documents are refused at the
+  // first level too many, before any work that grows with the depth.
+  const json::parser_callback_t depth_limit =
+      [](int depth, json::parse_event_t event, json&) {
+        if ((event == json::parse_event_t::object_start ||
+             event == json::parse_event_t::array_start) &&
+            depth >= kMaxConfigDepth) {
+          throw TooDeep{};
+        }
+        return true;
+      };
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(text.begin(), text.end(), depth_limit);
+  } catch (const TooDeep&) {
+    *error = path + ": invalid JSON: nested deeper than " +
+             std::to_string(kMaxConfigDepth) + " levels";
+    return false;
   } catch (const json::exception& e) {
     // parse_error for bad syntax, out_of_range for a number too large for a
     // double (1e400). e.what() reads "[json.exception.parse_error.101] parse
@@ -811,6 +839,12 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
                 "expected a positive duration such as \"5s\", got " +
                     Quote(last("collection.interval")));
   }
+  if (c.interval < kMinCollectionInterval) {
+    return fail("collection.interval",
+                "must be at least " +
+                    std::to_string(kMinCollectionInterval.count()) +
+                    "ms, got " + Quote(last("collection.interval")));
+  }
   if (!ParseDurationSetting(last("collector.timeout"), &c.timeout, &why) ||
       c.timeout.count() <= 0) {
     return fail("collector.timeout",
@@ -861,6 +895,30 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
   return true;
 }
 
+bool ReadConfigFile(const std::string& path, uint64_t max_bytes,
+                    std::string* text, std::string* error, const char* what) {
+  // stat first: a FIFO or a device is refused without being opened (an open
+  // could block or have side effects); ReadRegularFile() checks again on the
+  // descriptor, opened without blocking.
+  struct stat st;
+  std::string why;
+  ReadOutcome r = ReadOutcome::kError;
+  if (::stat(path.c_str(), &st) != 0) {
+    why = std::strerror(errno);
+  } else if (!S_ISREG(st.st_mode)) {
+    why = std::string("is ") + FileKind(st.st_mode) + ", not a regular file";
+  } else {
+    r = ReadRegularFile(path, max_bytes, 0, text, nullptr, &why);
+    if (r == ReadOutcome::kNotRegular) why += ", not a regular file";
+    if (r == ReadOutcome::kTooBig) why += " (the limit of a config file)";
+  }
+  if (r != ReadOutcome::kOk) {
+    *error = std::string("cannot read ") + what + " " + path + ": " + why;
+    return false;
+  }
+  return true;
+}
+
 bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
   Settings file;
   DatabaseConfig database;
@@ -868,19 +926,9 @@ bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
   auto it = flags.find("config.file");
   if (it != flags.end() && !it->second.values.empty()) {
     const std::string& path = it->second.values.back();
-    std::optional<std::string> text;
-    try {
-      text = ReadFileIfExists(path);
-    } catch (const std::exception& e) {
-      *error = std::string("cannot read config file ") + e.what();
-      return false;
-    }
-    if (!text) {
-      *error =
-          "cannot read config file " + path + ": No such file or directory";
-      return false;
-    }
-    if (!ParseConfigFile(path, *text, &file, &database, &remote_write, error)) {
+    std::string text;
+    if (!ReadConfigFile(path, kMaxConfigFileBytes, &text, error)) return false;
+    if (!ParseConfigFile(path, text, &file, &database, &remote_write, error)) {
       return false;
     }
   }

@@ -1,6 +1,7 @@
 #include "host_exporter/log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -140,6 +141,50 @@ std::string FormatLogLine(bool json, std::string_view ts, LogLevel level,
   return out;
 }
 
+int OpenLogFile(const std::string& file, std::string* error) {
+  // O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of blocking
+  // the open; it stays non-blocking so a full pipe drops lines (counted as
+  // write failures) instead of stopping the exporter.
+  int fd = ::open(
+      file.c_str(),
+      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0640);
+  if (fd < 0) {
+    *error = "cannot open log file " + file + ": " + std::strerror(errno);
+    return -1;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode)) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  }
+  return fd;
+}
+
+bool CheckLogFile(const std::string& file, std::string* error) {
+  if (file.empty()) return true;
+  // OpenLogFile()'s open without O_CREAT: an existing file (or FIFO) is
+  // opened and closed, unchanged.
+  int fd = ::open(file.c_str(),
+                  O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  if (errno != ENOENT) {
+    *error = "cannot open log file " + file + ": " + std::strerror(errno);
+    return false;
+  }
+  // It would be created: its directory must exist and be writable.
+  const size_t slash = file.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : file.substr(0, slash);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    *error = "cannot open log file " + file + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 Logger::~Logger() {
   if (fd_ > 2) ::close(fd_);
 }
@@ -148,19 +193,21 @@ bool Logger::Configure(LogLevel level, std::string_view format,
                        const std::string& file, std::string* error) {
   int fd = 2;
   if (!file.empty()) {
-    fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-    if (fd < 0) {
-      *error = "cannot open log file " + file + ": " + std::strerror(errno);
-      return false;
-    }
+    fd = OpenLogFile(file, error);
+    if (fd < 0) return false;
   }
+  Use(level, format, file, fd);
+  return true;
+}
+
+void Logger::Use(LogLevel level, std::string_view format,
+                 const std::string& file, int fd) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (fd_ > 2) ::close(fd_);
+  if (fd_ > 2 && fd_ != fd) ::close(fd_);
   fd_ = fd;
   file_ = file;
   level_ = level;
   json_ = format == "json";
-  return true;
 }
 
 bool Logger::Reopen(std::string* error) {
@@ -170,12 +217,17 @@ bool Logger::Reopen(std::string* error) {
     file = file_;
   }
   if (file.empty()) return true;
+<<<<<<< HEAD
   int fd =
       ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
     *error = "cannot reopen log file " + file + ": " + std::strerror(errno);
     return false;
   }
+=======
+  int fd = OpenLogFile(file, error);
+  if (fd < 0) return false;
+>>>>>>> wip/core
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ > 2) ::close(fd_);
   fd_ = fd;

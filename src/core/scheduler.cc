@@ -212,13 +212,30 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
     }
   }
 
-  // Log a failure once when it starts and once when it ends.
+  // Log a failure once when it starts and once when it ends; a collector
+  // that flaps gets one failure line per failure_log_period.
+  const auto log_now = options_.now ? options_.now() : Clock::now();
   for (const auto& r : results) {
     const auto& s = r.status;
     if (!s.success && failing_.insert(s.name).second) {
-      log_->Error("collector failed",
-                  {{"collector", s.name}, {"err", s.error}});
-    } else if (s.success && failing_.erase(s.name)) {
+      FailureLog& f = failure_log_[s.name];
+      f.current_logged =
+          !f.logged || log_now - f.last >= options_.failure_log_period;
+      if (!f.current_logged) {
+        ++f.not_logged;
+        continue;
+      }
+      LogFields fields = {{"collector", s.name}, {"err", s.error}};
+      if (f.not_logged) {
+        fields.emplace_back("failures_not_logged",
+                            std::to_string(f.not_logged));
+      }
+      log_->Error("collector failed", fields);
+      f.logged = true;
+      f.last = log_now;
+      f.not_logged = 0;
+    } else if (s.success && failing_.erase(s.name) &&
+               failure_log_[s.name].current_logged) {
       log_->Info("collector recovered", {{"collector", s.name}});
     }
   }

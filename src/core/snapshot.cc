@@ -118,10 +118,11 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   struct Tagged {
     prometheus::MetricFamily family;
     const std::string* who;
+    bool own;  // produced by the exporter itself, not by a collector
   };
   std::vector<Tagged> all;
   all.reserve(512);
-  auto add = [&](const std::string& who, Families fams) {
+  auto add = [&](const std::string& who, Families fams, bool own) {
     const size_t budget = options.max_series_per_collector;
     size_t used = 0;
     for (auto& f : fams) {
@@ -134,7 +135,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
         }
         used += f.metric.size();
       }
-      all.push_back({std::move(f), &who});
+      all.push_back({std::move(f), &who, own});
     }
   };
 
@@ -148,17 +149,21 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     const std::string& name = r.status.name;
     duration.Add({{"collector", name}}, r.status.duration_seconds);
     success.Add({{"collector", name}}, r.status.success ? 1 : 0);
-    if (r.status.success) add(name, std::move(r.families));
+    if (r.status.success) add(name, std::move(r.families), false);
     snap->collectors.push_back(r.status);  // a copy: `all` points to names
   }
   const std::string self = "host_exporter", scheduler = "scheduler";
-  add(self, std::move(extra));
+  add(self, std::move(extra), true);
   if (!duration.empty()) {
-    add(scheduler, {duration.Take(), success.Take()});
+    add(scheduler, {duration.Take(), success.Take()}, true);
   }
 
+  // The exporter's own families (self-metrics, node_scrape_collector_*)
+  // sort first among those of their name and own it: a collector (a
+  // textfile) cannot replace or extend them.
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.family.name < b.family.name;
+    if (a.family.name != b.family.name) return a.family.name < b.family.name;
+    return a.own && !b.own;
   });
   snap->families.reserve(all.size());
   for (size_t i = 0; i < all.size();) {
@@ -166,6 +171,11 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     size_t j = i + 1;
     for (; j < all.size() && all[j].family.name == owner.name; ++j) {
       prometheus::MetricFamily& f = all[j].family;
+      if (all[i].own && !all[j].own) {
+        warnings->push_back("family " + f.name + " from " + *all[j].who +
+                            " dropped: the exporter's own family");
+        continue;
+      }
       if (f.type != owner.type) {
         warnings->push_back("family " + f.name + " from " + *all[j].who +
                             " dropped: already defined with another type by " +

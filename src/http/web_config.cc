@@ -1,14 +1,15 @@
 #include "http/web_config.h"
 
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
+
+#include "host_exporter/config.h"
 
 namespace host_exporter::http {
 namespace {
@@ -226,6 +227,11 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // its message reads "bad file"
+    *error = path + ":" + std::to_string(e.mark.line + 1) +
+             ": invalid YAML: nested too deeply (" + std::to_string(e.depth()) +
+             " levels)";
+    return false;
   } catch (const YAML::Exception& e) {
     *error = path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
     return false;
@@ -243,14 +249,12 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
 }
 
 bool LoadWebConfig(const std::string& path, WebConfig* out, std::string* error) {
-  std::ifstream f(path);
-  if (!f) {
-    *error = "cannot read web config " + path + ": " + std::strerror(errno);
+  // Bounded and never blocking (a FIFO or a device is refused), as the
+  // JSON config file.
+  std::string text;
+  if (!ReadConfigFile(path, kMaxConfigFileBytes, &text, error, "web config"))
     return false;
-  }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ParseWebConfig(path, ss.str(), out, error);
+  return ParseWebConfig(path, text, out, error);
 }
 
 }  // namespace host_exporter::http

@@ -368,6 +368,20 @@ class Parser {
       bool ok = line[pos] == '#' ? Comment(line, pos + 1) : Sample(line, pos);
       if (!ok) return Result<Exposition>::Fail(error_);
     }
+    // Text 0.0.4 lines end with a line break; a last line without one is
+    // an input cut short ("12" of "1234", a file still being written), and
+    // Go's parser rejects it ("unexpected end of input stream").
+    if (!om_ && !text_.empty() && text_.back() != '\n') {
+      const size_t nl = text_.rfind('\n');
+      std::string_view last =
+          text_.substr(nl == std::string_view::npos ? 0 : nl + 1);
+      if (SkipBlanks(last, 0) != last.size()) {
+        ErrorAt(line_ - 1,
+                "unexpected end of input: the last line has no line break "
+                "(file incomplete?)");
+        return Result<Exposition>::Fail(error_);
+      }
+    }
     Result<Exposition> r;
     r.value.openmetrics = om_;
     if (!Finish(&r.value)) return Result<Exposition>::Fail(error_);

@@ -1,8 +1,11 @@
 #include "host_exporter/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -325,6 +328,89 @@ TEST(ConfigTest, DatabaseValidation) {
   EXPECT_EQ(err,
             "c.json:2: key \"database.batch_size\": expected a positive "
             "integer, got -5");
+}
+
+// A 1ms interval passed and then ran the collectors flat out, logging
+// thousands of lines a second.
+TEST(ConfigTest, IntervalHasALowerBound) {
+  Config c;
+  std::string err;
+  Settings flags;
+  flags["collection.interval"] = {{"1ms"}, "flag --collection.interval"};
+  EXPECT_FALSE(ResolveConfig({}, flags, {}, &c, &err));
+  EXPECT_EQ(err,
+            "flag --collection.interval: must be at least 100ms, got \"1ms\"");
+  EXPECT_FALSE(Load("{\"collection_interval\": 0.05}", &c, &err));
+  EXPECT_EQ(err,
+            "c.json:1: key \"collection_interval\": must be at least 100ms, "
+            "got \"0.05\"");
+  flags["collection.interval"] = {{"100ms"}, "flag --collection.interval"};
+  EXPECT_TRUE(ResolveConfig({}, flags, {}, &c, &err)) << err;
+  EXPECT_EQ(c.interval.count(), 100);
+}
+
+// Parsing was quadratic in the nesting depth (100k levels: minutes); the
+// depth is now refused at the first level too many.
+TEST(ConfigTest, DeepNestingIsRefused) {
+  Config c;
+  std::string err;
+  for (int depth : {33, 100000}) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += "{\"a\":";
+    text += "1" + std::string(depth, '}');
+    EXPECT_FALSE(Load(text, &c, &err));
+    EXPECT_EQ(err, "c.json: invalid JSON: nested deeper than 32 levels");
+    EXPECT_FALSE(
+        Load(std::string(depth, '[') + std::string(depth, ']'), &c, &err));
+    EXPECT_EQ(err, "c.json: invalid JSON: nested deeper than 32 levels");
+  }
+  // 32 levels parse (and are then refused as an unknown key, by name).
+  std::string text;
+  for (int i = 0; i < 32; ++i) text += "{\"a\":";
+  text += "1" + std::string(32, '}');
+  EXPECT_FALSE(Load(text, &c, &err));
+  EXPECT_EQ(err, "c.json:1: key \"a\": unknown key");
+}
+
+// A FIFO as config file hung start-up, --check-config and a reload;
+// /dev/zero was read until memory ran out.
+TEST(ConfigTest, ConfigFileMustBeARegularFileOfBoundedSize) {
+  char dir[] = "/tmp/config_test.XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string fifo = std::string(dir) + "/config.fifo";
+  const std::string huge = std::string(dir) + "/huge.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  {
+    std::ofstream f(huge);
+    f << "{\"log.level\": \"info\"" << std::string(kMaxConfigFileBytes, ' ')
+      << "}";
+  }
+  auto load = [](const std::string& path) {
+    Settings flags;
+    flags["config.file"] = {{path}, "flag --config.file"};
+    Config c;
+    std::string err;
+    EXPECT_FALSE(LoadConfig(flags, &c, &err));
+    return err;
+  };
+  EXPECT_EQ(load(fifo), "cannot read config file " + fifo +
+                            ": is a FIFO, not a regular file");
+  EXPECT_EQ(load("/dev/zero"),
+            "cannot read config file /dev/zero: is a character device, not a "
+            "regular file");
+  EXPECT_EQ(load(dir), "cannot read config file " + std::string(dir) +
+                           ": is a directory, not a regular file");
+  EXPECT_EQ(load(huge), "cannot read config file " + huge +
+                            ": larger than 1048576 bytes (the limit of a "
+                            "config file)");
+  EXPECT_EQ(load(std::string(dir) + "/none.json"),
+            "cannot read config file " + std::string(dir) +
+                "/none.json: No such file or directory");
+  std::string text, err;
+  EXPECT_FALSE(ReadConfigFile(fifo, 100, &text, &err, "web config"));
+  EXPECT_EQ(err, "cannot read web config " + fifo +
+                     ": is a FIFO, not a regular file");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(JsonKeyLinesTest, NestedAndArrays) {

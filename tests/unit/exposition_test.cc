@@ -329,7 +329,20 @@ TEST(ExpositionTest, TruncatedAndGarbageInput) {
   EXPECT_EQ(ErrorOf("# TYPE m gauge\nm{a=\"x"),
             "line 2: unterminated value of label \"a\"");
   EXPECT_EQ(ErrorOf("m 1\nm{"), "line 2: label set without closing '}'");
-  EXPECT_EQ(ErrorOf("m 12"), "");  // no final newline is fine
+  // A last line without its line break is a file still being written (the
+  // "1234" of a writer cut short): rejected, as Go's text parser does.
+  EXPECT_EQ(ErrorOf("m 12"),
+            "line 1: unexpected end of input: the last line has no line "
+            "break (file incomplete?)");
+  EXPECT_EQ(ErrorOf("a_metric{i=\"1\"} 1\na_metric{i=\"2\"} 12"),
+            "line 2: unexpected end of input: the last line has no line "
+            "break (file incomplete?)");
+  EXPECT_EQ(ErrorOf("m 1\n# HELP m x"),
+            "line 2: unexpected end of input: the last line has no line "
+            "break (file incomplete?)");
+  EXPECT_EQ(ErrorOf("m 1\n  \t"), "");  // trailing blanks: the end
+  EXPECT_EQ(ErrorOf("m 1\r\n"), "");
+  EXPECT_EQ(ErrorOf("# TYPE m gauge\nm 1\n# EOF"), "");  // OpenMetrics
   EXPECT_NE(ErrorOf("\x01\x02\x03 garbage"), "");
   EXPECT_NE(ErrorOf("<html><body>404</body></html>\n"), "");
   EXPECT_EQ(ErrorOf(std::string("m 1\n\0 2\n", 8)),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "host_exporter/encoder.h"
@@ -63,6 +64,62 @@ TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_EQ(warnings[0], "family m from b dropped: already defined with another type by a");
   EXPECT_EQ(warnings[1], "duplicate series dropped: m{k=\"2\",l=\"1\"}");
+}
+
+// A collector (the textfile one) cannot replace or extend a family the
+// exporter produces itself: its family is dropped whole, whatever its type.
+TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("cpu", {Gauge("node_cpu_x", "x").Add(1).Take()}));
+  prometheus::MetricFamily fake;  // untyped, as a .prom file without TYPE
+  fake.name = "node_scrape_collector_success";
+  fake.type = prometheus::MetricType::Untyped;
+  fake.metric.resize(1);
+  fake.metric[0].label = {{"collector", "cpu"}};
+  fake.metric[0].untyped.value = 0;
+  results.push_back(
+      Ok("textfile", {fake,
+                      Gauge("node_scrape_collector_duration_seconds", "d")
+                          .Add({{"collector", "fake"}}, 9)
+                          .Take(),
+                      Gauge("host_exporter_build_info", "b")
+                          .Add({{"version", "fake"}}, 1)
+                          .Take()}));
+  Families extra = {Gauge("host_exporter_build_info", "real")
+                        .Add({{"version", "1"}}, 1)
+                        .Take()};
+  std::vector<std::string> warnings;
+  auto snap =
+      BuildSnapshot(std::move(results), std::move(extra), {}, 0, 1, &warnings);
+  EXPECT_NE(
+      snap->text.find("node_scrape_collector_success{collector=\"cpu\"} 1\n"),
+      std::string::npos)
+      << snap->text;
+  EXPECT_NE(snap->text.find(
+                "node_scrape_collector_success{collector=\"textfile\"} 1\n"),
+            std::string::npos);
+  EXPECT_EQ(snap->text.find("collector=\"fake\""), std::string::npos)
+      << snap->text;
+  EXPECT_EQ(snap->text.find("version=\"fake\""), std::string::npos)
+      << snap->text;
+  EXPECT_NE(snap->text.find("host_exporter_build_info{version=\"1\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(snap->text.find("# TYPE node_scrape_collector_success gauge\n"),
+            std::string::npos);
+  ASSERT_EQ(warnings.size(), 3u);
+  std::sort(warnings.begin(), warnings.end());
+  EXPECT_EQ(warnings[0],
+            "family host_exporter_build_info from textfile dropped: the "
+            "exporter's own "
+            "family");
+  EXPECT_EQ(warnings[1],
+            "family node_scrape_collector_duration_seconds from textfile "
+            "dropped: the "
+            "exporter's own family");
+  EXPECT_EQ(warnings[2],
+            "family node_scrape_collector_success from textfile dropped: the "
+            "exporter's "
+            "own family");
 }
 
 TEST(SnapshotTest, CapsSeriesPerCollector) {

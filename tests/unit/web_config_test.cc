@@ -52,6 +52,19 @@ TEST(WebConfigTest, ParsesExporterToolkitFile) {
   EXPECT_EQ(c.basic_auth_users.at("alice"), hash);
 }
 
+// yaml-cpp stops a deep document with its own "bad file" message; the
+// error says what is wrong.
+TEST(WebConfigTest, DeepNestingIsNamed) {
+  WebConfig c;
+  std::string err;
+  EXPECT_FALSE(ParseWebConfig(
+      "w.yml", std::string(100000, '[') + std::string(100000, ']') + "\n", &c,
+      &err));
+  EXPECT_EQ(err.rfind("w.yml:", 0), 0u) << err;
+  EXPECT_NE(err.find(": invalid YAML: nested too deeply ("), std::string::npos)
+      << err;
+}
+
 TEST(WebConfigTest, ErrorsNameLineAndKey) {
   WebConfig c;
   std::string err;
