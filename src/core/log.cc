@@ -217,17 +217,8 @@ bool Logger::Reopen(std::string* error) {
     file = file_;
   }
   if (file.empty()) return true;
-<<<<<<< HEAD
-  int fd =
-      ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    *error = "cannot reopen log file " + file + ": " + std::strerror(errno);
-    return false;
-  }
-=======
   int fd = OpenLogFile(file, error);
   if (fd < 0) return false;
->>>>>>> wip/core
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ > 2) ::close(fd_);
   fd_ = fd;
