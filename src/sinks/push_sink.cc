@@ -137,6 +137,9 @@ void PushSink::Stop(milliseconds drain) {
     std::lock_guard<std::mutex> lock(mu_);
     drain_ = drain;
     sender_stop_ = true;
+    // A request waiting for an answer ends now; Drain() sends again within
+    // its own budget.
+    http_.Abort();
   }
   cv_.notify_all();
   sender_.join();
@@ -237,6 +240,12 @@ WriteOutcome PushSink::SendBatch(std::unique_lock<std::mutex>* lock,
   WriteOutcome outcome = ClassifyResponse(r);
   lock->lock();
   inflight_ = 0;
+  if (r.aborted) {  // stopping: not a failure of the target
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+      queue_.push_front(std::move(*it));
+    }
+    return WriteOutcome::kRetry;
+  }
   const std::string points = std::to_string(n);
   switch (outcome) {
     case WriteOutcome::kOk:
@@ -340,6 +349,7 @@ void PushSink::SendLoop() {
 }
 
 void PushSink::Drain(std::unique_lock<std::mutex>* lock) {
+  http_.ClearAbort();  // Stop() aborted the request in flight, if any
   const auto deadline = Clock::now() + drain_;
   while (!queue_.empty()) {
     auto left =

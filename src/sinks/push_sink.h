@@ -95,9 +95,9 @@ class PushSink {
 
   /// Starts the consumer and sender threads.
   void Start();
-  /// Takes the latest snapshot if not yet taken, then sends what is buffered
-  /// until it is empty, an attempt fails or `drain` has passed; logs the
-  /// totals. Idempotent.
+  /// Takes the latest snapshot if not yet taken, aborts a request in flight,
+  /// then sends what is buffered until it is empty, an attempt fails or
+  /// `drain` has passed; logs the totals. Idempotent.
   void Stop(std::chrono::milliseconds drain);
   /// Call after the store's cycle numbers restarted (a new scheduler after
   /// SIGHUP): the consumer waits for any snapshot it has not taken yet.

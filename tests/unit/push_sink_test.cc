@@ -344,6 +344,15 @@ class FakeServer {
     return "http://127.0.0.1:" + std::to_string(port_) + "/w";
   }
   void set_status(int s) { status_ = s; }
+  // The next `n` requests get `raw` as the whole reply, then the connection
+  // is closed (a reply cut off); their bodies do not count as accepted.
+  void set_raw(std::string raw, int n) {
+    std::lock_guard<std::mutex> l(mu_);
+    raw_ = std::move(raw);
+    raw_left_ = n;
+  }
+  // From now on, requests are read but never answered (a black hole).
+  void set_silent(bool s) { silent_ = s; }
   int requests() const { return requests_; }
   int connections() const { return connections_; }
   std::string bodies() {
@@ -379,12 +388,24 @@ class FakeServer {
         size_t len =
             cl == std::string::npos ? 0 : std::stoul(bufs[i].substr(cl + 16));
         if (bufs[i].size() < end + 4 + len) continue;
+        ++requests_;
+        if (silent_) continue;  // the buffer keeps the request: no answer
+        {
+          std::unique_lock<std::mutex> l(mu_);
+          if (raw_left_ > 0) {
+            --raw_left_;
+            bufs[i].erase(0, end + 4 + len);
+            (void)!write(fds[i].fd, raw_.data(), raw_.size());
+            close(fds[i].fd);
+            fds[i].fd = -1;
+            continue;
+          }
+        }
         if (status_ < 300) {  // what the server accepted
           std::lock_guard<std::mutex> l(mu_);
           bodies_ += bufs[i].substr(end + 4, len);
         }
         bufs[i].erase(0, end + 4 + len);
-        ++requests_;
         const int status = status_;
         std::string resp =
             "HTTP/1.1 " + std::to_string(status) + " X\r\n" +
@@ -401,6 +422,9 @@ class FakeServer {
   int port_;
   std::atomic<int> status_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> silent_{false};
+  std::string raw_;
+  int raw_left_ = 0;
   std::atomic<int> requests_{0};
   std::atomic<int> connections_{0};
   std::mutex mu_;
@@ -550,6 +574,72 @@ TEST(PushSinkRunTest, RebaseFollowsRestartedCycleNumbers) {
   ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3; }));
   sink.Stop(milliseconds(1000));
   EXPECT_EQ(sink.Stats().sent, 3u);
+}
+
+// A reply cut off before the end of its header block, or with a body
+// shorter than its Content-Length, is a transport error, not a success.
+TEST(HttpClientTest, CutOffRepliesAreTransportErrors) {
+  FakeServer server(204);
+  HttpClient http;
+  HttpRequestOptions req;
+  req.timeout = milliseconds(2000);
+  for (const char* raw :
+       {"HTTP/1.1 204 No Content\r\nContent-Le", "HTTP/1.1 204 No Content\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"}) {
+    server.set_raw(raw, 1);
+    HttpResponse r = http.Post(server.url(), "x\n", req);
+    EXPECT_EQ(r.status, 0) << raw;
+    EXPECT_FALSE(r.error.empty()) << raw;
+    EXPECT_EQ(ClassifyResponse(r), WriteOutcome::kRetry) << raw;
+  }
+  HttpResponse ok = http.Post(server.url(), "x\n", req);
+  EXPECT_EQ(ok.status, 204) << ok.error;
+}
+
+TEST(PushSinkRunTest, CutOffReplyIsRetriedNotCountedAsSent) {
+  FakeServer server(204);
+  server.set_raw("HTTP/1.1 204 No Content\r\nContent-Le", 2);
+  SnapshotStore store;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.max_buffer = 100;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  Publish(&store, 1);
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 3; }))
+      << "sent " << sink.Stats().sent;
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.write_errors, 2u);
+  EXPECT_EQ(server.requests(), 3);
+  // Every point reached the server in an answered request.
+  EXPECT_EQ(server.bodies(), "c1.0\nc1.1\nc1.2\n");
+}
+
+// A target that accepts the connection but never answers: Stop() aborts the
+// request in flight and the final flush ends within its budget, not after
+// the request timeout.
+TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
+  FakeServer server(204);
+  server.set_silent(true);
+  SnapshotStore store;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.request.timeout = milliseconds(8000);
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  Publish(&store, 1);
+  ASSERT_TRUE(WaitFor([&] { return server.requests() >= 1; }));
+  sink.Stop(milliseconds(300));
+  // (How long that takes is measured end to end: test_push_faults.py.)
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.sent, 0u);
+  EXPECT_EQ(s.buffered, 3u) << "unsent points stay accounted for";
 }
 
 }  // namespace
