@@ -1,5 +1,7 @@
 #include "host_exporter/config.h"
 
+#include <curl/curl.h>  // push sinks: URL checks (libcurl's URL API)
+
 #include <algorithm>
 #include <cctype>  // push sinks: label names
 #include <nlohmann/json.hpp>
@@ -139,6 +141,44 @@ bool ParseStringMap(const json& v, const std::string& pointer,
 }
 // --- end push sinks ---
 
+// --- push sinks: URL checks ---
+// A push target URL as libcurl will use it: scheme http or https, a host, a
+// port in 1-65535 (libcurl refuses larger ones), a bracketed IPv6 address
+// closed. False with *why.
+bool CheckPushUrl(const std::string& url, std::string* why) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    *why = "expected an http:// or https:// URL, got " + Quote(url);
+    return false;
+  }
+  CURLU* u = curl_url();
+  if (u == nullptr) {
+    *why = "out of memory";
+    return false;
+  }
+  bool ok = false;
+  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  char* host = nullptr;
+  char* port = nullptr;
+  if (rc != CURLUE_OK) {
+    *why = "not a valid URL: " + Quote(url) + ": " + curl_url_strerror(rc);
+  } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+             host == nullptr || host[0] == '\0') {
+    *why = "no host in " + Quote(url);
+  } else if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
+             port != nullptr &&
+             (std::atol(port) < 1 || std::atol(port) > 65535)) {
+    *why =
+        "port " + std::string(port) + " out of range 1-65535 in " + Quote(url);
+  } else {
+    ok = true;
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return ok;
+}
+// --- end push sinks ---
+
 bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                    std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
@@ -225,10 +265,7 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
   if (d.type != "influxdb") {
     return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
   }
-  if (d.url.rfind("http://", 0) != 0 && d.url.rfind("https://", 0) != 0) {
-    return fail("url",
-                "expected an http:// or https:// URL, got " + Quote(d.url));
-  }
+  if (std::string why; !CheckPushUrl(d.url, &why)) return fail("url", why);
   if (d.precision != "ns" && d.precision != "us" && d.precision != "ms" &&
       d.precision != "s") {
     return fail("precision",
@@ -381,10 +418,7 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc,
       return fail(key, "unknown key");
     }
   }
-  if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) {
-    return fail("url",
-                "expected an http:// or https:// URL, got " + Quote(r.url));
-  }
+  if (std::string why; !CheckPushUrl(r.url, &why)) return fail("url", why);
   if (!r.bearer_token.empty() && !r.bearer_token_file.empty()) {
     return fail("bearer_token_file",
                 "set either bearer_token or bearer_token_file, not both");

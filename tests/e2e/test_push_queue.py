@@ -1,5 +1,5 @@
 """Push sinks under faults, on loopback: a reply cut off, a target that never
-answers.
+answers, bad URLs.
 
 Run: HOST_EXPORTER=build/host_exporter PYTHONPATH=tests/e2e python3 tests/e2e/test_push_queue.py
 """
@@ -8,11 +8,13 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
+import harness
 from harness import Exporter, fixture_flags, free_port, wait_for
 
 FLAGS = fixture_flags() + ["--collector.disable-defaults", "--collector.loadavg",
@@ -145,6 +147,22 @@ class PushFaultTest(unittest.TestCase):
               "%.2f s" % took)
         self.assertEqual(exp.proc.returncode, 0)
         self.assertLess(took, 2.5)
+
+    def test_bad_urls_fail_check_config_with_key_and_line(self):
+        for url, why in [("http://[::1", "Bad IPv6 address"),
+                         ("http://127.0.0.1:99999", "65535"),
+                         ("http://127.0.0.1:0/", "port 0")]:
+            # json.dump(indent=2): the url is on line 4, resp. 3.
+            for block, key, line in [
+                    ({"database": {"type": "influxdb", "url": url}}, "database.url", 4),
+                    ({"remote_write": {"url": url}}, "remote_write.url", 3)]:
+                path = write_config(self.tmp, block)
+                r = subprocess.run([harness.binary(), "--config.file=" + path,
+                                    "--check-config"], capture_output=True, text=True)
+                self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+                self.assertIn('%s:%d: key "%s"' % (path, line, key), r.stderr)
+                self.assertIn(why, r.stderr)
+
 
 if __name__ == "__main__":
     result = unittest.main(verbosity=2, exit=False).result

@@ -319,6 +319,50 @@ TEST(PushConfigTest, DatabaseAddedKeys) {
       "bucket");
 }
 
+TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
+  Config c;
+  std::string err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://[::1\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_NE(err.find("http://[::1"), std::string::npos) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n\n"
+           "  \"url\": \"http://127.0.0.1:99999\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:3: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_NE(err.find("65535"), std::string::npos) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://127.0.0.1:0/\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"remote_write\": {\n"
+           "  \"url\": \"https://[::1:9090/api/v1/write\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"remote_write.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"remote_write\": {\"url\": \"http://h:65536/w\"}}", &c, &err));
+  EXPECT_EQ(err.rfind("c.json:1: key \"remote_write.url\": ", 0), 0u) << err;
+  // Good ones still pass.
+  for (const char* url :
+       {"http://[::1]:8086", "https://influx.example.org/write?db=x",
+        "http://127.0.0.1:65535/w", "http://u:p@h/w"}) {
+    EXPECT_TRUE(
+        Load(std::string("{\"remote_write\": {\"url\": \"") + url + "\"}}", &c,
+             &err))
+        << url << ": " << err;
+  }
+}
+
 // A loopback HTTP/1.1 server answering every request with `status`.
 class FakeServer {
  public:
