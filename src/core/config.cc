@@ -141,7 +141,7 @@ bool ParseStringMap(const json& v, const std::string& pointer,
 }
 // --- end push sinks ---
 
-// --- push sinks: URL checks ---
+// --- push sinks: URL and disk_queue checks ---
 // A push target URL as libcurl will use it: scheme http or https, a host, a
 // port in 1-65535 (libcurl refuses larger ones), a bracketed IPv6 address
 // closed. False with *why.
@@ -176,6 +176,43 @@ bool CheckPushUrl(const std::string& url, std::string* why) {
   curl_free(port);
   curl_url_cleanup(u);
   return ok;
+}
+
+// The `disk_queue` object of the push block `block` ("database",
+// "remote_write").
+bool ParseDiskQueue(const json& v, const std::string& block, const Locator& loc,
+                    DiskQueueConfig* out, std::string* error) {
+  auto fail = [&](const std::string& k, const std::string& why) {
+    const std::string sub = k.empty() ? "" : "/" + k;
+    *error = loc.At("/" + block + "/disk_queue" + sub) + ": key " +
+             Quote(block + ".disk_queue" + (k.empty() ? "" : "." + k)) + ": " +
+             why;
+    return false;
+  };
+  if (!v.is_object())
+    return fail("", "expected an object, got " + JsonTypeName(v));
+  DiskQueueConfig q;
+  q.enabled = true;
+  for (const auto& [k, e] : v.items()) {
+    if (k == "directory") {
+      if (!e.is_string() || e.get<std::string>().empty() ||
+          e.get<std::string>()[0] != '/') {
+        return fail(k, "expected an absolute path, got " + e.dump());
+      }
+      q.directory = e.get<std::string>();
+    } else if (k == "max_bytes") {
+      if (!e.is_number_unsigned() || e.get<uint64_t>() < kMinDiskQueueBytes) {
+        return fail(k, "expected an integer of at least " +
+                           std::to_string(kMinDiskQueueBytes) + ", got " +
+                           e.dump());
+      }
+      q.max_bytes = e.get<uint64_t>();
+    } else {
+      return fail(k, "unknown key (known: directory, max_bytes)");
+    }
+  }
+  *out = q;
+  return true;
 }
 // --- end push sinks ---
 
@@ -257,6 +294,9 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                           error)) {
         return false;
       }
+    } else if (key == "disk_queue") {
+      if (!ParseDiskQueue(v, "database", loc, &d.disk_queue, error))
+        return false;
       // --- end push sinks ---
     } else {
       return fail(key, "unknown key");
@@ -414,6 +454,9 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc,
               "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
         }
       }
+    } else if (key == "disk_queue") {
+      if (!ParseDiskQueue(v, "remote_write", loc, &r.disk_queue, error))
+        return false;
     } else {
       return fail(key, "unknown key");
     }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -363,6 +364,47 @@ TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
   }
 }
 
+TEST(PushConfigTest, DiskQueueKeys) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": {}},
+    "remote_write": {"url": "http://y/w",
+    "disk_queue": {"directory": "/srv/q", "max_bytes": 1048576}}})",
+                   &c, &err))
+      << err;
+  EXPECT_TRUE(c.database.disk_queue.enabled);
+  EXPECT_EQ(c.database.disk_queue.directory, "");
+  EXPECT_EQ(c.database.disk_queue.max_bytes, uint64_t{256} << 20);
+  EXPECT_TRUE(c.remote_write.disk_queue.enabled);
+  EXPECT_EQ(c.remote_write.disk_queue.directory, "/srv/q");
+  EXPECT_EQ(c.remote_write.disk_queue.max_bytes, 1048576u);
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": {"max_bytes": 100}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.disk_queue.max_bytes\": expected an "
+            "integer of at least 65536, got 100");
+  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
+    "disk_queue": {"directory": "q"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"remote_write.disk_queue.directory\": expected "
+            "an absolute path, got \"q\"");
+  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
+    "disk_queue": {"fsync": true}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"remote_write.disk_queue.fsync\": unknown key "
+            "(known: directory, max_bytes)");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": true}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.disk_queue\": expected an object, got "
+            "a boolean");
+}
+
 // A loopback HTTP/1.1 server answering every request with `status`.
 class FakeServer {
  public:
@@ -684,6 +726,133 @@ TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
   PushSinkStats s = sink.Stats();
   EXPECT_EQ(s.sent, 0u);
   EXPECT_EQ(s.buffered, 3u) << "unsent points stay accounted for";
+}
+
+// With a disk queue, what a stopped sink could not send is sent by the next
+// one (a restart), each point once.
+TEST(PushSinkDiskTest, RestartReplaysWhatWasNotSent) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  FakeServer server(503);
+  {
+    SnapshotStore store;
+    PushSinkOptions o = TestOptions(server.url(), 3);
+    o.disk.directory = dir;
+    o.disk.max_bytes = 1 << 20;
+    PushSink sink(std::move(o), &store, &log);
+    sink.Start();
+    for (uint64_t c = 1; c <= 6; ++c) {
+      Publish(&store, c);
+      ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3 * c; }));
+    }
+    sink.Stop(milliseconds(0));
+    PushSinkStats s = sink.Stats();
+    EXPECT_EQ(s.sent, 0u);
+    EXPECT_EQ(s.dropped, 0u) << "max_buffer does not bound the disk queue";
+    EXPECT_EQ(s.buffered, 18u);
+    EXPECT_TRUE(s.disk_queue);
+    EXPECT_GT(s.queue_bytes, 0u);
+  }
+  server.set_status(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.disk.directory = dir;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 18; }))
+      << sink.Stats().sent;
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.queue_replayed, 18u);
+  EXPECT_EQ(s.buffered, 0u);
+  std::string bodies = server.bodies();
+  EXPECT_EQ(bodies.size(), 18u * 5) << "each point once";
+  EXPECT_EQ(bodies.substr(0, 15), "c1.0\nc1.1\nc1.2\n") << "oldest first";
+  std::filesystem::remove_all(dir);
+}
+
+// A bound lowered between two runs: the oldest found on disk go, counted,
+// and the accounting holds.
+TEST(PushSinkDiskTest, LoweredBoundAtStartDropsOldestAndCounts) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  {
+    DiskQueueOptions d;
+    d.directory = dir;
+    d.segment_bytes = 4096;
+    DiskQueue q(d);
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(q.Open(&err, &warnings)) << err;
+    for (int c = 1; c <= 40; ++c) {
+      std::vector<std::string> items;
+      for (int i = 0; i < 40; ++i) {
+        items.push_back("c" + std::to_string(c) + "." + std::to_string(i) +
+                        "-padding-padding-padding\n");
+      }
+      ASSERT_TRUE(q.Append(items, c, nullptr, &err)) << err;
+    }
+  }
+  FakeServer server(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 1);
+  o.batch_size = 500;
+  o.disk.directory = dir;
+  o.disk.max_bytes = 16384;
+  o.disk.segment_bytes = 4096;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.queue_replayed, 1600u);
+  EXPECT_GT(s.dropped, 0u);
+  EXPECT_EQ(s.queue_dropped, s.dropped);
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().buffered == 0; }));
+  sink.Stop(milliseconds(1000));
+  s = sink.Stats();
+  EXPECT_EQ(s.enqueued, s.sent + s.dropped + s.failed + s.buffered);
+  EXPECT_EQ(server.bodies().find("c1.0-"), std::string::npos) << "oldest gone";
+  EXPECT_NE(server.bodies().find("c40.39-"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A disk that cannot be written (full, read-only): the sink keeps pushing
+// from memory and counts the failure.
+TEST(PushSinkDiskTest, FullDiskFallsBackToMemory) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  FakeServer server(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.max_buffer = 100;
+  o.disk.directory = dir;
+  o.disk.write_fn = [](int, const void*, size_t) -> ssize_t {
+    errno = ENOSPC;
+    return -1;
+  };
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  for (uint64_t c = 1; c <= 3; ++c) {
+    Publish(&store, c);
+    ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3 * c; }));
+  }
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 9; }));
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_GE(s.queue_errors, 1u);
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_EQ(server.bodies().size(), 9u * 5);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
