@@ -28,6 +28,18 @@ struct Setting {
 /// Settings by key (flag name without dashes).
 using Settings = std::map<std::string, Setting>;
 
+// --- push sinks ---
+/// The `disk_queue` object of a push block: buffered points also kept in
+/// segment files, replayed after a restart (src/sinks/disk_queue.h).
+struct DiskQueueConfig {
+  bool enabled = false;
+  std::string directory;  ///< "" = /var/lib/host_exporter/queue/<sink>
+  uint64_t max_bytes = uint64_t{256} << 20;
+  bool operator==(const DiskQueueConfig&) const = default;
+};
+inline constexpr uint64_t kMinDiskQueueBytes = 65536;
+// --- end push sinks ---
+
 /// The push target of the `database` block (used by the InfluxDB sink).
 struct DatabaseConfig {
   bool enabled = false;
@@ -64,6 +76,7 @@ struct DatabaseConfig {
   std::map<std::string, std::string> tags;
   std::chrono::milliseconds min_backoff{500};    ///< first retry delay
   std::chrono::milliseconds max_backoff{30000};  ///< retry delay cap
+  DiskQueueConfig disk_queue;
   bool operator==(const DatabaseConfig&) const = default;
 };
 
@@ -86,6 +99,7 @@ struct RemoteWriteConfig {
   /// Labels added to every series that lacks them, over the defaults
   /// {"instance": <hostname>, "job": "node"}; "" removes a default.
   std::map<std::string, std::string> external_labels;
+  DiskQueueConfig disk_queue;
   bool operator==(const RemoteWriteConfig&) const = default;
 };
 // --- end push sinks ---

@@ -1,6 +1,7 @@
 #include "host_exporter/config.h"
 
 #include <sys/stat.h>
+#include <curl/curl.h>  // push sinks: URL checks (libcurl's URL API)
 
 #include <algorithm>
 #include <cctype>  // push sinks: label names
@@ -184,6 +185,81 @@ bool ParseDatabaseAuth(const json& auth, const Locator& loc, DatabaseConfig* d,
   return true;
 }
 
+// --- push sinks: URL and disk_queue checks ---
+// A push target URL as libcurl will use it: scheme http or https, a host, a
+// port in 1-65535 (libcurl refuses larger ones), a bracketed IPv6 address
+// closed. False with *why.
+bool CheckPushUrl(const std::string& url, std::string* why) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    *why = "expected an http:// or https:// URL, got " + Quote(url);
+    return false;
+  }
+  CURLU* u = curl_url();
+  if (u == nullptr) {
+    *why = "out of memory";
+    return false;
+  }
+  bool ok = false;
+  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  char* host = nullptr;
+  char* port = nullptr;
+  if (rc != CURLUE_OK) {
+    *why = "not a valid URL: " + Quote(url) + ": " + curl_url_strerror(rc);
+  } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+             host == nullptr || host[0] == '\0') {
+    *why = "no host in " + Quote(url);
+  } else if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
+             port != nullptr &&
+             (std::atol(port) < 1 || std::atol(port) > 65535)) {
+    *why =
+        "port " + std::string(port) + " out of range 1-65535 in " + Quote(url);
+  } else {
+    ok = true;
+  }
+  curl_free(host);
+  curl_free(port);
+  curl_url_cleanup(u);
+  return ok;
+}
+
+// The `disk_queue` object of the push block `block` ("database",
+// "remote_write").
+bool ParseDiskQueue(const json& v, const std::string& block, const Locator& loc,
+                    DiskQueueConfig* out, std::string* error) {
+  auto fail = [&](const std::string& k, const std::string& why) {
+    const std::string sub = k.empty() ? "" : "/" + k;
+    *error = loc.At("/" + block + "/disk_queue" + sub) + ": key " +
+             Quote(block + ".disk_queue" + (k.empty() ? "" : "." + k)) + ": " +
+             why;
+    return false;
+  };
+  if (!v.is_object())
+    return fail("", "expected an object, got " + JsonTypeName(v));
+  DiskQueueConfig q;
+  q.enabled = true;
+  for (const auto& [k, e] : v.items()) {
+    if (k == "directory") {
+      if (!e.is_string() || e.get<std::string>().empty() ||
+          e.get<std::string>()[0] != '/') {
+        return fail(k, "expected an absolute path, got " + e.dump());
+      }
+      q.directory = e.get<std::string>();
+    } else if (k == "max_bytes") {
+      if (!e.is_number_unsigned() || e.get<uint64_t>() < kMinDiskQueueBytes) {
+        return fail(k, "expected an integer of at least " +
+                           std::to_string(kMinDiskQueueBytes) + ", got " +
+                           e.dump());
+      }
+      q.max_bytes = e.get<uint64_t>();
+    } else {
+      return fail(k, "unknown key (known: directory, max_bytes)");
+    }
+  }
+  *out = q;
+  return true;
+}
+// --- end push sinks ---
+
 bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                    std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
@@ -284,6 +360,9 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
                           error)) {
         return false;
       }
+    } else if (key == "disk_queue") {
+      if (!ParseDiskQueue(v, "database", loc, &d.disk_queue, error))
+        return false;
       // --- end push sinks ---
     } else {
       return fail(key, "unknown key");
@@ -298,10 +377,7 @@ bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
   if (d.type != "influxdb") {
     return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
   }
-  if (d.url.rfind("http://", 0) != 0 && d.url.rfind("https://", 0) != 0) {
-    return fail("url",
-                "expected an http:// or https:// URL, got " + Quote(d.url));
-  }
+  if (std::string why; !CheckPushUrl(d.url, &why)) return fail("url", why);
   if (d.precision != "ns" && d.precision != "us" && d.precision != "ms" &&
       d.precision != "s") {
     return fail("precision",
@@ -454,14 +530,14 @@ bool ParseRemoteWrite(const json& rw, const Locator& loc,
               "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
         }
       }
+    } else if (key == "disk_queue") {
+      if (!ParseDiskQueue(v, "remote_write", loc, &r.disk_queue, error))
+        return false;
     } else {
       return fail(key, "unknown key");
     }
   }
-  if (r.url.rfind("http://", 0) != 0 && r.url.rfind("https://", 0) != 0) {
-    return fail("url",
-                "expected an http:// or https:// URL, got " + Quote(r.url));
-  }
+  if (std::string why; !CheckPushUrl(r.url, &why)) return fail("url", why);
   if (!r.bearer_token.empty() && !r.bearer_token_file.empty()) {
     return fail("bearer_token_file",
                 "set either bearer_token or bearer_token_file, not both");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <string_view>
 
 #include "build_config.h"
 
@@ -20,6 +21,29 @@ size_t CollectBody(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+// Whether the header block of the final (non-1xx) response was ended by its
+// empty line: libcurl reports success for a reply cut off inside the header
+// block ("HTTP/1.1 204 No Content\r\nContent-Le" and close).
+struct HeaderState {
+  bool final_status = false;
+  bool complete = false;
+};
+
+size_t WatchHeaders(char* data, size_t size, size_t n, void* user) {
+  auto* st = static_cast<HeaderState*>(user);
+  std::string_view line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A status line starts a block: 1xx blocks are followed by another.
+    size_t sp = line.find(' ');
+    st->final_status = sp != std::string_view::npos && sp + 1 < line.size() &&
+                       line[sp + 1] != '1';
+    st->complete = false;
+  } else if ((line == "\r\n" || line == "\n") && st->final_status) {
+    st->complete = true;
+  }
+  return size * n;
+}
+
 }  // namespace
 
 void GlobalHttpInit() {
@@ -30,27 +54,43 @@ void GlobalHttpInit() {
 HttpClient::HttpClient() {
   GlobalHttpInit();
   curl_ = curl_easy_init();
+  multi_ = curl_multi_init();
 }
 
 HttpClient::~HttpClient() {
   if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
 }
+
+void HttpClient::Abort() {
+  abort_ = true;
+  if (multi_ != nullptr) curl_multi_wakeup(static_cast<CURLM*>(multi_));
+}
+
+void HttpClient::ClearAbort() { abort_ = false; }
 
 HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
                               const HttpRequestOptions& options) {
   HttpResponse r;
   CURL* c = static_cast<CURL*>(curl_);
-  if (c == nullptr) {
+  CURLM* m = static_cast<CURLM*>(multi_);
+  if (c == nullptr || m == nullptr) {
     r.error = "curl_easy_init failed";
     return r;
   }
-  curl_easy_reset(c);  // keeps the connection cache
+  if (abort_) {
+    r.error = "aborted: stopping";
+    r.aborted = true;
+    return r;
+  }
+  curl_easy_reset(c);
   curl_slist* headers = nullptr;
   for (const auto& h : options.headers)
     headers = curl_slist_append(headers, h.c_str());
   // No "Expect: 100-continue" round trip for large bodies.
   headers = curl_slist_append(headers, "Expect:");
   char errbuf[CURL_ERROR_SIZE] = {0};
+  HeaderState header_state;
   const long timeout_ms = static_cast<long>(options.timeout.count());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -69,19 +109,58 @@ HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, WatchHeaders);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_state);
   if (!options.username.empty() || !options.password.empty()) {
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     curl_easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
   }
-  CURLcode rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  } else {
-    r.error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  // The multi interface, so that Abort() can wake a request that waits for
+  // an answer (curl_multi_wakeup) instead of letting it run to its timeout.
+  CURLcode rc = CURLE_OK;
+  bool done = false;
+  if (curl_multi_add_handle(m, c) != CURLM_OK) {
+    rc = CURLE_FAILED_INIT;
+    done = true;
   }
+  while (!done) {
+    int running = 0;
+    if (curl_multi_perform(m, &running) != CURLM_OK) {
+      rc = CURLE_FAILED_INIT;
+      break;
+    }
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m, &left)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == c) {
+        rc = msg->data.result;
+        done = true;
+      }
+    }
+    if (done) break;
+    if (abort_) {
+      r.aborted = true;
+      break;
+    }
+    curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+    if (abort_) {
+      r.aborted = true;
+      break;
+    }
+  }
+  if (r.aborted) {
+    r.error = "aborted: stopping";
+  } else if (rc != CURLE_OK) {
+    r.error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+  } else if (!header_state.complete) {
+    r.error = "incomplete response: the header block was cut off";
+  } else {
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  }
+  curl_multi_remove_handle(m, c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, nullptr);
   curl_slist_free_all(headers);
   return r;
 }

@@ -1,9 +1,10 @@
 // A minimal HTTP POST client on libcurl for the push sinks: one connection
 // kept alive between requests, TLS with the system trust store, timeouts.
-// One instance is used by one thread.
+// One instance is used by one thread; Abort() may be called from any thread.
 #ifndef HOST_EXPORTER_SINKS_HTTP_CLIENT_H_
 #define HOST_EXPORTER_SINKS_HTTP_CLIENT_H_
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -12,9 +13,10 @@ namespace host_exporter::sinks {
 
 /// What one request came back with.
 struct HttpResponse {
-  long status = 0;    ///< HTTP status; 0 if no response (see `error`)
-  std::string body;   ///< the first 4 KiB of the response body
-  std::string error;  ///< transport error (connect, TLS, timeout), or ""
+  long status = 0;       ///< HTTP status; 0 if no response (see `error`)
+  std::string body;      ///< the first 4 KiB of the response body
+  std::string error;     ///< transport error (connect, TLS, timeout), or ""
+  bool aborted = false;  ///< ended by Abort()
 };
 
 /// A request's credentials and headers.
@@ -33,12 +35,20 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Sends `body` to `url`; never throws.
+  /// Sends `body` to `url`; never throws. A response that did not arrive
+  /// whole (header block not ended, body shorter than its Content-Length,
+  /// connection closed mid-chunk) is a transport error: status 0.
   HttpResponse Post(const std::string& url, const std::string& body,
                     const HttpRequestOptions& options);
+  /// Ends the request in progress at once (and every later one, until
+  /// ClearAbort()) with a transport error. Thread-safe.
+  void Abort();
+  void ClearAbort();
 
  private:
-  void* curl_;  // CURL*
+  void* curl_;   // CURL*
+  void* multi_;  // CURLM*: its connection cache keeps the connection alive
+  std::atomic<bool> abort_{false};
 };
 
 /// Initializes libcurl once per process (call before starting threads).

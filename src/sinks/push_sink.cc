@@ -16,6 +16,12 @@ double WallNow() {
       .count();
 }
 
+int64_t WallMillis() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // A response body fit for one log field: whitespace collapsed, capped.
 std::string OneLine(std::string_view s, size_t max = 300) {
   std::string out;
@@ -116,6 +122,29 @@ void PushSink::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (started_) return;
   started_ = true;
+  if (!options_.disk.directory.empty()) {
+    disk_ = std::make_unique<DiskQueue>(options_.disk);
+    std::string err;
+    std::vector<std::string> warnings;
+    if (!disk_->Open(&err, &warnings)) {
+      disk_.reset();
+      DiskErrorLocked("open", err);
+    } else {
+      DiskWarningsLocked(warnings);
+      // Found on disk: queued again; those beyond max_bytes (lowered since)
+      // are already gone, oldest first.
+      const DiskQueueStats found = disk_->Stats();
+      const uint64_t replayed = found.replayed;
+      stats_.enqueued += replayed;
+      stats_.dropped += found.dropped;
+      if (replayed > 0) {
+        log_->Info("push disk queue: sending the points kept from before",
+                   {{"sink", options_.name},
+                    {"dir", options_.disk.directory},
+                    {"points", std::to_string(replayed)}});
+      }
+    }
+  }
   consumer_ = std::thread([this] { ConsumeLoop(); });
   sender_ = std::thread([this] { SendLoop(); });
 }
@@ -137,6 +166,9 @@ void PushSink::Stop(milliseconds drain) {
     std::lock_guard<std::mutex> lock(mu_);
     drain_ = drain;
     sender_stop_ = true;
+    // A request waiting for an answer ends now; Drain() sends again within
+    // its own budget.
+    http_.Abort();
   }
   cv_.notify_all();
   sender_.join();
@@ -147,10 +179,48 @@ void PushSink::Rebase() {
   store_->WakeAll();
 }
 
+uint64_t PushSink::DiskPendingLocked() const {
+  return disk_ ? disk_->pending() : 0;
+}
+
+void PushSink::DiskErrorLocked(const std::string& what,
+                               const std::string& err) {
+  ++disk_errors_;
+  if (disk_failing_) {
+    log_->Debug("push disk queue failed again",
+                {{"sink", options_.name}, {"op", what}, {"err", err}});
+    return;
+  }
+  disk_failing_ = true;
+  log_->Error("push disk queue failed: buffering in memory meanwhile",
+              {{"sink", options_.name},
+               {"dir", options_.disk.directory},
+               {"op", what},
+               {"err", err}});
+}
+
+void PushSink::DiskWarningsLocked(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) {
+    ++disk_errors_;
+    log_->Warn("push disk queue: damaged segment, intact records kept",
+               {{"sink", options_.name}, {"err", w}});
+  }
+}
+
 PushSinkStats PushSink::Stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   PushSinkStats s = stats_;
-  s.buffered = queue_.size() + inflight_;
+  s.buffered = queue_.size() + inflight_ + DiskPendingLocked();
+  if (!options_.disk.directory.empty()) {
+    DiskQueueStats d = disk_ ? disk_->Stats() : disk_last_;
+    s.disk_queue = true;
+    s.queue_bytes = d.bytes;
+    s.queue_oldest = static_cast<double>(d.oldest_ms) / 1000.0;
+    s.queue_replayed = d.replayed;
+    s.queue_dropped = d.dropped;
+    s.queue_corrupt_bytes = d.corrupt_bytes;
+    s.queue_errors = disk_errors_;
+  }
   return s;
 }
 
@@ -181,6 +251,34 @@ void PushSink::Consume(const Snapshot& snap) {
   const auto now = Clock::now();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // To disk unless items wait in memory (the disk failed): those are
+    // older and go first.
+    if (disk_ && queue_.empty() && (inflight_ == 0 || disk_inflight_)) {
+      uint64_t dropped = 0;
+      std::string e;
+      if (disk_->Append(items, WallMillis(), &dropped, &e)) {
+        stats_.enqueued += items.size();
+        if (disk_failing_) {
+          disk_failing_ = false;
+          log_->Info("push disk queue writable again",
+                     {{"sink", options_.name}});
+        }
+        if (dropped > 0) {
+          stats_.dropped += dropped;
+          if (!dropping_) {
+            dropping_ = true;
+            log_->Warn(
+                "push disk queue full: dropping the oldest points",
+                {{"sink", options_.name},
+                 {"dir", options_.disk.directory},
+                 {"max_bytes", std::to_string(options_.disk.max_bytes)}});
+          }
+        }
+        cv_.notify_all();
+        return;
+      }
+      DiskErrorLocked("write", e);
+    }
     for (auto& bytes : items) queue_.push_back({std::move(bytes), now});
     stats_.enqueued += items.size();
     EnforceCapacityLocked();
@@ -208,6 +306,29 @@ void PushSink::EnforceCapacityLocked() {
 }
 
 std::vector<PushSink::Item> PushSink::TakeBatchLocked() {
+  disk_inflight_ = false;
+  if (DiskPendingLocked() > 0) {  // the disk holds the oldest
+    std::vector<std::string> items;
+    std::vector<std::string> warnings;
+    std::string e;
+    const uint64_t before = disk_->pending();
+    if (disk_->Read(options_.batch_size, &items, &e, &warnings)) {
+      DiskWarningsLocked(warnings);
+      // Records found damaged are lost: counted as dropped.
+      stats_.dropped += before - disk_->pending() - items.size();
+      std::vector<Item> batch;
+      batch.reserve(items.size());
+      for (auto& it : items) batch.push_back({std::move(it), Clock::now()});
+      inflight_ = batch.size();
+      disk_inflight_ = true;
+      return batch;
+    }
+    // Unreadable: what it holds cannot be sent; memory from now on.
+    DiskErrorLocked("read", e);
+    stats_.dropped += before;
+    disk_last_ = disk_->Stats();
+    disk_.reset();
+  }
   size_t n = std::min(options_.batch_size, queue_.size());
   std::vector<Item> batch;
   batch.reserve(n);
@@ -223,6 +344,11 @@ WriteOutcome PushSink::SendBatch(std::unique_lock<std::mutex>* lock,
                                  std::vector<Item> batch, milliseconds timeout,
                                  bool draining) {
   const size_t n = batch.size();
+  if (n == 0) {  // damaged records were all the disk held
+    inflight_ = 0;
+    disk_inflight_ = false;
+    return WriteOutcome::kOk;
+  }
   lock->unlock();
   size_t total = 0;
   for (const auto& it : batch) total += it.bytes.size();
@@ -237,6 +363,23 @@ WriteOutcome PushSink::SendBatch(std::unique_lock<std::mutex>* lock,
   WriteOutcome outcome = ClassifyResponse(r);
   lock->lock();
   inflight_ = 0;
+  const bool from_disk = disk_inflight_ && disk_;
+  disk_inflight_ = false;
+  if (from_disk) {
+    if (outcome == WriteOutcome::kRetry) {
+      disk_->Rewind();
+    } else if (std::string e; !disk_->Ack(&e)) {
+      DiskErrorLocked("acknowledge", e);  // resent after a restart
+    }
+  }
+  if (r.aborted) {  // stopping: not a failure of the target
+    if (!from_disk) {
+      for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+        queue_.push_front(std::move(*it));
+      }
+    }
+    return WriteOutcome::kRetry;
+  }
   const std::string points = std::to_string(n);
   switch (outcome) {
     case WriteOutcome::kOk:
@@ -255,18 +398,21 @@ WriteOutcome PushSink::SendBatch(std::unique_lock<std::mutex>* lock,
       break;
     case WriteOutcome::kRetry:
       ++stats_.write_errors;
-      // Back to the front: they are the oldest.
-      for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
-        queue_.push_front(std::move(*it));
+      // Back to the front: they are the oldest (or still on disk).
+      if (!from_disk) {
+        for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+          queue_.push_front(std::move(*it));
+        }
+        EnforceCapacityLocked();
       }
-      EnforceCapacityLocked();
       if (attempt_ == 0 && !draining) {
         log_->Warn("push write failed, will retry with backoff",
                    {{"sink", options_.name},
                     {"url", display_url_},
                     {"status", std::to_string(r.status)},
                     {"err", Describe(r)},
-                    {"buffered_points", std::to_string(queue_.size())}});
+                    {"buffered_points",
+                     std::to_string(queue_.size() + DiskPendingLocked())}});
       } else {
         log_->Debug("push write failed again",
                     {{"sink", options_.name},
@@ -309,14 +455,21 @@ void PushSink::SendLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   auto retry_at = Clock::time_point::min();
   while (!sender_stop_) {
-    if (queue_.empty()) {
+    const uint64_t on_disk = DiskPendingLocked();
+    if (queue_.empty() && on_disk == 0) {
       cv_.wait(lock);
       continue;
     }
     auto now = Clock::now();
-    auto due = queue_.size() >= options_.batch_size
-                   ? now
-                   : queue_.front().queued + options_.flush_interval;
+    auto due = now;
+    if (on_disk > 0) {
+      if (on_disk < options_.batch_size) {
+        due += milliseconds(disk_->next_ms() - WallMillis()) +
+               options_.flush_interval;
+      }
+    } else if (queue_.size() < options_.batch_size) {
+      due = queue_.front().queued + options_.flush_interval;
+    }
     due = std::max(due, retry_at);
     if (now < due) {
       cv_.wait_until(lock, due);
@@ -340,8 +493,9 @@ void PushSink::SendLoop() {
 }
 
 void PushSink::Drain(std::unique_lock<std::mutex>* lock) {
+  http_.ClearAbort();  // Stop() aborted the request in flight, if any
   const auto deadline = Clock::now() + drain_;
-  while (!queue_.empty()) {
+  while (!queue_.empty() || DiskPendingLocked() > 0) {
     auto left =
         std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
@@ -351,14 +505,36 @@ void PushSink::Drain(std::unique_lock<std::mutex>* lock) {
       break;
     }
   }
-  log_->Info("push sink stopped",
-             {{"sink", options_.name},
-              {"url", display_url_},
-              {"enqueued", std::to_string(stats_.enqueued)},
-              {"sent", std::to_string(stats_.sent)},
-              {"failed", std::to_string(stats_.failed)},
-              {"dropped", std::to_string(stats_.dropped)},
-              {"unsent", std::to_string(queue_.size())}});
+  uint64_t kept = 0;
+  if (disk_) {
+    // What could not be sent in time waits on disk for the next start.
+    if (!queue_.empty()) {
+      std::vector<std::string> items;
+      for (auto& it : queue_) items.push_back(std::move(it.bytes));
+      uint64_t dropped = 0;
+      std::string e;
+      if (disk_->Append(items, WallMillis(), &dropped, &e)) {
+        queue_.clear();
+        stats_.dropped += dropped;
+      } else {
+        for (size_t i = 0; i < items.size(); ++i) {
+          queue_[i].bytes = std::move(items[i]);
+        }
+        DiskErrorLocked("write", e);
+      }
+    }
+    kept = disk_->pending();
+    disk_->Close();
+  }
+  LogFields f = {{"sink", options_.name},
+                 {"url", display_url_},
+                 {"enqueued", std::to_string(stats_.enqueued)},
+                 {"sent", std::to_string(stats_.sent)},
+                 {"failed", std::to_string(stats_.failed)},
+                 {"dropped", std::to_string(stats_.dropped)},
+                 {"unsent", std::to_string(queue_.size() + kept)}};
+  if (disk_) f.emplace_back("kept_on_disk", std::to_string(kept));
+  log_->Info("push sink stopped", f);
 }
 
 }  // namespace host_exporter::sinks

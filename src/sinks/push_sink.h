@@ -25,6 +25,7 @@
 
 #include "host_exporter/log.h"
 #include "host_exporter/snapshot.h"
+#include "sinks/disk_queue.h"
 #include "sinks/http_client.h"
 
 namespace host_exporter::sinks {
@@ -71,6 +72,10 @@ struct PushSinkOptions {
   std::chrono::milliseconds max_backoff{30000};
   /// Appended to a rejection log line (e.g. how to create a database).
   std::function<std::string(const HttpResponse&)> reject_hint;
+  /// With a directory: the buffer lives in segment files (disk_queue.h),
+  /// bounded by disk.max_bytes instead of max_buffer; items go to memory
+  /// only while the disk cannot take them.
+  DiskQueueOptions disk;
 };
 
 /// The counters of a sink (see the accounting note above).
@@ -82,6 +87,14 @@ struct PushSinkStats {
   uint64_t buffered = 0;      ///< queued + in flight
   uint64_t write_errors = 0;  ///< failed requests, retried or not
   double last_success = 0;    ///< Unix seconds, 0 if never
+  // The disk queue, if on (dropped above includes queue_dropped).
+  bool disk_queue = false;
+  uint64_t queue_bytes = 0;          ///< segment bytes on disk
+  double queue_oldest = 0;           ///< Unix seconds, oldest pending; 0: none
+  uint64_t queue_replayed = 0;       ///< found on disk at start
+  uint64_t queue_dropped = 0;        ///< oldest, removed at max_bytes
+  uint64_t queue_corrupt_bytes = 0;  ///< truncated or damaged, discarded
+  uint64_t queue_errors = 0;         ///< failed disk operations
 };
 
 /// A push sink: Start() it after the scheduler, Stop() it at shutdown.
@@ -93,11 +106,13 @@ class PushSink {
   PushSink(const PushSink&) = delete;
   PushSink& operator=(const PushSink&) = delete;
 
-  /// Starts the consumer and sender threads.
+  /// Opens the disk queue if configured (what it holds is sent first), then
+  /// starts the consumer and sender threads.
   void Start();
-  /// Takes the latest snapshot if not yet taken, then sends what is buffered
-  /// until it is empty, an attempt fails or `drain` has passed; logs the
-  /// totals. Idempotent.
+  /// Takes the latest snapshot if not yet taken, aborts a request in flight,
+  /// then sends what is buffered until it is empty, an attempt fails or
+  /// `drain` has passed; what is left stays in the disk queue if there is
+  /// one. Logs the totals. Idempotent.
   void Stop(std::chrono::milliseconds drain);
   /// Call after the store's cycle numbers restarted (a new scheduler after
   /// SIGHUP): the consumer waits for any snapshot it has not taken yet.
@@ -126,6 +141,11 @@ class PushSink {
                          std::vector<Item> batch,
                          std::chrono::milliseconds timeout, bool draining);
   void Drain(std::unique_lock<std::mutex>* lock);
+  // Items pending in the disk queue (not in flight). mu_ held.
+  uint64_t DiskPendingLocked() const;
+  // Logs a failed disk operation (once per episode) and counts it.
+  void DiskErrorLocked(const std::string& what, const std::string& err);
+  void DiskWarningsLocked(const std::vector<std::string>& warnings);
 
   PushSinkOptions options_;
   SnapshotStore* store_;
@@ -153,6 +173,12 @@ class PushSink {
   bool rejecting_ = false;
   std::string last_reject_;
   bool dropping_ = false;
+  // The disk queue (null if off or unusable) and its state.
+  std::unique_ptr<DiskQueue> disk_;
+  bool disk_inflight_ = false;  // the batch in flight came from disk
+  bool disk_failing_ = false;   // log once per episode
+  uint64_t disk_errors_ = 0;
+  DiskQueueStats disk_last_;  // after Stop()
 };
 
 }  // namespace host_exporter::sinks

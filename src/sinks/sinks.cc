@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "host_exporter/family.h"
 #include "sinks/influxdb_sink.h"
@@ -13,7 +14,20 @@
 namespace host_exporter::sinks {
 namespace {
 
-constexpr std::chrono::milliseconds kMaxDrain{5000};
+// The share of the documented 2 s stop that the final push gets (sinks
+// stop in parallel); what is left stays in the disk queue, if on.
+constexpr std::chrono::milliseconds kMaxDrain{1500};
+
+constexpr char kQueueRoot[] = "/var/lib/host_exporter/queue/";
+
+DiskQueueOptions DiskOptions(const DiskQueueConfig& c, const char* sink) {
+  DiskQueueOptions o;
+  if (!c.enabled) return o;
+  o.directory =
+      c.directory.empty() ? kQueueRoot + std::string(sink) : c.directory;
+  o.max_bytes = c.max_bytes;
+  return o;
+}
 
 std::string Hostname() {
   char buf[256] = {0};
@@ -84,6 +98,7 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
     PushSinkOptions o =
         InfluxSinkOptions(d, target, e.secret1, e.secret2,
                           Merge({{"host", host}}, d.tags), std::move(script));
+    o.disk = DiskOptions(d.disk_queue, "influxdb");
     e.drain = std::min(d.timeout, kMaxDrain);
     e.sink = std::make_unique<PushSink>(std::move(o), store_, log_);
     out->push_back(std::move(e));
@@ -108,6 +123,16 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
     PushSinkOptions o = RemoteWriteSinkOptions(
         rw, e.secret1, e.secret2,
         Merge({{"instance", host}, {"job", "node"}}, rw.external_labels));
+    o.disk = DiskOptions(rw.disk_queue, "remote_write");
+    if (!o.disk.directory.empty() && config.database.disk_queue.enabled &&
+        DiskOptions(config.database.disk_queue, "influxdb").directory ==
+            o.disk.directory) {
+      *error =
+          "remote_write.disk_queue.directory: the same directory as "
+          "database.disk_queue.directory (" +
+          o.disk.directory + "); each sink needs its own";
+      return false;
+    }
     e.drain = std::min(rw.remote_timeout, kMaxDrain);
     e.sink = std::make_unique<PushSink>(std::move(o), store_, log_);
     out->push_back(std::move(e));
@@ -187,8 +212,8 @@ void Sinks::Reload(const Config& config) {
   for (auto& e : retired) {
     log_->Info("push sink settings changed or removed: stopping it",
                {{"sink", e.sink->name()}});
-    e.sink->Stop(e.drain);
   }
+  StopAll(&retired);
   std::lock_guard<std::mutex> lock(mu_);
   entries_ = std::move(next);
   for (auto& e : entries_) StartEntry(&e);
@@ -201,7 +226,18 @@ void Sinks::Stop() {
     entries = std::move(entries_);
     entries_.clear();
   }
-  for (auto& e : entries) e.sink->Stop(e.drain);
+  StopAll(&entries);
+}
+
+void Sinks::StopAll(std::vector<Entry>* entries) {
+  // In parallel: the stop budget is the longest drain, not their sum.
+  std::vector<std::thread> stoppers;
+  for (auto& e : *entries) {
+    PushSink* sink = e.sink.get();
+    auto drain = e.drain;
+    stoppers.emplace_back([sink, drain] { sink->Stop(drain); });
+  }
+  for (auto& t : stoppers) t.join();
 }
 
 Families Sinks::Metrics() const {
@@ -226,8 +262,43 @@ Families Sinks::Metrics() const {
       Counter("host_exporter_sink_write_errors_total",
               "Write requests that failed (transport error or non-2xx "
               "status), retried or not.");
+  auto q_bytes = Gauge("host_exporter_sink_queue_bytes",
+                       "Bytes of the disk queue's segment files.");
+  auto q_age = Gauge("host_exporter_sink_queue_oldest_age_seconds",
+                     "Age of the oldest point waiting in the disk queue, 0 "
+                     "if none.");
+  auto q_replayed =
+      Counter("host_exporter_sink_queue_replayed_points_total",
+              "Points found in the disk queue at start-up (left by an "
+              "earlier run), sent first.");
+  auto q_dropped =
+      Counter("host_exporter_sink_queue_dropped_points_total",
+              "Oldest points removed because the disk queue reached max_bytes "
+              "(also counted in host_exporter_sink_points_dropped_total).");
+  auto q_corrupt =
+      Counter("host_exporter_sink_queue_corrupt_bytes_total",
+              "Bytes of truncated or damaged disk queue records discarded.");
+  auto q_errors =
+      Counter("host_exporter_sink_queue_errors_total",
+              "Failed disk queue operations (write, read, acknowledge, damaged "
+              "segment); points wait in memory meanwhile.");
+  bool any_queue = false;
+  const double now = std::chrono::duration<double>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
   for (const auto& e : entries_) {
     PushSinkStats s = e.sink->Stats();
+    if (s.disk_queue) {
+      any_queue = true;
+      Labels l = {{"sink", e.sink->name()}};
+      q_bytes.Add(l, static_cast<double>(s.queue_bytes));
+      q_age.Add(l,
+                s.queue_oldest > 0 ? std::max(0.0, now - s.queue_oldest) : 0.0);
+      q_replayed.Add(l, static_cast<double>(s.queue_replayed));
+      q_dropped.Add(l, static_cast<double>(s.queue_dropped));
+      q_corrupt.Add(l, static_cast<double>(s.queue_corrupt_bytes));
+      q_errors.Add(l, static_cast<double>(s.queue_errors));
+    }
     Labels l = {{"sink", e.sink->name()}};
     sent.Add(l, static_cast<double>(s.sent));
     failed.Add(l, static_cast<double>(s.failed));
@@ -242,6 +313,14 @@ Families Sinks::Metrics() const {
   out.push_back(dropped.Take());
   out.push_back(failed.Take());
   out.push_back(sent.Take());
+  if (any_queue) {
+    out.push_back(q_bytes.Take());
+    out.push_back(q_corrupt.Take());
+    out.push_back(q_dropped.Take());
+    out.push_back(q_errors.Take());
+    out.push_back(q_age.Take());
+    out.push_back(q_replayed.Take());
+  }
   out.push_back(errors.Take());
   return out;
 }

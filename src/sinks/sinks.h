@@ -62,6 +62,8 @@ class Sinks {
     bool running = false;
   };
   bool Build(const Config& config, std::vector<Entry>* out, std::string* error);
+  // Stops the sinks of `entries` in parallel (mu_ not held).
+  static void StopAll(std::vector<Entry>* entries);
   // Logs where the sink pushes to and starts it, once. mu_ held.
   void StartEntry(Entry* e);
 

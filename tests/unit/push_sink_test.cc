@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -319,6 +320,91 @@ TEST(PushConfigTest, DatabaseAddedKeys) {
       "bucket");
 }
 
+TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
+  Config c;
+  std::string err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://[::1\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_NE(err.find("http://[::1"), std::string::npos) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n\n"
+           "  \"url\": \"http://127.0.0.1:99999\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:3: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_NE(err.find("65535"), std::string::npos) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://127.0.0.1:0/\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"database\": {\"type\": \"influxdb\",\n"
+           "  \"url\": \"http://\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"remote_write\": {\n"
+           "  \"url\": \"https://[::1:9090/api/v1/write\"}}",
+           &c, &err));
+  EXPECT_EQ(err.rfind("c.json:2: key \"remote_write.url\": ", 0), 0u) << err;
+  EXPECT_FALSE(
+      Load("{\"remote_write\": {\"url\": \"http://h:65536/w\"}}", &c, &err));
+  EXPECT_EQ(err.rfind("c.json:1: key \"remote_write.url\": ", 0), 0u) << err;
+  // Good ones still pass.
+  for (const char* url :
+       {"http://[::1]:8086", "https://influx.example.org/write?db=x",
+        "http://127.0.0.1:65535/w", "http://u:p@h/w"}) {
+    EXPECT_TRUE(
+        Load(std::string("{\"remote_write\": {\"url\": \"") + url + "\"}}", &c,
+             &err))
+        << url << ": " << err;
+  }
+}
+
+TEST(PushConfigTest, DiskQueueKeys) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": {}},
+    "remote_write": {"url": "http://y/w",
+    "disk_queue": {"directory": "/srv/q", "max_bytes": 1048576}}})",
+                   &c, &err))
+      << err;
+  EXPECT_TRUE(c.database.disk_queue.enabled);
+  EXPECT_EQ(c.database.disk_queue.directory, "");
+  EXPECT_EQ(c.database.disk_queue.max_bytes, uint64_t{256} << 20);
+  EXPECT_TRUE(c.remote_write.disk_queue.enabled);
+  EXPECT_EQ(c.remote_write.disk_queue.directory, "/srv/q");
+  EXPECT_EQ(c.remote_write.disk_queue.max_bytes, 1048576u);
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": {"max_bytes": 100}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.disk_queue.max_bytes\": expected an "
+            "integer of at least 65536, got 100");
+  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
+    "disk_queue": {"directory": "q"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"remote_write.disk_queue.directory\": expected "
+            "an absolute path, got \"q\"");
+  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
+    "disk_queue": {"fsync": true}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"remote_write.disk_queue.fsync\": unknown key "
+            "(known: directory, max_bytes)");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "disk_queue": true}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.disk_queue\": expected an object, got "
+            "a boolean");
+}
+
 // A loopback HTTP/1.1 server answering every request with `status`.
 class FakeServer {
  public:
@@ -344,6 +430,15 @@ class FakeServer {
     return "http://127.0.0.1:" + std::to_string(port_) + "/w";
   }
   void set_status(int s) { status_ = s; }
+  // The next `n` requests get `raw` as the whole reply, then the connection
+  // is closed (a reply cut off); their bodies do not count as accepted.
+  void set_raw(std::string raw, int n) {
+    std::lock_guard<std::mutex> l(mu_);
+    raw_ = std::move(raw);
+    raw_left_ = n;
+  }
+  // From now on, requests are read but never answered (a black hole).
+  void set_silent(bool s) { silent_ = s; }
   int requests() const { return requests_; }
   int connections() const { return connections_; }
   std::string bodies() {
@@ -379,12 +474,24 @@ class FakeServer {
         size_t len =
             cl == std::string::npos ? 0 : std::stoul(bufs[i].substr(cl + 16));
         if (bufs[i].size() < end + 4 + len) continue;
+        ++requests_;
+        if (silent_) continue;  // the buffer keeps the request: no answer
+        {
+          std::unique_lock<std::mutex> l(mu_);
+          if (raw_left_ > 0) {
+            --raw_left_;
+            bufs[i].erase(0, end + 4 + len);
+            (void)!write(fds[i].fd, raw_.data(), raw_.size());
+            close(fds[i].fd);
+            fds[i].fd = -1;
+            continue;
+          }
+        }
         if (status_ < 300) {  // what the server accepted
           std::lock_guard<std::mutex> l(mu_);
           bodies_ += bufs[i].substr(end + 4, len);
         }
         bufs[i].erase(0, end + 4 + len);
-        ++requests_;
         const int status = status_;
         std::string resp =
             "HTTP/1.1 " + std::to_string(status) + " X\r\n" +
@@ -401,6 +508,9 @@ class FakeServer {
   int port_;
   std::atomic<int> status_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> silent_{false};
+  std::string raw_;
+  int raw_left_ = 0;
   std::atomic<int> requests_{0};
   std::atomic<int> connections_{0};
   std::mutex mu_;
@@ -550,6 +660,199 @@ TEST(PushSinkRunTest, RebaseFollowsRestartedCycleNumbers) {
   ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3; }));
   sink.Stop(milliseconds(1000));
   EXPECT_EQ(sink.Stats().sent, 3u);
+}
+
+// A reply cut off before the end of its header block, or with a body
+// shorter than its Content-Length, is a transport error, not a success.
+TEST(HttpClientTest, CutOffRepliesAreTransportErrors) {
+  FakeServer server(204);
+  HttpClient http;
+  HttpRequestOptions req;
+  req.timeout = milliseconds(2000);
+  for (const char* raw :
+       {"HTTP/1.1 204 No Content\r\nContent-Le", "HTTP/1.1 204 No Content\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"}) {
+    server.set_raw(raw, 1);
+    HttpResponse r = http.Post(server.url(), "x\n", req);
+    EXPECT_EQ(r.status, 0) << raw;
+    EXPECT_FALSE(r.error.empty()) << raw;
+    EXPECT_EQ(ClassifyResponse(r), WriteOutcome::kRetry) << raw;
+  }
+  HttpResponse ok = http.Post(server.url(), "x\n", req);
+  EXPECT_EQ(ok.status, 204) << ok.error;
+}
+
+TEST(PushSinkRunTest, CutOffReplyIsRetriedNotCountedAsSent) {
+  FakeServer server(204);
+  server.set_raw("HTTP/1.1 204 No Content\r\nContent-Le", 2);
+  SnapshotStore store;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.max_buffer = 100;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  Publish(&store, 1);
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 3; }))
+      << "sent " << sink.Stats().sent;
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.write_errors, 2u);
+  EXPECT_EQ(server.requests(), 3);
+  // Every point reached the server in an answered request.
+  EXPECT_EQ(server.bodies(), "c1.0\nc1.1\nc1.2\n");
+}
+
+// A target that accepts the connection but never answers: Stop() aborts the
+// request in flight and the final flush ends within its budget, not after
+// the request timeout.
+TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
+  FakeServer server(204);
+  server.set_silent(true);
+  SnapshotStore store;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.request.timeout = milliseconds(8000);
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  Publish(&store, 1);
+  ASSERT_TRUE(WaitFor([&] { return server.requests() >= 1; }));
+  sink.Stop(milliseconds(300));
+  // (How long that takes is measured end to end: test_push_faults.py.)
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.sent, 0u);
+  EXPECT_EQ(s.buffered, 3u) << "unsent points stay accounted for";
+}
+
+// With a disk queue, what a stopped sink could not send is sent by the next
+// one (a restart), each point once.
+TEST(PushSinkDiskTest, RestartReplaysWhatWasNotSent) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  FakeServer server(503);
+  {
+    SnapshotStore store;
+    PushSinkOptions o = TestOptions(server.url(), 3);
+    o.disk.directory = dir;
+    o.disk.max_bytes = 1 << 20;
+    PushSink sink(std::move(o), &store, &log);
+    sink.Start();
+    for (uint64_t c = 1; c <= 6; ++c) {
+      Publish(&store, c);
+      ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3 * c; }));
+    }
+    sink.Stop(milliseconds(0));
+    PushSinkStats s = sink.Stats();
+    EXPECT_EQ(s.sent, 0u);
+    EXPECT_EQ(s.dropped, 0u) << "max_buffer does not bound the disk queue";
+    EXPECT_EQ(s.buffered, 18u);
+    EXPECT_TRUE(s.disk_queue);
+    EXPECT_GT(s.queue_bytes, 0u);
+  }
+  server.set_status(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.disk.directory = dir;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 18; }))
+      << sink.Stats().sent;
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.queue_replayed, 18u);
+  EXPECT_EQ(s.buffered, 0u);
+  std::string bodies = server.bodies();
+  EXPECT_EQ(bodies.size(), 18u * 5) << "each point once";
+  EXPECT_EQ(bodies.substr(0, 15), "c1.0\nc1.1\nc1.2\n") << "oldest first";
+  std::filesystem::remove_all(dir);
+}
+
+// A bound lowered between two runs: the oldest found on disk go, counted,
+// and the accounting holds.
+TEST(PushSinkDiskTest, LoweredBoundAtStartDropsOldestAndCounts) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  {
+    DiskQueueOptions d;
+    d.directory = dir;
+    d.segment_bytes = 4096;
+    DiskQueue q(d);
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(q.Open(&err, &warnings)) << err;
+    for (int c = 1; c <= 40; ++c) {
+      std::vector<std::string> items;
+      for (int i = 0; i < 40; ++i) {
+        items.push_back("c" + std::to_string(c) + "." + std::to_string(i) +
+                        "-padding-padding-padding\n");
+      }
+      ASSERT_TRUE(q.Append(items, c, nullptr, &err)) << err;
+    }
+  }
+  FakeServer server(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 1);
+  o.batch_size = 500;
+  o.disk.directory = dir;
+  o.disk.max_bytes = 16384;
+  o.disk.segment_bytes = 4096;
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  PushSinkStats s = sink.Stats();
+  EXPECT_EQ(s.queue_replayed, 1600u);
+  EXPECT_GT(s.dropped, 0u);
+  EXPECT_EQ(s.queue_dropped, s.dropped);
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().buffered == 0; }));
+  sink.Stop(milliseconds(1000));
+  s = sink.Stats();
+  EXPECT_EQ(s.enqueued, s.sent + s.dropped + s.failed + s.buffered);
+  EXPECT_EQ(server.bodies().find("c1.0-"), std::string::npos) << "oldest gone";
+  EXPECT_NE(server.bodies().find("c40.39-"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// A disk that cannot be written (full, read-only): the sink keeps pushing
+// from memory and counts the failure.
+TEST(PushSinkDiskTest, FullDiskFallsBackToMemory) {
+  char tmpl[] = "/tmp/sink_queue_XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  Logger log;
+  std::string err;
+  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  FakeServer server(204);
+  SnapshotStore store;
+  PushSinkOptions o = TestOptions(server.url(), 3);
+  o.max_buffer = 100;
+  o.disk.directory = dir;
+  o.disk.write_fn = [](int, const void*, size_t) -> ssize_t {
+    errno = ENOSPC;
+    return -1;
+  };
+  PushSink sink(std::move(o), &store, &log);
+  sink.Start();
+  for (uint64_t c = 1; c <= 3; ++c) {
+    Publish(&store, c);
+    ASSERT_TRUE(WaitFor([&] { return sink.Stats().enqueued == 3 * c; }));
+  }
+  ASSERT_TRUE(WaitFor([&] { return sink.Stats().sent == 9; }));
+  sink.Stop(milliseconds(1000));
+  PushSinkStats s = sink.Stats();
+  EXPECT_GE(s.queue_errors, 1u);
+  EXPECT_EQ(s.dropped, 0u);
+  EXPECT_EQ(server.bodies().size(), 9u * 5);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
