@@ -35,8 +35,10 @@ struct GateConn {
   uint64_t id = 0;     // its key in the epoll set (never reused)
   SSL* ssl = nullptr;  // TLS: created at its first readable byte
   bool handshaken = false;
-  bool idle = false;  // kept alive: no byte of the next request yet
-  std::string buf;    // bytes of the request head read so far
+  bool idle = false;     // kept alive: no byte of the next request yet
+  bool writing = false;  // the rest of an answer to write first
+  size_t head_off = 0;   // of it, bytes of ps->out_head written
+  std::string buf;       // bytes of the request head read so far
   Clock::time_point deadline;
 };
 
@@ -69,6 +71,8 @@ struct Gate::Impl {
   // TLS: whether the socket holds a whole first record (the ClientHello).
   enum class Readiness { kWait, kReady, kClosed };
   Readiness ClientHelloReady(int fd);
+  // Writes the rest of an answer: kReady when all is written.
+  Readiness WriteOut(GateConn& c);
   std::vector<char> peek;  // ClientHelloReady's buffer
   void Close(std::list<GateConn>::iterator it);
   void Resume(std::list<GateConn>::iterator it);
@@ -196,6 +200,11 @@ void Gate::Impl::Add(mg_parked_socket* ps) {
     ps->data_len = 0;
     c.idle = false;  // part of the next request is there
   }
+  // A worker's answer the client did not take at once: the gate writes the
+  // rest (the same deadline as for a request head), so that a client that
+  // reads slowly or not at all does not hold the worker either.
+  c.writing = ps->out_head_len > 0 || ps->out_body_len > 0;
+  if (c.writing) c.idle = false;
   c.deadline = Clock::now() +
                std::chrono::milliseconds(c.idle ? options.keep_alive_timeout_ms
                                                 : options.head_timeout_ms);
@@ -240,9 +249,86 @@ Gate::Impl::Readiness Gate::Impl::ClientHelloReady(int fd) {
                                            : Readiness::kWait;
 }
 
+Gate::Impl::Readiness Gate::Impl::WriteOut(GateConn& c) {
+  mg_parked_socket* ps = c.ps;
+  for (;;) {
+    const char* p;
+    size_t len;
+    if (c.head_off < ps->out_head_len) {
+      p = ps->out_head + c.head_off;
+      len = ps->out_head_len - c.head_off;
+    } else if (ps->out_body_len > 0) {
+      p = ps->out_body;
+      len = ps->out_body_len;
+    } else {
+      return Readiness::kReady;
+    }
+    len = std::min<size_t>(len, 1 << 30);
+    ssize_t n;
+    if (c.ssl != nullptr) {
+      // A retry after WANT_WRITE passes the same bytes (OpenSSL requires
+      // it; SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER lets them be our copy).
+      ERR_clear_error();
+      int r = SSL_write(c.ssl, p, static_cast<int>(len));
+      if (r <= 0) {
+        int err = SSL_get_error(c.ssl, r);
+        ERR_clear_error();
+        return err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ
+                   ? Readiness::kWait
+                   : Readiness::kClosed;
+      }
+      n = r;
+    } else {
+      n = send(ps->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        return errno == EAGAIN || errno == EWOULDBLOCK ? Readiness::kWait
+                                                       : Readiness::kClosed;
+      }
+    }
+    if (c.head_off < ps->out_head_len) {
+      c.head_off += static_cast<size_t>(n);
+    } else {
+      ps->out_body += n;
+      ps->out_body_len -= static_cast<size_t>(n);
+    }
+  }
+}
+
 bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
   GateConn& c = *it;
   const int fd = c.ps->fd;
+  if (c.writing) {
+    switch (WriteOut(c)) {
+      case Readiness::kWait:
+        return true;
+      case Readiness::kClosed:
+        Close(it);
+        return false;
+      case Readiness::kReady:
+        break;
+    }
+    c.writing = false;
+    mg_parked_socket* ps = c.ps;
+    std::free(ps->out_head);
+    ps->out_head = nullptr;
+    ps->out_head_len = 0;
+    if (ps->out_release != nullptr) ps->out_release(ps->out_owner);
+    ps->out_release = nullptr;
+    ps->out_owner = nullptr;
+    if (ps->close_after) {
+      if (c.ssl != nullptr) SSL_shutdown(c.ssl);  // close_notify, no wait
+      shutdown(fd, SHUT_WR);
+      Close(it);
+      return false;
+    }
+    // Kept alive: now waiting for the next request.
+    c.idle = c.buf.empty();
+    c.deadline = Clock::now() + std::chrono::milliseconds(
+                                    c.idle ? options.keep_alive_timeout_ms
+                                           : options.head_timeout_ms);
+    if (c.deadline < next_deadline) next_deadline = c.deadline;
+  }
   if (c.ps->is_ssl && !c.handshaken) {
     if (c.ssl == nullptr) {
       // No TLS state (tens of KB) before a whole ClientHello record is in

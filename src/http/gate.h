@@ -11,12 +11,16 @@
 // socket, and each keep-alive socket between two requests, to the gate
 // instead; the gate reads until the request head is complete ("\r\n\r\n"),
 // doing the TLS handshake itself (non-blocking) on a TLS port, then queues
-// the socket for a worker together with the bytes it read. What a silent or
-// slow client costs is one fd and a few hundred bytes here, never a worker.
+// the socket for a worker together with the bytes it read. The worker writes
+// its answer without waiting (mg_write_or_hand_off); what the client does not
+// take at once comes back here with the connection and the gate writes it.
+// What a silent or slow client costs is one fd and a few hundred bytes here
+// (plus a reference to the snapshot it is being sent), never a worker.
 //
 // Bounds: a connection gets request_timeout_ms from its accept (not from
 // its last byte: a client sending a byte a second gains nothing) to deliver
-// its head, and keep_alive_timeout_ms between two requests; a head is at
+// its head, as long to take the rest of an answer, and keep_alive_timeout_ms
+// between two requests; a head is at
 // most max_request_size bytes (then CivetWeb answers 413); at most
 // max_connections wait at once, beyond which the one that has waited
 // longest is closed (a scrape is a new connection: it is never the oldest).

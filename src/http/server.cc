@@ -253,6 +253,10 @@ int InitSsl(void* ssl_ctx, void* user_data) {
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
   // Connections waiting in the gate keep no idle read/write buffers.
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  // Answers are written without waiting and, when the client does not take
+  // them at once, finished by the gate from a copy of the unwritten rest.
+  SSL_CTX_set_mode(
+      ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   impl->gate->SetSslContext(ctx);
   SSL_CTX_set_cert_cb(ctx, CertCallback, impl);
   return 1;  // certificate handled by CertCallback
@@ -271,14 +275,14 @@ bool KeepAlive(mg_connection* conn, const mg_request_info* ri) {
          std::strcmp(ri->http_version, "1.1") == 0;
 }
 
-bool WriteAll(mg_connection* conn, std::string_view data) {
-  while (!data.empty()) {
-    int n = mg_write(conn, data.data(), data.size());
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
+// What an answer's body lives in while the gate may still be writing it:
+// the snapshot it comes from, or its own bytes.
+struct BodyOwner {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::string owned;
+};
+
+void ReleaseBody(void* owner) { delete static_cast<BodyOwner*>(owner); }
 
 // Counts a request in flight while its answer is worked out (auth, routing,
 // encoding). It is released before the answer is written: otherwise a client
@@ -337,7 +341,8 @@ int Handle(mg_connection* conn, void* cbdata) {
   } else {
     http::Request req;
     req.method = ri->request_method ? ri->request_method : "";
-    req.path = DecodedPath(ri->local_uri);
+    const std::string path = DecodedPath(ri->local_uri);  // req.path views it
+    req.path = path;
     const char* ae = mg_get_header(conn, "Accept-Encoding");
     req.accept_encoding = ae ? ae : "";
     resp = http::Route(req, impl->store->Get(), impl->route);
@@ -353,10 +358,21 @@ int Handle(mg_connection* conn, void* cbdata) {
   guard.Release();
   if (body.size() < 16384) {
     head.append(body);  // one send for small responses
-    WriteAll(conn, head);
-  } else if (WriteAll(conn, head)) {
-    WriteAll(conn, body);
+    body = {};
   }
+  // Written as far as the socket takes it now; a client that does not read
+  // leaves the rest to the gate (our CivetWeb patch), not to this worker.
+  auto* owner = new BodyOwner;
+  if (!body.empty()) {
+    if (resp.snapshot) {
+      owner->snapshot = resp.snapshot;  // body points into it
+    } else {
+      owner->owned = std::move(resp.owned);
+      body = owner->owned;
+    }
+  }
+  mg_write_or_hand_off(conn, head.data(), head.size(), body.data(), body.size(),
+                       owner, ReleaseBody);
   return resp.status;
 }
 

@@ -164,6 +164,50 @@ class IdleClientsTest(unittest.TestCase):
         harness.wait_for("TLS scrape", lambda: self.try_scrape(scrape), timeout=15)
         self.check(exp, scrape, ctx)
 
+    def test_clients_that_do_not_read(self):
+        # 80 clients pipeline 20 scrapes each and read nothing (a 4 KiB
+        # receive buffer): the answers they do not take are finished by the
+        # gate, not by workers blocked writing (8 workers; 64 before the gate).
+        port = free_port()
+        with Exporter(BASE + ["--web.listen-address=127.0.0.1:%d" % port], port) as exp:
+            pid = exp.proc.pid
+            baseline = fds(pid)
+            socks = []
+            try:
+                for i in range(80):
+                    s = socket.socket()
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                    s.settimeout(5)
+                    s.bind((SOURCES[i % len(SOURCES)], 0))
+                    s.connect(("127.0.0.1", port))
+                    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
+                    socks.append(s)
+                time.sleep(0.5)
+                worst = 0.0
+                for _ in range(10):
+                    start = time.monotonic()
+                    try:
+                        status = request("127.0.0.1", port, "GET", "/metrics",
+                                         timeout=BOUND_S * 2)[0]
+                    except OSError as e:
+                        status = repr(e)
+                    worst = max(worst, time.monotonic() - start)
+                    self.assertEqual(status, 200)
+                    self.assertLess(worst, BOUND_S)
+                # A slow reader still gets whole answers when it reads.
+                data = b""
+                while data.count(b"HTTP/1.1 200") < 2:
+                    chunk = socks[-1].recv(65536)
+                    self.assertTrue(chunk, "closed before two answers")
+                    data += chunk
+                print("\nidle clients: 10 scrapes with 80 clients not reading: max %.1f ms"
+                      % (worst * 1000))
+            finally:
+                for s in socks:
+                    s.close()
+            harness.wait_for("fds back to baseline", lambda: fds(pid) <= baseline,
+                             timeout=10)
+
     @unittest.skipUnless(shutil.which("prlimit"), "prlimit (util-linux) is needed")
     def test_waiting_connections_capped(self):
         # With 256 open files the gate keeps at most 128 connections waiting:
