@@ -18,9 +18,13 @@ struct HttpOptions {
   std::string telemetry_path = "/metrics";
   std::string route_prefix;
   std::string version;
-  /// Worker threads: CivetWeb serves one connection per thread, so this
-  /// bounds concurrent connections; idle ones are closed after the timeout.
-  int threads = 64;
+  /// Worker threads. A worker only gets a connection once its request head
+  /// is complete (http/gate.h), so this bounds requests answered at once,
+  /// not connections.
+  int threads = 8;
+  /// Connections waiting for their request (or between two keep-alive
+  /// requests) at once; beyond it the one waiting longest is closed.
+  int max_waiting_connections = 2048;
   int request_timeout_ms = 5000;
   int keep_alive_timeout_ms = 5000;
   int max_request_size = 8192;

@@ -82,8 +82,47 @@ class HostileTest(unittest.TestCase):
               (before, after, 20 * len(cases)))
         self.assertLess(after - before, 8 * 1024, "RSS grew by more than 8 MB")
 
+    def test_huge_content_length_refused(self):
+        # CivetWeb added it to the request length: a signed overflow (UBSan).
+        for length in (b"9223372036854775807", b"9223372036854775806",
+                       b"99999999999999999999", b"1099511627777"):
+            status = raw(self.port, b"GET /metrics HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: " + length + b"\r\n\r\n")
+            self.assertEqual(status, 413, length)
+        self.alive()
+        self.assertNotIn("runtime error", self.exp.output())
+
+    def test_absolute_form_served(self):
+        # RFC 9112 3.2.2: a server accepts an absolute-form target; its
+        # authority need not be ours (a proxy or a port mapping in between).
+        for target in ("http://127.0.0.1:%d/metrics" % self.port,
+                       "http://otherhost:9100/metrics", "http://otherhost/metrics"):
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                s.sendall(b"GET " + target.encode() +
+                          b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                status, _, body = harness.read_response(s)
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
+            self.assertEqual(status, 200, target)
+            self.assertIn(b"node_load1", body, target)
+
+    def test_encoded_bytes_do_not_reach_metrics(self):
+        # A decoded NUL ended CivetWeb's C string: /metrics%00.html was
+        # /metrics; an encoded "." was removed as a dot segment.
+        for path in ("/metrics%00.html", "/metrics%00", "/%00", "/metrics%2e",
+                     "/metrics%2E%2E", "/metrics%2f"):
+            status, _, body = request("127.0.0.1", self.port, "GET", path)
+            self.assertEqual(status, 404, path)
+            self.assertNotIn(b"node_load1", body, path)
+        # Encoded letters still decode, as in Go.
+        self.assertEqual(request("127.0.0.1", self.port, "GET", "/%6detrics")[0], 200)
+
     def test_slow_clients_do_not_starve_a_scrape(self):
-        # 63 of the 64 worker threads held by clients that send half a request.
+        # 63 clients that send half a request (before the connection gate they
+        # held 63 of CivetWeb's 64 worker threads).
         slow = []
         for _ in range(63):
             s = socket.create_connection(("127.0.0.1", self.port))

@@ -3,9 +3,23 @@
 #include <gtest/gtest.h>
 
 #include "host_exporter/encoder.h"
+#include "http/gate.h"
 
 namespace host_exporter::http {
 namespace {
+
+// The gate hands a connection to a worker once this is true: never for a
+// partial head (the worker would block reading the rest).
+TEST(RequestHeadCompleteTest, OnlyAWholeHead) {
+  EXPECT_FALSE(RequestHeadComplete(""));
+  EXPECT_FALSE(RequestHeadComplete("GET /metrics HTTP/1.1"));
+  EXPECT_FALSE(RequestHeadComplete("GET /metrics HTTP/1.1\r\nHost: x\r\n"));
+  EXPECT_FALSE(RequestHeadComplete("GET /metrics HTTP/1.1\r\nHost: x\r\n\r"));
+  EXPECT_TRUE(RequestHeadComplete("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_TRUE(RequestHeadComplete("GET /metrics HTTP/1.0\n\n"));
+  // A pipelined second request (or a body) may follow the first head.
+  EXPECT_TRUE(RequestHeadComplete("GET / HTTP/1.1\r\n\r\nGET /"));
+}
 
 TEST(AcceptsGzipTest, Variants) {
   EXPECT_TRUE(AcceptsGzip("gzip"));
@@ -38,13 +52,15 @@ TEST(RouteTest, MetricsPicksEncoding) {
   std::string unzipped;
   ASSERT_TRUE(GzipDecompress(r.Body(), &unzipped));
   EXPECT_EQ(unzipped, "plain");
-  EXPECT_EQ(r.headers[0], (std::pair<std::string, std::string>("Content-Encoding", "gzip")));
+  EXPECT_EQ(r.headers[0],
+            (std::pair<std::string, std::string>("Content-Encoding", "gzip")));
 }
 
 TEST(RouteTest, HeadHasLengthButNoBody) {
   auto r = Route({"HEAD", "/metrics", ""}, Snap(), {});
   EXPECT_TRUE(r.head);
-  EXPECT_NE(ResponseHead(r, true).find("Content-Length: 5\r\n"), std::string::npos);
+  EXPECT_NE(ResponseHead(r, true).find("Content-Length: 5\r\n"),
+            std::string::npos);
 }
 
 TEST(RouteTest, StatusCodes) {
