@@ -7,7 +7,7 @@
 // keep-alive requests, waiting for the next one (keep_alive_timeout_ms). A
 // few hundred clients that connect and send nothing (or a byte now and then)
 // thus held every worker and a scrape waited in the queue for 15 s. Our
-// patch of CivetWeb (subprojects/civetweb/gate.patch) gives each accepted
+// patch of CivetWeb (subprojects/civetweb/host_exporter.patch) gives each accepted
 // socket, and each keep-alive socket between two requests, to the gate
 // instead; the gate reads until the request head is complete ("\r\n\r\n"),
 // doing the TLS handshake itself (non-blocking) on a TLS port, then queues
