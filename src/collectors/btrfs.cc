@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mounts.h"
 
@@ -55,7 +55,7 @@ struct IoctlDevice {
 std::string BtrfsStripRoot(std::string_view rootfs, const std::string& mp) {
   while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
   if (rootfs.empty() || rootfs == "/") return mp;
-  if (mp.compare(0, rootfs.size(), rootfs) != 0) return mp;
+  if (!mp.starts_with(rootfs)) return mp;
   std::string rest = mp.substr(rootfs.size());
   return rest.empty() ? "/" : rest;
 }

@@ -7,7 +7,7 @@
 // returns ErrNoData (no series), which this project counts as a success.
 // Like node_exporter, the families read before the first absent file are
 // kept.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/conntrack_stat.h"
 #include "parse/sysctl_value.h"

@@ -1,6 +1,6 @@
 // entropy: node_entropy_available_bits and node_entropy_pool_size_bits from
 // /proc/sys/kernel/random/{entropy_avail,poolsize}.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/sysctl_value.h"
 

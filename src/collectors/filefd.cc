@@ -1,6 +1,6 @@
 // filefd: node_filefd_allocated and node_filefd_maximum from
 // /proc/sys/fs/file-nr.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/file_nr.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mdstat.h"
 

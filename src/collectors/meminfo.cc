@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {
@@ -21,11 +21,6 @@ std::string Sanitize(std::string name) {
   return name;
 }
 
-bool MeminfoEndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 class MeminfoCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
@@ -38,7 +33,7 @@ class MeminfoCollector : public Collector {
       std::string help = "Memory information field " + name + ".";
       // node_exporter types a "_total" field as a counter (none on Linux
       // today: HugePages_Total has a capital T) and the rest as gauges.
-      FamilyBuilder b = MeminfoEndsWith(name, "_total")
+      FamilyBuilder b = name.ends_with("_total")
                             ? Counter("node_memory_" + name, std::move(help))
                             : Gauge("node_memory_" + name, std::move(help));
       out.push_back(b.Add(f.value).Take());

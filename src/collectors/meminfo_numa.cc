@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {
@@ -17,10 +17,7 @@ namespace {
 // "node12" -> "12"; "" for names that are not node directories (Go's glob
 // node[0-9]* keeps the leading digits, as its regexp does).
 std::string NodeNumber(const std::string& name) {
-  if (name.size() < 5 || name.compare(0, 4, "node") != 0 || name[4] < '0' ||
-      name[4] > '9') {
-    return "";
-  }
+  if (!IsPrefixDigit(name, "node")) return "";
   size_t end = 4;
   while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
   return name.substr(4, end - 4);

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {

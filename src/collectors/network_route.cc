@@ -24,7 +24,7 @@
 #include <map>
 
 #include "collectors/netlink_dump.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/net_address.h"
 #include "parse/net_route.h"

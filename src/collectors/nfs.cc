@@ -2,7 +2,7 @@
 // node_exporter 1.5.
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/nfs_rpc.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/nfs_rpc.h"
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/os_release.h"
 

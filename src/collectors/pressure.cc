@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {

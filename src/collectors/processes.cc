@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_pid_stat.h"
 

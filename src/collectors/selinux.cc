@@ -21,7 +21,7 @@
 #include <optional>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mounts.h"
 

@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {

@@ -4,7 +4,7 @@
 // online CPU), not the kernel's CPU id column.
 #include "parse/softnet.h"
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {

@@ -23,7 +23,7 @@
 #include <map>
 
 #include "collectors/netlink_dump.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/inet_diag.h"
 #include "parse/net_socket.h"

@@ -2,7 +2,7 @@
 // queued in UDP sockets summed over /proc/net/udp and /proc/net/udp6. A
 // file that is absent (IPv4 or IPv6 disabled) contributes nothing, as in
 // node_exporter 1.5.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/net_socket.h"
 

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <optional>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/netlink.h"
 #include "parse/nl80211.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/xfs_stats.h"
 

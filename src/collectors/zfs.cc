@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/zfs_kstat.h"
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/duration.h"
 #include "parse/parse_util.h"
 

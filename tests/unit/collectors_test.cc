@@ -5,7 +5,7 @@
 #include <string>
 #include <thread>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter::testing {
