@@ -52,6 +52,17 @@ inline const prometheus::MetricFamily* FindFamily(const Families& fams,
   return nullptr;
 }
 
+/// The family called `name`. A missing one is a failure of the calling
+/// test (not a crash of the test binary): it is recorded, and an empty
+/// family (no help, no series) is returned.
+inline const prometheus::MetricFamily& Family(const Families& fams,
+                                              std::string_view name) {
+  if (const prometheus::MetricFamily* f = FindFamily(fams, name)) return *f;
+  ADD_FAILURE() << "no family " << name << " among " << fams.size();
+  static const prometheus::MetricFamily kNone;
+  return kNone;
+}
+
 /// The value of the series `name` whose labels are exactly `labels` (in any
 /// order), or nullopt.
 inline std::optional<double> FindValue(const Families& fams,

@@ -54,9 +54,9 @@ TEST(FilefdCollectorTest, ReadsFixture) {
   ASSERT_EQ(fams.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_filefd_allocated"), 7392);
   EXPECT_EQ(FindValue(fams, "node_filefd_maximum"), 9223372036854775807.0);
-  EXPECT_EQ(FindFamily(fams, "node_filefd_allocated")->help,
+  EXPECT_EQ(Family(fams, "node_filefd_allocated").help,
             "File descriptor statistics: allocated.");
-  EXPECT_EQ(FindFamily(fams, "node_filefd_maximum")->type,
+  EXPECT_EQ(Family(fams, "node_filefd_maximum").type,
             prometheus::MetricType::Gauge);
 }
 

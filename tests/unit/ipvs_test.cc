@@ -149,6 +149,7 @@ TEST(FormatGoIpTest, MatchesGoNetIpString) {
   EXPECT_EQ(FormatGoIp(tail, 16), "fe80::abcd:0:0:0");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -176,7 +177,7 @@ TEST(IpvsCollectorTest, ReadsFixture) {
                       {"proto", "FWM"},
                       {"local_mark", "10001000"}};
   EXPECT_EQ(FindValue(f, "node_ipvs_backend_connections_active", fwm), 4);
-  EXPECT_EQ(FindFamily(f, "node_ipvs_backend_weight")->metric.size(), 10u);
+  EXPECT_EQ(Family(f, "node_ipvs_backend_weight").metric.size(), 10u);
 }
 
 TEST(IpvsCollectorTest, FewerLabelsSumTheirBackends) {
@@ -192,7 +193,7 @@ TEST(IpvsCollectorTest, FewerLabelsSumTheirBackends) {
   EXPECT_EQ(FindValue(f, "node_ipvs_backend_connections_inactive",
                       {{"proto", "UDP"}, {"local_port", "53"}}),
             27 + 31);
-  EXPECT_EQ(FindFamily(f, "node_ipvs_backend_weight")->metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_ipvs_backend_weight").metric.size(), 4u);
 
   o.Set("collector.ipvs.backend-labels", {""});
   Families none = RunCollector("ipvs", o);

@@ -216,7 +216,7 @@ TEST(FilesystemCollectorTest, ExposesEveryFamilyOnTheFixture) {
     EXPECT_EQ(f->type, prometheus::MetricType::Gauge) << name;
   }
   EXPECT_EQ(fams.size(), 7u);
-  EXPECT_EQ(FindFamily(fams, "node_filesystem_avail_bytes")->help,
+  EXPECT_EQ(Family(fams, "node_filesystem_avail_bytes").help,
             "Filesystem space available to non-root users in bytes.");
 }
 

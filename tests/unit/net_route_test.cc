@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include "collectors/toolkit.h"
 #include "parse/net_address.h"
 #include "tests/unit/collector_test_util.h"
 
@@ -156,18 +157,25 @@ TEST(NetworkRouteCollectorTest, NoFilesNoRoutes) {
 }
 
 TEST(NetworkRouteCollectorTest, LiveProcUsesRtnetlink) {
+  // /proc/sys is a procfs mount without net/route: there the collector can
+  // only answer over rtnetlink (the file fallback would fail on the missing
+  // file), so a result proves which path ran.
   struct stat st;
-  if (::stat("/proc/self", &st) != 0) GTEST_SKIP() << "no /proc here";
-  Families fams = RunCollector("network_route", {}, HostPaths());
-  if (fams.empty()) return;  // a host without a single unicast route
-  const auto* info = FindFamily(fams, "node_network_route_info");
-  const auto* routes = FindFamily(fams, "node_network_routes");
-  ASSERT_NE(info, nullptr);
-  ASSERT_NE(routes, nullptr);
+  if (::stat("/proc/sys", &st) != 0) GTEST_SKIP() << "no /proc here";
+  const auto v4 =
+      Unwrap(ParseProcNetRoute(ReadFile("/proc/net/route")), "/proc/net/route");
+  if (v4.empty()) GTEST_SKIP() << "a host without an IPv4 route";
+  HostPaths live;
+  live.procfs = "/proc/sys";
+  Families fams;
+  ASSERT_NO_THROW(fams = RunCollector("network_route", {}, live));
+  const auto& info = Family(fams, "node_network_route_info");
+  const auto& routes = Family(fams, "node_network_routes");
+  EXPECT_FALSE(info.metric.empty());
   double total = 0;
-  for (const auto& m : routes->metric) total += m.gauge.value;
-  EXPECT_EQ(total, static_cast<double>(info->metric.size()));
-  for (const auto& m : info->metric) {
+  for (const auto& m : routes.metric) total += m.gauge.value;
+  EXPECT_EQ(total, static_cast<double>(info.metric.size()));
+  for (const auto& m : info.metric) {
     ASSERT_EQ(m.label.size(), 7u);
     EXPECT_EQ(m.gauge.value, 1);
   }

@@ -125,7 +125,7 @@ TEST(NetstatCollectorTest, DefaultFieldsOnFixture) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->help, "Statistic TcpExtListenDrops.");
   EXPECT_EQ(f->type, prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(fams, "node_netstat_Icmp6_InMsgs")->help,
+  EXPECT_EQ(Family(fams, "node_netstat_Icmp6_InMsgs").help,
             "Statistic Icmp6InMsgs.");
 }
 

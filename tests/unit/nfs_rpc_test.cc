@@ -171,6 +171,7 @@ TEST(NfsServerParseTest, GarbageHugeEmptyAndNewLines) {
   EXPECT_EQ(r.value.rc_hits, 1u);
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -195,7 +196,7 @@ TEST(NfsCollectorTest, ReadsFixture) {
                       {{"proto", "2"}, {"method", "Null"}}),
             2);
   ASSERT_NE(FindFamily(f, "node_nfs_requests_total"), nullptr);
-  EXPECT_EQ(FindFamily(f, "node_nfs_requests_total")->metric.size(),
+  EXPECT_EQ(Family(f, "node_nfs_requests_total").metric.size(),
             18u + 22u + 59u);
 }
 
@@ -221,7 +222,7 @@ TEST(NfsdCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(f, "node_nfsd_requests_total",
                       {{"proto", "3"}, {"method", "Null"}}),
             std::nullopt);
-  EXPECT_EQ(FindFamily(f, "node_nfsd_requests_total")->metric.size(),
+  EXPECT_EQ(Family(f, "node_nfsd_requests_total").metric.size(),
             17u + 21u + 33u);
 }
 

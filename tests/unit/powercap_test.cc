@@ -36,6 +36,7 @@ TEST(PowercapParseTest, SanitizeMetricName) {
   EXPECT_EQ(parse::SanitizeMetricName(""), "");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -55,9 +56,9 @@ TEST(RaplCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_rapl_dram_joules_total",
                       {{"index", "1"}, {"path", dir + "intel-rapl:1:0"}}),
             0.099099);
-  EXPECT_EQ(FindFamily(fams, "node_rapl_core_joules_total")->help,
+  EXPECT_EQ(Family(fams, "node_rapl_core_joules_total").help,
             "Current RAPL core value in joules");
-  EXPECT_EQ(FindFamily(fams, "node_rapl_core_joules_total")->type,
+  EXPECT_EQ(Family(fams, "node_rapl_core_joules_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(fams.size(), 3u);
 }

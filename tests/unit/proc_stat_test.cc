@@ -262,8 +262,8 @@ TEST(CpuCollectorTest, SecondsAndGuestFromFixture) {
   EXPECT_EQ(
       FindValue(f, "node_cpu_seconds_total", {{"cpu", "2"}, {"mode", "irq"}}),
       0.0);
-  EXPECT_EQ(FindFamily(f, "node_cpu_seconds_total")->metric.size(), 4u * 8);
-  EXPECT_EQ(FindFamily(f, "node_cpu_seconds_total")->type,
+  EXPECT_EQ(Family(f, "node_cpu_seconds_total").metric.size(), 4u * 8);
+  EXPECT_EQ(Family(f, "node_cpu_seconds_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindValue(f, "node_cpu_guest_seconds_total",
                       {{"cpu", "2"}, {"mode", "user"}}),
@@ -291,11 +291,11 @@ TEST(CpuCollectorTest, ThrottlesAndIsolatedFromFixture) {
   EXPECT_EQ(FindValue(f, "node_cpu_core_throttles_total",
                       {{"package", "1"}, {"core", "1"}}),
             123);
-  EXPECT_EQ(FindFamily(f, "node_cpu_core_throttles_total")->metric.size(), 4u);
-  EXPECT_EQ(FindFamily(f, "node_cpu_core_throttles_total")->help,
+  EXPECT_EQ(Family(f, "node_cpu_core_throttles_total").metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_cpu_core_throttles_total").help,
             "Number of times this CPU core has been throttled.");
   EXPECT_EQ(FindValue(f, "node_cpu_isolated", {{"cpu", "3"}}), 1);
-  EXPECT_EQ(FindFamily(f, "node_cpu_isolated")->metric.size(), 1u);
+  EXPECT_EQ(Family(f, "node_cpu_isolated").metric.size(), 1u);
 }
 
 TEST(CpuCollectorTest, GuestCanBeTurnedOff) {
@@ -323,7 +323,7 @@ TEST(CpuCollectorTest, InfoFlagsAndBugs) {
                  {"stepping", "1"},
                  {"cachesize", "20480 KB"}}),
       1);
-  EXPECT_EQ(FindFamily(f, "node_cpu_info")->metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_cpu_info").metric.size(), 4u);
   // Without include patterns there are no flag or bug series.
   EXPECT_EQ(FindFamily(f, "node_cpu_flag_info"), nullptr);
   EXPECT_EQ(FindFamily(f, "node_cpu_bug_info"), nullptr);
@@ -335,10 +335,10 @@ TEST(CpuCollectorTest, InfoFlagsAndBugs) {
   f = RunCollector("cpu", inc);
   EXPECT_NE(FindFamily(f, "node_cpu_info"), nullptr);
   EXPECT_EQ(FindValue(f, "node_cpu_flag_info", {{"flag", "avx2"}}), 1);
-  EXPECT_EQ(FindFamily(f, "node_cpu_flag_info")->metric.size(), 3u);
+  EXPECT_EQ(Family(f, "node_cpu_flag_info").metric.size(), 3u);
   EXPECT_EQ(FindValue(f, "node_cpu_bug_info", {{"bug", "spectre_v2"}}), 1);
-  EXPECT_EQ(FindFamily(f, "node_cpu_bug_info")->metric.size(), 2u);
-  EXPECT_EQ(FindFamily(f, "node_cpu_bug_info")->help,
+  EXPECT_EQ(Family(f, "node_cpu_bug_info").metric.size(), 2u);
+  EXPECT_EQ(Family(f, "node_cpu_bug_info").help,
             "The `bugs` field of CPU information from /proc/cpuinfo taken "
             "from the first core.");
 }
@@ -444,11 +444,11 @@ TEST(StatCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(f, "node_intr_total"), 987654321);
   EXPECT_EQ(FindValue(f, "node_procs_running"), 3);
   EXPECT_EQ(FindValue(f, "node_procs_blocked"), 1);
-  EXPECT_EQ(FindFamily(f, "node_boot_time_seconds")->type,
+  EXPECT_EQ(Family(f, "node_boot_time_seconds").type,
             prometheus::MetricType::Gauge);
-  EXPECT_EQ(FindFamily(f, "node_forks_total")->type,
+  EXPECT_EQ(Family(f, "node_forks_total").type,
             prometheus::MetricType::Counter);
-  EXPECT_EQ(FindFamily(f, "node_procs_blocked")->help,
+  EXPECT_EQ(Family(f, "node_procs_blocked").help,
             "Number of processes blocked waiting for I/O to complete.");
   EXPECT_EQ(FindFamily(f, "node_softirqs_total"), nullptr);  // off by default
   EXPECT_EQ(f.size(), 6u);
@@ -481,7 +481,7 @@ TEST(StatCollectorTest, MissingLinesGiveNoFamily) {
   EXPECT_EQ(FindValue(f, "node_context_switches_total"), 7);
   EXPECT_EQ(FindFamily(f, "node_boot_time_seconds"), nullptr);
   EXPECT_EQ(FindValue(f, "node_softirqs_total", {{"vector", "timer"}}), 2);
-  EXPECT_EQ(FindFamily(f, "node_softirqs_total")->metric.size(), 2u);
+  EXPECT_EQ(Family(f, "node_softirqs_total").metric.size(), 2u);
 }
 
 TEST(StatCollectorTest, MissingFileIsACollectError) {

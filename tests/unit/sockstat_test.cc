@@ -107,7 +107,7 @@ TEST(SockstatCollectorTest, ReadsFixture) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->help, "Number of TCP sockets in state mem_bytes.");
   EXPECT_EQ(f->type, prometheus::MetricType::Gauge);
-  EXPECT_EQ(FindFamily(fams, "node_sockstat_sockets_used")->help,
+  EXPECT_EQ(Family(fams, "node_sockstat_sockets_used").help,
             "Number of IPv4 sockets in use.");
 }
 

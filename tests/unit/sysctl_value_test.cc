@@ -44,9 +44,9 @@ TEST(EntropyCollectorTest, ReadsFixture) {
   ASSERT_EQ(fams.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_entropy_available_bits"), 3721);
   EXPECT_EQ(FindValue(fams, "node_entropy_pool_size_bits"), 4096);
-  EXPECT_EQ(FindFamily(fams, "node_entropy_available_bits")->help,
+  EXPECT_EQ(Family(fams, "node_entropy_available_bits").help,
             "Bits of available entropy.");
-  EXPECT_EQ(FindFamily(fams, "node_entropy_pool_size_bits")->help,
+  EXPECT_EQ(Family(fams, "node_entropy_pool_size_bits").help,
             "Bits of entropy pool.");
 }
 

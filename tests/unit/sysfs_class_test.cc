@@ -287,7 +287,7 @@ TEST(PowersupplyclassCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_power_supply_info",
                       {{"power_supply", "AC"}, {"type", "Mains"}}),
             1);
-  EXPECT_EQ(FindFamily(fams, "node_power_supply_power_watt")->help,
+  EXPECT_EQ(Family(fams, "node_power_supply_power_watt").help,
             "power_watt value of /sys/class/power_supply/<power_supply>.");
   EXPECT_EQ(fams.size(), 50u);  // every family node_exporter 1.5 has
 }
@@ -331,14 +331,14 @@ TEST(TapestatsCollectorTest, ReadsFixture) {
       31);  // 0x1f
   // nst0 and st0a are other names for st0.
   EXPECT_FALSE(FindValue(fams, "node_tape_io_now", {{"device", "nst0"}}));
-  EXPECT_EQ(FindFamily(fams, "node_tape_io_now")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_tape_io_now").metric.size(), 2u);
   EXPECT_EQ(fams.size(), 10u);
 }
 
 TEST(TapestatsCollectorTest, IgnoredDevices) {
   Families fams = RunCollector(
       "tapestats", Opt("collector.tapestats.ignored-devices", "^st1$"));
-  EXPECT_EQ(FindFamily(fams, "node_tape_io_now")->metric.size(), 1u);
+  EXPECT_EQ(Family(fams, "node_tape_io_now").metric.size(), 1u);
 }
 
 TEST(ThermalZoneCollectorTest, ReadsFixture) {
@@ -390,7 +390,7 @@ TEST(NetclassCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_network_speed_bytes", {{"device", "eth1"}}),
             -125000);  // speed -1
   EXPECT_EQ(FindValue(fams, "node_network_carrier_changes_total", eth0), 11);
-  EXPECT_EQ(FindFamily(fams, "node_network_carrier_changes_total")->type,
+  EXPECT_EQ(Family(fams, "node_network_carrier_changes_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindValue(fams, "node_network_protocol_type", {{"device", "lo"}}),
             772);
@@ -407,7 +407,7 @@ TEST(NetclassCollectorTest, Flags) {
       FindValue(fams, "node_network_speed_bytes", {{"device", "eth1"}}));
   fams = RunCollector("netclass",
                       Opt("collector.netclass.ignored-devices", "^(eth|lo)"));
-  EXPECT_EQ(FindFamily(fams, "node_network_up")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_network_up").metric.size(), 2u);
 }
 
 TEST(NetclassCollectorTest, NetlinkWithStatsAddsCounters) {
@@ -419,14 +419,35 @@ TEST(NetclassCollectorTest, NetlinkWithStatsAddsCounters) {
   ASSERT_NE(bytes, nullptr);
   EXPECT_EQ(bytes->type, prometheus::MetricType::Gauge);  // as in 1.5
   EXPECT_EQ(bytes->help, "Network device property: receive_bytes_total");
-  EXPECT_EQ(
-      FindFamily(fams, "node_network_receive_nohandler_total")->metric.size(),
-      2u);  // eth0 and wlan0 have statistics/
+  EXPECT_EQ(Family(fams, "node_network_receive_nohandler_total").metric.size(),
+            2u);  // eth0 and wlan0 have statistics/
   EXPECT_EQ(fams.size(), 19u + 24u);
   // with-stats alone does nothing, as in node_exporter.
   fams = RunCollector("netclass",
                       Opt("collector.netclass_rtnl.with-stats", "true"));
   EXPECT_EQ(FindFamily(fams, "node_network_receive_bytes_total"), nullptr);
+}
+
+TEST(NetclassCollectorTest, NoDataCycleLeavesTheCacheUsable) {
+  // An interface listed but gone (a dangling link) gives no data: the cycle
+  // returns nothing. The interfaces read before it in that cycle keep their
+  // cached descriptors for the next cycle (they were once left as null
+  // pointers, and the next cycle crashed on them).
+  SysfsRoot root;
+  root.Write("class/net/eth0/mtu", "1500\n");
+  const CollectorSpec* spec = FindCollector("netclass");
+  ASSERT_NE(spec, nullptr);
+  auto collector = spec->create(DefaultOptions(*spec));
+  const Labels eth0 = {{"device", "eth0"}};
+  EXPECT_EQ(FindValue(collector->Collect(root.Paths()),
+                      "node_network_mtu_bytes", eth0),
+            1500);
+  root.Link("class/net/eth9", "../../devices/virtual/net/gone");
+  EXPECT_TRUE(collector->Collect(root.Paths()).empty());
+  std::filesystem::remove(root.Sys("class/net/eth9"));
+  EXPECT_EQ(FindValue(collector->Collect(root.Paths()),
+                      "node_network_mtu_bytes", eth0),
+            1500);
 }
 
 TEST(NetclassCollectorTest, UnparsableNumbersReadZero) {

@@ -84,14 +84,14 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(FindValue(f, "backup_runs_total",
                       {{"job", "nightly"}, {"result", "success"}}),
             412);
-  EXPECT_EQ(FindFamily(f, "backup_runs_total")->type,
+  EXPECT_EQ(Family(f, "backup_runs_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindValue(f, "backup_last_success_timestamp_seconds",
                       {{"job", "weekly"}}),
             1699912800);
-  EXPECT_EQ(FindFamily(f, "backup_target_info")->type,
+  EXPECT_EQ(Family(f, "backup_target_info").type,
             prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(f, "backup_target_info")->help,
+  EXPECT_EQ(Family(f, "backup_target_info").help,
             "Backup target; HELP escapes: a backslash \\ and a\nnewline.");
   EXPECT_EQ(FindValue(f, "backup_target_info",
                       {{"path", "C:\\backups\\host1"},
@@ -118,7 +118,7 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   // OpenMetrics.
   EXPECT_EQ(FindValue(f, "smart_reallocated_sectors_total", {{"disk", "sda"}}),
             8);
-  EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_total")->type,
+  EXPECT_EQ(Family(f, "smart_reallocated_sectors_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_created"), nullptr);
   EXPECT_EQ(FindValue(f, "smart_temperature_celsius", {{"disk", "sdb"}}), 41);
@@ -131,11 +131,11 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(FindValue(f, "smart_queue_depth_bucket", {{"le", "8"}}), 9);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gcount"), 10);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gsum"), 31);
-  EXPECT_EQ(FindFamily(f, "smart_vendor_attribute")->type,
+  EXPECT_EQ(Family(f, "smart_vendor_attribute").type,
             prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(f, "smart_selftest_duration_seconds")->type,
+  EXPECT_EQ(Family(f, "smart_selftest_duration_seconds").type,
             prometheus::MetricType::Histogram);
-  EXPECT_EQ(FindFamily(f, "smart_read_latency_seconds")->type,
+  EXPECT_EQ(Family(f, "smart_read_latency_seconds").type,
             prometheus::MetricType::Summary);
 
   // Own metrics: one mtime per *.prom file (the .tmp file is not read).
@@ -205,12 +205,11 @@ TEST(TextfileCollectorTest, DefaultHelpNamesTheFiles) {
   std::vector<std::string> w;
   Families f = RunTextfile({d.path()}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
-  EXPECT_EQ(
-      FindFamily(f, "shared")->help,
-      "Metric read from " + d.path() + "/a.prom, " + d.path() + "/b.prom");
-  EXPECT_EQ(FindFamily(f, "only_a")->help,
+  EXPECT_EQ(Family(f, "shared").help, "Metric read from " + d.path() +
+                                          "/a.prom, " + d.path() + "/b.prom");
+  EXPECT_EQ(Family(f, "only_a").help,
             "Metric read from " + d.path() + "/a.prom");
-  EXPECT_EQ(FindFamily(f, "shared")->metric.size(), 2u);
+  EXPECT_EQ(Family(f, "shared").metric.size(), 2u);
 }
 
 TEST(TextfileCollectorTest, MissingLabelsFilledPerFileAsIn15) {
@@ -254,7 +253,7 @@ TEST(TextfileCollectorTest, HelpFromAnyFileWinsOverNone) {
   std::vector<std::string> w;
   Families f = RunTextfile({d.path()}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
-  EXPECT_EQ(FindFamily(f, "m")->help, "Real help.");
+  EXPECT_EQ(Family(f, "m").help, "Real help.");
   EXPECT_EQ(ScrapeError(f), 0);
 }
 
@@ -282,7 +281,7 @@ TEST(TextfileCollectorTest, InconsistentFamiliesAcrossFiles) {
           "d.prom: 1 series of family dup already read from another file, "
           "dropped (first: dup{x=\"\"})\n");
   // The files themselves were read: they keep their mtime.
-  EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds")->metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_textfile_mtime_seconds").metric.size(), 4u);
 }
 
 TEST(TextfileCollectorTest, OwnFamilyNamesAreReserved) {
@@ -292,7 +291,7 @@ TEST(TextfileCollectorTest, OwnFamilyNamesAreReserved) {
   Families f = RunTextfile({d.path()}, &w);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "ok"), 1);
-  EXPECT_EQ(FindFamily(f, "node_textfile_scrape_error")->metric.size(), 1u);
+  EXPECT_EQ(Family(f, "node_textfile_scrape_error").metric.size(), 1u);
   EXPECT_EQ(Joined(w), d.path() +
                            "/a.prom: family node_textfile_scrape_error is the "
                            "textfile collector's own, dropped\n");
@@ -380,7 +379,7 @@ TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
   o.Set("collector.textfile.max-series", {"0"});
   f = RunTextfile({d.path()}, &w, o);
   EXPECT_EQ(ScrapeError(f), 0);
-  EXPECT_EQ(FindFamily(f, "many")->metric.size(), 11u);
+  EXPECT_EQ(Family(f, "many").metric.size(), 11u);
 }
 
 TEST(TextfileCollectorTest, InvalidLimitFlagsFailAtStartUp) {
@@ -410,7 +409,7 @@ TEST(TextfileCollectorTest, SeveralDirectoriesAndGlobs) {
   EXPECT_EQ(FindValue(f, "from_x"), 1);
   EXPECT_EQ(FindValue(f, "from_y"), 2);
   EXPECT_EQ(FindValue(f, "from_z"), 3);
-  EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds")->metric.size(), 3u);
+  EXPECT_EQ(Family(f, "node_textfile_mtime_seconds").metric.size(), 3u);
 }
 
 TEST(TextfileCollectorTest, WarningsDoNotPileUpAcrossRuns) {

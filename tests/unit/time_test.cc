@@ -16,6 +16,7 @@ namespace host_exporter {
 namespace {
 
 using parse::ParseClocksource;
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::FixturePaths;
@@ -190,9 +191,8 @@ TEST(TimeCollectorTest, DeviceLabelIsTheSortedIndexAsInNodeExporter) {
   EXPECT_EQ(FindValue(fams, "node_time_clocksource_current_info",
                       {{"device", "3"}, {"clocksource", "c"}}),
             1.0);
-  EXPECT_EQ(
-      FindFamily(fams, "node_time_clocksource_current_info")->metric.size(),
-      4u);
+  EXPECT_EQ(Family(fams, "node_time_clocksource_current_info").metric.size(),
+            4u);
 }
 
 TEST(TimeCollectorTest, NoClocksourcesIsNotAnError) {

@@ -111,6 +111,7 @@ TEST(ZfsKstatParseTest, PoolState) {
   EXPECT_EQ(ParseZfsPoolState(""), "");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -122,9 +123,9 @@ TEST(ZfsCollectorTest, ReadsFixture) {
   // Signed (type 3) rows are not exported by node_exporter 1.5.
   EXPECT_EQ(FindFamily(f, "node_zfs_arc_memory_free_bytes"), nullptr);
   EXPECT_EQ(FindValue(f, "node_zfs_fm_erpt_dropped"), 18);
-  EXPECT_EQ(FindFamily(f, "node_zfs_fm_erpt_dropped")->help,
+  EXPECT_EQ(Family(f, "node_zfs_fm_erpt_dropped").help,
             "kstat.zfs.misc.fm.erpt-dropped");
-  EXPECT_EQ(FindFamily(f, "node_zfs_fm_erpt_dropped")->type,
+  EXPECT_EQ(Family(f, "node_zfs_fm_erpt_dropped").type,
             prometheus::MetricType::Untyped);
   EXPECT_EQ(FindValue(f, "node_zfs_abd_struct_size"), 2520);
   // node_exporter 1.5 does not read dbufstats.
@@ -140,8 +141,7 @@ TEST(ZfsCollectorTest, ReadsFixture) {
             18446744073709537686.0);
 
   EXPECT_EQ(FindValue(f, "node_zfs_zpool_nread", {{"zpool", "tank"}}), 1884160);
-  EXPECT_EQ(FindFamily(f, "node_zfs_zpool_nread")->help,
-            "kstat.zfs.misc.io.nread");
+  EXPECT_EQ(Family(f, "node_zfs_zpool_nread").help, "kstat.zfs.misc.io.nread");
   EXPECT_EQ(FindValue(f, "node_zfs_zpool_dataset_nwritten",
                       {{"zpool", "tank"}, {"dataset", "tank/home"}}),
             12302);
@@ -154,8 +154,8 @@ TEST(ZfsCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(f, "node_zfs_zpool_state",
                       {{"zpool", "tank"}, {"state", "faulted"}}),
             0);
-  EXPECT_EQ(FindFamily(f, "node_zfs_zpool_state")->metric.size(), 6u);
-  EXPECT_EQ(FindFamily(f, "node_zfs_zpool_state")->type,
+  EXPECT_EQ(Family(f, "node_zfs_zpool_state").metric.size(), 6u);
+  EXPECT_EQ(Family(f, "node_zfs_zpool_state").type,
             prometheus::MetricType::Gauge);
 }
 
@@ -172,7 +172,7 @@ TEST(ZfsCollectorTest, NamesUseTheLastDottedPartAndHelpTheWholeKey) {
   std::filesystem::remove(root / "proc/spl/kstat/zfs/fm");
   Families f = RunCollector("zfs", {}, testing::FixturePaths(root));
   ASSERT_NE(FindFamily(f, "node_zfs_zil_itx_count"), nullptr);
-  EXPECT_EQ(FindFamily(f, "node_zfs_zil_itx_count")->help,
+  EXPECT_EQ(Family(f, "node_zfs_zil_itx_count").help,
             "kstat.zfs.misc.zil.odd-group.itx-count");
   EXPECT_EQ(FindValue(f, "node_zfs_zil_itx_count"), 3);
   std::filesystem::remove_all(root);
