@@ -109,21 +109,18 @@ class FakeEthtool : public EthtoolSource {
 class TempSysfs {
  public:
   TempSysfs() {
-    char tmpl[] = "/tmp/ethtool_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
     namespace fs = std::filesystem;
-    fs::create_directories(dir_ + "/sys/class/net/eth0");
-    fs::create_directories(dir_ + "/sys/class/net/lo");
-    fs::create_directories(dir_ + "/sys/devices/virtual/net/eth1");
+    fs::create_directories(dir() + "/sys/class/net/eth0");
+    fs::create_directories(dir() + "/sys/class/net/lo");
+    fs::create_directories(dir() + "/sys/devices/virtual/net/eth1");
     fs::create_directory_symlink("../../devices/virtual/net/eth1",
-                                 dir_ + "/sys/class/net/eth1");
-    std::ofstream(dir_ + "/sys/class/net/bonding_masters") << "\n";
+                                 dir() + "/sys/class/net/eth1");
+    std::ofstream(dir() + "/sys/class/net/bonding_masters") << "\n";
   }
-  ~TempSysfs() { std::filesystem::remove_all(dir_); }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return root_.dir(); }
 
  private:
-  std::string dir_;
+  testing::TempRoot root_;
 };
 
 }  // namespace
@@ -245,8 +242,8 @@ TEST(EthtoolCollectorTest, NoNetClassMeansNoDataEmptyMeansError) {
                                [&queried] { return MakeCard(&queried); });
   EXPECT_TRUE(c->Collect(FixturePaths("/nonexistent")).empty());
 
-  char tmpl[] = "/tmp/ethtool_empty.XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string dir = tmp.dir();
   std::filesystem::create_directories(dir + "/sys/class/net");
   try {
     c->Collect(FixturePaths(dir));

@@ -151,8 +151,8 @@ TEST(UdpQueuesCollectorTest, SumsQueuesPerFamily) {
 }
 
 TEST(UdpQueuesCollectorTest, AbsentFamiliesAreSkipped) {
-  char tmpl[] = "/tmp/host_exporter_udp_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_TRUE(RunCollector("udp_queues", {}, FixturePaths(root)).empty());
   std::ofstream(root + "/proc/net/udp") << kUdpHeader;
@@ -164,7 +164,6 @@ TEST(UdpQueuesCollectorTest, AbsentFamiliesAreSkipped) {
   std::ofstream(root + "/proc/net/udp6") << kUdpHeader << "garbage\n";
   EXPECT_THROW(RunCollector("udp_queues", {}, FixturePaths(root)),
                CollectError);
-  std::filesystem::remove_all(root);
 }
 
 TEST(TcpstatCollectorTest, StatesAndQueuesFromFixtureFiles) {
@@ -191,8 +190,8 @@ TEST(TcpstatCollectorTest, StatesAndQueuesFromFixtureFiles) {
 }
 
 TEST(TcpstatCollectorTest, Tcp6IsOptionalTcpIsNot) {
-  char tmpl[] = "/tmp/host_exporter_tcp_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_THROW(RunCollector("tcpstat", {}, FixturePaths(root)), CollectError);
   std::ofstream(root + "/proc/net/tcp")
@@ -208,7 +207,6 @@ TEST(TcpstatCollectorTest, Tcp6IsOptionalTcpIsNot) {
   // No sockets at all: no series, as node_exporter.
   std::ofstream(root + "/proc/net/tcp") << kUdpHeader;
   EXPECT_TRUE(RunCollector("tcpstat", {}, FixturePaths(root)).empty());
-  std::filesystem::remove_all(root);
 }
 
 TEST(TcpstatCollectorTest, LiveProcUsesSockDiag) {

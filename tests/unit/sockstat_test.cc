@@ -112,8 +112,8 @@ TEST(SockstatCollectorTest, ReadsFixture) {
 }
 
 TEST(SockstatCollectorTest, EitherFileMayBeAbsent) {
-  char tmpl[] = "/tmp/host_exporter_sockstat_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_TRUE(RunCollector("sockstat", {}, FixturePaths(root)).empty());
   std::ofstream(root + "/proc/net/sockstat6") << "UDP6: inuse 4\n";
@@ -122,7 +122,6 @@ TEST(SockstatCollectorTest, EitherFileMayBeAbsent) {
   EXPECT_EQ(FindValue(fams, "node_sockstat_UDP6_inuse"), 4);
   std::ofstream(root + "/proc/net/sockstat") << "TCP: inuse one\n";
   EXPECT_THROW(RunCollector("sockstat", {}, FixturePaths(root)), CollectError);
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ TEST(EntropyCollectorTest, ReadsFixture) {
 }
 
 TEST(EntropyCollectorTest, AbsentPoolSizeIsAnError) {
-  char tmpl[] = "/tmp/host_exporter_entropy_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/sys/kernel/random");
   std::ofstream(root + "/proc/sys/kernel/random/entropy_avail") << "256\n";
   try {
@@ -64,7 +64,6 @@ TEST(EntropyCollectorTest, AbsentPoolSizeIsAnError) {
                   "/proc/sys/kernel/random/poolsize: No such file or "
                   "directory");
   }
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

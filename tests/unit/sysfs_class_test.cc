@@ -15,20 +15,12 @@
 namespace host_exporter::testing {
 namespace {
 
-// A scratch root (<tmp>/sys/...) for one test; removed afterwards.
+// A scratch root (a TempRoot) whose paths are relative to its sys/.
 class SysfsRoot {
  public:
-  SysfsRoot() {
-    char tmpl[] = "/tmp/hw_sysfs_test_XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  ~SysfsRoot() { std::filesystem::remove_all(dir_); }
-
   /// Writes <root>/sys/<rel>, creating directories.
   void Write(const std::string& rel, const std::string& content) const {
-    const std::filesystem::path p = Sys(rel);
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << content;
+    root_.Write("sys/" + rel, content);
   }
   /// Creates the symlink <root>/sys/<rel> -> target.
   void Link(const std::string& rel, const std::string& target) const {
@@ -36,11 +28,13 @@ class SysfsRoot {
     std::filesystem::create_directories(p.parent_path());
     std::filesystem::create_symlink(target, p);
   }
-  std::string Sys(const std::string& rel) const { return dir_ + "/sys/" + rel; }
-  HostPaths Paths() const { return FixturePaths(dir_); }
+  std::string Sys(const std::string& rel) const {
+    return root_.dir() + "/sys/" + rel;
+  }
+  HostPaths Paths() const { return root_.paths(); }
 
  private:
-  std::string dir_;
+  TempRoot root_;
 };
 
 // The CollectError message of running `name` on `root`, or "" if none.
