@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,18 +30,26 @@ inline HostPaths FixturePaths(const std::string& root = FIXTURE_ROOT) {
 }
 
 /// Creates the collector `name` with its default options, overridden by
-/// `overrides`, and runs it once on `paths`.
-inline Families RunCollector(std::string_view name,
-                             const CollectorOptions& overrides = {},
-                             const HostPaths& paths = FixturePaths()) {
+/// `overrides` (nullptr, and a test failure, for an unknown name).
+inline std::unique_ptr<Collector> MakeCollector(
+    std::string_view name, const CollectorOptions& overrides = {}) {
   const CollectorSpec* spec = FindCollector(name);
   if (spec == nullptr) {
     ADD_FAILURE() << "no collector " << name;
-    return {};
+    return nullptr;
   }
   CollectorOptions opts = DefaultOptions(*spec);
   for (const auto& [k, v] : overrides.values()) opts.Set(k, v);
-  return spec->create(opts)->Collect(paths);
+  return spec->create(opts);
+}
+
+/// Creates the collector `name` (MakeCollector) and runs it once on
+/// `paths`.
+inline Families RunCollector(std::string_view name,
+                             const CollectorOptions& overrides = {},
+                             const HostPaths& paths = FixturePaths()) {
+  std::unique_ptr<Collector> c = MakeCollector(name, overrides);
+  return c ? c->Collect(paths) : Families{};
 }
 
 /// The family called `name`, or nullptr.

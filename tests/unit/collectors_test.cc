@@ -78,22 +78,5 @@ TEST(ReadFileTest, RegularFileReplacedByRenameIsReadFromTheNewFile) {
   EXPECT_THROW(ReadFile(path), CollectError);
 }
 
-TEST(LoadavgCollectorTest, ReadsFixture) {
-  Families fams = RunCollector("loadavg");
-  EXPECT_EQ(FindValue(fams, "node_load1"), 0.21);
-  EXPECT_EQ(FindValue(fams, "node_load5"), 0.34);
-  EXPECT_EQ(FindValue(fams, "node_load15"), 0.55);
-}
-
-TEST(LoadavgCollectorTest, MissingFileIsACollectErrorNamingThePath) {
-  try {
-    RunCollector("loadavg", {}, FixturePaths("/nonexistent"));
-    FAIL() << "expected CollectError";
-  } catch (const CollectError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "/nonexistent/proc/loadavg: No such file or directory");
-  }
-}
-
 }  // namespace
 }  // namespace host_exporter::testing
