@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host_exporter/collector.h"
 #include "host_exporter/family.h"
@@ -120,6 +122,45 @@ class TempRoot {
  private:
   std::string dir_;
 };
+
+// A scratch root (a TempRoot) whose paths are relative to its sys/.
+class SysfsRoot {
+ public:
+  /// Writes <root>/sys/<rel>, creating directories.
+  void Write(const std::string& rel, const std::string& content) const {
+    root_.Write("sys/" + rel, content);
+  }
+  /// Creates the symlink <root>/sys/<rel> -> target.
+  void Link(const std::string& rel, const std::string& target) const {
+    const std::filesystem::path p = Sys(rel);
+    std::filesystem::create_directories(p.parent_path());
+    std::filesystem::create_symlink(target, p);
+  }
+  std::string Sys(const std::string& rel) const {
+    return root_.dir() + "/sys/" + rel;
+  }
+  HostPaths Paths() const { return root_.paths(); }
+
+ private:
+  TempRoot root_;
+};
+
+// The CollectError message of running `name` on `root`, or "" if none.
+inline std::string ErrorOf(std::string_view name, const SysfsRoot& root,
+                           const CollectorOptions& options = {}) {
+  try {
+    RunCollector(name, options, root.Paths());
+  } catch (const CollectError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// Options with `key` set to `value`.
+inline CollectorOptions Opt(const std::string& key, const std::string& value) {
+  return CollectorOptions(
+      std::map<std::string, std::vector<std::string>>{{key, {value}}});
+}
 
 }  // namespace host_exporter::testing
 
