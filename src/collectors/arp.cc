@@ -8,7 +8,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::arp {
 namespace {
 
 constexpr char kArpInclude[] = "collector.arp.device-include";
@@ -45,7 +45,7 @@ class ArpCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec ArpCollectorSpec() {
+CollectorSpec Spec() {
   return {"arp",
           true,
           "Exposes ARP statistics from /proc/net/arp.",
@@ -61,5 +61,11 @@ CollectorSpec ArpCollectorSpec() {
             return std::make_unique<ArpCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::arp
+
+namespace host_exporter {
+
+CollectorSpec ArpCollectorSpec() { return collectors::arp::Spec(); }
 
 }  // namespace host_exporter

@@ -15,7 +15,7 @@
 
 #include "collectors/toolkit.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::bcache {
 namespace {
 
 constexpr char kPriorityStats[] = "collector.bcache.priorityStats";
@@ -227,7 +227,7 @@ class BcacheCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BcacheCollectorSpec() {
+CollectorSpec Spec() {
   return {"bcache",
           true,
           "Exposes bcache statistics from /sys/fs/bcache.",
@@ -239,5 +239,11 @@ CollectorSpec BcacheCollectorSpec() {
             return std::make_unique<BcacheCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::bcache
+
+namespace host_exporter {
+
+CollectorSpec BcacheCollectorSpec() { return collectors::bcache::Spec(); }
 
 }  // namespace host_exporter

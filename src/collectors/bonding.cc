@@ -11,7 +11,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::bonding {
 namespace {
 
 class BondingCollector : public Collector {
@@ -62,7 +62,7 @@ class BondingCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BondingCollectorSpec() {
+CollectorSpec Spec() {
   return {"bonding",
           true,
           "Exposes the number of configured and active slaves of Linux "
@@ -72,5 +72,11 @@ CollectorSpec BondingCollectorSpec() {
             return std::make_unique<BondingCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::bonding
+
+namespace host_exporter {
+
+CollectorSpec BondingCollectorSpec() { return collectors::bonding::Spec(); }
 
 }  // namespace host_exporter

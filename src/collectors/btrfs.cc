@@ -31,7 +31,7 @@
 #include "host_exporter/family.h"
 #include "parse/mounts.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::btrfs {
 namespace {
 
 constexpr uint64_t kBtrfsSectorBytes =
@@ -255,7 +255,7 @@ class BtrfsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BtrfsCollectorSpec() {
+CollectorSpec Spec() {
   return {"btrfs",
           true,
           "Exposes btrfs statistics (allocation from /sys/fs/btrfs, device "
@@ -265,5 +265,11 @@ CollectorSpec BtrfsCollectorSpec() {
             return std::make_unique<BtrfsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::btrfs
+
+namespace host_exporter {
+
+CollectorSpec BtrfsCollectorSpec() { return collectors::btrfs::Spec(); }
 
 }  // namespace host_exporter

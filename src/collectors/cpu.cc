@@ -13,7 +13,7 @@
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::cpu {
 namespace {
 
 constexpr char kGuest[] = "collector.cpu.guest";
@@ -236,7 +236,7 @@ class CpuCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec CpuCollectorSpec() {
+CollectorSpec Spec() {
   return {"cpu",
           true,
           "Exposes CPU statistics.",
@@ -264,5 +264,11 @@ CollectorSpec CpuCollectorSpec() {
                 o.GetBool(kGuest), info, std::move(flags), std::move(bugs));
           }};
 }
+
+}  // namespace host_exporter::collectors::cpu
+
+namespace host_exporter {
+
+CollectorSpec CpuCollectorSpec() { return collectors::cpu::Spec(); }
 
 }  // namespace host_exporter

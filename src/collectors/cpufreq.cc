@@ -14,7 +14,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::cpufreq {
 namespace {
 
 // One frequency file in kHz, or nullopt when absent or not readable.
@@ -92,7 +92,7 @@ class CpufreqCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec CpufreqCollectorSpec() {
+CollectorSpec Spec() {
   return {"cpufreq",
           true,
           "Exposes CPU frequency statistics from "
@@ -102,5 +102,11 @@ CollectorSpec CpufreqCollectorSpec() {
             return std::make_unique<CpufreqCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::cpufreq
+
+namespace host_exporter {
+
+CollectorSpec CpufreqCollectorSpec() { return collectors::cpufreq::Spec(); }
 
 }  // namespace host_exporter

@@ -13,7 +13,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::diskstats {
 namespace {
 
 constexpr char kExcludeFlag[] = "collector.diskstats.device-exclude";
@@ -244,7 +244,7 @@ std::unique_ptr<Collector> Create(const CollectorOptions& options) {
 
 }  // namespace
 
-CollectorSpec DiskstatsCollectorSpec() {
+CollectorSpec Spec() {
   return {"diskstats",
           true,
           "Exposes disk I/O statistics.",
@@ -260,5 +260,11 @@ CollectorSpec DiskstatsCollectorSpec() {
           },
           &Create};
 }
+
+}  // namespace host_exporter::collectors::diskstats
+
+namespace host_exporter {
+
+CollectorSpec DiskstatsCollectorSpec() { return collectors::diskstats::Spec(); }
 
 }  // namespace host_exporter

@@ -15,7 +15,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::dmi {
 namespace {
 
 // File name in /sys/class/dmi/id and its label.
@@ -99,7 +99,7 @@ class DmiCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec DmiCollectorSpec() {
+CollectorSpec Spec() {
   return {"dmi",
           true,
           "Exposes Desktop Management Interface (DMI) information from "
@@ -109,5 +109,11 @@ CollectorSpec DmiCollectorSpec() {
             return std::make_unique<DmiCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::dmi
+
+namespace host_exporter {
+
+CollectorSpec DmiCollectorSpec() { return collectors::dmi::Spec(); }
 
 }  // namespace host_exporter

@@ -9,7 +9,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::edac {
 namespace {
 
 // The digits right after `prefix` in a name matched by "<prefix>[0-9]*".
@@ -74,7 +74,7 @@ class EdacCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec EdacCollectorSpec() {
+CollectorSpec Spec() {
   return {"edac",
           true,
           "Exposes error detection and correction (EDAC) statistics from "
@@ -84,5 +84,11 @@ CollectorSpec EdacCollectorSpec() {
             return std::make_unique<EdacCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::edac
+
+namespace host_exporter {
+
+CollectorSpec EdacCollectorSpec() { return collectors::edac::Spec(); }
 
 }  // namespace host_exporter

@@ -14,7 +14,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::fibrechannel {
 namespace {
 
 // Counter file in statistics/, family name and help.
@@ -139,7 +139,7 @@ class FibrechannelCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec FibrechannelCollectorSpec() {
+CollectorSpec Spec() {
   return {"fibrechannel",
           true,
           "Exposes Fibre Channel host information and statistics from "
@@ -148,6 +148,14 @@ CollectorSpec FibrechannelCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<FibrechannelCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::fibrechannel
+
+namespace host_exporter {
+
+CollectorSpec FibrechannelCollectorSpec() {
+  return collectors::fibrechannel::Spec();
 }
 
 }  // namespace host_exporter

@@ -24,7 +24,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::hwmon {
 namespace {
 
 // sensor ("temp1") -> property ("input", "" for the bare file) -> value.
@@ -242,7 +242,7 @@ class HwmonCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec HwmonCollectorSpec() {
+CollectorSpec Spec() {
   return {"hwmon",
           true,
           "Exposes hardware monitoring and sensor data from "
@@ -252,5 +252,11 @@ CollectorSpec HwmonCollectorSpec() {
             return std::make_unique<HwmonCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::hwmon
+
+namespace host_exporter {
+
+CollectorSpec HwmonCollectorSpec() { return collectors::hwmon::Spec(); }
 
 }  // namespace host_exporter

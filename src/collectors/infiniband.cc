@@ -15,7 +15,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::infiniband {
 namespace {
 
 // A counter file, its family (without node_infiniband_), help, and whether
@@ -244,7 +244,7 @@ class InfinibandCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec InfinibandCollectorSpec() {
+CollectorSpec Spec() {
   return {"infiniband",
           true,
           "Exposes network statistics specific to InfiniBand and Intel "
@@ -253,6 +253,14 @@ CollectorSpec InfinibandCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<InfinibandCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::infiniband
+
+namespace host_exporter {
+
+CollectorSpec InfinibandCollectorSpec() {
+  return collectors::infiniband::Spec();
 }
 
 }  // namespace host_exporter

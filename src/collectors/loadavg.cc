@@ -4,7 +4,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::loadavg {
 namespace {
 
 class LoadavgCollector : public Collector {
@@ -25,7 +25,7 @@ class LoadavgCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec LoadavgCollectorSpec() {
+CollectorSpec Spec() {
   return {"loadavg",
           true,
           "Exposes load average.",
@@ -34,5 +34,11 @@ CollectorSpec LoadavgCollectorSpec() {
             return std::make_unique<LoadavgCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::loadavg
+
+namespace host_exporter {
+
+CollectorSpec LoadavgCollectorSpec() { return collectors::loadavg::Spec(); }
 
 }  // namespace host_exporter

@@ -7,7 +7,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::meminfo {
 namespace {
 
 // A field name usable in a metric name: anything outside [A-Za-z0-9_:]
@@ -44,7 +44,7 @@ class MeminfoCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MeminfoCollectorSpec() {
+CollectorSpec Spec() {
   return {"meminfo",
           true,
           "Exposes memory statistics.",
@@ -53,5 +53,11 @@ CollectorSpec MeminfoCollectorSpec() {
             return std::make_unique<MeminfoCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::meminfo
+
+namespace host_exporter {
+
+CollectorSpec MeminfoCollectorSpec() { return collectors::meminfo::Spec(); }
 
 }  // namespace host_exporter

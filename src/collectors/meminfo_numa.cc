@@ -11,7 +11,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::meminfo_numa {
 namespace {
 
 // "node12" -> "12"; "" for names that are not node directories (Go's glob
@@ -68,7 +68,7 @@ class MeminfoNumaCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MeminfoNumaCollectorSpec() {
+CollectorSpec Spec() {
   return {"meminfo_numa",
           false,
           "Exposes memory statistics per NUMA node from "
@@ -77,6 +77,14 @@ CollectorSpec MeminfoNumaCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<MeminfoNumaCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::meminfo_numa
+
+namespace host_exporter {
+
+CollectorSpec MeminfoNumaCollectorSpec() {
+  return collectors::meminfo_numa::Spec();
 }
 
 }  // namespace host_exporter

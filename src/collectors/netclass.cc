@@ -31,7 +31,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netclass {
 namespace {
 
 constexpr char kNetclassIgnored[] = "collector.netclass.ignored-devices";
@@ -359,7 +359,7 @@ class NetclassCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NetclassCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "netclass",
       true,
@@ -388,5 +388,11 @@ CollectorSpec NetclassCollectorSpec() {
         return std::make_unique<NetclassCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::netclass
+
+namespace host_exporter {
+
+CollectorSpec NetclassCollectorSpec() { return collectors::netclass::Spec(); }
 
 }  // namespace host_exporter

@@ -27,7 +27,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netdev {
 namespace {
 
 constexpr char kInclude[] = "collector.netdev.device-include";
@@ -255,7 +255,7 @@ class NetdevCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NetdevCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "netdev",
       true,
@@ -289,5 +289,11 @@ CollectorSpec NetdevCollectorSpec() {
         return std::make_unique<NetdevCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::netdev
+
+namespace host_exporter {
+
+CollectorSpec NetdevCollectorSpec() { return collectors::netdev::Spec(); }
 
 }  // namespace host_exporter

@@ -8,7 +8,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netstat {
 namespace {
 
 constexpr char kFields[] = "collector.netstat.fields";
@@ -61,7 +61,7 @@ class NetstatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NetstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"netstat",
           true,
           "Exposes network statistics from /proc/net/netstat.",
@@ -71,5 +71,11 @@ CollectorSpec NetstatCollectorSpec() {
             return std::make_unique<NetstatCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::netstat
+
+namespace host_exporter {
+
+CollectorSpec NetstatCollectorSpec() { return collectors::netstat::Spec(); }
 
 }  // namespace host_exporter

@@ -8,7 +8,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::nvme {
 namespace {
 
 class NvmeCollector : public Collector {
@@ -44,7 +44,7 @@ class NvmeCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NvmeCollectorSpec() {
+CollectorSpec Spec() {
   return {"nvme",
           true,
           "Exposes NVMe controller information from /sys/class/nvme.",
@@ -53,5 +53,11 @@ CollectorSpec NvmeCollectorSpec() {
             return std::make_unique<NvmeCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::nvme
+
+namespace host_exporter {
+
+CollectorSpec NvmeCollectorSpec() { return collectors::nvme::Spec(); }
 
 }  // namespace host_exporter

@@ -14,7 +14,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::powersupplyclass {
 namespace {
 
 constexpr char kSupplyIgnored[] = "collector.powersupply.ignored-supplies";
@@ -228,7 +228,7 @@ class PowersupplyclassCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec PowersupplyclassCollectorSpec() {
+CollectorSpec Spec() {
   return {"powersupplyclass",
           true,
           "Exposes power supply statistics from /sys/class/power_supply.",
@@ -240,6 +240,14 @@ CollectorSpec PowersupplyclassCollectorSpec() {
           [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
             return std::make_unique<PowersupplyclassCollector>(o);
           }};
+}
+
+}  // namespace host_exporter::collectors::powersupplyclass
+
+namespace host_exporter {
+
+CollectorSpec PowersupplyclassCollectorSpec() {
+  return collectors::powersupplyclass::Spec();
 }
 
 }  // namespace host_exporter

@@ -17,7 +17,7 @@
 #include "parse/powercap.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::rapl {
 namespace {
 
 constexpr char kZoneLabel[] = "collector.rapl.enable-zone-label";
@@ -99,7 +99,7 @@ class RaplCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec RaplCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "rapl",
       true,
@@ -114,5 +114,11 @@ CollectorSpec RaplCollectorSpec() {
         return std::make_unique<RaplCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::rapl
+
+namespace host_exporter {
+
+CollectorSpec RaplCollectorSpec() { return collectors::rapl::Spec(); }
 
 }  // namespace host_exporter

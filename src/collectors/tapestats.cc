@@ -14,7 +14,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::tapestats {
 namespace {
 
 constexpr char kTapeIgnored[] = "collector.tapestats.ignored-devices";
@@ -138,7 +138,7 @@ class TapestatsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec TapestatsCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "tapestats",
       true,
@@ -151,5 +151,11 @@ CollectorSpec TapestatsCollectorSpec() {
         return std::make_unique<TapestatsCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::tapestats
+
+namespace host_exporter {
+
+CollectorSpec TapestatsCollectorSpec() { return collectors::tapestats::Spec(); }
 
 }  // namespace host_exporter

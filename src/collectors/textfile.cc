@@ -38,7 +38,7 @@
 #include "host_exporter/family.h"
 #include "parse/exposition.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::textfile {
 namespace {
 
 constexpr char kDirectoryFlag[] = "collector.textfile.directory";
@@ -415,7 +415,7 @@ class TextfileCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec TextfileCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "textfile",
       true,
@@ -454,5 +454,11 @@ CollectorSpec TextfileCollectorSpec() {
             static_cast<size_t>(*max_series));
       }};
 }
+
+}  // namespace host_exporter::collectors::textfile
+
+namespace host_exporter {
+
+CollectorSpec TextfileCollectorSpec() { return collectors::textfile::Spec(); }
 
 }  // namespace host_exporter

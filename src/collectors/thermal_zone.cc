@@ -10,7 +10,7 @@
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::thermal_zone {
 namespace {
 
 // Thrown for a zone to skip.
@@ -98,7 +98,7 @@ class ThermalZoneCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec ThermalZoneCollectorSpec() {
+CollectorSpec Spec() {
   return {"thermal_zone",
           true,
           "Exposes thermal zone temperatures and cooling device states from "
@@ -107,6 +107,14 @@ CollectorSpec ThermalZoneCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<ThermalZoneCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::thermal_zone
+
+namespace host_exporter {
+
+CollectorSpec ThermalZoneCollectorSpec() {
+  return collectors::thermal_zone::Spec();
 }
 
 }  // namespace host_exporter

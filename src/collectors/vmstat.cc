@@ -9,7 +9,7 @@
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::vmstat {
 namespace {
 
 constexpr char kFieldsFlag[] = "collector.vmstat.fields";
@@ -36,7 +36,7 @@ class VmstatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec VmstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"vmstat",
           true,
           "Exposes statistics from /proc/vmstat.",
@@ -47,5 +47,11 @@ CollectorSpec VmstatCollectorSpec() {
                 Filter(kFieldsFlag, o.Get(kFieldsFlag)));
           }};
 }
+
+}  // namespace host_exporter::collectors::vmstat
+
+namespace host_exporter {
+
+CollectorSpec VmstatCollectorSpec() { return collectors::vmstat::Spec(); }
 
 }  // namespace host_exporter
