@@ -5,12 +5,12 @@
 
 #include <stdexcept>
 
+#include "parse/net_address.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
 namespace {
 
-using parse::FormatGoIp;
 using parse::ParseIpvsBackends;
 using parse::ParseIpvsStats;
 
@@ -127,7 +127,13 @@ TEST(IpvsBackendsParseTest, BadAddressesAndNumbers) {
   EXPECT_TRUE(empty.value.empty());
 }
 
-TEST(FormatGoIpTest, MatchesGoNetIpString) {
+// The IPVS addresses go through parse::FormatIP (net_address.h), Go's
+// net.IP.String().
+TEST(FormatIpTest, MatchesGoNetIpStringForIpvsAddresses) {
+  auto FormatGoIp = [](const uint8_t* b, size_t n) {
+    return parse::FormatIP(
+        std::string_view(reinterpret_cast<const char*>(b), n));
+  };
   const uint8_t v4[] = {192, 168, 0, 1};
   EXPECT_EQ(FormatGoIp(v4, 4), "192.168.0.1");
   const uint8_t zero[16] = {};
