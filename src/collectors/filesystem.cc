@@ -222,7 +222,11 @@ class FilesystemCollector : public Collector {
     for (parse::MountEntry& e : ReadMounts(paths)) {
       Mount m;
       m.mount_point = StripRoot(paths.rootfs, e.mount_point);
-      if (mount_points_exclude_.Excludes(m.mount_point) ||
+      // node_exporter compiles these flags as given, and Go's empty regexp
+      // matches everything: an empty pattern excludes every mount (unlike
+      // Filter's "no filter").
+      if (!mount_points_exclude_.active() || !fs_types_exclude_.active() ||
+          mount_points_exclude_.Excludes(m.mount_point) ||
           fs_types_exclude_.Excludes(e.fs_type)) {
         continue;
       }

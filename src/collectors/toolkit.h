@@ -173,8 +173,9 @@ T Unwrap(parse::Result<T> r, const std::string& path) {
 /// ^$ where they need it). One rule: an EMPTY PATTERN IS NO FILTER, it
 /// includes every name and excludes none. A flag whose node_exporter meaning
 /// differs for the empty pattern (cpu's flags-include: no info at all; the
-/// ignored-devices flags of netclass, powersupply and tapestats: Go's empty
-/// regexp matches, so every device is ignored) checks active() itself.
+/// ignored-devices flags of netclass, powersupply and tapestats, and
+/// filesystem's mount-points-exclude and fs-types-exclude: Go's empty regexp
+/// matches, so everything is left out) checks active() itself.
 /// Answers are memoized per scheduler thread (EnableMatchCacheForThisThread).
 class Filter {
  public:

@@ -188,6 +188,20 @@ TEST(FilesystemCollectorTest, FixtureMountsAreFilteredAndStatted) {
   }
 }
 
+// node_exporter 1.5 compiles the exclude flags as they are, and Go's empty
+// regexp matches every string: an empty pattern excludes every mount.
+TEST(FilesystemCollectorTest, EmptyExcludePatternExcludesEveryMount) {
+  ASSERT_FALSE(RunCollector("filesystem").empty());
+  EXPECT_TRUE(
+      RunCollector("filesystem",
+                   Options({{"collector.filesystem.mount-points-exclude", ""}}))
+          .empty());
+  EXPECT_TRUE(
+      RunCollector("filesystem",
+                   Options({{"collector.filesystem.fs-types-exclude", ""}}))
+          .empty());
+}
+
 TEST(FilesystemCollectorTest, ValuesComeFromStatfs) {
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(FixturePaths());
