@@ -98,7 +98,7 @@ struct CollectorSpec {
 };
 
 /// Lets the calling thread memoize collector filter matches (Matches() in
-/// src/collectors/util.h). Called by each scheduler worker thread, which
+/// src/collectors/toolkit.h). Called by each scheduler worker thread, which
 /// runs one collector instance for its whole life.
 void EnableMatchCacheForThisThread();
 

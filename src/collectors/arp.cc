@@ -5,10 +5,10 @@
 
 #include <map>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::arp {
 namespace {
 
 constexpr char kArpInclude[] = "collector.arp.device-include";
@@ -19,8 +19,8 @@ class ArpCollector : public Collector {
   // node_exporter 1.5 accepts both patterns together (a device must match
   // the include and not the exclude), despite the flags' help text.
   explicit ArpCollector(const CollectorOptions& o)
-      : include_(CompileFilter(kArpInclude, o.Get(kArpInclude))),
-        exclude_(CompileFilter(kArpExclude, o.Get(kArpExclude))) {}
+      : include_(Filter(kArpInclude, o.Get(kArpInclude))),
+        exclude_(Filter(kArpExclude, o.Get(kArpExclude))) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("net/arp");
@@ -30,8 +30,7 @@ class ArpCollector : public Collector {
 
     auto family = Gauge("node_arp_entries", "ARP entries by device");
     for (const auto& [device, count] : per_device) {
-      if (Matches(exclude_, device)) continue;
-      if (include_ && !Matches(include_, device)) continue;
+      if (exclude_.Excludes(device) || !include_.Includes(device)) continue;
       family.Add({{"device", device}}, count);
     }
     Families out;
@@ -40,13 +39,13 @@ class ArpCollector : public Collector {
   }
 
  private:
-  std::optional<std::regex> include_;
-  std::optional<std::regex> exclude_;
+  Filter include_;
+  Filter exclude_;
 };
 
 }  // namespace
 
-CollectorSpec ArpCollectorSpec() {
+CollectorSpec Spec() {
   return {"arp",
           true,
           "Exposes ARP statistics from /proc/net/arp.",
@@ -62,5 +61,11 @@ CollectorSpec ArpCollectorSpec() {
             return std::make_unique<ArpCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::arp
+
+namespace host_exporter {
+
+CollectorSpec ArpCollectorSpec() { return collectors::arp::Spec(); }
 
 }  // namespace host_exporter

@@ -13,10 +13,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::bcache {
 namespace {
 
 constexpr char kPriorityStats[] = "collector.bcache.priorityStats";
@@ -34,10 +33,10 @@ struct PeriodStats {
 
 // procfs' readValue: a missing file is 0, any other failure an error.
 uint64_t ReadValue(const std::string& path) {
-  hw::FileRead f = hw::ReadWhole(path);
+  FileRead f = ReadWhole(path);
   if (!f.ok()) {
     if (f.error == ENOENT) return 0;
-    hw::ThrowErrno(path, f.error);
+    ThrowErrno(path, f.error);
   }
   return Unwrap(parse::ParseBcacheValue(f.data), path);
 }
@@ -56,8 +55,8 @@ PeriodStats ReadPeriod(const std::string& dir) {
 
 // A file that must exist (writeback_rate_debug, priority_stats).
 std::string ReadRequired(const std::string& path) {
-  hw::FileRead f = hw::ReadWhole(path);
-  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  FileRead f = ReadWhole(path);
+  if (!f.ok()) ThrowErrno(path, f.error);
   return f.data;
 }
 
@@ -68,9 +67,9 @@ class BcacheCollector : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("fs/bcache");
-    hw::FamilySet out;
+    FamilySet out;
     // The glob "*-*": cache sets are named by their UUID.
-    for (const hw::DirEntry& e : hw::ReadDir(root).entries) {
+    for (const DirEntry& e : ReadDir(root).entries) {
       if (e.name.find('-') == std::string::npos) continue;
       CollectSet(root + "/" + e.name, e.name, &out);
     }
@@ -79,7 +78,7 @@ class BcacheCollector : public Collector {
 
  private:
   void CollectSet(const std::string& dir, const std::string& uuid,
-                  hw::FamilySet* out) const {
+                  FamilySet* out) const {
     const Labels set = {{"uuid", uuid}};
     const std::string in = dir + "/internal";
     // Read in procfs' order, so the first malformed file is the one named.
@@ -131,18 +130,18 @@ class BcacheCollector : public Collector {
                  "the pointer was stale after the read completed.",
                  set, ToDouble(read_races));
 
-    for (const std::string& bdev : hw::GlobDigit(dir, "bdev")) {
+    for (const std::string& bdev : GlobDigit(dir, "bdev")) {
       CollectBdev(dir + "/" + bdev, {{"uuid", uuid}, {"backing_device", bdev}},
                   out);
     }
-    for (const std::string& cache : hw::GlobDigit(dir, "cache")) {
+    for (const std::string& cache : GlobDigit(dir, "cache")) {
       CollectCache(dir + "/" + cache, {{"uuid", uuid}, {"cache_device", cache}},
                    out);
     }
   }
 
   static void CollectBdev(const std::string& dir, const Labels& labels,
-                          hw::FamilySet* out) {
+                          FamilySet* out) {
     const uint64_t dirty_data = ReadValue(dir + "/dirty_data");
     ReadPeriod(dir + "/stats_five_minute");
     const PeriodStats total = ReadPeriod(dir + "/stats_total");
@@ -196,7 +195,7 @@ class BcacheCollector : public Collector {
   }
 
   void CollectCache(const std::string& dir, const Labels& labels,
-                    hw::FamilySet* out) const {
+                    FamilySet* out) const {
     const uint64_t io_errors = ReadValue(dir + "/io_errors");
     const uint64_t metadata_written = ReadValue(dir + "/metadata_written");
     const uint64_t written = ReadValue(dir + "/written");
@@ -228,7 +227,7 @@ class BcacheCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BcacheCollectorSpec() {
+CollectorSpec Spec() {
   return {"bcache",
           true,
           "Exposes bcache statistics from /sys/fs/bcache.",
@@ -240,5 +239,11 @@ CollectorSpec BcacheCollectorSpec() {
             return std::make_unique<BcacheCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::bcache
+
+namespace host_exporter {
+
+CollectorSpec BcacheCollectorSpec() { return collectors::bcache::Spec(); }
 
 }  // namespace host_exporter

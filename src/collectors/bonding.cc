@@ -8,51 +8,38 @@
 #include <map>
 #include <utility>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::bonding {
 namespace {
-
-// A file that must exist; a missing one ends the collection with no data.
-std::string ReadOrNoData(const std::string& path) {
-  hw::FileRead f = hw::ReadWhole(path);
-  if (f.error == ENOENT) throw hw::NoData();
-  if (!f.ok()) hw::ThrowErrno(path, f.error);
-  return f.data;
-}
 
 class BondingCollector : public Collector {
  public:
+  // A file missing anywhere ends the collection with no data.
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/net");
     // master -> (configured slaves, slaves whose MII status is up)
     std::map<std::string, std::pair<int, int>> status;
-    const std::string masters = ReadOrNoData(root + "/bonding_masters");
-    for (std::string_view master : parse::GoFields(masters)) {
+    const std::string masters_path = root + "/bonding_masters";
+    const auto masters = ReadWhole(masters_path).OrNoData(masters_path);
+    if (!masters) return {};
+    for (std::string_view master : parse::GoFields(*masters)) {
       const std::string dir = root + "/" + std::string(master);
-      const std::string slaves = ReadOrNoData(dir + "/bonding/slaves");
+      const std::string slaves_path = dir + "/bonding/slaves";
+      const auto slaves = ReadWhole(slaves_path).OrNoData(slaves_path);
+      if (!slaves) return {};
       std::pair<int, int> counts{0, 0};
-      for (std::string_view slave : parse::GoFields(slaves)) {
+      for (std::string_view slave : parse::GoFields(*slaves)) {
         const std::string s(slave);
         std::string path = dir + "/lower_" + s + "/bonding_slave/mii_status";
-        hw::FileRead f = hw::ReadWhole(path);
+        FileRead f = ReadWhole(path);
         if (f.error == ENOENT) {
           path = dir + "/slave_" + s + "/bonding_slave/mii_status";
-          f = hw::ReadWhole(path);
+          f = ReadWhole(path);
         }
-        if (f.error == ENOENT) throw hw::NoData();
-        if (!f.ok()) hw::ThrowErrno(path, f.error);
+        if (f.error == ENOENT) return {};
+        if (!f.ok()) ThrowErrno(path, f.error);
         ++counts.first;
         if (parse::GoTrimSpace(f.data) == "up") ++counts.second;
       }
@@ -75,7 +62,7 @@ class BondingCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BondingCollectorSpec() {
+CollectorSpec Spec() {
   return {"bonding",
           true,
           "Exposes the number of configured and active slaves of Linux "
@@ -85,5 +72,11 @@ CollectorSpec BondingCollectorSpec() {
             return std::make_unique<BondingCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::bonding
+
+namespace host_exporter {
+
+CollectorSpec BondingCollectorSpec() { return collectors::bonding::Spec(); }
 
 }  // namespace host_exporter

@@ -27,11 +27,11 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mounts.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::btrfs {
 namespace {
 
 constexpr uint64_t kBtrfsSectorBytes =
@@ -55,7 +55,7 @@ struct IoctlDevice {
 std::string BtrfsStripRoot(std::string_view rootfs, const std::string& mp) {
   while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
   if (rootfs.empty() || rootfs == "/") return mp;
-  if (mp.compare(0, rootfs.size(), rootfs) != 0) return mp;
+  if (!mp.starts_with(rootfs)) return mp;
   std::string rest = mp.substr(rootfs.size());
   return rest.empty() ? "/" : rest;
 }
@@ -255,7 +255,7 @@ class BtrfsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec BtrfsCollectorSpec() {
+CollectorSpec Spec() {
   return {"btrfs",
           true,
           "Exposes btrfs statistics (allocation from /sys/fs/btrfs, device "
@@ -265,5 +265,11 @@ CollectorSpec BtrfsCollectorSpec() {
             return std::make_unique<BtrfsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::btrfs
+
+namespace host_exporter {
+
+CollectorSpec BtrfsCollectorSpec() { return collectors::btrfs::Spec(); }
 
 }  // namespace host_exporter

@@ -7,12 +7,12 @@
 // returns ErrNoData (no series), which this project counts as a success.
 // Like node_exporter, the families read before the first absent file are
 // kept.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/conntrack_stat.h"
 #include "parse/sysctl_value.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::conntrack {
 namespace {
 
 class ConntrackCollector : public Collector {
@@ -96,7 +96,7 @@ class ConntrackCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec ConntrackCollectorSpec() {
+CollectorSpec Spec() {
   return {"conntrack",
           true,
           "Shows conntrack statistics (does nothing if no "
@@ -106,5 +106,11 @@ CollectorSpec ConntrackCollectorSpec() {
             return std::make_unique<ConntrackCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::conntrack
+
+namespace host_exporter {
+
+CollectorSpec ConntrackCollectorSpec() { return collectors::conntrack::Spec(); }
 
 }  // namespace host_exporter

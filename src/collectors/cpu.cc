@@ -9,12 +9,11 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::cpu {
 namespace {
 
 constexpr char kGuest[] = "collector.cpu.guest";
@@ -63,8 +62,7 @@ void Advance(const parse::CpuTimes& now, parse::CpuTimes* cached) {
 
 class CpuCollector : public Collector {
  public:
-  CpuCollector(bool guest, bool info, std::optional<std::regex> flags,
-               std::optional<std::regex> bugs)
+  CpuCollector(bool guest, bool info, Filter flags, Filter bugs)
       : guest_(guest),
         info_(info),
         flags_include_(std::move(flags)),
@@ -106,11 +104,11 @@ class CpuCollector : public Collector {
     // node_exporter lists the flags and bugs of the first CPU only, and
     // only those matching the include pattern (none without one).
     auto listed = [&](const std::vector<std::string>& values,
-                      const std::optional<std::regex>& include, FamilyBuilder b,
+                      const Filter& include, FamilyBuilder b,
                       const std::string& label) {
-      if (include) {
+      if (include.active()) {
         for (const std::string& v : values) {
-          if (Matches(include, v)) b.Add({{label, v}}, 1);
+          if (include.Includes(v)) b.Add({{label, v}}, 1);
         }
       }
       Push(std::move(b), out);
@@ -188,10 +186,7 @@ class CpuCollector : public Collector {
     std::map<std::pair<uint64_t, uint64_t>, uint64_t> core_throttles;
     for (const std::string& name : ListDir(dir)) {
       // The glob "cpu[0-9]*" of node_exporter.
-      if (name.size() < 4 || name.compare(0, 3, "cpu") != 0 || name[3] < '0' ||
-          name[3] > '9') {
-        continue;
-      }
+      if (!IsPrefixDigit(name, "cpu")) continue;
       const std::string cpu = dir + "/" + name;
       auto package = ReadUintIfExists(cpu + "/topology/physical_package_id");
       if (!package) continue;
@@ -199,7 +194,7 @@ class CpuCollector : public Collector {
       if (!core) continue;
       // Without thermal_throttle (VMs, most AMD CPUs) one failed stat
       // instead of two failed opens.
-      if (hw::Stat(cpu + "/thermal_throttle").error) continue;
+      if (Stat(cpu + "/thermal_throttle").error) continue;
       if (!core_throttles.count({*package, *core})) {
         if (auto n = ReadUintIfExists(
                 cpu + "/thermal_throttle/core_throttle_count")) {
@@ -233,15 +228,15 @@ class CpuCollector : public Collector {
 
   const bool guest_;
   const bool info_;
-  const std::optional<std::regex> flags_include_;
-  const std::optional<std::regex> bugs_include_;
+  const Filter flags_include_;
+  const Filter bugs_include_;
   // The last times exposed per CPU, so counters never go backwards.
   std::map<uint64_t, parse::CpuTimes> cached_;
 };
 
 }  // namespace
 
-CollectorSpec CpuCollectorSpec() {
+CollectorSpec Spec() {
   return {"cpu",
           true,
           "Exposes CPU statistics.",
@@ -259,14 +254,21 @@ CollectorSpec CpuCollectorSpec() {
                false, false},
           },
           [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            auto flags = CompileFilter(kFlagsInclude, o.Get(kFlagsInclude));
-            auto bugs = CompileFilter(kBugsInclude, o.Get(kBugsInclude));
+            auto flags = Filter(kFlagsInclude, o.Get(kFlagsInclude));
+            auto bugs = Filter(kBugsInclude, o.Get(kBugsInclude));
             // As in node_exporter, an include pattern implies
             // --collector.cpu.info.
-            const bool info = o.GetBool(kInfo) || flags || bugs;
+            const bool info =
+                o.GetBool(kInfo) || flags.active() || bugs.active();
             return std::make_unique<CpuCollector>(
                 o.GetBool(kGuest), info, std::move(flags), std::move(bugs));
           }};
 }
+
+}  // namespace host_exporter::collectors::cpu
+
+namespace host_exporter {
+
+CollectorSpec CpuCollectorSpec() { return collectors::cpu::Spec(); }
 
 }  // namespace host_exporter

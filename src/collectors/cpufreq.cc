@@ -11,20 +11,19 @@
 #include <iterator>
 #include <optional>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::cpufreq {
 namespace {
 
 // One frequency file in kHz, or nullopt when absent or not readable.
 std::optional<uint64_t> ReadKhz(const std::string& path) {
-  hw::FileRead f = hw::ReadWhole(path);
+  FileRead f = ReadWhole(path);
   if (f.error == ENOENT || f.error == EACCES || f.error == EPERM) {
     return std::nullopt;
   }
-  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  if (!f.ok()) ThrowErrno(path, f.error);
   return Unwrap(parse::ParseUintFile(f.data), path);
 }
 
@@ -63,12 +62,12 @@ class CpufreqCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("devices/system/cpu");
-    hw::FamilySet out;
-    for (const std::string& cpu : hw::GlobDigit(root, "cpu")) {
+    FamilySet out;
+    for (const std::string& cpu : GlobDigit(root, "cpu")) {
       const std::string dir = root + "/" + cpu + "/cpufreq";
-      hw::StatResult st = hw::Stat(dir);
+      StatResult st = Stat(dir);
       if (st.error == ENOENT) continue;
-      if (st.error) hw::ThrowErrno(dir, st.error);
+      if (st.error) ThrowErrno(dir, st.error);
       std::optional<uint64_t> values[std::size(kFrequencies)];
       // procfs reads the transition latency too; a malformed one fails.
       ReadKhz(dir + "/cpuinfo_transition_latency");
@@ -77,8 +76,8 @@ class CpufreqCollector : public Collector {
       }
       for (const char* file : kRequiredStrings) {
         const std::string path = dir + "/" + file;
-        hw::FileRead f = hw::ReadAttr(path);
-        if (!f.ok()) hw::ThrowErrno(path, f.error);
+        FileRead f = ReadAttr(path);
+        if (!f.ok()) ThrowErrno(path, f.error);
       }
       const Labels labels = {{"cpu", cpu.substr(3)}};
       for (size_t i = 0; i < std::size(kFrequencies); ++i) {
@@ -93,7 +92,7 @@ class CpufreqCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec CpufreqCollectorSpec() {
+CollectorSpec Spec() {
   return {"cpufreq",
           true,
           "Exposes CPU frequency statistics from "
@@ -103,5 +102,11 @@ CollectorSpec CpufreqCollectorSpec() {
             return std::make_unique<CpufreqCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::cpufreq
+
+namespace host_exporter {
+
+CollectorSpec CpufreqCollectorSpec() { return collectors::cpufreq::Spec(); }
 
 }  // namespace host_exporter

@@ -10,10 +10,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::diskstats {
 namespace {
 
 constexpr char kExcludeFlag[] = "collector.diskstats.device-exclude";
@@ -118,8 +118,7 @@ parse::UdevProperties ReadUdev(const HostPaths& paths, uint32_t major,
 
 class DiskstatsCollector : public Collector {
  public:
-  DiskstatsCollector(std::optional<std::regex> exclude,
-                     std::optional<std::regex> include)
+  DiskstatsCollector(Filter exclude, Filter include)
       : exclude_(std::move(exclude)), include_(std::move(include)) {}
 
   Families Collect(const HostPaths& paths) override {
@@ -207,11 +206,11 @@ class DiskstatsCollector : public Collector {
   // node_exporter's deviceFilter: excluded if the exclude pattern matches,
   // or if an include pattern is set and does not match.
   bool Ignored(const std::string& name) const {
-    return Matches(exclude_, name) || (include_ && !Matches(include_, name));
+    return exclude_.Excludes(name) || !include_.Includes(name);
   }
 
-  std::optional<std::regex> exclude_;
-  std::optional<std::regex> include_;
+  Filter exclude_;
+  Filter include_;
 };
 
 std::unique_ptr<Collector> Create(const CollectorOptions& options) {
@@ -239,14 +238,13 @@ std::unique_ptr<Collector> Create(const CollectorOptions& options) {
     }
     exclude.clear();
   }
-  return std::make_unique<DiskstatsCollector>(
-      CompileFilter(exclude_flag, exclude),
-      CompileFilter(kIncludeFlag, include));
+  return std::make_unique<DiskstatsCollector>(Filter(exclude_flag, exclude),
+                                              Filter(kIncludeFlag, include));
 }
 
 }  // namespace
 
-CollectorSpec DiskstatsCollectorSpec() {
+CollectorSpec Spec() {
   return {"diskstats",
           true,
           "Exposes disk I/O statistics.",
@@ -262,5 +260,11 @@ CollectorSpec DiskstatsCollectorSpec() {
           },
           &Create};
 }
+
+}  // namespace host_exporter::collectors::diskstats
+
+namespace host_exporter {
+
+CollectorSpec DiskstatsCollectorSpec() { return collectors::diskstats::Spec(); }
 
 }  // namespace host_exporter

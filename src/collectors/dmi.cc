@@ -12,11 +12,10 @@
 #include <optional>
 #include <utility>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::dmi {
 namespace {
 
 // File name in /sys/class/dmi/id and its label.
@@ -77,16 +76,16 @@ class DmiCollector : public Collector {
   // The labels, or none when the directory does not exist.
   static Labels Read(const std::string& dir) {
     Labels labels;
-    hw::DirRead list = hw::ReadDir(dir);
+    DirRead list = ReadDir(dir);
     if (list.error == ENOENT) return labels;
-    if (!list.ok()) hw::ThrowErrno(dir, list.error);
-    for (const hw::DirEntry& e : list.entries) {
-      if (e.kind != hw::Kind::kRegular) continue;
+    if (!list.ok()) ThrowErrno(dir, list.error);
+    for (const DirEntry& e : list.entries) {
+      if (e.kind != Kind::kRegular) continue;
       if (e.name == "modalias" || e.name == "uevent") continue;
       const std::string path = dir + "/" + e.name;
-      hw::FileRead f = hw::ReadAttr(path);
+      FileRead f = ReadAttr(path);
       if (f.error == EACCES || f.error == EPERM) continue;
-      if (!f.ok()) hw::ThrowErrno(path, f.error);
+      if (!f.ok()) ThrowErrno(path, f.error);
       if (const char* label = LabelFor(e.name)) {
         labels.emplace_back(label, parse::ToValidUtf8(f.data));
       }
@@ -100,7 +99,7 @@ class DmiCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec DmiCollectorSpec() {
+CollectorSpec Spec() {
   return {"dmi",
           true,
           "Exposes Desktop Management Interface (DMI) information from "
@@ -110,5 +109,11 @@ CollectorSpec DmiCollectorSpec() {
             return std::make_unique<DmiCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::dmi
+
+namespace host_exporter {
+
+CollectorSpec DmiCollectorSpec() { return collectors::dmi::Spec(); }
 
 }  // namespace host_exporter

@@ -6,11 +6,10 @@
 // or malformed count fails the scrape.
 #include <cstring>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::edac {
 namespace {
 
 // The digits right after `prefix` in a name matched by "<prefix>[0-9]*".
@@ -21,7 +20,7 @@ std::string LeadingNumber(const std::string& name, size_t prefix) {
 }
 
 double ReadCount(const std::string& path, const std::string& what) {
-  hw::FileRead f = hw::ReadWhole(path);
+  FileRead f = ReadWhole(path);
   if (!f.ok()) {
     throw CollectError("couldn't get " + what + ": " + path + ": " +
                        std::strerror(f.error));
@@ -41,7 +40,7 @@ class EdacCollector : public Collector {
                           "Total correctable memory errors for this csrow.");
     auto row_ue = Counter("node_edac_csrow_uncorrectable_errors_total",
                           "Total uncorrectable memory errors for this csrow.");
-    for (const std::string& mc : hw::GlobDigit(root, "mc")) {
+    for (const std::string& mc : GlobDigit(root, "mc")) {
       const std::string dir = root + "/" + mc;
       const std::string n = LeadingNumber(mc, 2);
       ce.Add({{"controller", n}}, ReadCount(dir + "/ce_count", "ce_count"));
@@ -50,7 +49,7 @@ class EdacCollector : public Collector {
       ue.Add({{"controller", n}}, ReadCount(dir + "/ue_count", "ue_count"));
       row_ue.Add({{"controller", n}, {"csrow", "unknown"}},
                  ReadCount(dir + "/ue_noinfo_count", "ue_noinfo_count"));
-      for (const std::string& row : hw::GlobDigit(dir, "csrow")) {
+      for (const std::string& row : GlobDigit(dir, "csrow")) {
         // node_exporter's csrow regexp needs the controller to be "mc" and
         // digits only.
         if (n.size() + 2 != mc.size()) {
@@ -75,7 +74,7 @@ class EdacCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec EdacCollectorSpec() {
+CollectorSpec Spec() {
   return {"edac",
           true,
           "Exposes error detection and correction (EDAC) statistics from "
@@ -85,5 +84,11 @@ CollectorSpec EdacCollectorSpec() {
             return std::make_unique<EdacCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::edac
+
+namespace host_exporter {
+
+CollectorSpec EdacCollectorSpec() { return collectors::edac::Spec(); }
 
 }  // namespace host_exporter

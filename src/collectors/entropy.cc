@@ -1,10 +1,10 @@
 // entropy: node_entropy_available_bits and node_entropy_pool_size_bits from
 // /proc/sys/kernel/random/{entropy_avail,poolsize}.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/sysctl_value.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::entropy {
 namespace {
 
 // A /proc/sys/kernel/random file's number; node_exporter fails the
@@ -32,7 +32,7 @@ class EntropyCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec EntropyCollectorSpec() {
+CollectorSpec Spec() {
   return {"entropy",
           true,
           "Exposes available entropy.",
@@ -41,5 +41,11 @@ CollectorSpec EntropyCollectorSpec() {
             return std::make_unique<EntropyCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::entropy
+
+namespace host_exporter {
+
+CollectorSpec EntropyCollectorSpec() { return collectors::entropy::Spec(); }
 
 }  // namespace host_exporter

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/ethtool.h"
 
@@ -200,9 +200,9 @@ std::optional<std::vector<std::string>> NetDevices(const HostPaths& paths) {
 class EthtoolCollector : public Collector {
  public:
   EthtoolCollector(const CollectorOptions& o, EthtoolSourceFactory factory)
-      : include_(CompileFilter(kEthtoolInclude, o.Get(kEthtoolInclude))),
-        exclude_(CompileFilter(kEthtoolExclude, o.Get(kEthtoolExclude))),
-        metrics_(CompileFilter(kMetricsFlag, o.Get(kMetricsFlag))),
+      : include_(Filter(kEthtoolInclude, o.Get(kEthtoolInclude))),
+        exclude_(Filter(kEthtoolExclude, o.Get(kEthtoolExclude))),
+        metrics_(Filter(kMetricsFlag, o.Get(kMetricsFlag))),
         factory_(std::move(factory)) {}
 
   Families Collect(const HostPaths& paths) override {
@@ -213,8 +213,7 @@ class EthtoolCollector : public Collector {
 
     EthtoolFamilies fams;
     for (const std::string& device : *devices) {
-      if (Matches(exclude_, device) ||
-          (include_ && !Matches(include_, device))) {
+      if (exclude_.Excludes(device) || !include_.Includes(device)) {
         continue;
       }
       EthtoolLinkInfo link;
@@ -261,7 +260,7 @@ class EthtoolCollector : public Collector {
     // every statistic whose name clashes with another's.
     std::map<std::string, const std::string*> by_name;  // nullptr: clash
     for (const auto& kv : stats) {
-      if (metrics_ && !Matches(metrics_, kv.first)) continue;
+      if (!metrics_.Includes(kv.first)) continue;
       auto [it, inserted] =
           by_name.emplace(parse::EthtoolMetricName(kv.first), &kv.first);
       if (!inserted) it->second = nullptr;
@@ -281,7 +280,7 @@ class EthtoolCollector : public Collector {
     }
   }
 
-  std::optional<std::regex> include_, exclude_, metrics_;
+  Filter include_, exclude_, metrics_;
   EthtoolSourceFactory factory_;
   std::unique_ptr<EthtoolSource> source_;
 };

@@ -11,11 +11,10 @@
 #include <limits>
 #include <map>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::fibrechannel {
 namespace {
 
 // Counter file in statistics/, family name and help.
@@ -66,50 +65,45 @@ bool StripsHexPrefix(std::string_view attr) {
 class FibrechannelCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/fc_host");
-    hw::FamilySet out;
-    for (const hw::DirEntry& host : hw::ListOrNoData(root)) {
-      CollectHost(root + "/" + host.name, host.name, &out);
+    const auto hosts = ListOrNoData(root);
+    if (!hosts) return {};
+    FamilySet out;
+    for (const DirEntry& host : *hosts) {
+      if (!CollectHost(root + "/" + host.name, host.name, &out)) return {};
     }
     return out.Take();
   }
 
-  static void CollectHost(const std::string& dir, const std::string& host,
-                          hw::FamilySet* out) {
+ private:
+  // False for no data (a host without statistics).
+  static bool CollectHost(const std::string& dir, const std::string& host,
+                          FamilySet* out) {
     std::map<std::string, std::string> attrs;
     for (const char* attr : kAttributes) {
       const std::string path = dir + "/" + attr;
-      hw::FileRead f = hw::ReadAttr(path);
-      if (!f.ok()) hw::ThrowErrno(path, f.error);
+      FileRead f = ReadAttr(path);
+      if (!f.ok()) ThrowErrno(path, f.error);
       std::string value = std::move(f.data);
       if (StripsHexPrefix(attr) && value.size() > 2) value = value.substr(2);
       attrs[attr] = parse::ToValidUtf8(value);
     }
 
     const std::string stats_dir = dir + "/statistics";
-    hw::DirRead stats = hw::ReadDir(stats_dir);
-    if (stats.error == ENOENT) throw hw::NoData();
-    if (!stats.ok()) hw::ThrowErrno(stats_dir, stats.error);
+    DirRead stats = ReadDir(stats_dir);
+    if (stats.error == ENOENT) return false;
+    if (!stats.ok()) ThrowErrno(stats_dir, stats.error);
     std::map<std::string, uint64_t> counters;
-    for (const hw::DirEntry& e : stats.entries) {
-      if (e.kind != hw::Kind::kRegular || e.name == "reset_statistics") {
+    for (const DirEntry& e : stats.entries) {
+      if (e.kind != Kind::kRegular || e.name == "reset_statistics") {
         continue;
       }
       const std::string path = stats_dir + "/" + e.name;
-      hw::FileRead f = hw::ReadAttr(path);
+      FileRead f = ReadAttr(path);
       if (f.error == ENOENT || f.error == EOPNOTSUPP || f.error == EINVAL) {
         continue;  // write-only or unsupported by the driver
       }
-      if (!f.ok()) hw::ThrowErrno(path, f.error);
+      if (!f.ok()) ThrowErrno(path, f.error);
       for (const CounterSpec& c : kCounters) {
         if (e.name == c.file) {
           counters[c.file] = Unwrap(parse::ParseUintAttr(f.data), path);
@@ -139,12 +133,13 @@ class FibrechannelCollector : public Collector {
                    {{"fc_host", parse::ToValidUtf8(host)}},
                    static_cast<double>(v));
     }
+    return true;
   }
 };
 
 }  // namespace
 
-CollectorSpec FibrechannelCollectorSpec() {
+CollectorSpec Spec() {
   return {"fibrechannel",
           true,
           "Exposes Fibre Channel host information and statistics from "
@@ -153,6 +148,14 @@ CollectorSpec FibrechannelCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<FibrechannelCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::fibrechannel
+
+namespace host_exporter {
+
+CollectorSpec FibrechannelCollectorSpec() {
+  return collectors::fibrechannel::Spec();
 }
 
 }  // namespace host_exporter

@@ -1,10 +1,10 @@
 // filefd: node_filefd_allocated and node_filefd_maximum from
 // /proc/sys/fs/file-nr.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/file_nr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::filefd {
 namespace {
 
 class FilefdCollector : public Collector {
@@ -27,7 +27,7 @@ class FilefdCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec FilefdCollectorSpec() {
+CollectorSpec Spec() {
   return {"filefd",
           true,
           "Exposes file descriptor statistics from /proc/sys/fs/file-nr.",
@@ -36,5 +36,11 @@ CollectorSpec FilefdCollectorSpec() {
             return std::make_unique<FilefdCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::filefd
+
+namespace host_exporter {
+
+CollectorSpec FilefdCollectorSpec() { return collectors::filefd::Spec(); }
 
 }  // namespace host_exporter

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/duration.h"
 #include "parse/mounts.h"
@@ -123,7 +123,7 @@ std::string StripRoot(std::string_view rootfs, const std::string& mp) {
   while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
   if (rootfs.empty() || rootfs == "/") return mp;
   if (mp == rootfs) return "/";
-  if (mp.size() > rootfs.size() && mp.compare(0, rootfs.size(), rootfs) == 0 &&
+  if (mp.size() > rootfs.size() && mp.starts_with(rootfs) &&
       mp[rootfs.size()] == '/') {
     return mp.substr(rootfs.size());
   }
@@ -145,8 +145,7 @@ std::vector<parse::MountEntry> ReadMounts(const HostPaths& paths) {
 
 class FilesystemCollector : public Collector {
  public:
-  FilesystemCollector(std::optional<std::regex> mount_points_exclude,
-                      std::optional<std::regex> fs_types_exclude,
+  FilesystemCollector(Filter mount_points_exclude, Filter fs_types_exclude,
                       std::chrono::nanoseconds timeout, StatfsFunc statfs)
       : mount_points_exclude_(std::move(mount_points_exclude)),
         fs_types_exclude_(std::move(fs_types_exclude)),
@@ -223,8 +222,12 @@ class FilesystemCollector : public Collector {
     for (parse::MountEntry& e : ReadMounts(paths)) {
       Mount m;
       m.mount_point = StripRoot(paths.rootfs, e.mount_point);
-      if (Matches(mount_points_exclude_, m.mount_point) ||
-          Matches(fs_types_exclude_, e.fs_type)) {
+      // node_exporter compiles these flags as given, and Go's empty regexp
+      // matches everything: an empty pattern excludes every mount (unlike
+      // Filter's "no filter").
+      if (!mount_points_exclude_.active() || !fs_types_exclude_.active() ||
+          mount_points_exclude_.Excludes(m.mount_point) ||
+          fs_types_exclude_.Excludes(e.fs_type)) {
         continue;
       }
       m.device = std::move(e.device);
@@ -339,8 +342,8 @@ class FilesystemCollector : public Collector {
     out->usage = batch.usages[i];
   }
 
-  std::optional<std::regex> mount_points_exclude_;
-  std::optional<std::regex> fs_types_exclude_;
+  Filter mount_points_exclude_;
+  Filter fs_types_exclude_;
   std::chrono::nanoseconds timeout_;
   StatfsFunc statfs_;
   std::shared_ptr<StuckPaths> stuck_;
@@ -405,8 +408,8 @@ std::unique_ptr<Collector> NewFilesystemCollector(
     timeout.value = std::min(timeout.value, deadline.value / 3);
   }
   return std::make_unique<FilesystemCollector>(
-      CompileFilter(mount_points_flag, mount_points),
-      CompileFilter(fs_types_flag, fs_types), timeout.value, std::move(statfs));
+      Filter(mount_points_flag, mount_points), Filter(fs_types_flag, fs_types),
+      timeout.value, std::move(statfs));
 }
 
 CollectorSpec FilesystemCollectorSpec() {

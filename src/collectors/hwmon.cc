@@ -21,11 +21,10 @@
 #include <map>
 #include <optional>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::hwmon {
 namespace {
 
 // sensor ("temp1") -> property ("input", "" for the bare file) -> value.
@@ -44,12 +43,12 @@ std::pair<std::string, std::string> LastTwo(const std::string& path) {
 // node_exporter's collectSensorData: every sensor file of a known type in
 // `dir`, values trimmed of newlines. Unreadable files are skipped.
 void CollectSensorData(const std::string& dir, SensorData* data) {
-  hw::DirRead list = hw::ReadDir(dir);
-  if (!list.ok()) hw::ThrowErrno(dir, list.error);
-  for (const hw::DirEntry& e : list.entries) {
+  DirRead list = ReadDir(dir);
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  for (const DirEntry& e : list.entries) {
     auto parts = parse::ExplodeSensorFilename(e.name);
     if (!parts || !parse::IsHwmonSensorType(parts->type)) continue;
-    hw::FileRead f = hw::ReadOnce(dir + "/" + e.name);
+    FileRead f = ReadOnce(dir + "/" + e.name);
     if (!f.ok()) continue;
     std::string_view value = f.data;
     while (!value.empty() && value.front() == '\n') value.remove_prefix(1);
@@ -61,7 +60,7 @@ void CollectSensorData(const std::string& dir, SensorData* data) {
 
 // The cleaned content of the name file, if it has one.
 std::optional<std::string> ChipName(const std::string& dir) {
-  hw::FileRead f = hw::ReadWhole(dir + "/name");
+  FileRead f = ReadWhole(dir + "/name");
   if (!f.ok() || f.data.empty()) return std::nullopt;
   std::string clean = parse::CleanMetricName(f.data);
   if (clean.empty()) return std::nullopt;
@@ -71,7 +70,7 @@ std::optional<std::string> ChipName(const std::string& dir) {
 // node_exporter's hwmonName: the device path, the name file, or the
 // directory's own name.
 std::string HwmonName(const std::string& dir) {
-  if (auto device = hw::RealPath(dir + "/device")) {
+  if (auto device = RealPath(dir + "/device")) {
     const auto [type, name] = LastTwo(*device);
     const std::string clean_name = parse::CleanMetricName(name);
     const std::string clean_type = parse::CleanMetricName(type);
@@ -81,7 +80,7 @@ std::string HwmonName(const std::string& dir) {
     if (!clean_name.empty()) return clean_name;
   }
   if (auto name = ChipName(dir)) return *name;
-  auto real = hw::RealPath(dir);
+  auto real = RealPath(dir);
   if (!real) throw CollectError(dir + ": cannot resolve the path");
   const std::string clean = parse::CleanMetricName(LastTwo(*real).second);
   if (clean.empty()) {
@@ -90,11 +89,11 @@ std::string HwmonName(const std::string& dir) {
   return clean;
 }
 
-void CollectChip(const std::string& dir, hw::FamilySet* out) {
+void CollectChip(const std::string& dir, FamilySet* out) {
   const std::string chip = HwmonName(dir);
   SensorData data;
   CollectSensorData(dir, &data);
-  if (hw::Stat(dir + "/device").error == 0) {
+  if (Stat(dir + "/device").error == 0) {
     CollectSensorData(dir + "/device", &data);
   }
   if (auto chip_name = ChipName(dir)) {
@@ -211,25 +210,25 @@ class HwmonCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/hwmon");
-    hw::DirRead list = hw::ReadDir(root);
+    DirRead list = ReadDir(root);
     if (list.error == ENOENT) return {};
-    if (!list.ok()) hw::ThrowErrno(root, list.error);
-    hw::FamilySet out;
+    if (!list.ok()) ThrowErrno(root, list.error);
+    FamilySet out;
     // node_exporter goes on after a failing chip and reports the last
     // failure at the end; a dangling symlink is one too.
     std::string last_error;
-    for (const hw::DirEntry& e : list.entries) {
+    for (const DirEntry& e : list.entries) {
       const std::string dir = root + "/" + e.name;
-      hw::Kind kind = e.kind;
-      if (kind == hw::Kind::kSymlink) {
-        hw::StatResult st = hw::Stat(dir);
+      Kind kind = e.kind;
+      if (kind == Kind::kSymlink) {
+        StatResult st = Stat(dir);
         if (st.error) {
           last_error = dir + ": " + std::strerror(st.error);
           continue;
         }
         kind = st.kind;
       }
-      if (kind != hw::Kind::kDirectory) continue;
+      if (kind != Kind::kDirectory) continue;
       try {
         CollectChip(dir, &out);
       } catch (const CollectError& err) {
@@ -243,7 +242,7 @@ class HwmonCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec HwmonCollectorSpec() {
+CollectorSpec Spec() {
   return {"hwmon",
           true,
           "Exposes hardware monitoring and sensor data from "
@@ -253,5 +252,11 @@ CollectorSpec HwmonCollectorSpec() {
             return std::make_unique<HwmonCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::hwmon
+
+namespace host_exporter {
+
+CollectorSpec HwmonCollectorSpec() { return collectors::hwmon::Spec(); }
 
 }  // namespace host_exporter

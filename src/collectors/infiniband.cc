@@ -10,12 +10,12 @@
 
 #include <cerrno>
 #include <map>
+#include <optional>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::infiniband {
 namespace {
 
 // A counter file, its family (without node_infiniband_), help, and whether
@@ -117,33 +117,28 @@ struct Port {
   Counters counters;
 };
 
-// A file that must exist: missing means no data, other errors fail.
-std::string ReadIbRequired(const std::string& path, bool trim) {
-  hw::FileRead f = trim ? hw::ReadAttr(path) : hw::ReadWhole(path);
-  if (f.error == ENOENT) throw hw::NoData();
-  if (!f.ok()) hw::ThrowErrno(path, f.error);
-  return f.data;
+// A file that must exist: nullopt (no data) if missing, other errors fail.
+std::optional<std::string> ReadIbRequired(const std::string& path, bool trim) {
+  return (trim ? ReadAttr(path) : ReadWhole(path)).OrNoData(path);
 }
 
-// Reads the counter files of one directory that `specs` names.
+// Reads the counter files of one directory that `specs` names. False for
+// no data: a `required` directory is missing.
 template <size_t N>
-void ReadCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
+bool ReadCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
                   bool required, Counters* out) {
-  hw::DirRead list = hw::ReadDir(dir);
-  if (list.error == ENOENT) {
-    if (required) throw hw::NoData();
-    return;
-  }
-  if (!list.ok()) hw::ThrowErrno(dir, list.error);
-  for (const hw::DirEntry& e : list.entries) {
-    if (e.kind != hw::Kind::kRegular) continue;
+  DirRead list = ReadDir(dir);
+  if (list.error == ENOENT) return !required;
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  for (const DirEntry& e : list.entries) {
+    if (e.kind != Kind::kRegular) continue;
     const std::string path = dir + "/" + e.name;
-    hw::FileRead f = hw::ReadAttr(path);
+    FileRead f = ReadAttr(path);
     if (f.error == ENOENT || f.error == EACCES || f.error == EPERM ||
         f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    if (!f.ok()) ThrowErrno(path, f.error);
     for (const IbCounterSpec& spec : specs) {
       if (e.name != spec.file) continue;
       auto v = parse::ParseUintAttr(f.data);
@@ -155,65 +150,72 @@ void ReadCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
       (*out)[&spec] = spec.words ? v.value * 4 : v.value;
     }
   }
+  return true;
 }
 
-Port ReadPort(const std::string& dir) {
+// One port, or nullopt for no data (a required file missing).
+std::optional<Port> ReadPort(const std::string& dir) {
   Port port;
   const std::string state = dir + "/state";
-  port.state = Unwrap(parse::ParseIbState(ReadIbRequired(state, false)), state);
+  const auto state_text = ReadIbRequired(state, false);
+  if (!state_text) return std::nullopt;
+  port.state = Unwrap(parse::ParseIbState(*state_text), state);
   const std::string phys = dir + "/phys_state";
-  port.phys_state =
-      Unwrap(parse::ParseIbState(ReadIbRequired(phys, false)), phys);
+  const auto phys_text = ReadIbRequired(phys, false);
+  if (!phys_text) return std::nullopt;
+  port.phys_state = Unwrap(parse::ParseIbState(*phys_text), phys);
   const std::string rate = dir + "/rate";
-  port.rate = Unwrap(parse::ParseIbRate(ReadIbRequired(rate, false)), rate);
-  ReadCounters(dir + "/counters", kIbCounters, true, &port.counters);
-  ReadCounters(dir + "/counters_ext", kLegacyCounters, false, &port.counters);
+  const auto rate_text = ReadIbRequired(rate, false);
+  if (!rate_text) return std::nullopt;
+  port.rate = Unwrap(parse::ParseIbRate(*rate_text), rate);
+  if (!ReadCounters(dir + "/counters", kIbCounters, true, &port.counters) ||
+      !ReadCounters(dir + "/counters_ext", kLegacyCounters, false,
+                    &port.counters)) {
+    return std::nullopt;
+  }
   return port;
 }
 
 class InfinibandCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/infiniband");
-    hw::FamilySet out;
-    for (const hw::DirEntry& d : hw::ListOrNoData(root)) {
+    const auto devices = ListOrNoData(root);
+    if (!devices) return {};
+    FamilySet out;
+    for (const DirEntry& d : *devices) {
       const std::string dir = root + "/" + d.name;
       const std::string device = parse::ToValidUtf8(d.name);
-      const std::string board_id = ReadIbRequired(dir + "/board_id", true);
-      const std::string fw_ver = ReadIbRequired(dir + "/fw_ver", true);
-      const std::string hca_type = ReadIbRequired(dir + "/hca_type", true);
+      const auto board_id = ReadIbRequired(dir + "/board_id", true);
+      if (!board_id) return {};
+      const auto fw_ver = ReadIbRequired(dir + "/fw_ver", true);
+      if (!fw_ver) return {};
+      const auto hca_type = ReadIbRequired(dir + "/hca_type", true);
+      if (!hca_type) return {};
       const std::string ports_dir = dir + "/ports";
-      hw::DirRead port_list = hw::ReadDir(ports_dir);
-      if (port_list.error == ENOENT) throw hw::NoData();
-      if (!port_list.ok()) hw::ThrowErrno(ports_dir, port_list.error);
+      DirRead port_list = ReadDir(ports_dir);
+      if (port_list.error == ENOENT) return {};
+      if (!port_list.ok()) ThrowErrno(ports_dir, port_list.error);
       // By number: "1" and "01" are the same port, the later one wins.
       std::map<uint32_t, Port> ports;
-      for (const hw::DirEntry& p : port_list.entries) {
+      for (const DirEntry& p : port_list.entries) {
         auto number = parse::ParseGoUint(p.name, 10);
         if (!number || *number > UINT32_MAX) {
           throw CollectError(ports_dir + "/" + p.name +
                              ": port is not a number");
         }
-        ports[static_cast<uint32_t>(*number)] =
-            ReadPort(ports_dir + "/" + p.name);
+        std::optional<Port> port = ReadPort(ports_dir + "/" + p.name);
+        if (!port) return {};
+        ports[static_cast<uint32_t>(*number)] = std::move(*port);
       }
 
       out.Gauge("node_infiniband_info",
                 "Non-numeric data from /sys/class/infiniband/<device>, value "
                 "is always 1.",
                 {{"device", device},
-                 {"board_id", parse::ToValidUtf8(board_id)},
-                 {"firmware_version", parse::ToValidUtf8(fw_ver)},
-                 {"hca_type", parse::ToValidUtf8(hca_type)}},
+                 {"board_id", parse::ToValidUtf8(*board_id)},
+                 {"firmware_version", parse::ToValidUtf8(*fw_ver)},
+                 {"hca_type", parse::ToValidUtf8(*hca_type)}},
                 1);
       for (const auto& [number, port] : ports) {
         const Labels labels = {{"device", device},
@@ -242,7 +244,7 @@ class InfinibandCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec InfinibandCollectorSpec() {
+CollectorSpec Spec() {
   return {"infiniband",
           true,
           "Exposes network statistics specific to InfiniBand and Intel "
@@ -251,6 +253,14 @@ CollectorSpec InfinibandCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<InfinibandCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::infiniband
+
+namespace host_exporter {
+
+CollectorSpec InfinibandCollectorSpec() {
+  return collectors::infiniband::Spec();
 }
 
 }  // namespace host_exporter

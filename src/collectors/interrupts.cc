@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::interrupts {
 namespace {
 
 class InterruptsCollector : public Collector {
@@ -33,7 +33,7 @@ class InterruptsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec InterruptsCollectorSpec() {
+CollectorSpec Spec() {
   return {"interrupts",
           false,
           "Exposes detailed interrupts statistics from /proc/interrupts.",
@@ -41,6 +41,14 @@ CollectorSpec InterruptsCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<InterruptsCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::interrupts
+
+namespace host_exporter {
+
+CollectorSpec InterruptsCollectorSpec() {
+  return collectors::interrupts::Spec();
 }
 
 }  // namespace host_exporter

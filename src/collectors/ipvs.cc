@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::ipvs {
 namespace {
 
 constexpr char kLabelsFlag[] = "collector.ipvs.backend-labels";
@@ -146,7 +146,7 @@ class IpvsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec IpvsCollectorSpec() {
+CollectorSpec Spec() {
   return {"ipvs",
           true,
           "Exposes IPVS status from /proc/net/ip_vs and stats from "
@@ -158,5 +158,11 @@ CollectorSpec IpvsCollectorSpec() {
                 ParseLabelFlag(o.Get(kLabelsFlag)));
           }};
 }
+
+}  // namespace host_exporter::collectors::ipvs
+
+namespace host_exporter {
+
+CollectorSpec IpvsCollectorSpec() { return collectors::ipvs::Spec(); }
 
 }  // namespace host_exporter

@@ -1,9 +1,10 @@
 // loadavg: node_load1, node_load5, node_load15 from /proc/loadavg.
-#include "collectors/util.h"
-#include "host_exporter/family.h"
 #include "parse/loadavg.h"
 
-namespace host_exporter {
+#include "collectors/toolkit.h"
+#include "host_exporter/family.h"
+
+namespace host_exporter::collectors::loadavg {
 namespace {
 
 class LoadavgCollector : public Collector {
@@ -12,8 +13,10 @@ class LoadavgCollector : public Collector {
     const std::string path = paths.Proc("loadavg");
     auto load = Unwrap(parse::ParseLoadAvg(ReadFile(path)), path);
     Families out;
-    out.push_back(Gauge("node_load1", "1m load average.").Add(load.load1).Take());
-    out.push_back(Gauge("node_load5", "5m load average.").Add(load.load5).Take());
+    out.push_back(
+        Gauge("node_load1", "1m load average.").Add(load.load1).Take());
+    out.push_back(
+        Gauge("node_load5", "5m load average.").Add(load.load5).Take());
     out.push_back(
         Gauge("node_load15", "15m load average.").Add(load.load15).Take());
     return out;
@@ -22,11 +25,20 @@ class LoadavgCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec LoadavgCollectorSpec() {
-  return {"loadavg", true, "Exposes load average.", {},
+CollectorSpec Spec() {
+  return {"loadavg",
+          true,
+          "Exposes load average.",
+          {},
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<LoadavgCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::loadavg
+
+namespace host_exporter {
+
+CollectorSpec LoadavgCollectorSpec() { return collectors::loadavg::Spec(); }
 
 }  // namespace host_exporter

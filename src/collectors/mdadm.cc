@@ -3,11 +3,11 @@
 #include <string>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mdstat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::mdadm {
 namespace {
 
 class MdadmCollector : public Collector {
@@ -59,7 +59,7 @@ class MdadmCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MdadmCollectorSpec() {
+CollectorSpec Spec() {
   return {"mdadm",
           true,
           "Exposes statistics about devices in /proc/mdstat (does nothing if "
@@ -69,5 +69,11 @@ CollectorSpec MdadmCollectorSpec() {
             return std::make_unique<MdadmCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::mdadm
+
+namespace host_exporter {
+
+CollectorSpec MdadmCollectorSpec() { return collectors::mdadm::Spec(); }
 
 }  // namespace host_exporter

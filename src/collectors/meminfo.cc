@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::meminfo {
 namespace {
 
 // A field name usable in a metric name: anything outside [A-Za-z0-9_:]
@@ -19,11 +19,6 @@ std::string Sanitize(std::string name) {
     if (!ok) c = '_';
   }
   return name;
-}
-
-bool MeminfoEndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class MeminfoCollector : public Collector {
@@ -38,7 +33,7 @@ class MeminfoCollector : public Collector {
       std::string help = "Memory information field " + name + ".";
       // node_exporter types a "_total" field as a counter (none on Linux
       // today: HugePages_Total has a capital T) and the rest as gauges.
-      FamilyBuilder b = MeminfoEndsWith(name, "_total")
+      FamilyBuilder b = name.ends_with("_total")
                             ? Counter("node_memory_" + name, std::move(help))
                             : Gauge("node_memory_" + name, std::move(help));
       out.push_back(b.Add(f.value).Take());
@@ -49,7 +44,7 @@ class MeminfoCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MeminfoCollectorSpec() {
+CollectorSpec Spec() {
   return {"meminfo",
           true,
           "Exposes memory statistics.",
@@ -58,5 +53,11 @@ CollectorSpec MeminfoCollectorSpec() {
             return std::make_unique<MeminfoCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::meminfo
+
+namespace host_exporter {
+
+CollectorSpec MeminfoCollectorSpec() { return collectors::meminfo::Spec(); }
 
 }  // namespace host_exporter

@@ -8,19 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::meminfo_numa {
 namespace {
 
 // "node12" -> "12"; "" for names that are not node directories (Go's glob
 // node[0-9]* keeps the leading digits, as its regexp does).
 std::string NodeNumber(const std::string& name) {
-  if (name.size() < 5 || name.compare(0, 4, "node") != 0 || name[4] < '0' ||
-      name[4] > '9') {
-    return "";
-  }
+  if (!IsPrefixDigit(name, "node")) return "";
   size_t end = 4;
   while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
   return name.substr(4, end - 4);
@@ -71,7 +68,7 @@ class MeminfoNumaCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MeminfoNumaCollectorSpec() {
+CollectorSpec Spec() {
   return {"meminfo_numa",
           false,
           "Exposes memory statistics per NUMA node from "
@@ -80,6 +77,14 @@ CollectorSpec MeminfoNumaCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<MeminfoNumaCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::meminfo_numa
+
+namespace host_exporter {
+
+CollectorSpec MeminfoNumaCollectorSpec() {
+  return collectors::meminfo_numa::Spec();
 }
 
 }  // namespace host_exporter

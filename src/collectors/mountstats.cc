@@ -9,10 +9,10 @@
 #include <tuple>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::mountstats {
 namespace {
 
 // node_exporter wraps some counters at 2^53 so that they stay exact in a
@@ -293,7 +293,7 @@ class MountstatsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec MountstatsCollectorSpec() {
+CollectorSpec Spec() {
   return {"mountstats",
           false,
           "Exposes filesystem statistics from /proc/self/mountstats. Exposes "
@@ -302,6 +302,14 @@ CollectorSpec MountstatsCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<MountstatsCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::mountstats
+
+namespace host_exporter {
+
+CollectorSpec MountstatsCollectorSpec() {
+  return collectors::mountstats::Spec();
 }
 
 }  // namespace host_exporter

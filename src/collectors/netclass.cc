@@ -28,11 +28,10 @@
 #include <string_view>
 #include <utility>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netclass {
 namespace {
 
 constexpr char kNetclassIgnored[] = "collector.netclass.ignored-devices";
@@ -166,24 +165,26 @@ struct KeptIface {
 constexpr unsigned kRelistEvery = 120;
 
 // Lists the interface directory and opens its exposed attributes into *k.
-void OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
+// False for no data (the directory is gone or may not be read).
+bool OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
   k->Clear();
-  const std::vector<hw::DirEntry> entries = hw::ListOrNoData(dir, true);
+  const auto entries = ListOrNoData(dir, true);
+  if (!entries) return false;
   // Attributes are opened relative to the directory: no path walk each.
   ScopedFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dirfd.get() < 0) {
-    if (IsNoData(errno)) throw hw::NoData();
-    hw::ThrowErrno(dir, errno);
+    if (IsNoData(errno)) return false;
+    ThrowErrno(dir, errno);
   }
-  for (const hw::DirEntry& e : entries) {
-    if (e.kind != hw::Kind::kRegular) continue;
+  for (const DirEntry& e : *entries) {
+    if (e.kind != Kind::kRegular) continue;
     if (!IsNumeric(e.name) && !IsString(e.name)) continue;  // not exposed
     const int fd = ::openat(dirfd.get(), e.name.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       if (IsNoData(errno) || errno == EOPNOTSUPP || errno == EINVAL) continue;
       const int err = errno;
       k->Clear();
-      hw::ThrowErrno(dir + "/" + e.name, err);
+      ThrowErrno(dir + "/" + e.name, err);
     }
     k->files.emplace_back(e.name, fd);
   }
@@ -192,20 +193,24 @@ void OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
   k->ctime = st.st_ctim;
   k->cycles = 0;
   k->budgeted = TryKeepFds(k->files.size());
+  return true;
 }
 
-// Reads one interface through *k (re-opened when stale). Returns false if a
-// file kept from an earlier cycle reported its device gone (ENODEV), for
-// one more try afresh.
-bool ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
+enum class IfaceRead { kOk, kRetry, kNoData };
+
+// Reads one interface through *k (re-opened when stale). kRetry if a file
+// kept from an earlier cycle reported its device gone (ENODEV), for one
+// more try afresh; kNoData if the interface's directory is gone or may not
+// be read.
+IfaceRead ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
-    if (IsNoData(errno)) throw hw::NoData();
-    hw::ThrowErrno(dir, errno);
+    if (IsNoData(errno)) return IfaceRead::kNoData;
+    ThrowErrno(dir, errno);
   }
   const bool fresh =
       k->files.empty() || !k->Same(st) || ++k->cycles >= kRelistEvery;
-  if (fresh) OpenIface(dir, st, k);
+  if (fresh && !OpenIface(dir, st, k)) return IfaceRead::kNoData;
   for (const auto& [name, fd] : k->files) {
     char buf[128];
     ssize_t n;
@@ -214,9 +219,9 @@ bool ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
       const int err = errno;
-      if (err == ENODEV && !fresh) return false;
+      if (err == ENODEV && !fresh) return IfaceRead::kRetry;
       if (IsNoData(err) || err == EOPNOTSUPP || err == EINVAL) continue;
-      hw::ThrowErrno(dir + "/" + name, err);
+      ThrowErrno(dir + "/" + name, err);
     }
     const std::string_view text =
         parse::GoTrimSpace(std::string_view(buf, static_cast<size_t>(n)));
@@ -227,15 +232,19 @@ bool ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
       iface->strings[name] = parse::ToValidUtf8(std::string(text));
     }
   }
-  return true;
+  return IfaceRead::kOk;
 }
 
-Iface ReadIface(const std::string& dir, KeptIface* k) {
+// One interface, or nullopt for no data.
+std::optional<Iface> ReadIface(const std::string& dir, KeptIface* k) {
   while (true) {
     Iface iface;
-    const bool read = ReadIfaceFiles(dir, k, &iface);
-    if (!read || !k->budgeted) k->Clear();  // over budget: not kept
-    if (read) return iface;
+    const IfaceRead read = ReadIfaceFiles(dir, k, &iface);
+    if (read != IfaceRead::kOk || !k->budgeted) {
+      k->Clear();  // over budget: not kept
+    }
+    if (read == IfaceRead::kOk) return iface;
+    if (read == IfaceRead::kNoData) return std::nullopt;
   }
 }
 
@@ -247,33 +256,33 @@ class NetclassCollector : public Collector {
         with_stats_(o.GetBool(kNetclassNetlink) && o.GetBool(kWithStats)) {}
 
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/net");
+    const auto entries = ListOrNoData(root, true);
+    if (!entries) return {};
     std::map<std::string, Iface> ifaces;
     std::map<std::string, std::unique_ptr<KeptIface>> kept;
-    for (const hw::DirEntry& e : hw::ListOrNoData(root, true)) {
+    for (const DirEntry& e : *entries) {
       // bonding_masters and other plain files are not interfaces.
-      if (e.kind == hw::Kind::kRegular) continue;
-      if (ignored_.Matches(e.name)) continue;
+      if (e.kind == Kind::kRegular) continue;
+      if (!ignored_.active() || ignored_.Excludes(e.name)) continue;
       auto& k = kept[e.name];
       if (auto it = kept_.find(e.name); it != kept_.end()) {
         k = std::move(it->second);
       } else {
         k = std::make_unique<KeptIface>();
       }
-      ifaces[e.name] = ReadIface(root + "/" + e.name, k.get());
+      std::optional<Iface> iface = ReadIface(root + "/" + e.name, k.get());
+      if (!iface) {
+        // No data this cycle; what is kept for the interfaces read so far
+        // stays kept.
+        for (auto& [name, k2] : kept) kept_[name] = std::move(k2);
+        return {};
+      }
+      ifaces[e.name] = std::move(*iface);
     }
     kept_ = std::move(kept);  // interfaces gone since: closed
 
-    hw::FamilySet out;
+    FamilySet out;
     for (const auto& [name, iface] : ifaces) {
       const std::string device = parse::ToValidUtf8(name);
       const Labels labels = {{"device", device}};
@@ -324,12 +333,13 @@ class NetclassCollector : public Collector {
     return out.Take();
   }
 
+ private:
   // The interface counters --collector.netclass_rtnl.with-stats adds.
   static void AddNetclassStats(const std::string& dir, const Labels& labels,
-                               hw::FamilySet* out) {
+                               FamilySet* out) {
     for (const auto& [file, metric] : kStats) {
       const std::string path = dir + "/" + file;
-      hw::FileRead f = hw::ReadWhole(path);
+      FileRead f = ReadWhole(path);
       if (!f.ok()) continue;  // a driver without this counter
       out->Gauge(
           std::string("node_network_") + metric,
@@ -338,7 +348,9 @@ class NetclassCollector : public Collector {
     }
   }
 
-  const hw::GoPattern ignored_;
+  // Go's empty regexp matches every name: an empty pattern ignores every
+  // device (node_exporter's behaviour), unlike Filter's "no filter".
+  const Filter ignored_;
   const bool ignore_invalid_speed_;
   const bool with_stats_;
   // By interface name; only the scheduler's one running Collect touches it.
@@ -347,7 +359,7 @@ class NetclassCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NetclassCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "netclass",
       true,
@@ -376,5 +388,11 @@ CollectorSpec NetclassCollectorSpec() {
         return std::make_unique<NetclassCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::netclass
+
+namespace host_exporter {
+
+CollectorSpec NetclassCollectorSpec() { return collectors::netclass::Spec(); }
 
 }  // namespace host_exporter

@@ -24,10 +24,10 @@
 #include <stdexcept>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netdev {
 namespace {
 
 constexpr char kInclude[] = "collector.netdev.device-include";
@@ -118,8 +118,8 @@ class NetdevCollector : public Collector {
       throw std::invalid_argument(std::string("--") + kInclude + " and --" +
                                   kExclude + " are mutually exclusive");
     }
-    include_ = CompileFilter(include_flag, include);
-    exclude_ = CompileFilter(exclude_flag, exclude);
+    include_ = Filter(include_flag, include);
+    exclude_ = Filter(exclude_flag, exclude);
   }
 
   Families Collect(const HostPaths& paths) override {
@@ -157,7 +157,7 @@ class NetdevCollector : public Collector {
  private:
   // node_exporter's deviceFilter.ignored: excluded, or not included.
   bool Ignored(const std::string& name) const {
-    return Matches(exclude_, name) || (include_ && !Matches(include_, name));
+    return exclude_.Excludes(name) || !include_.Includes(name);
   }
 
   // The statistics node_exporter would report for one device.
@@ -249,13 +249,13 @@ class NetdevCollector : public Collector {
   bool address_info_;
   bool detailed_;
   bool netlink_;
-  std::optional<std::regex> include_;
-  std::optional<std::regex> exclude_;
+  Filter include_;
+  Filter exclude_;
 };
 
 }  // namespace
 
-CollectorSpec NetdevCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "netdev",
       true,
@@ -289,5 +289,11 @@ CollectorSpec NetdevCollectorSpec() {
         return std::make_unique<NetdevCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::netdev
+
+namespace host_exporter {
+
+CollectorSpec NetdevCollectorSpec() { return collectors::netdev::Spec(); }
 
 }  // namespace host_exporter

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/collector.h"
 
 namespace host_exporter {

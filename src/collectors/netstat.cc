@@ -5,10 +5,10 @@
 // other two are required.
 #include "parse/netstat.h"
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::netstat {
 namespace {
 
 constexpr char kFields[] = "collector.netstat.fields";
@@ -22,7 +22,7 @@ constexpr char kDefaultFields[] =
 class NetstatCollector : public Collector {
  public:
   explicit NetstatCollector(const CollectorOptions& o)
-      : fields_(CompileFilter(kFields, o.Get(kFields))) {}
+      : fields_(Filter(kFields, o.Get(kFields))) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string netstat_path = paths.Proc("net/netstat");
@@ -43,28 +43,25 @@ class NetstatCollector : public Collector {
       }
     }
 
-    Families out;
+    FamilySet out;
     for (const auto& [protocol, values] : stats) {
       for (const auto& [name, value] : values) {
         const std::string key = protocol + "_" + name;
-        // An empty pattern matches everything, as an empty Go regexp does.
-        if (fields_ && !Matches(fields_, key)) continue;
-        out.push_back(
-            Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".")
-                .Add(value)
-                .Take());
+        if (!fields_.Includes(key)) continue;
+        out.Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".",
+                    {}, value);
       }
     }
-    return out;
+    return out.Take();
   }
 
  private:
-  std::optional<std::regex> fields_;
+  Filter fields_;
 };
 
 }  // namespace
 
-CollectorSpec NetstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"netstat",
           true,
           "Exposes network statistics from /proc/net/netstat.",
@@ -74,5 +71,11 @@ CollectorSpec NetstatCollectorSpec() {
             return std::make_unique<NetstatCollector>(o);
           }};
 }
+
+}  // namespace host_exporter::collectors::netstat
+
+namespace host_exporter {
+
+CollectorSpec NetstatCollectorSpec() { return collectors::netstat::Spec(); }
 
 }  // namespace host_exporter

@@ -24,14 +24,14 @@
 #include <map>
 
 #include "collectors/netlink_dump.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/net_address.h"
 #include "parse/net_route.h"
 #include "parse/netlink.h"
 #include "parse/rtnetlink.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::network_route {
 namespace {
 
 // The labels of one node_network_route_info series.
@@ -160,7 +160,7 @@ class NetworkRouteCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NetworkRouteCollectorSpec() {
+CollectorSpec Spec() {
   return {"network_route",
           false,
           "Exposes the routing table as metrics (rtnetlink, or "
@@ -169,6 +169,14 @@ CollectorSpec NetworkRouteCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<NetworkRouteCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::network_route
+
+namespace host_exporter {
+
+CollectorSpec NetworkRouteCollectorSpec() {
+  return collectors::network_route::Spec();
 }
 
 }  // namespace host_exporter

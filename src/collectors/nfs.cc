@@ -2,11 +2,11 @@
 // node_exporter 1.5.
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/nfs_rpc.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::nfs {
 namespace {
 
 template <size_t N>
@@ -64,7 +64,7 @@ class NfsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NfsCollectorSpec() {
+CollectorSpec Spec() {
   return {"nfs",
           true,
           "Exposes NFS client statistics from /proc/net/rpc/nfs.",
@@ -73,5 +73,11 @@ CollectorSpec NfsCollectorSpec() {
             return std::make_unique<NfsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::nfs
+
+namespace host_exporter {
+
+CollectorSpec NfsCollectorSpec() { return collectors::nfs::Spec(); }
 
 }  // namespace host_exporter

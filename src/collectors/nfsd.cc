@@ -3,11 +3,11 @@
 #include <string>
 #include <string_view>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/nfs_rpc.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::nfsd {
 namespace {
 
 // Adds the procedures of one protocol version, leaving out `skip` (the
@@ -98,7 +98,7 @@ class NfsdCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NfsdCollectorSpec() {
+CollectorSpec Spec() {
   return {"nfsd",
           true,
           "Exposes NFS kernel server statistics from /proc/net/rpc/nfsd.",
@@ -107,5 +107,11 @@ CollectorSpec NfsdCollectorSpec() {
             return std::make_unique<NfsdCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::nfsd
+
+namespace host_exporter {
+
+CollectorSpec NfsdCollectorSpec() { return collectors::nfsd::Spec(); }
 
 }  // namespace host_exporter

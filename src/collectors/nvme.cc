@@ -2,49 +2,38 @@
 // (firmware_rev, model, serial, state), as node_exporter 1.5 reads it. No
 // /sys/class/nvme, or a controller missing one of the four files: no
 // families (node_exporter's ErrNoData).
-#include <cerrno>
+#include <optional>
+#include <string>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::nvme {
 namespace {
 
 class NvmeCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  static std::string ReadField(const std::string& path) {
-    hw::FileRead f = hw::ReadAttr(path);
-    if (f.error == ENOENT) throw hw::NoData();
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
-    return parse::ToValidUtf8(f.data);
-  }
-
-  static Families Read(const HostPaths& paths) {
     const std::string root = paths.Sys("class/nvme");
+    const auto entries = ListOrNoData(root);
+    if (!entries) return {};
     auto info = Gauge(
         "node_nvme_info",
         "Non-numeric data from /sys/class/nvme/<device>, value is always 1.");
-    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
+    for (const DirEntry& e : *entries) {
       const std::string dir = root + "/" + e.name;
-      const std::string firmware = ReadField(dir + "/firmware_rev");
-      const std::string model = ReadField(dir + "/model");
-      const std::string serial = ReadField(dir + "/serial");
-      const std::string state = ReadField(dir + "/state");
+      std::optional<std::string> fields[4];
+      const char* names[4] = {"firmware_rev", "model", "serial", "state"};
+      for (int i = 0; i < 4; ++i) {
+        const std::string path = dir + "/" + names[i];
+        fields[i] = ReadAttr(path).OrNoData(path);
+        if (!fields[i]) return {};  // a controller without it: no data
+      }
       info.Add({{"device", parse::ToValidUtf8(e.name)},
-                {"firmware_revision", firmware},
-                {"model", model},
-                {"serial", serial},
-                {"state", state}},
+                {"firmware_revision", parse::ToValidUtf8(*fields[0])},
+                {"model", parse::ToValidUtf8(*fields[1])},
+                {"serial", parse::ToValidUtf8(*fields[2])},
+                {"state", parse::ToValidUtf8(*fields[3])}},
                1);
     }
     Families out;
@@ -55,7 +44,7 @@ class NvmeCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec NvmeCollectorSpec() {
+CollectorSpec Spec() {
   return {"nvme",
           true,
           "Exposes NVMe controller information from /sys/class/nvme.",
@@ -64,5 +53,11 @@ CollectorSpec NvmeCollectorSpec() {
             return std::make_unique<NvmeCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::nvme
+
+namespace host_exporter {
+
+CollectorSpec NvmeCollectorSpec() { return collectors::nvme::Spec(); }
 
 }  // namespace host_exporter

@@ -4,11 +4,11 @@
 #include <optional>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/os_release.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::os {
 namespace {
 
 std::string Get(const parse::EnvFile& env, const std::string& key) {
@@ -67,7 +67,7 @@ class OsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec OsCollectorSpec() {
+CollectorSpec Spec() {
   return {"os",
           true,
           "Expose OS release info from os-release(5).",
@@ -76,5 +76,11 @@ CollectorSpec OsCollectorSpec() {
             return std::make_unique<OsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::os
+
+namespace host_exporter {
+
+CollectorSpec OsCollectorSpec() { return collectors::os::Spec(); }
 
 }  // namespace host_exporter

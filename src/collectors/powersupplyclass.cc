@@ -9,12 +9,12 @@
 // supply, as there. No /sys/class/power_supply: no families.
 #include <cerrno>
 #include <map>
+#include <optional>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::powersupplyclass {
 namespace {
 
 constexpr char kSupplyIgnored[] = "collector.powersupply.ignored-supplies";
@@ -157,20 +157,20 @@ struct Supply {
   std::map<std::string, std::string> strings;
 };
 
-// procfs' parsePowerSupply.
-Supply ReadSupply(const std::string& dir) {
-  hw::DirRead list = hw::ReadDir(dir);
-  if (list.error == ENOENT) throw hw::NoData();
-  if (!list.ok()) hw::ThrowErrno(dir, list.error);
+// procfs' parsePowerSupply; nullopt for no data (the directory is gone).
+std::optional<Supply> ReadSupply(const std::string& dir) {
+  DirRead list = ReadDir(dir);
+  if (list.error == ENOENT) return std::nullopt;
+  if (!list.ok()) ThrowErrno(dir, list.error);
   Supply s;
-  for (const hw::DirEntry& e : list.entries) {
-    if (e.kind != hw::Kind::kRegular) continue;
+  for (const DirEntry& e : list.entries) {
+    if (e.kind != Kind::kRegular) continue;
     const std::string path = dir + "/" + e.name;
-    hw::FileRead f = hw::ReadAttr(path);
+    FileRead f = ReadAttr(path);
     if (f.error == ENOENT || f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    if (!f.ok()) ThrowErrno(path, f.error);
     if (IsIn(e.name, kIntFiles)) {
       s.ints[e.name] = Unwrap(parse::ParseIntAttr(f.data), path);
     } else if (IsIn(e.name, kStringFiles)) {
@@ -186,24 +186,19 @@ class PowersupplyclassCollector : public Collector {
       : ignored_(kSupplyIgnored, o.Get(kSupplyIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  Families Read(const HostPaths& paths) const {
     const std::string root = paths.Sys("class/power_supply");
+    const auto entries = ListOrNoData(root);
+    if (!entries) return {};
     std::map<std::string, Supply> supplies;
-    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
-      supplies[e.name] = ReadSupply(root + "/" + e.name);
+    for (const DirEntry& e : *entries) {
+      std::optional<Supply> supply = ReadSupply(root + "/" + e.name);
+      if (!supply) return {};
+      supplies[e.name] = std::move(*supply);
     }
 
-    hw::FamilySet out;
+    FamilySet out;
     for (const auto& [name, supply] : supplies) {
-      if (ignored_.Matches(name)) continue;
+      if (!ignored_.active() || ignored_.Excludes(name)) continue;
       const std::string label = parse::ToValidUtf8(name);
       for (const Exposed& x : kExposed) {
         auto it = supply.ints.find(x.file);
@@ -225,12 +220,15 @@ class PowersupplyclassCollector : public Collector {
     return out.Take();
   }
 
-  const hw::GoPattern ignored_;
+ private:
+  // Go's empty regexp matches every name: an empty pattern ignores every
+  // device (node_exporter's behaviour), unlike Filter's "no filter".
+  const Filter ignored_;
 };
 
 }  // namespace
 
-CollectorSpec PowersupplyclassCollectorSpec() {
+CollectorSpec Spec() {
   return {"powersupplyclass",
           true,
           "Exposes power supply statistics from /sys/class/power_supply.",
@@ -242,6 +240,14 @@ CollectorSpec PowersupplyclassCollectorSpec() {
           [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
             return std::make_unique<PowersupplyclassCollector>(o);
           }};
+}
+
+}  // namespace host_exporter::collectors::powersupplyclass
+
+namespace host_exporter {
+
+CollectorSpec PowersupplyclassCollectorSpec() {
+  return collectors::powersupplyclass::Spec();
 }
 
 }  // namespace host_exporter

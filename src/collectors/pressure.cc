@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::pressure {
 namespace {
 
 // A PSI total in µs as seconds; a line the file must have but lacks is an
@@ -66,7 +66,7 @@ class PressureCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec PressureCollectorSpec() {
+CollectorSpec Spec() {
   return {"pressure",
           true,
           "Exposes pressure stall statistics from /proc/pressure/.",
@@ -75,5 +75,11 @@ CollectorSpec PressureCollectorSpec() {
             return std::make_unique<PressureCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::pressure
+
+namespace host_exporter {
+
+CollectorSpec PressureCollectorSpec() { return collectors::pressure::Spec(); }
 
 }  // namespace host_exporter

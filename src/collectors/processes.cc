@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_pid_stat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::processes {
 namespace {
 
 // errno values that mean "the process is gone" (node_exporter ignores
@@ -132,7 +132,7 @@ class ProcessesCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec ProcessesCollectorSpec() {
+CollectorSpec Spec() {
   return {"processes",
           false,
           "Exposes aggregate process statistics from /proc.",
@@ -141,5 +141,11 @@ CollectorSpec ProcessesCollectorSpec() {
             return std::make_unique<ProcessesCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::processes
+
+namespace host_exporter {
+
+CollectorSpec ProcessesCollectorSpec() { return collectors::processes::Spec(); }
 
 }  // namespace host_exporter

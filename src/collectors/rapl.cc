@@ -10,14 +10,14 @@
 // recent kernels) also means no families.
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <vector>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/powercap.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::rapl {
 namespace {
 
 constexpr char kZoneLabel[] = "collector.rapl.enable-zone-label";
@@ -30,14 +30,15 @@ struct Zone {
 
 bool IsPermission(int error) { return error == EACCES || error == EPERM; }
 
-// A counter file of a zone. No permission means no data; so does a missing
-// file when `missing_is_no_data`.
-uint64_t ReadZoneValue(const std::string& path, bool missing_is_no_data) {
-  hw::FileRead f = hw::ReadWhole(path);
+// A counter file of a zone, or nullopt for no data: no permission, or a
+// missing file when `missing_is_no_data`.
+std::optional<uint64_t> ReadZoneValue(const std::string& path,
+                                      bool missing_is_no_data) {
+  FileRead f = ReadWhole(path);
   if (IsPermission(f.error) || (missing_is_no_data && f.error == ENOENT)) {
-    throw hw::NoData();
+    return std::nullopt;
   }
-  if (!f.ok()) hw::ThrowErrno(path, f.error);
+  if (!f.ok()) ThrowErrno(path, f.error);
   return Unwrap(parse::ParseUintFile(f.data), path);
 }
 
@@ -47,38 +48,32 @@ class RaplCollector : public Collector {
       : zone_label_(o.GetBool(kZoneLabel)) {}
 
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
-    }
-  }
-
- private:
-  Families Read(const HostPaths& paths) const {
     const std::string root = paths.Sys("class/powercap");
+    const auto entries = ListOrNoData(root, true);
+    if (!entries) return {};
     std::vector<Zone> zones;
     std::map<std::string, int64_t> name_count;
-    for (const hw::DirEntry& e : hw::ListOrNoData(root, true)) {
+    for (const DirEntry& e : *entries) {
       const std::string dir = root + "/" + e.name;
-      hw::FileRead name_file = hw::ReadWhole(dir + "/name");
+      FileRead name_file = ReadWhole(dir + "/name");
       if (!name_file.ok()) continue;  // not a zone (e.g. intel-rapl itself)
       parse::RaplZoneName split =
           parse::SplitRaplZoneName(parse::GoTrimSpace(name_file.data));
       Zone zone;
       zone.name = split.name;
       zone.index = split.index ? *split.index : name_count[split.name];
-      ReadZoneValue(dir + "/max_energy_range_uj", true);
+      if (!ReadZoneValue(dir + "/max_energy_range_uj", true)) return {};
       zone.path = parse::GoCleanPath(dir);
       name_count[zone.name] = zone.index + 1;
       zones.push_back(std::move(zone));
     }
 
-    hw::FamilySet out;
+    FamilySet out;
     for (const Zone& zone : zones) {
-      const uint64_t microjoules =
+      const std::optional<uint64_t> microjoules =
           ReadZoneValue(zone.path + "/energy_uj", false);
-      const double joules = static_cast<double>(microjoules) / 1000000.0;
+      if (!microjoules) return {};
+      const double joules = static_cast<double>(*microjoules) / 1000000.0;
       const std::string index = std::to_string(zone.index);
       const std::string path = parse::ToValidUtf8(zone.path);
       if (zone_label_) {
@@ -98,12 +93,13 @@ class RaplCollector : public Collector {
     return out.Take();
   }
 
+ private:
   const bool zone_label_;
 };
 
 }  // namespace
 
-CollectorSpec RaplCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "rapl",
       true,
@@ -118,5 +114,11 @@ CollectorSpec RaplCollectorSpec() {
         return std::make_unique<RaplCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::rapl
+
+namespace host_exporter {
+
+CollectorSpec RaplCollectorSpec() { return collectors::rapl::Spec(); }
 
 }  // namespace host_exporter

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::schedstat {
 namespace {
 
 constexpr double kNsPerSec = 1e9;
@@ -43,7 +43,7 @@ class SchedstatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec SchedstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"schedstat",
           true,
           "Exposes task scheduler statistics from /proc/schedstat.",
@@ -52,5 +52,11 @@ CollectorSpec SchedstatCollectorSpec() {
             return std::make_unique<SchedstatCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::schedstat
+
+namespace host_exporter {
+
+CollectorSpec SchedstatCollectorSpec() { return collectors::schedstat::Spec(); }
 
 }  // namespace host_exporter

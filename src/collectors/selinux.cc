@@ -21,11 +21,11 @@
 #include <optional>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/mounts.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::selinux {
 namespace {
 
 // The file's content, or nullopt if it cannot be read for any reason
@@ -97,7 +97,7 @@ class SelinuxCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec SelinuxCollectorSpec() {
+CollectorSpec Spec() {
   return {"selinux",
           true,
           "Exposes SELinux statistics (selinuxfs under --path.sysfs, "
@@ -107,5 +107,11 @@ CollectorSpec SelinuxCollectorSpec() {
             return std::make_unique<SelinuxCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::selinux
+
+namespace host_exporter {
+
+CollectorSpec SelinuxCollectorSpec() { return collectors::selinux::Spec(); }
 
 }  // namespace host_exporter

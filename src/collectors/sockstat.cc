@@ -7,10 +7,10 @@
 
 #include <unistd.h>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::sockstat {
 namespace {
 
 class SockstatCollector : public Collector {
@@ -59,7 +59,7 @@ class SockstatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec SockstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"sockstat",
           true,
           "Exposes various statistics from /proc/net/sockstat.",
@@ -68,5 +68,11 @@ CollectorSpec SockstatCollectorSpec() {
             return std::make_unique<SockstatCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::sockstat
+
+namespace host_exporter {
+
+CollectorSpec SockstatCollectorSpec() { return collectors::sockstat::Spec(); }
 
 }  // namespace host_exporter

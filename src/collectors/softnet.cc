@@ -4,10 +4,10 @@
 // online CPU), not the kernel's CPU id column.
 #include "parse/softnet.h"
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::softnet {
 namespace {
 
 class SoftnetCollector : public Collector {
@@ -38,7 +38,7 @@ class SoftnetCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec SoftnetCollectorSpec() {
+CollectorSpec Spec() {
   return {"softnet",
           true,
           "Exposes statistics from /proc/net/softnet_stat.",
@@ -47,5 +47,11 @@ CollectorSpec SoftnetCollectorSpec() {
             return std::make_unique<SoftnetCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::softnet
+
+namespace host_exporter {
+
+CollectorSpec SoftnetCollectorSpec() { return collectors::softnet::Spec(); }
 
 }  // namespace host_exporter

@@ -5,11 +5,11 @@
 #include <optional>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::stat {
 namespace {
 
 constexpr char kSoftirq[] = "collector.stat.softirq";
@@ -63,7 +63,7 @@ class StatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec StatCollectorSpec() {
+CollectorSpec Spec() {
   return {"stat",
           true,
           "Exposes various statistics from /proc/stat. This includes boot "
@@ -73,5 +73,11 @@ CollectorSpec StatCollectorSpec() {
             return std::make_unique<StatCollector>(o.GetBool(kSoftirq));
           }};
 }
+
+}  // namespace host_exporter::collectors::stat
+
+namespace host_exporter {
+
+CollectorSpec StatCollectorSpec() { return collectors::stat::Spec(); }
 
 }  // namespace host_exporter

@@ -34,11 +34,6 @@ constexpr double kMinVersionSystemState = 212;
 constexpr const char* kUnitStates[] = {"active", "activating", "deactivating",
                                        "inactive", "failed"};
 
-bool UnitEndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // node_exporter anchors the unit patterns: ^(?:<pattern>)$.
 std::regex CompileUnitPattern(const std::string& flag,
                               const std::string& pattern) {
@@ -110,16 +105,16 @@ class SystemdCollector : public Collector {
     for (const SystemdUnit& u : units) {
       // The "type" label: a service's Type= or a mount's file system type.
       std::string type;
-      if (UnitEndsWith(u.name, ".service")) {
+      if (u.name.ends_with(".service")) {
         type = bus.UnitString(u, "Service", "Type").value_or("");
-      } else if (UnitEndsWith(u.name, ".mount")) {
+      } else if (u.name.ends_with(".mount")) {
         type = bus.UnitString(u, "Mount", "Type").value_or("");
       }
       for (const char* s : kUnitStates) {
         state.Add({{"name", u.name}, {"state", s}, {"type", type}},
                   u.active_state == s ? 1 : 0);
       }
-      if (restarts_ && UnitEndsWith(u.name, ".service")) {
+      if (restarts_ && u.name.ends_with(".service")) {
         // NRestarts exists since systemd 235.
         if (auto n = bus.UnitNumber(u, "Service", "NRestarts", 'u')) {
           restarts.Add({{"name", u.name}}, static_cast<double>(*n));
@@ -154,7 +149,7 @@ class SystemdCollector : public Collector {
                      "Maximum number of tasks per Systemd unit");
     constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
     for (const SystemdUnit& u : units) {
-      if (!UnitEndsWith(u.name, ".service")) continue;
+      if (!u.name.ends_with(".service")) continue;
       auto c = bus.UnitNumber(u, "Service", "TasksCurrent", 't');
       if (c && *c != kUnset) {
         current.Add({{"name", u.name}}, static_cast<double>(*c));
@@ -172,7 +167,7 @@ class SystemdCollector : public Collector {
     auto last = Gauge("node_systemd_timer_last_trigger_seconds",
                       "Seconds since epoch of last trigger.");
     for (const SystemdUnit& u : units) {
-      if (!UnitEndsWith(u.name, ".timer")) continue;
+      if (!u.name.ends_with(".timer")) continue;
       if (auto v = bus.UnitNumber(u, "Timer", "LastTriggerUSec", 't')) {
         last.Add({{"name", u.name}}, static_cast<double>(*v) / 1e6);
       }
@@ -190,7 +185,7 @@ class SystemdCollector : public Collector {
     auto refused = Gauge("node_systemd_socket_refused_connections_total",
                          "Total number of refused socket connections");
     for (const SystemdUnit& u : units) {
-      if (!UnitEndsWith(u.name, ".socket")) continue;
+      if (!u.name.ends_with(".socket")) continue;
       const Labels l = {{"name", u.name}};
       auto a = bus.UnitNumber(u, "Socket", "NAccepted", 'u');
       if (!a) continue;

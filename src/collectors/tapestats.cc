@@ -9,19 +9,19 @@
 // scrape.
 #include <cerrno>
 #include <map>
+#include <optional>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::tapestats {
 namespace {
 
 constexpr char kTapeIgnored[] = "collector.tapestats.ignored-devices";
 
 // ^st[0-9]+$
 bool IsTapeName(const std::string& name) {
-  if (name.size() < 3 || name.compare(0, 2, "st") != 0) return false;
+  if (name.size() < 3 || !name.starts_with("st")) return false;
   for (size_t i = 2; i < name.size(); ++i) {
     if (name[i] < '0' || name[i] > '9') return false;
   }
@@ -39,26 +39,34 @@ class TapestatsCollector : public Collector {
       : ignored_(kTapeIgnored, o.Get(kTapeIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
-    try {
-      return Read(paths);
-    } catch (const hw::NoData&) {
-      return {};
+    const std::string root = paths.Sys("class/scsi_tape");
+    const auto entries = ListOrNoData(root);
+    if (!entries) return {};
+    std::map<std::string, std::map<std::string, uint64_t>> tapes;
+    for (const DirEntry& e : *entries) {
+      if (!IsTapeName(e.name)) continue;
+      auto stats = ReadStats(root + "/" + e.name + "/stats");
+      if (!stats) return {};
+      tapes[e.name] = std::move(*stats);
     }
+    return Expose(tapes);
   }
 
  private:
-  // The statistics of one drive, by file name (0 when missing).
-  static std::map<std::string, uint64_t> ReadStats(const std::string& dir) {
-    hw::DirRead list = hw::ReadDir(dir);
-    if (list.error == ENOENT) throw hw::NoData();
-    if (!list.ok()) hw::ThrowErrno(dir, list.error);
+  // The statistics of one drive, by file name (0 when missing), or nullopt
+  // for no data (no stats directory).
+  static std::optional<std::map<std::string, uint64_t>> ReadStats(
+      const std::string& dir) {
+    DirRead list = ReadDir(dir);
+    if (list.error == ENOENT) return std::nullopt;
+    if (!list.ok()) ThrowErrno(dir, list.error);
     std::map<std::string, uint64_t> stats;
     for (const char* f : kStatFiles) stats[f] = 0;
-    for (const hw::DirEntry& e : list.entries) {
-      if (e.kind != hw::Kind::kRegular) continue;
+    for (const DirEntry& e : list.entries) {
+      if (e.kind != Kind::kRegular) continue;
       const std::string path = dir + "/" + e.name;
-      hw::FileRead f = hw::ReadAttr(path);
-      if (!f.ok()) hw::ThrowErrno(path, f.error);
+      FileRead f = ReadAttr(path);
+      if (!f.ok()) ThrowErrno(path, f.error);
       if (stats.count(e.name)) {
         stats[e.name] = Unwrap(parse::ParseUintAttr(f.data), path);
       }
@@ -66,16 +74,11 @@ class TapestatsCollector : public Collector {
     return stats;
   }
 
-  Families Read(const HostPaths& paths) const {
-    const std::string root = paths.Sys("class/scsi_tape");
-    std::map<std::string, std::map<std::string, uint64_t>> tapes;
-    for (const hw::DirEntry& e : hw::ListOrNoData(root)) {
-      if (!IsTapeName(e.name)) continue;
-      tapes[e.name] = ReadStats(root + "/" + e.name + "/stats");
-    }
-    hw::FamilySet out;
+  Families Expose(
+      std::map<std::string, std::map<std::string, uint64_t>>& tapes) const {
+    FamilySet out;
     for (auto& [name, s] : tapes) {
-      if (ignored_.Matches(name)) continue;
+      if (!ignored_.active() || ignored_.Excludes(name)) continue;
       const Labels labels = {{"device", name}};
       auto d = [&](const char* file) { return static_cast<double>(s[file]); };
       out.Gauge("node_tape_io_now",
@@ -128,12 +131,14 @@ class TapestatsCollector : public Collector {
     return out.Take();
   }
 
-  const hw::GoPattern ignored_;
+  // Go's empty regexp matches every name: an empty pattern ignores every
+  // device (node_exporter's behaviour), unlike Filter's "no filter".
+  const Filter ignored_;
 };
 
 }  // namespace
 
-CollectorSpec TapestatsCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "tapestats",
       true,
@@ -146,5 +151,11 @@ CollectorSpec TapestatsCollectorSpec() {
         return std::make_unique<TapestatsCollector>(o);
       }};
 }
+
+}  // namespace host_exporter::collectors::tapestats
+
+namespace host_exporter {
+
+CollectorSpec TapestatsCollectorSpec() { return collectors::tapestats::Spec(); }
 
 }  // namespace host_exporter

@@ -23,13 +23,13 @@
 #include <map>
 
 #include "collectors/netlink_dump.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/inet_diag.h"
 #include "parse/net_socket.h"
 #include "parse/netlink.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::tcpstat {
 namespace {
 
 // Socket counts by TCP state, and the queue sums node_exporter reports as
@@ -99,7 +99,7 @@ class TcpstatCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec TcpstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"tcpstat",
           false,
           "Exposes TCP connection status information (sock_diag netlink, "
@@ -109,5 +109,11 @@ CollectorSpec TcpstatCollectorSpec() {
             return std::make_unique<TcpstatCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::tcpstat
+
+namespace host_exporter {
+
+CollectorSpec TcpstatCollectorSpec() { return collectors::tcpstat::Spec(); }
 
 }  // namespace host_exporter

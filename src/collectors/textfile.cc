@@ -33,12 +33,12 @@
 #include <unordered_set>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
 #include "parse/exposition.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::textfile {
 namespace {
 
 constexpr char kDirectoryFlag[] = "collector.textfile.directory";
@@ -47,31 +47,6 @@ constexpr char kMaxSeriesFlag[] = "collector.textfile.max-series";
 
 constexpr char kMtimeName[] = "node_textfile_mtime_seconds";
 constexpr char kErrorName[] = "node_textfile_scrape_error";
-
-// Go's filepath.Clean: the shortest lexically equivalent path.
-std::string CleanPath(std::string_view p) {
-  if (p.empty()) return ".";
-  const bool rooted = p.front() == '/';
-  std::vector<std::string_view> parts;
-  for (std::string_view part : parse::Split(p, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i) out.push_back('/');
-    out.append(parts[i]);
-  }
-  return out.empty() ? "." : out;
-}
 
 // "16MiB", "512KiB", "1GiB", "100kB", "1MB" or plain bytes.
 std::optional<uint64_t> ParseSize(std::string_view s) {
@@ -339,7 +314,7 @@ class TextfileCollector : public Collector {
     for (const std::string& value : directories_) {
       if (value.empty()) continue;  // 1.5: an empty directory is no error
       for (const std::string& dir : ExpandDirectory(value)) {
-        if (!done.insert(CleanPath(dir)).second) continue;
+        if (!done.insert(parse::GoCleanPath(dir)).second) continue;
         if (!ReadDirectory(dir, &merger, &mtimes)) errored = true;
       }
     }
@@ -381,7 +356,7 @@ class TextfileCollector : public Collector {
     }
     std::string content;
     for (const std::string& name : names) {
-      const std::string file = CleanPath(dir + "/" + name);
+      const std::string file = parse::GoCleanPath(dir + "/" + name);
       struct stat st {};
       why = ReadTextfile(file, real_dir, max_size_, &content, &st);
       if (!why.empty()) {
@@ -410,7 +385,7 @@ class TextfileCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec TextfileCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "textfile",
       true,
@@ -449,5 +424,11 @@ CollectorSpec TextfileCollectorSpec() {
             static_cast<size_t>(*max_series));
       }};
 }
+
+}  // namespace host_exporter::collectors::textfile
+
+namespace host_exporter {
+
+CollectorSpec TextfileCollectorSpec() { return collectors::textfile::Spec(); }
 
 }  // namespace host_exporter

@@ -7,11 +7,10 @@
 // missing or malformed fails the scrape, as there.
 #include <cerrno>
 
-#include "collectors/hw_sysfs.h"
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::thermal_zone {
 namespace {
 
 // Thrown for a zone to skip.
@@ -19,12 +18,12 @@ struct SkipZone {};
 
 // The data of a zone file. ENODATA (no reading) skips the zone; a missing
 // or unreadable optional file is fine; anything else fails.
-const std::string& Check(const hw::FileRead& f, const std::string& path,
+const std::string& Check(const FileRead& f, const std::string& path,
                          bool optional = false) {
   if (f.error == ENODATA) throw SkipZone();
   const bool absent =
       f.error == ENOENT || f.error == EACCES || f.error == EPERM;
-  if (!f.ok() && !(optional && absent)) hw::ThrowErrno(path, f.error);
+  if (!f.ok() && !(optional && absent)) ThrowErrno(path, f.error);
   return f.data;
 }
 
@@ -33,20 +32,19 @@ class ThermalZoneCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/thermal");
     auto temp = Gauge("node_thermal_zone_temp", "Zone temperature in Celsius");
-    for (const std::string& zone : hw::GlobDigit(root, "thermal_zone")) {
+    for (const std::string& zone : GlobDigit(root, "thermal_zone")) {
       const std::string dir = root + "/" + zone;
       try {
-        const std::string type =
-            Check(hw::ReadAttr(dir + "/type"), dir + "/type");
-        Check(hw::ReadAttr(dir + "/policy"), dir + "/policy");
+        const std::string type = Check(ReadAttr(dir + "/type"), dir + "/type");
+        Check(ReadAttr(dir + "/policy"), dir + "/policy");
         const std::string temp_path = dir + "/temp";
-        const int64_t millidegrees = Unwrap(
-            parse::ParseIntFile(Check(hw::ReadWhole(temp_path), temp_path)),
-            temp_path);
+        const int64_t millidegrees =
+            Unwrap(parse::ParseIntFile(Check(ReadWhole(temp_path), temp_path)),
+                   temp_path);
         // Optional attributes that are still read (and must be readable).
-        Check(hw::ReadAttr(dir + "/mode"), dir + "/mode", true);
+        Check(ReadAttr(dir + "/mode"), dir + "/mode", true);
         const std::string passive_path = dir + "/passive";
-        hw::FileRead passive = hw::ReadWhole(passive_path);
+        FileRead passive = ReadWhole(passive_path);
         Check(passive, passive_path, true);
         if (passive.ok()) {
           Unwrap(parse::ParseUintFile(passive.data), passive_path);
@@ -63,7 +61,7 @@ class ThermalZoneCollector : public Collector {
                      "Current throttle state of the cooling device");
     auto max = Gauge("node_cooling_device_max_state",
                      "Maximum throttle state of the cooling device");
-    for (const std::string& device : hw::GlobDigit(root, "cooling_device")) {
+    for (const std::string& device : GlobDigit(root, "cooling_device")) {
       const std::string dir = root + "/" + device;
       const Labels labels = {
           {"name", parse::ToValidUtf8(device.substr(14))},
@@ -85,22 +83,22 @@ class ThermalZoneCollector : public Collector {
  private:
   static std::string ReadState(const std::string& dir, const char* file) {
     const std::string path = dir + "/" + file;
-    hw::FileRead f = hw::ReadAttr(path);
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    FileRead f = ReadAttr(path);
+    if (!f.ok()) ThrowErrno(path, f.error);
     return f.data;
   }
 
   // A cooling device state: a base-10 integer once trimmed.
   static int64_t ParseState(const std::string& path) {
-    hw::FileRead f = hw::ReadAttr(path);
-    if (!f.ok()) hw::ThrowErrno(path, f.error);
+    FileRead f = ReadAttr(path);
+    if (!f.ok()) ThrowErrno(path, f.error);
     return Unwrap(parse::ParseIntFile(f.data), path);
   }
 };
 
 }  // namespace
 
-CollectorSpec ThermalZoneCollectorSpec() {
+CollectorSpec Spec() {
   return {"thermal_zone",
           true,
           "Exposes thermal zone temperatures and cooling device states from "
@@ -109,6 +107,14 @@ CollectorSpec ThermalZoneCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<ThermalZoneCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::thermal_zone
+
+namespace host_exporter {
+
+CollectorSpec ThermalZoneCollectorSpec() {
+  return collectors::thermal_zone::Spec();
 }
 
 }  // namespace host_exporter

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/time.h"
 
@@ -15,10 +15,7 @@ namespace {
 
 // Matches the glob "clocksource[0-9]*" that procfs's ClockSources uses.
 bool IsClocksourceDir(const std::string& name) {
-  constexpr std::string_view kPrefix = "clocksource";
-  return name.size() > kPrefix.size() &&
-         name.compare(0, kPrefix.size(), kPrefix) == 0 &&
-         name[kPrefix.size()] >= '0' && name[kPrefix.size()] <= '9';
+  return IsPrefixDigit(name, "clocksource");
 }
 
 class TimeCollector : public Collector {

@@ -2,11 +2,11 @@
 // queued in UDP sockets summed over /proc/net/udp and /proc/net/udp6. A
 // file that is absent (IPv4 or IPv6 disabled) contributes nothing, as in
 // node_exporter 1.5.
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/net_socket.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::udp_queues {
 namespace {
 
 class UdpQueuesCollector : public Collector {
@@ -36,7 +36,7 @@ class UdpQueuesCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec UdpQueuesCollectorSpec() {
+CollectorSpec Spec() {
   return {"udp_queues",
           true,
           "Exposes UDP total lengths of the rx_queue and tx_queue from "
@@ -45,6 +45,14 @@ CollectorSpec UdpQueuesCollectorSpec() {
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<UdpQueuesCollector>();
           }};
+}
+
+}  // namespace host_exporter::collectors::udp_queues
+
+namespace host_exporter {
+
+CollectorSpec UdpQueuesCollectorSpec() {
+  return collectors::udp_queues::Spec();
 }
 
 }  // namespace host_exporter

@@ -14,10 +14,10 @@
 #include <cstring>
 #include <optional>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::uname {
 namespace {
 
 class UnameCollector : public Collector {
@@ -59,7 +59,7 @@ class UnameCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec UnameCollectorSpec() {
+CollectorSpec Spec() {
   return {"uname",
           true,
           "Exposes system information as provided by the uname system call.",
@@ -68,5 +68,11 @@ CollectorSpec UnameCollectorSpec() {
             return std::make_unique<UnameCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::uname
+
+namespace host_exporter {
+
+CollectorSpec UnameCollectorSpec() { return collectors::uname::Spec(); }
 
 }  // namespace host_exporter

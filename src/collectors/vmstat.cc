@@ -6,41 +6,37 @@
 #include <regex>
 #include <string>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::vmstat {
 namespace {
 
 constexpr char kFieldsFlag[] = "collector.vmstat.fields";
 
 class VmstatCollector : public Collector {
  public:
-  explicit VmstatCollector(std::optional<std::regex> fields)
-      : fields_(std::move(fields)) {}
+  explicit VmstatCollector(Filter fields) : fields_(std::move(fields)) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("vmstat");
     auto fields = Unwrap(parse::ParseVmstat(ReadFile(path)), path);
-    Families out;
+    FamilySet out;
     for (const auto& [name, value] : fields) {
-      // An empty pattern matches everything, as Go's regexp does.
-      if (fields_ && !Matches(fields_, name)) continue;
-      out.push_back(Untyped("node_vmstat_" + name,
-                            "/proc/vmstat information field " + name + ".")
-                        .Add(value)
-                        .Take());
+      if (!fields_.Includes(name)) continue;
+      out.Untyped("node_vmstat_" + name,
+                  "/proc/vmstat information field " + name + ".", {}, value);
     }
-    return out;
+    return out.Take();
   }
 
  private:
-  std::optional<std::regex> fields_;
+  Filter fields_;
 };
 
 }  // namespace
 
-CollectorSpec VmstatCollectorSpec() {
+CollectorSpec Spec() {
   return {"vmstat",
           true,
           "Exposes statistics from /proc/vmstat.",
@@ -48,8 +44,14 @@ CollectorSpec VmstatCollectorSpec() {
             "Regexp of fields to return for vmstat collector."}},
           [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
             return std::make_unique<VmstatCollector>(
-                CompileFilter(kFieldsFlag, o.Get(kFieldsFlag)));
+                Filter(kFieldsFlag, o.Get(kFieldsFlag)));
           }};
 }
+
+}  // namespace host_exporter::collectors::vmstat
+
+namespace host_exporter {
+
+CollectorSpec VmstatCollectorSpec() { return collectors::vmstat::Spec(); }
 
 }  // namespace host_exporter

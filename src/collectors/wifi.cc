@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/netlink.h"
 #include "parse/nl80211.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::wifi {
 namespace {
 
 constexpr char kFixturesFlag[] = "collector.wifi.fixtures";
@@ -523,7 +523,7 @@ class WifiCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec WifiCollectorSpec() {
+CollectorSpec Spec() {
   return {
       "wifi",
       false,
@@ -534,5 +534,11 @@ CollectorSpec WifiCollectorSpec() {
         return std::make_unique<WifiCollector>(o.Get(kFixturesFlag));
       }};
 }
+
+}  // namespace host_exporter::collectors::wifi
+
+namespace host_exporter {
+
+CollectorSpec WifiCollectorSpec() { return collectors::wifi::Spec(); }
 
 }  // namespace host_exporter

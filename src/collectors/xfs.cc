@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/xfs_stats.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::xfs {
 namespace {
 
 // One node_xfs_* family: a counter read from the parsed stats.
@@ -181,7 +181,7 @@ class XfsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec XfsCollectorSpec() {
+CollectorSpec Spec() {
   return {"xfs",
           true,
           "Exposes XFS runtime statistics per filesystem from "
@@ -191,5 +191,11 @@ CollectorSpec XfsCollectorSpec() {
             return std::make_unique<XfsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::xfs
+
+namespace host_exporter {
+
+CollectorSpec XfsCollectorSpec() { return collectors::xfs::Spec(); }
 
 }  // namespace host_exporter

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <utility>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/zfs_kstat.h"
 
-namespace host_exporter {
+namespace host_exporter::collectors::zfs {
 namespace {
 
 // Metric subsystem and kstat file, as node_exporter 1.5 maps them (it does
@@ -134,7 +134,7 @@ class ZfsCollector : public Collector {
 
 }  // namespace
 
-CollectorSpec ZfsCollectorSpec() {
+CollectorSpec Spec() {
   return {"zfs",
           true,
           "Exposes ZFS performance statistics from /proc/spl/kstat/zfs.",
@@ -143,5 +143,11 @@ CollectorSpec ZfsCollectorSpec() {
             return std::make_unique<ZfsCollector>();
           }};
 }
+
+}  // namespace host_exporter::collectors::zfs
+
+namespace host_exporter {
+
+CollectorSpec ZfsCollectorSpec() { return collectors::zfs::Spec(); }
 
 }  // namespace host_exporter

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 #include "parse/duration.h"
 #include "parse/parse_util.h"
 

@@ -1,47 +1,23 @@
 #include "host_exporter/process_metrics.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
 #include <string>
 
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/parse_util.h"
 
 namespace host_exporter {
 namespace {
 
-// Reads a procfs file of this process. /proc/self/stat stays open: it is
-// read every cycle, and its open(2) and close(2) cost more than the read.
-std::string ReadProc(const char* path, bool keep) {
-  static std::atomic<int> kept_fd{-1};  // one user at a time
-  int fd = keep ? kept_fd.exchange(-1) : -1;
-  if (fd < 0) fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  std::string out;
-  if (fd < 0) return out;
-  char buf[4096];
-  off_t off = 0;
-  while (true) {
-    const ssize_t n = ::pread(fd, buf, sizeof buf, off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    off += n;
-  }
-  int none = -1;
-  if (!keep || !kept_fd.compare_exchange_strong(none, fd)) ::close(fd);
-  return out;
-}
-
 // The boot time, from /proc/stat's btime: read once, it does not change.
 double BootTime() {
   static const double btime = [] {
-    std::string stat = ReadProc("/proc/stat", false);
+    std::string stat = ReadPath("/proc/stat").data;
     for (auto line : parse::SplitLines(stat)) {
       auto f = parse::SplitFields(line);
       if (f.size() == 2 && f[0] == "btime") {
@@ -76,7 +52,7 @@ Families ProcessMetrics() {
   Families out;
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-  std::string stat = ReadProc("/proc/self/stat", true);
+  std::string stat = ReadPath("/proc/self/stat").data;
   // Fields after the command name, which is in parentheses and may hold
   // spaces: field 3 (state) is index 0 here.
   size_t close = stat.rfind(')');

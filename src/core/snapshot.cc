@@ -5,6 +5,7 @@
 
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
+#include "parse/utf8.h"
 
 namespace host_exporter {
 namespace {
@@ -21,46 +22,19 @@ std::string SeriesName(const std::string& family,
   return s + "}";
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t n;
-  if (c < 0x80) return 1;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xc0) != 0x80) return 0;
-  }
-  // Overlong, surrogate and beyond-U+10FFFF forms.
-  if (c == 0xe0 && b(i + 1) < 0xa0) return 0;
-  if (c == 0xed && b(i + 1) > 0x9f) return 0;
-  if (c == 0xf0 && b(i + 1) < 0x90) return 0;
-  if (c == 0xf4 && b(i + 1) > 0x8f) return 0;
-  return n;
-}
-
 }  // namespace
 
 bool MakeValidUtf8(std::string* s) {
   size_t i = 0;
   while (i < s->size()) {
-    size_t n = Utf8SequenceLength(*s, i);
+    size_t n = parse::ValidRuneLength(std::string_view(*s).substr(i));
     if (n == 0) break;
     i += n;
   }
   if (i == s->size()) return false;
   std::string out = s->substr(0, i);
   while (i < s->size()) {
-    size_t n = Utf8SequenceLength(*s, i);
+    size_t n = parse::ValidRuneLength(std::string_view(*s).substr(i));
     if (n == 0) {
       out.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
       ++i;

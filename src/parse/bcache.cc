@@ -48,13 +48,8 @@ Result<double> ParsePseudoFloat(std::string_view s) {
   return {*whole + *frac / 10.24, ""};
 }
 
-bool HasPrefix(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 std::string_view TrimSuffix(std::string_view s, std::string_view suffix) {
-  if (s.size() >= suffix.size() &&
-      s.substr(s.size() - suffix.size()) == suffix) {
+  if (s.ends_with(suffix)) {
     s.remove_suffix(suffix.size());
   }
   return s;
@@ -92,7 +87,7 @@ Result<uint64_t> Dehumanize(std::string_view s) {
 }
 
 Result<int64_t> DehumanizeSigned(std::string_view s) {
-  const bool negative = HasPrefix(s, "-");
+  const bool negative = s.starts_with("-");
   auto v = Dehumanize(negative ? s.substr(1) : s);
   if (!v.ok()) return Result<int64_t>::Fail(v.error);
   return {static_cast<int64_t>(negative ? 0 - v.value : v.value), ""};
@@ -125,19 +120,19 @@ Result<WritebackRateDebug> ParseWritebackRateDebug(std::string_view text) {
       if (d.ok()) *out = d.value;
       error = d.error;
     };
-    if (HasPrefix(line, "rate:")) {
+    if (line.starts_with("rate:")) {
       unsigned_value(TrimSuffix(raw, "/sec"), &w.rate);
-    } else if (HasPrefix(line, "dirty:")) {
+    } else if (line.starts_with("dirty:")) {
       unsigned_value(raw, &w.dirty);
-    } else if (HasPrefix(line, "target:")) {
+    } else if (line.starts_with("target:")) {
       unsigned_value(raw, &w.target);
-    } else if (HasPrefix(line, "proportional:")) {
+    } else if (line.starts_with("proportional:")) {
       signed_value(raw, &w.proportional);
-    } else if (HasPrefix(line, "integral:")) {
+    } else if (line.starts_with("integral:")) {
       signed_value(raw, &w.integral);
-    } else if (HasPrefix(line, "change:")) {
+    } else if (line.starts_with("change:")) {
       signed_value(TrimSuffix(raw, "/sec"), &w.change);
-    } else if (HasPrefix(line, "next io:")) {
+    } else if (line.starts_with("next io:")) {
       const std::string_view ms = TrimSuffix(raw, "ms");
       if (auto v = ParseGoInt(ms, 10)) {
         w.next_io = *v;
@@ -158,9 +153,9 @@ Result<PriorityStats> ParsePriorityStats(std::string_view text) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
     uint64_t* out = nullptr;
-    if (HasPrefix(line, "Unused:")) {
+    if (line.starts_with("Unused:")) {
       out = &r.value.unused_percent;
-    } else if (HasPrefix(line, "Metadata:")) {
+    } else if (line.starts_with("Metadata:")) {
       out = &r.value.metadata_percent;
     } else {
       continue;

@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "parse/utf8.h"
+
 namespace host_exporter::parse {
 namespace {
 
@@ -159,50 +161,6 @@ size_t ScanName(std::string_view s, size_t i, bool metric) {
     ++j;
   }
   return j;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    // Overlong forms, surrogates and code points beyond Unicode.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-        (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 // `s` in double quotes for an error message: non-printable bytes as \xNN,
@@ -708,9 +666,9 @@ class Parser {
       Suffix s = Suffix::kNone;
       // An OpenMetrics counter (or info) family named with its suffix
       // already: its samples may carry the name as is.
-      if (om_ && f.kind == Kind::kCounter && EndsWith(name, "_total")) {
+      if (om_ && f.kind == Kind::kCounter && name.ends_with("_total")) {
         s = Suffix::kTotal;
-      } else if (om_ && f.kind == Kind::kInfo && EndsWith(name, "_info")) {
+      } else if (om_ && f.kind == Kind::kInfo && name.ends_with("_info")) {
         s = Suffix::kInfo;
       }
       if (!Allows(f.kind, s, om_)) {
@@ -724,7 +682,7 @@ class Parser {
     }
     auto try_suffixes = [&](const auto& list) {
       for (const SuffixName& sn : list) {
-        if (name.size() <= sn.text.size() || !EndsWith(name, sn.text)) continue;
+        if (name.size() <= sn.text.size() || !name.ends_with(sn.text)) continue;
         auto it = index_.find(
             std::string(name.substr(0, name.size() - sn.text.size())));
         if (it != index_.end() &&

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include "parse/net_address.h"
+
 namespace host_exporter::parse {
 namespace {
 
@@ -36,14 +38,16 @@ Result<IpPort> ParseIpPort(std::string_view s) {
       }
       b[i] = static_cast<uint8_t>(hi << 4 | lo);
     }
-    r.value.address = FormatGoIp(b, 4);
+    r.value.address =
+        FormatIP(std::string_view(reinterpret_cast<const char*>(b), 4));
   } else if (s.size() == 46) {
     std::string v6(s.substr(1, 39));
     uint8_t b[16];
     if (inet_pton(AF_INET6, v6.c_str(), b) != 1) {
       return R::Fail("invalid IPv6 address '" + v6 + "'");
     }
-    r.value.address = FormatGoIp(b, 16);
+    r.value.address =
+        FormatIP(std::string_view(reinterpret_cast<const char*>(b), 16));
   } else {
     return R::Fail("unexpected IP:Port '" + std::string(s) + "'");
   }
@@ -56,52 +60,6 @@ Result<IpPort> ParseIpPort(std::string_view s) {
 }
 
 }  // namespace
-
-std::string FormatGoIp(const uint8_t* b, size_t len) {
-  auto dotted = [](const uint8_t* p) {
-    return std::to_string(p[0]) + "." + std::to_string(p[1]) + "." +
-           std::to_string(p[2]) + "." + std::to_string(p[3]);
-  };
-  if (len == 4) return dotted(b);
-  if (len != 16) return "?";
-  bool mapped = b[10] == 0xff && b[11] == 0xff;
-  for (int i = 0; i < 10 && mapped; ++i) mapped = b[i] == 0;
-  if (mapped) return dotted(b + 12);
-  // The longest run of zero groups, first one on ties (as Go does).
-  int e0 = -1, e1 = -1;
-  for (int i = 0; i < 16; i += 2) {
-    int j = i;
-    while (j < 16 && b[j] == 0 && b[j + 1] == 0) j += 2;
-    if (j > i && j - i > e1 - e0) {
-      e0 = i;
-      e1 = j;
-      i = j;
-    }
-  }
-  // "::" never stands for a single zero group.
-  if (e1 - e0 <= 2) e0 = e1 = -1;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 16; i += 2) {
-    if (i == e0) {
-      out += "::";
-      i = e1;
-      if (i >= 16) break;
-    } else if (i > 0) {
-      out += ':';
-    }
-    unsigned v = static_cast<unsigned>(b[i]) << 8 | b[i + 1];
-    bool started = false;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-      unsigned d = (v >> shift) & 0xf;
-      if (d != 0 || started || shift == 0) {
-        out += kHex[d];
-        started = true;
-      }
-    }
-  }
-  return out;
-}
 
 Result<IpvsStats> ParseIpvsStats(std::string_view text) {
   using R = Result<IpvsStats>;

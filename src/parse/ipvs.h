@@ -48,11 +48,6 @@ struct IpvsBackend {
 /// count that is not a number, is an error naming the line.
 Result<std::vector<IpvsBackend>> ParseIpvsBackends(std::string_view text);
 
-/// Formats a 4- or 16-byte address as Go's net.IP.String() does: dotted
-/// quad for IPv4 and IPv4-mapped IPv6, else RFC 5952 ("::" for the longest
-/// run of two or more zero groups, the first one on ties).
-std::string FormatGoIp(const uint8_t* bytes, size_t len);
-
 }  // namespace host_exporter::parse
 
 #endif  // HOST_EXPORTER_PARSE_IPVS_H_

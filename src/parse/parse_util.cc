@@ -112,4 +112,29 @@ std::string LineError(size_t index0, std::string_view why) {
   return "line " + std::to_string(index0 + 1) + ": " + std::string(why);
 }
 
+std::string GoCleanPath(std::string_view path) {
+  if (path.empty()) return ".";
+  const bool rooted = path[0] == '/';
+  std::vector<std::string_view> parts;
+  for (std::string_view part : Split(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!rooted) {
+        parts.push_back(part);
+      }
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string out = rooted ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out.push_back('/');
+    out.append(parts[i]);
+  }
+  if (out.empty()) return ".";
+  return out;
+}
+
 }  // namespace host_exporter::parse

@@ -56,6 +56,10 @@ std::optional<double> ParseDouble(std::string_view s);
 /// "line N: " prefix for error messages (N is 1-based).
 std::string LineError(size_t index0, std::string_view why);
 
+/// Go's path.Clean (and filepath.Clean on Linux): the shortest equivalent
+/// path, lexically.
+std::string GoCleanPath(std::string_view path);
+
 }  // namespace host_exporter::parse
 
 #endif  // HOST_EXPORTER_PARSE_PARSE_UTIL_H_

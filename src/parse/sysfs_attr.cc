@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include "parse/utf8.h"
+
 namespace host_exporter::parse {
 namespace {
 
@@ -47,32 +49,6 @@ bool UnderscoreOk(std::string_view s) {
     saw = '!';
   }
   return saw != '_';
-}
-
-// The byte length of the valid UTF-8 sequence at the start of s, or 0 if it
-// is not valid (Go's utf8.DecodeRune rules: no overlongs, no surrogates,
-// nothing above U+10FFFF).
-size_t ValidRuneLength(std::string_view s) {
-  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (s.size() < 2) return 0;
-    const unsigned char lo = (c == 0xE0) ? 0xA0 : 0x80;
-    const unsigned char hi = (c == 0xED) ? 0x9F : 0xBF;
-    if (b(1) < lo || b(1) > hi) return 0;
-    return cont(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (s.size() < 2) return 0;
-    const unsigned char lo = (c == 0xF0) ? 0x90 : 0x80;
-    const unsigned char hi = (c == 0xF4) ? 0x8F : 0xBF;
-    if (b(1) < lo || b(1) > hi) return 0;
-    return (cont(2) && cont(3)) ? 4 : 0;
-  }
-  return 0;
 }
 
 // The UTF-8 encodings of the non-ASCII Unicode White_Space runes.
@@ -248,60 +224,10 @@ std::optional<double> ParseGoFloat(std::string_view s) {
   return negative ? -v : v;
 }
 
-std::string ToValidUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool in_invalid_run = false;
-  while (!s.empty()) {
-    const size_t n = ValidRuneLength(s);
-    if (n == 0) {
-      if (!in_invalid_run) out.append("\xEF\xBF\xBD");
-      in_invalid_run = true;
-      s.remove_prefix(1);
-      continue;
-    }
-    in_invalid_run = false;
-    out.append(s.substr(0, n));
-    s.remove_prefix(n);
-  }
-  return out;
-}
-
-size_t Utf8RuneLength(std::string_view s) {
-  if (s.empty()) return 0;
-  const size_t n = ValidRuneLength(s);
-  return n == 0 ? 1 : n;
-}
-
 uint64_t GoFloatToUint64(double f) {
   constexpr double kTwo63 = 9223372036854775808.0;
   if (f < kTwo63) return TruncateToInt64Bits(f);
   return TruncateToInt64Bits(f - kTwo63) | (1ULL << 63);
-}
-
-std::string GoCleanPath(std::string_view path) {
-  if (path.empty()) return ".";
-  const bool rooted = path[0] == '/';
-  std::vector<std::string_view> parts;
-  for (std::string_view part : Split(path, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!rooted) {
-        parts.push_back(part);
-      }
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string out = rooted ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out.push_back('/');
-    out.append(parts[i]);
-  }
-  if (out.empty()) return ".";
-  return out;
 }
 
 Result<uint64_t> ParseUintFile(std::string_view text) {

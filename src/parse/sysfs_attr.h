@@ -2,7 +2,8 @@
 // the Go library node_exporter 1.5 reads them with (prometheus/procfs 0.8:
 // util.ReadUintFromFile, util.SysReadFile, util.ValueParser), and the few
 // Go conversions whose corner cases show in its output (strconv.ParseFloat,
-// strings.ToValidUTF8, float64 to uint64, path.Clean).
+// float64 to uint64; strings.ToValidUTF8 is in parse/utf8.h,
+// path.Clean in parse/parse_util.h).
 #ifndef HOST_EXPORTER_PARSE_SYSFS_ATTR_H_
 #define HOST_EXPORTER_PARSE_SYSFS_ATTR_H_
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "parse/parse_util.h"
+#include "parse/utf8.h"  // ToValidUtf8, Utf8RuneLength
 
 namespace host_exporter::parse {
 
@@ -39,21 +41,10 @@ std::optional<int64_t> ParseGoInt(std::string_view s, int base);
 /// an error there too).
 std::optional<double> ParseGoFloat(std::string_view s);
 
-/// Go's strings.ToValidUTF8(s, "\uFFFD"): every run of bytes that are not
-/// valid UTF-8 becomes one U+FFFD.
-std::string ToValidUtf8(std::string_view s);
-
-/// The length of the rune at the start of a non-empty s as Go decodes it:
-/// the length of a valid UTF-8 sequence, or 1 for a byte that starts none.
-size_t Utf8RuneLength(std::string_view s);
-
 /// Go's uint64(f) on amd64, defined for every input: values at or above
 /// 2^63 subtract 2^63 and set the top bit, negative values wrap through
 /// int64, NaN and out-of-range values give 2^63.
 uint64_t GoFloatToUint64(double f);
-
-/// Go's path.Clean: the shortest equivalent path, lexically.
-std::string GoCleanPath(std::string_view path);
 
 /// util.ReadUintFromFile: the trimmed file is a base-10 uint64.
 Result<uint64_t> ParseUintFile(std::string_view text);

@@ -80,14 +80,14 @@ TEST(ArpCollectorTest, IncludeAndExcludeFilters) {
   CollectorOptions include;
   include.Set("collector.arp.device-include", {"^(eth|wlan)"});
   Families fams = RunCollector("arp", include);
-  EXPECT_EQ(FindFamily(fams, "node_arp_entries")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_arp_entries").metric.size(), 2u);
   EXPECT_FALSE(
       FindValue(fams, "node_arp_entries", {{"device", "br-5f2c0e1a9b7d"}}));
 
   CollectorOptions exclude;
   exclude.Set("collector.arp.device-exclude", {"^br-"});
   fams = RunCollector("arp", exclude);
-  EXPECT_EQ(FindFamily(fams, "node_arp_entries")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_arp_entries").metric.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_arp_entries", {{"device", "eth0"}}), 3);
 
   // Both at once, as node_exporter 1.5 allows: included and not excluded.
@@ -95,7 +95,7 @@ TEST(ArpCollectorTest, IncludeAndExcludeFilters) {
   both.Set("collector.arp.device-include", {"^(eth|wlan)"});
   both.Set("collector.arp.device-exclude", {"^wlan"});
   fams = RunCollector("arp", both);
-  ASSERT_EQ(FindFamily(fams, "node_arp_entries")->metric.size(), 1u);
+  ASSERT_EQ(Family(fams, "node_arp_entries").metric.size(), 1u);
   EXPECT_EQ(FindValue(fams, "node_arp_entries", {{"device", "eth0"}}), 3);
 
   // Everything filtered out: no family at all.

@@ -99,6 +99,7 @@ TEST(BcacheParseTest, PriorityStats) {
   EXPECT_TRUE(parse::ParsePriorityStats("").ok());
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -126,7 +127,7 @@ TEST(BcacheCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_bcache_bypassed_bytes_total", bdev), 1560576);
   EXPECT_EQ(FindValue(fams, "node_bcache_written_bytes_total", cache),
             109563904);
-  EXPECT_EQ(FindFamily(fams, "node_bcache_cache_hits_total")->type,
+  EXPECT_EQ(Family(fams, "node_bcache_cache_hits_total").type,
             prometheus::MetricType::Counter);
   // priority_stats is expensive to read: only with the flag.
   EXPECT_EQ(FindFamily(fams, "node_bcache_priority_stats_unused_percent"),

@@ -56,6 +56,7 @@ TEST(BtrfsParseTest, IdsAndDeviceNames) {
   EXPECT_EQ(parse::BtrfsDeviceName("loop0"), "loop0");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -90,12 +91,12 @@ TEST(BtrfsCollectorTest, ReadsSysfsFixture) {
   EXPECT_EQ(FindValue(f, "node_btrfs_device_size_bytes",
                       {{"uuid", kRaid5}, {"device", "sdd"}}),
             7814037168.0 * 512);
-  EXPECT_EQ(FindFamily(f, "node_btrfs_device_size_bytes")->metric.size(), 4u);
-  EXPECT_EQ(FindFamily(f, "node_btrfs_used_bytes")->metric.size(), 7u);
+  EXPECT_EQ(Family(f, "node_btrfs_device_size_bytes").metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_btrfs_used_bytes").metric.size(), 7u);
   // Without a mounted filesystem there are no ioctl-only families, and the
   // module-wide "features" directory is no filesystem.
   EXPECT_EQ(FindFamily(f, "node_btrfs_device_errors_total"), nullptr);
-  EXPECT_EQ(FindFamily(f, "node_btrfs_info")->metric.size(), 2u);
+  EXPECT_EQ(Family(f, "node_btrfs_info").metric.size(), 2u);
 }
 
 TEST(BtrfsCollectorTest, MissingSystemAllocationIsAnError) {

@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host_exporter/collector.h"
 #include "host_exporter/family.h"
@@ -29,18 +32,26 @@ inline HostPaths FixturePaths(const std::string& root = FIXTURE_ROOT) {
 }
 
 /// Creates the collector `name` with its default options, overridden by
-/// `overrides`, and runs it once on `paths`.
-inline Families RunCollector(std::string_view name,
-                             const CollectorOptions& overrides = {},
-                             const HostPaths& paths = FixturePaths()) {
+/// `overrides` (nullptr, and a test failure, for an unknown name).
+inline std::unique_ptr<Collector> MakeCollector(
+    std::string_view name, const CollectorOptions& overrides = {}) {
   const CollectorSpec* spec = FindCollector(name);
   if (spec == nullptr) {
     ADD_FAILURE() << "no collector " << name;
-    return {};
+    return nullptr;
   }
   CollectorOptions opts = DefaultOptions(*spec);
   for (const auto& [k, v] : overrides.values()) opts.Set(k, v);
-  return spec->create(opts)->Collect(paths);
+  return spec->create(opts);
+}
+
+/// Creates the collector `name` (MakeCollector) and runs it once on
+/// `paths`.
+inline Families RunCollector(std::string_view name,
+                             const CollectorOptions& overrides = {},
+                             const HostPaths& paths = FixturePaths()) {
+  std::unique_ptr<Collector> c = MakeCollector(name, overrides);
+  return c ? c->Collect(paths) : Families{};
 }
 
 /// The family called `name`, or nullptr.
@@ -50,6 +61,17 @@ inline const prometheus::MetricFamily* FindFamily(const Families& fams,
     if (f.name == name) return &f;
   }
   return nullptr;
+}
+
+/// The family called `name`. A missing one is a failure of the calling
+/// test (not a crash of the test binary): it is recorded, and an empty
+/// family (no help, no series) is returned.
+inline const prometheus::MetricFamily& Family(const Families& fams,
+                                              std::string_view name) {
+  if (const prometheus::MetricFamily* f = FindFamily(fams, name)) return *f;
+  ADD_FAILURE() << "no family " << name << " among " << fams.size();
+  static const prometheus::MetricFamily kNone;
+  return kNone;
 }
 
 /// The value of the series `name` whose labels are exactly `labels` (in any
@@ -100,6 +122,45 @@ class TempRoot {
  private:
   std::string dir_;
 };
+
+// A scratch root (a TempRoot) whose paths are relative to its sys/.
+class SysfsRoot {
+ public:
+  /// Writes <root>/sys/<rel>, creating directories.
+  void Write(const std::string& rel, const std::string& content) const {
+    root_.Write("sys/" + rel, content);
+  }
+  /// Creates the symlink <root>/sys/<rel> -> target.
+  void Link(const std::string& rel, const std::string& target) const {
+    const std::filesystem::path p = Sys(rel);
+    std::filesystem::create_directories(p.parent_path());
+    std::filesystem::create_symlink(target, p);
+  }
+  std::string Sys(const std::string& rel) const {
+    return root_.dir() + "/sys/" + rel;
+  }
+  HostPaths Paths() const { return root_.paths(); }
+
+ private:
+  TempRoot root_;
+};
+
+// The CollectError message of running `name` on `root`, or "" if none.
+inline std::string ErrorOf(std::string_view name, const SysfsRoot& root,
+                           const CollectorOptions& options = {}) {
+  try {
+    RunCollector(name, options, root.Paths());
+  } catch (const CollectError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+/// Options with `key` set to `value`.
+inline CollectorOptions Opt(const std::string& key, const std::string& value) {
+  return CollectorOptions(
+      std::map<std::string, std::vector<std::string>>{{key, {value}}});
+}
 
 }  // namespace host_exporter::testing
 

@@ -192,11 +192,11 @@ TEST(DiskstatsCollectorTest, ExposesEveryFamilyOnTheFixture) {
     EXPECT_NE(FindFamily(fams, name), nullptr) << name;
   }
   EXPECT_EQ(fams.size(), 23u);
-  EXPECT_EQ(FindFamily(fams, "node_disk_io_now")->type,
+  EXPECT_EQ(Family(fams, "node_disk_io_now").type,
             prometheus::MetricType::Gauge);
-  EXPECT_EQ(FindFamily(fams, "node_disk_reads_completed_total")->type,
+  EXPECT_EQ(Family(fams, "node_disk_reads_completed_total").type,
             prometheus::MetricType::Counter);
-  EXPECT_EQ(FindFamily(fams, "node_disk_info")->help,
+  EXPECT_EQ(Family(fams, "node_disk_info").help,
             "Info of /sys/block/<block_device>.");
 }
 
@@ -234,7 +234,7 @@ TEST(DiskstatsCollectorTest, DefaultExcludeDropsPartitionsAndLoops) {
   for (const char* dev : {"loop0", "loop1", "sda1", "sda2", "nvme0n1p1"}) {
     EXPECT_FALSE(FindValue(fams, "node_disk_io_now", {{"device", dev}})) << dev;
   }
-  EXPECT_EQ(FindFamily(fams, "node_disk_info")->metric.size(), 4u);
+  EXPECT_EQ(Family(fams, "node_disk_info").metric.size(), 4u);
 }
 
 TEST(DiskstatsCollectorTest, InfoLabelsComeFromUdev) {
@@ -282,7 +282,7 @@ TEST(DiskstatsCollectorTest, FilesystemDeviceMapperAndAtaFromUdev) {
                        {"uuid", "3b1f7a52-6c0e-4d8e-9f27-a1c4b5d6e7f8"},
                        {"version", "1.0"}}),
             1);
-  EXPECT_EQ(FindFamily(fams, "node_disk_filesystem_info")->metric.size(), 1u);
+  EXPECT_EQ(Family(fams, "node_disk_filesystem_info").metric.size(), 1u);
   EXPECT_EQ(FindValue(fams, "node_disk_device_mapper_info",
                       {{"device", "dm-0"},
                        {"name", "vg0-root"},
@@ -296,7 +296,7 @@ TEST(DiskstatsCollectorTest, FilesystemDeviceMapperAndAtaFromUdev) {
   EXPECT_EQ(FindValue(fams, "node_disk_ata_write_cache", kSda), 1);
   EXPECT_EQ(FindValue(fams, "node_disk_ata_write_cache_enabled", kSda), 1);
   // The NVMe disk is not ATA.
-  EXPECT_EQ(FindFamily(fams, "node_disk_ata_write_cache")->metric.size(), 1u);
+  EXPECT_EQ(Family(fams, "node_disk_ata_write_cache").metric.size(), 1u);
 }
 
 TEST(DiskstatsCollectorTest, IncludeReplacesTheDefaultExclude) {
@@ -304,13 +304,13 @@ TEST(DiskstatsCollectorTest, IncludeReplacesTheDefaultExclude) {
       "diskstats", With("collector.diskstats.device-include", "^nvme"));
   EXPECT_TRUE(FindValue(fams, "node_disk_io_now", kNvme));
   EXPECT_TRUE(FindValue(fams, "node_disk_io_now", {{"device", "nvme0n1p1"}}));
-  EXPECT_EQ(FindFamily(fams, "node_disk_io_now")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_disk_io_now").metric.size(), 2u);
 }
 
 TEST(DiskstatsCollectorTest, EmptyExcludeKeepsEverything) {
   Families fams =
       RunCollector("diskstats", With("collector.diskstats.device-exclude", ""));
-  EXPECT_EQ(FindFamily(fams, "node_disk_io_now")->metric.size(), 9u);
+  EXPECT_EQ(Family(fams, "node_disk_io_now").metric.size(), 9u);
 }
 
 TEST(DiskstatsCollectorTest, DeprecatedIgnoredDevicesStandsInForExclude) {

@@ -109,21 +109,18 @@ class FakeEthtool : public EthtoolSource {
 class TempSysfs {
  public:
   TempSysfs() {
-    char tmpl[] = "/tmp/ethtool_test.XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
     namespace fs = std::filesystem;
-    fs::create_directories(dir_ + "/sys/class/net/eth0");
-    fs::create_directories(dir_ + "/sys/class/net/lo");
-    fs::create_directories(dir_ + "/sys/devices/virtual/net/eth1");
+    fs::create_directories(dir() + "/sys/class/net/eth0");
+    fs::create_directories(dir() + "/sys/class/net/lo");
+    fs::create_directories(dir() + "/sys/devices/virtual/net/eth1");
     fs::create_directory_symlink("../../devices/virtual/net/eth1",
-                                 dir_ + "/sys/class/net/eth1");
-    std::ofstream(dir_ + "/sys/class/net/bonding_masters") << "\n";
+                                 dir() + "/sys/class/net/eth1");
+    std::ofstream(dir() + "/sys/class/net/bonding_masters") << "\n";
   }
-  ~TempSysfs() { std::filesystem::remove_all(dir_); }
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const { return root_.dir(); }
 
  private:
-  std::string dir_;
+  testing::TempRoot root_;
 };
 
 }  // namespace
@@ -170,9 +167,8 @@ TEST(EthtoolCollectorTest, LinkDriverAndStatistics) {
       FindValue(fams, "node_network_supported_speed_bytes",
                 {{"device", "eth0"}, {"duplex", "full"}, {"mode", "10baseT"}}),
       1250000);
-  EXPECT_EQ(
-      FindFamily(fams, "node_network_supported_speed_bytes")->metric.size(),
-      3u);
+  EXPECT_EQ(Family(fams, "node_network_supported_speed_bytes").metric.size(),
+            3u);
   EXPECT_EQ(
       FindValue(
           fams, "node_network_advertised_speed_bytes",
@@ -181,8 +177,7 @@ TEST(EthtoolCollectorTest, LinkDriverAndStatistics) {
   EXPECT_EQ(FindValue(fams, "node_network_supported_port_info",
                       {{"device", "eth0"}, {"type", "TP"}}),
             1);
-  EXPECT_EQ(FindFamily(fams, "node_network_supported_port_info")->metric.size(),
-            1u);
+  EXPECT_EQ(Family(fams, "node_network_supported_port_info").metric.size(), 1u);
   EXPECT_EQ(FindValue(fams, "node_network_autonegotiate_supported", eth0), 1);
   EXPECT_EQ(FindValue(fams, "node_network_pause_supported", eth0), 1);
   EXPECT_EQ(FindValue(fams, "node_network_asymmetricpause_supported", eth0), 0);
@@ -191,7 +186,7 @@ TEST(EthtoolCollectorTest, LinkDriverAndStatistics) {
   EXPECT_EQ(FindValue(fams, "node_network_asymmetricpause_advertised", eth0),
             1);
   EXPECT_EQ(FindValue(fams, "node_network_autonegotiate", eth0), 1);
-  EXPECT_EQ(FindFamily(fams, "node_network_pause_advertised")->help,
+  EXPECT_EQ(Family(fams, "node_network_pause_advertised").help,
             "If this port device offers pause capability");
 
   EXPECT_EQ(FindValue(fams, "node_ethtool_info",
@@ -202,7 +197,7 @@ TEST(EthtoolCollectorTest, LinkDriverAndStatistics) {
                        {"firmware_version", "0.13-4"},
                        {"version", "3.2.6-k"}}),
             1);
-  EXPECT_EQ(FindFamily(fams, "node_ethtool_info")->metric.size(), 2u);
+  EXPECT_EQ(Family(fams, "node_ethtool_info").metric.size(), 2u);
 
   // Known statistics keep node_exporter's fixed names and help texts.
   const auto* rx = FindFamily(fams, "node_ethtool_received_bytes_total");
@@ -213,7 +208,7 @@ TEST(EthtoolCollectorTest, LinkDriverAndStatistics) {
   EXPECT_EQ(FindValue(fams, "node_ethtool_transmitted_packets_total", eth0),
             20);
   EXPECT_EQ(FindValue(fams, "node_ethtool_received_queue_0_packets", eth0), 5);
-  EXPECT_EQ(FindFamily(fams, "node_ethtool_received_queue_0_packets")->help,
+  EXPECT_EQ(Family(fams, "node_ethtool_received_queue_0_packets").help,
             "Network interface rx_queue_0_packets");
   EXPECT_EQ(FindValue(fams, "node_ethtool_port_transmitted_errors", eth0), 3);
   // Two statistics that sanitize to one name are both dropped.
@@ -247,8 +242,8 @@ TEST(EthtoolCollectorTest, NoNetClassMeansNoDataEmptyMeansError) {
                                [&queried] { return MakeCard(&queried); });
   EXPECT_TRUE(c->Collect(FixturePaths("/nonexistent")).empty());
 
-  char tmpl[] = "/tmp/ethtool_empty.XXXXXX";
-  const std::string dir = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string dir = tmp.dir();
   std::filesystem::create_directories(dir + "/sys/class/net");
   try {
     c->Collect(FixturePaths(dir));

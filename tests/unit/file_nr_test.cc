@@ -47,24 +47,6 @@ TEST(ParseFileNrTest, RejectsEmptyTruncatedSpacesAndGarbage) {
 }  // namespace
 
 namespace testing {
-namespace {
-
-TEST(FilefdCollectorTest, ReadsFixture) {
-  Families fams = RunCollector("filefd");
-  ASSERT_EQ(fams.size(), 2u);
-  EXPECT_EQ(FindValue(fams, "node_filefd_allocated"), 7392);
-  EXPECT_EQ(FindValue(fams, "node_filefd_maximum"), 9223372036854775807.0);
-  EXPECT_EQ(FindFamily(fams, "node_filefd_allocated")->help,
-            "File descriptor statistics: allocated.");
-  EXPECT_EQ(FindFamily(fams, "node_filefd_maximum")->type,
-            prometheus::MetricType::Gauge);
-}
-
-TEST(FilefdCollectorTest, MissingFileIsAnError) {
-  EXPECT_THROW(RunCollector("filefd", {}, FixturePaths("/nonexistent")),
-               CollectError);
-}
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace testing
 }  // namespace host_exporter

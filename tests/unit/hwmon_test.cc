@@ -71,6 +71,7 @@ TEST(HwmonParseTest, CleanMetricName) {
   EXPECT_EQ(parse::CleanMetricName("a\xC3\xA9t\xFF"), "a_t");  // one _ a rune
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -123,7 +124,7 @@ TEST(HwmonCollectorTest, SensorsAndUnits) {
             1);
   EXPECT_EQ(FindValue(fams, "node_hwmon_energy_joule_total", nct("energy1")),
             1234.56789);
-  EXPECT_EQ(FindFamily(fams, "node_hwmon_energy_joule_total")->type,
+  EXPECT_EQ(Family(fams, "node_hwmon_energy_joule_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindValue(fams, "node_hwmon_humidity", nct("humidity1")), 0.0455);
   EXPECT_EQ(FindValue(fams, "node_hwmon_intrusion_alarm", nct("intrusion0")),
@@ -146,11 +147,11 @@ TEST(HwmonCollectorTest, SensorsAndUnits) {
 
 TEST(HwmonCollectorTest, HelpTextsFollowTheElement) {
   Families fams = RunCollector("hwmon");
-  EXPECT_EQ(FindFamily(fams, "node_hwmon_temp_celsius")->help,
+  EXPECT_EQ(Family(fams, "node_hwmon_temp_celsius").help,
             "Hardware monitor for temperature (input)");
-  EXPECT_EQ(FindFamily(fams, "node_hwmon_pwm")->help,
+  EXPECT_EQ(Family(fams, "node_hwmon_pwm").help,
             "Hardware monitor pwm element ");
-  EXPECT_EQ(FindFamily(fams, "node_hwmon_fan_alarm")->help,
+  EXPECT_EQ(Family(fams, "node_hwmon_fan_alarm").help,
             "Hardware sensor alarm status (fan)");
   EXPECT_EQ(fams.size(), 38u);
 }

@@ -34,6 +34,7 @@ TEST(InfinibandParseTest, Rate) {
   EXPECT_FALSE(parse::ParseIbRate("1e39 Gb/sec").ok());  // beyond float32
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -65,7 +66,7 @@ TEST(InfinibandCollectorTest, ReadsFixture) {
   EXPECT_FALSE(FindValue(fams, "node_infiniband_port_transmit_wait_total", p2));
   EXPECT_FALSE(
       FindValue(fams, "node_infiniband_legacy_packets_received_total", p2));
-  EXPECT_EQ(FindFamily(fams, "node_infiniband_symbol_error_total")->type,
+  EXPECT_EQ(Family(fams, "node_infiniband_symbol_error_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(fams.size(), 34u);
 }

@@ -5,12 +5,12 @@
 
 #include <stdexcept>
 
+#include "parse/net_address.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
 namespace {
 
-using parse::FormatGoIp;
 using parse::ParseIpvsBackends;
 using parse::ParseIpvsStats;
 
@@ -127,7 +127,13 @@ TEST(IpvsBackendsParseTest, BadAddressesAndNumbers) {
   EXPECT_TRUE(empty.value.empty());
 }
 
-TEST(FormatGoIpTest, MatchesGoNetIpString) {
+// The IPVS addresses go through parse::FormatIP (net_address.h), Go's
+// net.IP.String().
+TEST(FormatIpTest, MatchesGoNetIpStringForIpvsAddresses) {
+  auto FormatGoIp = [](const uint8_t* b, size_t n) {
+    return parse::FormatIP(
+        std::string_view(reinterpret_cast<const char*>(b), n));
+  };
   const uint8_t v4[] = {192, 168, 0, 1};
   EXPECT_EQ(FormatGoIp(v4, 4), "192.168.0.1");
   const uint8_t zero[16] = {};
@@ -149,6 +155,7 @@ TEST(FormatGoIpTest, MatchesGoNetIpString) {
   EXPECT_EQ(FormatGoIp(tail, 16), "fe80::abcd:0:0:0");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -176,7 +183,7 @@ TEST(IpvsCollectorTest, ReadsFixture) {
                       {"proto", "FWM"},
                       {"local_mark", "10001000"}};
   EXPECT_EQ(FindValue(f, "node_ipvs_backend_connections_active", fwm), 4);
-  EXPECT_EQ(FindFamily(f, "node_ipvs_backend_weight")->metric.size(), 10u);
+  EXPECT_EQ(Family(f, "node_ipvs_backend_weight").metric.size(), 10u);
 }
 
 TEST(IpvsCollectorTest, FewerLabelsSumTheirBackends) {
@@ -192,7 +199,7 @@ TEST(IpvsCollectorTest, FewerLabelsSumTheirBackends) {
   EXPECT_EQ(FindValue(f, "node_ipvs_backend_connections_inactive",
                       {{"proto", "UDP"}, {"local_port", "53"}}),
             27 + 31);
-  EXPECT_EQ(FindFamily(f, "node_ipvs_backend_weight")->metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_ipvs_backend_weight").metric.size(), 4u);
 
   o.Set("collector.ipvs.backend-labels", {""});
   Families none = RunCollector("ipvs", o);

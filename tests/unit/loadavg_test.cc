@@ -2,6 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "collectors/toolkit.h"
+#include "tests/unit/collector_test_util.h"
+
 namespace host_exporter::parse {
 namespace {
 
@@ -35,3 +44,26 @@ TEST(LoadAvgTest, HugeNumbers) {
 
 }  // namespace
 }  // namespace host_exporter::parse
+
+namespace host_exporter::testing {
+namespace {
+
+TEST(LoadavgCollectorTest, ReadsFixture) {
+  Families fams = RunCollector("loadavg");
+  EXPECT_EQ(FindValue(fams, "node_load1"), 0.21);
+  EXPECT_EQ(FindValue(fams, "node_load5"), 0.34);
+  EXPECT_EQ(FindValue(fams, "node_load15"), 0.55);
+}
+
+TEST(LoadavgCollectorTest, MissingFileIsACollectErrorNamingThePath) {
+  try {
+    RunCollector("loadavg", {}, FixturePaths("/nonexistent"));
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "/nonexistent/proc/loadavg: No such file or directory");
+  }
+}
+
+}  // namespace
+}  // namespace host_exporter::testing

@@ -113,7 +113,7 @@ TEST(MeminfoCollectorTest, ReadsFixture) {
   ASSERT_NE(fam, nullptr);
   EXPECT_EQ(fam->help, "Memory information field Active_anon_bytes.");
   EXPECT_EQ(fam->type, prometheus::MetricType::Gauge);
-  EXPECT_EQ(FindFamily(f, "node_memory_HugePages_Total")->help,
+  EXPECT_EQ(Family(f, "node_memory_HugePages_Total").help,
             "Memory information field HugePages_Total.");
   for (const auto& family : f) {
     EXPECT_EQ(family.type, prometheus::MetricType::Gauge) << family.name;

@@ -202,6 +202,7 @@ TEST(MountInfoParseTest, TruncatedAndGarbage) {
       "line 1: mount and parent IDs must be numbers");
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
@@ -240,9 +241,8 @@ TEST(MountstatsCollectorTest, ReadsFixture) {
       FindValue(f, "node_mountstats_nfs_operations_request_time_seconds_total",
                 read_op),
       79.407);
-  EXPECT_EQ(
-      FindFamily(f, "node_mountstats_nfs_transport_idle_time_seconds")->type,
-      prometheus::MetricType::Gauge);
+  EXPECT_EQ(Family(f, "node_mountstats_nfs_transport_idle_time_seconds").type,
+            prometheus::MetricType::Gauge);
   // 2 mounts x 45 per-mount families, 11 operations x 8 per-op families.
   size_t series = 0;
   for (const auto& family : f) series += family.metric.size();
@@ -267,9 +267,8 @@ TEST(MountstatsCollectorTest, DuplicateMountsAreReportedOnce) {
       << "1 0 0:1 / /a rw - nfs4 s:/a rw,addr=1.2.3.4\n"
       << "2 0 0:1 / /b rw - nfs4 s:/a rw,addr=1.2.3.4\n";
   Families f = RunCollector("mountstats", {}, testing::FixturePaths(root));
-  EXPECT_EQ(
-      FindFamily(f, "node_mountstats_nfs_age_seconds_total")->metric.size(),
-      1u);
+  EXPECT_EQ(Family(f, "node_mountstats_nfs_age_seconds_total").metric.size(),
+            1u);
   EXPECT_EQ(
       FindValue(
           f, "node_mountstats_nfs_age_seconds_total",

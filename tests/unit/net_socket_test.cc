@@ -3,12 +3,18 @@
 // procfs mount).
 #include "parse/net_socket.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "collectors/toolkit.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -145,8 +151,8 @@ TEST(UdpQueuesCollectorTest, SumsQueuesPerFamily) {
 }
 
 TEST(UdpQueuesCollectorTest, AbsentFamiliesAreSkipped) {
-  char tmpl[] = "/tmp/host_exporter_udp_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_TRUE(RunCollector("udp_queues", {}, FixturePaths(root)).empty());
   std::ofstream(root + "/proc/net/udp") << kUdpHeader;
@@ -158,7 +164,6 @@ TEST(UdpQueuesCollectorTest, AbsentFamiliesAreSkipped) {
   std::ofstream(root + "/proc/net/udp6") << kUdpHeader << "garbage\n";
   EXPECT_THROW(RunCollector("udp_queues", {}, FixturePaths(root)),
                CollectError);
-  std::filesystem::remove_all(root);
 }
 
 TEST(TcpstatCollectorTest, StatesAndQueuesFromFixtureFiles) {
@@ -185,8 +190,8 @@ TEST(TcpstatCollectorTest, StatesAndQueuesFromFixtureFiles) {
 }
 
 TEST(TcpstatCollectorTest, Tcp6IsOptionalTcpIsNot) {
-  char tmpl[] = "/tmp/host_exporter_tcp_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_THROW(RunCollector("tcpstat", {}, FixturePaths(root)), CollectError);
   std::ofstream(root + "/proc/net/tcp")
@@ -202,21 +207,40 @@ TEST(TcpstatCollectorTest, Tcp6IsOptionalTcpIsNot) {
   // No sockets at all: no series, as node_exporter.
   std::ofstream(root + "/proc/net/tcp") << kUdpHeader;
   EXPECT_TRUE(RunCollector("tcpstat", {}, FixturePaths(root)).empty());
-  std::filesystem::remove_all(root);
 }
 
 TEST(TcpstatCollectorTest, LiveProcUsesSockDiag) {
+  // A listener of our own on loopback: there is at least one TCP socket,
+  // and sock_diag reports its backlog limit as its send queue, which
+  // /proc/net/tcp does not. /proc/sys is a procfs mount without net/tcp:
+  // there only sock_diag can answer (the file fallback fails).
   struct stat st;
-  if (::stat("/proc/self", &st) != 0) GTEST_SKIP() << "no /proc here";
-  // On the live procfs the collector asks the kernel over netlink; whatever
-  // the host's sockets, the family is well formed.
-  Families fams = RunCollector("tcpstat", {}, HostPaths());
-  if (fams.empty()) return;  // a host with no TCP socket at all
+  if (::stat("/proc/sys", &st) != 0) GTEST_SKIP() << "no /proc here";
+  ScopedFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_GE(fd.get(), 0) << std::strerror(errno);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // port 0: any free one
+  ASSERT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+            0)
+      << std::strerror(errno);
+  constexpr int kBacklog = 97;
+  ASSERT_EQ(::listen(fd.get(), kBacklog), 0) << std::strerror(errno);
+
+  HostPaths live;
+  live.procfs = "/proc/sys";
+  Families fams;
+  ASSERT_NO_THROW(fams = RunCollector("tcpstat", {}, live));
   ASSERT_EQ(fams.size(), 1u);
+  EXPECT_GE(FindValue(fams, "node_tcp_connection_states", {{"state", "listen"}})
+                .value_or(0),
+            1);
+  EXPECT_GE(FindValue(fams, "node_tcp_connection_states",
+                      {{"state", "tx_queued_bytes"}})
+                .value_or(0),
+            kBacklog);
   EXPECT_TRUE(FindValue(fams, "node_tcp_connection_states",
                         {{"state", "rx_queued_bytes"}}));
-  EXPECT_TRUE(FindValue(fams, "node_tcp_connection_states",
-                        {{"state", "tx_queued_bytes"}}));
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ TEST(NetstatCollectorTest, DefaultFieldsOnFixture) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->help, "Statistic TcpExtListenDrops.");
   EXPECT_EQ(f->type, prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(fams, "node_netstat_Icmp6_InMsgs")->help,
+  EXPECT_EQ(Family(fams, "node_netstat_Icmp6_InMsgs").help,
             "Statistic Icmp6InMsgs.");
 }
 
@@ -151,8 +151,8 @@ TEST(NetstatCollectorTest, CustomPattern) {
 }
 
 TEST(NetstatCollectorTest, Snmp6IsOptionalTheOthersAreNot) {
-  char tmpl[] = "/tmp/host_exporter_netstat_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   std::ofstream(root + "/proc/net/netstat")
       << "TcpExt: ListenDrops\nTcpExt: 9\n";
@@ -162,7 +162,6 @@ TEST(NetstatCollectorTest, Snmp6IsOptionalTheOthersAreNot) {
   EXPECT_EQ(fams.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_netstat_TcpExt_ListenDrops"), 9);
   EXPECT_EQ(FindValue(fams, "node_netstat_Udp_NoPorts"), 4);
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

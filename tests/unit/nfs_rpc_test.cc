@@ -171,59 +171,10 @@ TEST(NfsServerParseTest, GarbageHugeEmptyAndNewLines) {
   EXPECT_EQ(r.value.rc_hits, 1u);
 }
 
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::RunCollector;
-
-TEST(NfsCollectorTest, ReadsFixture) {
-  Families f = RunCollector("nfs");
-  EXPECT_EQ(FindValue(f, "node_nfs_packets_total", {{"protocol", "udp"}}), 11);
-  EXPECT_EQ(FindValue(f, "node_nfs_packets_total", {{"protocol", "tcp"}}),
-            70303);
-  EXPECT_EQ(FindValue(f, "node_nfs_connections_total"), 37);
-  EXPECT_EQ(FindValue(f, "node_nfs_rpcs_total"), 4329785);
-  EXPECT_EQ(FindValue(f, "node_nfs_rpc_retransmissions_total"), 17);
-  EXPECT_EQ(FindValue(f, "node_nfs_rpc_authentication_refreshes_total"),
-            4338291);
-  EXPECT_EQ(FindValue(f, "node_nfs_requests_total",
-                      {{"proto", "3"}, {"method", "GetAttr"}}),
-            4084749);
-  EXPECT_EQ(FindValue(f, "node_nfs_requests_total",
-                      {{"proto", "4"}, {"method", "Getattr"}}),
-            17245);
-  EXPECT_EQ(FindValue(f, "node_nfs_requests_total",
-                      {{"proto", "2"}, {"method", "Null"}}),
-            2);
-  ASSERT_NE(FindFamily(f, "node_nfs_requests_total"), nullptr);
-  EXPECT_EQ(FindFamily(f, "node_nfs_requests_total")->metric.size(),
-            18u + 22u + 59u);
-}
-
-TEST(NfsdCollectorTest, ReadsFixture) {
-  Families f = RunCollector("nfsd");
-  EXPECT_EQ(FindValue(f, "node_nfsd_reply_cache_hits_total"), 3);
-  EXPECT_EQ(FindValue(f, "node_nfsd_reply_cache_misses_total"), 6);
-  EXPECT_EQ(FindValue(f, "node_nfsd_reply_cache_nocache_total"), 18622);
-  EXPECT_EQ(FindValue(f, "node_nfsd_file_handles_stale_total"), 7);
-  EXPECT_EQ(FindValue(f, "node_nfsd_disk_bytes_read_total"), 157286400);
-  EXPECT_EQ(FindValue(f, "node_nfsd_disk_bytes_written_total"), 72864);
-  EXPECT_EQ(FindValue(f, "node_nfsd_server_threads"), 8);
-  EXPECT_EQ(FindValue(f, "node_nfsd_read_ahead_cache_size_blocks"), 32);
-  EXPECT_EQ(FindValue(f, "node_nfsd_read_ahead_cache_not_found_total"), 5);
-  EXPECT_EQ(FindValue(f, "node_nfsd_packets_total", {{"proto", "tcp"}}), 18623);
-  EXPECT_EQ(FindValue(f, "node_nfsd_connections_total"), 14);
-  EXPECT_EQ(FindValue(f, "node_nfsd_rpc_errors_total", {{"error", "cInt"}}), 2);
-  EXPECT_EQ(FindValue(f, "node_nfsd_server_rpcs_total"), 18628);
-  EXPECT_EQ(FindValue(f, "node_nfsd_requests_total",
-                      {{"proto", "4"}, {"method", "PutFH"}}),
-            9609);
-  // Null and the unused v4 operations are not exported.
-  EXPECT_EQ(FindValue(f, "node_nfsd_requests_total",
-                      {{"proto", "3"}, {"method", "Null"}}),
-            std::nullopt);
-  EXPECT_EQ(FindFamily(f, "node_nfsd_requests_total")->metric.size(),
-            17u + 21u + 33u);
-}
 
 TEST(NfsCollectorsTest, AbsentFilesAreNoMetrics) {
   auto none = testing::FixturePaths("/nonexistent");

@@ -90,9 +90,8 @@ TEST(ProcessesCollectorTest, CountsFixtureProcessesAndThreads) {
   EXPECT_EQ(
       FindValue(fams, "node_processes_threads_state", {{"thread_state", "D"}}),
       1);
-  EXPECT_EQ(FindFamily(fams, "node_processes_threads_state")->metric.size(),
-            3u);
-  EXPECT_EQ(FindFamily(fams, "node_processes_pids")->help, "Number of PIDs");
+  EXPECT_EQ(Family(fams, "node_processes_threads_state").metric.size(), 3u);
+  EXPECT_EQ(Family(fams, "node_processes_pids").help, "Number of PIDs");
 }
 
 TEST(ProcessesCollectorTest, VanishedProcessesAreSkipped) {

@@ -70,8 +70,7 @@ TEST(SchedstatCollectorTest, ReadsFixture) {
       362190.011735003);
   EXPECT_EQ(FindValue(fams, "node_schedstat_timeslices_total", {{"cpu", "2"}}),
             4588091034.0);
-  EXPECT_EQ(FindFamily(fams, "node_schedstat_timeslices_total")->metric.size(),
-            4u);
+  EXPECT_EQ(Family(fams, "node_schedstat_timeslices_total").metric.size(), 4u);
 }
 
 TEST(SchedstatCollectorTest, MissingFileGivesNoSeries) {

@@ -49,7 +49,7 @@ TEST(SelinuxCollectorTest, FixtureIsEnabledAndPermissive) {
   EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 1);
   EXPECT_EQ(FindValue(fams, "node_selinux_config_mode"), 1);
   EXPECT_EQ(FindValue(fams, "node_selinux_current_mode"), 0);
-  EXPECT_EQ(FindFamily(fams, "node_selinux_enabled")->help,
+  EXPECT_EQ(Family(fams, "node_selinux_enabled").help,
             "SELinux is enabled, 1 is true, 0 is false");
 }
 

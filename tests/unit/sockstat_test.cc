@@ -107,13 +107,13 @@ TEST(SockstatCollectorTest, ReadsFixture) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->help, "Number of TCP sockets in state mem_bytes.");
   EXPECT_EQ(f->type, prometheus::MetricType::Gauge);
-  EXPECT_EQ(FindFamily(fams, "node_sockstat_sockets_used")->help,
+  EXPECT_EQ(Family(fams, "node_sockstat_sockets_used").help,
             "Number of IPv4 sockets in use.");
 }
 
 TEST(SockstatCollectorTest, EitherFileMayBeAbsent) {
-  char tmpl[] = "/tmp/host_exporter_sockstat_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
+  TempRoot tmp;
+  const std::string root = tmp.dir();
   std::filesystem::create_directories(root + "/proc/net");
   EXPECT_TRUE(RunCollector("sockstat", {}, FixturePaths(root)).empty());
   std::ofstream(root + "/proc/net/sockstat6") << "UDP6: inuse 4\n";
@@ -122,7 +122,6 @@ TEST(SockstatCollectorTest, EitherFileMayBeAbsent) {
   EXPECT_EQ(FindValue(fams, "node_sockstat_UDP6_inuse"), 4);
   std::ofstream(root + "/proc/net/sockstat") << "TCP: inuse one\n";
   EXPECT_THROW(RunCollector("sockstat", {}, FixturePaths(root)), CollectError);
-  std::filesystem::remove_all(root);
 }
 
 }  // namespace

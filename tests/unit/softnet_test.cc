@@ -68,9 +68,9 @@ TEST(SoftnetCollectorTest, PerCpuCounters) {
   EXPECT_EQ(f->metric.size(), 4u);
   EXPECT_EQ(f->type, prometheus::MetricType::Counter);
   EXPECT_EQ(f->help, "Number of times processing packets ran out of quota");
-  EXPECT_EQ(FindFamily(fams, "node_softnet_processed_total")->help,
+  EXPECT_EQ(Family(fams, "node_softnet_processed_total").help,
             "Number of processed packets");
-  EXPECT_EQ(FindFamily(fams, "node_softnet_dropped_total")->help,
+  EXPECT_EQ(Family(fams, "node_softnet_dropped_total").help,
             "Number of dropped packets");
 }
 

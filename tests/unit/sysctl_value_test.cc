@@ -37,36 +37,6 @@ TEST(ParseSysctlUintTest, RejectsEmptyNegativeExtraAndGarbage) {
 }  // namespace
 
 namespace testing {
-namespace {
-
-TEST(EntropyCollectorTest, ReadsFixture) {
-  Families fams = RunCollector("entropy");
-  ASSERT_EQ(fams.size(), 2u);
-  EXPECT_EQ(FindValue(fams, "node_entropy_available_bits"), 3721);
-  EXPECT_EQ(FindValue(fams, "node_entropy_pool_size_bits"), 4096);
-  EXPECT_EQ(FindFamily(fams, "node_entropy_available_bits")->help,
-            "Bits of available entropy.");
-  EXPECT_EQ(FindFamily(fams, "node_entropy_pool_size_bits")->help,
-            "Bits of entropy pool.");
-}
-
-TEST(EntropyCollectorTest, AbsentPoolSizeIsAnError) {
-  char tmpl[] = "/tmp/host_exporter_entropy_XXXXXX";
-  const std::string root = ::mkdtemp(tmpl);
-  std::filesystem::create_directories(root + "/proc/sys/kernel/random");
-  std::ofstream(root + "/proc/sys/kernel/random/entropy_avail") << "256\n";
-  try {
-    RunCollector("entropy", {}, FixturePaths(root));
-    ADD_FAILURE() << "expected CollectError";
-  } catch (const CollectError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              root +
-                  "/proc/sys/kernel/random/poolsize: No such file or "
-                  "directory");
-  }
-  std::filesystem::remove_all(root);
-}
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace testing
 }  // namespace host_exporter

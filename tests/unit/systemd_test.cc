@@ -186,7 +186,7 @@ TEST(SystemdCollectorTest, DefaultFamilies) {
       1);
   // Five series per unit for ssh, cron, the timer and both sockets; the
   // mount is excluded by default and gone.service is not loaded.
-  EXPECT_EQ(FindFamily(fams, "node_systemd_unit_state")->metric.size(), 25u);
+  EXPECT_EQ(Family(fams, "node_systemd_unit_state").metric.size(), 25u);
   EXPECT_DOUBLE_EQ(*FindValue(fams, "node_systemd_timer_last_trigger_seconds",
                               {{"name", "apt-daily.timer"}}),
                    1700003600.5);
@@ -206,14 +206,13 @@ TEST(SystemdCollectorTest, DefaultFamilies) {
   EXPECT_EQ(FindValue(fams, "node_systemd_socket_current_connections",
                       {{"name", "old.socket"}}),
             std::nullopt);
-  EXPECT_EQ(
-      FindFamily(fams, "node_systemd_socket_refused_connections_total")->type,
-      prometheus::MetricType::Gauge);
+  EXPECT_EQ(Family(fams, "node_systemd_socket_refused_connections_total").type,
+            prometheus::MetricType::Gauge);
   EXPECT_EQ(FindValue(fams, "node_systemd_system_running"), 0);
   EXPECT_EQ(FindFamily(fams, "node_systemd_service_restart_total"), nullptr);
   EXPECT_EQ(FindFamily(fams, "node_systemd_unit_tasks_current"), nullptr);
   EXPECT_EQ(FindFamily(fams, "node_systemd_unit_start_time_seconds"), nullptr);
-  EXPECT_EQ(FindFamily(fams, "node_systemd_unit_state")->help, "Systemd unit");
+  EXPECT_EQ(Family(fams, "node_systemd_unit_state").help, "Systemd unit");
 }
 
 TEST(SystemdCollectorTest, OptionalFamiliesAndFilters) {
@@ -230,9 +229,8 @@ TEST(SystemdCollectorTest, OptionalFamiliesAndFilters) {
   EXPECT_EQ(FindValue(fams, "node_systemd_service_restart_total",
                       {{"name", "ssh.service"}}),
             2);
-  EXPECT_EQ(
-      FindFamily(fams, "node_systemd_service_restart_total")->metric.size(),
-      1u);
+  EXPECT_EQ(Family(fams, "node_systemd_service_restart_total").metric.size(),
+            1u);
   EXPECT_EQ(FindValue(fams, "node_systemd_unit_tasks_current",
                       {{"name", "ssh.service"}}),
             3);

@@ -21,31 +21,6 @@ namespace fs = std::filesystem;
 
 constexpr char kDir[] = "collector.textfile.directory";
 
-// A fresh directory under $TMPDIR, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "textfile_test.XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::string p = path_ + "/" + name;
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
-
 // Runs the collector once with these directories (and other options) and
 // returns its families; *warnings gets what TakeWarnings() reported.
 Families RunTextfile(std::vector<std::string> dirs,
@@ -84,14 +59,14 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(FindValue(f, "backup_runs_total",
                       {{"job", "nightly"}, {"result", "success"}}),
             412);
-  EXPECT_EQ(FindFamily(f, "backup_runs_total")->type,
+  EXPECT_EQ(Family(f, "backup_runs_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindValue(f, "backup_last_success_timestamp_seconds",
                       {{"job", "weekly"}}),
             1699912800);
-  EXPECT_EQ(FindFamily(f, "backup_target_info")->type,
+  EXPECT_EQ(Family(f, "backup_target_info").type,
             prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(f, "backup_target_info")->help,
+  EXPECT_EQ(Family(f, "backup_target_info").help,
             "Backup target; HELP escapes: a backslash \\ and a\nnewline.");
   EXPECT_EQ(FindValue(f, "backup_target_info",
                       {{"path", "C:\\backups\\host1"},
@@ -118,7 +93,7 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   // OpenMetrics.
   EXPECT_EQ(FindValue(f, "smart_reallocated_sectors_total", {{"disk", "sda"}}),
             8);
-  EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_total")->type,
+  EXPECT_EQ(Family(f, "smart_reallocated_sectors_total").type,
             prometheus::MetricType::Counter);
   EXPECT_EQ(FindFamily(f, "smart_reallocated_sectors_created"), nullptr);
   EXPECT_EQ(FindValue(f, "smart_temperature_celsius", {{"disk", "sdb"}}), 41);
@@ -131,11 +106,11 @@ TEST(TextfileCollectorTest, FixtureHasEveryTypeAndNoError) {
   EXPECT_EQ(FindValue(f, "smart_queue_depth_bucket", {{"le", "8"}}), 9);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gcount"), 10);
   EXPECT_EQ(FindValue(f, "smart_queue_depth_gsum"), 31);
-  EXPECT_EQ(FindFamily(f, "smart_vendor_attribute")->type,
+  EXPECT_EQ(Family(f, "smart_vendor_attribute").type,
             prometheus::MetricType::Untyped);
-  EXPECT_EQ(FindFamily(f, "smart_selftest_duration_seconds")->type,
+  EXPECT_EQ(Family(f, "smart_selftest_duration_seconds").type,
             prometheus::MetricType::Histogram);
-  EXPECT_EQ(FindFamily(f, "smart_read_latency_seconds")->type,
+  EXPECT_EQ(Family(f, "smart_read_latency_seconds").type,
             prometheus::MetricType::Summary);
 
   // Own metrics: one mtime per *.prom file (the .tmp file is not read).
@@ -166,26 +141,26 @@ TEST(TextfileCollectorTest, MissingDirectoryIsAScrapeError) {
 }
 
 TEST(TextfileCollectorTest, BadFileIsDroppedOthersKept) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "good_a 1\n");
   d.Write("b.prom", "# TYPE bad gauge\nbad 1\nbad{x=\"1\"} 2 3\n");
   d.Write("c.prom", "good_c{x=\"y\"} 2\n");
   d.Write("ignored.txt", "not read {{{\n");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "good_a"), 1);
   EXPECT_EQ(FindValue(f, "good_c", {{"x", "y"}}), 2);
   EXPECT_EQ(FindFamily(f, "bad"), nullptr);
   EXPECT_EQ(Joined(w),
-            d.path() +
+            d.dir() +
                 "/b.prom: line 3: sample \"bad\" has a timestamp (3), "
                 "which is not supported\n");
   const auto* mtime = FindFamily(f, "node_textfile_mtime_seconds");
   ASSERT_NE(mtime, nullptr);
   ASSERT_EQ(mtime->metric.size(), 2u);  // the bad file has none
-  EXPECT_EQ(mtime->metric[0].label[0].value, d.path() + "/a.prom");
-  EXPECT_EQ(mtime->metric[1].label[0].value, d.path() + "/c.prom");
+  EXPECT_EQ(mtime->metric[0].label[0].value, d.dir() + "/a.prom");
+  EXPECT_EQ(mtime->metric[1].label[0].value, d.dir() + "/c.prom");
 }
 
 // A writer cut short (not writing to a temporary file and renaming it)
@@ -206,35 +181,34 @@ TEST(TextfileCollectorTest, HalfWrittenFileIsAScrapeError) {
 }
 
 TEST(TextfileCollectorTest, MtimeIsTheFilesWholeSeconds) {
-  TempDir d;
+  TempRoot d;
   const std::string p = d.Write("m.prom", "x 1\n");
   struct timespec times[2] = {{1600000000, 0}, {1234567890, 987654321}};
   ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
-  Families f = RunTextfile({d.path() + "/"});  // the file label is a clean path
+  Families f = RunTextfile({d.dir() + "/"});  // the file label is a clean path
   EXPECT_EQ(FindValue(f, "node_textfile_mtime_seconds", {{"file", p}}),
             1234567890);
 }
 
 TEST(TextfileCollectorTest, DefaultHelpNamesTheFiles) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "shared{f=\"a\"} 1\nonly_a 1\n");
   d.Write("b.prom", "shared{f=\"b\"} 2\n");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
-  EXPECT_EQ(
-      FindFamily(f, "shared")->help,
-      "Metric read from " + d.path() + "/a.prom, " + d.path() + "/b.prom");
-  EXPECT_EQ(FindFamily(f, "only_a")->help,
-            "Metric read from " + d.path() + "/a.prom");
-  EXPECT_EQ(FindFamily(f, "shared")->metric.size(), 2u);
+  EXPECT_EQ(Family(f, "shared").help,
+            "Metric read from " + d.dir() + "/a.prom, " + d.dir() + "/b.prom");
+  EXPECT_EQ(Family(f, "only_a").help,
+            "Metric read from " + d.dir() + "/a.prom");
+  EXPECT_EQ(Family(f, "shared").metric.size(), 2u);
 }
 
 TEST(TextfileCollectorTest, MissingLabelsFilledPerFileAsIn15) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "m{x=\"1\"} 1\nm{y=\"2\"} 2\nm{x=\"3\",y=\"4\"} 3\n");
   d.Write("b.prom", "m{z=\"5\"} 4\n");  // other files' names are not added
-  Families f = RunTextfile({d.path()});
+  Families f = RunTextfile({d.dir()});
   const auto* m = FindFamily(f, "m");
   ASSERT_NE(m, nullptr);
   ASSERT_EQ(m->metric.size(), 4u);
@@ -251,12 +225,12 @@ TEST(TextfileCollectorTest, MissingLabelsFilledPerFileAsIn15) {
 
 TEST(TextfileCollectorTest, LabelFillingHasABudget) {
   // 3000 series with a label name each would need 9 million empty labels.
-  TempDir d;
+  TempRoot d;
   std::string text;
   for (int i = 0; i < 3000; ++i)
     text += "m{l" + std::to_string(i) + "=\"v\"} 1\n";
   d.Write("a.prom", text);
-  Families f = RunTextfile({d.path()});
+  Families f = RunTextfile({d.dir()});
   const auto* m = FindFamily(f, "m");
   ASSERT_NE(m, nullptr);
   ASSERT_EQ(m->metric.size(), 3000u);
@@ -265,31 +239,31 @@ TEST(TextfileCollectorTest, LabelFillingHasABudget) {
 }
 
 TEST(TextfileCollectorTest, HelpFromAnyFileWinsOverNone) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "m{f=\"a\"} 1\n");
   d.Write("b.prom", "# HELP m Real help.\nm{f=\"b\"} 2\n");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
-  EXPECT_EQ(FindFamily(f, "m")->help, "Real help.");
+  EXPECT_EQ(Family(f, "m").help, "Real help.");
   EXPECT_EQ(ScrapeError(f), 0);
 }
 
 TEST(TextfileCollectorTest, InconsistentFamiliesAcrossFiles) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "# HELP m First.\n# TYPE m gauge\nm{f=\"a\"} 1\ndup 1\n");
   d.Write("b.prom", "# HELP m Second.\n# TYPE m gauge\nm{f=\"b\"} 2\n");
   d.Write("c.prom", "# TYPE m counter\nm{f=\"c\"} 3\n");
   d.Write("d.prom", "dup 2\ndup{x=\"new\"} 3\n");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_EQ(ScrapeError(f), 1);
   const auto* m = FindFamily(f, "m");
   ASSERT_EQ(m->metric.size(), 1u);
   EXPECT_EQ(m->help, "First.");
   EXPECT_EQ(FindValue(f, "dup"), 1);  // the first file's series wins
   EXPECT_EQ(FindValue(f, "dup", {{"x", "new"}}), 3);
-  const std::string p = d.path() + "/";
+  const std::string p = d.dir() + "/";
   EXPECT_EQ(
       Joined(w),
       p + "b.prom: family m has HELP \"Second.\" here but \"First.\" in " + p +
@@ -299,65 +273,65 @@ TEST(TextfileCollectorTest, InconsistentFamiliesAcrossFiles) {
           "d.prom: 1 series of family dup already read from another file, "
           "dropped (first: dup{x=\"\"})\n");
   // The files themselves were read: they keep their mtime.
-  EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds")->metric.size(), 4u);
+  EXPECT_EQ(Family(f, "node_textfile_mtime_seconds").metric.size(), 4u);
 }
 
 TEST(TextfileCollectorTest, OwnFamilyNamesAreReserved) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "node_textfile_scrape_error 0\nok 1\n");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "ok"), 1);
-  EXPECT_EQ(FindFamily(f, "node_textfile_scrape_error")->metric.size(), 1u);
-  EXPECT_EQ(Joined(w), d.path() +
+  EXPECT_EQ(Family(f, "node_textfile_scrape_error").metric.size(), 1u);
+  EXPECT_EQ(Joined(w), d.dir() +
                            "/a.prom: family node_textfile_scrape_error is the "
                            "textfile collector's own, dropped\n");
 }
 
 TEST(TextfileCollectorTest, FifoSocketAndDirectoryAreSkippedWithoutBlocking) {
-  TempDir d;
+  TempRoot d;
   d.Write("ok.prom", "ok 1\n");
-  ASSERT_EQ(::mkfifo((d.path() + "/fifo.prom").c_str(), 0644), 0);
-  fs::create_directory(d.path() + "/dir.prom");
+  ASSERT_EQ(::mkfifo((d.dir() + "/fifo.prom").c_str(), 0644), 0);
+  fs::create_directory(d.dir() + "/dir.prom");
   int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
   ASSERT_GE(sock, 0);
   struct sockaddr_un addr {};
   addr.sun_family = AF_UNIX;
-  const std::string sock_path = d.path() + "/sock.prom";
+  const std::string sock_path = d.dir() + "/sock.prom";
   ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
   std::copy(sock_path.begin(), sock_path.end(), addr.sun_path);
   ASSERT_EQ(
       ::bind(sock, reinterpret_cast<struct sockaddr*>(&addr), sizeof addr), 0);
   std::vector<std::string> w;
   Families f =
-      RunTextfile({d.path()}, &w);  // would hang here if the FIFO were opened
+      RunTextfile({d.dir()}, &w);  // would hang here if the FIFO were opened
   ::close(sock);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "ok"), 1);
-  const std::string p = d.path() + "/";
+  const std::string p = d.dir() + "/";
   EXPECT_EQ(Joined(w), p + "dir.prom: is a directory, skipped\n" + p +
                            "fifo.prom: is a FIFO, skipped\n" + p +
                            "sock.prom: is a socket, skipped\n");
 }
 
 TEST(TextfileCollectorTest, SymlinksOnlyIntoTheDirectory) {
-  TempDir outside;
+  TempRoot outside;
   outside.Write("secret.prom", "secret 1\n");
-  TempDir d;
+  TempRoot d;
   d.Write("sub/real.txt", "inside 2\n");
-  fs::create_symlink(d.path() + "/sub/real.txt", d.path() + "/in.prom");
-  fs::create_symlink(outside.path() + "/secret.prom", d.path() + "/out.prom");
-  fs::create_symlink(d.path() + "/missing", d.path() + "/broken.prom");
-  ASSERT_EQ(::mkfifo((d.path() + "/sub/fifo").c_str(), 0644), 0);
-  fs::create_symlink("sub/fifo", d.path() + "/tofifo.prom");
+  fs::create_symlink(d.dir() + "/sub/real.txt", d.dir() + "/in.prom");
+  fs::create_symlink(outside.dir() + "/secret.prom", d.dir() + "/out.prom");
+  fs::create_symlink(d.dir() + "/missing", d.dir() + "/broken.prom");
+  ASSERT_EQ(::mkfifo((d.dir() + "/sub/fifo").c_str(), 0644), 0);
+  fs::create_symlink("sub/fifo", d.dir() + "/tofifo.prom");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_EQ(FindValue(f, "inside"), 2);
   EXPECT_EQ(FindFamily(f, "secret"), nullptr);
   EXPECT_EQ(ScrapeError(f), 1);
-  const std::string p = d.path() + "/";
-  char* real_outside = ::realpath(outside.path().c_str(), nullptr);
+  const std::string p = d.dir() + "/";
+  char* real_outside = ::realpath(outside.dir().c_str(), nullptr);
   const std::string ro = real_outside;
   std::free(real_outside);
   EXPECT_EQ(Joined(w),
@@ -371,7 +345,7 @@ TEST(TextfileCollectorTest, SymlinksOnlyIntoTheDirectory) {
 }
 
 TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
-  TempDir d;
+  TempRoot d;
   d.Write("big.prom", "big{x=\"" + std::string(2000, 'y') + "\"} 1\n");
   std::string many;
   for (int i = 0; i < 11; ++i)
@@ -382,12 +356,12 @@ TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
   o.Set("collector.textfile.max-file-size", {"1KiB"});
   o.Set("collector.textfile.max-series", {"10"});
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w, o);
+  Families f = RunTextfile({d.dir()}, &w, o);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "small"), 1);
   EXPECT_EQ(FindFamily(f, "big"), nullptr);
   EXPECT_EQ(FindFamily(f, "many"), nullptr);
-  const std::string p = d.path() + "/";
+  const std::string p = d.dir() + "/";
   EXPECT_EQ(Joined(w), p +
                            "big.prom: larger than 1024 bytes "
                            "(--collector.textfile.max-file-size), skipped\n" +
@@ -395,9 +369,9 @@ TEST(TextfileCollectorTest, SizeAndSeriesLimits) {
   // 0 lifts both limits.
   o.Set("collector.textfile.max-file-size", {"0"});
   o.Set("collector.textfile.max-series", {"0"});
-  f = RunTextfile({d.path()}, &w, o);
+  f = RunTextfile({d.dir()}, &w, o);
   EXPECT_EQ(ScrapeError(f), 0);
-  EXPECT_EQ(FindFamily(f, "many")->metric.size(), 11u);
+  EXPECT_EQ(Family(f, "many").metric.size(), 11u);
 }
 
 TEST(TextfileCollectorTest, InvalidLimitFlagsFailAtStartUp) {
@@ -414,28 +388,28 @@ TEST(TextfileCollectorTest, InvalidLimitFlagsFailAtStartUp) {
 }
 
 TEST(TextfileCollectorTest, SeveralDirectoriesAndGlobs) {
-  TempDir d;
+  TempRoot d;
   d.Write("x/a.prom", "from_x 1\n");
   d.Write("y/b.prom", "from_y 2\n");
   d.Write("z/c.prom", "from_z 3\n");
   std::vector<std::string> w;
   // A glob, the same directory again (read once), and a plain directory.
   Families f =
-      RunTextfile({d.path() + "/[xy]", d.path() + "/x", d.path() + "/z"}, &w);
+      RunTextfile({d.dir() + "/[xy]", d.dir() + "/x", d.dir() + "/z"}, &w);
   EXPECT_TRUE(w.empty()) << Joined(w);
   EXPECT_EQ(ScrapeError(f), 0);
   EXPECT_EQ(FindValue(f, "from_x"), 1);
   EXPECT_EQ(FindValue(f, "from_y"), 2);
   EXPECT_EQ(FindValue(f, "from_z"), 3);
-  EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds")->metric.size(), 3u);
+  EXPECT_EQ(Family(f, "node_textfile_mtime_seconds").metric.size(), 3u);
 }
 
 TEST(TextfileCollectorTest, WarningsDoNotPileUpAcrossRuns) {
-  TempDir d;
+  TempRoot d;
   d.Write("bad.prom", "bad{ 1\n");
   const CollectorSpec* spec = FindCollector("textfile");
   CollectorOptions o = DefaultOptions(*spec);
-  o.Set(kDir, {d.path()});
+  o.Set(kDir, {d.dir()});
   auto c = spec->create(o);
   c->Collect(FixturePaths());
   c->Collect(FixturePaths());

@@ -16,6 +16,7 @@ namespace host_exporter {
 namespace {
 
 using parse::ParseClocksource;
+using testing::Family;
 using testing::FindFamily;
 using testing::FindValue;
 using testing::FixturePaths;
@@ -150,27 +151,18 @@ TEST(TimeCollectorTest, FixtureClocksources) {
 // A sysfs root with chosen clocksource devices.
 class ScratchSys {
  public:
-  ScratchSys() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "time_test.XXXXXX").string();
-    root_ = ::mkdtemp(tmpl.data());
-  }
-  ~ScratchSys() { std::filesystem::remove_all(root_); }
   void Write(const std::string& rel, const std::string& text) {
-    std::filesystem::path p =
-        std::filesystem::path(root_) / "sys/devices/system/clocksource" / rel;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p) << text;
+    root_.Write("sys/devices/system/clocksource/" + rel, text);
   }
   void Device(const std::string& name, const std::string& available,
               const std::string& current) {
     Write(name + "/available_clocksource", available);
     Write(name + "/current_clocksource", current);
   }
-  const std::string& root() const { return root_; }
+  const std::string& root() const { return root_.dir(); }
 
  private:
-  std::string root_;
+  testing::TempRoot root_;
 };
 
 TEST(TimeCollectorTest, DeviceLabelIsTheSortedIndexAsInNodeExporter) {
@@ -190,9 +182,8 @@ TEST(TimeCollectorTest, DeviceLabelIsTheSortedIndexAsInNodeExporter) {
   EXPECT_EQ(FindValue(fams, "node_time_clocksource_current_info",
                       {{"device", "3"}, {"clocksource", "c"}}),
             1.0);
-  EXPECT_EQ(
-      FindFamily(fams, "node_time_clocksource_current_info")->metric.size(),
-      4u);
+  EXPECT_EQ(Family(fams, "node_time_clocksource_current_info").metric.size(),
+            4u);
 }
 
 TEST(TimeCollectorTest, NoClocksourcesIsNotAnError) {

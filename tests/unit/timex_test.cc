@@ -55,9 +55,9 @@ TEST(TimexCollectorTest, ScalesEveryField) {
   EXPECT_EQ(FindValue(fams, "node_timex_pps_error_total"), 33);
   EXPECT_EQ(FindValue(fams, "node_timex_pps_stability_exceeded_total"), 44);
   EXPECT_EQ(FindValue(fams, "node_timex_tai_offset_seconds"), 37);
-  EXPECT_EQ(FindFamily(fams, "node_timex_pps_error_total")->type,
+  EXPECT_EQ(Family(fams, "node_timex_pps_error_total").type,
             prometheus::MetricType::Counter);
-  EXPECT_EQ(FindFamily(fams, "node_timex_offset_seconds")->help,
+  EXPECT_EQ(Family(fams, "node_timex_offset_seconds").help,
             "Time offset in between local system and reference clock.");
 }
 

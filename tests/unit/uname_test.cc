@@ -73,19 +73,15 @@ TEST(UnameCollectorTest, ReadsFixture) {
 class ScratchProc {
  public:
   ScratchProc() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "uname_test.XXXXXX").string();
-    root_ = ::mkdtemp(tmpl.data());
-    std::filesystem::create_directories(root_ + "/proc/sys/kernel");
+    std::filesystem::create_directories(root_.dir() + "/proc/sys/kernel");
   }
-  ~ScratchProc() { std::filesystem::remove_all(root_); }
   void Write(const std::string& name, const std::string& text) {
-    std::ofstream(root_ + "/proc/sys/kernel/" + name) << text;
+    root_.Write("proc/sys/kernel/" + name, text);
   }
-  const std::string& root() const { return root_; }
+  const std::string& root() const { return root_.dir(); }
 
  private:
-  std::string root_;
+  testing::TempRoot root_;
 };
 
 TEST(UnameCollectorTest, FallsBackToUnameForEachAbsentFile) {

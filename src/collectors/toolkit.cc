@@ -1,4 +1,4 @@
-#include "collectors/util.h"
+#include "collectors/toolkit.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,18 +11,18 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
+#include "parse/sysfs_attr.h"
+
 namespace host_exporter {
 namespace {
-
-std::string ErrnoMessage(const std::string& path, int err) {
-  return path + ": " + std::strerror(err);
-}
 
 // Reads fd until EOF (limit 0) or with one read of at most `limit` bytes,
 // with read(2), or pread(2) from offset 0 if `from_start` (a kept
@@ -141,24 +141,57 @@ KeptProcFiles& Kept() {
 
 }  // namespace
 
-int ReadPath(const std::string& path, size_t limit, std::string* out) {
+FileRead ReadPath(const std::string& path, size_t limit) {
+  FileRead r;
+  std::string* out = &r.data;
   if (int fd = Kept().Take(path); fd >= 0) {
     if (ReadFd(fd, true, limit, out) == 0) {
       Kept().Give(path, fd, true);
-      return 0;
+      return r;
     }
     KeptProcFiles::Close(fd, true);
   }
   out->clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
+  if (fd < 0) {
+    r.error = errno;
+    return r;
+  }
   if (int err = ReadFd(fd, false, limit, out)) {
     ::close(fd);
     out->clear();
-    return err;
+    r.error = err;
+    return r;
   }
   Kept().Give(path, fd, false);
-  return 0;
+  return r;
+}
+
+bool FileRead::missing() const { return error == ENOENT || error == ENOTDIR; }
+
+std::string& FileRead::Value(const std::string& path) & {
+  if (error) ThrowErrno(path, error);
+  return data;
+}
+
+std::string FileRead::Value(const std::string& path) && {
+  if (error) ThrowErrno(path, error);
+  return std::move(data);
+}
+
+std::optional<std::string> FileRead::OrNoData(const std::string& path) && {
+  if (error == ENOENT) return std::nullopt;
+  return std::move(*this).Value(path);
+}
+
+FileRead ReadAttr(const std::string& path) {
+  FileRead r = ReadPath(path, 128);
+  if (r.ok()) r.data = std::string(parse::GoTrimSpace(r.data));
+  return r;
+}
+
+void ThrowErrno(const std::string& path, int error) {
+  throw CollectError(path + ": " + std::strerror(error));
 }
 
 namespace {
@@ -189,13 +222,6 @@ void ReleaseKeptFds(size_t n) { kept_fds -= n; }
 
 ScopedFd::~ScopedFd() {
   if (fd_ >= 0) ::close(fd_);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::string out;
-  if (int err = ReadPath(path, 0, &out))
-    throw CollectError(ErrnoMessage(path, err));
-  return out;
 }
 
 const char* FileKind(unsigned mode) {
@@ -256,39 +282,19 @@ ReadOutcome ReadRegularFile(const std::string& path, uint64_t max_size,
 }
 
 std::optional<std::string> ReadFileIfExists(const std::string& path) {
-  std::string out;
-  int err = ReadPath(path, 0, &out);
-  if (err == ENOENT || err == ENOTDIR) return std::nullopt;
-  if (err) throw CollectError(ErrnoMessage(path, err));
-  return out;
+  FileRead r = ReadPath(path);
+  if (r.missing()) return std::nullopt;
+  return std::move(r).Value(path);
 }
 
 std::vector<std::string> ListDir(const std::string& path) {
   std::vector<std::string> names;
-  DIR* dir = ::opendir(path.c_str());
-  if (dir == nullptr) {
-    if (errno == ENOENT || errno == ENOTDIR) return names;
-    throw CollectError(ErrnoMessage(path, errno));
-  }
-  while (struct dirent* e = ::readdir(dir)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    names.push_back(std::move(name));
-  }
-  ::closedir(dir);
-  std::sort(names.begin(), names.end());
+  DirRead list = ReadDir(path);
+  if (list.error == ENOENT || list.error == ENOTDIR) return names;
+  if (!list.ok()) ThrowErrno(path, list.error);
+  names.reserve(list.entries.size());
+  for (DirEntry& e : list.entries) names.push_back(std::move(e.name));
   return names;
-}
-
-std::optional<std::regex> CompileFilter(const std::string& flag,
-                                        const std::string& pattern) {
-  if (pattern.empty()) return std::nullopt;
-  try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    throw std::invalid_argument("--" + flag + ": invalid regular expression '" +
-                                pattern + "': " + e.what());
-  }
 }
 
 namespace {
@@ -308,15 +314,142 @@ constexpr size_t kMatchCacheMax = 4096;  // per filter; then start over
 
 void EnableMatchCacheForThisThread() { match_cache_enabled = true; }
 
-bool Matches(const std::optional<std::regex>& re, const std::string& s) {
-  if (!re) return false;
-  if (!match_cache_enabled) return std::regex_search(s, *re);
-  auto& cache = match_cache[&*re];
+Filter::Filter(const std::string& flag, const std::string& pattern) {
+  if (pattern.empty()) return;
+  try {
+    re_.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    throw std::invalid_argument("--" + flag + ": invalid regular expression '" +
+                                pattern + "': " + e.what());
+  }
+}
+
+bool Filter::Search(const std::string& s) const {
+  if (!match_cache_enabled) return std::regex_search(s, *re_);
+  auto& cache = match_cache[&*re_];
   if (auto it = cache.find(s); it != cache.end()) return it->second;
   if (cache.size() >= kMatchCacheMax) cache.clear();
-  bool m = std::regex_search(s, *re);
+  bool m = std::regex_search(s, *re_);
   cache.emplace(s, m);
   return m;
+}
+
+namespace {
+
+Kind KindOf(mode_t mode) {
+  if (S_ISREG(mode)) return Kind::kRegular;
+  if (S_ISDIR(mode)) return Kind::kDirectory;
+  if (S_ISLNK(mode)) return Kind::kSymlink;
+  return Kind::kOther;
+}
+
+}  // namespace
+
+StatResult Lstat(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return {Kind::kNone, errno};
+  return {KindOf(st.st_mode), 0};
+}
+
+StatResult Stat(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {Kind::kNone, errno};
+  return {KindOf(st.st_mode), 0};
+}
+
+DirRead ReadDir(const std::string& path) {
+  DirRead r;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    r.error = errno;
+    return r;
+  }
+  while (true) {
+    errno = 0;
+    struct dirent* e = ::readdir(dir);
+    if (e == nullptr) {
+      r.error = errno;
+      break;
+    }
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    Kind kind = Kind::kOther;
+    switch (e->d_type) {
+      case DT_REG:
+        kind = Kind::kRegular;
+        break;
+      case DT_DIR:
+        kind = Kind::kDirectory;
+        break;
+      case DT_LNK:
+        kind = Kind::kSymlink;
+        break;
+      case DT_UNKNOWN:
+        kind = Lstat(path + "/" + name).kind;
+        break;
+      default:
+        break;
+    }
+    r.entries.push_back({std::move(name), kind});
+  }
+  ::closedir(dir);
+  if (r.error) {
+    r.entries.clear();
+    return r;
+  }
+  std::sort(
+      r.entries.begin(), r.entries.end(),
+      [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return r;
+}
+
+std::vector<std::string> GlobDigit(const std::string& dir,
+                                   std::string_view prefix) {
+  std::vector<std::string> out;
+  for (const DirEntry& e : ReadDir(dir).entries) {
+    if (IsPrefixDigit(e.name, prefix)) out.push_back(e.name);
+  }
+  return out;
+}
+
+std::optional<std::vector<DirEntry>> ListOrNoData(const std::string& dir,
+                                                  bool denied_is_no_data) {
+  DirRead list = ReadDir(dir);
+  if (list.error == ENOENT) return std::nullopt;
+  if (denied_is_no_data && (list.error == EACCES || list.error == EPERM)) {
+    return std::nullopt;
+  }
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  return std::move(list.entries);
+}
+
+std::optional<std::string> RealPath(const std::string& path) {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return std::nullopt;
+  std::string out = resolved;
+  std::free(resolved);
+  return out;
+}
+
+void FamilySet::Add(const std::string& name, const std::string& help,
+                    prometheus::MetricType type, const Labels& labels,
+                    double value) {
+  auto it = families_.find(name);
+  if (it == families_.end()) {
+    it = families_
+             .emplace(name, Entry{FamilyBuilder(name, help, type), help, type})
+             .first;
+  } else if (it->second.help != help || it->second.type != type) {
+    return;
+  }
+  it->second.builder.Add(labels, value);
+}
+
+Families FamilySet::Take() {
+  Families out;
+  for (auto& [name, entry] : families_) out.push_back(entry.builder.Take());
+  families_.clear();
+  return out;
 }
 
 }  // namespace host_exporter

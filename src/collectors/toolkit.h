@@ -1,0 +1,262 @@
+// The one toolkit collectors are written with: file and directory readers
+// (a result carrying the data or the errno, and throwing conveniences whose
+// CollectError names the path), regex name filters, and FamilySet.
+//
+// "No data here" (node_exporter's ErrNoData: absent hardware, a missing
+// class directory) is a return value, never an exception: ListOrNoData
+// returns nullopt and the collector returns no families.
+#ifndef HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
+#define HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
+
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host_exporter/collector.h"
+#include "host_exporter/family.h"
+#include "parse/parse_util.h"
+
+namespace host_exporter {
+
+// --- Files -----------------------------------------------------------------
+
+/// A file's contents, or the errno of the failed open or read (data empty
+/// then).
+struct FileRead {
+  std::string data;
+  int error = 0;  ///< 0 on success
+  bool ok() const { return error == 0; }
+  /// ENOENT or ENOTDIR: the file (or a directory on its path) is absent.
+  bool missing() const;
+  /// The data; throws CollectError("<path>: <strerror>") on an error.
+  std::string& Value(const std::string& path) &;
+  std::string Value(const std::string& path) &&;
+  /// The data, or nullopt if the file does not exist (ENOENT: node_exporter's
+  /// "no data" for a hardware attribute); throws CollectError naming `path`
+  /// on any other error.
+  std::optional<std::string> OrNoData(const std::string& path) &&;
+};
+
+/// Reads `path` until EOF (limit 0) or with one read of at most `limit`
+/// bytes. Procfs files (not /proc/<pid>/ ones) and sysfs files under
+/// devices/system/ stay open for the next call, which reads them again with
+/// pread(2) instead of paying for open and close (within the TryKeepFds
+/// budget).
+FileRead ReadPath(const std::string& path, size_t limit = 0);
+
+/// The whole file, like Go's os.ReadFile.
+inline FileRead ReadWhole(const std::string& path) { return ReadPath(path); }
+
+/// One read(2) of at most 128 bytes, untrimmed (node_exporter's hwmon
+/// sysReadFile, which never blocks on a broken driver).
+inline FileRead ReadOnce(const std::string& path) {
+  return ReadPath(path, 128);
+}
+
+/// One read(2) of at most 128 bytes with surrounding white space trimmed,
+/// like procfs' util.SysReadFile (longer attributes are cut at 128 bytes,
+/// as in node_exporter).
+FileRead ReadAttr(const std::string& path);
+
+/// The whole file; throws CollectError("<path>: <strerror>") on failure.
+inline std::string ReadFile(const std::string& path) {
+  return ReadPath(path).Value(path);
+}
+
+/// The whole file, or nullopt if it is missing (ENOENT, ENOTDIR); other
+/// errors throw CollectError naming the path.
+std::optional<std::string> ReadFileIfExists(const std::string& path);
+
+/// How ReadRegularFile() ended.
+enum class ReadOutcome { kOk, kError, kNotRegular, kTooBig };
+
+/// Reads a regular file without ever blocking: opens it O_NONBLOCK (a FIFO
+/// or a device is never waited on; `extra_open_flags` such as O_NOFOLLOW are
+/// added), checks with fstat that it is a regular file, and reads at most
+/// `max_size` bytes (0 = no limit; a file that grows past it while being
+/// read counts as too big). *why gets "is a FIFO", "larger than N bytes" or
+/// the strerror text; *st (if given) the fstat result. Used for the config
+/// files and textfiles.
+ReadOutcome ReadRegularFile(const std::string& path, uint64_t max_size,
+                            int extra_open_flags, std::string* content,
+                            struct stat* st, std::string* why);
+
+/// "a directory", "a FIFO", "a socket", "a character device", ...
+const char* FileKind(unsigned mode);
+
+/// Throws CollectError("<path>: <strerror(error)>").
+[[noreturn]] void ThrowErrno(const std::string& path, int error);
+
+/// The budget of descriptors collectors keep open between cycles (the
+/// readers' procfs files, netclass' attributes): a quarter of
+/// RLIMIT_NOFILE's soft limit at the first call, at most 4096. TryKeepFds(n)
+/// takes n from it if they fit; ReleaseKeptFds(n) gives them back.
+bool TryKeepFds(size_t n);
+void ReleaseKeptFds(size_t n);
+
+/// Closes a file descriptor when it goes out of scope.
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd();
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// --- Directories and paths -------------------------------------------------
+
+/// What lstat(2) or stat(2) says a path is.
+enum class Kind { kNone, kRegular, kDirectory, kSymlink, kOther };
+
+/// A kind, or the errno when the call failed (kind is kNone then).
+struct StatResult {
+  Kind kind = Kind::kNone;
+  int error = 0;
+};
+
+/// lstat(2): does not follow a final symlink.
+StatResult Lstat(const std::string& path);
+/// stat(2): follows symlinks.
+StatResult Stat(const std::string& path);
+
+/// One directory entry with its own (lstat) kind, as Go's os.ReadDir.
+struct DirEntry {
+  std::string name;
+  Kind kind = Kind::kNone;
+};
+
+/// A directory's entries sorted by name, or the errno of the failure.
+struct DirRead {
+  std::vector<DirEntry> entries;
+  int error = 0;
+  bool ok() const { return error == 0; }
+};
+
+/// Lists a directory (following a symlink to it), like Go's os.ReadDir.
+DirRead ReadDir(const std::string& path);
+
+/// The names in a directory, sorted; none if it is missing (ENOENT,
+/// ENOTDIR); other errors throw CollectError naming it.
+std::vector<std::string> ListDir(const std::string& path);
+
+/// A class directory's entries (ReadDir) where its absence means "no such
+/// hardware": nullopt if it does not exist (or, with `denied_is_no_data`,
+/// may not be read: EACCES, EPERM), and the collector then returns no
+/// families; throws CollectError naming it on any other failure.
+std::optional<std::vector<DirEntry>> ListOrNoData(
+    const std::string& dir, bool denied_is_no_data = false);
+
+/// True if `name` matches the glob "<prefix>[0-9]*" (cpu3, node0,
+/// clocksource1, ...).
+inline bool IsPrefixDigit(std::string_view name, std::string_view prefix) {
+  return name.size() > prefix.size() && name.starts_with(prefix) &&
+         name[prefix.size()] >= '0' && name[prefix.size()] <= '9';
+}
+
+/// The names in `dir` matching the glob "<prefix>[0-9]*", sorted; none if
+/// `dir` cannot be read (Go's filepath.Glob ignores I/O errors).
+std::vector<std::string> GlobDigit(const std::string& dir,
+                                   std::string_view prefix);
+
+/// The path with every symlink resolved (realpath(3)), or nullopt.
+std::optional<std::string> RealPath(const std::string& path);
+
+// --- Parsing helpers -------------------------------------------------------
+
+/// A count read as an integer, as the double a sample holds.
+template <typename T>
+double ToDouble(T v) {
+  return static_cast<double>(v);
+}
+
+/// Turns a parser's error into a CollectError naming the file.
+template <typename T>
+T Unwrap(parse::Result<T> r, const std::string& path) {
+  if (!r.ok()) throw CollectError(path + ": " + r.error);
+  return std::move(r.value);
+}
+
+// --- Filters ---------------------------------------------------------------
+
+/// A regex over names from a collector flag, searched unanchored as Go's
+/// regexp.MatchString (node_exporter's default patterns are anchored with
+/// ^$ where they need it). One rule: an EMPTY PATTERN IS NO FILTER, it
+/// includes every name and excludes none. A flag whose node_exporter meaning
+/// differs for the empty pattern (cpu's flags-include: no info at all; the
+/// ignored-devices flags of netclass, powersupply and tapestats, and
+/// filesystem's mount-points-exclude and fs-types-exclude: Go's empty regexp
+/// matches, so everything is left out) checks active() itself.
+/// Answers are memoized per scheduler thread (EnableMatchCacheForThisThread).
+class Filter {
+ public:
+  /// No filter.
+  Filter() = default;
+  /// Compiles the value of flag `flag`; throws std::invalid_argument naming
+  /// the flag on a bad pattern (at start-up, never at collection time).
+  Filter(const std::string& flag, const std::string& pattern);
+
+  /// False for the empty pattern.
+  bool active() const { return re_.has_value(); }
+  /// True if there is no pattern or it matches somewhere in `s`.
+  bool Includes(const std::string& s) const { return !re_ || Search(s); }
+  /// True if there is a pattern and it matches somewhere in `s`.
+  bool Excludes(const std::string& s) const { return re_ && Search(s); }
+
+ private:
+  bool Search(const std::string& s) const;
+  std::optional<std::regex> re_;
+};
+
+// --- Families --------------------------------------------------------------
+
+/// Families filled in any order, output sorted by name. A series whose help
+/// or type differs from the family's first one is dropped, as
+/// client_golang's registry drops a metric inconsistent with its family
+/// (hwmon can make such pairs: "in0" and "in1_input" both give
+/// node_hwmon_in_volts, with different helps). Families without series are
+/// not output.
+class FamilySet {
+ public:
+  /// Adds one series to the family `name`, creating it if needed.
+  void Add(const std::string& name, const std::string& help,
+           prometheus::MetricType type, const Labels& labels, double value);
+  /// Shorthand for a gauge series.
+  void Gauge(const std::string& name, const std::string& help,
+             const Labels& labels, double value) {
+    Add(name, help, prometheus::MetricType::Gauge, labels, value);
+  }
+  /// Shorthand for a counter series.
+  void Counter(const std::string& name, const std::string& help,
+               const Labels& labels, double value) {
+    Add(name, help, prometheus::MetricType::Counter, labels, value);
+  }
+  /// Shorthand for an untyped series.
+  void Untyped(const std::string& name, const std::string& help,
+               const Labels& labels, double value) {
+    Add(name, help, prometheus::MetricType::Untyped, labels, value);
+  }
+  /// Moves the families out, sorted by name.
+  Families Take();
+
+ private:
+  struct Entry {
+    FamilyBuilder builder;
+    std::string help;
+    prometheus::MetricType type;
+  };
+  std::map<std::string, Entry> families_;
+};
+
+}  // namespace host_exporter
+
+#endif  // HOST_EXPORTER_COLLECTORS_TOOLKIT_H_

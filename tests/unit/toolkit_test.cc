@@ -1,0 +1,108 @@
+// The collector toolkit (src/collectors/toolkit.h): readers, filters,
+// FamilySet.
+#include "collectors/toolkit.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <string>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter::testing {
+namespace {
+
+TEST(FilterTest, EmptyPatternIsNoFilter) {
+  const Filter none("collector.x.fields", "");
+  EXPECT_FALSE(none.active());
+  EXPECT_TRUE(none.Includes("anything"));
+  EXPECT_FALSE(none.Excludes("anything"));
+  const Filter def;
+  EXPECT_TRUE(def.Includes("x"));
+  EXPECT_FALSE(def.Excludes("x"));
+}
+
+TEST(FilterTest, PatternIsAnUnanchoredSearch) {
+  const Filter f("collector.x.fields", "b+c");
+  EXPECT_TRUE(f.active());
+  EXPECT_TRUE(f.Includes("abbcd"));
+  EXPECT_TRUE(f.Excludes("abbcd"));
+  EXPECT_FALSE(f.Includes("acd"));
+  EXPECT_FALSE(f.Excludes("acd"));
+}
+
+TEST(FilterTest, BadPatternNamesTheFlag) {
+  try {
+    Filter("collector.x.fields", "(");
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  "--collector.x.fields: invalid regular expression '('", 0),
+              0u)
+        << e.what();
+  }
+}
+
+TEST(FileReadTest, ErrorsNameThePathAndMissingIsNoData) {
+  TempRoot root;
+  const std::string present = root.Write("a", "text\n");
+  const std::string absent = root.dir() + "/b";
+  EXPECT_EQ(ReadWhole(present).Value(present), "text\n");
+  EXPECT_EQ(ReadAttr(present).data, "text");
+  EXPECT_EQ(ReadWhole(present).OrNoData(present), "text\n");
+  FileRead missing = ReadWhole(absent);
+  EXPECT_EQ(missing.error, ENOENT);
+  EXPECT_TRUE(missing.missing());
+  EXPECT_EQ(ReadWhole(absent).OrNoData(absent), std::nullopt);
+  EXPECT_EQ(ReadFileIfExists(absent), std::nullopt);
+  try {
+    ReadFile(absent);
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()), absent + ": No such file or directory");
+  }
+  // A directory is not missing: an error, not "no data".
+  EXPECT_THROW(ReadWhole(root.dir()).OrNoData(root.dir()), CollectError);
+}
+
+TEST(ListOrNoDataTest, MissingDirectoryIsNoData) {
+  TempRoot root;
+  EXPECT_EQ(ListOrNoData(root.dir() + "/nothing"), std::nullopt);
+  root.Write("d/y", "");
+  root.Write("d/x", "");
+  const auto list = ListOrNoData(root.dir() + "/d");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "x");
+  EXPECT_EQ((*list)[0].kind, Kind::kRegular);
+  EXPECT_EQ(ListDir(root.dir() + "/nothing"), std::vector<std::string>{});
+  EXPECT_EQ(ListDir(root.dir() + "/d"), (std::vector<std::string>{"x", "y"}));
+}
+
+TEST(IsPrefixDigitTest, GlobPrefixDigit) {
+  EXPECT_TRUE(IsPrefixDigit("cpu0", "cpu"));
+  EXPECT_TRUE(IsPrefixDigit("cpu12x", "cpu"));
+  EXPECT_FALSE(IsPrefixDigit("cpu", "cpu"));
+  EXPECT_FALSE(IsPrefixDigit("cpufreq", "cpu"));
+  EXPECT_FALSE(IsPrefixDigit("xcpu0", "cpu"));
+}
+
+TEST(FamilySetTest, SortedAndInconsistentSeriesDropped) {
+  FamilySet set;
+  set.Gauge("b", "help b", {{"l", "1"}}, 1);
+  set.Counter("a", "help a", {}, 2);
+  set.Gauge("b", "other help", {{"l", "2"}}, 3);  // dropped: help differs
+  set.Counter("b", "help b", {{"l", "3"}}, 4);    // dropped: type differs
+  set.Gauge("b", "help b", {{"l", "4"}}, 5);
+  const Families fams = set.Take();
+  ASSERT_EQ(fams.size(), 2u);
+  EXPECT_EQ(fams[0].name, "a");
+  EXPECT_EQ(fams[1].name, "b");
+  EXPECT_EQ(Family(fams, "b").metric.size(), 2u);
+  EXPECT_EQ(FindValue(fams, "b", {{"l", "4"}}), 5);
+  EXPECT_FALSE(FindValue(fams, "b", {{"l", "2"}}));
+  EXPECT_TRUE(set.Take().empty());
+}
+
+}  // namespace
+}  // namespace host_exporter::testing
