@@ -167,15 +167,15 @@ TEST(TextfileCollectorTest, BadFileIsDroppedOthersKept) {
 // leaves a last line without its line break, perhaps "12" of "1234": the
 // file is refused, as node_exporter's parser does, the others are kept.
 TEST(TextfileCollectorTest, HalfWrittenFileIsAScrapeError) {
-  TempDir d;
+  TempRoot d;
   d.Write("a.prom", "good_a 1\n");
   d.Write("half.prom", "a_metric{i=\"1\"} 1\na_metric{i=\"2\"} 12");
   std::vector<std::string> w;
-  Families f = RunTextfile({d.path()}, &w);
+  Families f = RunTextfile({d.dir()}, &w);
   EXPECT_EQ(ScrapeError(f), 1);
   EXPECT_EQ(FindValue(f, "good_a"), 1);
   EXPECT_EQ(FindFamily(f, "a_metric"), nullptr);
-  EXPECT_EQ(Joined(w), d.path() +
+  EXPECT_EQ(Joined(w), d.dir() +
                            "/half.prom: line 2: unexpected end of input: the "
                            "last line has no line break (file incomplete?)\n");
 }
