@@ -29,8 +29,10 @@ namespace {
 
 constexpr char kUsage[] =
     "A Prometheus exporter for Linux hosts, a drop-in for node_exporter: it "
-    "collects on an interval (--collection.interval) into one snapshot that "
-    "every scrape serves.\nEvery flag --x.y is also the key \"x.y\" of the "
+    "collects just before the scrapes it expects (their cadence learned from "
+    "/metrics arrivals; every --collection.interval without scrapers) into "
+    "one snapshot that every scrape serves.\nEvery flag --x.y is also the key "
+    "\"x.y\" of the "
     "JSON --config.file; flags win. SIGHUP reloads the config file and "
     "reopens the log file.";
 
@@ -142,10 +144,21 @@ std::vector<NamedCollector> MakeCollectors(const Config& c,
   return out;
 }
 
+// The scrapers' cadence, learned from /metrics arrivals: kept across
+// reloads (a reload makes a new scheduler).
+std::shared_ptr<CyclePlanner> ScrapePlanner() {
+  static const auto planner = std::make_shared<CyclePlanner>();
+  return planner;
+}
+
 SchedulerOptions SchedulerOptionsFor(const Config& c) {
   SchedulerOptions o;
   o.interval = c.interval;
   o.timeout = c.timeout;
+  o.planner = ScrapePlanner();
+  o.max_age = c.max_age;
+  o.keep_interval = c.database.enabled || c.remote_write.enabled;
+  o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
   return o;
 }
 
@@ -345,6 +358,7 @@ int Run(int argc, char** argv) {
   http.web_config_file = config.web_config_file;
   http.max_requests = config.max_requests;
   http.version = HOST_EXPORTER_VERSION;
+  http.on_scrape = [p = ScrapePlanner()](auto t) { p->OnScrape(t); };
   HttpServer server(http, &store, &log);
   if (!server.Start(&error)) {
     log.Error("cannot start the web server", {{"err", error}});

@@ -131,6 +131,7 @@ struct Config {
   std::string log_file;
   std::chrono::milliseconds interval{5000};
   std::chrono::milliseconds timeout{4000};
+  std::chrono::milliseconds max_age{90000};  ///< collection.max-age
   std::string config_file;
   DatabaseConfig database;
   RemoteWriteConfig remote_write;  ///< push sinks

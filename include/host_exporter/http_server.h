@@ -3,6 +3,8 @@
 #ifndef HOST_EXPORTER_HTTP_SERVER_H_
 #define HOST_EXPORTER_HTTP_SERVER_H_
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +35,9 @@ struct HttpOptions {
   int max_requests = 40;
   /// exporter-toolkit web config (TLS, basic auth, headers); "" = none.
   std::string web_config_file;
+  /// Called with the arrival time of each /metrics request served (the
+  /// scheduler learns the scrapers' cadence from them); {} = none.
+  std::function<void(std::chrono::steady_clock::time_point)> on_scrape;
 };
 
 /// Translates a Go-style listen address (":9100", "0.0.0.0:9100",

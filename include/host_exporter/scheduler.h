@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "host_exporter/collector.h"
+#include "host_exporter/cycle_planner.h"
 #include "host_exporter/log.h"
 #include "host_exporter/snapshot.h"
 
@@ -37,6 +38,18 @@ struct SchedulerOptions {
   std::chrono::milliseconds failure_log_period{60000};
   /// The clock of that limit; steady_clock::now if empty (tests inject one).
   std::function<std::chrono::steady_clock::time_point()> now;
+  /// Plans the cycles from the scrapers' cadence; it outlives schedulers
+  /// (SIGHUP) and learns from the HTTP server's /metrics arrivals. Null:
+  /// a cycle every `interval` (fixed rate).
+  std::shared_ptr<CyclePlanner> planner;
+  /// With a planner: values never older than this (collection.max-age).
+  std::chrono::milliseconds max_age{90000};
+  /// With a planner: cycles at least every `interval` too (push sinks).
+  bool keep_interval = false;
+  /// Called each time the loop wakes between cycles (at least every
+  /// `interval`, and at each /metrics arrival): the systemd watchdog ping,
+  /// since with a planner cycles may be up to `max_age` apart.
+  std::function<void()> heartbeat;
 };
 
 /// Runs the collectors on a pool of threads (one per CPU, at least two) that
@@ -58,8 +71,9 @@ class Scheduler {
 
   /// Runs one cycle now, publishes and returns its snapshot.
   std::shared_ptr<const Snapshot> RunOnce();
-  /// Starts the periodic loop on a thread: a cycle at once, then every
-  /// interval (fixed rate; a cycle never starts before the previous ended).
+  /// Starts the loop on a thread: a cycle at once, then each at the
+  /// planner's planned start (without a planner, every interval, fixed
+  /// rate); a cycle never starts before the previous ended.
   void Start();
   /// Stops the loop; returns without waiting for stuck collectors.
   void Stop();
@@ -95,6 +109,8 @@ class Scheduler {
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;
   bool stop_ = false;
+  uint64_t wakes_ = 0;      // /metrics arrivals: re-plan
+  bool waker_set_ = false;  // this scheduler set the planner's waker
 };
 
 }  // namespace host_exporter

@@ -582,8 +582,16 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"collector.disable-defaults", "false",
        "Set all collectors to disabled by default.", false, true},
       {"collection.interval", "5s",
-       "How often collectors run (at least 100ms); scrapes serve the latest "
-       "result.",
+       "How often collectors run (at least 100ms) without scrapers, while requests come "
+       "irregularly, and always with a push sink (with steady scrapers, a "
+       "cycle ends just before each scrape); scrapes serve the latest result.",
+       false, false},
+      {"collection.max-age", "90s",
+       "Longest time values may go without a new cycle. Cycles are planned "
+       "to end just before the scrapes (their cadence learned from /metrics "
+       "arrivals), every collection.interval without scrapers or with push "
+       "sinks; this bounds the gap for slow or stopped scrapers (at least "
+       "collection.interval).",
        false, false},
       {"collector.timeout", "4s",
        "Deadline of one collector run (capped at the collection interval); a "
@@ -928,6 +936,13 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
                     Quote(last("collector.timeout")));
   }
   c.timeout = std::min(c.timeout, c.interval);
+  if (!ParseDurationSetting(last("collection.max-age"), &c.max_age, &why) ||
+      c.max_age.count() <= 0) {
+    return fail("collection.max-age",
+                "expected a positive duration such as \"90s\", got " +
+                    Quote(last("collection.max-age")));
+  }
+  c.max_age = std::max(c.max_age, c.interval);
   if (!ParseLogLevel(last("log.level"), &c.log_level)) {
     return fail("log.level", "expected one of debug, info, warn, error, got " +
                                  Quote(last("log.level")));

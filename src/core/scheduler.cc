@@ -4,6 +4,8 @@
 #include <deque>
 #include <exception>
 
+#include "host_exporter/family.h"
+
 namespace host_exporter {
 
 using Clock = std::chrono::steady_clock;
@@ -151,7 +153,8 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
   if (auto last = store_->Get(); last && last->cycle > cycle_)
     cycle_ = last->cycle;
   const uint64_t cycle = ++cycle_;
-  const auto deadline = Clock::now() + options_.timeout;
+  const auto cycle_start = Clock::now();
+  const auto deadline = cycle_start + options_.timeout;
   std::vector<CollectorResult> results(workers_.size());
   std::vector<bool> started(workers_.size(), false);
   {
@@ -245,18 +248,37 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
   double now = std::chrono::duration<double>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
+  extra.push_back(
+      Gauge("host_exporter_cycle_end_timestamp_seconds",
+            "Unix time at which the collection cycle that produced these "
+            "values ended; a scrape's time minus this is their age.")
+          .Add(now)
+          .Take());
   auto snap = BuildSnapshot(std::move(results), std::move(extra),
                             options_.snapshot, now, cycle, &warnings);
   for (const auto& w : warnings) {
     if (warned_.insert(w).second) log_->Warn(w);
   }
+  // The planner first: whoever sees the snapshot sees it planned with.
+  if (options_.planner) options_.planner->OnCycle(cycle_start, Clock::now());
   store_->Publish(snap);
   if (on_cycle_) on_cycle_(*snap);
   return snap;
 }
 
 void Scheduler::Start() {
+  if (options_.planner) {
+    // Each /metrics arrival may change the plan: wake the loop to re-plan.
+    options_.planner->SetWaker([this] {
+      std::lock_guard<std::mutex> lock(loop_mu_);
+      ++wakes_;
+      loop_cv_.notify_all();
+    });
+    waker_set_ = true;
+  }
   loop_ = std::thread([this] {
+    const CyclePlannerOptions plan{options_.interval, options_.max_age,
+                                   options_.keep_interval};
     auto next = Clock::now();
     std::unique_lock<std::mutex> lock(loop_mu_);
     while (!stop_) {
@@ -264,14 +286,26 @@ void Scheduler::Start() {
       RunOnce();
       lock.lock();
       next += options_.interval;
-      auto now = Clock::now();
-      if (next < now) next = now;  // a slow cycle: skip, do not burst
-      loop_cv_.wait_until(lock, next, [&] { return stop_; });
+      if (next < Clock::now()) next = Clock::now();  // slow: skip, no burst
+      while (!stop_) {
+        const auto now = Clock::now();
+        const auto at =
+            options_.planner ? options_.planner->NextStart(now, plan) : next;
+        if (at <= now) break;
+        const uint64_t seen = wakes_;
+        loop_cv_.wait_until(lock, std::min(at, now + options_.interval),
+                            [&] { return stop_ || wakes_ != seen; });
+        if (!stop_ && options_.heartbeat) options_.heartbeat();
+      }
     }
   });
 }
 
 void Scheduler::Stop() {
+  if (waker_set_) {
+    options_.planner->SetWaker({});  // returns once no call is in progress
+    waker_set_ = false;
+  }
   {
     std::lock_guard<std::mutex> lock(loop_mu_);
     stop_ = true;

@@ -346,6 +346,9 @@ int Handle(mg_connection* conn, void* cbdata) {
     const char* ae = mg_get_header(conn, "Accept-Encoding");
     req.accept_encoding = ae ? ae : "";
     resp = http::Route(req, impl->store->Get(), impl->route);
+    if (impl->options.on_scrape && resp.status == 200 &&
+        req.path == impl->route.route_prefix + impl->route.telemetry_path)
+      impl->options.on_scrape(std::chrono::steady_clock::now());
   }
   if (ri->request_method && std::strcmp(ri->request_method, "HEAD") == 0)
     resp.head = true;

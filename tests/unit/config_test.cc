@@ -209,6 +209,29 @@ TEST(ConfigTest, DatabaseAuthErrorsNameTheKey) {
   EXPECT_EQ(c.database.format, "system_metrics");
 }
 
+TEST(ConfigTest, MaxAgeDefaultFlagAndErrors) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load("{}", &c, &err)) << err;
+  EXPECT_EQ(c.max_age.count(), 90000);
+  Settings flags;
+  flags["collection.max-age"] = {{"2m"}, "flag --collection.max-age"};
+  ASSERT_TRUE(Load("{\"collection.max-age\": \"30s\"}", &c, &err, flags))
+      << err;
+  EXPECT_EQ(c.max_age.count(), 120000);
+  // Never below the interval (the cadence without scrapers).
+  ASSERT_TRUE(
+      Load("{\"collection.interval\": \"100s\", "
+           "\"collection.max-age\": \"30s\"}",
+           &c, &err))
+      << err;
+  EXPECT_EQ(c.max_age.count(), 100000);
+  EXPECT_FALSE(Load("{\"collection.max-age\": \"0s\"}", &c, &err));
+  EXPECT_EQ(err,
+            "c.json:1: key \"collection.max-age\": expected a positive "
+            "duration such as \"90s\", got \"0s\"");
+}
+
 TEST(ConfigTest, FlatKeysAndFlagsOverrideTheFile) {
   const std::string text = R"({
   "web.listen-address": ["127.0.0.1:9200", "[::1]:9200"],

@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""host_exporter against node_exporter 1.5 and 1.9 under real Prometheus servers.
+
+    bench/deploy.py [--build DIR] [--seconds 180] [--warmup 100] [--smoke]
+                    [--out bench/REPORT.md] [--json bench/deploy.json]
+
+For each deployment, fresh exporters start on loopback (Debian's
+node_exporter 1.5 at /usr/bin/prometheus-node-exporter, Debian 13's 1.9 from
+scripts/fetch-reference, and host_exporter from --build) and Debian's
+/usr/bin/prometheus scrapes all three, each Prometheus with its own
+temporary data directory and config:
+
+  one-15s   one Prometheus, scrape_interval 15s
+  ha-15s    two Prometheus at 15 s (external_labels replica a/b, so
+            Prometheus gives them different scrape offsets)
+  one-1s    one Prometheus, scrape_interval 1s
+  push-10s  host_exporter alone, collection.interval 10s, remote-writing to
+            a Prometheus (--web.enable-remote-write-receiver); nobody scrapes
+
+After a warm-up (host_exporter learns the scrapers' cadence from three
+scrapes, then runs every collection.interval for 30 s more: 100 s covers it
+at 15 s), CPU (utime+stime from /proc/PID/stat) is measured over
+--seconds, with RSS and threads at the end. The age of host_exporter's values
+at each scrape is read back from Prometheus: the raw samples of
+host_exporter_cycle_end_timestamp_seconds over the window, age = sample
+timestamp (the scrape's start) - value (the cycle's end). node_exporter
+collects during the scrape; its age is taken the same way from
+node_time_seconds (about 0, negative by the time it takes to start).
+
+Writes the "Deployments" section of --out (replacing it if present, the rest
+of the report untouched) and the figures to --json. --smoke: 1 s scrapes for
+a few seconds, prints the table, writes nothing unless --out is given.
+Everything listens on 127.0.0.1; every process is stopped at the end.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from run import Server, cpu_seconds, free_port, machine, percentile, rss_bytes  # noqa: E402
+
+PROMETHEUS = "/usr/bin/prometheus"
+NE15 = "/usr/bin/prometheus-node-exporter"
+
+TARGETS = {"one-15s": 1 / 5, "ha-15s": 1 / 8, "one-1s": 1.0}
+
+
+def threads(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 0
+
+
+def sched_cpu_seconds(pid):
+    """On-CPU time of the live threads from /proc/PID/task/*/schedstat (ns,
+    exact: utime+stime are sampled at the timer tick, which overcharges a
+    process whose short wake-ups are timer-driven, and count in 10 ms)."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
+
+
+def version(exe):
+    r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
+    m = re.search(r"version (\S+)", r.stdout + r.stderr)
+    return m.group(1) if m else "?"
+
+
+def fetch_ne19():
+    try:
+        r = subprocess.run([os.path.join(ROOT, "scripts", "fetch-reference")],
+                           capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, str(e)
+    if r.returncode != 0:
+        return None, r.stderr.strip()
+    for line in r.stdout.splitlines():
+        if line.endswith("/prometheus-node-exporter"):
+            return line, ""
+    return None, "scripts/fetch-reference printed no node_exporter path"
+
+
+class Prometheus:
+    def __init__(self, tmp, name, interval, targets, replica=None, receiver=False):
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(os.path.join(self.dir, "data"))
+        self.port = free_port()
+        timeout = min(10, interval)
+        lines = ["global:",
+                 "  scrape_interval: %ds" % interval,
+                 "  scrape_timeout: %ds" % timeout]
+        if replica:
+            lines += ["  external_labels:", "    replica: %s" % replica]
+        lines.append("scrape_configs:")
+        for job, port in targets.items():
+            lines += ["  - job_name: %s" % job,
+                      "    static_configs:",
+                      "      - targets: ['127.0.0.1:%d']" % port]
+        if not targets:
+            lines[-1] = "scrape_configs: []"
+        cfg = os.path.join(self.dir, "prometheus.yml")
+        with open(cfg, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        argv = [PROMETHEUS, "--config.file=" + cfg,
+                "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
+                "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"]
+        if receiver:
+            argv.append("--web.enable-remote-write-receiver")
+        self.server = Server("prometheus " + name, argv, self.port, ready="/-/ready")
+
+    def query(self, q, at):
+        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
+            self.port, urllib.parse.urlencode({"query": q, "time": "%.3f" % at}))
+        with urllib.request.urlopen(url, timeout=30) as r:
+            body = json.load(r)
+        if body.get("status") != "success":
+            raise RuntimeError("query %s: %s" % (q, body))
+        return body["data"]["result"]
+
+    def ages(self, metric, job, seconds, at):
+        """Scrape time minus value, for each raw sample of the window."""
+        out = []
+        for series in self.query('%s{job="%s"}[%ds]' % (metric, job, seconds), at):
+            for ts, v in series["values"]:
+                out.append(float(ts) - float(v))
+        return out
+
+    def stop(self):
+        self.server.stop()
+
+
+def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
+    interval = 1 if name == "one-1s" or smoke else 15
+    proms = []
+    servers = {}
+    try:
+        if name == "push-10s":
+            rw = Prometheus(tmp, name + "-rw", 15, {}, receiver=True)
+            proms.append(rw)
+            cfg = os.path.join(tmp, name + "-he.json")
+            with open(cfg, "w") as f:
+                json.dump({"remote_write": {
+                    "url": "http://127.0.0.1:%d/api/v1/write" % rw.port}}, f)
+            port = free_port()
+            servers["host_exporter"] = Server(
+                "host_exporter", [os.path.join(build, "host_exporter"),
+                                  "--web.listen-address=127.0.0.1:%d" % port,
+                                  "--collection.interval=10s", "--config.file=" + cfg],
+                port, ready="/-/ready")
+        else:
+            ports = {}
+            for job, exe in exes.items():
+                ports[job] = free_port()
+                argv = [exe, "--web.listen-address=127.0.0.1:%d" % ports[job]]
+                servers[job] = Server(job, argv, ports[job],
+                                      ready="/-/ready" if job == "host_exporter" else "/")
+            replicas = ["a", "b"] if name == "ha-15s" else [None]
+            for r in replicas:
+                proms.append(Prometheus(tmp, "%s-%s" % (name, r or "p"), interval,
+                                        ports, replica=r))
+        time.sleep(warmup)
+        start = {job: cpu_seconds(s.pid) for job, s in servers.items()}
+        start_sched = {job: sched_cpu_seconds(s.pid) for job, s in servers.items()}
+        t0 = time.time()
+        time.sleep(seconds)
+        t1 = time.time()
+        out = {"scrape_interval": interval, "prometheus": len(proms),
+               "warmup": warmup, "exporters": {}}
+        for job, s in servers.items():
+            used = cpu_seconds(s.pid) - start[job]
+            out["exporters"][job] = {
+                "cpu_per_min_ms": used / (t1 - t0) * 60 * 1000,
+                "sched_cpu_per_min_ms": (sched_cpu_seconds(s.pid) - start_sched[job]) /
+                                        (t1 - t0) * 60 * 1000,
+                "rss_mb": rss_bytes(s.pid) / 2 ** 20,
+                "threads": threads(s.pid)}
+        if name != "push-10s":
+            time.sleep(min(interval, 15) + 1)  # the window's last scrapes are stored
+            window = int(t1 - t0)
+            for job in servers:
+                metric = ("host_exporter_cycle_end_timestamp_seconds"
+                          if job == "host_exporter" else "node_time_seconds")
+                ages = []
+                for p in proms:
+                    ages += p.ages(metric, job, window, t1)
+                e = out["exporters"][job]
+                e["scrapes"] = len(ages)
+                e["age_p50_s"] = percentile(ages, 50)
+                e["age_p99_s"] = percentile(ages, 99)
+                e["age_max_s"] = max(ages) if ages else float("nan")
+        return out
+    finally:
+        for p in proms:
+            p.stop()
+        for s in servers.values():
+            s.stop()
+
+
+def verdicts(name, d):
+    he = d["exporters"]["host_exporter"]
+    rows = []
+    for ref in ("node_exporter 1.5", "node_exporter 1.9"):
+        if ref not in d["exporters"]:
+            continue
+        ratio = he["cpu_per_min_ms"] / d["exporters"][ref]["cpu_per_min_ms"]
+        target = TARGETS.get(name)
+        if target is None:
+            continue
+        if name == "one-1s":
+            ok, want = ratio < 1, "< 1"
+        else:
+            ok, want = ratio <= target, "≤ 1/%d" % round(1 / target)
+        rows.append((name, "CPU vs %s" % ref, "%.2f" % ratio, want, ok))
+    if name == "one-15s":
+        rows.append((name, "age p50", "%.3f s" % he["age_p50_s"], "≤ 0.5 s",
+                     he["age_p50_s"] <= 0.5))
+        rows.append((name, "age p99", "%.3f s" % he["age_p99_s"], "≤ 1 s",
+                     he["age_p99_s"] <= 1))
+    return rows
+
+
+def section(res):
+    lines = ["## Deployments", "",
+             "`bench/deploy.py` (run %s on %s): real Prometheus servers "
+             "(Debian's %s, own data directory and config, loopback) scraping "
+             "node_exporter %s, node_exporter %s and host_exporter (build `%s`) in "
+             "the same run, fresh processes per deployment; a warm-up (column "
+             "`warm-up`), then CPU (utime+stime) over %d s. Age: scrape time minus the end of the "
+             "cycle whose values it got (`timestamp(x) - x` of "
+             "`host_exporter_cycle_end_timestamp_seconds`; node_exporter's from "
+             "`node_time_seconds`)." % (
+                 res["date"], res["machine"], res["prometheus_version"],
+                 res["ne15_version"], res.get("ne19_version", "1.9 (missing)"),
+                 res["build"], res["seconds"]),
+             "",
+             "| deployment | warm-up | exporter | CPU ms/min | schedstat ms/min | "
+             "RSS MB | threads | scrapes | age p50 | age p99 | age max |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, d in res["deployments"].items():
+        for job, e in d["exporters"].items():
+            age = lambda k: ("%.3f s" % e[k]) if k in e else "—"  # noqa: E731
+            sched = e.get("sched_cpu_per_min_ms")
+            lines.append("| %s | %s s | %s | %.0f | %s | %.1f | %d | %s | %s | %s | %s |" % (
+                name, d.get("warmup", res["warmup"]), job, e["cpu_per_min_ms"],
+                "%.0f" % sched if sched is not None else "—", e["rss_mb"], e["threads"],
+                e.get("scrapes", "—"), age("age_p50_s"), age("age_p99_s"),
+                age("age_max_s")))
+    lines += ["", "| deployment | figure | measured | target | verdict |",
+              "|---|---|---:|---|---|"]
+    for name, d in res["deployments"].items():
+        for row in verdicts(name, d):
+            lines.append("| %s | %s | %s | %s | %s |" % (
+                row[0], row[1], row[2], row[3], "met" if row[4] else "**not met**"))
+    if res.get("notes"):
+        lines += [""] + ["- " + n for n in res["notes"]]
+    if res.get("analysis"):
+        lines += ["", res["analysis"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path, text):
+    with open(path) as f:
+        report = f.read()
+    m = re.search(r"^## Deployments\n.*?(?=^## |\Z)", report, flags=re.S | re.M)
+    if m:
+        report = report[:m.start()] + text + "\n" + report[m.end():].lstrip("\n")
+        report = report.rstrip("\n") + "\n"
+    else:
+        report = report.rstrip("\n") + "\n\n" + text
+    with open(path, "w") as f:
+        f.write(report)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--seconds", type=int, default=180)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--only", action="append", help="run only these deployments")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--json", default=None)
+    ap.add_argument("--from-json", default=None,
+                    help="render the section from saved figures, run nothing")
+    ap.add_argument("--analysis", default=None, help="a file whose text ends the section")
+    ap.add_argument("--merge", action="append", default=[],
+                    help="with --from-json: take the deployments of this results "
+                         "file over those of --from-json (a rerun of some)")
+    a = ap.parse_args()
+
+    if a.from_json:
+        with open(a.from_json) as f:
+            res = json.load(f)
+        for extra in a.merge:
+            with open(extra) as f:
+                more = json.load(f)
+            for name, d in more["deployments"].items():
+                d.setdefault("warmup", more["warmup"])
+                res["deployments"][name] = d
+            res["notes"].append("%s rerun %s" % (
+                ", ".join(more["deployments"]), more["date"]))
+    else:
+        if not os.access(PROMETHEUS, os.X_OK) or not os.access(NE15, os.X_OK):
+            print("deploy.py: needs %s and %s (apt-get install prometheus "
+                  "prometheus-node-exporter)" % (PROMETHEUS, NE15), file=sys.stderr)
+            return 77
+        he = os.path.join(a.build, "host_exporter")
+        if not os.access(he, os.X_OK):
+            print("deploy.py: %s not built" % he, file=sys.stderr)
+            return 1
+        if a.smoke:
+            a.seconds, a.warmup = 4, 3
+        res = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "machine": machine(), "build": os.path.relpath(a.build, ROOT),
+               "seconds": a.seconds, "warmup": a.warmup,
+               "prometheus_version": "prometheus " + version(PROMETHEUS),
+               "ne15_version": version(NE15), "notes": [], "deployments": {}}
+        exes = {"node_exporter 1.5": NE15}
+        ne19, why = (None, "skipped in --smoke") if a.smoke else fetch_ne19()
+        if ne19:
+            exes["node_exporter 1.9"] = ne19
+            res["ne19_version"] = version(ne19)
+        else:
+            res["notes"].append("node_exporter 1.9 not measured: " + why)
+        exes["host_exporter"] = he
+        names = ["one-1s"] if a.smoke else ["one-15s", "ha-15s", "one-1s", "push-10s"]
+        if a.only:
+            names = [n for n in names if n in a.only]
+        tmp = tempfile.mkdtemp(prefix="host_exporter_deploy_")
+        try:
+            for name in names:
+                print("deploy.py: %s (%d s + %d s warm-up)" % (name, a.seconds, a.warmup),
+                      file=sys.stderr)
+                res["deployments"][name] = run_deployment(
+                    name, exes, a.build, a.seconds, a.warmup, tmp, a.smoke)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if a.analysis:
+        with open(a.analysis) as f:
+            res["analysis"] = f.read().strip()
+    text = section(res)
+    print(text)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(res, f, indent=1)
+    if a.out:
+        write_section(a.out, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
