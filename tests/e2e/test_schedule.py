@@ -51,4 +51,4 @@ class ScheduleTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
