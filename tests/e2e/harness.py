@@ -126,11 +126,9 @@ class Server:
             time.sleep(every)
 
     def output(self, tail=None):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                text = f.read()
-        except FileNotFoundError:
-            return ""
+        """The log (its last `tail` characters); FileNotFoundError after close()."""
+        with open(self.log_path, errors="replace") as f:
+            text = f.read()
         return text[-tail:] if tail else text
 
     def stop(self, sig=signal.SIGTERM, timeout=None):
