@@ -41,13 +41,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from run import Server, cpu_seconds, free_port, machine, percentile, rss_bytes  # noqa: E402
+from run import cpu_seconds, machine, percentile, rss_bytes  # noqa: E402
+import harness  # noqa: E402  (tests/e2e, put on sys.path by run)
+from harness import Exporter, NodeExporter, free_port  # noqa: E402
 
 PROMETHEUS = "/usr/bin/prometheus"
 NE15 = "/usr/bin/prometheus-node-exporter"
@@ -97,11 +97,8 @@ def fetch_ne19():
     return None, "scripts/fetch-reference printed no node_exporter path"
 
 
-class Prometheus:
-    def __init__(self, tmp, name, interval, targets, replica=None, receiver=False):
-        self.dir = os.path.join(tmp, name)
-        os.makedirs(os.path.join(self.dir, "data"))
-        self.port = free_port()
+class Prometheus(harness.Prometheus):
+    def __init__(self, name, interval, targets, replica=None, receiver=False):
         timeout = min(10, interval)
         lines = ["global:",
                  "  scrape_interval: %ds" % interval,
@@ -115,35 +112,20 @@ class Prometheus:
                       "      - targets: ['127.0.0.1:%d']" % port]
         if not targets:
             lines[-1] = "scrape_configs: []"
-        cfg = os.path.join(self.dir, "prometheus.yml")
-        with open(cfg, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        argv = [PROMETHEUS, "--config.file=" + cfg,
-                "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
-                "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"]
+        args = ["--log.level=warn"]
         if receiver:
-            argv.append("--web.enable-remote-write-receiver")
-        self.server = Server("prometheus " + name, argv, self.port, ready="/-/ready")
-
-    def query(self, q, at):
-        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
-            self.port, urllib.parse.urlencode({"query": q, "time": "%.3f" % at}))
-        with urllib.request.urlopen(url, timeout=30) as r:
-            body = json.load(r)
-        if body.get("status") != "success":
-            raise RuntimeError("query %s: %s" % (q, body))
-        return body["data"]["result"]
+            args.append("--web.enable-remote-write-receiver")
+        super().__init__("\n".join(lines) + "\n", args, exe=PROMETHEUS,
+                         name="prometheus " + name, timeout=20.0)
 
     def ages(self, metric, job, seconds, at):
         """Scrape time minus value, for each raw sample of the window."""
         out = []
-        for series in self.query('%s{job="%s"}[%ds]' % (metric, job, seconds), at):
+        for series in self.query('%s{job="%s"}[%ds]' % (metric, job, seconds),
+                                 time="%.3f" % at)["result"]:
             for ts, v in series["values"]:
                 out.append(float(ts) - float(v))
         return out
-
-    def stop(self):
-        self.server.stop()
 
 
 def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
@@ -152,29 +134,31 @@ def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
     servers = {}
     try:
         if name == "push-10s":
-            rw = Prometheus(tmp, name + "-rw", 15, {}, receiver=True)
+            rw = Prometheus(name + "-rw", 15, {}, receiver=True)
             proms.append(rw)
             cfg = os.path.join(tmp, name + "-he.json")
             with open(cfg, "w") as f:
                 json.dump({"remote_write": {
                     "url": "http://127.0.0.1:%d/api/v1/write" % rw.port}}, f)
             port = free_port()
-            servers["host_exporter"] = Server(
-                "host_exporter", [os.path.join(build, "host_exporter"),
-                                  "--web.listen-address=127.0.0.1:%d" % port,
-                                  "--collection.interval=10s", "--config.file=" + cfg],
-                port, ready="/-/ready")
+            servers["host_exporter"] = Exporter(
+                ["--web.listen-address=127.0.0.1:%d" % port,
+                 "--collection.interval=10s", "--config.file=" + cfg],
+                port, exe=os.path.join(build, "host_exporter"), timeout=20.0)
         else:
             ports = {}
             for job, exe in exes.items():
                 ports[job] = free_port()
-                argv = [exe, "--web.listen-address=127.0.0.1:%d" % ports[job]]
-                servers[job] = Server(job, argv, ports[job],
-                                      ready="/-/ready" if job == "host_exporter" else "/")
+                args = ["--web.listen-address=127.0.0.1:%d" % ports[job]]
+                if job == "host_exporter":
+                    servers[job] = Exporter(args, ports[job], exe=exe, timeout=20.0)
+                else:
+                    servers[job] = NodeExporter(args, ports[job], exe=exe, ready_path="/",
+                                                timeout=20.0)
             replicas = ["a", "b"] if name == "ha-15s" else [None]
             for r in replicas:
-                proms.append(Prometheus(tmp, "%s-%s" % (name, r or "p"), interval,
-                                        ports, replica=r))
+                proms.append(Prometheus("%s-%s" % (name, r or "p"), interval, ports,
+                                        replica=r))
         time.sleep(warmup)
         start = {job: cpu_seconds(s.pid) for job, s in servers.items()}
         start_sched = {job: sched_cpu_seconds(s.pid) for job, s in servers.items()}
@@ -208,7 +192,7 @@ def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
         return out
     finally:
         for p in proms:
-            p.stop()
+            p.close()
         for s in servers.values():
             s.stop()
 

@@ -23,7 +23,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -34,14 +33,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from harness import Exporter, NodeExporter, Server, free_port  # noqa: E402
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_split(pid):
@@ -77,35 +73,6 @@ def http_get(port, path="/metrics", headers=None):
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
-
-
-class Server:
-    def __init__(self, name, argv, port, ready="/metrics"):
-        self.name, self.port = name, port
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if http_get(port, ready)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("%s did not start" % name)
-
-    @property
-    def pid(self):
-        return self.proc.pid
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def percentile(values, p):
@@ -278,6 +245,16 @@ def hostile_scrapes(port, n_conns, n_scrapes, tls_ctx=None):
     return lat, [c[0] for c in conns], reconnects[0]
 
 
+def answers_200(port, path, tls_ctx=None):
+    """Whether GET path on 127.0.0.1:port (over TLS with tls_ctx) is a 200."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=2)
+    s = tls_ctx.wrap_socket(raw, server_hostname="127.0.0.1") if tls_ctx else raw
+    with s:
+        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                   % path).encode())
+        return s.recv(64).startswith(b"HTTP/1.1 200")
+
+
 def hostile_connections(he_bin, ne_bin, smoke):
     """Scrape p50/p99 with 1,000 idle / slowloris connections open, plain
     HTTP and TLS, host_exporter and node_exporter in the same run; the
@@ -299,30 +276,17 @@ def hostile_connections(he_bin, ne_bin, smoke):
                 argv = [exe, "--web.listen-address=127.0.0.1:%d" % port]
                 if mode == "tls":
                     argv.append("--web.config.file=%s/web.yml" % tls_dir)
-                # Server() checks readiness with plain HTTP: wait by hand.
-                proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                tls = ctx if mode == "tls" else None
+                # Ready once it answers over its own scheme (plain or TLS).
+                srv = Server(argv, port, name=name, timeout=20.0, stop_timeout=5.0,
+                             ready=lambda: answers_200(port, ready, tls))
                 try:
-                    deadline = time.monotonic() + 20
-                    while time.monotonic() < deadline:
-                        try:
-                            raw = socket.create_connection(("127.0.0.1", port), timeout=2)
-                            s = (ctx.wrap_socket(raw, server_hostname="127.0.0.1")
-                                 if mode == "tls" else raw)
-                            with s:
-                                s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: "
-                                           "close\r\n\r\n" % ready).encode())
-                                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                                    break
-                        except OSError:
-                            pass
-                        time.sleep(0.1)
                     time.sleep(0.5 if smoke else 2)
-                    pid = proc.pid
+                    pid = srv.pid
                     before = {"rss": rss_bytes(pid), "fds": fd_count(pid),
                               "threads": thread_count(pid)}
                     lat, socks, reconnects = hostile_scrapes(
-                        port, n_conns, n_scrapes, ctx if mode == "tls" else None)
+                        port, n_conns, n_scrapes, tls)
                     during = {"rss": rss_bytes(pid), "fds": fd_count(pid),
                               "threads": thread_count(pid)}
                     for s in socks:
@@ -338,12 +302,7 @@ def hostile_connections(he_bin, ne_bin, smoke):
                         "reconnects": reconnects,
                         "before": before, "during": during, "after": after}
                 finally:
-                    proc.send_signal(signal.SIGTERM)
-                    try:
-                        proc.wait(5)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
-                        proc.wait()
+                    srv.close()
     finally:
         shutil.rmtree(tls_dir)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
@@ -433,6 +392,21 @@ def make_scaled_root(n, series_in_textfile=0):
     return root
 
 
+def scaling_row(he_bin, client, devices, n_lat, args):
+    """A row of the scaling table: host_exporter with args, its series, bytes,
+    collection time and scrape p50 over n_lat scrapes."""
+    port = free_port()
+    with Exporter(["--web.listen-address=127.0.0.1:%d" % port] + args, port, exe=he_bin,
+                  timeout=20.0):
+        _, text = http_get(port)
+        text = text.decode()
+        coll = sum(float(v) for v in re.findall(
+            r'node_scrape_collector_duration_seconds\{collector="[^"]+"\} (\S+)', text))
+        lat = latencies(client, port, n_lat)
+        return {"devices": devices, "series": series_count(text), "bytes": len(text),
+                "collect_ms": coll * 1000, "scrape_p50_us": percentile(lat, 50)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true")
@@ -500,10 +474,10 @@ def main():
     results = {}
 
     ne_port, he_port = free_port(), free_port()
-    ne = Server("node_exporter", [ne_bin, "--web.listen-address=127.0.0.1:%d" % ne_port],
-                ne_port)
-    he = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % he_port],
-                he_port, ready="/-/ready")
+    ne = NodeExporter(["--web.listen-address=127.0.0.1:%d" % ne_port], ne_port, exe=ne_bin,
+                      timeout=20.0)
+    he = Exporter(["--web.listen-address=127.0.0.1:%d" % he_port], he_port, exe=he_bin,
+                  timeout=20.0)
     try:
         time.sleep(0.5 if smoke else 2)
         for name, srv in (("node_exporter", ne), ("host_exporter", he)):
@@ -531,9 +505,8 @@ def main():
         # tick-sampled split between user and system time settles.
         he.stop()
         he_port = free_port()
-        he = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % he_port,
-                                      "--collection.interval=100ms"], he_port,
-                    ready="/-/ready")
+        he = Exporter(["--web.listen-address=127.0.0.1:%d" % he_port,
+                       "--collection.interval=100ms"], he_port, exe=he_bin, timeout=20.0)
         time.sleep(1.5)
         (u0, s0), t0 = cpu_split(he.pid), time.monotonic()
         time.sleep(idle_secs)
@@ -558,9 +531,9 @@ def main():
             f.write(body)
             body_file = f.name
         st_port = free_port()
-        st = subprocess.Popen([static, str(st_port), body_file])
+        st = Server([static, str(st_port), body_file], st_port, ready=None,
+                    stop_timeout=5.0)
         try:
-            time.sleep(0.3)
             results["static"] = {"rps_8": wrk(st_port, 8, wrk_secs)[0],
                                  "rps_64": wrk(st_port, 64, wrk_secs)[0]}
             # The same alternation against the static server: what CivetWeb
@@ -571,8 +544,7 @@ def main():
             results["static"]["lat_idle63_p50s_us"] = runs[63]
             results["host_exporter"]["rps_8_same_body"] = wrk(he_port, 8, wrk_secs)[0]
         finally:
-            st.send_signal(signal.SIGTERM)
-            st.wait(5)
+            st.close()
             os.unlink(body_file)
     finally:
         ne.stop()
@@ -586,47 +558,25 @@ def main():
     sizes = [10, 100] if smoke else [10, 100, 1000, 10000]
     for n in sizes:
         root = make_scaled_root(n)
-        port = free_port()
-        srv = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % port,
-                                       "--path.procfs=%s/proc" % root,
-                                       "--path.sysfs=%s/sys" % root,
-                                       "--path.rootfs=%s" % root,
-                                       "--collector.disable-defaults",
-                                       "--collector.netdev", "--collector.diskstats",
-                                       "--collector.filesystem",
-                                       "--collector.filesystem.mount-points-exclude=^$",
-                                       "--collector.diskstats.device-exclude=^$",
-                                       "--collection.interval=2s"], port, ready="/-/ready")
         try:
-            _, text = http_get(port)
-            text = text.decode()
-            coll = sum(float(v) for v in re.findall(
-                r'node_scrape_collector_duration_seconds\{collector="[^"]+"\} (\S+)', text))
-            lat = latencies(client, port, 10 if smoke else 200)
-            scaling.append({"devices": n, "series": series_count(text), "bytes": len(text),
-                            "collect_ms": coll * 1000, "scrape_p50_us": percentile(lat, 50)})
+            scaling.append(scaling_row(
+                he_bin, client, n, 10 if smoke else 200,
+                ["--path.procfs=%s/proc" % root, "--path.sysfs=%s/sys" % root,
+                 "--path.rootfs=%s" % root, "--collector.disable-defaults",
+                 "--collector.netdev", "--collector.diskstats", "--collector.filesystem",
+                 "--collector.filesystem.mount-points-exclude=^$",
+                 "--collector.diskstats.device-exclude=^$", "--collection.interval=2s"]))
         finally:
-            srv.stop()
             shutil.rmtree(root)
     if not smoke:
         root = make_scaled_root(1, series_in_textfile=100000)
-        port = free_port()
-        srv = Server("host_exporter", [he_bin, "--web.listen-address=127.0.0.1:%d" % port,
-                                       "--collector.disable-defaults", "--collector.textfile",
-                                       "--collector.textfile.directory=%s/textfile" % root,
-                                       "--collector.timeout=10s",
-                                       "--collection.interval=15s"], port, ready="/-/ready")
         try:
-            _, text = http_get(port)
-            text = text.decode()
-            coll = sum(float(v) for v in re.findall(
-                r'node_scrape_collector_duration_seconds\{collector="[^"]+"\} (\S+)', text))
-            lat = latencies(client, port, 50)
-            scaling.append({"devices": "textfile 100k", "series": series_count(text),
-                            "bytes": len(text), "collect_ms": coll * 1000,
-                            "scrape_p50_us": percentile(lat, 50)})
+            scaling.append(scaling_row(
+                he_bin, client, "textfile 100k", 50,
+                ["--collector.disable-defaults", "--collector.textfile",
+                 "--collector.textfile.directory=%s/textfile" % root,
+                 "--collector.timeout=10s", "--collection.interval=15s"]))
         finally:
-            srv.stop()
             shutil.rmtree(root)
     results["scaling"] = scaling
 

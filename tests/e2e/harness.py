@@ -1,14 +1,20 @@
-"""Shared helpers for the end-to-end tests: run the real binary on loopback.
+"""Shared helpers for the end-to-end tests and the bench: run the real binary
+and the servers it talks to (node_exporter, Prometheus, influxd) on loopback.
 
 Every test here talks only to 127.0.0.1 / [::1] with bounded request counts.
 """
+import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import time
 import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -34,60 +40,223 @@ def fixture_flags(root=FIXTURE_ROOT):
             "--path.rootfs=" + root]
 
 
-class Exporter:
-    """A running host_exporter (or node_exporter) process."""
+class Server:
+    """A server process for a test or the bench: its own temporary directory
+    (config, data) and log, a readiness wait with a deadline, a bounded stop.
 
-    def __init__(self, args, port, exe=None, env=None, wait_ready=True,
-                 ready_path="/-/ready"):
-        self.port = port
-        self.log = tempfile.NamedTemporaryFile(prefix="exporter-", suffix=".log",
-                                               delete=False)
-        full_env = dict(os.environ)
-        full_env.setdefault("TZ", "UTC")
-        if env:
-            full_env.update(env)
-        self.proc = subprocess.Popen([exe or binary()] + args,
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=full_env)
+    ready: an HTTP path answered with `status` on 127.0.0.1:port, None for
+    "the TCP port accepts", or a function polled until it returns true.
+    Every failure to start names the server and ends with its log's tail.
+    """
+
+    def __init__(self, argv, port=None, name=None, env=None, ready="/", status=200,
+                 timeout=30.0, stop_timeout=10.0, wait_ready=True, start=True):
+        self.argv = list(argv)
+        self.name = name or os.path.basename(self.argv[0])
+        self.port = port if port is not None else free_port()
+        self.env = env
+        self.ready, self.status = ready, status
+        self.timeout, self.stop_timeout = timeout, stop_timeout
+        self.dir = tempfile.mkdtemp(prefix="%s-" % self.name.replace(" ", "_"))
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.proc = None
+        if start:
+            self.start(wait_ready)
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def path(self, *parts):
+        """A path in the server's own temporary directory."""
+        return os.path.join(self.dir, *parts)
+
+    def start(self, wait_ready=True):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
+                                         env=self.env)
         if wait_ready:
-            self.wait_http(ready_path)
-
-    def wait_http(self, path, timeout=10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("exporter exited with %s: %s" %
-                                     (self.proc.returncode, self.output()))
             try:
-                status, _, _ = request("127.0.0.1", self.port, "GET", path)
-                if status == 200:
-                    return
+                self.wait_ready()
+            except BaseException:
+                self.close()  # the error carries the log's tail
+                raise
+
+    def wait_ready(self, timeout=None):
+        if callable(self.ready):
+            return self.wait("readiness", self.ready, timeout or self.timeout)
+        if self.ready is None:
+            return self.wait_tcp(timeout)
+        return self.wait_http(self.ready, timeout)
+
+    def wait_http(self, path, timeout=None, status=None):
+        want = status or self.status
+        self.wait("HTTP %d on %s" % (want, path),
+                  lambda: request("127.0.0.1", self.port, "GET", path,
+                                  timeout=2.0)[0] == want, timeout or self.timeout)
+
+    def wait_tcp(self, timeout=None):
+        def accepts():
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2.0):
+                return True
+        self.wait("TCP port", accepts, timeout or self.timeout)
+
+    def wait(self, what, check, timeout, every=0.05):
+        """Polls check() every `every` s until it returns something true, and
+        returns it (an OSError counts as not yet); fails with the log's tail
+        when the process exits or the deadline passes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise AssertionError("%s exited with %s waiting for %s: %s" % (
+                    self.name, self.proc.returncode, what, self.output(3000)))
+            try:
+                v = check()
+                if v:
+                    return v
             except OSError:
                 pass
-            time.sleep(0.05)
-        raise AssertionError("exporter not ready on :%d: %s" %
-                             (self.port, self.output()))
+            if time.monotonic() > deadline:
+                raise AssertionError("%s on :%d: timed out after %g s waiting for %s: %s" % (
+                    self.name, self.port, timeout, what, self.output(3000)))
+            time.sleep(every)
 
-    def output(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()
+    def output(self, tail=None):
+        """The log (its last `tail` characters); FileNotFoundError after close()."""
+        with open(self.log_path, errors="replace") as f:
+            text = f.read()
+        return text[-tail:] if tail else text
 
-    def stop(self, sig=signal.SIGTERM, timeout=5.0):
-        if self.proc.poll() is None:
+    def stop(self, sig=signal.SIGTERM, timeout=None):
+        """sig, then SIGKILL after timeout seconds; returns the exit status.
+        The directory stays (start() again); close() removes it."""
+        if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
-                self.proc.wait(timeout)
+                self.proc.wait(timeout if timeout is not None else self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        os.unlink(self.log.name)
-        return self.proc.returncode
+        return self.proc.returncode if self.proc else None
+
+    def close(self):
+        rc = self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return rc
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.stop()
+        self.close()
+
+
+class Exporter(Server):
+    """A running host_exporter (or another exporter given as exe). stop()
+    also removes its directory: an exporter here is never restarted."""
+
+    def __init__(self, args, port, exe=None, env=None, wait_ready=True,
+                 ready_path="/-/ready", name="exporter", timeout=10.0):
+        full_env = dict(os.environ)
+        full_env.setdefault("TZ", "UTC")
+        if env:
+            full_env.update(env)
+        super().__init__([exe or binary()] + list(args), port, name=name, env=full_env,
+                         ready=ready_path, timeout=timeout, stop_timeout=5.0,
+                         wait_ready=wait_ready)
+
+    def stop(self, sig=signal.SIGTERM, timeout=5.0):
+        rc = super().stop(sig, timeout)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return rc
+
+
+NODE_EXPORTER = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+
+
+class NodeExporter(Exporter):
+    """node_exporter (Debian's prometheus-node-exporter unless exe is given)."""
+
+    def __init__(self, args, port, exe=None, ready_path="/metrics", **kw):
+        super().__init__(args, port, exe=exe or NODE_EXPORTER, ready_path=ready_path,
+                         name="node_exporter", **kw)
+
+
+PROMETHEUS = shutil.which("prometheus")
+
+
+class Prometheus(Server):
+    """Prometheus on loopback with `config` (YAML text) and its TSDB in its
+    own temporary directory; ready when /-/ready answers."""
+
+    def __init__(self, config, args=(), exe=None, name="prometheus", timeout=60.0):
+        port = free_port()
+        super().__init__([], port, name=name, ready="/-/ready", timeout=timeout,
+                         stop_timeout=20.0, start=False)
+        with open(self.path("prometheus.yml"), "w") as f:
+            f.write(config)
+        self.argv = [exe or PROMETHEUS, "--config.file=" + self.path("prometheus.yml"),
+                     "--storage.tsdb.path=" + self.path("data"),
+                     "--web.listen-address=127.0.0.1:%d" % port] + list(args)
+        self.start()
+
+    def api(self, path, **params):
+        """The JSON of an API call, also of an error answer."""
+        url = self.url + path
+        if params:
+            url += "?" + urllib.parse.urlencode(params, doseq=True)
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                return json.load(r)
+        except urllib.error.HTTPError as e:
+            return json.load(e)
+
+    def query(self, q, **params):
+        """The data of an instant query; AssertionError unless it succeeded."""
+        body = self.api("/api/v1/query", query=q, **params)
+        assert body.get("status") == "success", "query %s: %s" % (q, body)
+        return body["data"]
+
+
+INFLUXD = shutil.which("influxd")
+
+
+class Influxd(Server):
+    """influxd 1.x on loopback ports with its data in its own temporary
+    directory; ready when /ping answers 204."""
+
+    def __init__(self, conf_extra=""):
+        port, rpc = free_port(), free_port()
+        super().__init__([], port, name="influxd", ready="/ping", status=204,
+                         timeout=30.0, stop_timeout=20.0, start=False)
+        d = self.dir
+        self.conf = self.path("influxdb.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""reporting-disabled = true
+bind-address = "127.0.0.1:{rpc}"
+[meta]
+  dir = "{d}/meta"
+[data]
+  dir = "{d}/data"
+  wal-dir = "{d}/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:{port}"
+  auth-enabled = true
+  log-enabled = false
+[monitor]
+  store-enabled = false
+[continuous_queries]
+  enabled = false
+[logging]
+  level = "warn"
+""" + conf_extra)
+        self.argv = [INFLUXD, "-config", self.conf]
+        self.start()
 
 
 def read_response(sock):

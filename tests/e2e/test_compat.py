@@ -5,16 +5,12 @@ machine must be exposed by host_exporter too (same name, same label set),
 with the same TYPE and HELP, except the differences listed below with their
 reasons. Slowly changing gauges must have equal values. Prints the counts.
 """
-import os
 import re
-import shutil
-import socket
 import unittest
 
 import harness
-from harness import Exporter, free_port, parse_exposition, request
-
-NODE_EXPORTER = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+from harness import (NODE_EXPORTER, Exporter, NodeExporter, free_port, parse_exposition,
+                     request)
 
 COLLECTORS = ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netdev",
               "stat", "time", "uname"]
@@ -54,8 +50,8 @@ class CompatTest(unittest.TestCase):
         flags = ["--collector.disable-defaults"] + ["--collector." + c for c in COLLECTORS]
         cls.np = free_port()
         cls.hp = free_port()
-        cls.ne = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % cls.np],
-                          cls.np, exe=NODE_EXPORTER, ready_path="/metrics")
+        cls.ne = NodeExporter(flags + ["--web.listen-address=127.0.0.1:%d" % cls.np],
+                              cls.np)
         cls.he = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % cls.hp],
                           cls.hp)
         cls.ours, cls.ours_meta = parse_exposition(
@@ -132,8 +128,7 @@ class DefaultCollectorsCompatTest(unittest.TestCase):
         cls.collectors = our_default_collectors()
         flags = ["--collector.disable-defaults"] + ["--collector." + c for c in cls.collectors]
         port = free_port()
-        ne = Exporter(flags + ["--web.listen-address=127.0.0.1:%d" % port], port,
-                      exe=NODE_EXPORTER, ready_path="/metrics")
+        ne = NodeExporter(flags + ["--web.listen-address=127.0.0.1:%d" % port], port)
         try:
             cls.before, cls.meta = parse_exposition(
                 request("127.0.0.1", port, "GET", "/metrics")[2].decode())

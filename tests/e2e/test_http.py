@@ -110,17 +110,11 @@ class ListenTest(unittest.TestCase):
         port = free_port(socket.AF_INET6, "::1")
         with Exporter(BASE + ["--web.listen-address=[::1]:%d" % port], port,
                       wait_ready=False) as exp:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    status, _, body = request("::1", port, "GET", "/metrics",
-                                              family=socket.AF_INET6)
-                    if status == 200:
-                        break
-                except OSError:
-                    pass
-                self.assertLess(time.monotonic(), deadline, exp.output())
-                time.sleep(0.05)
+            def scrape_v6():
+                status, _, body = request("::1", port, "GET", "/metrics",
+                                          family=socket.AF_INET6)
+                return body if status == 200 else None
+            body = exp.wait("HTTP 200 on [::1]:%d/metrics" % port, scrape_v6, 10)
             self.assertIn(b"node_load1", body)
 
     def test_port_only_listens_on_ipv4_and_ipv6(self):

@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import time
 import unittest
@@ -23,7 +22,7 @@ import harness
 from harness import (Exporter, fixture_flags, free_port, request, scrape_series,
                      wait_for)
 
-INFLUXD = shutil.which("influxd")
+INFLUXD = harness.INFLUXD
 ADMIN = ("admin", "adminpw")
 DB = "host_exporter"  # the database of a base URL without `database`
 # Collectors on the fixture root, chosen by the script-era `metrics` toggles.
@@ -31,80 +30,19 @@ FLAGS = fixture_flags() + ["--collector.disable-defaults"]
 METRICS = {"cpu": True, "memory": True, "disk": False, "network": True}
 
 
-class Influxd:
-    """influxd 1.x on loopback ports with its data in a temporary directory."""
+class Influxd(harness.Influxd):
+    """influxd with authentication on, an admin user and the database DB."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="influxd-")
-        self.port = free_port()
-        rpc = free_port()
-        self.conf = os.path.join(self.dir, "influxdb.conf")
-        d = self.dir
-        with open(self.conf, "w") as f:
-            f.write(f"""reporting-disabled = true
-bind-address = "127.0.0.1:{rpc}"
-[meta]
-  dir = "{d}/meta"
-[data]
-  dir = "{d}/data"
-  wal-dir = "{d}/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:{self.port}"
-  auth-enabled = true
-  log-enabled = false
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-[logging]
-  level = "warn"
-""")
-        self.log = open(os.path.join(d, "influxd.log"), "ab")
-        self.proc = None
-        self.start()
-        # With auth on and no user yet, influxd accepts creating the admin.
-        self.query("CREATE USER admin WITH PASSWORD 'adminpw' WITH ALL PRIVILEGES",
-                   auth=None, post=True)
-        self.query('CREATE DATABASE "%s"' % DB, post=True)
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def start(self):
-        self.proc = subprocess.Popen([INFLUXD, "-config", self.conf],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("influxd exited: " + self.output())
-            try:
-                with urllib.request.urlopen(self.url + "/ping", timeout=2) as r:
-                    if r.status == 204:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("influxd not up: " + self.output())
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def output(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()[-3000:]
+        super().__init__()
+        try:
+            # With auth on and no user yet, influxd accepts creating the admin.
+            self.query("CREATE USER admin WITH PASSWORD 'adminpw' WITH ALL PRIVILEGES",
+                       auth=None, post=True)
+            self.query('CREATE DATABASE "%s"' % DB, post=True)
+        except BaseException:
+            self.close()
+            raise
 
     def query(self, q, auth=ADMIN, post=False, db=None):
         params = {"q": q, "epoch": "ms"}

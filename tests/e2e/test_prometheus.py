@@ -10,18 +10,13 @@ Prints how many queries ran, returned data, and were allowed to be empty.
 import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 import unittest
-import urllib.parse
-import urllib.request
 
 import harness
 from harness import Exporter, free_port
 
-PROMETHEUS = shutil.which("prometheus")
+PROMETHEUS = harness.PROMETHEUS
 DASHBOARD = os.path.join(harness.SOURCE_ROOT, "grafana", "host_exporter.json")
 ALERTS = os.path.join(harness.SOURCE_ROOT, "packaging", "prometheus", "alerts.yml")
 
@@ -60,62 +55,16 @@ def substitute(expr, instance):
     return out
 
 
-class Prometheus:
+class Prometheus(harness.Prometheus):
+    """Scrapes the exporter every SCRAPE_SECONDS and evaluates alerts.yml."""
+
     def __init__(self, exporter_port):
-        self.dir = tempfile.mkdtemp(prefix="host_exporter-prometheus-")
-        self.port = free_port()
-        config = os.path.join(self.dir, "prometheus.yml")
-        with open(config, "w") as f:
-            f.write("global:\n  scrape_interval: %ds\n  evaluation_interval: %ds\n"
-                    "rule_files:\n  - %s\n"
-                    "scrape_configs:\n  - job_name: %s\n    static_configs:\n"
-                    "      - targets: ['127.0.0.1:%d']\n"
-                    % (SCRAPE_SECONDS, SCRAPE_SECONDS, json.dumps(ALERTS), JOB, exporter_port))
-        self.log = open(os.path.join(self.dir, "prometheus.log"), "w")
-        self.proc = subprocess.Popen(
-            [PROMETHEUS, "--config.file=" + config,
-             "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
-             "--web.listen-address=127.0.0.1:%d" % self.port, "--log.level=warn"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-
-    def output(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()
-
-    def api(self, path, **params):
-        url = "http://127.0.0.1:%d%s" % (self.port, path)
-        if params:
-            url += "?" + urllib.parse.urlencode(params, doseq=True)
-        try:
-            with urllib.request.urlopen(url, timeout=20) as r:
-                return json.load(r)
-        except urllib.error.HTTPError as e:
-            return json.load(e)
-
-    def wait(self, what, check, timeout):
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError("prometheus exited: " + self.output())
-            try:
-                if check():
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("timed out waiting for %s: %s" % (what, self.output()))
-            time.sleep(0.25)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        super().__init__("global:\n  scrape_interval: %ds\n  evaluation_interval: %ds\n"
+                         "rule_files:\n  - %s\n"
+                         "scrape_configs:\n  - job_name: %s\n    static_configs:\n"
+                         "      - targets: ['127.0.0.1:%d']\n"
+                         % (SCRAPE_SECONDS, SCRAPE_SECONDS, json.dumps(ALERTS), JOB,
+                            exporter_port), ["--log.level=warn"])
 
 
 def panel_targets(dashboard):
@@ -135,16 +84,15 @@ class RealPrometheusTest(unittest.TestCase):
         # The real host, default collectors, a fresh snapshot every second.
         cls.exporter = Exporter(["--web.listen-address=" + cls.instance,
                                  "--collection.interval=1s"], cls.exporter_port)
-        cls.prom = Prometheus(cls.exporter_port)
+        cls.prom = None
         try:
-            cls.prom.wait("Prometheus ready", lambda: urllib.request.urlopen(
-                "http://127.0.0.1:%d/-/ready" % cls.prom.port, timeout=2).status == 200, 60)
+            cls.prom = Prometheus(cls.exporter_port)
             query = 'count_over_time(up{job="%s"}[1m])' % JOB
 
             def scraped():
                 r = cls.prom.api("/api/v1/query", query=query)["data"]["result"]
                 return r and float(r[0]["value"][1]) >= SAMPLES_BEFORE_QUERYING
-            cls.prom.wait("%d scrapes" % SAMPLES_BEFORE_QUERYING, scraped, 60)
+            cls.prom.wait("%d scrapes" % SAMPLES_BEFORE_QUERYING, scraped, 60, every=0.25)
         except BaseException:
             cls.tearDownClass()
             raise
@@ -153,7 +101,8 @@ class RealPrometheusTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.prom.stop()
+        if cls.prom:
+            cls.prom.close()
         cls.exporter.stop()
 
     def test_scrape_is_healthy(self):
@@ -214,7 +163,7 @@ class RealPrometheusTest(unittest.TestCase):
         start = time.time()
         self.prom.wait("rule evaluation", lambda: rules() and all(
             r.get("lastEvaluation", "0001").startswith("20") for r in rules()) and
-            time.time() - start > 2 * SCRAPE_SECONDS, 30)
+            time.time() - start > 2 * SCRAPE_SECONDS, 30, every=0.25)
         evaluated = rules()
         self.assertGreaterEqual(len(evaluated), 15)
         bad = ["%s: %s %s" % (r["name"], r["health"], r.get("lastError", ""))

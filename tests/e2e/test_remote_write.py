@@ -10,76 +10,24 @@ import math
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 import unittest
-import urllib.parse
-import urllib.request
 
 import harness
 from harness import Exporter, fixture_flags, free_port, scrape_series, wait_for
 
-PROMETHEUS = shutil.which("prometheus")
+PROMETHEUS = harness.PROMETHEUS
 FLAGS = fixture_flags() + ["--collector.disable-defaults", "--collector.cpu",
                            "--collector.loadavg", "--collector.meminfo",
                            "--collector.netdev", "--collection.interval=1s"]
 
 
-class Prometheus:
+class Prometheus(harness.Prometheus):
     """A Prometheus server that only receives remote writes."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="prometheus-")
-        self.port = free_port()
-        conf = os.path.join(self.dir, "prometheus.yml")
-        with open(conf, "w") as f:
-            f.write("global:\n  scrape_interval: 1h\n")
-        self.log = open(os.path.join(self.dir, "prometheus.log"), "ab")
-        self.proc = subprocess.Popen(
-            [PROMETHEUS, "--config.file=" + conf,
-             "--storage.tsdb.path=" + os.path.join(self.dir, "data"),
-             "--web.listen-address=127.0.0.1:%d" % self.port,
-             "--web.enable-remote-write-receiver"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("prometheus exited: " + self.output())
-            try:
-                with urllib.request.urlopen(self.url + "/-/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("prometheus not ready: " + self.output())
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    def output(self):
-        with open(self.log.name, errors="replace") as f:
-            return f.read()[-3000:]
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def query(self, q):
-        url = self.url + "/api/v1/query?" + urllib.parse.urlencode({"query": q})
-        with urllib.request.urlopen(url, timeout=10) as r:
-            body = json.load(r)
-        assert body["status"] == "success", body
-        return body["data"]
+        super().__init__("global:\n  scrape_interval: 1h\n",
+                         ["--web.enable-remote-write-receiver"], timeout=30.0)
 
     def samples(self, selector):
         """{time_ms: {(name, frozenset(labels)): value}} over the last minute."""

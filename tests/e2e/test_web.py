@@ -3,7 +3,6 @@ live binary, with curl and openssl s_client (loopback only)."""
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -93,24 +92,14 @@ class TlsTest(unittest.TestCase):
                        wait_ready=False)
         self.addCleanup(exp.stop)
         url = "https://127.0.0.1:%d/metrics" % port
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if exp.proc.poll() is not None:
-                self.fail("exporter exited: " + exp.output())
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        exp.wait_tcp(10)
         # Then until the first collection ended (/-/ready 200): /metrics
         # answers 503 before, and a slow build (TSan) takes a while. The
         # client certificate is accepted by every configuration used here.
         ready = "https://127.0.0.1:%d/-/ready" % port
-        while time.monotonic() < deadline:
-            if self.curl(ready, "--cert", self.pki.p("client.crt"),
-                         "--key", self.pki.p("client.key")) == "200":
-                break
-            time.sleep(0.1)
+        exp.wait("HTTP 200 on " + ready, lambda: self.curl(
+            ready, "--cert", self.pki.p("client.crt"),
+            "--key", self.pki.p("client.key")) == "200", 10, every=0.1)
         return exp, port, url, path
 
     def curl(self, url, *args):
@@ -187,14 +176,8 @@ class AuthTest(unittest.TestCase):
                        wait_ready=False)
         self.addCleanup(exp.stop)
         auth = {"Authorization": "Basic " + base64.b64encode(b"alice:secret").decode()}
-        exp.wait_http_with = auth
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if request("127.0.0.1", port, "GET", "/-/ready", auth)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
+        exp.wait("HTTP 200 on /-/ready with basic auth", lambda: request(
+            "127.0.0.1", port, "GET", "/-/ready", auth)[0] == 200, 10)
         return exp, port
 
     def get(self, port, user_pass=None):
