@@ -21,6 +21,18 @@
 #include <vector>
 
 namespace host_exporter::http {
+namespace {
+
+// After an SSL_accept/read/write that returned r (not success): true if it
+// only has to wait for the socket (retry later), false for an error or a
+// close. Clears OpenSSL's error queue either way.
+bool SslWouldBlock(SSL* ssl, int r) {
+  int err = SSL_get_error(ssl, r);
+  ERR_clear_error();
+  return err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE;
+}
+
+}  // namespace
 
 bool RequestHeadComplete(std::string_view data) {
   return data.find("\r\n\r\n") != std::string_view::npos ||
@@ -270,13 +282,8 @@ Gate::Impl::Readiness Gate::Impl::WriteOut(GateConn& c) {
       // it; SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER lets them be our copy).
       ERR_clear_error();
       int r = SSL_write(c.ssl, p, static_cast<int>(len));
-      if (r <= 0) {
-        int err = SSL_get_error(c.ssl, r);
-        ERR_clear_error();
-        return err == SSL_ERROR_WANT_WRITE || err == SSL_ERROR_WANT_READ
-                   ? Readiness::kWait
-                   : Readiness::kClosed;
-      }
+      if (r <= 0)
+        return SslWouldBlock(c.ssl, r) ? Readiness::kWait : Readiness::kClosed;
       n = r;
     } else {
       n = send(ps->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -352,11 +359,7 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
     ERR_clear_error();
     int r = SSL_accept(c.ssl);
     if (r != 1) {
-      int err = SSL_get_error(c.ssl, r);
-      ERR_clear_error();
-      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-        return true;
-      }
+      if (SslWouldBlock(c.ssl, r)) return true;
       Close(it);  // a failed handshake: nothing to answer
       return false;
     }
@@ -370,9 +373,7 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
       ERR_clear_error();
       int r = SSL_read(c.ssl, tmp, static_cast<int>(room));
       if (r <= 0) {
-        int err = SSL_get_error(c.ssl, r);
-        ERR_clear_error();
-        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) break;
+        if (SslWouldBlock(c.ssl, r)) break;
         Close(it);  // closed by the client, or a TLS error
         return false;
       }

@@ -338,24 +338,23 @@ void DiskQueue::TrimAcked() {
   // Fully acknowledged segments before the first pending record go.
   Normalize(&ack_);
   while (!segments_.empty() && ack_.seg > 0) {
-    Segment s = segments_.front();
-    total_records_ -= s.records;
-    bytes_ -= s.size;
-    close(s.fd);
-    unlink(PathOf(s.seq).c_str());
-    segments_.pop_front();
+    RemoveFrontSegment();
     --ack_.seg;
   }
   acked_ = ack_.recs;
 }
 
-void DiskQueue::DropFront() {
+void DiskQueue::RemoveFrontSegment() {
   Segment s = segments_.front();
   total_records_ -= s.records;
   bytes_ -= s.size;
   close(s.fd);
   unlink(PathOf(s.seq).c_str());
   segments_.pop_front();
+}
+
+void DiskQueue::DropFront() {
+  RemoveFrontSegment();
   ack_ = {0, kHeader, 0};
   acked_ = 0;
   Normalize(&ack_);

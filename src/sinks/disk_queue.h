@@ -116,6 +116,8 @@ class DiskQueue {
   bool WriteAck(std::string* error);
   void TrimAcked();
   void DropFront();
+  // Closes and deletes the oldest segment and takes it off the counts.
+  void RemoveFrontSegment();
   uint64_t EnforceBound();
 
   DiskQueueOptions options_;
