@@ -48,14 +48,14 @@ std::vector<NamedCollector> MakeCollectors(const Config& c,
   return out;
 }
 
-SchedulerOptions SchedulerOptionsFor(const Config& c,
+SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
                                      std::shared_ptr<CyclePlanner> planner) {
   SchedulerOptions o;
   o.interval = c.interval;
   o.timeout = c.timeout;
   o.planner = std::move(planner);
   o.max_age = c.max_age;
-  o.keep_interval = c.database.enabled || c.remote_write.enabled;
+  o.keep_interval = push;
   o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
   return o;
 }
@@ -93,7 +93,8 @@ int Prepared::TakeLogFd() { return std::exchange(log_fd, 2); }
 bool Prepare(const Settings& given, bool check_only, Prepared* out,
              std::string* error) {
   Config& c = out->config;
-  if (!LoadConfig(given, &c, error)) return false;
+  if (!LoadConfig(given, sinks::SinkConfigParsers(&out->sinks), &c, error))
+    return false;
   out->collectors = MakeCollectors(c, error);
   if (!error->empty()) return false;
   for (const auto& a : c.listen_addresses) {
@@ -115,7 +116,7 @@ bool Prepare(const Settings& given, bool check_only, Prepared* out,
     Logger quiet;
     quiet.Use(LogLevel::kError, "logfmt", "", 2);
     sinks::Sinks probe(&unused_store, &quiet);
-    if (!probe.Init(c, error)) return false;
+    if (!probe.Init(c, out->sinks, error)) return false;
   }
   if (check_only) return CheckLogFile(c.log_file, error);
   if (!c.log_file.empty()) {
@@ -153,9 +154,10 @@ bool Application::CollectOnce(const Settings& given, std::string* text,
   Logger log;
   log.Use(c.log_level, c.log_format, c.log_file, p.TakeLogFd());
   SnapshotStore store;
-  Scheduler scheduler(std::move(p.collectors), c.paths,
-                      SchedulerOptionsFor(c, std::make_shared<CyclePlanner>()),
-                      &log, &store, SelfMetrics);
+  Scheduler scheduler(
+      std::move(p.collectors), c.paths,
+      SchedulerOptionsFor(c, p.sinks.any(), std::make_shared<CyclePlanner>()),
+      &log, &store, SelfMetrics);
   *text = scheduler.RunOnce()->text;
   return true;
 }
@@ -164,6 +166,7 @@ bool Application::Start(std::string* error) {
   Prepared start;
   if (!Prepare(given_, false, &start, error)) return false;
   config_ = std::move(start.config);
+  sink_config_ = std::move(start.sinks);
   log_.Use(config_.log_level, config_.log_format, config_.log_file,
            start.TakeLogFd());
 
@@ -192,7 +195,8 @@ bool Application::Start(std::string* error) {
 
   // The push sinks' counters join every snapshot.
   push_ = std::make_unique<sinks::Sinks>(&store_, &log_);
-  if (!push_->Init(config_, error)) {  // e.g. an unreadable password_file
+  if (!push_->Init(config_, sink_config_,
+                   error)) {  // e.g. an unreadable password_file
     log_.Error("cannot set up the push sinks", {{"err", *error}});
     StopAll();
     return false;
@@ -228,8 +232,10 @@ bool Application::Reload(const std::function<bool()>& stop_pending) {
       }
       log_.Use(nc.log_level, nc.log_format, nc.log_file, next.TakeLogFd());
       config_ = std::move(next.config);
+      sink_config_ = std::move(next.sinks);
       StartScheduler(std::move(next.collectors));
-      push_->Reload(config_);  // restarted if their settings changed
+      push_->Reload(config_,
+                    sink_config_);  // restarted if their settings changed
       log_.Info("configuration reloaded");
       sd_notify(0, "READY=1");
       return true;
@@ -264,8 +270,8 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
   if (scheduler_) scheduler_->Stop();
   scheduler_ = std::make_unique<Scheduler>(
       std::move(collectors), config_.paths,
-      SchedulerOptionsFor(config_, planner_), &log_, &store_,
-      [this] { return SelfMetricsWithSinks(); });
+      SchedulerOptionsFor(config_, sink_config_.any(), planner_), &log_,
+      &store_, [this] { return SelfMetricsWithSinks(); });
   // systemd (Type=notify, WatchdogSec=): ready after the first collection,
   // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
   // Both are no-ops when not started by systemd.

@@ -15,6 +15,7 @@
 #include "host_exporter/log.h"
 #include "host_exporter/scheduler.h"
 #include "host_exporter/snapshot.h"
+#include "sinks/sink_config.h"
 
 namespace host_exporter {
 class HttpServer;
@@ -34,6 +35,7 @@ std::string VersionString();
 /// or none of it.
 struct Prepared {
   Config config;
+  sinks::SinkConfig sinks;  ///< the `database` and `remote_write` blocks
   std::vector<NamedCollector> collectors;
   int log_fd = 2;  // the opened log file (unless checking only), or stderr
 
@@ -86,6 +88,7 @@ class Application {
 
   /// The configuration running.
   const Config& config() const { return config_; }
+  const sinks::SinkConfig& sink_config() const { return sink_config_; }
   /// "host:port" of every bound socket (after Start()).
   std::vector<std::string> BoundAddresses() const;
 
@@ -96,6 +99,7 @@ class Application {
 
   const Settings given_;
   Config config_;
+  sinks::SinkConfig sink_config_;
   Logger log_;
   SnapshotStore store_;
   // The scrapers' cadence, learned from /metrics arrivals: kept across
