@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "collectors/toolkit.h"
 #include "core/config_json.h"
