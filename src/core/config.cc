@@ -1,53 +1,32 @@
 #include "host_exporter/config.h"
 
 #include <sys/stat.h>
-#include <curl/curl.h>  // push sinks: URL checks (libcurl's URL API)
 
 #include <algorithm>
-#include <cctype>  // push sinks: label names
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "collectors/toolkit.h"
+#include "core/config_json.h"
 #include "parse/duration.h"
 #include "parse/parse_util.h"
 
 namespace host_exporter {
-namespace {
+namespace config_json {
 
 using json = nlohmann::json;
 using std::chrono::milliseconds;
 
-constexpr char kDefaultListen[] = ":9100";
-
-// Thrown by the parser callback when a document nests too deeply.
-struct TooDeep {};
-
-// Keys of the script-era `logging` block and what they stand for.
-const std::map<std::string, std::string>& LegacyLoggingKeys() {
-  static const std::map<std::string, std::string> m = {
-      {"log_file", "log.file"}, {"log_level", "log.level"}};
-  return m;
-}
-
 std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-// Where a key sits: "file:line" (or just the file if the line is unknown).
-struct Locator {
-  const std::string& path;
-  const std::map<std::string, int>& lines;
-  std::string At(const std::string& pointer) const {
-    auto it = lines.find(pointer);
-    return it == lines.end() ? path : path + ":" + std::to_string(it->second);
-  }
-};
-
-std::string Dotted(const std::string& pointer) {
-  std::string s = pointer.substr(1);
-  std::replace(s.begin(), s.end(), '/', '.');
-  return s;
+std::string JsonTypeName(const json& v) {
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  if (v.is_string()) return "a string";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_null()) return "null";
+  return "a number";
 }
 
 // Converts a scalar JSON value to the string form flags use.
@@ -66,13 +45,55 @@ bool ScalarToString(const json& v, std::string* out) {
   return true;
 }
 
-std::string JsonTypeName(const json& v) {
-  if (v.is_object()) return "an object";
-  if (v.is_array()) return "an array";
-  if (v.is_string()) return "a string";
-  if (v.is_boolean()) return "a boolean";
-  if (v.is_null()) return "null";
-  return "a number";
+// A duration from a flag ("5s", Go syntax) or a JSON number (seconds).
+bool ParseDurationSetting(const std::string& s, milliseconds* out,
+                          std::string* why) {
+  if (auto secs = parse::ParseDouble(s); secs && *secs >= 0) {
+    *out = milliseconds(static_cast<int64_t>(*secs * 1000));
+    return true;
+  }
+  auto d = parse::ParseDuration(s);
+  if (!d.ok()) {
+    *why = d.error;
+    return false;
+  }
+  *out = std::chrono::duration_cast<milliseconds>(d.value);
+  return true;
+}
+
+}  // namespace config_json
+
+std::string ConfigLocator::At(const std::string& pointer) const {
+  auto it = lines.find(pointer);
+  return it == lines.end() ? path : path + ":" + std::to_string(it->second);
+}
+
+namespace {
+
+using config_json::JsonTypeName;
+using config_json::ParseDurationSetting;
+using config_json::Quote;
+using config_json::ScalarToString;
+
+using json = nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr char kDefaultListen[] = ":9100";
+
+// Thrown by the parser callback when a document nests too deeply.
+struct TooDeep {};
+
+// Keys of the script-era `logging` block and what they stand for.
+const std::map<std::string, std::string>& LegacyLoggingKeys() {
+  static const std::map<std::string, std::string> m = {
+      {"log_file", "log.file"}, {"log_level", "log.level"}};
+  return m;
+}
+
+std::string Dotted(const std::string& pointer) {
+  std::string s = pointer.substr(1);
+  std::replace(s.begin(), s.end(), '/', '.');
+  return s;
 }
 
 // Every key a setting may have: global flags, collector.<name>, and the
@@ -108,451 +129,6 @@ bool ParseBool(const std::string& s, bool* out) {
   return true;
 }
 
-// A duration from a flag ("5s", Go syntax) or a JSON number (seconds).
-bool ParseDurationSetting(const std::string& s, milliseconds* out,
-                          std::string* why) {
-  if (auto secs = parse::ParseDouble(s); secs && *secs >= 0) {
-    *out = milliseconds(static_cast<int64_t>(*secs * 1000));
-    return true;
-  }
-  auto d = parse::ParseDuration(s);
-  if (!d.ok()) {
-    *why = d.error;
-    return false;
-  }
-  *out = std::chrono::duration_cast<milliseconds>(d.value);
-  return true;
-}
-
-// --- push sinks: an object of strings (tags, external_labels) ---
-bool ParseStringMap(const json& v, const std::string& pointer,
-                    const std::string& key, const Locator& loc,
-                    std::map<std::string, std::string>* out,
-                    std::string* error) {
-  if (!v.is_object()) {
-    *error = loc.At(pointer) + ": key " + Quote(key) +
-             ": expected an object of strings, got " + JsonTypeName(v);
-    return false;
-  }
-  out->clear();
-  for (const auto& [k, e] : v.items()) {
-    if (!e.is_string()) {
-      *error = loc.At(pointer + "/" + k) + ": key " + Quote(key + "." + k) +
-               ": expected a string, got " + JsonTypeName(e);
-      return false;
-    }
-    (*out)[k] = e.get<std::string>();
-  }
-  return true;
-}
-// --- end push sinks ---
-
-// The script's `database.auth` block: username and password (or our
-// password_file) in a sub-object. Each may be given here or directly in
-// `database`, not both.
-bool ParseDatabaseAuth(const json& auth, const Locator& loc, DatabaseConfig* d,
-                       std::string* error) {
-  auto fail = [&](const std::string& key, const std::string& why) {
-    *error =
-        loc.At("/database/auth" + (key.empty() ? "" : "/" + key)) + ": key " +
-        Quote("database.auth" + (key.empty() ? "" : "." + key)) + ": " + why;
-    return false;
-  };
-  if (auth.is_null()) return true;  // the script read a missing auth as {}
-  if (!auth.is_object())
-    return fail("", "expected an object, got " + JsonTypeName(auth));
-  for (const auto& [key, v] : auth.items()) {
-    std::string* target = key == "username"        ? &d->username
-                          : key == "password"      ? &d->password
-                          : key == "password_file" ? &d->password_file
-                                                   : nullptr;
-    if (target == nullptr) {
-      return fail(key,
-                  "unknown key (known: username, password, password_file)");
-    }
-    if (v.is_null()) continue;  // the script sent no credentials for null
-    if (!v.is_string())
-      return fail(key, "expected a string, got " + JsonTypeName(v));
-    if (!target->empty()) {
-      return fail(key, "set either database." + key + " or database.auth." +
-                           key + ", not both");
-    }
-    *target = v.get<std::string>();
-    if (key == "password") d->password_key = "database.auth.password";
-    if (key == "password_file")
-      d->password_file_key = "database.auth.password_file";
-  }
-  return true;
-}
-
-// --- push sinks: URL and disk_queue checks ---
-// A push target URL as libcurl will use it: scheme http or https, a host, a
-// port in 1-65535 (libcurl refuses larger ones), a bracketed IPv6 address
-// closed. False with *why.
-bool CheckPushUrl(const std::string& url, std::string* why) {
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    *why = "expected an http:// or https:// URL, got " + Quote(url);
-    return false;
-  }
-  CURLU* u = curl_url();
-  if (u == nullptr) {
-    *why = "out of memory";
-    return false;
-  }
-  bool ok = false;
-  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
-  char* host = nullptr;
-  char* port = nullptr;
-  if (rc != CURLUE_OK) {
-    *why = "not a valid URL: " + Quote(url) + ": " + curl_url_strerror(rc);
-  } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-             host == nullptr || host[0] == '\0') {
-    *why = "no host in " + Quote(url);
-  } else if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
-             port != nullptr &&
-             (std::atol(port) < 1 || std::atol(port) > 65535)) {
-    *why =
-        "port " + std::string(port) + " out of range 1-65535 in " + Quote(url);
-  } else {
-    ok = true;
-  }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
-  return ok;
-}
-
-// The `disk_queue` object of the push block `block` ("database",
-// "remote_write").
-bool ParseDiskQueue(const json& v, const std::string& block, const Locator& loc,
-                    DiskQueueConfig* out, std::string* error) {
-  auto fail = [&](const std::string& k, const std::string& why) {
-    const std::string sub = k.empty() ? "" : "/" + k;
-    *error = loc.At("/" + block + "/disk_queue" + sub) + ": key " +
-             Quote(block + ".disk_queue" + (k.empty() ? "" : "." + k)) + ": " +
-             why;
-    return false;
-  };
-  if (!v.is_object())
-    return fail("", "expected an object, got " + JsonTypeName(v));
-  DiskQueueConfig q;
-  q.enabled = true;
-  for (const auto& [k, e] : v.items()) {
-    if (k == "directory") {
-      if (!e.is_string() || e.get<std::string>().empty() ||
-          e.get<std::string>()[0] != '/') {
-        return fail(k, "expected an absolute path, got " + e.dump());
-      }
-      q.directory = e.get<std::string>();
-    } else if (k == "max_bytes") {
-      if (!e.is_number_unsigned() || e.get<uint64_t>() < kMinDiskQueueBytes) {
-        return fail(k, "expected an integer of at least " +
-                           std::to_string(kMinDiskQueueBytes) + ", got " +
-                           e.dump());
-      }
-      q.max_bytes = e.get<uint64_t>();
-    } else {
-      return fail(k, "unknown key (known: directory, max_bytes)");
-    }
-  }
-  *out = q;
-  return true;
-}
-// --- end push sinks ---
-
-bool ParseDatabase(const json& db, const Locator& loc, DatabaseConfig* out,
-                   std::string* error) {
-  auto fail = [&](const std::string& key, const std::string& why) {
-    *error = loc.At("/database/" + key) + ": key " + Quote("database." + key) +
-             ": " + why;
-    return false;
-  };
-  if (!db.is_object()) {
-    *error = loc.At("/database") +
-             ": key \"database\": expected an object, got " + JsonTypeName(db);
-    return false;
-  }
-  DatabaseConfig d;
-  bool flush_given = false;
-  static const std::set<std::string> kConfigStrings = {"type",
-                                                       "url",
-                                                       "username",
-                                                       "password",
-                                                       "password_file",
-                                                       "database",
-                                                       "retention_policy",
-                                                       "precision",
-                                                       "org",
-                                                       "bucket",
-                                                       "token",
-                                                       "token_file"};
-  for (const auto& [key, v] : db.items()) {
-    if (kConfigStrings.count(key)) {
-      if (!v.is_string())
-        return fail(key, "expected a string, got " + JsonTypeName(v));
-      std::string s = v.get<std::string>();
-      std::string* set_by_auth = key == "username"        ? &d.username
-                                 : key == "password"      ? &d.password
-                                 : key == "password_file" ? &d.password_file
-                                                          : nullptr;
-      if (set_by_auth != nullptr && !set_by_auth->empty()) {
-        return fail(key, "set either database." + key + " or database.auth." +
-                             key + ", not both");
-      }
-      if (key == "type") d.type = s;
-      if (key == "url") d.url = s;
-      if (key == "username") d.username = s;
-      if (key == "password") d.password = s;
-      if (key == "password_file") d.password_file = s;
-      if (key == "database") d.database = s;
-      if (key == "retention_policy") d.retention_policy = s;
-      if (key == "precision") d.precision = s;
-      if (key == "org") d.org = s;
-      if (key == "bucket") d.bucket = s;
-      if (key == "token") d.token = s;
-      if (key == "token_file") d.token_file = s;
-    } else if (key == "batch_size" || key == "max_buffer_points") {
-      if (!v.is_number_unsigned() || v.get<uint64_t>() == 0) {
-        return fail(key, "expected a positive integer, got " + v.dump());
-      }
-      if (key == "batch_size") d.batch_size = v.get<int>();
-      if (key == "max_buffer_points") d.max_buffer_points = v.get<size_t>();
-    } else if (key == "flush_interval" || key == "timeout") {
-      std::string s, why;
-      milliseconds ms{};
-      if (!ScalarToString(v, &s) || v.is_boolean() ||
-          !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-        return fail(key,
-                    "expected a positive duration (\"10s\" or seconds), got " +
-                        v.dump());
-      }
-      (key == "timeout" ? d.timeout : d.flush_interval) = ms;
-      if (key == "flush_interval") flush_given = true;
-    } else if (key == "auth") {
-      // The script's spelling: "auth": {"username": …, "password": …}.
-      if (!ParseDatabaseAuth(v, loc, &d, error)) return false;
-    } else if (key == "format") {
-      if (!v.is_string() || (v.get<std::string>() != "node" &&
-                             v.get<std::string>() != "system_metrics")) {
-        return fail(key,
-                    "expected \"node\" (one measurement per metric family) "
-                    "or \"system_metrics\" (the script's points), got " +
-                        v.dump());
-      }
-      d.format = v.get<std::string>();
-    } else if (key == "gzip" || key == "legacy_measurements") {
-      if (!v.is_boolean())
-        return fail(key, "expected true or false, got " + v.dump());
-      (key == "gzip" ? d.gzip : d.legacy_measurements) = v.get<bool>();
-      // --- push sinks: added keys ---
-    } else if (key == "min_backoff" || key == "max_backoff") {
-      std::string s, why;
-      milliseconds ms{};
-      if (!ScalarToString(v, &s) || v.is_boolean() ||
-          !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-        return fail(key,
-                    "expected a positive duration (\"1s\" or seconds), got " +
-                        v.dump());
-      }
-      (key == "min_backoff" ? d.min_backoff : d.max_backoff) = ms;
-    } else if (key == "tags") {
-      if (!ParseStringMap(v, "/database/tags", "database.tags", loc, &d.tags,
-                          error)) {
-        return false;
-      }
-    } else if (key == "disk_queue") {
-      if (!ParseDiskQueue(v, "database", loc, &d.disk_queue, error))
-        return false;
-      // --- end push sinks ---
-    } else {
-      return fail(key, "unknown key");
-    }
-  }
-  // The script sent every cycle's four points at once: so does its format,
-  // unless told otherwise (a second at most, not the batching default).
-  if (d.format == "system_metrics" && !flush_given)
-    d.flush_interval = std::chrono::seconds(1);
-  // The script did not look at `type`; accept its spelling in any case.
-  for (char& c : d.type) c = static_cast<char>(std::tolower(c));
-  if (d.type != "influxdb") {
-    return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
-  }
-  if (std::string why; !CheckPushUrl(d.url, &why)) return fail("url", why);
-  if (d.precision != "ns" && d.precision != "us" && d.precision != "ms" &&
-      d.precision != "s") {
-    return fail("precision",
-                "expected one of ns, us, ms, s, got " + Quote(d.precision));
-  }
-  if (!d.password.empty() && !d.password_file.empty()) {
-    std::string pointer = "/" + d.password_file_key;
-    std::replace(pointer.begin(), pointer.end(), '.', '/');
-    *error = loc.At(pointer) + ": key " + Quote(d.password_file_key) +
-             ": set either " + d.password_key + " or " + d.password_file_key +
-             ", not both";
-    return false;
-  }
-  if (!d.token.empty() && !d.token_file.empty()) {
-    return fail("token_file", "set either token or token_file, not both");
-  }
-  // --- push sinks: added checks ---
-  if ((!d.org.empty() || !d.token.empty() || !d.token_file.empty()) &&
-      d.bucket.empty() && d.url.find("bucket=") == std::string::npos) {
-    return fail("bucket", "InfluxDB 2.x (org, token) needs a bucket");
-  }
-  if (d.min_backoff > d.max_backoff) {
-    return fail("max_backoff", "must not be less than min_backoff");
-  }
-  // --- end push sinks ---
-  d.enabled = true;
-  *out = d;
-  return true;
-}
-
-// --- push sinks: the remote_write block ---
-bool ParseRemoteWrite(const json& rw, const Locator& loc,
-                      RemoteWriteConfig* out, std::string* error) {
-  // `key` is a JSON pointer below /remote_write ("queue/capacity").
-  auto fail = [&](const std::string& key, const std::string& why) {
-    std::string dotted = key;
-    std::replace(dotted.begin(), dotted.end(), '/', '.');
-    *error = loc.At("/remote_write/" + key) + ": key " +
-             Quote("remote_write." + dotted) + ": " + why;
-    return false;
-  };
-  auto object = [&](const json& v, const std::string& key) {
-    if (v.is_object()) return true;
-    fail(key, "expected an object, got " + JsonTypeName(v));
-    return false;
-  };
-  if (!rw.is_object()) {
-    *error = loc.At("/remote_write") +
-             ": key \"remote_write\": expected an object, got " +
-             JsonTypeName(rw);
-    return false;
-  }
-  auto str = [&](const json& v, const std::string& key, std::string* dst) {
-    if (!v.is_string())
-      return fail(key, "expected a string, got " + JsonTypeName(v));
-    *dst = v.get<std::string>();
-    return true;
-  };
-  auto duration = [&](const json& v, const std::string& key,
-                      milliseconds* dst) {
-    std::string s, why;
-    milliseconds ms{};
-    if (!ScalarToString(v, &s) || v.is_boolean() ||
-        !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
-      return fail(
-          key,
-          "expected a positive duration (\"5s\" or seconds), got " + v.dump());
-    }
-    *dst = ms;
-    return true;
-  };
-  auto count = [&](const json& v, const std::string& key, size_t* dst) {
-    if (!v.is_number_unsigned() || v.get<uint64_t>() == 0) {
-      return fail(key, "expected a positive integer, got " + v.dump());
-    }
-    *dst = v.get<size_t>();
-    return true;
-  };
-  RemoteWriteConfig r;
-  for (const auto& [key, v] : rw.items()) {
-    if (key == "url") {
-      if (!str(v, key, &r.url)) return false;
-    } else if (key == "bearer_token") {
-      if (!str(v, key, &r.bearer_token)) return false;
-    } else if (key == "bearer_token_file") {
-      if (!str(v, key, &r.bearer_token_file)) return false;
-    } else if (key == "remote_timeout") {
-      if (!duration(v, key, &r.remote_timeout)) return false;
-    } else if (key == "basic_auth") {
-      if (!object(v, key)) return false;
-      for (const auto& [k, bv] : v.items()) {
-        const std::string sub = key + "/" + k;
-        if (k == "username") {
-          if (!str(bv, sub, &r.username)) return false;
-        } else if (k == "password") {
-          if (!str(bv, sub, &r.password)) return false;
-        } else if (k == "password_file") {
-          if (!str(bv, sub, &r.password_file)) return false;
-        } else {
-          return fail(sub,
-                      "unknown key (known: username, password, password_file)");
-        }
-      }
-      if (r.username.empty()) return fail(key, "needs a username");
-      if (!r.password.empty() && !r.password_file.empty()) {
-        return fail(key + "/password_file",
-                    "set either password or password_file, not both");
-      }
-    } else if (key == "queue") {
-      if (!object(v, key)) return false;
-      for (const auto& [k, qv] : v.items()) {
-        const std::string sub = key + "/" + k;
-        bool ok;
-        if (k == "capacity") {
-          ok = count(qv, sub, &r.capacity);
-        } else if (k == "max_samples_per_send") {
-          ok = count(qv, sub, &r.max_samples_per_send);
-        } else if (k == "batch_send_deadline") {
-          ok = duration(qv, sub, &r.batch_send_deadline);
-        } else if (k == "min_backoff") {
-          ok = duration(qv, sub, &r.min_backoff);
-        } else if (k == "max_backoff") {
-          ok = duration(qv, sub, &r.max_backoff);
-        } else {
-          return fail(sub,
-                      "unknown key (known: capacity, max_samples_per_send, "
-                      "batch_send_deadline, min_backoff, max_backoff)");
-        }
-        if (!ok) return false;
-      }
-      if (r.min_backoff > r.max_backoff) {
-        return fail(key + "/max_backoff", "must not be less than min_backoff");
-      }
-    } else if (key == "external_labels") {
-      if (!ParseStringMap(v, "/remote_write/external_labels",
-                          "remote_write.external_labels", loc,
-                          &r.external_labels, error)) {
-        return false;
-      }
-      for (const auto& [name, value] : r.external_labels) {
-        bool valid = !name.empty() && name.rfind("__", 0) != 0 &&
-                     !std::isdigit(static_cast<unsigned char>(name[0]));
-        for (char c : name) {
-          valid = valid &&
-                  (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-        }
-        if (!valid) {
-          return fail(
-              "external_labels/" + name,
-              "not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
-        }
-      }
-    } else if (key == "disk_queue") {
-      if (!ParseDiskQueue(v, "remote_write", loc, &r.disk_queue, error))
-        return false;
-    } else {
-      return fail(key, "unknown key");
-    }
-  }
-  if (std::string why; !CheckPushUrl(r.url, &why)) return fail("url", why);
-  if (!r.bearer_token.empty() && !r.bearer_token_file.empty()) {
-    return fail("bearer_token_file",
-                "set either bearer_token or bearer_token_file, not both");
-  }
-  if (!r.username.empty() &&
-      (!r.bearer_token.empty() || !r.bearer_token_file.empty())) {
-    return fail("bearer_token",
-                "set either basic_auth or a bearer token, not both");
-  }
-  r.enabled = true;
-  *out = r;
-  return true;
-}
-// --- end push sinks ---
-
 }  // namespace
 
 const std::vector<FlagSpec>& GlobalFlags() {
@@ -582,7 +158,8 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"collector.disable-defaults", "false",
        "Set all collectors to disabled by default.", false, true},
       {"collection.interval", "5s",
-       "How often collectors run (at least 100ms) without scrapers, while requests come "
+       "How often collectors run (at least 100ms) without scrapers, while "
+       "requests come "
        "irregularly, and always with a push sink (with steady scrapers, a "
        "cycle ends just before each scrape); scrapes serve the latest result.",
        false, false},
@@ -678,15 +255,8 @@ std::map<std::string, int> JsonKeyLines(std::string_view text) {
 }
 
 bool ParseConfigFile(const std::string& path, std::string_view text,
-                     Settings* settings, DatabaseConfig* database,
+                     Settings* settings, const ConfigBlockParsers& blocks,
                      std::string* error) {
-  RemoteWriteConfig ignored;  // push sinks: callers that predate remote_write
-  return ParseConfigFile(path, text, settings, database, &ignored, error);
-}
-
-bool ParseConfigFile(const std::string& path, std::string_view text,
-                     Settings* settings, DatabaseConfig* database,
-                     RemoteWriteConfig* remote_write, std::string* error) {
   if (text.size() > kMaxConfigFileBytes) {
     *error = path + ": larger than " + std::to_string(kMaxConfigFileBytes) +
              " bytes, not a config file";
@@ -726,7 +296,7 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
     return false;
   }
   const auto lines = JsonKeyLines(text);
-  Locator loc{path, lines};
+  ConfigLocator loc{path, lines};
   const auto& known = KnownKeys();
 
   // Stores one key's value(s) as a setting.
@@ -827,10 +397,8 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
         }
         if (!put(it->second, p, lv)) return false;
       }
-    } else if (key == "database") {
-      if (!ParseDatabase(v, loc, database, error)) return false;
-    } else if (key == "remote_write") {  // push sinks
-      if (!ParseRemoteWrite(v, loc, remote_write, error)) return false;
+    } else if (auto block = blocks.find(key); block != blocks.end()) {
+      if (!block->second(v, loc, error)) return false;
     } else if (!known.count(key)) {
       *error = loc.At(pointer) + ": key " + Quote(key) + ": unknown key";
       return false;
@@ -842,15 +410,7 @@ bool ParseConfigFile(const std::string& path, std::string_view text,
   return true;
 }
 
-bool ResolveConfig(const Settings& file, const Settings& flags,
-                   const DatabaseConfig& database, Config* out,
-                   std::string* error) {
-  return ResolveConfig(file, flags, database, RemoteWriteConfig{}, out, error);
-}
-
-bool ResolveConfig(const Settings& file, const Settings& flags,
-                   const DatabaseConfig& database,
-                   const RemoteWriteConfig& remote_write, Config* out,
+bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
                    std::string* error) {
   Settings all;
   for (const FlagSpec& f : GlobalFlags()) {
@@ -980,8 +540,6 @@ bool ResolveConfig(const Settings& file, const Settings& flags,
     }
     if (on) c.collectors.emplace_back(&spec, std::move(opts));
   }
-  c.database = database;
-  c.remote_write = remote_write;  // push sinks
   *out = std::move(c);
   return true;
 }
@@ -1010,21 +568,19 @@ bool ReadConfigFile(const std::string& path, uint64_t max_bytes,
   return true;
 }
 
-bool LoadConfig(const Settings& flags, Config* out, std::string* error) {
+bool LoadConfig(const Settings& flags, const ConfigBlockParsers& blocks,
+                Config* out, std::string* error) {
   Settings file;
-  DatabaseConfig database;
-  RemoteWriteConfig remote_write;  // push sinks
   auto it = flags.find("config.file");
   if (it != flags.end() && !it->second.values.empty()) {
     const std::string& path = it->second.values.back();
     std::string text;
     if (!ReadConfigFile(path, kMaxConfigFileBytes, &text, error)) return false;
-    if (!ParseConfigFile(path, text, &file, &database, &remote_write, error)) {
+    if (!ParseConfigFile(path, text, &file, blocks, error)) {
       return false;
     }
   }
-  if (!ResolveConfig(file, flags, database, remote_write, out, error))
-    return false;
+  if (!ResolveConfig(file, flags, out, error)) return false;
   if (it != flags.end() && !it->second.values.empty()) {
     out->config_file = it->second.values.back();
   }

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "host_exporter/config.h"
+#include "sinks/sink_config.h"
 #include "sinks/line_protocol.h"
 #include "sinks/push_sink.h"
 #include "sinks/system_metrics.h"

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "host_exporter/config.h"
+#include "sinks/sink_config.h"
 #include "sinks/push_sink.h"
 #include "sinks/remote_write_encoder.h"
 

@@ -57,8 +57,8 @@ Sinks::Sinks(SnapshotStore* store, Logger* log) : store_(store), log_(log) {}
 
 Sinks::~Sinks() { Stop(); }
 
-bool Sinks::Build(const Config& config, std::vector<Entry>* out,
-                  std::string* error) {
+bool Sinks::Build(const Config& config, const SinkConfig& sinks,
+                  std::vector<Entry>* out, std::string* error) {
   std::vector<std::string> warnings;
   // An inline secret is only as private as the config file.
   auto inline_secret = [&](const std::string& value, const std::string& key) {
@@ -67,8 +67,8 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
     if (!w.empty()) warnings.push_back(w + ", or move the secret to a file");
   };
   const std::string host = Hostname();
-  if (config.database.enabled) {
-    const DatabaseConfig& d = config.database;
+  if (sinks.database.enabled) {
+    const DatabaseConfig& d = sinks.database;
     Entry e;
     e.database = d;
     if (!ResolveSecret({d.password_key, d.password, d.password_file_key,
@@ -103,8 +103,8 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
     e.sink = std::make_unique<PushSink>(std::move(o), store_, log_);
     out->push_back(std::move(e));
   }
-  if (config.remote_write.enabled) {
-    const RemoteWriteConfig& rw = config.remote_write;
+  if (sinks.remote_write.enabled) {
+    const RemoteWriteConfig& rw = sinks.remote_write;
     Entry e;
     e.remote_write = rw;
     if (!ResolveSecret(
@@ -124,8 +124,8 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
         rw, e.secret1, e.secret2,
         Merge({{"instance", host}, {"job", "node"}}, rw.external_labels));
     o.disk = DiskOptions(rw.disk_queue, "remote_write");
-    if (!o.disk.directory.empty() && config.database.disk_queue.enabled &&
-        DiskOptions(config.database.disk_queue, "influxdb").directory ==
+    if (!o.disk.directory.empty() && sinks.database.disk_queue.enabled &&
+        DiskOptions(sinks.database.disk_queue, "influxdb").directory ==
             o.disk.directory) {
       *error =
           "remote_write.disk_queue.directory: the same directory as "
@@ -141,9 +141,10 @@ bool Sinks::Build(const Config& config, std::vector<Entry>* out,
   return true;
 }
 
-bool Sinks::Init(const Config& config, std::string* error) {
+bool Sinks::Init(const Config& config, const SinkConfig& sinks,
+                 std::string* error) {
   std::vector<Entry> entries;
-  if (!Build(config, &entries, error)) return false;
+  if (!Build(config, sinks, &entries, error)) return false;
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& e : entries) entries_.push_back(std::move(e));
   return true;
@@ -180,10 +181,10 @@ void Sinks::StartEntry(Entry* e) {
   e->sink->Start();
 }
 
-void Sinks::Reload(const Config& config) {
+void Sinks::Reload(const Config& config, const SinkConfig& sinks) {
   std::vector<Entry> next;
   std::string error;
-  if (!Build(config, &next, &error)) {
+  if (!Build(config, sinks, &next, &error)) {
     log_->Error("push sinks not reloaded, keeping the running ones",
                 {{"err", error}});
     for (auto& e : entries_) e.sink->Rebase();

@@ -1,6 +1,7 @@
-// The push sinks of a Config (InfluxDB from the `database` block, Prometheus
-// remote write from the `remote_write` block) and their self-metrics. This is
-// all main.cc sees of src/sinks.
+// The push sinks of a SinkConfig (InfluxDB from the `database` block,
+// Prometheus remote write from the `remote_write` block) and their
+// self-metrics. This is all the application (src/app) sees of src/sinks, with
+// sink_config.h.
 #ifndef HOST_EXPORTER_SINKS_SINKS_H_
 #define HOST_EXPORTER_SINKS_SINKS_H_
 
@@ -10,10 +11,10 @@
 #include <vector>
 
 #include "host_exporter/collector.h"
-#include "host_exporter/config.h"
 #include "host_exporter/log.h"
 #include "host_exporter/snapshot.h"
 #include "sinks/push_sink.h"
+#include "sinks/sink_config.h"
 
 namespace host_exporter::sinks {
 
@@ -36,17 +37,17 @@ class Sinks {
   Sinks(const Sinks&) = delete;
   Sinks& operator=(const Sinks&) = delete;
 
-  /// Builds the sinks `config` enables (none is fine), without starting
+  /// Builds the sinks `sinks` enables (none is fine), without starting
   /// them: their metrics exist from the first cycle on. Reads the secrets and
   /// logs a warning for each one readable by other users. False with *error
   /// naming the key or file if a secret cannot be read.
-  bool Init(const Config& config, std::string* error);
+  bool Init(const Config& config, const SinkConfig& sinks, std::string* error);
   /// Starts the sinks built by Init() (after the scheduler started).
   void Start();
   /// After SIGHUP, once the new scheduler runs: a sink whose settings
   /// (including secrets read from files) changed is stopped and started
   /// anew; the others carry on. On error the running sinks are kept.
-  void Reload(const Config& config);
+  void Reload(const Config& config, const SinkConfig& sinks);
   /// Stops every sink, pushing what is buffered within a bounded time.
   void Stop();
   /// host_exporter_sink_* families, one series per sink; empty if none.
@@ -61,7 +62,8 @@ class Sinks {
     std::chrono::milliseconds drain{0};
     bool running = false;
   };
-  bool Build(const Config& config, std::vector<Entry>* out, std::string* error);
+  bool Build(const Config& config, const SinkConfig& sinks,
+             std::vector<Entry>* out, std::string* error);
   // Stops the sinks of `entries` in parallel (mu_ not held).
   static void StopAll(std::vector<Entry>* entries);
   // Logs where the sink pushes to and starts it, once. mu_ held.

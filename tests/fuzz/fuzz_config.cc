@@ -1,12 +1,14 @@
-// Fuzzes the JSON config file: ParseConfigFile (with the database and
-// remote_write blocks), then ResolveConfig with no flags, as LoadConfig
-// does. Checks that an error names the file, and that a config that
-// resolves keeps the documented guarantees (telemetry path, route prefix,
-// positive interval, timeout within the interval, at least one address).
+// Fuzzes the JSON config file: ParseConfigFile (with the push sinks'
+// parsers of the database and remote_write blocks), then ResolveConfig with no
+// flags, as LoadConfig does. Checks that an error names the file, and that a
+// config that resolves keeps the documented guarantees (telemetry path, route
+// prefix, positive interval, timeout within the interval, at least one
+// address).
 #include <string>
 
 #include "fuzz_util.h"
 #include "host_exporter/config.h"
+#include "sinks/sink_config.h"
 
 namespace hf = host_exporter::fuzz;
 namespace he = host_exporter;
@@ -15,11 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = hf::AsText(data, size);
   static const std::string kPath = "/etc/host_exporter/fuzz.json";
   he::Settings settings;
-  he::DatabaseConfig database;
-  he::RemoteWriteConfig remote_write;
+  he::sinks::SinkConfig sinks;
   std::string error;
-  if (!he::ParseConfigFile(kPath, text, &settings, &database, &remote_write,
-                           &error)) {
+  if (!he::ParseConfigFile(kPath, text, &settings,
+                           he::sinks::SinkConfigParsers(&sinks), &error)) {
     FUZZ_CHECK(error.rfind(kPath, 0) == 0);  // errors name the file
     return 0;
   }
@@ -37,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   he::Config config;
   std::string why;
-  if (!he::ResolveConfig(settings, {}, database, remote_write, &config, &why)) {
+  if (!he::ResolveConfig(settings, {}, &config, &why)) {
     FUZZ_CHECK(!why.empty());
     return 0;
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace host_exporter {
@@ -17,13 +18,49 @@ bool Enabled(const Config& c, std::string_view name) {
                      [&](const auto& p) { return p.first->name == name; });
 }
 
+// Block parsers that accept any `database` and `remote_write` block (the
+// push sinks parse them: tests/unit/push_sink_test.cc).
+ConfigBlockParsers AnyBlock() {
+  auto accept = [](const nlohmann::json&, const ConfigLocator&, std::string*) {
+    return true;
+  };
+  return {{"database", accept}, {"remote_write", accept}};
+}
+
 // Parses `text` as file "c.json" and resolves it with `flags`.
 bool Load(const std::string& text, Config* c, std::string* err,
           const Settings& flags = {}) {
   Settings file;
-  DatabaseConfig db;
-  if (!ParseConfigFile("c.json", text, &file, &db, err)) return false;
-  return ResolveConfig(file, flags, db, c, err);
+  if (!ParseConfigFile("c.json", text, &file, AnyBlock(), err)) return false;
+  return ResolveConfig(file, flags, c, err);
+}
+
+// A top-level block goes to the parser registered for its key, with the
+// locator of the file; its error is the parse's error; a key without a
+// parser is unknown.
+TEST(ConfigTest, BlocksGoToTheirParsers) {
+  std::string seen, err;
+  ConfigBlockParsers blocks = {
+      {"sink", [&](const nlohmann::json& v, const ConfigLocator& loc,
+                   std::string* error) {
+         seen = v.dump() + " at " + loc.At("/sink/url");
+         if (v.contains("bad")) {
+           *error = loc.At("/sink/bad") + ": key \"sink.bad\": no";
+           return false;
+         }
+         return true;
+       }}};
+  Settings file;
+  ASSERT_TRUE(ParseConfigFile("c.json", "{\"sink\": {\n\"url\": \"u\"}}", &file,
+                              blocks, &err))
+      << err;
+  EXPECT_EQ(seen, "{\"url\":\"u\"} at c.json:2");
+  EXPECT_FALSE(ParseConfigFile("c.json", "{\"sink\": {\n\"bad\": 1}}", &file,
+                               blocks, &err));
+  EXPECT_EQ(err, "c.json:2: key \"sink.bad\": no");
+  EXPECT_FALSE(
+      ParseConfigFile("c.json", "{\"database\": {}}", &file, blocks, &err));
+  EXPECT_EQ(err, "c.json:1: key \"database\": unknown key");
 }
 
 // Found by tests/fuzz (regressions/config/number-overflow-terminate): a number
@@ -40,7 +77,7 @@ TEST(ConfigTest, HugeNumberIsAnErrorNotACrash) {
 TEST(ConfigTest, Defaults) {
   Config c;
   std::string err;
-  ASSERT_TRUE(ResolveConfig({}, {}, {}, &c, &err)) << err;
+  ASSERT_TRUE(ResolveConfig({}, {}, &c, &err)) << err;
   EXPECT_EQ(c.listen_addresses, std::vector<std::string>{":9100"});
   EXPECT_EQ(c.telemetry_path, "/metrics");
   EXPECT_EQ(c.interval.count(), 5000);
@@ -48,7 +85,6 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(c.paths.procfs, "/proc");
   EXPECT_TRUE(Enabled(c, "cpu"));
   EXPECT_TRUE(Enabled(c, "filesystem"));
-  EXPECT_FALSE(c.database.enabled);
   for (const auto& [spec, opts] : c.collectors) {
     EXPECT_EQ(opts.Get(kCollectorTimeoutKey), "4000ms") << spec->name;
   }
@@ -78,10 +114,6 @@ TEST(ConfigTest, OriginalScriptShapeIsAccepted) {
   EXPECT_TRUE(Enabled(c, "netdev"));
   EXPECT_EQ(c.log_file, "/tmp/host_exporter_test.log");
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
-  EXPECT_TRUE(c.database.enabled);
-  EXPECT_EQ(c.database.url, "http://127.0.0.1:8086");
-  EXPECT_EQ(c.database.username, "monitor");
-  EXPECT_EQ(c.database.password, "secret");
 }
 
 std::string ReadFile(const std::string& path) {
@@ -98,23 +130,15 @@ TEST(ConfigTest, TheScriptsOwnFileIsAccepted) {
   const std::string text = ReadFile(path);
   ASSERT_FALSE(text.empty()) << path;
   Settings file;
-  DatabaseConfig db;
   std::string err;
-  ASSERT_TRUE(ParseConfigFile(path, text, &file, &db, &err)) << err;
+  ASSERT_TRUE(ParseConfigFile(path, text, &file, AnyBlock(), &err)) << err;
   Config c;
-  ASSERT_TRUE(ResolveConfig(file, {}, db, &c, &err)) << err;
+  ASSERT_TRUE(ResolveConfig(file, {}, &c, &err)) << err;
   EXPECT_EQ(c.interval.count(), 10000);
   for (const char* name :
        {"cpu", "loadavg", "meminfo", "diskstats", "filesystem", "netdev"}) {
     EXPECT_TRUE(Enabled(c, name)) << name;
   }
-  EXPECT_TRUE(c.database.enabled);
-  EXPECT_EQ(c.database.type, "influxdb");
-  EXPECT_EQ(c.database.url, "http://127.0.0.1:8086/write?db=system_metrics");
-  EXPECT_EQ(c.database.username, "admin");
-  EXPECT_EQ(c.database.password, "secret");
-  EXPECT_EQ(c.database.password_key, "database.auth.password");
-  EXPECT_EQ(c.database.format, "node");
   EXPECT_EQ(c.log_file, "/etc/data_monitoring/data_processing.log");
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
 }
@@ -127,23 +151,6 @@ TEST(ConfigTest, TheScriptsOwnFileIsAccepted) {
 TEST(ConfigTest, TheScriptsOtherSpellings) {
   Config c;
   std::string err;
-  ASSERT_TRUE(Load(R"({"database": {"type": "InfluxDB", "url": "http://h:8086",
-      "auth": {"username": "u", "password_file": "/run/pw"}}})",
-                   &c, &err))
-      << err;
-  EXPECT_EQ(c.database.type, "influxdb");
-  EXPECT_EQ(c.database.username, "u");
-  EXPECT_EQ(c.database.password_file, "/run/pw");
-  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-      "auth": null}})",
-                   &c, &err))
-      << err;
-  EXPECT_EQ(c.database.username, "");
-  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-      "auth": {"username": null, "password": null}}})",
-                   &c, &err))
-      << err;
-  EXPECT_EQ(c.database.password, "");
   const std::pair<const char*, LogLevel> levels[] = {
       {"debug", LogLevel::kDebug},    {"NOTSET", LogLevel::kDebug},
       {"Info", LogLevel::kInfo},      {"WARNING", LogLevel::kWarn},
@@ -158,55 +165,6 @@ TEST(ConfigTest, TheScriptsOtherSpellings) {
   }
   ASSERT_TRUE(Load(R"({"collection_interval": 2.5})", &c, &err)) << err;
   EXPECT_EQ(c.interval.count(), 2500);
-}
-
-TEST(ConfigTest, DatabaseAuthErrorsNameTheKey) {
-  Config c;
-  std::string err;
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "username": "a",
-  "auth": {"username": "b"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.username\": set either "
-            "database.username or database.auth.username, not both");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": {"user": "b"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth.user\": unknown key (known: "
-            "username, password, password_file)");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": {"password": 5}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth.password\": expected a string, "
-            "got a number");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": ["admin"]}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth\": expected an object, got an "
-            "array");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "password_file": "/x",
-  "auth": {"password": "p"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.password_file\": set either "
-            "database.auth.password or database.password_file, not both");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "format": "script"}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.format\": expected \"node\" (one "
-            "measurement per metric family) or \"system_metrics\" (the "
-            "script's points), got \"script\"");
-  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "format": "system_metrics"}})",
-                   &c, &err))
-      << err;
-  EXPECT_EQ(c.database.format, "system_metrics");
 }
 
 TEST(ConfigTest, MaxAgeDefaultFlagAndErrors) {
@@ -273,13 +231,6 @@ TEST(ConfigTest, ErrorsNameFileLineAndKey) {
             "c.json:1: key \"metrics.gpu\": unknown metric group (known: cpu, "
             "memory, disk, network)");
 
-  EXPECT_FALSE(Load(
-      "{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": \"ftp://x\"}}",
-      &c, &err));
-  EXPECT_EQ(err,
-            "c.json:4: key \"database.url\": expected an http:// or https:// "
-            "URL, got \"ftp://x\"");
-
   EXPECT_FALSE(Load("{\"collection.interval\": \"soon\"}", &c, &err));
   EXPECT_EQ(err,
             "c.json:1: key \"collection.interval\": expected a positive "
@@ -318,7 +269,7 @@ TEST(ConfigTest, FlagErrorsNameTheFlag) {
   flags["log.format"] = {{"xml"}, "flag --log.format"};
   Config c;
   std::string err;
-  EXPECT_FALSE(ResolveConfig({}, flags, {}, &c, &err));
+  EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
   EXPECT_EQ(err, "flag --log.format: expected logfmt or json, got \"xml\"");
 }
 
@@ -328,29 +279,9 @@ TEST(ConfigTest, DisableDefaultsThenEnableOne) {
   flags["collector.loadavg"] = {{"true"}, "flag"};
   Config c;
   std::string err;
-  ASSERT_TRUE(ResolveConfig({}, flags, {}, &c, &err)) << err;
+  ASSERT_TRUE(ResolveConfig({}, flags, &c, &err)) << err;
   ASSERT_EQ(c.collectors.size(), 1u);
   EXPECT_EQ(c.collectors[0].first->name, "loadavg");
-}
-
-TEST(ConfigTest, DatabaseValidation) {
-  Config c;
-  std::string err;
-  EXPECT_FALSE(
-      Load(R"({"database": {"type": "mysql", "url": "http://x"}})", &c, &err));
-  EXPECT_EQ(err,
-            "c.json:1: key \"database.type\": only \"influxdb\" is supported, "
-            "got \"mysql\"");
-  EXPECT_FALSE(Load(
-      R"({"database": {"type": "influxdb", "url": "http://x", "port": 1}})", &c,
-      &err));
-  EXPECT_EQ(err, "c.json:1: key \"database.port\": unknown key");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "batch_size": -5}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.batch_size\": expected a positive "
-            "integer, got -5");
 }
 
 // A 1ms interval passed and then ran the collectors flat out, logging
@@ -360,7 +291,7 @@ TEST(ConfigTest, IntervalHasALowerBound) {
   std::string err;
   Settings flags;
   flags["collection.interval"] = {{"1ms"}, "flag --collection.interval"};
-  EXPECT_FALSE(ResolveConfig({}, flags, {}, &c, &err));
+  EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
   EXPECT_EQ(err,
             "flag --collection.interval: must be at least 100ms, got \"1ms\"");
   EXPECT_FALSE(Load("{\"collection_interval\": 0.05}", &c, &err));
@@ -368,7 +299,7 @@ TEST(ConfigTest, IntervalHasALowerBound) {
             "c.json:1: key \"collection_interval\": must be at least 100ms, "
             "got \"0.05\"");
   flags["collection.interval"] = {{"100ms"}, "flag --collection.interval"};
-  EXPECT_TRUE(ResolveConfig({}, flags, {}, &c, &err)) << err;
+  EXPECT_TRUE(ResolveConfig({}, flags, &c, &err)) << err;
   EXPECT_EQ(c.interval.count(), 100);
 }
 
@@ -413,7 +344,7 @@ TEST(ConfigTest, ConfigFileMustBeARegularFileOfBoundedSize) {
     flags["config.file"] = {{path}, "flag --config.file"};
     Config c;
     std::string err;
-    EXPECT_FALSE(LoadConfig(flags, &c, &err));
+    EXPECT_FALSE(LoadConfig(flags, AnyBlock(), &c, &err));
     return err;
   };
   EXPECT_EQ(load(fifo), "cannot read config file " + fifo +

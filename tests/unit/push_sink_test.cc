@@ -19,6 +19,7 @@
 #include "host_exporter/family.h"
 #include "sinks/influxdb_sink.h"
 #include "sinks/secrets.h"
+#include "sinks/sink_config.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -200,17 +201,180 @@ TEST_F(SecretTest, UnreadableFileNamesKeyAndFile) {
             "or directory");
 }
 
-// Config keys of the push sinks (the rest of the config is config_test.cc's).
-bool Load(const std::string& text, Config* c, std::string* err) {
+// Config keys of the push sinks (the rest of the config is config_test.cc's):
+// `text` parsed as file "c.json" with the sinks' block parsers, resolved.
+struct Loaded : Config {
+  DatabaseConfig database;
+  RemoteWriteConfig remote_write;
+};
+bool Load(const std::string& text, Loaded* c, std::string* err) {
   Settings file;
-  DatabaseConfig db;
-  RemoteWriteConfig rw;
-  if (!ParseConfigFile("c.json", text, &file, &db, &rw, err)) return false;
-  return ResolveConfig(file, {}, db, rw, c, err);
+  SinkConfig s;
+  if (!ParseConfigFile("c.json", text, &file, SinkConfigParsers(&s), err))
+    return false;
+  if (!ResolveConfig(file, {}, c, err)) return false;
+  c->database = s.database;
+  c->remote_write = s.remote_write;
+  return true;
+}
+
+TEST(PushConfigTest, DatabaseAuthErrorsNameTheKey) {
+  Loaded c;
+  std::string err;
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "username": "a",
+  "auth": {"username": "b"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.username\": set either "
+            "database.username or database.auth.username, not both");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": {"user": "b"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth.user\": unknown key (known: "
+            "username, password, password_file)");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": {"password": 5}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth.password\": expected a string, "
+            "got a number");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "auth": ["admin"]}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.auth\": expected an object, got an "
+            "array");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "password_file": "/x",
+  "auth": {"password": "p"}}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.password_file\": set either "
+            "database.auth.password or database.password_file, not both");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "format": "script"}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.format\": expected \"node\" (one "
+            "measurement per metric family) or \"system_metrics\" (the "
+            "script's points), got \"script\"");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+  "format": "system_metrics"}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.format, "system_metrics");
+}
+
+TEST(PushConfigTest, DatabaseValidation) {
+  Loaded c;
+  std::string err;
+  EXPECT_FALSE(
+      Load(R"({"database": {"type": "mysql", "url": "http://x"}})", &c, &err));
+  EXPECT_EQ(err,
+            "c.json:1: key \"database.type\": only \"influxdb\" is supported, "
+            "got \"mysql\"");
+  EXPECT_FALSE(Load(
+      R"({"database": {"type": "influxdb", "url": "http://x", "port": 1}})", &c,
+      &err));
+  EXPECT_EQ(err, "c.json:1: key \"database.port\": unknown key");
+  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
+    "batch_size": -5}})",
+                    &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"database.batch_size\": expected a positive "
+            "integer, got -5");
+}
+
+// The script's spellings of the `database` block (config_test.cc has the
+// others): auth as a sub-object (or null, or with null members: requests then
+// sent no credentials), `type` in any case (it never looked at it).
+TEST(PushConfigTest, TheScriptsOtherSpellings) {
+  Loaded c;
+  std::string err;
+  ASSERT_TRUE(Load(R"({"database": {"type": "InfluxDB", "url": "http://h:8086",
+      "auth": {"username": "u", "password_file": "/run/pw"}}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.type, "influxdb");
+  EXPECT_EQ(c.database.username, "u");
+  EXPECT_EQ(c.database.password_file, "/run/pw");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+      "auth": null}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.username, "");
+  ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
+      "auth": {"username": null, "password": null}}})",
+                   &c, &err))
+      << err;
+  EXPECT_EQ(c.database.password, "");
+}
+
+TEST(PushConfigTest, DatabaseUrlErrorNamesTheLine) {
+  Loaded c;
+  std::string err;
+  EXPECT_FALSE(Load(
+      "{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": \"ftp://x\"}}",
+      &c, &err));
+  EXPECT_EQ(err,
+            "c.json:4: key \"database.url\": expected an http:// or https:// "
+            "URL, got \"ftp://x\"");
+}
+
+TEST(PushConfigTest, NoBlockNoSink) {
+  Loaded c;
+  std::string err;
+  ASSERT_TRUE(Load("{}", &c, &err)) << err;
+  EXPECT_FALSE(c.database.enabled);
+  EXPECT_FALSE(c.remote_write.enabled);
+}
+
+TEST(PushConfigTest, OriginalScriptShapeIsAccepted) {
+  const std::string text = R"({
+  "collection_interval": 10,
+  "database": {
+    "type": "influxdb",
+    "url": "http://127.0.0.1:8086",
+    "username": "monitor",
+    "password": "secret"
+  }
+})";
+  Loaded c;
+  std::string err;
+  ASSERT_TRUE(Load(text, &c, &err)) << err;
+  EXPECT_TRUE(c.database.enabled);
+  EXPECT_EQ(c.database.url, "http://127.0.0.1:8086");
+  EXPECT_EQ(c.database.username, "monitor");
+  EXPECT_EQ(c.database.password, "secret");
+}
+
+// The script's users' file, unchanged (tests/fixtures/script).
+TEST(PushConfigTest, TheScriptsOwnFileIsAccepted) {
+  const std::string path =
+      std::string(FIXTURE_ROOT) + "/../script/config_data_processing.json";
+  std::ifstream in(path, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty()) << path;
+  Settings file;
+  SinkConfig s;
+  std::string err;
+  ASSERT_TRUE(ParseConfigFile(path, text, &file, SinkConfigParsers(&s), &err))
+      << err;
+  const DatabaseConfig& d = s.database;
+  EXPECT_TRUE(d.enabled);
+  EXPECT_EQ(d.type, "influxdb");
+  EXPECT_EQ(d.url, "http://127.0.0.1:8086/write?db=system_metrics");
+  EXPECT_EQ(d.username, "admin");
+  EXPECT_EQ(d.password, "secret");
+  EXPECT_EQ(d.password_key, "database.auth.password");
+  EXPECT_EQ(d.format, "node");
 }
 
 TEST(PushConfigTest, RemoteWriteBlock) {
-  Config c;
+  Loaded c;
   std::string err;
   ASSERT_TRUE(Load(R"({
   "remote_write": {
@@ -240,7 +404,7 @@ TEST(PushConfigTest, RemoteWriteBlock) {
 }
 
 TEST(PushConfigTest, RemoteWriteErrorsNameTheKey) {
-  Config c;
+  Loaded c;
   std::string err;
   EXPECT_FALSE(Load("{\"remote_write\": {\"url\": \"ftp://x\"}}", &c, &err));
   EXPECT_EQ(err,
@@ -291,7 +455,7 @@ TEST(PushConfigTest, RemoteWriteErrorsNameTheKey) {
 }
 
 TEST(PushConfigTest, DatabaseAddedKeys) {
-  Config c;
+  Loaded c;
   std::string err;
   ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
     "tags": {"dc": "ams1", "host": ""}, "min_backoff": "200ms", "max_backoff": "5s",
@@ -321,7 +485,7 @@ TEST(PushConfigTest, DatabaseAddedKeys) {
 }
 
 TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
-  Config c;
+  Loaded c;
   std::string err;
   EXPECT_FALSE(
       Load("{\"database\": {\"type\": \"influxdb\",\n"
@@ -365,7 +529,7 @@ TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
 }
 
 TEST(PushConfigTest, DiskQueueKeys) {
-  Config c;
+  Loaded c;
   std::string err;
   ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
     "disk_queue": {}},

@@ -1,0 +1,291 @@
+#include "app/application.h"
+
+#include <sys/resource.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <utility>
+
+#include "build_config.h"
+#include "host_exporter/collector.h"
+#include "host_exporter/family.h"
+#include "host_exporter/http_server.h"
+#include "host_exporter/process_metrics.h"
+#include "http/web_config.h"
+#include "sinks/sinks.h"
+
+namespace host_exporter::app {
+namespace {
+
+// Self-metrics added to every snapshot.
+Families SelfMetrics() {
+  Families out;
+  out.push_back(Gauge("host_exporter_build_info",
+                      "A metric with a constant '1' value labeled by version, "
+                      "revision and compiler from which host_exporter was "
+                      "built.")
+                    .Add({{"version", HOST_EXPORTER_VERSION},
+                          {"revision", HOST_EXPORTER_REVISION},
+                          {"compiler", HOST_EXPORTER_COMPILER}},
+                         1)
+                    .Take());
+  for (auto& f : ProcessMetrics()) out.push_back(std::move(f));
+  return out;
+}
+
+std::vector<NamedCollector> MakeCollectors(const Config& c,
+                                           std::string* error) {
+  std::vector<NamedCollector> out;
+  for (const auto& [spec, opts] : c.collectors) {
+    try {
+      out.push_back({std::string(spec->name), spec->create(opts)});
+    } catch (const std::exception& e) {
+      *error = "collector " + std::string(spec->name) + ": " + e.what();
+      return {};
+    }
+  }
+  return out;
+}
+
+SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
+                                     std::shared_ptr<CyclePlanner> planner) {
+  SchedulerOptions o;
+  o.interval = c.interval;
+  o.timeout = c.timeout;
+  o.planner = std::move(planner);
+  o.max_age = c.max_age;
+  o.keep_interval = push;
+  o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+  return o;
+}
+
+// Under systemd with WatchdogSec=, a ping comes once per cycle: an interval
+// longer than half the watchdog timeout gets the service killed as wedged.
+void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  const auto interval_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(c.interval).count();
+  if (static_cast<uint64_t>(interval_us) * 2 > usec) {
+    log->Warn(
+        "collection.interval is longer than half of systemd's WatchdogSec: the "
+        "service will be restarted as wedged; raise WatchdogSec in a drop-in",
+        {{"interval_ms", std::to_string(interval_us / 1000)},
+         {"watchdog_ms", std::to_string(usec / 1000)}});
+  }
+}
+
+}  // namespace
+
+std::string VersionString() {
+  return std::string("host_exporter, version ") + HOST_EXPORTER_VERSION +
+         " (revision: " + HOST_EXPORTER_REVISION +
+         ", compiler: " + HOST_EXPORTER_COMPILER + ")";
+}
+
+Prepared::~Prepared() {
+  if (log_fd > 2) ::close(log_fd);
+}
+
+int Prepared::TakeLogFd() { return std::exchange(log_fd, 2); }
+
+bool Prepare(const Settings& given, bool check_only, Prepared* out,
+             std::string* error) {
+  Config& c = out->config;
+  if (!LoadConfig(given, sinks::SinkConfigParsers(&out->sinks), &c, error))
+    return false;
+  out->collectors = MakeCollectors(c, error);
+  if (!error->empty()) return false;
+  for (const auto& a : c.listen_addresses) {
+    std::string ports;
+    if (!ToCivetwebPorts(a, &ports, error)) {
+      *error = "--web.listen-address: " + *error;
+      return false;
+    }
+  }
+  if (!c.web_config_file.empty()) {
+    http::WebConfig web;
+    if (!http::LoadWebConfig(c.web_config_file, &web, error)) return false;
+  }
+  {
+    // The secrets, read as the push sinks will read them; sinks built here
+    // are never started. Warnings (secret files readable by others) are
+    // left to the sinks that run.
+    SnapshotStore unused_store;
+    Logger quiet;
+    quiet.Use(LogLevel::kError, "logfmt", "", 2);
+    sinks::Sinks probe(&unused_store, &quiet);
+    if (!probe.Init(c, out->sinks, error)) return false;
+  }
+  if (check_only) return CheckLogFile(c.log_file, error);
+  if (!c.log_file.empty()) {
+    out->log_fd = OpenLogFile(c.log_file, error);
+    if (out->log_fd < 0) {
+      out->log_fd = 2;
+      return false;
+    }
+  }
+  return true;
+}
+
+Application::Application(Settings given) : given_(std::move(given)) {}
+
+Application::~Application() { StopAll(); }
+
+bool Application::CheckConfig(const Settings& given, std::string* summary,
+                              std::string* error) {
+  Prepared p;
+  if (!Prepare(given, true, &p, error)) return false;
+  const Config& c = p.config;
+  *summary = "host_exporter: configuration OK" +
+             (c.config_file.empty() ? "" : " (" + c.config_file + ")") + ": " +
+             std::to_string(p.collectors.size()) +
+             " collectors enabled, interval " +
+             std::to_string(c.interval.count()) + "ms";
+  return true;
+}
+
+bool Application::CollectOnce(const Settings& given, std::string* text,
+                              std::string* error) {
+  Prepared p;
+  if (!Prepare(given, false, &p, error)) return false;
+  const Config& c = p.config;
+  Logger log;
+  log.Use(c.log_level, c.log_format, c.log_file, p.TakeLogFd());
+  SnapshotStore store;
+  Scheduler scheduler(
+      std::move(p.collectors), c.paths,
+      SchedulerOptionsFor(c, p.sinks.any(), std::make_shared<CyclePlanner>()),
+      &log, &store, SelfMetrics);
+  *text = scheduler.RunOnce()->text;
+  return true;
+}
+
+bool Application::Start(std::string* error) {
+  Prepared start;
+  if (!Prepare(given_, false, &start, error)) return false;
+  config_ = std::move(start.config);
+  sink_config_ = std::move(start.sinks);
+  log_.Use(config_.log_level, config_.log_format, config_.log_file,
+           start.TakeLogFd());
+
+  log_.Info("Starting host_exporter", {{"version", VersionString()}});
+  HttpOptions http;
+  http.listen_addresses = config_.listen_addresses;
+  http.telemetry_path = config_.telemetry_path;
+  http.route_prefix = config_.route_prefix;
+  http.web_config_file = config_.web_config_file;
+  http.max_requests = config_.max_requests;
+  http.version = HOST_EXPORTER_VERSION;
+  http.on_scrape = [p = planner_](auto t) { p->OnScrape(t); };
+  server_ = std::make_unique<HttpServer>(http, &store_, &log_);
+  if (!server_->Start(error)) {
+    log_.Error("cannot start the web server", {{"err", *error}});
+    StopAll();
+    return false;
+  }
+  for (const auto& a : config_.listen_addresses) {
+    log_.Info("Listening on", {{"address", a}});
+  }
+  std::string enabled;
+  for (const auto& c : start.collectors)
+    enabled += (enabled.empty() ? "" : ",") + c.name;
+  log_.Info("Enabled collectors", {{"collectors", enabled}});
+
+  // The push sinks' counters join every snapshot.
+  push_ = std::make_unique<sinks::Sinks>(&store_, &log_);
+  if (!push_->Init(config_, sink_config_,
+                   error)) {  // e.g. an unreadable password_file
+    log_.Error("cannot set up the push sinks", {{"err", *error}});
+    StopAll();
+    return false;
+  }
+  StartScheduler(std::move(start.collectors));
+  push_->Start();  // after the scheduler
+  return true;
+}
+
+bool Application::Reload(const std::function<bool()>& stop_pending) {
+  log_.Info("SIGHUP: reloading configuration");
+  sd_notify(0, "RELOADING=1");
+  // Everything that can fail first (config file, collectors, web config,
+  // secrets, log file), then applied; on any failure the running
+  // configuration stays, all of it.
+  Prepared next;
+  std::string err;
+  if (Prepare(given_, false, &next, &err)) {
+    if (stop_pending && stop_pending()) {  // the caller stops next
+      log_.Info("reload abandoned: a stop signal is pending");
+      return false;
+    }
+    if (server_->ReloadWebConfig(&err)) {  // the one step that can refuse
+      const Config& nc = next.config;
+      if (nc.listen_addresses != config_.listen_addresses ||
+          nc.telemetry_path != config_.telemetry_path ||
+          nc.route_prefix != config_.route_prefix ||
+          nc.web_config_file != config_.web_config_file ||
+          nc.max_requests != config_.max_requests) {
+        log_.Warn(
+            "web.listen-address, web.telemetry-path, web.route-prefix, "
+            "web.config.file and web.max-requests changes need a restart");
+      }
+      log_.Use(nc.log_level, nc.log_format, nc.log_file, next.TakeLogFd());
+      config_ = std::move(next.config);
+      sink_config_ = std::move(next.sinks);
+      StartScheduler(std::move(next.collectors));
+      push_->Reload(config_,
+                    sink_config_);  // restarted if their settings changed
+      log_.Info("configuration reloaded");
+      sd_notify(0, "READY=1");
+      return true;
+    }
+  }
+  log_.Error("reload failed, keeping the running configuration",
+             {{"err", err}});
+  sd_notify(0, "READY=1");
+  return false;
+}
+
+void Application::Stop(const std::string& signal) {
+  log_.Info("Shutting down", {{"signal", signal}});
+  sd_notify(0, "STOPPING=1");
+  StopAll();
+}
+
+std::vector<std::string> Application::BoundAddresses() const {
+  return server_ ? server_->BoundAddresses() : std::vector<std::string>{};
+}
+
+void Application::StopAll() {
+  if (server_) server_->Stop();
+  scheduler_.reset();
+  if (push_) push_->Stop();  // sends what is buffered, bounded in time
+  server_.reset();
+  push_.reset();
+}
+
+// Replaces the running scheduler (if any) with one for config_.
+void Application::StartScheduler(std::vector<NamedCollector> collectors) {
+  if (scheduler_) scheduler_->Stop();
+  scheduler_ = std::make_unique<Scheduler>(
+      std::move(collectors), config_.paths,
+      SchedulerOptionsFor(config_, sink_config_.any(), planner_), &log_,
+      &store_, [this] { return SelfMetricsWithSinks(); });
+  // systemd (Type=notify, WatchdogSec=): ready after the first collection,
+  // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
+  // Both are no-ops when not started by systemd.
+  scheduler_->OnCycle([](const Snapshot& s) {
+    sd_notify(0, s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
+  });
+  WarnIfWatchdogTooShort(config_, &log_);
+  scheduler_->Start();
+}
+
+Families Application::SelfMetricsWithSinks() const {
+  Families out = SelfMetrics();
+  for (auto& f : push_->Metrics()) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace host_exporter::app
