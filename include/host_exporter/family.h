@@ -32,6 +32,8 @@ class FamilyBuilder {
   FamilyBuilder& Add(double value) { return Add(Labels{}, value); }
 
   bool empty() const { return family_.metric.empty(); }
+  const std::string& help() const { return family_.help; }
+  prometheus::MetricType type() const { return family_.type; }
   /// Moves the family out; the builder is empty afterwards.
   prometheus::MetricFamily Take() { return std::move(family_); }
 

@@ -82,8 +82,8 @@ class CpufreqCollector : public Collector {
       const Labels labels = {{"cpu", cpu.substr(3)}};
       for (size_t i = 0; i < std::size(kFrequencies); ++i) {
         if (!values[i]) continue;
-        out.Gauge(kFrequencies[i].family, kFrequencies[i].help, labels,
-                  static_cast<double>(*values[i]) * 1000.0);
+        out.Gauge(kFrequencies[i].family, kFrequencies[i].help)
+            .Add(labels, static_cast<double>(*values[i]) * 1000.0);
       }
     }
     return out.Take();
