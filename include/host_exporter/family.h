@@ -1,5 +1,7 @@
-// Small helpers that make building prometheus::MetricFamily values short and
-// hard to get wrong in collectors.
+// Building one prometheus::MetricFamily. Collectors do not use this
+// directly: they build their output with FamilySet (collectors/toolkit.h),
+// whose family handles are FamilyBuilders. The core builds the exporter's
+// own families (self-metrics, sink counters) with it.
 #ifndef HOST_EXPORTER_FAMILY_H_
 #define HOST_EXPORTER_FAMILY_H_
 
@@ -41,7 +43,7 @@ class FamilyBuilder {
   prometheus::MetricFamily family_;
 };
 
-/// Shorthands for the two common types.
+/// Shorthands for the core's own families (collectors use FamilySet's).
 inline FamilyBuilder Counter(std::string name, std::string help) {
   return FamilyBuilder(std::move(name), std::move(help),
                        prometheus::MetricType::Counter);
