@@ -119,7 +119,7 @@ TEST(FamilySetTest, HandlesStayValidAndEmptyFamiliesAreNotOutput) {
   EXPECT_EQ(fams[0].name, "z");
   EXPECT_EQ(fams[0].type, prometheus::MetricType::Gauge);
   EXPECT_EQ(fams[0].metric.size(), 1u);
-  // The inconsistent request's series are gone with the cycle too.
+  // Take() forgets the families: the next cycle may type "z" anew.
   auto& again = set.Untyped("z", "another help");
   again.Add(3);
   const Families next = set.Take();
