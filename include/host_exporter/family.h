@@ -1,5 +1,7 @@
-// Small helpers that make building prometheus::MetricFamily values short and
-// hard to get wrong in collectors.
+// Building one prometheus::MetricFamily. Collectors do not use this
+// directly: they build their output with FamilySet (collectors/toolkit.h),
+// whose family handles are FamilyBuilders. The core builds the exporter's
+// own families (self-metrics, sink counters) with it.
 #ifndef HOST_EXPORTER_FAMILY_H_
 #define HOST_EXPORTER_FAMILY_H_
 
@@ -32,6 +34,8 @@ class FamilyBuilder {
   FamilyBuilder& Add(double value) { return Add(Labels{}, value); }
 
   bool empty() const { return family_.metric.empty(); }
+  const std::string& help() const { return family_.help; }
+  prometheus::MetricType type() const { return family_.type; }
   /// Moves the family out; the builder is empty afterwards.
   prometheus::MetricFamily Take() { return std::move(family_); }
 
@@ -39,7 +43,7 @@ class FamilyBuilder {
   prometheus::MetricFamily family_;
 };
 
-/// Shorthands for the two common types.
+/// Shorthands for the core's own families (collectors use FamilySet's).
 inline FamilyBuilder Counter(std::string name, std::string help) {
   return FamilyBuilder(std::move(name), std::move(help),
                        prometheus::MetricType::Counter);

@@ -23,19 +23,18 @@ class ArpCollector : public Collector {
         exclude_(Filter(kArpExclude, o.Get(kArpExclude))) {}
 
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string path = paths.Proc("net/arp");
     auto entries = Unwrap(parse::ParseArp(ReadFile(path)), path);
     std::map<std::string, double> per_device;
     for (const parse::ArpEntry& e : entries) per_device[e.device] += 1;
 
-    auto family = Gauge("node_arp_entries", "ARP entries by device");
+    auto& family = out.Gauge("node_arp_entries", "ARP entries by device");
     for (const auto& [device, count] : per_device) {
       if (exclude_.Excludes(device) || !include_.Includes(device)) continue;
       family.Add({{"device", device}}, count);
     }
-    Families out;
-    if (!family.empty()) out.push_back(family.Take());
-    return out;
+    return out.Take();
   }
 
  private:

@@ -98,37 +98,37 @@ class BcacheCollector : public Collector {
     ReadPeriod(dir + "/stats_total");
 
     out->Gauge("node_bcache_average_key_size_sectors",
-               "Average data per key in the btree (sectors).", set,
-               ToDouble(average_key_size));
+               "Average data per key in the btree (sectors).")
+        .Add(set, ToDouble(average_key_size));
     out->Gauge("node_bcache_btree_cache_size_bytes",
-               "Amount of memory currently used by the btree cache.", set,
-               ToDouble(btree_cache_size));
+               "Amount of memory currently used by the btree cache.")
+        .Add(set, ToDouble(btree_cache_size));
     out->Gauge("node_bcache_cache_available_percent",
                "Percentage of cache device without dirty data, usable for "
-               "writeback (may contain clean cached data).",
-               set, ToDouble(cache_available));
-    out->Gauge("node_bcache_congested", "Congestion.", set,
-               ToDouble(congested));
+               "writeback (may contain clean cached data).")
+        .Add(set, ToDouble(cache_available));
+    out->Gauge("node_bcache_congested", "Congestion.")
+        .Add(set, ToDouble(congested));
     out->Gauge("node_bcache_root_usage_percent",
                "Percentage of the root btree node in use (tree depth "
-               "increases if too high).",
-               set, ToDouble(root_usage));
-    out->Gauge("node_bcache_tree_depth", "Depth of the btree.", set,
-               ToDouble(tree_depth));
+               "increases if too high).")
+        .Add(set, ToDouble(root_usage));
+    out->Gauge("node_bcache_tree_depth", "Depth of the btree.")
+        .Add(set, ToDouble(tree_depth));
     out->Gauge("node_bcache_active_journal_entries",
-               "Number of journal entries that are newer than the index.", set,
-               ToDouble(journal));
-    out->Gauge("node_bcache_btree_nodes", "Total nodes in the btree.", set,
-               ToDouble(btree_nodes));
+               "Number of journal entries that are newer than the index.")
+        .Add(set, ToDouble(journal));
+    out->Gauge("node_bcache_btree_nodes", "Total nodes in the btree.")
+        .Add(set, ToDouble(btree_nodes));
     // node_exporter scales the "_us" file by 1e-9, as nanoseconds.
     out->Gauge("node_bcache_btree_read_average_duration_seconds",
-               "Average btree read duration.", set,
-               ToDouble(read_duration) * 1e-9);
+               "Average btree read duration.")
+        .Add(set, ToDouble(read_duration) * 1e-9);
     out->Counter("node_bcache_cache_read_races_total",
                  "Counts instances where while data was being read from the "
                  "cache, the bucket was reused and invalidated - i.e. where "
-                 "the pointer was stale after the read completed.",
-                 set, ToDouble(read_races));
+                 "the pointer was stale after the read completed.")
+        .Add(set, ToDouble(read_races));
 
     for (const std::string& bdev : GlobDigit(dir, "bdev")) {
       CollectBdev(dir + "/" + bdev, {{"uuid", uuid}, {"backing_device", bdev}},
@@ -150,48 +150,48 @@ class BcacheCollector : public Collector {
         parse::ParseWritebackRateDebug(ReadRequired(wrd_path)), wrd_path);
 
     out->Gauge("node_bcache_dirty_data_bytes",
-               "Amount of dirty data for this backing device in the cache.",
-               labels, ToDouble(dirty_data));
+               "Amount of dirty data for this backing device in the cache.")
+        .Add(labels, ToDouble(dirty_data));
     out->Gauge("node_bcache_dirty_target_bytes",
                "Current dirty data target threshold for this backing device "
-               "in bytes.",
-               labels, ToDouble(wrd.target));
+               "in bytes.")
+        .Add(labels, ToDouble(wrd.target));
     out->Gauge("node_bcache_writeback_rate",
-               "Current writeback rate for this backing device in bytes.",
-               labels, ToDouble(wrd.rate));
+               "Current writeback rate for this backing device in bytes.")
+        .Add(labels, ToDouble(wrd.rate));
     out->Gauge("node_bcache_writeback_rate_proportional_term",
                "Current result of proportional controller, part of writeback "
-               "rate",
-               labels, ToDouble(wrd.proportional));
+               "rate")
+        .Add(labels, ToDouble(wrd.proportional));
     out->Gauge("node_bcache_writeback_rate_integral_term",
-               "Current result of integral controller, part of writeback rate",
-               labels, ToDouble(wrd.integral));
+               "Current result of integral controller, part of writeback rate")
+        .Add(labels, ToDouble(wrd.integral));
     out->Gauge("node_bcache_writeback_change",
-               "Last writeback rate change step for this backing device.",
-               labels, ToDouble(wrd.change));
+               "Last writeback rate change step for this backing device.")
+        .Add(labels, ToDouble(wrd.change));
     out->Counter(
-        "node_bcache_bypassed_bytes_total",
-        "Amount of IO (both reads and writes) that has bypassed the cache.",
-        labels, ToDouble(total.bypassed));
+           "node_bcache_bypassed_bytes_total",
+           "Amount of IO (both reads and writes) that has bypassed the cache.")
+        .Add(labels, ToDouble(total.bypassed));
     out->Counter("node_bcache_cache_hits_total",
-                 "Hits counted per individual IO as bcache sees them.", labels,
-                 ToDouble(total.cache_hits));
+                 "Hits counted per individual IO as bcache sees them.")
+        .Add(labels, ToDouble(total.cache_hits));
     out->Counter("node_bcache_cache_misses_total",
-                 "Misses counted per individual IO as bcache sees them.",
-                 labels, ToDouble(total.cache_misses));
+                 "Misses counted per individual IO as bcache sees them.")
+        .Add(labels, ToDouble(total.cache_misses));
     out->Counter("node_bcache_cache_bypass_hits_total",
-                 "Hits for IO intended to skip the cache.", labels,
-                 ToDouble(total.cache_bypass_hits));
+                 "Hits for IO intended to skip the cache.")
+        .Add(labels, ToDouble(total.cache_bypass_hits));
     out->Counter("node_bcache_cache_bypass_misses_total",
-                 "Misses for IO intended to skip the cache.", labels,
-                 ToDouble(total.cache_bypass_misses));
+                 "Misses for IO intended to skip the cache.")
+        .Add(labels, ToDouble(total.cache_bypass_misses));
     out->Counter("node_bcache_cache_miss_collisions_total",
                  "Instances where data insertion from cache miss raced with "
-                 "write (data already present).",
-                 labels, ToDouble(total.cache_miss_collisions));
+                 "write (data already present).")
+        .Add(labels, ToDouble(total.cache_miss_collisions));
     out->Counter("node_bcache_cache_readaheads_total",
-                 "Count of times readahead occurred.", labels,
-                 ToDouble(total.cache_readaheads));
+                 "Count of times readahead occurred.")
+        .Add(labels, ToDouble(total.cache_readaheads));
   }
 
   void CollectCache(const std::string& dir, const Labels& labels,
@@ -200,26 +200,26 @@ class BcacheCollector : public Collector {
     const uint64_t metadata_written = ReadValue(dir + "/metadata_written");
     const uint64_t written = ReadValue(dir + "/written");
     out->Gauge(
-        "node_bcache_io_errors",
-        "Number of errors that have occurred, decayed by io_error_halflife.",
-        labels, ToDouble(io_errors));
+           "node_bcache_io_errors",
+           "Number of errors that have occurred, decayed by io_error_halflife.")
+        .Add(labels, ToDouble(io_errors));
     out->Counter(
-        "node_bcache_metadata_written_bytes_total",
-        "Sum of all non data writes (btree writes and all other metadata).",
-        labels, ToDouble(metadata_written));
+           "node_bcache_metadata_written_bytes_total",
+           "Sum of all non data writes (btree writes and all other metadata).")
+        .Add(labels, ToDouble(metadata_written));
     out->Counter("node_bcache_written_bytes_total",
-                 "Sum of all data that has been written to the cache.", labels,
-                 ToDouble(written));
+                 "Sum of all data that has been written to the cache.")
+        .Add(labels, ToDouble(written));
     if (!priority_stats_) return;
     const std::string path = dir + "/priority_stats";
     const parse::PriorityStats ps =
         Unwrap(parse::ParsePriorityStats(ReadRequired(path)), path);
     out->Gauge("node_bcache_priority_stats_unused_percent",
-               "The percentage of the cache that doesn't contain any data.",
-               labels, ToDouble(ps.unused_percent));
+               "The percentage of the cache that doesn't contain any data.")
+        .Add(labels, ToDouble(ps.unused_percent));
     out->Gauge("node_bcache_priority_stats_metadata_percent",
-               "Bcache's metadata overhead.", labels,
-               ToDouble(ps.metadata_percent));
+               "Bcache's metadata overhead.")
+        .Add(labels, ToDouble(ps.metadata_percent));
   }
 
   const bool priority_stats_;

@@ -18,6 +18,7 @@ class BondingCollector : public Collector {
  public:
   // A file missing anywhere ends the collection with no data.
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string root = paths.Sys("class/net");
     // master -> (configured slaves, slaves whose MII status is up)
     std::map<std::string, std::pair<int, int>> status;
@@ -45,18 +46,16 @@ class BondingCollector : public Collector {
       }
       status[std::string(master)] = counts;
     }
-    auto slaves = Gauge("node_bonding_slaves",
-                        "Number of configured slaves per bonding interface.");
-    auto active = Gauge("node_bonding_active",
-                        "Number of active slaves per bonding interface.");
+    auto& slaves =
+        out.Gauge("node_bonding_slaves",
+                  "Number of configured slaves per bonding interface.");
+    auto& active = out.Gauge("node_bonding_active",
+                             "Number of active slaves per bonding interface.");
     for (const auto& [master, counts] : status) {
       slaves.Add({{"master", master}}, counts.first);
       active.Add({{"master", master}}, counts.second);
     }
-    Families out;
-    if (!active.empty()) out.push_back(active.Take());
-    if (!slaves.empty()) out.push_back(slaves.Take());
-    return out;
+    return out.Take();
   }
 };
 

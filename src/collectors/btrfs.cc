@@ -145,6 +145,7 @@ bool IsDirectory(const std::string& path) {
 class BtrfsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string root = paths.Sys("fs/btrfs");
     // Filesystems are the "<uuid>" entries; "features" is module-wide.
     std::vector<std::string> filesystems;
@@ -154,24 +155,25 @@ class BtrfsCollector : public Collector {
     if (filesystems.empty()) return {};
     const auto ioctl_stats = IoctlStats(paths);
 
-    auto info = Gauge("node_btrfs_info", "Filesystem information");
-    auto rsv =
-        Gauge("node_btrfs_global_rsv_size_bytes", "Size of global reserve.");
-    auto reserved = Gauge("node_btrfs_reserved_bytes",
-                          "Amount of space reserved for a data type");
-    auto used = Gauge("node_btrfs_used_bytes",
-                      "Amount of used space by a layout/data type");
-    auto size = Gauge("node_btrfs_size_bytes",
-                      "Amount of space allocated for a layout/data type");
-    auto ratio = Gauge("node_btrfs_allocation_ratio",
-                       "Data allocation ratio for a layout/data type");
-    auto dev_size = Gauge("node_btrfs_device_size_bytes",
-                          "Size of a device that is part of the filesystem.");
-    auto dev_unused = Gauge(
+    auto& info = out.Gauge("node_btrfs_info", "Filesystem information");
+    auto& rsv = out.Gauge("node_btrfs_global_rsv_size_bytes",
+                          "Size of global reserve.");
+    auto& reserved = out.Gauge("node_btrfs_reserved_bytes",
+                               "Amount of space reserved for a data type");
+    auto& used = out.Gauge("node_btrfs_used_bytes",
+                           "Amount of used space by a layout/data type");
+    auto& size = out.Gauge("node_btrfs_size_bytes",
+                           "Amount of space allocated for a layout/data type");
+    auto& ratio = out.Gauge("node_btrfs_allocation_ratio",
+                            "Data allocation ratio for a layout/data type");
+    auto& dev_size =
+        out.Gauge("node_btrfs_device_size_bytes",
+                  "Size of a device that is part of the filesystem.");
+    auto& dev_unused = out.Gauge(
         "node_btrfs_device_unused_bytes",
         "Unused bytes unused on a device that is part of the filesystem.");
-    auto dev_errors = Counter("node_btrfs_device_errors_total",
-                              "Errors reported for the device");
+    auto& dev_errors = out.Counter("node_btrfs_device_errors_total",
+                                   "Errors reported for the device");
 
     for (const std::string& name : filesystems) {
       const std::string dir = root + "/" + name;
@@ -244,12 +246,7 @@ class BtrfsCollector : public Collector {
         }
       }
     }
-    Families out;
-    for (FamilyBuilder* f : {&info, &rsv, &reserved, &used, &size, &ratio,
-                             &dev_size, &dev_unused, &dev_errors}) {
-      if (!f->empty()) out.push_back(f->Take());
-    }
-    return out;
+    return out.Take();
   }
 };
 

@@ -18,32 +18,29 @@ namespace {
 class ConntrackCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    Families out;
+    FamilySet out;
     const std::string count_path =
         paths.Proc("sys/net/netfilter/nf_conntrack_count");
     auto count = ReadFileIfExists(count_path);
-    if (!count) return out;
-    out.push_back(
-        Gauge("node_nf_conntrack_entries",
+    if (!count) return out.Take();
+    out.Gauge("node_nf_conntrack_entries",
               "Number of currently allocated flow entries for connection "
               "tracking.")
-            .Add(static_cast<double>(
-                Unwrap(parse::ParseSysctlUint(*count), count_path)))
-            .Take());
+        .Add(static_cast<double>(
+            Unwrap(parse::ParseSysctlUint(*count), count_path)));
 
     const std::string max_path =
         paths.Proc("sys/net/netfilter/nf_conntrack_max");
     auto max = ReadFileIfExists(max_path);
-    if (!max) return out;
-    out.push_back(Gauge("node_nf_conntrack_entries_limit",
-                        "Maximum size of connection tracking table.")
-                      .Add(static_cast<double>(
-                          Unwrap(parse::ParseSysctlUint(*max), max_path)))
-                      .Take());
+    if (!max) return out.Take();
+    out.Gauge("node_nf_conntrack_entries_limit",
+              "Maximum size of connection tracking table.")
+        .Add(static_cast<double>(
+            Unwrap(parse::ParseSysctlUint(*max), max_path)));
 
     const std::string stat_path = paths.Proc("net/stat/nf_conntrack");
     auto stat = ReadFileIfExists(stat_path);
-    if (!stat) return out;
+    if (!stat) return out.Take();
     parse::ConntrackStatEntry sum;
     for (const auto& e : Unwrap(parse::ParseConntrackStat(*stat), stat_path)) {
       sum.found += e.found;
@@ -85,12 +82,10 @@ class ConntrackCollector : public Collector {
          sum.search_restart},
     };
     for (const auto& s : stats) {
-      out.push_back(
-          Gauge(std::string("node_nf_conntrack_stat_") + s.name, s.help)
-              .Add(static_cast<double>(s.value))
-              .Take());
+      out.Gauge(std::string("node_nf_conntrack_stat_") + s.name, s.help)
+          .Add(static_cast<double>(s.value));
     }
-    return out;
+    return out.Take();
   }
 };
 

@@ -69,23 +69,20 @@ class CpuCollector : public Collector {
         bugs_include_(std::move(bugs)) {}
 
   Families Collect(const HostPaths& paths) override {
-    Families out;
+    FamilySet out;
     if (info_) CollectInfo(paths, &out);
     CollectStat(paths, &out);
     CollectIsolated(paths, &out);
     CollectThrottles(paths, &out);
-    return out;
+    return out.Take();
   }
 
  private:
-  static void Push(FamilyBuilder b, Families* out) {
-    if (!b.empty()) out->push_back(b.Take());
-  }
-
-  void CollectInfo(const HostPaths& paths, Families* out) const {
+  void CollectInfo(const HostPaths& paths, FamilySet* out) const {
     const std::string path = paths.Proc("cpuinfo");
     auto cpus = Unwrap(parse::ParseCpuInfo(ReadFile(path)), path);
-    auto info = Gauge("node_cpu_info", "CPU information from /proc/cpuinfo.");
+    auto& info =
+        out->Gauge("node_cpu_info", "CPU information from /proc/cpuinfo.");
     for (const parse::CpuInfo& c : cpus) {
       info.Add({{"package", c.physical_id},
                 {"core", c.core_id},
@@ -99,33 +96,31 @@ class CpuCollector : public Collector {
                 {"cachesize", c.cache_size}},
                1);
     }
-    Push(std::move(info), out);
     if (cpus.empty()) return;
     // node_exporter lists the flags and bugs of the first CPU only, and
     // only those matching the include pattern (none without one).
     auto listed = [&](const std::vector<std::string>& values,
-                      const Filter& include, FamilyBuilder b,
+                      const Filter& include, FamilyBuilder& b,
                       const std::string& label) {
       if (include.active()) {
         for (const std::string& v : values) {
           if (include.Includes(v)) b.Add({{label, v}}, 1);
         }
       }
-      Push(std::move(b), out);
     };
     listed(cpus[0].flags, flags_include_,
-           Gauge("node_cpu_flag_info",
-                 "The `flags` field of CPU information from /proc/cpuinfo "
-                 "taken from the first core."),
+           out->Gauge("node_cpu_flag_info",
+                      "The `flags` field of CPU information from /proc/cpuinfo "
+                      "taken from the first core."),
            "flag");
     listed(cpus[0].bugs, bugs_include_,
-           Gauge("node_cpu_bug_info",
-                 "The `bugs` field of CPU information from /proc/cpuinfo "
-                 "taken from the first core."),
+           out->Gauge("node_cpu_bug_info",
+                      "The `bugs` field of CPU information from /proc/cpuinfo "
+                      "taken from the first core."),
            "bug");
   }
 
-  void CollectStat(const HostPaths& paths, Families* out) {
+  void CollectStat(const HostPaths& paths, FamilySet* out) {
     const std::string path = paths.Proc("stat");
     auto stat = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
 
@@ -140,11 +135,11 @@ class CpuCollector : public Collector {
     }
     cached_ = std::move(next);
 
-    auto seconds = Counter("node_cpu_seconds_total",
-                           "Seconds the CPUs spent in each mode.");
-    auto guest =
-        Counter("node_cpu_guest_seconds_total",
-                "Seconds the CPUs spent in guests (VMs) for each mode.");
+    auto& seconds = out->Counter("node_cpu_seconds_total",
+                                 "Seconds the CPUs spent in each mode.");
+    auto& guest =
+        out->Counter("node_cpu_guest_seconds_total",
+                     "Seconds the CPUs spent in guests (VMs) for each mode.");
     for (const auto& [id, t] : cached_) {
       const std::string cpu = std::to_string(id);
       const std::pair<const char*, double> modes[] = {
@@ -160,27 +155,25 @@ class CpuCollector : public Collector {
         guest.Add({{"cpu", cpu}, {"mode", "nice"}}, t.guest_nice);
       }
     }
-    Push(std::move(seconds), out);
-    Push(std::move(guest), out);
   }
 
-  static void CollectIsolated(const HostPaths& paths, Families* out) {
+  static void CollectIsolated(const HostPaths& paths, FamilySet* out) {
     const std::string path = paths.Sys("devices/system/cpu/isolated");
     auto text = ReadFileIfExists(path);
     if (!text) return;
-    auto isolated = Gauge("node_cpu_isolated",
-                          "Whether each core is isolated, information from "
-                          "/sys/devices/system/cpu/isolated.");
+    auto& isolated =
+        out->Gauge("node_cpu_isolated",
+                   "Whether each core is isolated, information from "
+                   "/sys/devices/system/cpu/isolated.");
     for (uint64_t cpu : Unwrap(parse::ParseCpuList(*text), path)) {
       isolated.Add({{"cpu", std::to_string(cpu)}}, 1);
     }
-    Push(std::move(isolated), out);
   }
 
   // Thermal throttle counts from /sys/devices/system/cpu/cpu*/: one per
   // package and one per (package, core), read from the first CPU of each
   // that has them. CPUs without topology files are skipped.
-  static void CollectThrottles(const HostPaths& paths, Families* out) {
+  static void CollectThrottles(const HostPaths& paths, FamilySet* out) {
     const std::string dir = paths.Sys("devices/system/cpu");
     std::map<uint64_t, uint64_t> package_throttles;
     std::map<std::pair<uint64_t, uint64_t>, uint64_t> core_throttles;
@@ -208,22 +201,21 @@ class CpuCollector : public Collector {
         }
       }
     }
-    auto packages =
-        Counter("node_cpu_package_throttles_total",
-                "Number of times this CPU package has been throttled.");
+    auto& packages =
+        out->Counter("node_cpu_package_throttles_total",
+                     "Number of times this CPU package has been throttled.");
     for (const auto& [package, n] : package_throttles) {
       packages.Add({{"package", std::to_string(package)}},
                    static_cast<double>(n));
     }
-    Push(std::move(packages), out);
-    auto cores = Counter("node_cpu_core_throttles_total",
-                         "Number of times this CPU core has been throttled.");
+    auto& cores =
+        out->Counter("node_cpu_core_throttles_total",
+                     "Number of times this CPU core has been throttled.");
     for (const auto& [key, n] : core_throttles) {
       cores.Add({{"package", std::to_string(key.first)},
                  {"core", std::to_string(key.second)}},
                 static_cast<double>(n));
     }
-    Push(std::move(cores), out);
   }
 
   const bool guest_;

@@ -63,6 +63,10 @@ class CpufreqCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("devices/system/cpu");
     FamilySet out;
+    FamilyBuilder* freq[std::size(kFrequencies)];
+    for (size_t i = 0; i < std::size(kFrequencies); ++i) {
+      freq[i] = &out.Gauge(kFrequencies[i].family, kFrequencies[i].help);
+    }
     for (const std::string& cpu : GlobDigit(root, "cpu")) {
       const std::string dir = root + "/" + cpu + "/cpufreq";
       StatResult st = Stat(dir);
@@ -82,8 +86,7 @@ class CpufreqCollector : public Collector {
       const Labels labels = {{"cpu", cpu.substr(3)}};
       for (size_t i = 0; i < std::size(kFrequencies); ++i) {
         if (!values[i]) continue;
-        out.Gauge(kFrequencies[i].family, kFrequencies[i].help, labels,
-                  static_cast<double>(*values[i]) * 1000.0);
+        freq[i]->Add(labels, static_cast<double>(*values[i]) * 1000.0);
       }
     }
     return out.Take();

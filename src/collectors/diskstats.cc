@@ -122,22 +122,25 @@ class DiskstatsCollector : public Collector {
       : exclude_(std::move(exclude)), include_(std::move(include)) {}
 
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string path = paths.Proc("diskstats");
     const auto disks = Unwrap(parse::ParseDiskstats(ReadFile(path)), path);
 
-    std::vector<FamilyBuilder> stats;
-    for (const StatFamily& f : kStatFamilies) {
-      stats.emplace_back(f.name, f.help, f.type);
+    std::array<FamilyBuilder*, kStatFamilies.size()> stats;
+    for (size_t i = 0; i < kStatFamilies.size(); ++i) {
+      const StatFamily& f = kStatFamilies[i];
+      stats[i] = &out.Family(f.name, f.help, f.type);
     }
-    FamilyBuilder info =
-        Gauge("node_disk_info", "Info of /sys/block/<block_device>.");
-    FamilyBuilder fs_info =
-        Gauge("node_disk_filesystem_info", "Info about disk filesystem.");
-    FamilyBuilder dm_info =
-        Gauge("node_disk_device_mapper_info", "Info about disk device mapper.");
-    std::vector<FamilyBuilder> ata;
-    for (const AtaFamily& f : kAtaFamilies)
-      ata.push_back(Gauge(f.name, f.help));
+    auto& info =
+        out.Gauge("node_disk_info", "Info of /sys/block/<block_device>.");
+    auto& fs_info =
+        out.Gauge("node_disk_filesystem_info", "Info about disk filesystem.");
+    auto& dm_info = out.Gauge("node_disk_device_mapper_info",
+                              "Info about disk device mapper.");
+    std::array<FamilyBuilder*, kAtaFamilies.size()> ata;
+    for (size_t i = 0; i < kAtaFamilies.size(); ++i) {
+      ata[i] = &out.Gauge(kAtaFamilies[i].name, kAtaFamilies[i].help);
+    }
 
     for (const parse::DiskStats& d : disks) {
       if (Ignored(d.name)) continue;
@@ -159,8 +162,8 @@ class DiskstatsCollector : public Collector {
 
       // Only the counters this kernel prints (no discards before 4.18...).
       for (size_t i = 0; i < d.count; ++i) {
-        stats[i].Add(dev,
-                     static_cast<double>(d.stats[i]) * kStatFamilies[i].factor);
+        stats[i]->Add(
+            dev, static_cast<double>(d.stats[i]) * kStatFamilies[i].factor);
       }
 
       if (std::string type = Prop(udev, "ID_FS_TYPE"); !type.empty()) {
@@ -185,21 +188,12 @@ class DiskstatsCollector : public Collector {
           auto it = udev.find(std::string_view(kAtaFamilies[i].property));
           if (it == udev.end()) continue;
           // node_exporter logs an unparsable value and skips the series.
-          if (auto v = parse::ParseDouble(it->second)) ata[i].Add(dev, *v);
+          if (auto v = parse::ParseDouble(it->second)) ata[i]->Add(dev, *v);
         }
       }
     }
 
-    Families out;
-    auto take = [&out](FamilyBuilder& b) {
-      if (!b.empty()) out.push_back(b.Take());
-    };
-    take(info);
-    for (FamilyBuilder& b : stats) take(b);
-    take(fs_info);
-    take(dm_info);
-    for (FamilyBuilder& b : ata) take(b);
-    return out;
+    return out.Take();
   }
 
  private:

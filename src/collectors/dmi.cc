@@ -52,13 +52,14 @@ const char* LabelFor(const std::string& file) {
 class DmiCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string dir = paths.Sys("class/dmi/id");
     if (!cached_ || cached_dir_ != dir) {
       cached_ = Read(dir);
       cached_dir_ = dir;
     }
     if (cached_->empty()) return {};
-    auto info = Gauge(
+    auto& info = out.Gauge(
         "node_dmi_info",
         "A metric with a constant '1' value labeled by bios_date, "
         "bios_release, bios_vendor, bios_version, board_asset_tag, "
@@ -67,9 +68,7 @@ class DmiCollector : public Collector {
         "product_family, product_name, product_serial, product_sku, "
         "product_uuid, product_version, system_vendor if provided by DMI.");
     info.Add(*cached_, 1);
-    Families out;
-    out.push_back(info.Take());
-    return out;
+    return out.Take();
   }
 
  private:

@@ -31,15 +31,18 @@ double ReadCount(const std::string& path, const std::string& what) {
 class EdacCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string root = paths.Sys("devices/system/edac/mc");
-    auto ce = Counter("node_edac_correctable_errors_total",
-                      "Total correctable memory errors.");
-    auto ue = Counter("node_edac_uncorrectable_errors_total",
-                      "Total uncorrectable memory errors.");
-    auto row_ce = Counter("node_edac_csrow_correctable_errors_total",
-                          "Total correctable memory errors for this csrow.");
-    auto row_ue = Counter("node_edac_csrow_uncorrectable_errors_total",
-                          "Total uncorrectable memory errors for this csrow.");
+    auto& ce = out.Counter("node_edac_correctable_errors_total",
+                           "Total correctable memory errors.");
+    auto& ue = out.Counter("node_edac_uncorrectable_errors_total",
+                           "Total uncorrectable memory errors.");
+    auto& row_ce =
+        out.Counter("node_edac_csrow_correctable_errors_total",
+                    "Total correctable memory errors for this csrow.");
+    auto& row_ue =
+        out.Counter("node_edac_csrow_uncorrectable_errors_total",
+                    "Total uncorrectable memory errors for this csrow.");
     for (const std::string& mc : GlobDigit(root, "mc")) {
       const std::string dir = root + "/" + mc;
       const std::string n = LeadingNumber(mc, 2);
@@ -64,11 +67,7 @@ class EdacCollector : public Collector {
                    ReadCount(row_dir + "/ue_count", "ue_count"));
       }
     }
-    Families out;
-    for (FamilyBuilder* f : {&ce, &row_ce, &row_ue, &ue}) {
-      if (!f->empty()) out.push_back(f->Take());
-    }
-    return out;
+    return out.Take();
   }
 };
 

@@ -18,15 +18,12 @@ double ReadRandom(const HostPaths& paths, const char* name) {
 class EntropyCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    Families out;
-    out.push_back(
-        Gauge("node_entropy_available_bits", "Bits of available entropy.")
-            .Add(ReadRandom(paths, "entropy_avail"))
-            .Take());
-    out.push_back(Gauge("node_entropy_pool_size_bits", "Bits of entropy pool.")
-                      .Add(ReadRandom(paths, "poolsize"))
-                      .Take());
-    return out;
+    FamilySet out;
+    out.Gauge("node_entropy_available_bits", "Bits of available entropy.")
+        .Add(ReadRandom(paths, "entropy_avail"));
+    out.Gauge("node_entropy_pool_size_bits", "Bits of entropy pool.")
+        .Add(ReadRandom(paths, "poolsize"));
+    return out.Take();
   }
 };
 

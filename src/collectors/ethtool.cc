@@ -97,38 +97,12 @@ bool HasBit(uint32_t mask, int bit) {
   return bit < 32 && (mask & (uint32_t{1} << bit)) != 0;
 }
 
-// Families of one collection, merged across devices by name; the first
-// creation of a name fixes its help and type.
-class EthtoolFamilies {
- public:
-  FamilyBuilder& Get(const std::string& name, const std::string& help,
-                     prometheus::MetricType type) {
-    auto it = index_.find(name);
-    if (it == index_.end()) {
-      it = index_.emplace(name, builders_.size()).first;
-      builders_.emplace_back(name, help, type);
-    }
-    return builders_[it->second];
-  }
-  Families Take() {
-    Families out;
-    for (FamilyBuilder& b : builders_) {
-      if (!b.empty()) out.push_back(b.Take());
-    }
-    return out;
-  }
-
- private:
-  std::map<std::string, size_t> index_;
-  std::vector<FamilyBuilder> builders_;
-};
-
-void AddGauge(EthtoolFamilies& fams, const std::string& name, const char* help,
+void AddGauge(FamilySet& fams, const std::string& name, const char* help,
               const Labels& labels, double v) {
-  fams.Get(name, help, prometheus::MetricType::Gauge).Add(labels, v);
+  fams.Family(name, help, prometheus::MetricType::Gauge).Add(labels, v);
 }
 
-void AddSpeeds(EthtoolFamilies& fams, const std::string& prefix,
+void AddSpeeds(FamilySet& fams, const std::string& prefix,
                const std::string& device, uint32_t modes) {
   const bool supported = prefix == "supported";
   for (const SpeedBit& s : kSpeedBits) {
@@ -146,7 +120,7 @@ void AddSpeeds(EthtoolFamilies& fams, const std::string& prefix,
   }
 }
 
-void AddCapabilities(EthtoolFamilies& fams, const std::string& prefix,
+void AddCapabilities(FamilySet& fams, const std::string& prefix,
                      const std::string& device, uint32_t modes) {
   const bool supported = prefix == "supported";
   const Labels l = {{"device", device}};
@@ -211,7 +185,7 @@ class EthtoolCollector : public Collector {
     if (devices->empty()) throw CollectError("no network devices found");
     if (!source_) source_ = factory_();
 
-    EthtoolFamilies fams;
+    FamilySet fams;
     for (const std::string& device : *devices) {
       if (exclude_.Excludes(device) || !include_.Includes(device)) {
         continue;
@@ -254,7 +228,7 @@ class EthtoolCollector : public Collector {
   }
 
  private:
-  void AddEthtoolStats(EthtoolFamilies& fams, const std::string& device,
+  void AddEthtoolStats(FamilySet& fams, const std::string& device,
                        const std::map<std::string, uint64_t>& stats) {
     // Sanitizing can map two statistics to one name: node_exporter drops
     // every statistic whose name clashes with another's.
@@ -275,7 +249,7 @@ class EthtoolCollector : public Collector {
           help = k.help;
         }
       }
-      fams.Get(name, help, prometheus::MetricType::Untyped)
+      fams.Family(name, help, prometheus::MetricType::Untyped)
           .Add({{"device", device}}, static_cast<double>(stats.at(*stat)));
     }
   }

@@ -111,27 +111,26 @@ class FibrechannelCollector : public Collector {
       }
     }
 
-    out->Gauge(
-        "node_fibrechannel_info",
-        "Non-numeric data from /sys/class/fc_host/<host>, value is always 1.",
-        {{"fc_host", parse::ToValidUtf8(host)},
-         {"speed", attrs["speed"]},
-         {"port_state", attrs["port_state"]},
-         {"port_type", attrs["port_type"]},
-         {"port_id", attrs["port_id"]},
-         {"port_name", attrs["port_name"]},
-         {"fabric_name", attrs["fabric_name"]},
-         {"symbolic_name", attrs["symbolic_name"]},
-         {"supported_classes", attrs["supported_classes"]},
-         {"supported_speeds", attrs["supported_speeds"]},
-         {"dev_loss_tmo", attrs["dev_loss_tmo"]}},
-        1);
+    out->Gauge("node_fibrechannel_info",
+               "Non-numeric data from /sys/class/fc_host/<host>, value is "
+               "always 1.")
+        .Add({{"fc_host", parse::ToValidUtf8(host)},
+              {"speed", attrs["speed"]},
+              {"port_state", attrs["port_state"]},
+              {"port_type", attrs["port_type"]},
+              {"port_id", attrs["port_id"]},
+              {"port_name", attrs["port_name"]},
+              {"fabric_name", attrs["fabric_name"]},
+              {"symbolic_name", attrs["symbolic_name"]},
+              {"supported_classes", attrs["supported_classes"]},
+              {"supported_speeds", attrs["supported_speeds"]},
+              {"dev_loss_tmo", attrs["dev_loss_tmo"]}},
+             1);
     for (const CounterSpec& c : kCounters) {
       const uint64_t v = counters[c.file];  // a missing file reads 0
       if (v == std::numeric_limits<uint64_t>::max()) continue;
-      out->Counter(std::string("node_fibrechannel_") + c.name, c.help,
-                   {{"fc_host", parse::ToValidUtf8(host)}},
-                   static_cast<double>(v));
+      out->Counter(std::string("node_fibrechannel_") + c.name, c.help)
+          .Add({{"fc_host", parse::ToValidUtf8(host)}}, static_cast<double>(v));
     }
     return true;
   }

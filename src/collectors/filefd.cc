@@ -12,16 +12,12 @@ class FilefdCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("sys/fs/file-nr");
     auto nr = Unwrap(parse::ParseFileNr(ReadFile(path)), path);
-    Families out;
-    out.push_back(
-        Gauge("node_filefd_allocated", "File descriptor statistics: allocated.")
-            .Add(nr.allocated)
-            .Take());
-    out.push_back(
-        Gauge("node_filefd_maximum", "File descriptor statistics: maximum.")
-            .Add(nr.maximum)
-            .Take());
-    return out;
+    FamilySet out;
+    out.Gauge("node_filefd_allocated", "File descriptor statistics: allocated.")
+        .Add(nr.allocated);
+    out.Gauge("node_filefd_maximum", "File descriptor statistics: maximum.")
+        .Add(nr.maximum);
+    return out.Take();
   }
 };
 

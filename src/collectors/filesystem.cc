@@ -154,6 +154,7 @@ class FilesystemCollector : public Collector {
         stuck_(std::make_shared<StuckPaths>()) {}
 
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::vector<Mount> mounts = SelectMounts(paths);
 
     // Each distinct path is statted once (over-mounts share a mount point).
@@ -166,23 +167,23 @@ class FilesystemCollector : public Collector {
     }
     const std::vector<StatOutcome> outcomes = StatAll(stat_paths);
 
-    FamilyBuilder size =
-        Gauge("node_filesystem_size_bytes", "Filesystem size in bytes.");
-    FamilyBuilder free =
-        Gauge("node_filesystem_free_bytes", "Filesystem free space in bytes.");
-    FamilyBuilder avail =
-        Gauge("node_filesystem_avail_bytes",
-              "Filesystem space available to non-root users in bytes.");
-    FamilyBuilder files =
-        Gauge("node_filesystem_files", "Filesystem total file nodes.");
-    FamilyBuilder files_free = Gauge("node_filesystem_files_free",
-                                     "Filesystem total free file nodes.");
-    FamilyBuilder readonly =
-        Gauge("node_filesystem_readonly", "Filesystem read-only status.");
-    FamilyBuilder device_error =
-        Gauge("node_filesystem_device_error",
-              "Whether an error occurred while getting statistics for the "
-              "given device.");
+    auto& size =
+        out.Gauge("node_filesystem_size_bytes", "Filesystem size in bytes.");
+    auto& free = out.Gauge("node_filesystem_free_bytes",
+                           "Filesystem free space in bytes.");
+    auto& avail =
+        out.Gauge("node_filesystem_avail_bytes",
+                  "Filesystem space available to non-root users in bytes.");
+    auto& files =
+        out.Gauge("node_filesystem_files", "Filesystem total file nodes.");
+    auto& files_free = out.Gauge("node_filesystem_files_free",
+                                 "Filesystem total free file nodes.");
+    auto& readonly =
+        out.Gauge("node_filesystem_readonly", "Filesystem read-only status.");
+    auto& device_error =
+        out.Gauge("node_filesystem_device_error",
+                  "Whether an error occurred while getting statistics for the "
+                  "given device.");
 
     for (const Mount& m : mounts) {
       const StatOutcome& o = outcomes[index.at(m.stat_path)];
@@ -202,12 +203,7 @@ class FilesystemCollector : public Collector {
       readonly.Add(labels, m.read_only ? 1 : 0);
     }
 
-    Families out;
-    for (FamilyBuilder* b : {&size, &free, &avail, &files, &files_free,
-                             &readonly, &device_error}) {
-      if (!b->empty()) out.push_back(b->Take());
-    }
-    return out;
+    return out.Take();
   }
 
  private:

@@ -98,25 +98,25 @@ void CollectChip(const std::string& dir, FamilySet* out) {
   }
   if (auto chip_name = ChipName(dir)) {
     out->Gauge("node_hwmon_chip_names",
-               "Annotation metric for human-readable chip names",
-               {{"chip", chip}, {"chip_name", *chip_name}}, 1);
+               "Annotation metric for human-readable chip names")
+        .Add({{"chip", chip}, {"chip_name", *chip_name}}, 1);
   }
 
   for (const auto& [sensor, props] : data) {
     const std::string type = parse::ExplodeSensorFilename(sensor)->type;
     const Labels labels = {{"chip", chip}, {"sensor", sensor}};
     if (auto it = props.find("label"); it != props.end()) {
-      out->Gauge("node_hwmon_sensor_label", "Label for given chip and sensor",
-                 {{"chip", chip},
-                  {"sensor", sensor},
-                  {"label", parse::ToValidUtf8(it->second)}},
-                 1);
+      out->Gauge("node_hwmon_sensor_label", "Label for given chip and sensor")
+          .Add({{"chip", chip},
+                {"sensor", sensor},
+                {"label", parse::ToValidUtf8(it->second)}},
+               1);
     }
     auto bare = props.find("");
     if (type == "beep_enable") {
       const bool on = bare != props.end() && bare->second == "1";
-      out->Gauge("node_hwmon_beep_enabled", "Hardware beep enabled", labels,
-                 on ? 1 : 0);
+      out->Gauge("node_hwmon_beep_enabled", "Hardware beep enabled")
+          .Add(labels, on ? 1 : 0);
       continue;
     }
     if (type == "vrm" || type == "update_interval") {
@@ -124,10 +124,12 @@ void CollectChip(const std::string& dir, FamilySet* out) {
       if (!v) continue;
       if (type == "vrm") {
         out->Gauge("node_hwmon_voltage_regulator_version",
-                   "Hardware voltage regulator", labels, *v);
+                   "Hardware voltage regulator")
+            .Add(labels, *v);
       } else {
         out->Gauge("node_hwmon_update_interval_seconds",
-                   "Hardware monitor update interval", labels, *v * 0.001);
+                   "Hardware monitor update interval")
+            .Add(labels, *v * 0.001);
       }
       continue;
     }
@@ -148,59 +150,60 @@ void CollectChip(const std::string& dir, FamilySet* out) {
       const double v = *parsed;
       if (element == "fault" || element == "alarm") {
         out->Gauge(name,
-                   "Hardware sensor " + element + " status (" + type + ")",
-                   labels, v);
+                   "Hardware sensor " + element + " status (" + type + ")")
+            .Add(labels, v);
       } else if (element == "beep") {
         out->Gauge(name + "_enabled",
-                   "Hardware monitor sensor has beeping enabled", labels, v);
+                   "Hardware monitor sensor has beeping enabled")
+            .Add(labels, v);
       } else if (type == "in" || type == "cpu") {
         out->Gauge(name + "_volts",
-                   "Hardware monitor for voltage (" + element + ")", labels,
-                   v * 0.001);
+                   "Hardware monitor for voltage (" + element + ")")
+            .Add(labels, v * 0.001);
       } else if (type == "temp" && element != "type") {
         if (element.empty()) element = "input";
         out->Gauge(name + "_celsius",
-                   "Hardware monitor for temperature (" + element + ")", labels,
-                   v * 0.001);
+                   "Hardware monitor for temperature (" + element + ")")
+            .Add(labels, v * 0.001);
       } else if (type == "curr") {
         out->Gauge(name + "_amps",
-                   "Hardware monitor for current (" + element + ")", labels,
-                   v * 0.001);
+                   "Hardware monitor for current (" + element + ")")
+            .Add(labels, v * 0.001);
       } else if (type == "energy") {
         out->Counter(
-            name + "_joule_total",
-            "Hardware monitor for joules used so far (" + element + ")", labels,
-            v / 1000000.0);
+               name + "_joule_total",
+               "Hardware monitor for joules used so far (" + element + ")")
+            .Add(labels, v / 1000000.0);
       } else if (type == "power" && element == "accuracy") {
-        out->Gauge(name, "Hardware monitor power meter accuracy, as a ratio",
-                   labels, v / 1000000.0);
+        out->Gauge(name, "Hardware monitor power meter accuracy, as a ratio")
+            .Add(labels, v / 1000000.0);
       } else if (type == "power" && (element == "average_interval" ||
                                      element == "average_interval_min" ||
                                      element == "average_interval_max")) {
         out->Gauge(
-            name + "_seconds",
-            "Hardware monitor power usage update interval (" + element + ")",
-            labels, v * 0.001);
+               name + "_seconds",
+               "Hardware monitor power usage update interval (" + element + ")")
+            .Add(labels, v * 0.001);
       } else if (type == "power") {
         out->Gauge(
-            name + "_watt",
-            "Hardware monitor for power usage in watts (" + element + ")",
-            labels, v / 1000000.0);
+               name + "_watt",
+               "Hardware monitor for power usage in watts (" + element + ")")
+            .Add(labels, v / 1000000.0);
       } else if (type == "humidity") {
         out->Gauge(name,
                    "Hardware monitor for humidity, as a ratio (multiply with "
                    "100.0 to get the humidity as a percentage) (" +
-                       element + ")",
-                   labels, v / 1000000.0);
+                       element + ")")
+            .Add(labels, v / 1000000.0);
       } else if (type == "fan" && (element == "input" || element == "min" ||
                                    element == "max" || element == "target")) {
-        out->Gauge(
-            name + "_rpm",
-            "Hardware monitor for fan revolutions per minute (" + element + ")",
-            labels, v);
+        out->Gauge(name + "_rpm",
+                   "Hardware monitor for fan revolutions per minute (" +
+                       element + ")")
+            .Add(labels, v);
       } else {
-        out->Gauge(name, "Hardware monitor " + type + " element " + element,
-                   labels, v);
+        out->Gauge(name, "Hardware monitor " + type + " element " + element)
+            .Add(labels, v);
       }
     }
   }

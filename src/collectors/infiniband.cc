@@ -211,30 +211,30 @@ class InfinibandCollector : public Collector {
 
       out.Gauge("node_infiniband_info",
                 "Non-numeric data from /sys/class/infiniband/<device>, value "
-                "is always 1.",
-                {{"device", device},
-                 {"board_id", parse::ToValidUtf8(*board_id)},
-                 {"firmware_version", parse::ToValidUtf8(*fw_ver)},
-                 {"hca_type", parse::ToValidUtf8(*hca_type)}},
-                1);
+                "is always 1.")
+          .Add({{"device", device},
+                {"board_id", parse::ToValidUtf8(*board_id)},
+                {"firmware_version", parse::ToValidUtf8(*fw_ver)},
+                {"hca_type", parse::ToValidUtf8(*hca_type)}},
+               1);
       for (const auto& [number, port] : ports) {
         const Labels labels = {{"device", device},
                                {"port", std::to_string(number)}};
         out.Gauge("node_infiniband_state_id",
                   "State of the InfiniBand port (0: no change, 1: down, 2: "
-                  "init, 3: armed, 4: active, 5: act defer)",
-                  labels, port.state.id);
+                  "init, 3: armed, 4: active, 5: act defer)")
+            .Add(labels, port.state.id);
         out.Gauge("node_infiniband_physical_state_id",
                   "Physical state of the InfiniBand port (0: no change, 1: "
                   "sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: "
-                  "link error recover, 7: phytest)",
-                  labels, port.phys_state.id);
+                  "link error recover, 7: phytest)")
+            .Add(labels, port.phys_state.id);
         out.Gauge("node_infiniband_rate_bytes_per_second",
-                  "Maximum signal transfer rate", labels,
-                  static_cast<double>(port.rate));
+                  "Maximum signal transfer rate")
+            .Add(labels, static_cast<double>(port.rate));
         for (const auto& [spec, value] : port.counters) {
-          out.Counter(std::string("node_infiniband_") + spec->name, spec->help,
-                      labels, static_cast<double>(value));
+          out.Counter(std::string("node_infiniband_") + spec->name, spec->help)
+              .Add(labels, static_cast<double>(value));
         }
       }
     }

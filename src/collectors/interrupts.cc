@@ -13,9 +13,10 @@ namespace {
 class InterruptsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string path = paths.Proc("interrupts");
     auto irqs = Unwrap(parse::ParseInterrupts(ReadFile(path)), path);
-    auto total = Counter("node_interrupts_total", "Interrupt details.");
+    auto& total = out.Counter("node_interrupts_total", "Interrupt details.");
     for (const parse::Interrupt& irq : irqs) {
       for (size_t cpu = 0; cpu < irq.per_cpu.size(); ++cpu) {
         total.Add({{"cpu", std::to_string(cpu)},
@@ -25,9 +26,7 @@ class InterruptsCollector : public Collector {
                   irq.per_cpu[cpu]);
       }
     }
-    Families out;
-    if (!total.empty()) out.push_back(total.Take());
-    return out;
+    return out.Take();
   }
 };
 

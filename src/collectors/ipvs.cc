@@ -87,9 +87,9 @@ class IpvsCollector : public Collector {
           Unwrap(parse::ParseIpvsBackends(*backends_text), backends_path);
     }
 
-    Families out;
+    FamilySet out;
     auto total = [&out](const char* name, const char* help, uint64_t v) {
-      out.push_back(Counter(name, help).Add(static_cast<double>(v)).Take());
+      out.Counter(name, help).Add(static_cast<double>(v));
     };
     total("node_ipvs_connections_total",
           "The total number of connections made.", stats.connections);
@@ -116,15 +116,15 @@ class IpvsCollector : public Collector {
       s.inactive += b.inactive_conn;
       s.weight += b.weight;
     }
-    auto active =
-        Gauge("node_ipvs_backend_connections_active",
-              "The current active connections by local and remote address.");
-    auto inactive =
-        Gauge("node_ipvs_backend_connections_inactive",
-              "The current inactive connections by local and remote address.");
-    auto weight =
-        Gauge("node_ipvs_backend_weight",
-              "The current backend weight by local and remote address.");
+    auto& active = out.Gauge(
+        "node_ipvs_backend_connections_active",
+        "The current active connections by local and remote address.");
+    auto& inactive = out.Gauge(
+        "node_ipvs_backend_connections_inactive",
+        "The current inactive connections by local and remote address.");
+    auto& weight =
+        out.Gauge("node_ipvs_backend_weight",
+                  "The current backend weight by local and remote address.");
     for (const auto& [key, s] : sums) {
       Labels labels;
       for (size_t i = 0; i < labels_.size(); ++i) {
@@ -134,10 +134,7 @@ class IpvsCollector : public Collector {
       inactive.Add(labels, static_cast<double>(s.inactive));
       weight.Add(labels, static_cast<double>(s.weight));
     }
-    for (FamilyBuilder* f : {&active, &inactive, &weight}) {
-      if (!f->empty()) out.push_back(f->Take());
-    }
-    return out;
+    return out.Take();
   }
 
  private:

@@ -12,14 +12,11 @@ class LoadavgCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("loadavg");
     auto load = Unwrap(parse::ParseLoadAvg(ReadFile(path)), path);
-    Families out;
-    out.push_back(
-        Gauge("node_load1", "1m load average.").Add(load.load1).Take());
-    out.push_back(
-        Gauge("node_load5", "5m load average.").Add(load.load5).Take());
-    out.push_back(
-        Gauge("node_load15", "15m load average.").Add(load.load15).Take());
-    return out;
+    FamilySet out;
+    out.Gauge("node_load1", "1m load average.").Add(load.load1);
+    out.Gauge("node_load5", "5m load average.").Add(load.load5);
+    out.Gauge("node_load15", "15m load average.").Add(load.load15);
+    return out.Take();
   }
 };
 

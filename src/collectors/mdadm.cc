@@ -13,19 +13,22 @@ namespace {
 class MdadmCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string path = paths.Proc("mdstat");
     auto text = ReadFileIfExists(path);
     if (!text) return {};  // no md driver loaded
     auto arrays = Unwrap(parse::ParseMdstat(*text), path);
 
-    auto state = Gauge("node_md_state", "Indicates the state of md-device.");
-    auto disks = Gauge("node_md_disks",
-                       "Number of active/failed/spare disks of device.");
-    auto required =
-        Gauge("node_md_disks_required", "Total number of disks of device.");
-    auto blocks = Gauge("node_md_blocks", "Total number of blocks on device.");
-    auto synced =
-        Gauge("node_md_blocks_synced", "Number of blocks synced on device.");
+    auto& state =
+        out.Gauge("node_md_state", "Indicates the state of md-device.");
+    auto& disks = out.Gauge("node_md_disks",
+                            "Number of active/failed/spare disks of device.");
+    auto& required =
+        out.Gauge("node_md_disks_required", "Total number of disks of device.");
+    auto& blocks =
+        out.Gauge("node_md_blocks", "Total number of blocks on device.");
+    auto& synced = out.Gauge("node_md_blocks_synced",
+                             "Number of blocks synced on device.");
     // The state label values and the activity state each stands for.
     static constexpr std::pair<const char*, const char*> kStates[] = {
         {"active", "active"},
@@ -49,11 +52,7 @@ class MdadmCollector : public Collector {
       blocks.Add(dev, static_cast<double>(md.blocks_total));
       synced.Add(dev, static_cast<double>(md.blocks_synced));
     }
-    Families out;
-    for (FamilyBuilder* b : {&state, &disks, &required, &blocks, &synced}) {
-      if (!b->empty()) out.push_back(b->Take());
-    }
-    return out;
+    return out.Take();
   }
 };
 

@@ -26,19 +26,18 @@ class MeminfoCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("meminfo");
     auto fields = Unwrap(parse::ParseMeminfo(ReadFile(path)), path);
-    Families out;
-    out.reserve(fields.size());
+    FamilySet out;
     for (const parse::MeminfoField& f : fields) {
       const std::string name = Sanitize(f.name);
-      std::string help = "Memory information field " + name + ".";
       // node_exporter types a "_total" field as a counter (none on Linux
       // today: HugePages_Total has a capital T) and the rest as gauges.
-      FamilyBuilder b = name.ends_with("_total")
-                            ? Counter("node_memory_" + name, std::move(help))
-                            : Gauge("node_memory_" + name, std::move(help));
-      out.push_back(b.Add(f.value).Take());
+      out.Family("node_memory_" + name,
+                 "Memory information field " + name + ".",
+                 name.ends_with("_total") ? prometheus::MetricType::Counter
+                                          : prometheus::MetricType::Gauge)
+          .Add(f.value);
     }
-    return out;
+    return out.Take();
   }
 };
 

@@ -26,22 +26,11 @@ std::string NodeNumber(const std::string& name) {
 class MeminfoNumaCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    // Families by name, in first-seen order of their fields.
-    std::map<std::string, FamilyBuilder> families;
-    std::vector<std::string> order;
-    auto family = [&](const std::string& name, bool counter) -> FamilyBuilder& {
-      auto it = families.find(name);
-      if (it == families.end()) {
-        std::string help = "Memory information field " + name + ".";
-        it = families
-                 .emplace(name, counter ? Counter("node_memory_numa_" + name,
-                                                  std::move(help))
-                                        : Gauge("node_memory_numa_" + name,
-                                                std::move(help)))
-                 .first;
-        order.push_back(name);
-      }
-      return it->second;
+    FamilySet out;
+    auto family = [&out](const std::string& name,
+                         prometheus::MetricType type) -> FamilyBuilder& {
+      return out.Family("node_memory_numa_" + name,
+                        "Memory information field " + name + ".", type);
     };
 
     const std::string base = paths.Sys("devices/system/node");
@@ -51,18 +40,17 @@ class MeminfoNumaCollector : public Collector {
       const std::string meminfo_path = base + "/" + entry + "/meminfo";
       for (const auto& f : Unwrap(
                parse::ParseNumaMeminfo(ReadFile(meminfo_path)), meminfo_path)) {
-        family(f.name, false).Add({{"node", f.node}}, f.value);
+        family(f.name, prometheus::MetricType::Gauge)
+            .Add({{"node", f.node}}, f.value);
       }
       const std::string numastat_path = base + "/" + entry + "/numastat";
       for (const auto& f : Unwrap(parse::ParseNumastat(ReadFile(numastat_path)),
                                   numastat_path)) {
-        family(f.name + "_total", true).Add({{"node", node}}, f.value);
+        family(f.name + "_total", prometheus::MetricType::Counter)
+            .Add({{"node", node}}, f.value);
       }
     }
-    Families out;
-    for (const std::string& name : order)
-      out.push_back(families.at(name).Take());
-    return out;
+    return out.Take();
   }
 };
 

@@ -247,14 +247,17 @@ class MountstatsCollector : public Collector {
       infos = Unwrap(parse::ParseMountInfo(*info_text), info_path);
     }
 
-    std::vector<FamilyBuilder> per_mount;
+    FamilySet out;
+    std::vector<FamilyBuilder*> per_mount;
     for (const MountMetric& m : kMountMetrics) {
-      per_mount.push_back(m.counter ? Counter(m.name, m.help)
-                                    : Gauge(m.name, m.help));
+      per_mount.push_back(&out.Family(m.name, m.help,
+                                      m.counter
+                                          ? prometheus::MetricType::Counter
+                                          : prometheus::MetricType::Gauge));
     }
-    std::vector<FamilyBuilder> per_op;
+    std::vector<FamilyBuilder*> per_op;
     for (const OperationMetric& m : kOperationMetrics) {
-      per_op.push_back(Counter(m.name, m.help));
+      per_op.push_back(&out.Counter(m.name, m.help));
     }
     // A filesystem mounted several times is reported once.
     std::set<std::tuple<std::string, std::string, std::string>> seen;
@@ -271,23 +274,17 @@ class MountstatsCollector : public Collector {
       const Labels labels = {
           {"export", m.device}, {"protocol", protocol}, {"mountaddr", addr}};
       for (size_t k = 0; k < per_mount.size(); ++k) {
-        per_mount[k].Add(labels, kMountMetrics[k].value(m.nfs));
+        per_mount[k]->Add(labels, kMountMetrics[k].value(m.nfs));
       }
       for (const parse::NfsOperationStats& op : m.nfs.operations) {
         Labels op_labels = labels;
         op_labels.emplace_back("operation", op.operation);
         for (size_t k = 0; k < per_op.size(); ++k) {
-          per_op[k].Add(op_labels, kOperationMetrics[k].value(op));
+          per_op[k]->Add(op_labels, kOperationMetrics[k].value(op));
         }
       }
     }
-    Families out;
-    for (auto* list : {&per_mount, &per_op}) {
-      for (FamilyBuilder& f : *list) {
-        if (!f.empty()) out.push_back(f.Take());
-      }
-    }
-    return out;
+    return out.Take();
   }
 };
 

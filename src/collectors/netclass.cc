@@ -291,24 +291,25 @@ class NetclassCollector : public Collector {
         return it == iface.strings.end() ? std::string() : it->second;
       };
       out.Gauge("node_network_up",
-                "Value is 1 if operstate is 'up', 0 otherwise.", labels,
-                text("operstate") == "up" ? 1 : 0);
+                "Value is 1 if operstate is 'up', 0 otherwise.")
+          .Add(labels, text("operstate") == "up" ? 1 : 0);
       out.Gauge(
-          "node_network_info",
-          "Non-numeric data from /sys/class/net/<iface>, value is always 1.",
-          {{"device", device},
-           {"address", text("address")},
-           {"broadcast", text("broadcast")},
-           {"duplex", text("duplex")},
-           {"operstate", text("operstate")},
-           {"ifalias", text("ifalias")}},
-          1);
+             "node_network_info",
+             "Non-numeric data from /sys/class/net/<iface>, value is always 1.")
+          .Add({{"device", device},
+                {"address", text("address")},
+                {"broadcast", text("broadcast")},
+                {"duplex", text("duplex")},
+                {"operstate", text("operstate")},
+                {"ifalias", text("ifalias")}},
+               1);
       auto property = [&](const char* file, const std::string& metric,
                           prometheus::MetricType type) {
         auto it = iface.ints.find(file);
         if (it == iface.ints.end()) return;
-        out.Add("node_network_" + metric, "Network device property: " + metric,
-                type, labels, static_cast<double>(it->second));
+        out.Family("node_network_" + metric,
+                   "Network device property: " + metric, type)
+            .Add(labels, static_cast<double>(it->second));
       };
       for (const auto& [file, metric] : kGauges) {
         property(file, metric, prometheus::MetricType::Gauge);
@@ -323,8 +324,8 @@ class NetclassCollector : public Collector {
           const int64_t megabits_by_million = static_cast<int64_t>(
               static_cast<uint64_t>(it->second) * 1000 * 1000);
           out.Gauge("node_network_speed_bytes",
-                    "Network device property: speed_bytes", labels,
-                    static_cast<double>(megabits_by_million / 8));
+                    "Network device property: speed_bytes")
+              .Add(labels, static_cast<double>(megabits_by_million / 8));
         }
       }
       if (with_stats_)
@@ -341,10 +342,10 @@ class NetclassCollector : public Collector {
       const std::string path = dir + "/" + file;
       FileRead f = ReadWhole(path);
       if (!f.ok()) continue;  // a driver without this counter
-      out->Gauge(
-          std::string("node_network_") + metric,
-          std::string("Network device property: ") + metric, labels,
-          static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path)));
+      out->Gauge(std::string("node_network_") + metric,
+                 std::string("Network device property: ") + metric)
+          .Add(labels,
+               static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path)));
     }
   }
 

@@ -134,24 +134,23 @@ class NetdevCollector : public Collector {
       devices[line.name] = Stats(paths, line);
     }
 
-    std::map<std::string, FamilyBuilder> families;
+    FamilySet out;
+    std::map<std::string, FamilyBuilder*> families;  // by statistic
     for (const auto& [device, stats] : devices) {
       for (const auto& [key, value] : stats) {
         auto it = families.find(key);
         if (it == families.end()) {
           it = families
-                   .emplace(key,
-                            Counter("node_network_" + key + "_total",
-                                    "Network device statistic " + key + "."))
+                   .emplace(key, &out.Counter(
+                                     "node_network_" + key + "_total",
+                                     "Network device statistic " + key + "."))
                    .first;
         }
-        it->second.Add({{"device", device}}, static_cast<double>(value));
+        it->second->Add({{"device", device}}, static_cast<double>(value));
       }
     }
-    Families out;
-    for (auto& [key, builder] : families) out.push_back(builder.Take());
     if (address_info_) AddAddressInfo(&out);
-    return out;
+    return out.Take();
   }
 
  private:
@@ -194,7 +193,7 @@ class NetdevCollector : public Collector {
   // node_network_address_info from getifaddrs(3): the live host's
   // addresses, not --path.procfs/--path.sysfs, and not filtered by device
   // (as in node_exporter, which asks the kernel through net.Interfaces()).
-  static void AddAddressInfo(Families* out) {
+  static void AddAddressInfo(FamilySet* out) {
     struct ifaddrs* list = nullptr;
     if (::getifaddrs(&list) != 0) {
       throw CollectError(std::string("getifaddrs: ") + std::strerror(errno));
@@ -206,8 +205,8 @@ class NetdevCollector : public Collector {
         names.insert(a->ifa_name);
       }
     }
-    auto family =
-        Gauge("node_network_address_info", "node network address by device");
+    auto& family = out->Gauge("node_network_address_info",
+                              "node network address by device");
     std::set<Labels> seen;
     for (auto* a = list; a != nullptr; a = a->ifa_next) {
       if (a->ifa_addr == nullptr) continue;
@@ -243,7 +242,6 @@ class NetdevCollector : public Collector {
       if (seen.insert(labels).second) family.Add(labels, 1);
     }
     ::freeifaddrs(list);
-    if (!family.empty()) out->push_back(family.Take());
   }
 
   bool address_info_;

@@ -48,8 +48,8 @@ class NetstatCollector : public Collector {
       for (const auto& [name, value] : values) {
         const std::string key = protocol + "_" + name;
         if (!fields_.Includes(key)) continue;
-        out.Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".",
-                    {}, value);
+        out.Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".")
+            .Add({}, value);
       }
     }
     return out.Take();

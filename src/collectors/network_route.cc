@@ -131,10 +131,11 @@ std::vector<RouteInfo> RoutesFromFiles(const HostPaths& paths) {
 class NetworkRouteCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     std::vector<RouteInfo> routes =
         IsProcfs(paths.procfs) ? RoutesFromNetlink() : RoutesFromFiles(paths);
-    auto info =
-        Gauge("node_network_route_info", "network routing table information");
+    auto& info = out.Gauge("node_network_route_info",
+                           "network routing table information");
     std::map<std::string, double> per_device;
     for (const RouteInfo& r : routes) {
       info.Add({{"device", r.device},
@@ -147,14 +148,12 @@ class NetworkRouteCollector : public Collector {
                1);
       per_device[r.device] += 1;
     }
-    auto count = Gauge("node_network_routes", "network routes by interface");
+    auto& count =
+        out.Gauge("node_network_routes", "network routes by interface");
     for (const auto& [device, n] : per_device) {
       count.Add({{"device", device}}, n);
     }
-    Families out;
-    if (!info.empty()) out.push_back(info.Take());
-    if (!count.empty()) out.push_back(count.Take());
-    return out;
+    return out.Take();
   }
 };
 

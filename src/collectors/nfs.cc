@@ -27,38 +27,28 @@ class NfsCollector : public Collector {
     if (!text) return {};  // no NFS client module loaded
     auto s = Unwrap(parse::ParseNfsClientStats(*text), path);
 
-    Families out;
-    out.push_back(
-        Counter("node_nfs_packets_total",
+    FamilySet out;
+    out.Counter("node_nfs_packets_total",
                 "Total NFSd network packets (sent+received) by protocol type.")
-            .Add({{"protocol", "udp"}},
-                 static_cast<double>(s.network.udp_count))
-            .Add({{"protocol", "tcp"}},
-                 static_cast<double>(s.network.tcp_count))
-            .Take());
-    out.push_back(Counter("node_nfs_connections_total",
-                          "Total number of NFSd TCP connections.")
-                      .Add(static_cast<double>(s.network.tcp_connect))
-                      .Take());
-    out.push_back(
-        Counter("node_nfs_rpcs_total", "Total number of RPCs performed.")
-            .Add(static_cast<double>(s.rpc_count))
-            .Take());
-    out.push_back(Counter("node_nfs_rpc_retransmissions_total",
-                          "Number of RPC transmissions performed.")
-                      .Add(static_cast<double>(s.retransmissions))
-                      .Take());
-    out.push_back(Counter("node_nfs_rpc_authentication_refreshes_total",
-                          "Number of RPC authentication refreshes performed.")
-                      .Add(static_cast<double>(s.auth_refreshes))
-                      .Take());
-    auto requests =
-        Counter("node_nfs_requests_total", "Number of NFS procedures invoked.");
+        .Add({{"protocol", "udp"}}, static_cast<double>(s.network.udp_count))
+        .Add({{"protocol", "tcp"}}, static_cast<double>(s.network.tcp_count));
+    out.Counter("node_nfs_connections_total",
+                "Total number of NFSd TCP connections.")
+        .Add(static_cast<double>(s.network.tcp_connect));
+    out.Counter("node_nfs_rpcs_total", "Total number of RPCs performed.")
+        .Add(static_cast<double>(s.rpc_count));
+    out.Counter("node_nfs_rpc_retransmissions_total",
+                "Number of RPC transmissions performed.")
+        .Add(static_cast<double>(s.retransmissions));
+    out.Counter("node_nfs_rpc_authentication_refreshes_total",
+                "Number of RPC authentication refreshes performed.")
+        .Add(static_cast<double>(s.auth_refreshes));
+    auto& requests = out.Counter("node_nfs_requests_total",
+                                 "Number of NFS procedures invoked.");
     AddProcedures(&requests, "2", parse::kNfsV2ProcNames, s.v2);
     AddProcedures(&requests, "3", parse::kNfsV3ProcNames, s.v3);
     AddProcedures(&requests, "4", parse::kNfsClientV4ProcNames, s.v4);
-    out.push_back(requests.Take());
-    return out;
+    return out.Take();
   }
 };
 

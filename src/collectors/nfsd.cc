@@ -34,9 +34,9 @@ class NfsdCollector : public Collector {
     if (!text) return {};  // no NFS server running
     auto s = Unwrap(parse::ParseNfsServerStats(*text), path);
 
-    Families out;
+    FamilySet out;
     auto counter = [&out](const char* name, const char* help, uint64_t v) {
-      out.push_back(Counter(name, help).Add(ToDouble(v)).Take());
+      out.Counter(name, help).Add(ToDouble(v));
     };
     counter("node_nfsd_reply_cache_hits_total",
             "Total number of NFSd Reply Cache hits (client lost server "
@@ -56,43 +56,37 @@ class NfsdCollector : public Collector {
             s.io_read);
     counter("node_nfsd_disk_bytes_written_total", "Total NFSd bytes written.",
             s.io_write);
-    out.push_back(Gauge("node_nfsd_server_threads",
-                        "Total number of NFSd kernel threads that are running.")
-                      .Add(ToDouble(s.threads))
-                      .Take());
-    out.push_back(Gauge("node_nfsd_read_ahead_cache_size_blocks",
-                        "How large the read ahead cache is in blocks.")
-                      .Add(ToDouble(s.ra_cache_size))
-                      .Take());
+    out.Gauge("node_nfsd_server_threads",
+              "Total number of NFSd kernel threads that are running.")
+        .Add(ToDouble(s.threads));
+    out.Gauge("node_nfsd_read_ahead_cache_size_blocks",
+              "How large the read ahead cache is in blocks.")
+        .Add(ToDouble(s.ra_cache_size));
     counter("node_nfsd_read_ahead_cache_not_found_total",
             "Total number of NFSd read ahead cache not found.", s.ra_not_found);
-    out.push_back(
-        Counter("node_nfsd_packets_total",
+    out.Counter("node_nfsd_packets_total",
                 "Total NFSd network packets (sent+received) by protocol type.")
-            .Add({{"proto", "udp"}}, ToDouble(s.network.udp_count))
-            .Add({{"proto", "tcp"}}, ToDouble(s.network.tcp_count))
-            .Take());
+        .Add({{"proto", "udp"}}, ToDouble(s.network.udp_count))
+        .Add({{"proto", "tcp"}}, ToDouble(s.network.tcp_count));
     counter("node_nfsd_connections_total",
             "Total number of NFSd TCP connections.", s.network.tcp_connect);
-    out.push_back(Counter("node_nfsd_rpc_errors_total",
-                          "Total number of NFSd RPC errors by error type.")
-                      .Add({{"error", "fmt"}}, ToDouble(s.rpc_bad_fmt))
-                      .Add({{"error", "auth"}}, ToDouble(s.rpc_bad_auth))
-                      .Add({{"error", "cInt"}}, ToDouble(s.rpc_bad_client))
-                      .Take());
+    out.Counter("node_nfsd_rpc_errors_total",
+                "Total number of NFSd RPC errors by error type.")
+        .Add({{"error", "fmt"}}, ToDouble(s.rpc_bad_fmt))
+        .Add({{"error", "auth"}}, ToDouble(s.rpc_bad_auth))
+        .Add({{"error", "cInt"}}, ToDouble(s.rpc_bad_client));
     counter("node_nfsd_server_rpcs_total", "Total number of NFSd RPCs.",
             s.rpc_count);
 
-    auto requests =
-        Counter("node_nfsd_requests_total",
-                "Total number NFSd Requests by method and protocol.");
+    auto& requests =
+        out.Counter("node_nfsd_requests_total",
+                    "Total number NFSd Requests by method and protocol.");
     AddRequests(&requests, "2", parse::kNfsV2ProcNames, s.v2, {"Null"});
     AddRequests(&requests, "3", parse::kNfsV3ProcNames, s.v3, {"Null"});
     AddRequests(
         &requests, "4", parse::kNfsdV4OpNames, s.v4_ops,
         {"Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"});
-    out.push_back(requests.Take());
-    return out;
+    return out.Take();
   }
 };
 

@@ -14,10 +14,11 @@ namespace {
 class NvmeCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string root = paths.Sys("class/nvme");
     const auto entries = ListOrNoData(root);
     if (!entries) return {};
-    auto info = Gauge(
+    auto& info = out.Gauge(
         "node_nvme_info",
         "Non-numeric data from /sys/class/nvme/<device>, value is always 1.");
     for (const DirEntry& e : *entries) {
@@ -36,9 +37,7 @@ class NvmeCollector : public Collector {
                 {"state", parse::ToValidUtf8(*fields[3])}},
                1);
     }
-    Families out;
-    if (!info.empty()) out.push_back(info.Take());
-    return out;
+    return out.Take();
   }
 };
 

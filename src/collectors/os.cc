@@ -26,42 +26,38 @@ class OsCollector : public Collector {
       text = ReadFileIfExists(path);
       if (text) break;
     }
-    Families out;
-    if (!text) return out;
+    FamilySet out;
+    if (!text) return out.Take();
     const parse::EnvFile env = Unwrap(parse::ParseEnvFile(*text), path);
 
-    out.push_back(
-        Gauge("node_os_info",
+    out.Gauge("node_os_info",
               "A metric with a constant '1' value labeled by build_id, id, "
               "id_like, image_id, image_version, name, pretty_name, variant, "
               "variant_id, version, version_codename, version_id.")
-            .Add({{"build_id", Get(env, "BUILD_ID")},
-                  {"id", Get(env, "ID")},
-                  {"id_like", Get(env, "ID_LIKE")},
-                  {"image_id", Get(env, "IMAGE_ID")},
-                  {"image_version", Get(env, "IMAGE_VERSION")},
-                  {"name", Get(env, "NAME")},
-                  {"pretty_name", Get(env, "PRETTY_NAME")},
-                  {"variant", Get(env, "VARIANT")},
-                  {"variant_id", Get(env, "VARIANT_ID")},
-                  {"version", Get(env, "VERSION")},
-                  {"version_codename", Get(env, "VERSION_CODENAME")},
-                  {"version_id", Get(env, "VERSION_ID")}},
-                 1)
-            .Take());
+        .Add({{"build_id", Get(env, "BUILD_ID")},
+              {"id", Get(env, "ID")},
+              {"id_like", Get(env, "ID_LIKE")},
+              {"image_id", Get(env, "IMAGE_ID")},
+              {"image_version", Get(env, "IMAGE_VERSION")},
+              {"name", Get(env, "NAME")},
+              {"pretty_name", Get(env, "PRETTY_NAME")},
+              {"variant", Get(env, "VARIANT")},
+              {"variant_id", Get(env, "VARIANT_ID")},
+              {"version", Get(env, "VERSION")},
+              {"version_codename", Get(env, "VERSION_CODENAME")},
+              {"version_id", Get(env, "VERSION_ID")}},
+             1);
     // Only a VERSION_ID that starts with a number gives a version.
     const double version = parse::OsVersionNumber(Get(env, "VERSION_ID"));
     if (version > 0) {
-      out.push_back(
-          Gauge("node_os_version",
+      out.Gauge("node_os_version",
                 "Metric containing the major.minor part of the OS version.")
-              .Add({{"id", Get(env, "ID")},
-                    {"id_like", Get(env, "ID_LIKE")},
-                    {"name", Get(env, "NAME")}},
-                   version)
-              .Take());
+          .Add({{"id", Get(env, "ID")},
+                {"id_like", Get(env, "ID_LIKE")},
+                {"name", Get(env, "NAME")}},
+               version);
     }
-    return out;
+    return out.Take();
   }
 };
 

@@ -206,16 +206,16 @@ class PowersupplyclassCollector : public Collector {
         const double v = static_cast<double>(it->second);
         out.Gauge(std::string("node_power_supply_") + x.metric,
                   std::string(x.metric) +
-                      " value of /sys/class/power_supply/<power_supply>.",
-                  {{"power_supply", label}},
-                  x.divisor == 1 ? v : v / x.divisor);
+                      " value of /sys/class/power_supply/<power_supply>.")
+            .Add({{"power_supply", label}}, x.divisor == 1 ? v : v / x.divisor);
       }
       Labels info = {{"power_supply", label}};
       for (const auto& [file, value] : supply.strings) {
         if (!value.empty()) info.emplace_back(file, value);
       }
       out.Gauge("node_power_supply_info",
-                "info of /sys/class/power_supply/<power_supply>.", info, 1);
+                "info of /sys/class/power_supply/<power_supply>.")
+          .Add(info, 1);
     }
     return out.Take();
   }

@@ -23,7 +23,7 @@ double Seconds(const std::optional<parse::PsiLine>& line, const char* kind,
 class PressureCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    Families out;
+    FamilySet out;
     for (const char* resource : {"cpu", "io", "memory"}) {
       const std::string path = paths.Proc(std::string("pressure/") + resource);
       auto text = ReadFileIfExists(path);
@@ -31,36 +31,31 @@ class PressureCollector : public Collector {
       const parse::PsiStats psi = Unwrap(parse::ParsePressure(*text), path);
       const std::string r = resource;
       if (r == "cpu") {
-        out.push_back(Counter("node_pressure_cpu_waiting_seconds_total",
-                              "Total time in seconds that processes have "
-                              "waited for CPU time")
-                          .Add(Seconds(psi.some, "some", path))
-                          .Take());
+        out.Counter("node_pressure_cpu_waiting_seconds_total",
+                    "Total time in seconds that processes have "
+                    "waited for CPU time")
+            .Add(Seconds(psi.some, "some", path));
       } else if (r == "io") {
-        out.push_back(Counter("node_pressure_io_waiting_seconds_total",
-                              "Total time in seconds that processes have "
-                              "waited due to IO congestion")
-                          .Add(Seconds(psi.some, "some", path))
-                          .Take());
-        out.push_back(Counter("node_pressure_io_stalled_seconds_total",
-                              "Total time in seconds no process could make "
-                              "progress due to IO congestion")
-                          .Add(Seconds(psi.full, "full", path))
-                          .Take());
+        out.Counter("node_pressure_io_waiting_seconds_total",
+                    "Total time in seconds that processes have "
+                    "waited due to IO congestion")
+            .Add(Seconds(psi.some, "some", path));
+        out.Counter("node_pressure_io_stalled_seconds_total",
+                    "Total time in seconds no process could make "
+                    "progress due to IO congestion")
+            .Add(Seconds(psi.full, "full", path));
       } else {
-        out.push_back(Counter("node_pressure_memory_waiting_seconds_total",
-                              "Total time in seconds that processes have "
-                              "waited for memory")
-                          .Add(Seconds(psi.some, "some", path))
-                          .Take());
-        out.push_back(Counter("node_pressure_memory_stalled_seconds_total",
-                              "Total time in seconds no process could make "
-                              "progress due to memory congestion")
-                          .Add(Seconds(psi.full, "full", path))
-                          .Take());
+        out.Counter("node_pressure_memory_waiting_seconds_total",
+                    "Total time in seconds that processes have "
+                    "waited for memory")
+            .Add(Seconds(psi.some, "some", path));
+        out.Counter("node_pressure_memory_stalled_seconds_total",
+                    "Total time in seconds no process could make "
+                    "progress due to memory congestion")
+            .Add(Seconds(psi.full, "full", path));
       }
     }
-    return out;
+    return out.Take();
   }
 };
 

@@ -103,30 +103,22 @@ class ProcessesCollector : public Collector {
     const double max_threads = ReadUint(paths.Proc("sys/kernel/threads-max"));
     const double pid_max = ReadUint(paths.Proc("sys/kernel/pid_max"));
 
-    Families out;
-    out.push_back(Gauge("node_processes_threads", "Allocated threads in system")
-                      .Add(threads)
-                      .Take());
-    out.push_back(
-        Gauge("node_processes_max_threads", "Limit of threads in the system")
-            .Add(max_threads)
-            .Take());
-    auto state =
-        Gauge("node_processes_state", "Number of processes in each state.");
+    FamilySet out;
+    out.Gauge("node_processes_threads", "Allocated threads in system")
+        .Add(threads);
+    out.Gauge("node_processes_max_threads", "Limit of threads in the system")
+        .Add(max_threads);
+    auto& state =
+        out.Gauge("node_processes_state", "Number of processes in each state.");
     for (const auto& [s, n] : proc_states) state.Add({{"state", s}}, n);
-    if (!state.empty()) out.push_back(state.Take());
-    auto tstate = Gauge("node_processes_threads_state",
-                        "Number of threads in each state.");
+    auto& tstate = out.Gauge("node_processes_threads_state",
+                             "Number of threads in each state.");
     for (const auto& [s, n] : thread_states)
       tstate.Add({{"thread_state", s}}, n);
-    if (!tstate.empty()) out.push_back(tstate.Take());
-    out.push_back(
-        Gauge("node_processes_pids", "Number of PIDs").Add(pids).Take());
-    out.push_back(
-        Gauge("node_processes_max_processes", "Number of max PIDs limit")
-            .Add(pid_max)
-            .Take());
-    return out;
+    out.Gauge("node_processes_pids", "Number of PIDs").Add(pids);
+    out.Gauge("node_processes_max_processes", "Number of max PIDs limit")
+        .Add(pid_max);
+    return out.Take();
   }
 };
 

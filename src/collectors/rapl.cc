@@ -77,17 +77,17 @@ class RaplCollector : public Collector {
       const std::string index = std::to_string(zone.index);
       const std::string path = parse::ToValidUtf8(zone.path);
       if (zone_label_) {
-        out.Counter("node_rapl_joules_total", "Current RAPL value in joules",
-                    {{"index", index},
-                     {"path", path},
-                     {"rapl_zone", parse::ToValidUtf8(zone.name)}},
-                    joules);
+        out.Counter("node_rapl_joules_total", "Current RAPL value in joules")
+            .Add({{"index", index},
+                  {"path", path},
+                  {"rapl_zone", parse::ToValidUtf8(zone.name)}},
+                 joules);
       } else {
         out.Counter("node_rapl_" + parse::SanitizeMetricName(zone.name) +
                         "_joules_total",
                     "Current RAPL " + parse::ToValidUtf8(zone.name) +
-                        " value in joules",
-                    {{"index", index}, {"path", path}}, joules);
+                        " value in joules")
+            .Add({{"index", index}, {"path", path}}, joules);
       }
     }
     return out.Take();

@@ -17,27 +17,25 @@ class SchedstatCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("schedstat");
-    Families out;
+    FamilySet out;
     auto text = ReadFileIfExists(path);
-    if (!text) return out;
+    if (!text) return out.Take();
     auto cpus = Unwrap(parse::ParseSchedstat(*text), path);
-    auto running = Counter("node_schedstat_running_seconds_total",
-                           "Number of seconds CPU spent running a process.");
-    auto waiting =
-        Counter("node_schedstat_waiting_seconds_total",
-                "Number of seconds spent by processing waiting for this CPU.");
-    auto slices = Counter("node_schedstat_timeslices_total",
-                          "Number of timeslices executed by CPU.");
+    auto& running =
+        out.Counter("node_schedstat_running_seconds_total",
+                    "Number of seconds CPU spent running a process.");
+    auto& waiting = out.Counter(
+        "node_schedstat_waiting_seconds_total",
+        "Number of seconds spent by processing waiting for this CPU.");
+    auto& slices = out.Counter("node_schedstat_timeslices_total",
+                               "Number of timeslices executed by CPU.");
     for (const parse::SchedstatCpu& c : cpus) {
       const Labels l = {{"cpu", c.cpu}};
       running.Add(l, static_cast<double>(c.running_ns) / kNsPerSec);
       waiting.Add(l, static_cast<double>(c.waiting_ns) / kNsPerSec);
       slices.Add(l, static_cast<double>(c.timeslices));
     }
-    for (FamilyBuilder* b : {&running, &waiting, &slices}) {
-      if (!b->empty()) out.push_back(b->Take());
-    }
-    return out;
+    return out.Take();
   }
 };
 

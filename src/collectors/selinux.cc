@@ -64,15 +64,15 @@ std::optional<std::string> FindSelinuxfs(const HostPaths& paths) {
 class SelinuxCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    Families out;
-    auto enabled = Gauge("node_selinux_enabled",
-                         "SELinux is enabled, 1 is true, 0 is false");
+    FamilySet out;
+    auto& enabled = out.Gauge("node_selinux_enabled",
+                              "SELinux is enabled, 1 is true, 0 is false");
     const std::optional<std::string> fs = FindSelinuxfs(paths);
     if (!fs) {
-      out.push_back(enabled.Add(0).Take());
-      return out;
+      enabled.Add(0);
+      return out.Take();
     }
-    out.push_back(enabled.Add(1).Take());
+    enabled.Add(1);
 
     // Unreadable or absent files read as "disabled" (-1), as libselinux.
     int config_mode = parse::kSelinuxDisabled;
@@ -83,15 +83,11 @@ class SelinuxCollector : public Collector {
     if (auto text = ReadQuietly(*fs + "/enforce")) {
       current_mode = parse::ParseSelinuxEnforce(*text).value;
     }
-    out.push_back(
-        Gauge("node_selinux_config_mode", "Configured SELinux enforcement mode")
-            .Add(config_mode)
-            .Take());
-    out.push_back(
-        Gauge("node_selinux_current_mode", "Current SELinux enforcement mode")
-            .Add(current_mode)
-            .Take());
-    return out;
+    out.Gauge("node_selinux_config_mode", "Configured SELinux enforcement mode")
+        .Add(config_mode);
+    out.Gauge("node_selinux_current_mode", "Current SELinux enforcement mode")
+        .Add(current_mode);
+    return out.Take();
   }
 };
 

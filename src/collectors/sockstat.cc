@@ -16,7 +16,7 @@ namespace {
 class SockstatCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    Families out;
+    FamilySet out;
     for (const char* file : {"net/sockstat", "net/sockstat6"}) {
       const std::string path = paths.Proc(file);
       auto text = ReadFileIfExists(path);
@@ -24,17 +24,15 @@ class SockstatCollector : public Collector {
       Add(Unwrap(parse::ParseSockstat(*text), path),
           std::string(file) == "net/sockstat", &out);
     }
-    return out;
+    return out.Take();
   }
 
  private:
-  static void Add(const parse::Sockstat& s, bool ipv4, Families* out) {
+  static void Add(const parse::Sockstat& s, bool ipv4, FamilySet* out) {
     // Only the IPv4 file has a "sockets: used" line.
     if (ipv4 && s.used) {
-      out->push_back(
-          Gauge("node_sockstat_sockets_used", "Number of IPv4 sockets in use.")
-              .Add(static_cast<double>(*s.used))
-              .Take());
+      out->Gauge("node_sockstat_sockets_used", "Number of IPv4 sockets in use.")
+          .Add(static_cast<double>(*s.used));
     }
     static const int64_t page_size = sysconf(_SC_PAGESIZE);
     for (const parse::SockstatProtocol& p : s.protocols) {
@@ -47,11 +45,10 @@ class SockstatCollector : public Collector {
       };
       for (const auto& [state, value] : states) {
         if (!value) continue;
-        out->push_back(Gauge("node_sockstat_" + p.protocol + "_" + state,
-                             "Number of " + p.protocol + " sockets in state " +
-                                 state + ".")
-                           .Add(static_cast<double>(*value))
-                           .Take());
+        out->Gauge(
+               "node_sockstat_" + p.protocol + "_" + state,
+               "Number of " + p.protocol + " sockets in state " + state + ".")
+            .Add(static_cast<double>(*value));
       }
     }
   }

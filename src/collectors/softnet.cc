@@ -13,26 +13,24 @@ namespace {
 class SoftnetCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string path = paths.Proc("net/softnet_stat");
     auto stats = Unwrap(parse::ParseSoftnetStat(ReadFile(path)), path);
-    auto processed =
-        Counter("node_softnet_processed_total", "Number of processed packets");
-    auto dropped =
-        Counter("node_softnet_dropped_total", "Number of dropped packets");
-    auto squeezed = Counter("node_softnet_times_squeezed_total",
-                            "Number of times processing packets ran out of "
-                            "quota");
+    auto& processed = out.Counter("node_softnet_processed_total",
+                                  "Number of processed packets");
+    auto& dropped =
+        out.Counter("node_softnet_dropped_total", "Number of dropped packets");
+    auto& squeezed =
+        out.Counter("node_softnet_times_squeezed_total",
+                    "Number of times processing packets ran out of "
+                    "quota");
     for (size_t cpu = 0; cpu < stats.size(); ++cpu) {
       const Labels labels = {{"cpu", std::to_string(cpu)}};
       processed.Add(labels, stats[cpu].processed);
       dropped.Add(labels, stats[cpu].dropped);
       squeezed.Add(labels, stats[cpu].time_squeezed);
     }
-    Families out;
-    for (FamilyBuilder* f : {&processed, &dropped, &squeezed}) {
-      if (!f->empty()) out.push_back(f->Take());
-    }
-    return out;
+    return out.Take();
   }
 };
 

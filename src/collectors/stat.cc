@@ -27,34 +27,35 @@ class StatCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("stat");
     auto st = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
-    Families out;
+    FamilySet out;
     // A line the kernel did not print gives no family.
-    auto one = [&out](FamilyBuilder b, const std::optional<uint64_t>& v) {
-      if (v) out.push_back(b.Add(static_cast<double>(*v)).Take());
+    auto one = [](FamilyBuilder& b, const std::optional<uint64_t>& v) {
+      if (v) b.Add(static_cast<double>(*v));
     };
-    one(Counter("node_intr_total", "Total number of interrupts serviced."),
+    one(out.Counter("node_intr_total", "Total number of interrupts serviced."),
         st.intr);
-    one(Counter("node_context_switches_total",
-                "Total number of context switches."),
+    one(out.Counter("node_context_switches_total",
+                    "Total number of context switches."),
         st.ctxt);
-    one(Counter("node_forks_total", "Total number of forks."), st.processes);
-    one(Gauge("node_boot_time_seconds", "Node boot time, in unixtime."),
+    one(out.Counter("node_forks_total", "Total number of forks."),
+        st.processes);
+    one(out.Gauge("node_boot_time_seconds", "Node boot time, in unixtime."),
         st.btime);
-    one(Gauge("node_procs_running", "Number of processes in runnable state."),
+    one(out.Gauge("node_procs_running",
+                  "Number of processes in runnable state."),
         st.procs_running);
-    one(Gauge("node_procs_blocked",
-              "Number of processes blocked waiting for I/O to complete."),
+    one(out.Gauge("node_procs_blocked",
+                  "Number of processes blocked waiting for I/O to complete."),
         st.procs_blocked);
     if (softirq_ && !st.softirqs.empty()) {
-      auto b = Counter("node_softirqs_total", "Number of softirq calls.");
+      auto& b = out.Counter("node_softirqs_total", "Number of softirq calls.");
       for (size_t i = 0;
            i < st.softirqs.size() && i < std::size(kSoftirqVectors); ++i) {
         b.Add({{"vector", kSoftirqVectors[i]}},
               static_cast<double>(st.softirqs[i]));
       }
-      out.push_back(b.Take());
     }
-    return out;
+    return out.Take();
   }
 
  private:

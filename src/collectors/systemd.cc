@@ -57,21 +57,19 @@ class SystemdCollector : public Collector {
 
   Families Collect(const HostPaths&) override {
     std::unique_ptr<SystemdBus> bus = factory_();
-    Families out;
+    FamilySet out;
 
     const SystemdVersion version =
         ParseSystemdVersion(bus->ManagerString("Version").value_or(""));
-    out.push_back(Gauge("node_systemd_version", "Detected systemd version")
-                      .Add({{"version", version.full}}, version.number)
-                      .Take());
+    out.Gauge("node_systemd_version", "Detected systemd version")
+        .Add({{"version", version.full}}, version.number);
 
     const std::vector<SystemdUnit> all = bus->ListUnits();
-    auto summary =
-        Gauge("node_systemd_units", "Summary of systemd unit states");
+    auto& summary =
+        out.Gauge("node_systemd_units", "Summary of systemd unit states");
     for (const auto& [state, n] : SummarizeSystemdUnits(all)) {
       summary.Add({{"state", state}}, n);
     }
-    out.push_back(summary.Take());
 
     const std::vector<SystemdUnit> units =
         FilterSystemdUnits(all, include_, exclude_);
@@ -83,25 +81,20 @@ class SystemdCollector : public Collector {
     if (version.number >= kMinVersionSystemState) {
       auto state = bus->ManagerString("SystemState");
       if (!state) throw CollectError("couldn't get system state");
-      out.push_back(Gauge("node_systemd_system_running",
-                          "Whether the system is operational (see 'systemctl "
-                          "is-system-running')")
-                        .Add(*state == "running" ? 1 : 0)
-                        .Take());
+      out.Gauge("node_systemd_system_running",
+                "Whether the system is operational (see 'systemctl "
+                "is-system-running')")
+          .Add(*state == "running" ? 1 : 0);
     }
-    return out;
+    return out.Take();
   }
 
  private:
-  static void Push(FamilyBuilder& b, Families* out) {
-    if (!b.empty()) out->push_back(b.Take());
-  }
-
   void UnitStates(SystemdBus& bus, const std::vector<SystemdUnit>& units,
-                  Families* out) {
-    auto state = Gauge("node_systemd_unit_state", "Systemd unit");
-    auto restarts = Counter("node_systemd_service_restart_total",
-                            "Service unit count of Restart triggers");
+                  FamilySet* out) {
+    auto& state = out->Gauge("node_systemd_unit_state", "Systemd unit");
+    auto& restarts = out->Counter("node_systemd_service_restart_total",
+                                  "Service unit count of Restart triggers");
     for (const SystemdUnit& u : units) {
       // The "type" label: a service's Type= or a mount's file system type.
       std::string type;
@@ -121,14 +114,13 @@ class SystemdCollector : public Collector {
         }
       }
     }
-    Push(state, out);
-    Push(restarts, out);
   }
 
   void StartTimes(SystemdBus& bus, const std::vector<SystemdUnit>& units,
-                  Families* out) {
-    auto start = Gauge("node_systemd_unit_start_time_seconds",
-                       "Start time of the unit since unix epoch in seconds.");
+                  FamilySet* out) {
+    auto& start =
+        out->Gauge("node_systemd_unit_start_time_seconds",
+                   "Start time of the unit since unix epoch in seconds.");
     for (const SystemdUnit& u : units) {
       uint64_t usec = 0;
       if (u.active_state == "active") {
@@ -138,15 +130,14 @@ class SystemdCollector : public Collector {
       }
       start.Add({{"name", u.name}}, static_cast<double>(usec) / 1e6);
     }
-    Push(start, out);
   }
 
   void Tasks(SystemdBus& bus, const std::vector<SystemdUnit>& units,
-             Families* out) {
-    auto current = Gauge("node_systemd_unit_tasks_current",
-                         "Current number of tasks per Systemd unit");
-    auto max = Gauge("node_systemd_unit_tasks_max",
-                     "Maximum number of tasks per Systemd unit");
+             FamilySet* out) {
+    auto& current = out->Gauge("node_systemd_unit_tasks_current",
+                               "Current number of tasks per Systemd unit");
+    auto& max = out->Gauge("node_systemd_unit_tasks_max",
+                           "Maximum number of tasks per Systemd unit");
     constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
     for (const SystemdUnit& u : units) {
       if (!u.name.ends_with(".service")) continue;
@@ -158,32 +149,30 @@ class SystemdCollector : public Collector {
       if (m && *m != kUnset)
         max.Add({{"name", u.name}}, static_cast<double>(*m));
     }
-    Push(current, out);
-    Push(max, out);
   }
 
   void Timers(SystemdBus& bus, const std::vector<SystemdUnit>& units,
-              Families* out) {
-    auto last = Gauge("node_systemd_timer_last_trigger_seconds",
-                      "Seconds since epoch of last trigger.");
+              FamilySet* out) {
+    auto& last = out->Gauge("node_systemd_timer_last_trigger_seconds",
+                            "Seconds since epoch of last trigger.");
     for (const SystemdUnit& u : units) {
       if (!u.name.ends_with(".timer")) continue;
       if (auto v = bus.UnitNumber(u, "Timer", "LastTriggerUSec", 't')) {
         last.Add({{"name", u.name}}, static_cast<double>(*v) / 1e6);
       }
     }
-    Push(last, out);
   }
 
   void Sockets(SystemdBus& bus, const std::vector<SystemdUnit>& units,
-               Families* out) {
-    auto accepted = Counter("node_systemd_socket_accepted_connections_total",
-                            "Total number of accepted socket connections");
-    auto current = Gauge("node_systemd_socket_current_connections",
-                         "Current number of socket connections");
+               FamilySet* out) {
+    auto& accepted =
+        out->Counter("node_systemd_socket_accepted_connections_total",
+                     "Total number of accepted socket connections");
+    auto& current = out->Gauge("node_systemd_socket_current_connections",
+                               "Current number of socket connections");
     // A gauge despite its name, as in node_exporter 1.5.
-    auto refused = Gauge("node_systemd_socket_refused_connections_total",
-                         "Total number of refused socket connections");
+    auto& refused = out->Gauge("node_systemd_socket_refused_connections_total",
+                               "Total number of refused socket connections");
     for (const SystemdUnit& u : units) {
       if (!u.name.ends_with(".socket")) continue;
       const Labels l = {{"name", u.name}};
@@ -198,9 +187,6 @@ class SystemdCollector : public Collector {
         refused.Add(l, static_cast<double>(*r));
       }
     }
-    Push(accepted, out);
-    Push(current, out);
-    Push(refused, out);
   }
 
   std::regex include_, exclude_;

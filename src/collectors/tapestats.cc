@@ -82,51 +82,52 @@ class TapestatsCollector : public Collector {
       const Labels labels = {{"device", name}};
       auto d = [&](const char* file) { return static_cast<double>(s[file]); };
       out.Gauge("node_tape_io_now",
-                "The number of I/Os currently outstanding to this device.",
-                labels, d("in_flight"));
+                "The number of I/Os currently outstanding to this device.")
+          .Add(labels, d("in_flight"));
       out.Counter(
-          "node_tape_io_time_seconds_total",
-          "The amount of time spent waiting for all I/O to complete "
-          "(including read and write). This includes tape movement commands "
-          "such as seeking between file or set marks and implicit tape "
-          "movement such as when rewind on close tape devices are used.",
-          labels, d("io_ns") * 0.000000001);
+             "node_tape_io_time_seconds_total",
+             "The amount of time spent waiting for all I/O to complete "
+             "(including read and write). This includes tape movement commands "
+             "such as seeking between file or set marks and implicit tape "
+             "movement such as when rewind on close tape devices are used.")
+          .Add(labels, d("io_ns") * 0.000000001);
       out.Counter(
-          "node_tape_io_others_total",
-          "The number of I/Os issued to the tape drive other than read or "
-          "write commands. The time taken to complete these commands uses "
-          "the following calculation "
-          "io_time_seconds_total-read_time_seconds_total-write_time_seconds_"
-          "total",
-          labels, d("other_cnt"));
+             "node_tape_io_others_total",
+             "The number of I/Os issued to the tape drive other than read or "
+             "write commands. The time taken to complete these commands uses "
+             "the following calculation "
+             "io_time_seconds_total-read_time_seconds_total-write_time_seconds_"
+             "total")
+          .Add(labels, d("other_cnt"));
       out.Counter("node_tape_read_bytes_total",
-                  "The number of bytes read from the tape drive.", labels,
-                  d("read_byte_cnt"));
+                  "The number of bytes read from the tape drive.")
+          .Add(labels, d("read_byte_cnt"));
       out.Counter("node_tape_reads_completed_total",
-                  "The number of read requests issued to the tape drive.",
-                  labels, d("read_cnt"));
+                  "The number of read requests issued to the tape drive.")
+          .Add(labels, d("read_cnt"));
       out.Counter(
-          "node_tape_read_time_seconds_total",
-          "The amount of time spent waiting for read requests to complete.",
-          labels, d("read_ns") * 0.000000001);
+             "node_tape_read_time_seconds_total",
+             "The amount of time spent waiting for read requests to complete.")
+          .Add(labels, d("read_ns") * 0.000000001);
       // node_exporter 1.5's help, typo included.
       out.Counter(
-          "node_tape_residual_total",
-          "The number of times during a read or write we found the residual "
-          "amount to be non-zero. This should mean that a program is issuing "
-          "a read larger thean the block size on tape. For write not all "
-          "data made it to tape.",
-          labels, d("resid_cnt"));
+             "node_tape_residual_total",
+             "The number of times during a read or write we found the residual "
+             "amount to be non-zero. This should mean that a program is "
+             "issuing "
+             "a read larger thean the block size on tape. For write not all "
+             "data made it to tape.")
+          .Add(labels, d("resid_cnt"));
       out.Counter("node_tape_written_bytes_total",
-                  "The number of bytes written to the tape drive.", labels,
-                  d("write_byte_cnt"));
+                  "The number of bytes written to the tape drive.")
+          .Add(labels, d("write_byte_cnt"));
       out.Counter("node_tape_writes_completed_total",
-                  "The number of write requests issued to the tape drive.",
-                  labels, d("write_cnt"));
+                  "The number of write requests issued to the tape drive.")
+          .Add(labels, d("write_cnt"));
       out.Counter(
-          "node_tape_write_time_seconds_total",
-          "The amount of time spent waiting for write requests to complete.",
-          labels, d("write_ns") * 0.000000001);
+             "node_tape_write_time_seconds_total",
+             "The amount of time spent waiting for write requests to complete.")
+          .Add(labels, d("write_ns") * 0.000000001);
     }
     return out.Take();
   }

@@ -85,15 +85,14 @@ class TcpstatCollector : public Collector {
       AddFromFile(tcp, ReadFile(tcp), &stats);
       if (auto text = ReadFileIfExists(tcp6)) AddFromFile(tcp6, *text, &stats);
     }
-    Families out;
-    if (!stats.any) return out;
-    auto family =
-        Gauge("node_tcp_connection_states", "Number of connection states.");
+    FamilySet out;
+    if (!stats.any) return out.Take();
+    auto& family =
+        out.Gauge("node_tcp_connection_states", "Number of connection states.");
     for (const auto& [state, value] : stats.by_state) {
       family.Add({{"state", std::string(state)}}, value);
     }
-    out.push_back(family.Take());
-    return out;
+    return out.Take();
   }
 };
 

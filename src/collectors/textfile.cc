@@ -318,20 +318,21 @@ class TextfileCollector : public Collector {
         if (!ReadDirectory(dir, &merger, &mtimes)) errored = true;
       }
     }
-    Families out = merger.Take();
+    FamilySet own;  // the collector's own families
     if (!warnings_.empty()) errored = true;
     if (!mtimes.empty()) {
       std::sort(mtimes.begin(), mtimes.end());
-      auto mtime =
-          Gauge(kMtimeName, "Unixtime mtime of textfiles successfully read.");
+      auto& mtime = own.Gauge(kMtimeName,
+                              "Unixtime mtime of textfiles successfully read.");
       for (const auto& [file, t] : mtimes) mtime.Add({{"file", file}}, t);
-      out.push_back(mtime.Take());
     }
-    out.push_back(Gauge(kErrorName,
-                        "1 if there was an error opening or reading a file, "
-                        "0 otherwise")
-                      .Add(errored ? 1 : 0)
-                      .Take());
+    own.Gauge(kErrorName,
+              "1 if there was an error opening or reading a file, "
+              "0 otherwise")
+        .Add(errored ? 1 : 0);
+    // The families read from files, then the collector's own.
+    Families out = merger.Take();
+    for (auto& f : own.Take()) out.push_back(std::move(f));
     return out;
   }
 

@@ -30,8 +30,10 @@ const std::string& Check(const FileRead& f, const std::string& path,
 class ThermalZoneCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    FamilySet out;
     const std::string root = paths.Sys("class/thermal");
-    auto temp = Gauge("node_thermal_zone_temp", "Zone temperature in Celsius");
+    auto& temp =
+        out.Gauge("node_thermal_zone_temp", "Zone temperature in Celsius");
     for (const std::string& zone : GlobDigit(root, "thermal_zone")) {
       const std::string dir = root + "/" + zone;
       try {
@@ -57,10 +59,10 @@ class ThermalZoneCollector : public Collector {
       }
     }
 
-    auto cur = Gauge("node_cooling_device_cur_state",
-                     "Current throttle state of the cooling device");
-    auto max = Gauge("node_cooling_device_max_state",
-                     "Maximum throttle state of the cooling device");
+    auto& cur = out.Gauge("node_cooling_device_cur_state",
+                          "Current throttle state of the cooling device");
+    auto& max = out.Gauge("node_cooling_device_max_state",
+                          "Maximum throttle state of the cooling device");
     for (const std::string& device : GlobDigit(root, "cooling_device")) {
       const std::string dir = root + "/" + device;
       const Labels labels = {
@@ -73,11 +75,7 @@ class ThermalZoneCollector : public Collector {
       max.Add(labels, static_cast<double>(max_state));
     }
 
-    Families out;
-    for (FamilyBuilder* f : {&cur, &max, &temp}) {
-      if (!f->empty()) out.push_back(f->Take());
-    }
-    return out;
+    return out.Take();
   }
 
  private:

@@ -26,16 +26,14 @@ class TimeCollector : public Collector {
   }
 
   Families Collect(const HostPaths& paths) override {
-    Families out;
+    FamilySet out;
     const auto now = clock_();
     const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
                            now.time_since_epoch())
                            .count();
     // As Go: float64(now.UnixNano()) / 1e9.
-    out.push_back(
-        Gauge("node_time_seconds", "System time in seconds since epoch (1970).")
-            .Add(static_cast<double>(nanos) / 1e9)
-            .Take());
+    out.Gauge("node_time_seconds", "System time in seconds since epoch (1970).")
+        .Add(static_cast<double>(nanos) / 1e9);
 
     const std::time_t secs = std::chrono::system_clock::to_time_t(now);
     struct tm local {};
@@ -43,25 +41,23 @@ class TimeCollector : public Collector {
       throw CollectError("localtime_r: cannot convert the current time");
     }
     const char* zone = local.tm_zone != nullptr ? local.tm_zone : "";
-    out.push_back(
-        Gauge("node_time_zone_offset_seconds",
+    out.Gauge("node_time_zone_offset_seconds",
               "System time zone offset in seconds.")
-            .Add({{"time_zone", zone}}, static_cast<double>(local.tm_gmtoff))
-            .Take());
+        .Add({{"time_zone", zone}}, static_cast<double>(local.tm_gmtoff));
 
     AddClocksources(paths, &out);
-    return out;
+    return out.Take();
   }
 
  private:
   // node_exporter labels each device by its index in the sorted list of
   // clocksourceN directories (not by N).
-  static void AddClocksources(const HostPaths& paths, Families* out) {
+  static void AddClocksources(const HostPaths& paths, FamilySet* out) {
     const std::string dir = paths.Sys("devices/system/clocksource");
-    auto available = Gauge(
+    auto& available = out->Gauge(
         "node_time_clocksource_available_info",
         "Available clocksources read from '/sys/devices/system/clocksource'.");
-    auto current = Gauge(
+    auto& current = out->Gauge(
         "node_time_clocksource_current_info",
         "Current clocksource read from '/sys/devices/system/clocksource'.");
     size_t index = 0;
@@ -80,8 +76,6 @@ class TimeCollector : public Collector {
       }
       current.Add({{"device", device}, {"clocksource", cs.current}}, 1);
     }
-    if (!available.empty()) out->push_back(available.Take());
-    if (!current.empty()) out->push_back(current.Take());
   }
 
   WallClock clock_;

@@ -28,18 +28,18 @@ class TimexCollector : public Collector {
     struct timex tx;
     std::memset(&tx, 0, sizeof tx);
     const int state = adjtimex_(&tx);
-    Families out;
+    FamilySet out;
     if (state < 0) {
-      if (state == -EPERM || state == -EACCES) return out;
+      if (state == -EPERM || state == -EACCES) return out.Take();
       throw CollectError(std::string("adjtimex: ") + std::strerror(-state));
     }
     const double divisor =
         (tx.status & kStaNano) != 0 ? kNanoSeconds : kMicroSeconds;
     auto gauge = [&out](const char* name, const char* help, double v) {
-      out.push_back(Gauge(name, help).Add(v).Take());
+      out.Gauge(name, help).Add(v);
     };
     auto counter = [&out](const char* name, const char* help, double v) {
-      out.push_back(Counter(name, help).Add(v).Take());
+      out.Counter(name, help).Add(v);
     };
     gauge("node_timex_sync_status",
           "Is clock synchronized to a reliable server (1 = yes, 0 = no).",
@@ -84,7 +84,7 @@ class TimexCollector : public Collector {
     gauge("node_timex_tai_offset_seconds",
           "International Atomic Time (TAI) offset.",
           static_cast<double>(tx.tai));
-    return out;
+    return out.Take();
   }
 
  private:

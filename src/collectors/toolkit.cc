@@ -431,24 +431,25 @@ std::optional<std::string> RealPath(const std::string& path) {
   return out;
 }
 
-void FamilySet::Add(const std::string& name, const std::string& help,
-                    prometheus::MetricType type, const Labels& labels,
-                    double value) {
+FamilyBuilder& FamilySet::Family(const std::string& name,
+                                 const std::string& help,
+                                 prometheus::MetricType type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    it = families_
-             .emplace(name, Entry{FamilyBuilder(name, help, type), help, type})
-             .first;
-  } else if (it->second.help != help || it->second.type != type) {
-    return;
+    return families_.try_emplace(name, name, help, type).first->second;
   }
-  it->second.builder.Add(labels, value);
+  if (it->second.help() != help || it->second.type() != type) return dropped_;
+  return it->second;
 }
 
 Families FamilySet::Take() {
   Families out;
-  for (auto& [name, entry] : families_) out.push_back(entry.builder.Take());
+  out.reserve(families_.size());
+  for (auto& [name, builder] : families_) {
+    if (!builder.empty()) out.push_back(builder.Take());
+  }
   families_.clear();
+  dropped_ = FamilyBuilder("", "", prometheus::MetricType::Untyped);
   return out;
 }
 

@@ -219,42 +219,40 @@ class Filter {
 
 // --- Families --------------------------------------------------------------
 
-/// Families filled in any order, output sorted by name. A series whose help
-/// or type differs from the family's first one is dropped, as
-/// client_golang's registry drops a metric inconsistent with its family
-/// (hwmon can make such pairs: "in0" and "in1_input" both give
-/// node_hwmon_in_volts, with different helps). Families without series are
-/// not output.
+/// The one way a collector builds its output. A collector asks the set for
+/// a family once (a handle: `auto& f = set.Gauge(name, help);`) and adds its
+/// series to the handle (`f.Add(labels, value)`): no lookup per series.
+/// Families may be asked for in any order and more than once (the same
+/// handle is returned); the output is sorted by name. A family asked for
+/// with a help or type that differs from the first request gets a handle
+/// whose series are dropped, as client_golang's registry drops a metric
+/// inconsistent with its family (hwmon can make such pairs: "in0" and
+/// "in1_input" both give node_hwmon_in_volts, with different helps).
+/// Families without series are not output.
 class FamilySet {
  public:
-  /// Adds one series to the family `name`, creating it if needed.
-  void Add(const std::string& name, const std::string& help,
-           prometheus::MetricType type, const Labels& labels, double value);
-  /// Shorthand for a gauge series.
-  void Gauge(const std::string& name, const std::string& help,
-             const Labels& labels, double value) {
-    Add(name, help, prometheus::MetricType::Gauge, labels, value);
+  /// The family `name`, created on first request.
+  FamilyBuilder& Family(const std::string& name, const std::string& help,
+                        prometheus::MetricType type);
+  /// Shorthands for the three types.
+  FamilyBuilder& Gauge(const std::string& name, const std::string& help) {
+    return Family(name, help, prometheus::MetricType::Gauge);
   }
-  /// Shorthand for a counter series.
-  void Counter(const std::string& name, const std::string& help,
-               const Labels& labels, double value) {
-    Add(name, help, prometheus::MetricType::Counter, labels, value);
+  FamilyBuilder& Counter(const std::string& name, const std::string& help) {
+    return Family(name, help, prometheus::MetricType::Counter);
   }
-  /// Shorthand for an untyped series.
-  void Untyped(const std::string& name, const std::string& help,
-               const Labels& labels, double value) {
-    Add(name, help, prometheus::MetricType::Untyped, labels, value);
+  FamilyBuilder& Untyped(const std::string& name, const std::string& help) {
+    return Family(name, help, prometheus::MetricType::Untyped);
   }
-  /// Moves the families out, sorted by name.
+  /// Moves the families with series out, sorted by name; the set is empty
+  /// afterwards (handles taken before are no longer valid).
   Families Take();
 
  private:
-  struct Entry {
-    FamilyBuilder builder;
-    std::string help;
-    prometheus::MetricType type;
-  };
-  std::map<std::string, Entry> families_;
+  // A map node never moves: handles stay valid until Take().
+  std::map<std::string, FamilyBuilder, std::less<>> families_;
+  // Where an inconsistent request's series go (cleared by Take()).
+  FamilyBuilder dropped_{"", "", prometheus::MetricType::Untyped};
 };
 
 }  // namespace host_exporter

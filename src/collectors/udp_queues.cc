@@ -12,9 +12,10 @@ namespace {
 class UdpQueuesCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    auto family = Gauge("node_udp_queues",
-                        "Number of allocated memory in the kernel for UDP "
-                        "datagrams in bytes.");
+    FamilySet out;
+    auto& family = out.Gauge("node_udp_queues",
+                             "Number of allocated memory in the kernel for UDP "
+                             "datagrams in bytes.");
     for (const auto& [file, ip] :
          {std::pair{"net/udp", "v4"}, std::pair{"net/udp6", "v6"}}) {
       const std::string path = paths.Proc(file);
@@ -28,9 +29,7 @@ class UdpQueuesCollector : public Collector {
       family.Add({{"queue", "tx"}, {"ip", ip}}, static_cast<double>(tx));
       family.Add({{"queue", "rx"}, {"ip", ip}}, static_cast<double>(rx));
     }
-    Families out;
-    if (!family.empty()) out.push_back(family.Take());
-    return out;
+    return out.Take();
   }
 };
 

@@ -47,13 +47,12 @@ class UnameCollector : public Collector {
         {"nodename", field("hostname", &utsname::nodename)},
         {"domainname", field("domainname", &utsname::domainname)},
     };
-    Families out;
-    out.push_back(Gauge("node_uname_info",
-                        "Labeled system information as provided by the uname "
-                        "system call.")
-                      .Add(labels, 1)
-                      .Take());
-    return out;
+    FamilySet out;
+    out.Gauge("node_uname_info",
+              "Labeled system information as provided by the uname "
+              "system call.")
+        .Add(labels, 1);
+    return out.Take();
   }
 };
 

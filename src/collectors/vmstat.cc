@@ -25,7 +25,8 @@ class VmstatCollector : public Collector {
     for (const auto& [name, value] : fields) {
       if (!fields_.Includes(name)) continue;
       out.Untyped("node_vmstat_" + name,
-                  "/proc/vmstat information field " + name + ".", {}, value);
+                  "/proc/vmstat information field " + name + ".")
+          .Add({}, value);
     }
     return out.Take();
   }

@@ -435,6 +435,7 @@ class WifiCollector : public Collector {
       : fixtures_(std::move(fixtures)) {}
 
   Families Collect(const HostPaths&) override {
+    FamilySet out;
     std::unique_ptr<WifiStater> stat;
     if (fixtures_.empty()) {
       stat = NetlinkWifi::Open();
@@ -443,42 +444,52 @@ class WifiCollector : public Collector {
       stat = std::make_unique<FixtureWifi>(fixtures_);
     }
 
-    auto freq = Gauge("node_wifi_interface_frequency_hertz",
-                      "The current frequency a WiFi interface is operating at, "
-                      "in hertz.");
-    auto info = Gauge("node_wifi_station_info",
-                      "Labeled WiFi interface station information as provided "
-                      "by the operating system.");
-    auto connected = Counter("node_wifi_station_connected_seconds_total",
-                             "The total number of seconds a station has been "
-                             "connected to an access point.");
-    auto inactive = Gauge("node_wifi_station_inactive_seconds",
-                          "The number of seconds since any wireless activity "
-                          "has occurred on a station.");
-    auto rx_rate = Gauge("node_wifi_station_receive_bits_per_second",
-                         "The current WiFi receive bitrate of a station, in "
-                         "bits per second.");
-    auto tx_rate = Gauge("node_wifi_station_transmit_bits_per_second",
-                         "The current WiFi transmit bitrate of a station, in "
-                         "bits per second.");
-    auto rx_bytes = Counter("node_wifi_station_receive_bytes_total",
-                            "The total number of bytes received by a WiFi "
-                            "station.");
-    auto tx_bytes = Counter("node_wifi_station_transmit_bytes_total",
-                            "The total number of bytes transmitted by a WiFi "
-                            "station.");
-    auto signal = Gauge("node_wifi_station_signal_dbm",
-                        "The current WiFi signal strength, in "
-                        "decibel-milliwatts (dBm).");
-    auto retries = Counter("node_wifi_station_transmit_retries_total",
-                           "The total number of times a station has had to "
-                           "retry while sending a packet.");
-    auto failed = Counter("node_wifi_station_transmit_failed_total",
-                          "The total number of times a station has failed to "
-                          "send a packet.");
-    auto beacon = Counter("node_wifi_station_beacon_loss_total",
-                          "The total number of times a station has detected a "
-                          "beacon loss.");
+    auto& freq =
+        out.Gauge("node_wifi_interface_frequency_hertz",
+                  "The current frequency a WiFi interface is operating at, "
+                  "in hertz.");
+    auto& info =
+        out.Gauge("node_wifi_station_info",
+                  "Labeled WiFi interface station information as provided "
+                  "by the operating system.");
+    auto& connected =
+        out.Counter("node_wifi_station_connected_seconds_total",
+                    "The total number of seconds a station has been "
+                    "connected to an access point.");
+    auto& inactive =
+        out.Gauge("node_wifi_station_inactive_seconds",
+                  "The number of seconds since any wireless activity "
+                  "has occurred on a station.");
+    auto& rx_rate =
+        out.Gauge("node_wifi_station_receive_bits_per_second",
+                  "The current WiFi receive bitrate of a station, in "
+                  "bits per second.");
+    auto& tx_rate =
+        out.Gauge("node_wifi_station_transmit_bits_per_second",
+                  "The current WiFi transmit bitrate of a station, in "
+                  "bits per second.");
+    auto& rx_bytes = out.Counter("node_wifi_station_receive_bytes_total",
+                                 "The total number of bytes received by a WiFi "
+                                 "station.");
+    auto& tx_bytes =
+        out.Counter("node_wifi_station_transmit_bytes_total",
+                    "The total number of bytes transmitted by a WiFi "
+                    "station.");
+    auto& signal = out.Gauge("node_wifi_station_signal_dbm",
+                             "The current WiFi signal strength, in "
+                             "decibel-milliwatts (dBm).");
+    auto& retries =
+        out.Counter("node_wifi_station_transmit_retries_total",
+                    "The total number of times a station has had to "
+                    "retry while sending a packet.");
+    auto& failed =
+        out.Counter("node_wifi_station_transmit_failed_total",
+                    "The total number of times a station has failed to "
+                    "send a packet.");
+    auto& beacon =
+        out.Counter("node_wifi_station_beacon_loss_total",
+                    "The total number of times a station has detected a "
+                    "beacon loss.");
 
     for (const WifiInterface& ifi : stat->Interfaces()) {
       if (ifi.name.empty()) continue;  // P2P devices etc. have no netdev
@@ -508,13 +519,7 @@ class WifiCollector : public Collector {
         beacon.Add(l, static_cast<double>(s.beacon_loss));
       }
     }
-    Families out;
-    for (FamilyBuilder* b :
-         {&freq, &info, &connected, &inactive, &rx_rate, &tx_rate, &rx_bytes,
-          &tx_bytes, &signal, &retries, &failed, &beacon}) {
-      if (!b->empty()) out.push_back(b->Take());
-    }
-    return out;
+    return out.Take();
   }
 
  private:

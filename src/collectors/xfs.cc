@@ -166,16 +166,15 @@ class XfsCollector : public Collector {
       if (!text) continue;
       devices.emplace_back(name, Unwrap(parse::ParseXfsStats(*text), path));
     }
-    Families out;
-    if (devices.empty()) return out;
+    FamilySet out;
+    if (devices.empty()) return out.Take();
     for (const XfsMetric& m : kXfsMetrics) {
-      auto f = Counter(m.name, m.help);
+      auto& f = out.Counter(m.name, m.help);
       for (const auto& [name, stats] : devices) {
         f.Add({{"device", name}}, static_cast<double>(m.value(stats)));
       }
-      out.push_back(f.Take());
     }
-    return out;
+    return out.Take();
   }
 };
 

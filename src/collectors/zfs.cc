@@ -2,7 +2,6 @@
 // node_exporter 1.5: the named kstats (ARC, ZIL, DMU, ...), and per pool
 // its I/O kstat, its datasets' objset kstats and its state.
 #include <algorithm>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,35 +42,13 @@ std::string MetricPart(std::string_view kstat) {
   return s;
 }
 
-// Families by name, so that every pool and dataset adds to the same one.
-class ZfsFamilies {
- public:
-  FamilyBuilder& Get(const std::string& name, const std::string& help,
-                     prometheus::MetricType type) {
-    auto it = families_.find(name);
-    if (it == families_.end()) {
-      it = families_.emplace(name, FamilyBuilder(name, help, type)).first;
-    }
-    return it->second;
-  }
-  Families Take() {
-    Families out;
-    for (auto& [name, f] : families_) out.push_back(f.Take());
-    return out;
-  }
-
- private:
-  std::map<std::string, FamilyBuilder> families_;
-};
-
 class ZfsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string base = paths.Proc(kBase);
     // Without the zfs module the directory is absent and nothing is read.
     const std::vector<std::string> entries = ListDir(base);
-    ZfsFamilies families;
-    constexpr auto kUntyped = prometheus::MetricType::Untyped;
+    FamilySet families;  // every pool and dataset adds to the same ones
     for (const auto& [subsystem, file] : kSubsystems) {
       // Kstats come and go with ZFS versions: a missing one is fine (and
       // not even tried: without ZFS that was ten failed opens a cycle).
@@ -81,8 +58,9 @@ class ZfsCollector : public Collector {
       if (!text) continue;
       for (const auto& v : Unwrap(parse::ParseZfsKstat(*text), path)) {
         families
-            .Get("node_" + std::string(subsystem) + "_" + MetricPart(v.name),
-                 "kstat.zfs.misc." + std::string(file) + "." + v.name, kUntyped)
+            .Untyped(
+                "node_" + std::string(subsystem) + "_" + MetricPart(v.name),
+                "kstat.zfs.misc." + std::string(file) + "." + v.name)
             .Add(static_cast<double>(v.value));
       }
     }
@@ -95,8 +73,8 @@ class ZfsCollector : public Collector {
       if (!text) continue;
       for (const auto& v : Unwrap(parse::ParseZfsPoolIo(*text), path)) {
         families
-            .Get("node_zfs_zpool_" + MetricPart(v.name),
-                 "kstat.zfs.misc.io." + v.name, kUntyped)
+            .Untyped("node_zfs_zpool_" + MetricPart(v.name),
+                     "kstat.zfs.misc.io." + v.name)
             .Add({{"zpool", pool}}, static_cast<double>(v.value));
       }
     }
@@ -109,8 +87,8 @@ class ZfsCollector : public Collector {
         if (!text) continue;
         for (const auto& v : Unwrap(parse::ParseZfsObjset(*text), path)) {
           families
-              .Get("node_zfs_zpool_dataset_" + MetricPart(v.name),
-                   "kstat.zfs.misc.objset." + v.name, kUntyped)
+              .Untyped("node_zfs_zpool_dataset_" + MetricPart(v.name),
+                       "kstat.zfs.misc.objset." + v.name)
               .Add({{"zpool", v.after_dataset_name ? pool : ""},
                     {"dataset", v.dataset}},
                    static_cast<double>(v.value));
@@ -121,8 +99,7 @@ class ZfsCollector : public Collector {
       auto text = ReadFileIfExists(base + "/" + pool + "/state");
       if (!text) continue;
       const std::string state = parse::ParseZfsPoolState(*text);
-      auto& f = families.Get("node_zfs_zpool_state", "kstat.zfs.misc.state",
-                             prometheus::MetricType::Gauge);
+      auto& f = families.Gauge("node_zfs_zpool_state", "kstat.zfs.misc.state");
       for (std::string_view name : parse::kZfsPoolStates) {
         f.Add({{"zpool", pool}, {"state", std::string(name)}},
               state == name ? 1 : 0);

@@ -89,11 +89,11 @@ TEST(IsPrefixDigitTest, GlobPrefixDigit) {
 
 TEST(FamilySetTest, SortedAndInconsistentSeriesDropped) {
   FamilySet set;
-  set.Gauge("b", "help b", {{"l", "1"}}, 1);
-  set.Counter("a", "help a", {}, 2);
-  set.Gauge("b", "other help", {{"l", "2"}}, 3);  // dropped: help differs
-  set.Counter("b", "help b", {{"l", "3"}}, 4);    // dropped: type differs
-  set.Gauge("b", "help b", {{"l", "4"}}, 5);
+  set.Gauge("b", "help b").Add({{"l", "1"}}, 1);
+  set.Counter("a", "help a").Add(2);
+  set.Gauge("b", "other help").Add({{"l", "2"}}, 3);  // dropped: help differs
+  set.Counter("b", "help b").Add({{"l", "3"}}, 4);    // dropped: type differs
+  set.Gauge("b", "help b").Add({{"l", "4"}}, 5);
   const Families fams = set.Take();
   ASSERT_EQ(fams.size(), 2u);
   EXPECT_EQ(fams[0].name, "a");
@@ -102,6 +102,30 @@ TEST(FamilySetTest, SortedAndInconsistentSeriesDropped) {
   EXPECT_EQ(FindValue(fams, "b", {{"l", "4"}}), 5);
   EXPECT_FALSE(FindValue(fams, "b", {{"l", "2"}}));
   EXPECT_TRUE(set.Take().empty());
+}
+
+TEST(FamilySetTest, HandlesStayValidAndEmptyFamiliesAreNotOutput) {
+  FamilySet set;
+  auto& z = set.Gauge("z", "help z");
+  auto& empty = set.Counter("e", "help e");
+  for (int i = 0; i < 100; ++i) set.Gauge("m" + std::to_string(i), "h");
+  auto& odd = set.Untyped("z", "another help");  // inconsistent
+  z.Add({{"l", "1"}}, 1);
+  odd.Add({{"l", "2"}}, 2);
+  EXPECT_EQ(&set.Gauge("z", "help z"), &z);
+  EXPECT_TRUE(empty.empty());
+  const Families fams = set.Take();
+  ASSERT_EQ(fams.size(), 1u);
+  EXPECT_EQ(fams[0].name, "z");
+  EXPECT_EQ(fams[0].type, prometheus::MetricType::Gauge);
+  EXPECT_EQ(fams[0].metric.size(), 1u);
+  // Take() forgets the families: the next cycle may type "z" anew.
+  auto& again = set.Untyped("z", "another help");
+  again.Add(3);
+  const Families next = set.Take();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].type, prometheus::MetricType::Untyped);
+  EXPECT_EQ(next[0].metric.size(), 1u);
 }
 
 }  // namespace
