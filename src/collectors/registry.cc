@@ -15,4 +15,11 @@ const std::vector<CollectorSpec>& AllCollectors() {
   return kAll;
 }
 
+const CollectorSpec* FindCollector(std::string_view name) {
+  for (const CollectorSpec& spec : AllCollectors()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
 }  // namespace host_exporter

@@ -8,7 +8,8 @@ std::string CollectorOptions::Get(std::string_view name) const {
   return it->second.back();
 }
 
-std::vector<std::string> CollectorOptions::GetList(std::string_view name) const {
+std::vector<std::string> CollectorOptions::GetList(
+    std::string_view name) const {
   auto it = values_.find(std::string(name));
   if (it == values_.end()) return {};
   return it->second;
@@ -33,13 +34,6 @@ CollectorOptions DefaultOptions(const CollectorSpec& spec) {
     }
   }
   return out;
-}
-
-const CollectorSpec* FindCollector(std::string_view name) {
-  for (const CollectorSpec& spec : AllCollectors()) {
-    if (spec.name == name) return &spec;
-  }
-  return nullptr;
 }
 
 }  // namespace host_exporter

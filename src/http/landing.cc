@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "host_exporter/family.h"
-#include "http/landing_html.h"  // generated from landing.html: kLandingHtml
+#include "landing_html.h"  // generated from landing.html: kLandingHtml
 
 namespace host_exporter::http {
 namespace {
