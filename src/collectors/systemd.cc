@@ -15,6 +15,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/parse_util.h"
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
 namespace host_exporter {
