@@ -147,7 +147,7 @@ int Run(int argc, char** argv) {
     std::vector<std::string> args;
     for (int i = argc - 1; i >= 1; --i) {
       std::string a = argv[i];
-      if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' &&
+      if (a.size() > 3 && a.starts_with("--") && a.back() == '=' &&
           a.find('=') == a.size() - 1) {
         args.push_back("");
         a.pop_back();

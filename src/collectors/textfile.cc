@@ -120,7 +120,7 @@ std::string ReadTextfile(const std::string& path, const std::string& real_dir,
     std::free(real);
     std::string prefix = real_dir;
     if (prefix.empty() || prefix.back() != '/') prefix.push_back('/');
-    if (real_dir.empty() || target.compare(0, prefix.size(), prefix) != 0) {
+    if (real_dir.empty() || !target.starts_with(prefix)) {
       return "symlink to " + target + ", outside the directory, not followed";
     }
     if (::stat(target.c_str(), &lst) != 0) return Errno(errno);

@@ -576,7 +576,7 @@ bool HttpServer::Start(std::string* error) {
   err.text = text;
   err.text_buffer_size = sizeof text;
   impl_->ctx = mg_start2(&init, &err);
-  if (impl_->ctx == nullptr && ports.rfind('+', 0) == 0 &&
+  if (impl_->ctx == nullptr && ports.starts_with('+') &&
       ports.find(',') == std::string::npos && !std::strstr(text, "SSL")) {
     // No IPv6 on this host: "+port" needs a dual-stack socket.
     std::string v4 = ports.substr(1);

@@ -32,7 +32,7 @@ struct HeaderState {
 size_t WatchHeaders(char* data, size_t size, size_t n, void* user) {
   auto* st = static_cast<HeaderState*>(user);
   std::string_view line(data, size * n);
-  if (line.rfind("HTTP/", 0) == 0) {
+  if (line.starts_with("HTTP/")) {
     // A status line starts a block: 1xx blocks are followed by another.
     size_t sp = line.find(' ');
     st->final_status = sp != std::string_view::npos && sp + 1 < line.size() &&

@@ -11,11 +11,6 @@
 namespace host_exporter::sinks {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // The parameter names present in a query string.
 std::set<std::string> QueryKeys(std::string_view query) {
   std::set<std::string> keys;
@@ -71,14 +66,14 @@ bool BuildInfluxTarget(const DatabaseConfig& d, InfluxTarget* out,
       params.push_back(k + "=" + QueryEscape(v));
   };
   InfluxTarget t;
-  t.v2 = EndsWith(path, "/api/v2/write") || !d.org.empty() ||
+  t.v2 = path.ends_with("/api/v2/write") || !d.org.empty() ||
          !d.bucket.empty() || !d.token.empty() || !d.token_file.empty();
   auto strip_slash = [](std::string s) {
     while (!s.empty() && s.back() == '/') s.pop_back();
     return s;
   };
   if (t.v2) {
-    if (!EndsWith(path, "/api/v2/write"))
+    if (!path.ends_with("/api/v2/write"))
       base = strip_slash(base) + "/api/v2/write";
     if (d.bucket.empty() && !keys.count("bucket")) {
       *error =
@@ -90,7 +85,7 @@ bool BuildInfluxTarget(const DatabaseConfig& d, InfluxTarget* out,
     add("bucket", d.bucket);
     t.database = d.bucket;
   } else {
-    if (!EndsWith(path, "/write")) base = strip_slash(base) + "/write";
+    if (!path.ends_with("/write")) base = strip_slash(base) + "/write";
     std::string db = d.database.empty() ? kDefaultInfluxDatabase : d.database;
     if (keys.count("db")) {
       for (std::string_view q = query; !q.empty();) {

@@ -11,10 +11,6 @@ namespace {
 
 bool IsKeySpecial(char c) { return c == ',' || c == '=' || c == ' '; }
 
-bool StartsWith(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 // Escapes `s`, putting a backslash before every character in `special`.
 std::string Escape(std::string_view s, bool (*special)(char)) {
   std::string out;
@@ -144,15 +140,15 @@ std::string FormatLine(std::string_view measurement, const KeyValues& tags,
 }
 
 std::string_view LegacyMeasurement(std::string_view name) {
-  if (StartsWith(name, "node_cpu_") || name == "node_load1" ||
+  if (name.starts_with("node_cpu_") || name == "node_load1" ||
       name == "node_load5" || name == "node_load15") {
     return "cpu";
   }
-  if (StartsWith(name, "node_memory_")) return "memory";
-  if (StartsWith(name, "node_disk_") || StartsWith(name, "node_filesystem_")) {
+  if (name.starts_with("node_memory_")) return "memory";
+  if (name.starts_with("node_disk_") || name.starts_with("node_filesystem_")) {
     return "disk";
   }
-  if (StartsWith(name, "node_network_")) return "network";
+  if (name.starts_with("node_network_")) return "network";
   return "";
 }
 
