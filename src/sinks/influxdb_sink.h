@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "sinks/sink_config.h"
 #include "sinks/line_protocol.h"
 #include "sinks/push_sink.h"
+#include "sinks/sink_config.h"
 #include "sinks/system_metrics.h"
 
 namespace host_exporter::sinks {

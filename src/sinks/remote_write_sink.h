@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "sinks/sink_config.h"
 #include "sinks/push_sink.h"
 #include "sinks/remote_write_encoder.h"
+#include "sinks/sink_config.h"
 
 namespace host_exporter::sinks {
 
