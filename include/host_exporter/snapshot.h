@@ -2,11 +2,13 @@
 //
 // A snapshot holds the merged families (for sinks and the landing page) and
 // the exposition already encoded, so an HTTP scrape only copies bytes that
-// are already there (the gzip form is made once, by the first scrape that
-// asks for it).
+// are already there: the text form is made with the snapshot, every other
+// form (OpenMetrics, protobuf, an escaping scheme, gzip) once, by the first
+// scrape that asks for it.
 #ifndef HOST_EXPORTER_SNAPSHOT_H_
 #define HOST_EXPORTER_SNAPSHOT_H_
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "host_exporter/collector.h"
+#include "host_exporter/encoder.h"
 
 namespace host_exporter {
 
@@ -36,7 +39,14 @@ struct CollectorResult {
 /// One published cycle. Never modified after publication.
 struct Snapshot {
   Families families;  ///< merged, sorted by name then labels
-  std::string text;   ///< Prometheus text format 0.0.4
+  /// When each series started counting (parallel to `families`; see
+  /// CreatedTimes), for OpenMetrics "_created" and protobuf.
+  CreatedTimes created;
+  std::string
+      text;  ///< Prometheus text format 0.0.4, names escaped "underscores"
+  /// Some metric or label name is outside the legacy charset, so the
+  /// escaping schemes give different bodies (otherwise all are `text`'s).
+  bool utf8_names = false;
   std::vector<CollectorStatus> collectors;
   double timestamp = 0;  ///< Unix seconds at the end of the cycle
   uint64_t cycle = 0;    ///< 1 for the first cycle
@@ -45,11 +55,21 @@ struct Snapshot {
   /// `text` gzipped, compressed by the first caller and then kept. Scrapes
   /// usually come less often than cycles (15 s against 5 s), so most
   /// snapshots are never asked for gzip and the cycle does not pay for it.
-  const std::string& TextGzip() const;
+  const std::string& TextGzip() const {
+    return Encoded(Encoding::kText, Escaping::kUnderscores, true);
+  }
+
+  /// The exposition in `encoding` with names escaped by `escaping`, gzipped
+  /// if `gzip`: made by the first caller, then kept (thread-safe).
+  const std::string& Encoded(Encoding encoding, Escaping escaping,
+                             bool gzip) const;
 
  private:
-  mutable std::once_flag gzip_once_;
-  mutable std::string text_gzip_;
+  struct Form {
+    std::once_flag once;
+    std::string bytes;
+  };
+  mutable std::array<Form, kEncodings * kEscapings * 2> forms_;
 };
 
 /// Options of the snapshot builder.

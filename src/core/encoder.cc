@@ -9,6 +9,8 @@
 namespace host_exporter {
 namespace {
 
+using Label = prometheus::ClientMetric::Label;
+
 void AppendEscaped(std::string* out, std::string_view s, bool quote) {
   for (char c : s) {
     if (c == '\\') {
@@ -23,41 +25,319 @@ void AppendEscaped(std::string* out, std::string_view s, bool quote) {
   }
 }
 
-void AppendValue(std::string* out, double v) { out->append(FormatValue(v)); }
+bool LegacyRune(char32_t c, size_t i) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == ':' || (c >= '0' && c <= '9' && i > 0);
+}
 
-void AppendSeries(std::string* out, std::string_view name,
-                  const std::vector<prometheus::ClientMetric::Label>& labels,
+// Decodes the UTF-8 rune at s[*i] and advances *i; an invalid byte is
+// returned as U+FFFD after advancing by one (the snapshot has made names
+// valid UTF-8 already; this only keeps hostile bytes from misbehaving).
+char32_t NextRune(std::string_view s, size_t* i) {
+  const auto b = static_cast<unsigned char>(s[*i]);
+  int n = b < 0x80         ? 1
+          : (b >> 5) == 6  ? 2
+          : (b >> 4) == 14 ? 3
+          : (b >> 3) == 30 ? 4
+                           : 0;
+  if (n == 0 || *i + n > s.size()) {
+    ++*i;
+    return 0xFFFD;
+  }
+  char32_t c = n == 1 ? b : b & (0x7F >> n);
+  for (int k = 1; k < n; ++k) {
+    const auto cb = static_cast<unsigned char>(s[*i + k]);
+    if ((cb & 0xC0) != 0x80) {
+      ++*i;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (cb & 0x3F);
+  }
+  *i += n;
+  return c;
+}
+
+void AppendRune(std::string* out, char32_t c) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// The syntax rules shared by text 0.0.4/1.0.0 and OpenMetrics.
+struct Style {
+  bool om = false;  // OpenMetrics: floats "1.0", HELP escapes '"'
+  Escaping escaping = Escaping::kUnderscores;
+};
+
+std::string OmFloat(double v) {
+  if (v == 1) return "1.0";
+  if (v == 0) return "0.0";
+  if (v == -1) return "-1.0";
+  std::string s = FormatValue(v);
+  if (!std::isnan(v) && !std::isinf(v) &&
+      s.find_first_of("e.") == std::string::npos) {
+    s.append(".0");
+  }
+  return s;
+}
+
+std::string StyleFloat(const Style& st, double v) {
+  return st.om ? OmFloat(v) : FormatValue(v);
+}
+
+// A name (already escaped by the scheme): as is if legacy, else quoted (only
+// kAllowUtf8 leaves such names).
+void AppendName(std::string* out, std::string_view name) {
+  if (IsLegacyName(name)) {
+    out->append(name);
+  } else {
+    out->push_back('"');
+    AppendEscaped(out, name, true);
+    out->push_back('"');
+  }
+}
+
+void AppendLabelName(std::string* out, const std::string& name,
+                     Escaping escaping) {
+  if (IsLegacyName(name)) {
+    out->append(name);
+  } else {
+    AppendName(out, EscapeName(name, escaping));
+  }
+}
+
+// One sample line: name+suffix, labels, an extra label (le, quantile), the
+// value, the timestamp. A name outside the legacy charset goes inside the
+// braces, quoted, as client_golang writes it.
+void AppendSeries(std::string* out, const Style& st, std::string_view name,
+                  std::string_view suffix, const std::vector<Label>& labels,
                   std::string_view extra_name, std::string_view extra_value,
-                  double value, int64_t timestamp_ms) {
-  out->append(name);
-  if (!labels.empty() || !extra_name.empty()) {
+                  std::string_view value, int64_t timestamp_ms) {
+  char sep = '{';
+  bool braces = false;
+  if (suffix.empty() ? IsLegacyName(name)
+                     : IsLegacyName(std::string(name).append(suffix))) {
+    out->append(name).append(suffix);
+  } else {
     out->push_back('{');
-    bool first = true;
+    braces = true;
+    sep = ',';
+    out->push_back('"');
+    AppendEscaped(out, name, true);
+    AppendEscaped(out, suffix, true);
+    out->push_back('"');
+  }
+  if (!labels.empty() || !extra_name.empty()) {
     for (const auto& l : labels) {
-      if (!first) out->push_back(',');
-      first = false;
-      out->append(l.name).append("=\"");
+      out->push_back(sep);
+      sep = ',';
+      AppendLabelName(out, l.name, st.escaping);
+      out->append("=\"");
       AppendEscaped(out, l.value, true);
       out->push_back('"');
     }
     if (!extra_name.empty()) {
-      if (!first) out->push_back(',');
+      out->push_back(sep);
       out->append(extra_name).append("=\"");
       out->append(extra_value);
       out->push_back('"');
     }
-    out->push_back('}');
+    braces = true;
   }
+  if (braces) out->push_back('}');
   out->push_back(' ');
-  AppendValue(out, value);
+  out->append(value);
   if (timestamp_ms != 0) {
     out->push_back(' ');
-    out->append(std::to_string(timestamp_ms));
+    if (st.om) {
+      out->append(OmFloat(static_cast<double>(timestamp_ms) / 1000));
+    } else {
+      out->append(std::to_string(timestamp_ms));
+    }
   }
   out->push_back('\n');
 }
 
+void AppendComment(std::string* out, const Style& st, std::string_view what,
+                   std::string_view name, std::string_view text, bool escape) {
+  out->append("# ").append(what).push_back(' ');
+  AppendName(out, name);
+  out->push_back(' ');
+  if (escape) {
+    AppendEscaped(out, text, st.om);
+  } else {
+    out->append(text);
+  }
+  out->push_back('\n');
+}
+
+// The samples of one family in the text forms. `created` is the series'
+// created times (may be null or short); written only in OpenMetrics.
+void AppendSamples(std::string* out, const Style& st,
+                   const prometheus::MetricFamily& f, std::string_view name,
+                   const std::vector<double>* created) {
+  const std::string_view total =
+      st.om && f.type == prometheus::MetricType::Counter ? "_total" : "";
+  for (size_t i = 0; i < f.metric.size(); ++i) {
+    const auto& m = f.metric[i];
+    const double ct =
+        st.om && created && i < created->size() ? (*created)[i] : 0;
+    auto count = [&](uint64_t n) {
+      return st.om ? std::to_string(n) : FormatValue(static_cast<double>(n));
+    };
+    switch (f.type) {
+      case prometheus::MetricType::Counter:
+        AppendSeries(out, st, name, total, m.label, {}, {},
+                     StyleFloat(st, m.counter.value), m.timestamp_ms);
+        break;
+      case prometheus::MetricType::Gauge:
+        AppendSeries(out, st, name, {}, m.label, {}, {},
+                     StyleFloat(st, m.gauge.value), m.timestamp_ms);
+        break;
+      case prometheus::MetricType::Untyped:
+        AppendSeries(out, st, name, {}, m.label, {}, {},
+                     StyleFloat(st, m.untyped.value), m.timestamp_ms);
+        break;
+      case prometheus::MetricType::Summary: {
+        for (const auto& q : m.summary.quantile) {
+          AppendSeries(out, st, name, {}, m.label, "quantile",
+                       StyleFloat(st, q.quantile), StyleFloat(st, q.value),
+                       m.timestamp_ms);
+        }
+        AppendSeries(out, st, name, "_sum", m.label, {}, {},
+                     StyleFloat(st, m.summary.sample_sum), m.timestamp_ms);
+        AppendSeries(out, st, name, "_count", m.label, {}, {},
+                     count(m.summary.sample_count), m.timestamp_ms);
+        break;
+      }
+      case prometheus::MetricType::Histogram: {
+        bool has_inf = false;
+        for (const auto& b : m.histogram.bucket) {
+          if (std::isinf(b.upper_bound)) has_inf = true;
+          AppendSeries(out, st, name, "_bucket", m.label, "le",
+                       StyleFloat(st, b.upper_bound), count(b.cumulative_count),
+                       m.timestamp_ms);
+        }
+        if (!has_inf) {
+          AppendSeries(out, st, name, "_bucket", m.label, "le", "+Inf",
+                       count(m.histogram.sample_count), m.timestamp_ms);
+        }
+        AppendSeries(out, st, name, "_sum", m.label, {}, {},
+                     StyleFloat(st, m.histogram.sample_sum), m.timestamp_ms);
+        AppendSeries(out, st, name, "_count", m.label, {}, {},
+                     count(m.histogram.sample_count), m.timestamp_ms);
+        break;
+      }
+    }
+    if (ct > 0 && f.type != prometheus::MetricType::Gauge &&
+        f.type != prometheus::MetricType::Untyped) {
+      AppendSeries(out, st, name, "_created", m.label, {}, {}, OmFloat(ct),
+                   m.timestamp_ms);
+    }
+  }
+}
+
+size_t Estimate(const Families& families) {
+  size_t estimate = 0;
+  for (const auto& f : families) estimate += 96 + f.metric.size() * 64;
+  return estimate;
+}
+
 }  // namespace
+
+std::string_view EscapingName(Escaping e) {
+  switch (e) {
+    case Escaping::kAllowUtf8:
+      return "allow-utf-8";
+    case Escaping::kUnderscores:
+      return "underscores";
+    case Escaping::kDots:
+      return "dots";
+    case Escaping::kValues:
+      return "values";
+  }
+  return "underscores";
+}
+
+bool IsLegacyName(std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (!LegacyRune(static_cast<unsigned char>(name[i]), i)) return false;
+  }
+  return true;
+}
+
+std::string EscapeName(std::string_view name, Escaping scheme) {
+  if (name.empty() || scheme == Escaping::kAllowUtf8 || IsLegacyName(name)) {
+    return std::string(name);
+  }
+  std::string out;
+  out.reserve(name.size() + 8);
+  if (scheme == Escaping::kValues) out.append("U__");
+  for (size_t i = 0; i < name.size();) {
+    const size_t at = i;  // Go ranges over byte offsets
+    const char32_t c = NextRune(name, &i);
+    switch (scheme) {
+      case Escaping::kUnderscores:
+        out.push_back(LegacyRune(c, at) ? static_cast<char>(c) : '_');
+        break;
+      case Escaping::kDots:
+        if (c == '_') {
+          out.append("__");
+        } else if (c == '.') {
+          out.append("_dot_");
+        } else if (LegacyRune(c, at)) {
+          out.push_back(static_cast<char>(c));
+        } else {
+          out.append("__");
+        }
+        break;
+      case Escaping::kValues:
+        if (c == '_') {
+          out.append("__");
+        } else if (LegacyRune(c, at)) {
+          out.push_back(static_cast<char>(c));
+        } else {
+          char buf[16];
+          auto r = std::to_chars(buf, buf + sizeof buf,
+                                 static_cast<uint32_t>(c), 16);
+          out.push_back('_');
+          out.append(buf, r.ptr);
+          out.push_back('_');
+        }
+        break;
+      case Escaping::kAllowUtf8:
+        AppendRune(&out, c);
+        break;
+    }
+  }
+  return out;
+}
+
+std::string_view UnitOf(std::string_view name) {
+  static constexpr std::string_view kUnits[] = {
+      "seconds", "bytes", "joules", "watts",  "volts", "amperes",
+      "celsius", "hertz", "ratio",  "meters", "grams", "kelvin"};
+  for (std::string_view u : kUnits) {
+    if (name.size() > u.size() + 1 && name.ends_with(u) &&
+        name[name.size() - u.size() - 1] == '_') {
+      return u;
+    }
+  }
+  return {};
+}
 
 const char* TypeName(prometheus::MetricType t) {
   switch (t) {
@@ -94,67 +374,44 @@ std::string FormatValue(double v) {
   return std::string(buf, static_cast<size_t>(fix.ptr - buf));
 }
 
-void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out) {
-  out->append("# HELP ").append(f.name).push_back(' ');
-  AppendEscaped(out, f.help, false);
-  out->append("\n# TYPE ").append(f.name).push_back(' ');
-  out->append(TypeName(f.type)).push_back('\n');
-  for (const auto& m : f.metric) {
-    switch (f.type) {
-      case prometheus::MetricType::Counter:
-        AppendSeries(out, f.name, m.label, {}, {}, m.counter.value,
-                     m.timestamp_ms);
-        break;
-      case prometheus::MetricType::Gauge:
-        AppendSeries(out, f.name, m.label, {}, {}, m.gauge.value,
-                     m.timestamp_ms);
-        break;
-      case prometheus::MetricType::Untyped:
-        AppendSeries(out, f.name, m.label, {}, {}, m.untyped.value,
-                     m.timestamp_ms);
-        break;
-      case prometheus::MetricType::Summary: {
-        for (const auto& q : m.summary.quantile) {
-          AppendSeries(out, f.name, m.label, "quantile",
-                       FormatValue(q.quantile), q.value, m.timestamp_ms);
-        }
-        AppendSeries(out, f.name + "_sum", m.label, {}, {},
-                     m.summary.sample_sum, m.timestamp_ms);
-        AppendSeries(out, f.name + "_count", m.label, {}, {},
-                     static_cast<double>(m.summary.sample_count),
-                     m.timestamp_ms);
-        break;
-      }
-      case prometheus::MetricType::Histogram: {
-        bool has_inf = false;
-        for (const auto& b : m.histogram.bucket) {
-          if (std::isinf(b.upper_bound)) has_inf = true;
-          AppendSeries(out, f.name + "_bucket", m.label, "le",
-                       FormatValue(b.upper_bound),
-                       static_cast<double>(b.cumulative_count), m.timestamp_ms);
-        }
-        if (!has_inf) {
-          AppendSeries(out, f.name + "_bucket", m.label, "le", "+Inf",
-                       static_cast<double>(m.histogram.sample_count),
-                       m.timestamp_ms);
-        }
-        AppendSeries(out, f.name + "_sum", m.label, {}, {},
-                     m.histogram.sample_sum, m.timestamp_ms);
-        AppendSeries(out, f.name + "_count", m.label, {}, {},
-                     static_cast<double>(m.histogram.sample_count),
-                     m.timestamp_ms);
-        break;
-      }
-    }
-  }
+void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
+                      Escaping escaping) {
+  const Style st{false, escaping};
+  const std::string name = EscapeName(f.name, escaping);
+  AppendComment(out, st, "HELP", name, f.help, true);
+  AppendComment(out, st, "TYPE", name, TypeName(f.type), false);
+  AppendSamples(out, st, f, name, nullptr);
 }
 
-std::string EncodeText(const Families& families) {
+std::string EncodeText(const Families& families, Escaping escaping) {
   std::string out;
-  size_t estimate = 0;
-  for (const auto& f : families) estimate += 96 + f.metric.size() * 64;
-  out.reserve(estimate);
-  for (const auto& f : families) AppendTextFamily(f, &out);
+  out.reserve(Estimate(families));
+  for (const auto& f : families) AppendTextFamily(f, &out, escaping);
+  return out;
+}
+
+std::string EncodeOpenMetrics(const Families& families,
+                              const CreatedTimes& created, Escaping escaping) {
+  const Style st{true, escaping};
+  std::string out;
+  out.reserve(Estimate(families) * 5 / 4);
+  for (size_t i = 0; i < families.size(); ++i) {
+    const auto& f = families[i];
+    std::string name = EscapeName(f.name, escaping);
+    if (f.type == prometheus::MetricType::Counter && name.ends_with("_total")) {
+      name.resize(name.size() - 6);
+    }
+    AppendComment(&out, st, "HELP", name, f.help, true);
+    AppendComment(&out, st, "TYPE", name,
+                  f.type == prometheus::MetricType::Untyped ? "unknown"
+                                                            : TypeName(f.type),
+                  false);
+    std::string_view unit = UnitOf(name);
+    if (!unit.empty()) AppendComment(&out, st, "UNIT", name, unit, false);
+    AppendSamples(&out, st, f, name,
+                  i < created.size() ? &created[i] : nullptr);
+  }
+  out.append("# EOF\n");
   return out;
 }
 

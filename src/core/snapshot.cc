@@ -164,15 +164,51 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     i = j;
   }
   SortAndDedup(&snap->families, warnings);
+  for (const auto& f : snap->families) {
+    bool legacy = IsLegacyName(f.name);
+    for (size_t i = 0; legacy && i < f.metric.size(); ++i) {
+      for (const auto& l : f.metric[i].label)
+        legacy = legacy && IsLegacyName(l.name);
+    }
+    if (!legacy) {
+      snap->utf8_names = true;
+      break;
+    }
+  }
   snap->text = EncodeText(snap->families);
   snap->gzip_level = options.gzip_level;
   return snap;
 }
 
-const std::string& Snapshot::TextGzip() const {
-  std::call_once(gzip_once_,
-                 [this] { text_gzip_ = GzipCompress(text, gzip_level); });
-  return text_gzip_;
+const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
+                                     bool gzip) const {
+  // Without names outside the legacy charset every scheme gives one body.
+  if (!utf8_names) escaping = Escaping::kUnderscores;
+  const bool plain_text =
+      encoding == Encoding::kText && escaping == Escaping::kUnderscores;
+  if (plain_text && !gzip) return text;
+  Form& form = forms_[(static_cast<size_t>(encoding) * kEscapings +
+                       static_cast<size_t>(escaping)) *
+                          2 +
+                      (gzip ? 1 : 0)];
+  std::call_once(form.once, [&] {
+    if (gzip) {
+      form.bytes = GzipCompress(Encoded(encoding, escaping, false), gzip_level);
+      return;
+    }
+    switch (encoding) {
+      case Encoding::kText:
+        form.bytes = EncodeText(families, escaping);
+        break;
+      case Encoding::kOpenMetrics:
+        form.bytes = EncodeOpenMetrics(families, created, escaping);
+        break;
+      case Encoding::kProtoDelimited:
+        form.bytes = EncodeProtoDelimited(families, created, escaping);
+        break;
+    }
+  });
+  return form.bytes;
 }
 
 void SnapshotStore::Publish(std::shared_ptr<const Snapshot> s) {

@@ -4,6 +4,7 @@
 
 #include "host_exporter/encoder.h"
 #include "http/landing.h"
+#include "http/negotiate.h"
 #include "parse/parse_util.h"
 
 namespace host_exporter::http {
@@ -94,14 +95,12 @@ Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
       r = Text(503, "no collection has finished yet\n");
       r.headers.emplace_back("Retry-After", "1");
     } else {
-      r.content_type = std::string(kTextContentType);
-      if (AcceptsGzip(req.accept_encoding)) {
-        r.snapshot_body = snapshot->TextGzip();
-        r.headers.emplace_back("Content-Encoding", "gzip");
-      } else {
-        r.snapshot_body = snapshot->text;
-      }
-      r.headers.emplace_back("Vary", "Accept-Encoding");
+      const Negotiated n = Negotiate(req.accept);
+      r.content_type = n.ContentType();
+      const bool gzip = AcceptsGzip(req.accept_encoding);
+      r.snapshot_body = snapshot->Encoded(n.encoding(), n.escaping, gzip);
+      if (gzip) r.headers.emplace_back("Content-Encoding", "gzip");
+      r.headers.emplace_back("Vary", "Accept, Accept-Encoding");
       r.snapshot = std::move(snapshot);
     }
   } else if (path == "/-/healthy") {
@@ -123,8 +122,11 @@ std::string ResponseHead(const Response& r, bool keep_alive) {
   h.append("HTTP/1.1 ").append(std::to_string(r.status)).push_back(' ');
   h.append(Reason(r.status)).append("\r\n");
   h.append("Content-Type: ").append(r.content_type).append("\r\n");
-  h.append("Content-Length: ").append(std::to_string(r.Body().size())).append("\r\n");
-  for (const auto& [k, v] : r.headers) h.append(k).append(": ").append(v).append("\r\n");
+  h.append("Content-Length: ")
+      .append(std::to_string(r.Body().size()))
+      .append("\r\n");
+  for (const auto& [k, v] : r.headers)
+    h.append(k).append(": ").append(v).append("\r\n");
   h.append(keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
   h.append("\r\n");
   return h;

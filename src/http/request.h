@@ -17,6 +17,7 @@ struct Request {
   std::string_view method;
   std::string_view path;             ///< decoded path, no query string
   std::string_view accept_encoding;  ///< "" if absent
+  std::string_view accept;           ///< the Accept header, "" if absent
 };
 
 /// Server-wide routing settings.
@@ -49,7 +50,9 @@ struct Response {
 /// "deflate, gzip;q=0.5", "*"; false for "gzip;q=0", "identity", "".
 bool AcceptsGzip(std::string_view accept_encoding);
 
-/// Routes a request: telemetry path (GET/HEAD), "/", "/-/healthy",
+/// Routes a request: telemetry path (GET/HEAD; the format negotiated from
+/// Accept, see negotiate.h, gzipped if Accept-Encoding allows), "/",
+/// "/-/healthy",
 /// "/-/ready"; 404 for other paths, 405 for other methods.
 Response Route(const Request& req, std::shared_ptr<const Snapshot> snapshot,
                const RouteConfig& config);

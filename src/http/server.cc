@@ -345,6 +345,8 @@ int Handle(mg_connection* conn, void* cbdata) {
     req.path = path;
     const char* ae = mg_get_header(conn, "Accept-Encoding");
     req.accept_encoding = ae ? ae : "";
+    const char* accept = mg_get_header(conn, "Accept");
+    req.accept = accept ? accept : "";
     resp = http::Route(req, impl->store->Get(), impl->route);
     if (impl->options.on_scrape && resp.status == 200 &&
         req.path == impl->route.route_prefix + impl->route.telemetry_path)

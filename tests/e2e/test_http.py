@@ -34,7 +34,9 @@ class HttpTest(unittest.TestCase):
     def test_metrics_headers_and_body(self):
         status, h, body = self.get("/metrics")
         self.assertEqual(status, 200)
-        self.assertEqual(h["content-type"], "text/plain; version=0.0.4; charset=utf-8")
+        # As node_exporter 1.9 (client_golang) answers a client without Accept.
+        self.assertEqual(h["content-type"],
+                         "text/plain; version=0.0.4; charset=utf-8; escaping=underscores")
         self.assertEqual(int(h["content-length"]), len(body))
         self.assertNotIn("content-encoding", h)
         text = body.decode()

@@ -47,13 +47,51 @@ TEST(RouteTest, MetricsPicksEncoding) {
   auto r = Route({"GET", "/metrics", ""}, Snap(), c);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Body(), "plain");
-  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(r.content_type,
+            "text/plain; version=0.0.4; charset=utf-8; escaping=underscores");
   r = Route({"GET", "/metrics", "gzip"}, Snap(), c);
   std::string unzipped;
   ASSERT_TRUE(GzipDecompress(r.Body(), &unzipped));
   EXPECT_EQ(unzipped, "plain");
   EXPECT_EQ(r.headers[0],
             (std::pair<std::string, std::string>("Content-Encoding", "gzip")));
+}
+
+// The Accept header picks the body; each form (and its gzip) is encoded
+// once per snapshot and then shared by every scrape.
+TEST(RouteTest, MetricsNegotiatesFormat) {
+  RouteConfig c;
+  auto snap = std::make_shared<Snapshot>();
+  snap->families.push_back(prometheus::MetricFamily{
+      "c_total", "h", prometheus::MetricType::Counter, {{}}});
+  snap->created = {{1700000000}};
+  snap->text = EncodeText(snap->families);
+  const char* om = "application/openmetrics-text;version=1.0.0";
+  auto r = Route({"GET", "/metrics", "", om}, snap, c);
+  EXPECT_EQ(r.content_type,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8; "
+            "escaping=underscores");
+  EXPECT_EQ(r.Body(),
+            "# HELP c h\n# TYPE c counter\nc_total 0.0\nc_created 1.7e+09\n"
+            "# EOF\n");
+  auto again = Route({"GET", "/metrics", "", om}, snap, c);
+  EXPECT_EQ(again.Body().data(), r.Body().data());  // the same bytes
+  auto gz = Route({"GET", "/metrics", "gzip", om}, snap, c);
+  std::string unzipped;
+  ASSERT_TRUE(GzipDecompress(gz.Body(), &unzipped));
+  EXPECT_EQ(unzipped, r.Body());
+  auto pb = Route({"GET", "/metrics", "",
+                   "application/vnd.google.protobuf;proto=io.prometheus.client."
+                   "MetricFamily;encoding=delimited"},
+                  snap, c);
+  EXPECT_EQ(pb.Body(), EncodeProtoDelimited(snap->families, snap->created,
+                                            Escaping::kUnderscores));
+  auto t1 = Route({"GET", "/metrics", "", "text/plain;version=1.0.0"}, snap, c);
+  EXPECT_EQ(t1.content_type,
+            "text/plain; version=1.0.0; charset=utf-8; escaping=underscores");
+  EXPECT_EQ(t1.Body().data(), snap->text.data());
+  EXPECT_EQ(r.headers.back(), (std::pair<std::string, std::string>(
+                                  "Vary", "Accept, Accept-Encoding")));
 }
 
 TEST(RouteTest, HeadHasLengthButNoBody) {
