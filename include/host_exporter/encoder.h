@@ -42,6 +42,11 @@ std::string EscapeName(std::string_view name, Escaping scheme);
 /// May be shorter than the families (the rest: unknown).
 using CreatedTimes = std::vector<std::vector<double>>;
 
+/// A collector that knows when a series started counting (the textfile
+/// collector, from an OpenMetrics "_created" sample) gives it as this label,
+/// Unix seconds ("0": not known). BuildSnapshot takes it off the series.
+inline constexpr char kCreatedLabel[] = "__created__";
+
 /// Formats a sample value as Prometheus/Go does (strconv 'g', shortest):
 /// "0", "100.27", "6.5733099e+07", "NaN", "+Inf", "-Inf".
 std::string FormatValue(double v);

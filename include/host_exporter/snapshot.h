@@ -81,6 +81,11 @@ struct SnapshotOptions {
   /// Series a single collector may contribute; 0 = unlimited. The excess is
   /// dropped (and reported in warnings) rather than flooding Prometheus.
   size_t max_series_per_collector = 0;
+  /// Created times (see BuildSnapshot): the host's boot, for collectors'
+  /// counters, summaries and histograms, and this process's start, for the
+  /// exporter's own. Unix seconds; 0 = unknown (none served).
+  double boot_time = 0;
+  double process_start = 0;
 };
 
 /// Merges collector results and `extra` families (self-metrics) into a
@@ -89,6 +94,10 @@ struct SnapshotOptions {
 /// node_scrape_collector_{duration_seconds,success} added, then encoded.
 /// The exporter's own families (`extra` and node_scrape_collector_*) win:
 /// a collector's family of the same name is dropped whole.
+/// Created times (Snapshot::created) of counters, summaries and histograms:
+/// a series' kCreatedLabel if it has one, else options.process_start for the
+/// exporter's own families and options.boot_time for collectors' (their
+/// counters count since boot).
 /// Problems are appended to *warnings (each names the collector and series).
 std::shared_ptr<const Snapshot> BuildSnapshot(
     std::vector<CollectorResult> results, Families extra,

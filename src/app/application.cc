@@ -56,6 +56,8 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.planner = std::move(planner);
   o.max_age = c.max_age;
   o.keep_interval = push;
+  o.snapshot.boot_time = ReadBootTime(c.paths.Proc("stat"));
+  o.snapshot.process_start = ProcessStartTime();
   o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
   return o;
 }

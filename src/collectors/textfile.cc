@@ -146,7 +146,7 @@ std::string ReadTextfile(const std::string& path, const std::string& real_dir,
 std::string SeriesKey(const std::vector<prometheus::ClientMetric::Label>& l) {
   std::vector<const prometheus::ClientMetric::Label*> sorted;
   for (const auto& x : l) {
-    if (!x.value.empty()) sorted.push_back(&x);
+    if (!x.value.empty() && x.name != kCreatedLabel) sorted.push_back(&x);
   }
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->name < b->name; });
@@ -199,6 +199,22 @@ void FillLabels(prometheus::MetricFamily* f) {
     for (const auto& n : names) {
       if (!have.count(n)) m.label.push_back({n, ""});
     }
+  }
+}
+
+// A textfile counter (summary, histogram) started when its file's
+// OpenMetrics "_created" says, or at an unknown time ("0"), never at boot:
+// tells the snapshot so through kCreatedLabel.
+void MarkCreated(parse::ParsedFamily* pf) {
+  const auto t = pf->family.type;
+  if (t == prometheus::MetricType::Gauge ||
+      t == prometheus::MetricType::Untyped) {
+    return;
+  }
+  auto& metrics = pf->family.metric;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    const double c = i < pf->created.size() ? pf->created[i] : 0;
+    metrics[i].label.push_back({kCreatedLabel, c > 0 ? FormatValue(c) : "0"});
   }
 }
 
@@ -371,6 +387,7 @@ class TextfileCollector : public Collector {
       }
       for (parse::ParsedFamily& pf : parsed.value.families) {
         FillLabels(&pf.family);
+        MarkCreated(&pf);
         merger->Add(file, std::move(pf));
       }
       mtimes->emplace_back(file, static_cast<double>(st.st_mtim.tv_sec));

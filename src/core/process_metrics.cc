@@ -16,17 +16,19 @@ namespace {
 
 // The boot time, from /proc/stat's btime: read once, it does not change.
 double BootTime() {
-  static const double btime = [] {
-    std::string stat = ReadPath("/proc/stat").data;
-    for (auto line : parse::SplitLines(stat)) {
-      auto f = parse::SplitFields(line);
-      if (f.size() == 2 && f[0] == "btime") {
-        if (auto v = parse::ParseDouble(f[1])) return *v;
-      }
-    }
-    return 0.0;
-  }();
+  static const double btime = ReadBootTime("/proc/stat");
   return btime;
+}
+
+// The process's start time field (22) of /proc/self/stat, in clock ticks
+// since boot, or -1.
+double StartTicks(const std::string& stat) {
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  auto f = parse::SplitFields(std::string_view(stat).substr(close + 1));
+  if (f.size() <= 22 - 3) return -1;
+  auto v = parse::ParseDouble(f[22 - 3]);
+  return v ? *v : -1;
 }
 
 // Open descriptors: since Linux 6.2 the size stat(2) gives /proc/self/fd;
@@ -47,6 +49,27 @@ int OpenFds() {
 }
 
 }  // namespace
+
+double ReadBootTime(const std::string& proc_stat) {
+  std::string stat = ReadPath(proc_stat).data;
+  for (auto line : parse::SplitLines(stat)) {
+    auto f = parse::SplitFields(line);
+    if (f.size() == 2 && f[0] == "btime") {
+      if (auto v = parse::ParseDouble(f[1])) return *v;
+    }
+  }
+  return 0.0;
+}
+
+double ProcessStartTime() {
+  static const double start = [] {
+    const double ticks = StartTicks(ReadPath("/proc/self/stat").data);
+    return ticks < 0
+               ? 0.0
+               : BootTime() + ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }();
+  return start;
+}
 
 Families ProcessMetrics() {
   Families out;
@@ -80,7 +103,7 @@ Families ProcessMetrics() {
       out.push_back(
           Gauge("process_start_time_seconds",
                 "Start time of the process since unix epoch in seconds.")
-              .Add(BootTime() + num(22) / ticks)
+              .Add(ProcessStartTime())
               .Take());
     }
   }

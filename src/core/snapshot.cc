@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
+#include "parse/parse_util.h"
 #include "parse/utf8.h"
 
 namespace host_exporter {
@@ -20,6 +23,43 @@ std::string SeriesName(const std::string& family,
     s += labels[i].name + "=\"" + labels[i].value + "\"";
   }
   return s + "}";
+}
+
+// Taken before SortAndDedup and looked up after it: the label values made
+// valid UTF-8 the same way in both.
+std::string CreatedKey(const std::string& family, std::vector<Label> labels) {
+  for (auto& l : labels) MakeValidUtf8(&l.value);
+  std::sort(labels.begin(), labels.end());
+  std::string key = family;
+  for (const auto& l : labels) {
+    key.push_back('\xff');  // never in valid UTF-8
+    key.append(l.name).push_back('\xff');
+    key.append(l.value);
+  }
+  return key;
+}
+
+void FillCreated(Snapshot* snap, const SnapshotOptions& options,
+                 const std::unordered_map<std::string, double>& told,
+                 const std::unordered_set<std::string>& told_families,
+                 const std::unordered_set<std::string>& own_families) {
+  snap->created.resize(snap->families.size());
+  for (size_t i = 0; i < snap->families.size(); ++i) {
+    const auto& f = snap->families[i];
+    if (f.type == prometheus::MetricType::Gauge ||
+        f.type == prometheus::MetricType::Untyped) {
+      continue;
+    }
+    const double base = own_families.contains(f.name) ? options.process_start
+                                                      : options.boot_time;
+    auto& c = snap->created[i];
+    c.assign(f.metric.size(), base);
+    if (!told_families.contains(f.name)) continue;
+    for (size_t j = 0; j < f.metric.size(); ++j) {
+      auto it = told.find(CreatedKey(f.name, f.metric[j].label));
+      if (it != told.end()) c[j] = it->second;
+    }
+  }
 }
 
 }  // namespace
@@ -96,7 +136,24 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   };
   std::vector<Tagged> all;
   all.reserve(512);
+  // Series that said when they started (kCreatedLabel), by family name and
+  // sorted labels; rare (textfile only), so looked up only for their names.
+  std::unordered_map<std::string, double> told;
+  std::unordered_set<std::string> told_families, own_families;
   auto add = [&](const std::string& who, Families fams, bool own) {
+    for (auto& f : fams) {
+      if (own) own_families.insert(f.name);
+      for (auto& m : f.metric) {
+        auto it = std::find_if(
+            m.label.begin(), m.label.end(),
+            [](const Label& l) { return l.name == kCreatedLabel; });
+        if (it == m.label.end()) continue;
+        auto v = parse::ParseDouble(it->value);
+        m.label.erase(it);
+        told_families.insert(f.name);
+        told[CreatedKey(f.name, m.label)] = v && *v > 0 ? *v : 0;
+      }
+    }
     const size_t budget = options.max_series_per_collector;
     size_t used = 0;
     for (auto& f : fams) {
@@ -164,6 +221,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     i = j;
   }
   SortAndDedup(&snap->families, warnings);
+  FillCreated(snap.get(), options, told, told_families, own_families);
   for (const auto& f : snap->families) {
     bool legacy = IsLegacyName(f.name);
     for (size_t i = 0; legacy && i < f.metric.size(); ++i) {

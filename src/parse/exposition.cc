@@ -287,6 +287,7 @@ struct FamilyState {
   std::vector<SeriesAux> aux;  // histogram/summary
   std::unordered_map<std::string, size_t> groups;  // label key -> series
   std::array<MetricFamily, 3> gh;  // gaugehistogram _bucket, _gcount, _gsum
+  std::unordered_map<std::string, double> created;  // label key -> _created
 };
 
 // Iterates over '\n'-separated lines; no empty line after a final newline.
@@ -728,7 +729,10 @@ class Parser {
     if (!Resolve(name, &fi, &suffix) || !SwitchTo(fi)) return false;
     FamilyState& f = families_[fi];
     f.touched = true;
-    if (suffix == Suffix::kCreated) return true;  // dropped, as documented
+    if (suffix == Suffix::kCreated) {  // kept aside: ParsedFamily::created
+      f.created[LabelKey(labels)] = value;
+      return true;
+    }
     if (f.first_line == kNone) f.first_line = line_;
     if (!CountSeries()) return false;
     ++f.samples;
@@ -977,7 +981,16 @@ class Parser {
       auto emit = [&](MetricFamily fam, MetricType type) {
         fam.help = f.help;
         fam.type = type;
-        out->families.push_back({std::move(fam), f.has_help});
+        ParsedFamily pf{std::move(fam), f.has_help, {}};
+        if (!f.created.empty() && type != MetricType::Gauge &&
+            type != MetricType::Untyped) {
+          pf.created.resize(pf.family.metric.size());
+          for (size_t i = 0; i < pf.created.size(); ++i) {
+            auto it = f.created.find(LabelKey(pf.family.metric[i].label));
+            if (it != f.created.end()) pf.created[i] = it->second;
+          }
+        }
+        out->families.push_back(std::move(pf));
       };
       switch (f.kind) {
         case Kind::kHistogram:

@@ -17,7 +17,8 @@
 //   stateset F       -> gauge F (each state a series with label F="state")
 //   gaugehistogram F -> gauges F_bucket{le}, F_gcount, F_gsum
 //   unknown F        -> untyped F
-// _created samples are dropped, exemplars are checked for syntax and dropped,
+// _created samples are kept as ParsedFamily::created, exemplars are checked
+// for syntax and dropped,
 // "# UNIT" lines are checked and dropped.
 //
 // Sample timestamps are rejected (the textfile collector, its only user,
@@ -51,6 +52,9 @@ struct ParsedFamily {
   /// True if a HELP line gave family.help (which is "" otherwise), so a
   /// caller can tell "no HELP" from an empty one and supply its own.
   bool has_help = false;
+  /// OpenMetrics "_created" of each series of family.metric (Unix seconds,
+  /// 0 where none was given); empty if the family had none.
+  std::vector<double> created;
 };
 
 /// Everything read from one input.

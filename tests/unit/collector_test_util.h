@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "host_exporter/collector.h"
+#include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
 #include "host_exporter/paths.h"
 
@@ -84,7 +85,10 @@ inline std::optional<double> FindValue(const Families& fams,
   std::sort(labels.begin(), labels.end());
   for (const auto& m : f->metric) {
     Labels got;
-    for (const auto& l : m.label) got.emplace_back(l.name, l.value);
+    for (const auto& l : m.label) {
+      // The textfile collector's created time for the snapshot, not a label.
+      if (l.name != kCreatedLabel) got.emplace_back(l.name, l.value);
+    }
     std::sort(got.begin(), got.end());
     if (got == labels) return SeriesValue(*f, m);
   }

@@ -399,8 +399,12 @@ TEST(ExpositionTest, OpenMetricsAllTypes) {
   const auto* req = Find(e, "req_total");
   EXPECT_EQ(req->family.type, MetricType::Counter);
   EXPECT_EQ(req->family.help, "Requests.");
-  ASSERT_EQ(req->family.metric.size(), 1u);  // _created dropped
+  ASSERT_EQ(req->family.metric.size(), 1u);  // _created is no series
   EXPECT_EQ(req->family.metric[0].counter.value, 5);
+  EXPECT_EQ(req->created, std::vector<double>{1.6e9});  // but kept aside
+  EXPECT_EQ(Find(e, "lat")->created, std::vector<double>{1.6e9});
+  EXPECT_EQ(Find(e, "sz")->created, std::vector<double>{1.6e9});
+  EXPECT_TRUE(Find(e, "temp")->created.empty());
   EXPECT_EQ(Find(e, "build_info")->family.type, MetricType::Gauge);
   EXPECT_EQ(LabelString(Find(e, "build_info")->family.metric[0]),
             "version=1.2;");

@@ -18,9 +18,55 @@ CollectorResult Ok(const std::string& name, Families f, double secs = 0.5) {
   return r;
 }
 
+// Counters of collectors count since boot, the exporter's own since it
+// started, a series with kCreatedLabel as it says (the label taken off).
+TEST(SnapshotTest, CreatedTimes) {
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("stat", {Counter("node_intr_total", "i").Add(5).Take(),
+                                Gauge("node_load1", "l").Add(1).Take()}));
+  results.push_back(
+      Ok("textfile", {Counter("jobs_total", "j")
+                          .Add({{"k", "b"}, {kCreatedLabel, "0"}}, 4)
+                          .Add({{kCreatedLabel, "1700000100.5"}, {"k", "a"}}, 3)
+                          .Take()}));
+  Families own = {Counter("host_exporter_sent_total", "s").Add(2).Take()};
+  SnapshotOptions o;
+  o.boot_time = 1700000042;
+  o.process_start = 1700000500;
+  std::vector<std::string> warnings;
+  auto snap =
+      BuildSnapshot(std::move(results), std::move(own), o, 1000, 1, &warnings);
+  ASSERT_EQ(snap->created.size(), snap->families.size());
+  auto created = [&](const std::string& name) {
+    for (size_t i = 0; i < snap->families.size(); ++i) {
+      if (snap->families[i].name == name) return snap->created[i];
+    }
+    ADD_FAILURE() << name;
+    return std::vector<double>{};
+  };
+  EXPECT_EQ(created("node_intr_total"), std::vector<double>{1700000042});
+  EXPECT_EQ(created("host_exporter_sent_total"),
+            std::vector<double>{1700000500});
+  EXPECT_TRUE(created("node_load1").empty());
+  // Sorted by labels: k="a" (created as told) before k="b" (unknown).
+  EXPECT_EQ(created("jobs_total"), (std::vector<double>{1700000100.5, 0}));
+  EXPECT_EQ(snap->text.find(kCreatedLabel), std::string::npos);
+  EXPECT_NE(snap->text.find("jobs_total{k=\"a\"} 3\n"), std::string::npos);
+  const std::string om =
+      snap->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, false);
+  EXPECT_NE(om.find("jobs_created{k=\"a\"} 1.7000001005e+09\n"),
+            std::string::npos);
+  EXPECT_EQ(om.find("jobs_created{k=\"b\"}"), std::string::npos);
+  EXPECT_NE(om.find("node_intr_created 1.700000042e+09\n"), std::string::npos);
+  EXPECT_NE(om.find("host_exporter_sent_created 1.7000005e+09\n"),
+            std::string::npos);
+}
+
 TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
   std::vector<CollectorResult> results;
-  results.push_back(Ok("b", {Gauge("zz", "z").Add({{"x", "2"}}, 2).Add({{"x", "1"}}, 1).Take()}));
+  results.push_back(
+      Ok("b",
+         {Gauge("zz", "z").Add({{"x", "2"}}, 2).Add({{"x", "1"}}, 1).Take()}));
   results.push_back(Ok("a", {Counter("aa_total", "a").Add(7).Take()}, 0.25));
   CollectorResult failed;
   failed.status = {"c", false, 4, "timed out"};
@@ -54,15 +100,18 @@ TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
 
 TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
   std::vector<CollectorResult> results;
-  results.push_back(Ok("a", {Gauge("m", "m").Add({{"l", "1"}, {"k", "2"}}, 1).Take()}));
-  results.push_back(Ok("b", {Gauge("m", "m").Add({{"k", "2"}, {"l", "1"}}, 9).Take(),
-                             Counter("m", "other type").Add(5).Take()}));
+  results.push_back(
+      Ok("a", {Gauge("m", "m").Add({{"l", "1"}, {"k", "2"}}, 1).Take()}));
+  results.push_back(
+      Ok("b", {Gauge("m", "m").Add({{"k", "2"}, {"l", "1"}}, 9).Take(),
+               Counter("m", "other type").Add(5).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
   EXPECT_NE(snap->text.find("m{k=\"2\",l=\"1\"} 1\n"), std::string::npos);
   EXPECT_EQ(snap->text.find("} 9\n"), std::string::npos);
   ASSERT_EQ(warnings.size(), 2u);
-  EXPECT_EQ(warnings[0], "family m from b dropped: already defined with another type by a");
+  EXPECT_EQ(warnings[0],
+            "family m from b dropped: already defined with another type by a");
   EXPECT_EQ(warnings[1], "duplicate series dropped: m{k=\"2\",l=\"1\"}");
 }
 
@@ -145,15 +194,19 @@ TEST(SnapshotTest, InvalidUtf8IsReplaced) {
   EXPECT_FALSE(MakeValidUtf8(&s));
   s = "caf\xc3\xa9 \xe2\x82\xac";  // valid two- and three-byte sequences
   EXPECT_FALSE(MakeValidUtf8(&s));
-  s = "a\xff" "b\xc3";
+  s = "a\xff"
+      "b\xc3";
   EXPECT_TRUE(MakeValidUtf8(&s));
-  EXPECT_EQ(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  EXPECT_EQ(s,
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd");
   s = "\xed\xa0\x80";  // a surrogate
   EXPECT_TRUE(MakeValidUtf8(&s));
   EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 
   std::vector<CollectorResult> results;
-  results.push_back(Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
+  results.push_back(
+      Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
   EXPECT_NE(snap->text.find("g{l=\"v\xef\xbf\xbd\"} 1\n"), std::string::npos);

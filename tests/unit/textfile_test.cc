@@ -140,6 +140,32 @@ TEST(TextfileCollectorTest, MissingDirectoryIsAScrapeError) {
   EXPECT_EQ(FindFamily(f, "node_textfile_mtime_seconds"), nullptr);
 }
 
+// A counter's start as its file says (OpenMetrics _created), or unknown
+// ("0": not boot time, which the snapshot would assume otherwise).
+TEST(TextfileCollectorTest, CreatedTimesForTheSnapshot) {
+  TempRoot d;
+  d.Write("om.prom",
+          "# TYPE jobs counter\njobs_total{k=\"a\"} 3\n"
+          "jobs_created{k=\"a\"} 1700000100.5\njobs_total{k=\"b\"} 4\n"
+          "# TYPE temp gauge\ntemp 1\n# EOF\n");
+  d.Write("text.prom", "# TYPE plain_total counter\nplain_total 1\n");
+  Families f = RunTextfile({d.dir()});
+  auto created = [&](const std::string& name, size_t i) {
+    const auto* fam = FindFamily(f, name);
+    EXPECT_NE(fam, nullptr) << name;
+    if (fam == nullptr || i >= fam->metric.size()) return std::string("-");
+    for (const auto& l : fam->metric[i].label) {
+      if (l.name == kCreatedLabel) return l.value;
+    }
+    return std::string("none");
+  };
+  EXPECT_EQ(created("jobs_total", 0), "1.7000001005e+09");
+  EXPECT_EQ(created("jobs_total", 1), "0");
+  EXPECT_EQ(created("plain_total", 0), "0");
+  EXPECT_EQ(created("temp", 0), "none");
+  EXPECT_EQ(FindValue(f, "jobs_total", {{"k", "b"}}), 4);
+}
+
 TEST(TextfileCollectorTest, BadFileIsDroppedOthersKept) {
   TempRoot d;
   d.Write("a.prom", "good_a 1\n");
