@@ -403,11 +403,20 @@ class Parser {
     if (!help && !type && !unit) return true;  // a plain comment
     pos = SkipBlanks(line, end);
     if (pos == line.size()) return true;  // "# HELP": nothing to record
-    end = ScanName(line, pos, true);
+    std::string quoted;                   // # TYPE "my.metric" gauge
+    std::string_view fname;
+    if (line[pos] == '"') {
+      end = pos;
+      if (!ReadQuotedName(line, &end, &quoted, "metric name")) return false;
+      fname = quoted;
+    } else {
+      end = ScanName(line, pos, true);
+      fname = line.substr(pos, end - pos);
+    }
     if (end == pos || (end < line.size() && !IsBlank(line[end]))) {
       return Error("invalid metric name in " + std::string(keyword) + " line");
     }
-    size_t fi = GetOrCreate(line.substr(pos, end - pos));
+    size_t fi = GetOrCreate(fname);
     if (!SwitchTo(fi)) return false;
     FamilyState& f = families_[fi];
     pos = SkipBlanks(line, end);
@@ -501,6 +510,41 @@ class Parser {
     return true;
   }
 
+  // Reads a double-quoted name (the UTF-8 syntax of text 1.0.0: any valid
+  // UTF-8 but "", escapes \\, \" and \n) from line[*pos] == '"'; *pos ends
+  // after the closing quote.
+  bool ReadQuotedName(std::string_view line, size_t* pos, std::string* out,
+                      const std::string& what) {
+    size_t i = *pos + 1;
+    out->clear();
+    while (i < line.size()) {
+      char c = line[i++];
+      if (c == '"') {
+        if (out->empty()) return Error("empty quoted " + what);
+        if (!IsValidUtf8(*out)) {
+          return Error("quoted " + what + " is not valid UTF-8");
+        }
+        *pos = i;
+        return true;
+      }
+      if (c != '\\') {
+        out->push_back(c);
+        continue;
+      }
+      if (i == line.size()) break;
+      char e = line[i++];
+      if (e == '\\' || e == '"') {
+        out->push_back(e);
+      } else if (e == 'n') {
+        out->push_back('\n');
+      } else {
+        return Error("invalid escape sequence " + Quote(std::string("\\") + e) +
+                     " in quoted " + what);
+      }
+    }
+    return Error("unterminated quoted " + what);
+  }
+
   // Reads "{name="value",...}" from line[*pos] == '{'; *pos ends after '}'.
   bool ReadLabels(std::string_view line, size_t* pos,
                   std::vector<Label>* labels) {
@@ -512,13 +556,19 @@ class Parser {
         ++i;
         break;
       }
-      size_t end = ScanName(line, i, false);
-      if (end == i) {
-        return Error("invalid label name starting at " +
-                     Quote(line.substr(i, 16)));
+      std::string name;
+      if (line[i] == '"') {
+        if (!ReadQuotedName(line, &i, &name, "label name")) return false;
+      } else {
+        size_t end = ScanName(line, i, false);
+        if (end == i) {
+          return Error("invalid label name starting at " +
+                       Quote(line.substr(i, 16)));
+        }
+        name.assign(line.substr(i, end - i));
+        i = end;
       }
-      std::string name(line.substr(i, end - i));
-      i = SkipBlanks(line, end);
+      i = SkipBlanks(line, i);
       if (i == line.size() || line[i] != '=') {
         return Error("expected '=' after label name " + Quote(name));
       }
@@ -613,22 +663,43 @@ class Parser {
   }
 
   bool Sample(std::string_view line, size_t pos) {
-    size_t end = ScanName(line, pos, true);
-    if (end == pos) {
-      return Error("invalid metric name starting at " +
-                   Quote(line.substr(pos, 16)));
-    }
-    std::string_view name = line.substr(pos, end - pos);
-    size_t i = end;
-    if (i < line.size() && !IsBlank(line[i]) && line[i] != '{') {
-      return Error("invalid character " + Quote(line.substr(i, 1)) +
-                   " after metric name " + Quote(name));
-    }
-    i = SkipBlanks(line, i);
+    std::string quoted;  // a UTF-8 name: {"my.metric",label="v"} 1
+    std::string_view name;
     std::vector<Label> labels;
-    if (i < line.size() && line[i] == '{') {
-      if (!ReadLabels(line, &i, &labels)) return false;
+    size_t i = pos;
+    if (line[pos] == '{') {
+      i = SkipBlanks(line, pos + 1);
+      if (i == line.size() || line[i] != '"') {
+        return Error("expected a quoted metric name after '{'");
+      }
+      if (!ReadQuotedName(line, &i, &quoted, "metric name")) return false;
+      name = quoted;
       i = SkipBlanks(line, i);
+      if (i < line.size() && line[i] == ',') {
+        if (!ReadLabels(line, &i, &labels)) return false;  // from the ','
+      } else if (i < line.size() && line[i] == '}') {
+        ++i;
+      } else {
+        return Error("expected ',' or '}' after metric name " + Quote(name));
+      }
+      i = SkipBlanks(line, i);
+    } else {
+      size_t end = ScanName(line, pos, true);
+      if (end == pos) {
+        return Error("invalid metric name starting at " +
+                     Quote(line.substr(pos, 16)));
+      }
+      name = line.substr(pos, end - pos);
+      i = end;
+      if (i < line.size() && !IsBlank(line[i]) && line[i] != '{') {
+        return Error("invalid character " + Quote(line.substr(i, 1)) +
+                     " after metric name " + Quote(name));
+      }
+      i = SkipBlanks(line, i);
+      if (i < line.size() && line[i] == '{') {
+        if (!ReadLabels(line, &i, &labels)) return false;
+        i = SkipBlanks(line, i);
+      }
     }
     size_t start = i;
     while (i < line.size() && !IsBlank(line[i])) ++i;

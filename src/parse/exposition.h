@@ -7,6 +7,10 @@
 // work linear in the input size (hash lookups, sorting per series), and can
 // cap the number of series it accepts.
 //
+// Metric and label names outside the legacy charset are read in the quoted
+// syntax of text 1.0.0 (Prometheus 3): {"my.metric","host.name"="a"} 1,
+// # TYPE "my.metric" gauge.
+//
 // The two formats are told apart by the input itself: a line "# EOF" makes it
 // OpenMetrics (the line must end the input; only blank lines may follow).
 // OpenMetrics-only constructs (the types unknown, info, stateset and

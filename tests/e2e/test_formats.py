@@ -20,7 +20,9 @@ the created time: the textfile's `_created`, the fixture's boot time for
 kernel counters); with created-timestamp zero ingestion and protobuf, a 0
 sample at the created time of the textfile counter and of our own counter
 (process start), none from a text format; `promtool check metrics` on the
-text 0.0.4 and 1.0.0 forms. About 20 s. A missing Prometheus 2.53 (run
+text 0.0.4 and 1.0.0 forms; a textfile's UTF-8 names served quoted to
+`escaping=allow-utf-8` and escaped by the other schemes (and so ingested
+escaped by Prometheus 2.x). About 20 s. A missing Prometheus 2.53 (run
 scripts/fetch-reference) or 2.42 leaves its part out; without both: skip (77).
 """
 import os
@@ -94,6 +96,12 @@ class FormatsTest(unittest.TestCase):
                     'jobs_total{kind="b"} 4\n'
                     "# TYPE queue_seconds gauge\n# UNIT queue_seconds seconds\n"
                     "queue_seconds 0.5\n# EOF\n" % cls.created)
+        # UTF-8 names (text 1.0.0's quoted syntax): Prometheus 2.x asks for
+        # no escaping scheme, so gets them escaped with underscores.
+        with open(os.path.join(cls.tmp, "utf8.prom"), "w") as f:
+            f.write('# HELP "app.requests.current" Dotted name.\n'
+                    '# TYPE "app.requests.current" gauge\n'
+                    '{"app.requests.current","http.method"="GET"} 7\n')
         port = free_port()
         cls.exporter = Exporter(fixture_flags() + [
             "--web.listen-address=127.0.0.1:%d" % port,
@@ -181,6 +189,8 @@ class FormatsTest(unittest.TestCase):
                     name = name[:-6]  # OpenMetrics: a counter gets _total
                 got[(name, labels)] = v
             with self.subTest(prometheus=key, job=job):
+                self.assertEqual(got.get(("app_requests_current",
+                                          frozenset({("http_method", "GET")}))), 7.0)
                 self.assertEqual(sorted(set(got) - set(ref)), [])
                 self.assertEqual(sorted(set(ref) - set(got)), [])
                 diff = [(k, ref[k], got[k]) for k in ref
@@ -222,6 +232,26 @@ class FormatsTest(unittest.TestCase):
         # The text formats carry no created time: no zero sample.
         got = samples('jobs_total{job="p2",kind="a"}', self.created, self.created + 1)
         self.assertEqual(got, [])
+
+    def test_utf8_names_by_escaping(self):
+        def get(accept):
+            status, h, body = request("127.0.0.1", self.exporter.port, "GET", "/metrics",
+                                      {"Accept": accept})
+            self.assertEqual(status, 200)
+            return h["content-type"], body.decode()
+        ct, body = get("text/plain;version=1.0.0;escaping=allow-utf-8")
+        self.assertTrue(ct.endswith("; escaping=allow-utf-8"), ct)
+        self.assertTrue('{"app.requests.current","http.method"="GET"} 7\n' in body,
+                        "no quoted UTF-8 name")
+        for scheme, line in (("underscores", 'app_requests_current{http_method="GET"} 7'),
+                             ("dots", 'app_dot_requests_dot_current{http_dot_method="GET"} 7'),
+                             ("values", 'U__app_2e_requests_2e_current{U__http_2e_method="GET"} 7')):
+            ct, body = get("text/plain;version=1.0.0;escaping=" + scheme)
+            self.assertTrue(line + "\n" in body, "%s: no %s" % (scheme, line))
+            self.assertFalse("app.requests" in body, scheme)
+        ct, body = get("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8")
+        self.assertTrue('{"app.requests.current","http.method"="GET"} 7.0\n' in body,
+                        "OpenMetrics: no quoted UTF-8 name")
 
     def test_promtool_check_metrics(self):
         if not PROMTOOL:

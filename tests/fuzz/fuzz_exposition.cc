@@ -32,7 +32,8 @@ size_t CheckExposition(const hp::Exposition& e) {
   for (const hp::ParsedFamily& pf : e.families) {
     const auto& f = pf.family;
     FUZZ_CHECK(!f.name.empty());
-    FUZZ_CHECK(hp::IsValidMetricName(f.name));
+    // A legacy name, or a quoted one (text 1.0.0): any valid UTF-8.
+    FUZZ_CHECK(hp::IsValidMetricName(f.name) || hf::IsValidUtf8(f.name));
     FUZZ_CHECK(names.insert(f.name).second);
     FUZZ_CHECK(!f.metric.empty());
     if (!pf.has_help) FUZZ_CHECK(f.help.empty());
@@ -40,7 +41,7 @@ size_t CheckExposition(const hp::Exposition& e) {
     for (const auto& m : f.metric) {
       std::set<std::string> labels;
       for (const auto& l : m.label) {
-        FUZZ_CHECK(hp::IsValidLabelName(l.name));
+        FUZZ_CHECK(hp::IsValidLabelName(l.name) || hf::IsValidUtf8(l.name));
         FUZZ_CHECK(labels.insert(l.name).second);
       }
       if (f.type == MetricType::Histogram) {
@@ -102,7 +103,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string unzipped;
   FUZZ_CHECK(host_exporter::GzipDecompress(snap->TextGzip(), &unzipped));
   FUZZ_CHECK(unzipped == snap->text);
-  auto again = hp::ParseExposition(snap->text);
+  // Names as they are (escaping could make two names one).
+  auto again = hp::ParseExposition(snap->Encoded(
+      host_exporter::Encoding::kText, host_exporter::Escaping::kAllowUtf8,
+      false));
   if (!again.ok()) {
     std::fprintf(stderr, "re-parse of the encoded snapshot failed: %s\n",
                  again.error.c_str());

@@ -286,8 +286,9 @@ TEST(ExpositionTest, SampleErrors) {
   EXPECT_EQ(ErrorOf("m{a=\"1\"}\n"), "line 1: no value for \"m\"");
   EXPECT_EQ(ErrorOf("1m 1\n"),
             "line 1: invalid metric name starting at \"1m 1\"");
+  // A '{' first is text 1.0.0's quoted-name syntax, which needs the name.
   EXPECT_EQ(ErrorOf("{a=\"1\"} 1\n"),
-            "line 1: invalid metric name starting at \"{a=\\\"1\\\"} 1\"");
+            "line 1: expected a quoted metric name after '{'");
   EXPECT_EQ(ErrorOf("m-x 1\n"),
             "line 1: invalid character \"-\" after metric name \"m\"");
   EXPECT_EQ(ErrorOf("m{1a=\"1\"} 1\n"),
@@ -369,6 +370,30 @@ TEST(ExpositionTest, MaxSeries) {
                     "h_count 1\nx 1\n",
                     o),
             "line 5: more than 3 series");
+}
+
+// Names outside the legacy charset, in text 1.0.0's quoted syntax.
+TEST(ExpositionTest, QuotedUtf8Names) {
+  auto e = MustParse(
+      "# HELP \"app.requests\" Dotted.\n# TYPE \"app.requests\" gauge\n"
+      "{\"app.requests\",\"http.method\"=\"GET\",code=\"200\"} 7\n"
+      "{ \"app.requests\" } 1\n"
+      "{\"temp.°C\"} 21.5\n"
+      "legacy{\"quoted.label\"=\"x\"} 2\n");
+  const auto* app = Find(e, "app.requests");
+  ASSERT_NE(app, nullptr);
+  EXPECT_EQ(app->family.type, MetricType::Gauge);
+  EXPECT_EQ(app->family.help, "Dotted.");
+  ASSERT_EQ(app->family.metric.size(), 2u);
+  EXPECT_EQ(LabelString(app->family.metric[0]), "http.method=GET;code=200;");
+  EXPECT_EQ(app->family.metric[1].gauge.value, 1);
+  ASSERT_NE(Find(e, "temp.°C"), nullptr);
+  EXPECT_EQ(LabelString(Find(e, "legacy")->family.metric[0]),
+            "quoted.label=x;");
+  EXPECT_EQ(ErrorOf("{\"a\" 1\n"),
+            "line 1: expected ',' or '}' after metric name \"a\"");
+  EXPECT_EQ(ErrorOf("{\"\"} 1\n"), "line 1: empty quoted metric name");
+  EXPECT_EQ(ErrorOf("{\"a} 1\n"), "line 1: unterminated quoted metric name");
 }
 
 // ---- OpenMetrics 1.0 ----
