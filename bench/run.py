@@ -84,11 +84,87 @@ def percentile(values, p):
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def latencies(client, port, count, gz=False):
-    args = [client, "127.0.0.1", str(port), "/metrics", str(count)] + (["gzip"] if gz else [])
+def scrape_run(client, port, count, gz=False, accept=None):
+    """Latencies (µs) of `count` sequential keep-alive scrapes and the size of
+    the last body; `accept` is sent as the Accept header."""
+    args = [client, "127.0.0.1", str(port), "/metrics", str(count), "gzip" if gz else "plain"]
+    if accept:
+        args.append(accept)
     out = subprocess.run(args, capture_output=True, text=True, timeout=600, check=True).stdout
     lat = [float(l) for l in out.splitlines() if not l.startswith("bytes")]
-    return lat
+    size = [int(l.split()[1]) for l in out.splitlines() if l.startswith("bytes")]
+    return lat, (size[0] if size else 0)
+
+
+def latencies(client, port, count, gz=False):
+    return scrape_run(client, port, count, gz)[0]
+
+
+# The exposition formats Prometheus negotiates (src/http/negotiate.h): name,
+# Accept header (None: none sent, text 0.0.4).
+FORMATS = [
+    ("text 0.0.4", None),
+    ("text 1.0.0", "text/plain;version=1.0.0"),
+    ("OpenMetrics 1.0.0", "application/openmetrics-text;version=1.0.0"),
+    ("protobuf (delimited)", "application/vnd.google.protobuf;"
+                             "proto=io.prometheus.client.MetricFamily;encoding=delimited"),
+]
+
+
+def formats_step(he_bin, ne_bin, client, smoke):
+    """Scrape p50/p99 and body size of host_exporter in each format, plain
+    and gzip, against node_exporter's p50 (text, plain; gzip), each over
+    n sequential keep-alive scrapes, both exporters with their defaults."""
+    n = 20 if smoke else 1000
+    ne_port, he_port = free_port(), free_port()
+    ne = NodeExporter(["--web.listen-address=127.0.0.1:%d" % ne_port], ne_port, exe=ne_bin,
+                      timeout=20.0)
+    he = Exporter(["--web.listen-address=127.0.0.1:%d" % he_port], he_port, exe=he_bin,
+                  timeout=20.0)
+    out = {"scrapes": n, "rows": [], "load_before": os.getloadavg()[0]}
+    try:
+        time.sleep(0.5 if smoke else 2)
+        lat, _ = scrape_run(client, ne_port, n)
+        out["ne_p50_us"] = percentile(lat, 50)
+        lat, _ = scrape_run(client, ne_port, n, gz=True)
+        out["ne_gz_p50_us"] = percentile(lat, 50)
+        for name, accept in FORMATS:
+            for gz in (False, True):
+                lat, size = scrape_run(client, he_port, n, gz, accept)
+                out["rows"].append({"format": name, "gzip": gz, "bytes": size,
+                                    "p50_us": percentile(lat, 50),
+                                    "p99_us": percentile(lat, 99)})
+        out["load_after"] = os.getloadavg()[0]
+    finally:
+        ne.stop()
+        he.stop()
+    return out
+
+
+def formats_section(r):
+    f = r.get("formats")
+    if not f:
+        return []
+    when = (["measured " + f["date"]] if f.get("date") else []) + (
+        ["load average %.0f to %.0f on the shared machine" % (f["load_before"], f["load_after"])]
+        if "load_after" in f else [])
+    lines = ["", "## Formats", "",
+             "host_exporter's scrape latency in each format it negotiates (`Accept`; "
+             "`bench/run.py --formats` runs only this step), over "
+             "%d sequential keep-alive scrapes each, against node_exporter's (which serves "
+             "text only: p50 %.0f µs plain, %.0f µs gzip). Each form is encoded once per "
+             "snapshot, so a scrape is a copy whatever the format%s." % (
+                 f["scrapes"], f["ne_p50_us"], f["ne_gz_p50_us"],
+                 " (%s)" % ", ".join(when) if when else ""),
+             "Build: %s." % f["build"] if f.get("build") else "", "",
+             "| format | gzip | body (bytes) | scrape p50 (µs) | p99 (µs) | "
+             "p50 / node_exporter's |", "|---|---|---|---|---|---|"]
+    for row in f["rows"]:
+        ref = f["ne_gz_p50_us"] if row["gzip"] else f["ne_p50_us"]
+        lines.append("| %s | %s | %d | %.0f | %.0f | 1/%.0f |" % (
+            row["format"], "yes" if row["gzip"] else "no", row["bytes"], row["p50_us"],
+            row["p99_us"], ref / row["p50_us"] if row["p50_us"] else float("nan")))
+    return lines
 
 
 def wrk(port, connections, seconds, threads=2):
@@ -417,6 +493,11 @@ def main():
     ap.add_argument("--hostile", action="store_true",
                     help="run only the idle/slowloris step, add it to results.json "
                          "and re-render REPORT.md")
+    ap.add_argument("--formats", action="store_true",
+                    help="run only the per-format scrape step, add it to results.json "
+                         "and re-render REPORT.md")
+    ap.add_argument("--build-note", default="",
+                    help="with --formats: how the binary was built, put in the report")
     ap.add_argument("--note", default="",
                     help="a line about the conditions of this run, put in the report")
     args = ap.parse_args()
@@ -456,6 +537,33 @@ def main():
         with open(out_path, "w") as f:
             f.write(summary)
         print(summary)
+        return 0
+
+    if args.formats:
+        ne_bin = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+        he_bin = os.path.join(args.build, "host_exporter")
+        client = os.path.join(args.build, "bench", "scrape_client")
+        f = formats_step(he_bin, ne_bin, client, smoke)
+        f["date"] = time.strftime("%Y-%m-%d")
+        f["build"] = args.build_note
+        if smoke:
+            print("\n".join(formats_section({"formats": f})))
+            return 0
+        with open(os.path.join(HERE, "results.json")) as fh:
+            results = json.load(fh)
+        results["formats"] = f
+        with open(os.path.join(HERE, "results.json"), "w") as fh:
+            json.dump(results, fh, indent=1, default=str)
+        # Only the Formats section of REPORT.md is replaced (put before
+        # Scaling); the rest, and deploy.py's section, stay as measured.
+        with open(out_path) as fh:
+            text = fh.read()
+        text = re.sub(r"\n## Formats\n.*?(?=\n## )", "", text, flags=re.S)
+        section = "\n".join(formats_section(results)[1:]) + "\n"
+        text = text.replace("\n## Scaling\n", "\n" + section + "\n## Scaling\n", 1)
+        with open(out_path, "w") as fh:
+            fh.write(text)
+        print(section)
         return 0
 
     he_bin = os.path.join(args.build, "host_exporter")
@@ -552,6 +660,8 @@ def main():
 
     results["hostile"] = hostile_connections(he_bin, ne_bin, smoke)
     results["hostile"]["date"] = time.strftime("%Y-%m-%d")
+    results["formats"] = formats_step(he_bin, ne_bin, client, smoke)
+    results["formats"]["date"] = time.strftime("%Y-%m-%d")
 
     # Scaling with the number of devices.
     scaling = []
@@ -667,7 +777,7 @@ def report(r, smoke, note=""):
               "| 8 connections (req/s) | %.0f | %.0f | %.0f%% |" % (
                   st["rps_8"], he["rps_8_same_body"], 100 * he["rps_8_same_body"] / st["rps_8"]),
               "", "## Idle connections", ""] + idle_section(he) + static_idle_rows(st) + \
-        hostile_section(r) + [
+        hostile_section(r) + formats_section(r) + [
               "", "## Scaling", "",
               "| devices (interfaces, disks, mounts each) | series | body (bytes) | "
               "collection (ms) | scrape p50 (µs) | µs per KB |", "|---|---|---|---|---|---|"]

@@ -1,7 +1,8 @@
 // Sequential keep-alive scrapes over one connection, timed per request.
 //
-//   scrape_client HOST PORT PATH COUNT [gzip]
+//   scrape_client HOST PORT PATH COUNT [gzip|plain] [ACCEPT]
 //
+// ACCEPT, if given, is sent as the Accept header (the exposition format).
 // Prints one latency per line (microseconds), then "bytes N" for the last
 // body. Minimal HTTP/1.1: Content-Length framed responses only. Loopback use
 // in bench/ only.
@@ -12,11 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cctype>
 #include <string>
 
 namespace {
@@ -36,7 +37,8 @@ bool Fill(int fd, std::string* buf, Pred pred) {
 // One response, framed by Content-Length or chunked transfer encoding (Go's
 // server chunks large bodies). Leaves nothing of it in *buf.
 bool ReadResponse(int fd, std::string* buf, size_t* body_len) {
-  if (!Fill(fd, buf, [&] { return buf->find("\r\n\r\n") != std::string::npos; })) {
+  if (!Fill(fd, buf,
+            [&] { return buf->find("\r\n\r\n") != std::string::npos; })) {
     return false;
   }
   size_t header_end = buf->find("\r\n\r\n") + 4;
@@ -45,22 +47,26 @@ bool ReadResponse(int fd, std::string* buf, size_t* body_len) {
   size_t pos = head.find("content-length: ");
   if (pos != std::string::npos) {
     size_t len = std::strtoul(head.c_str() + pos + 16, nullptr, 10);
-    if (!Fill(fd, buf, [&] { return buf->size() >= header_end + len; })) return false;
+    if (!Fill(fd, buf, [&] { return buf->size() >= header_end + len; }))
+      return false;
     buf->erase(0, header_end + len);
     *body_len = len;
     return true;
   }
-  if (head.find("transfer-encoding: chunked") == std::string::npos) return false;
+  if (head.find("transfer-encoding: chunked") == std::string::npos)
+    return false;
   size_t at = header_end;
   *body_len = 0;
   while (true) {
-    if (!Fill(fd, buf, [&] { return buf->find("\r\n", at) != std::string::npos; })) {
+    if (!Fill(fd, buf,
+              [&] { return buf->find("\r\n", at) != std::string::npos; })) {
       return false;
     }
     size_t eol = buf->find("\r\n", at);
     size_t chunk = std::strtoul(buf->c_str() + at, nullptr, 16);
     at = eol + 2;
-    if (!Fill(fd, buf, [&] { return buf->size() >= at + chunk + 2; })) return false;
+    if (!Fill(fd, buf, [&] { return buf->size() >= at + chunk + 2; }))
+      return false;
     at += chunk + 2;
     *body_len += chunk;
     if (chunk == 0) {
@@ -74,7 +80,9 @@ bool ReadResponse(int fd, std::string* buf, size_t* body_len) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s HOST PORT PATH COUNT [gzip]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s HOST PORT PATH COUNT [gzip|plain] [ACCEPT]\n",
+                 argv[0]);
     return 2;
   }
   const char* host = argv[1];
@@ -82,6 +90,7 @@ int main(int argc, char** argv) {
   const std::string path = argv[3];
   const int count = std::atoi(argv[4]);
   const bool gzip = argc > 5 && std::strcmp(argv[5], "gzip") == 0;
+  const std::string accept = argc > 6 ? argv[6] : "";
   addrinfo hints{}, *res = nullptr;
   hints.ai_socktype = SOCK_STREAM;
   if (getaddrinfo(host, port, &hints, &res) != 0) return 1;
@@ -94,12 +103,15 @@ int main(int argc, char** argv) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" +
-                    (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n";
+                    (gzip ? "Accept-Encoding: gzip\r\n" : "") +
+                    (accept.empty() ? "" : "Accept: " + accept + "\r\n") +
+                    "\r\n";
   std::string buf;
   size_t body = 0;
   for (int i = 0; i < count; ++i) {
     auto start = std::chrono::steady_clock::now();
-    if (send(fd, req.data(), req.size(), 0) != static_cast<ssize_t>(req.size()) ||
+    if (send(fd, req.data(), req.size(), 0) !=
+            static_cast<ssize_t>(req.size()) ||
         !ReadResponse(fd, &buf, &body)) {
       std::fprintf(stderr, "request %d failed\n", i);
       return 1;
