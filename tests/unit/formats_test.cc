@@ -39,9 +39,14 @@ constexpr char kAccept3[] =
     "escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 constexpr char kAccept3Text1[] =
     "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5,*/*;q=0.4";
+// 3.x protobuf first (native histograms, created-timestamp ingestion): it
+// sends "escaping=" with the 1.0.0 text formats only (scrape.go acceptHeader).
 constexpr char kAccept3Proto[] =
     "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
-    "encoding=delimited;escaping=allow-utf-8;q=0.5,*/*;q=0.4";
+    "encoding=delimited;q=0.6,application/openmetrics-text;version=1.0.0;"
+    "escaping=allow-utf-8;q=0.5,application/openmetrics-text;version=0.0.1;"
+    "q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;"
+    "version=0.0.4;q=0.2,*/*;q=0.1";
 // Prometheus 3.x with metric_name_validation_scheme: legacy.
 constexpr char kAccept3Legacy[] =
     "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,"
@@ -64,7 +69,7 @@ TEST(NegotiateTest, PrometheusAcceptHeaders) {
        Escaping::kUnderscores},
       {kAccept3, Format::kOpenMetrics100, Escaping::kAllowUtf8},
       {kAccept3Text1, Format::kText100, Escaping::kAllowUtf8},
-      {kAccept3Proto, Format::kProtoDelimited, Escaping::kAllowUtf8},
+      {kAccept3Proto, Format::kProtoDelimited, Escaping::kUnderscores},
       {kAccept3Legacy, Format::kOpenMetrics100, Escaping::kUnderscores},
   };
   for (const Case& c : cases) {
@@ -105,6 +110,10 @@ TEST(NegotiateTest, ClientGolangRules) {
        Format::kText100, Escaping::kUnderscores},
       {"application/vnd.google.protobuf;proto=x.Y;encoding=delimited",
        Format::kText004, Escaping::kUnderscores},
+      // An escaping scheme on the protobuf range itself is honoured.
+      {"application/vnd.google.protobuf;proto=io.prometheus.client."
+       "MetricFamily;encoding=delimited;escaping=allow-utf-8",
+       Format::kProtoDelimited, Escaping::kAllowUtf8},
       // Each escaping scheme; an unknown one is ignored; the scheme of a
       // range looked at before the match carries over, as in client_golang.
       {"text/plain;version=1.0.0;escaping=dots", Format::kText100,
