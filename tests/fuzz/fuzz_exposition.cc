@@ -104,9 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(host_exporter::GzipDecompress(snap->TextGzip(), &unzipped));
   FUZZ_CHECK(unzipped == snap->text);
   // Names as they are (escaping could make two names one).
-  auto again = hp::ParseExposition(snap->Encoded(
-      host_exporter::Encoding::kText, host_exporter::Escaping::kAllowUtf8,
-      false));
+  auto again = hp::ParseExposition(
+      snap->Encoded(host_exporter::Encoding::kText,
+                    host_exporter::Escaping::kAllowUtf8, false));
   if (!again.ok()) {
     std::fprintf(stderr, "re-parse of the encoded snapshot failed: %s\n",
                  again.error.c_str());
