@@ -62,6 +62,38 @@ TEST(SnapshotTest, CreatedTimes) {
             std::string::npos);
 }
 
+// Without names outside the legacy charset every escaping scheme is the same
+// body (one form, not four); with one, each scheme is its own.
+TEST(SnapshotTest, EscapingFormsShareBodiesUnlessUtf8Names) {
+  std::vector<std::string> warnings;
+  std::vector<CollectorResult> legacy;
+  legacy.push_back(Ok("a", {Gauge("g", "h").Add(1).Take()}));
+  auto plain = BuildSnapshot(std::move(legacy), {}, {}, 1, 1, &warnings);
+  EXPECT_FALSE(plain->utf8_names);
+  EXPECT_EQ(plain->Encoded(Encoding::kText, Escaping::kDots, false).data(),
+            plain->text.data());
+  EXPECT_EQ(&plain->Encoded(Encoding::kOpenMetrics, Escaping::kAllowUtf8, true),
+            &plain->Encoded(Encoding::kOpenMetrics, Escaping::kValues, true));
+
+  std::vector<CollectorResult> utf8;
+  utf8.push_back(
+      Ok("textfile", {Gauge("g", "h").Add({{"host.name", "x"}}, 1).Take()}));
+  auto snap = BuildSnapshot(std::move(utf8), {}, {}, 1, 1, &warnings);
+  EXPECT_TRUE(snap->utf8_names);
+  EXPECT_NE(snap->text.find("g{host_name=\"x\"} 1\n"), std::string::npos);
+  EXPECT_NE(snap->Encoded(Encoding::kText, Escaping::kAllowUtf8, false)
+                .find("g{\"host.name\"=\"x\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(snap->Encoded(Encoding::kText, Escaping::kDots, false)
+                .find("g{host_dot_name=\"x\"} 1\n"),
+            std::string::npos);
+  std::string unzipped;
+  ASSERT_TRUE(GzipDecompress(
+      snap->Encoded(Encoding::kText, Escaping::kAllowUtf8, true), &unzipped));
+  EXPECT_EQ(unzipped,
+            snap->Encoded(Encoding::kText, Escaping::kAllowUtf8, false));
+}
+
 TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
   std::vector<CollectorResult> results;
   results.push_back(
