@@ -91,6 +91,7 @@ READERS = [
     (r"proc/sys/kernel/", {"uname"}),
     (r"proc/sys/net/netfilter/", {"conntrack"}),
     (r"proc/vmstat$", {"vmstat"}),
+    (r"proc/softirqs$", {"softirqs"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),
