@@ -115,6 +115,7 @@ READERS = [
     (r"sys/fs/bcache/", {"bcache"}),
     (r"sys/fs/btrfs/", {"btrfs"}),
     (r"sys/fs/xfs/", {"xfs"}),
+    (r"sys/class/watchdog/", {"watchdog"}),
     (r"(boot|home|mnt|srv)/", set()),  # mount points: read by no collector
 ]
 

@@ -53,6 +53,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   // one a line.
   const std::set<std::string_view> kAdded = {
       "softirqs",
+      "watchdog",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
