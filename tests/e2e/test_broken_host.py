@@ -109,6 +109,7 @@ READERS = [
     (r"sys/class/scsi_tape/", {"tapestats"}),
     (r"sys/class/thermal/", {"thermal_zone"}),
     (r"sys/devices/system/clocksource/", {"time"}),
+    (r"sys/devices/system/cpu/vulnerabilities/", {"cpu_vulnerabilities"}),
     (r"sys/devices/system/cpu/", {"cpu", "cpufreq"}),
     (r"sys/devices/system/edac/", {"edac"}),
     (r"sys/devices/system/node/", {"meminfo_numa"}),

@@ -33,6 +33,7 @@ VOLATILE_VALUES = [
 # end-to-end test enables its default-off collectors too).
 ENABLED_OFF_BY_DEFAULT = [
     "softirqs",
+    "cpu_vulnerabilities",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
