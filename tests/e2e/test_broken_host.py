@@ -92,6 +92,7 @@ READERS = [
     (r"proc/sys/net/netfilter/", {"conntrack"}),
     (r"proc/vmstat$", {"vmstat"}),
     (r"proc/softirqs$", {"softirqs"}),
+    (r"proc/buddyinfo$", {"buddyinfo"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),

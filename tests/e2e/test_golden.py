@@ -34,6 +34,7 @@ VOLATILE_VALUES = [
 ENABLED_OFF_BY_DEFAULT = [
     "softirqs",
     "cpu_vulnerabilities",
+    "buddyinfo",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [

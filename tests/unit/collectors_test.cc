@@ -55,6 +55,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
       "softirqs",
       "watchdog",
       "cpu_vulnerabilities",
+      "buddyinfo",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
