@@ -118,6 +118,7 @@ READERS = [
     (r"sys/fs/btrfs/", {"btrfs"}),
     (r"sys/fs/xfs/", {"xfs"}),
     (r"sys/class/watchdog/", {"watchdog"}),
+    (r"sys/kernel/mm/ksm/", {"ksmd"}),
     (r"(boot|home|mnt|srv)/", set()),  # mount points: read by no collector
 ]
 

@@ -35,6 +35,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "softirqs",
     "cpu_vulnerabilities",
     "buddyinfo",
+    "ksmd",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
