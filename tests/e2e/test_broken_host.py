@@ -93,6 +93,7 @@ READERS = [
     (r"proc/vmstat$", {"vmstat"}),
     (r"proc/softirqs$", {"softirqs"}),
     (r"proc/buddyinfo$", {"buddyinfo"}),
+    (r"proc/zoneinfo$", {"zoneinfo"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),

@@ -36,6 +36,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "cpu_vulnerabilities",
     "buddyinfo",
     "ksmd",
+    "zoneinfo",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
