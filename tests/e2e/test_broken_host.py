@@ -94,6 +94,7 @@ READERS = [
     (r"proc/softirqs$", {"softirqs"}),
     (r"proc/buddyinfo$", {"buddyinfo"}),
     (r"proc/zoneinfo$", {"zoneinfo"}),
+    (r"proc/slabinfo$", {"slabinfo"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),

@@ -37,6 +37,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "buddyinfo",
     "ksmd",
     "zoneinfo",
+    "slabinfo",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
