@@ -38,6 +38,14 @@ ENABLED_OFF_BY_DEFAULT = [
     "ksmd",
     "zoneinfo",
     "slabinfo",
+    "sysctl",
+]
+# Their options, as node_exporter's end-to-end test passes them.
+COLLECTOR_FLAGS = [
+    "--collector.sysctl.include=fs.file-nr",
+    "--collector.sysctl.include=fs.file-nr:total,current,max",
+    "--collector.sysctl.include=kernel.threads-max",
+    "--collector.sysctl.include-info=kernel.seccomp.actions_avail",
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
@@ -50,7 +58,8 @@ def exposition():
     r = subprocess.run([harness.binary(), "--once"] + harness.fixture_flags() +
                        ["--collector.textfile.directory=" +
                         os.path.join(harness.FIXTURE_ROOT, "textfile")] +
-                       ["--collector." + c for c in ENABLED_OFF_BY_DEFAULT],
+                       ["--collector." + c for c in ENABLED_OFF_BY_DEFAULT] +
+                       COLLECTOR_FLAGS,
                        capture_output=True, text=True, timeout=60, env=env)
     if r.returncode != 0:
         raise AssertionError("--once failed: %s" % r.stderr)
