@@ -95,6 +95,7 @@ READERS = [
     (r"proc/buddyinfo$", {"buddyinfo"}),
     (r"proc/zoneinfo$", {"zoneinfo"}),
     (r"proc/slabinfo$", {"slabinfo"}),
+    (r"proc/swaps$", {"swap"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),

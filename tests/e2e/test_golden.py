@@ -39,6 +39,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "zoneinfo",
     "slabinfo",
     "sysctl",
+    "swap",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [

@@ -54,7 +54,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   const std::set<std::string_view> kAdded = {
       "softirqs",  "watchdog", "cpu_vulnerabilities",
       "buddyinfo", "ksmd",     "zoneinfo",
-      "slabinfo",  "sysctl",
+      "slabinfo",  "sysctl",   "swap",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
