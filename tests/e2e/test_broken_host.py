@@ -88,6 +88,7 @@ READERS = [
     (r"proc/sys/fs/file-nr$", {"filefd", "sysctl"}),
     (r"proc/sys/kernel/random/", {"entropy"}),
     (r"proc/sys/kernel/(pid_max|threads-max)$", {"processes", "sysctl"}),
+    (r"proc/sys/kernel/hung_task_detect_count$", {"kernel_hung"}),
     (r"proc/sys/kernel/", {"uname", "sysctl"}),
     (r"proc/sys/net/netfilter/", {"conntrack"}),
     (r"proc/vmstat$", {"vmstat"}),

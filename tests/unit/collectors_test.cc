@@ -52,9 +52,10 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   // The /proc and /sys collectors of node_exporter 1.5 to 1.12 added since,
   // one a line.
   const std::set<std::string_view> kAdded = {
-      "softirqs",  "watchdog", "cpu_vulnerabilities",
-      "buddyinfo", "ksmd",     "zoneinfo",
-      "slabinfo",  "sysctl",   "swap",
+      "softirqs",    "watchdog", "cpu_vulnerabilities",
+      "buddyinfo",   "ksmd",     "zoneinfo",
+      "slabinfo",    "sysctl",   "swap",
+      "kernel_hung",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
