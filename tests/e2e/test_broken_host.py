@@ -97,6 +97,7 @@ READERS = [
     (r"proc/zoneinfo$", {"zoneinfo"}),
     (r"proc/slabinfo$", {"slabinfo"}),
     (r"proc/swaps$", {"swap"}),
+    (r"proc/cgroups$", {"cgroups"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),
     (r"(etc|usr/lib)/os-release$", {"os"}),
     (r"run/udev/data/", {"diskstats"}),

@@ -40,6 +40,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "slabinfo",
     "sysctl",
     "swap",
+    "cgroups",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [
