@@ -41,6 +41,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "sysctl",
     "swap",
     "cgroups",
+    "lnstat",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [

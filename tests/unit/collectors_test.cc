@@ -55,7 +55,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
       "softirqs",    "watchdog", "cpu_vulnerabilities",
       "buddyinfo",   "ksmd",     "zoneinfo",
       "slabinfo",    "sysctl",   "swap",
-      "kernel_hung", "cgroups",
+      "kernel_hung", "cgroups",  "lnstat",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
