@@ -125,6 +125,7 @@ READERS = [
     (r"sys/fs/xfs/", {"xfs"}),
     (r"sys/class/watchdog/", {"watchdog"}),
     (r"sys/kernel/mm/ksm/", {"ksmd"}),
+    (r"sys/class/drm/|sys/devices/pci0000:00/", {"drm"}),
     (r"(boot|home|mnt|srv)/", set()),  # mount points: read by no collector
 ]
 

@@ -42,6 +42,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "swap",
     "cgroups",
     "lnstat",
+    "drm",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [
