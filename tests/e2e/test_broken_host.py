@@ -81,6 +81,7 @@ READERS = [
     (r"proc/net/softnet_stat$", {"softnet"}),
     (r"proc/net/stat/nf_conntrack$", {"conntrack", "lnstat"}),
     (r"proc/net/stat/", {"lnstat"}),
+    (r"proc/net/xfrm_stat$", {"xfrm"}),
     (r"proc/net/tcp6?$", {"tcpstat"}),
     (r"proc/net/udp6?$", {"udp_queues"}),
     (r"proc/pressure/", {"pressure"}),

@@ -43,6 +43,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "cgroups",
     "lnstat",
     "drm",
+    "xfrm",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [

@@ -56,7 +56,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
       "buddyinfo",   "ksmd",     "zoneinfo",
       "slabinfo",    "sysctl",   "swap",
       "kernel_hung", "cgroups",  "lnstat",
-      "drm",
+      "drm",         "xfrm",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
