@@ -28,6 +28,17 @@ struct Result {
 /// True for '0'..'9' (unlike std::isdigit, independent of the locale).
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+/// RE2's (Go regexp's) \s: tab, newline, form feed, carriage return, space.
+inline bool IsRegexpSpace(char c) {
+  return c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' ';
+}
+
+/// RE2's \w: [0-9A-Za-z_].
+inline bool IsWordChar(char c) {
+  return IsDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         c == '_';
+}
+
 /// The value of a hexadecimal digit, or -1.
 inline int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -4,14 +4,6 @@
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter::parse {
-namespace {
-
-bool IsWordChar(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-         (c >= 'a' && c <= 'z') || c == '_';
-}
-
-}  // namespace
 
 RaplZoneName SplitRaplZoneName(std::string_view name) {
   auto parts = Split(name, '-');

@@ -29,6 +29,29 @@ VOLATILE_VALUES = [
     # statfs() on the fixture's mount points reports the disk the checkout is on.
     r"^node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{",
 ]
+# Default-off collectors the golden run enables as well (node_exporter's
+# end-to-end test enables its default-off collectors too).
+ENABLED_OFF_BY_DEFAULT = [
+    "softirqs",
+    "cpu_vulnerabilities",
+    "buddyinfo",
+    "ksmd",
+    "zoneinfo",
+    "slabinfo",
+    "sysctl",
+    "swap",
+    "cgroups",
+    "lnstat",
+    "drm",
+    "xfrm",
+]
+# Their options, as node_exporter's end-to-end test passes them.
+COLLECTOR_FLAGS = [
+    "--collector.sysctl.include=fs.file-nr",
+    "--collector.sysctl.include=fs.file-nr:total,current,max",
+    "--collector.sysctl.include=kernel.threads-max",
+    "--collector.sysctl.include-info=kernel.seccomp.actions_avail",
+]
 # Labels that depend on the build.
 VOLATILE_LABELS = [
     (r"^host_exporter_build_info\{.*", "host_exporter_build_info{<build>} 1"),
@@ -39,7 +62,9 @@ def exposition():
     env = dict(os.environ, TZ="UTC")
     r = subprocess.run([harness.binary(), "--once"] + harness.fixture_flags() +
                        ["--collector.textfile.directory=" +
-                        os.path.join(harness.FIXTURE_ROOT, "textfile")],
+                        os.path.join(harness.FIXTURE_ROOT, "textfile")] +
+                       ["--collector." + c for c in ENABLED_OFF_BY_DEFAULT] +
+                       COLLECTOR_FLAGS,
                        capture_output=True, text=True, timeout=60, env=env)
     if r.returncode != 0:
         raise AssertionError("--once failed: %s" % r.stderr)

@@ -1,0 +1,77 @@
+// The watchdog collector on the fixture root and on scratch roots.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter::testing {
+namespace {
+
+TEST(WatchdogCollectorTest, ReadsFixture) {
+  Families fams = RunCollector("watchdog");
+  EXPECT_EQ(fams.size(), 8u);
+  const Labels wd0 = {{"name", "watchdog0"}};
+  EXPECT_EQ(FindValue(fams, "node_watchdog_bootstatus", wd0), 1);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_fw_version", wd0), 2);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_nowayout", wd0), 0);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_timeleft_seconds", wd0), 27);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_timeout_seconds", wd0), 30);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_pretimeout_seconds", wd0), 0);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_access_cs0", wd0), 1);
+  EXPECT_EQ(Family(fams, "node_watchdog_timeleft_seconds").help,
+            "Value of /sys/class/watchdog/<watchdog>/timeleft");
+  EXPECT_EQ(Family(fams, "node_watchdog_info").help,
+            "Info of /sys/class/watchdog/<watchdog>");
+  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
+                      {{"name", "watchdog0"},
+                       {"options", "0x8382"},
+                       {"identity", "iTCO_wdt"},
+                       {"state", "active"},
+                       {"status", "0x8000"},
+                       {"pretimeout_governor", "noop"}}),
+            1);
+  // A device without attributes has only its info series, labels empty.
+  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
+                      {{"name", "watchdog1"},
+                       {"options", ""},
+                       {"identity", ""},
+                       {"state", ""},
+                       {"status", ""},
+                       {"pretimeout_governor", ""}}),
+            1);
+  EXPECT_EQ(Family(fams, "node_watchdog_timeout_seconds").metric.size(), 1u);
+}
+
+TEST(WatchdogCollectorTest, NoClassDirectoryIsNoData) {
+  SysfsRoot root;
+  EXPECT_TRUE(RunCollector("watchdog", {}, root.Paths()).empty());
+}
+
+TEST(WatchdogCollectorTest, BaseZeroNumbersAndBadNumbers) {
+  SysfsRoot root;
+  root.Write("class/watchdog/watchdog0/timeout", "0x3c\n");
+  root.Write("class/watchdog/watchdog0/bootstatus", "010\n");
+  Families fams = RunCollector("watchdog", {}, root.Paths());
+  EXPECT_EQ(
+      FindValue(fams, "node_watchdog_timeout_seconds", {{"name", "watchdog0"}}),
+      60);
+  EXPECT_EQ(
+      FindValue(fams, "node_watchdog_bootstatus", {{"name", "watchdog0"}}), 8);
+  root.Write("class/watchdog/watchdog0/timeleft", "soon\n");
+  EXPECT_EQ(ErrorOf("watchdog", root),
+            root.Sys("class/watchdog/watchdog0/timeleft") +
+                ": line 1: not an integer: 'soon'");
+}
+
+TEST(WatchdogCollectorTest, UnreadableAttributeIsNoData) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads mode 000 files";
+  SysfsRoot root;
+  root.Write("class/watchdog/watchdog0/timeout", "30\n");
+  root.Write("class/watchdog/watchdog0/state", "active\n");
+  ::chmod(root.Sys("class/watchdog/watchdog0/state").c_str(), 0);
+  EXPECT_TRUE(RunCollector("watchdog", {}, root.Paths()).empty());
+}
+
+}  // namespace
+}  // namespace host_exporter::testing
