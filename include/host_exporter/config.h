@@ -50,6 +50,7 @@ struct Config {
   std::string route_prefix;  ///< "" or "/x" (no trailing slash)
   std::string web_config_file;
   int max_requests = 40;
+  bool openmetrics_created = false;  ///< web.openmetrics.created-samples
   HostPaths paths;
   /// Enabled collectors, in registration order, with their options.
   std::vector<std::pair<const CollectorSpec*, CollectorOptions>> collectors;

@@ -51,6 +51,7 @@ struct Snapshot {
   double timestamp = 0;  ///< Unix seconds at the end of the cycle
   uint64_t cycle = 0;    ///< 1 for the first cycle
   int gzip_level = 1;    ///< zlib level of TextGzip()
+  bool openmetrics_created = false;  ///< see SnapshotOptions
 
   /// `text` gzipped, compressed by the first caller and then kept. Scrapes
   /// usually come less often than cycles (15 s against 5 s), so most
@@ -86,6 +87,10 @@ struct SnapshotOptions {
   /// exporter's own. Unix seconds; 0 = unknown (none served).
   double boot_time = 0;
   double process_start = 0;
+  /// "_created" samples in OpenMetrics (--web.openmetrics.created-samples).
+  /// Off by default, as in client_golang: Prometheus 2.x stores each as a
+  /// series of its own, and reads created times only from protobuf.
+  bool openmetrics_created = false;
 };
 
 /// Merges collector results and `extra` families (self-metrics) into a

@@ -58,6 +58,7 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.keep_interval = push;
   o.snapshot.boot_time = ReadBootTime(c.paths.Proc("stat"));
   o.snapshot.process_start = ProcessStartTime();
+  o.snapshot.openmetrics_created = c.openmetrics_created;
   o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
   return o;
 }

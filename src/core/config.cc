@@ -152,6 +152,12 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"web.max-requests", "40",
        "Maximum number of parallel scrape requests. Use 0 to disable.", false,
        false},
+      {"web.openmetrics.created-samples", "false",
+       "Serve counters' created times as \"_created\" samples in OpenMetrics "
+       "(they are always in protobuf). Off as in client_golang: Prometheus "
+       "2.x stores each as a series of its own and reads created times only "
+       "from protobuf.",
+       false, true},
       {"path.procfs", "/proc", "procfs mountpoint.", false, false},
       {"path.sysfs", "/sys", "sysfs mountpoint.", false, false},
       {"path.rootfs", "/", "rootfs mountpoint.", false, false},
@@ -473,6 +479,10 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
                                         Quote(last("web.max-requests")));
   }
   c.max_requests = static_cast<int>(*max_requests);
+  if (!ParseBool(last("web.openmetrics.created-samples"),
+                 &c.openmetrics_created)) {
+    return fail("web.openmetrics.created-samples", "expected true or false");
+  }
   c.paths.procfs = last("path.procfs");
   c.paths.sysfs = last("path.sysfs");
   c.paths.rootfs = last("path.rootfs");

@@ -187,9 +187,8 @@ void AppendComment(std::string* out, const Style& st, std::string_view what,
 // created times (may be null or short); written only in OpenMetrics.
 void AppendSamples(std::string* out, const Style& st,
                    const prometheus::MetricFamily& f, std::string_view name,
-                   const std::vector<double>* created) {
-  const std::string_view total =
-      st.om && f.type == prometheus::MetricType::Counter ? "_total" : "";
+                   const std::vector<double>* created,
+                   std::string_view total = {}) {
   for (size_t i = 0; i < f.metric.size(); ++i) {
     const auto& m = f.metric[i];
     const double ct =
@@ -213,7 +212,7 @@ void AppendSamples(std::string* out, const Style& st,
       case prometheus::MetricType::Summary: {
         for (const auto& q : m.summary.quantile) {
           AppendSeries(out, st, name, {}, m.label, "quantile",
-                       StyleFloat(st, q.quantile), StyleFloat(st, q.value),
+                       FormatValue(q.quantile), StyleFloat(st, q.value),
                        m.timestamp_ms);
         }
         AppendSeries(out, st, name, "_sum", m.label, {}, {},
@@ -227,7 +226,7 @@ void AppendSamples(std::string* out, const Style& st,
         for (const auto& b : m.histogram.bucket) {
           if (std::isinf(b.upper_bound)) has_inf = true;
           AppendSeries(out, st, name, "_bucket", m.label, "le",
-                       StyleFloat(st, b.upper_bound), count(b.cumulative_count),
+                       FormatValue(b.upper_bound), count(b.cumulative_count),
                        m.timestamp_ms);
         }
         if (!has_inf) {
@@ -398,18 +397,23 @@ std::string EncodeOpenMetrics(const Families& families,
   for (size_t i = 0; i < families.size(); ++i) {
     const auto& f = families[i];
     std::string name = EscapeName(f.name, escaping);
-    if (f.type == prometheus::MetricType::Counter && name.ends_with("_total")) {
-      name.resize(name.size() - 6);
-    }
+    // A counter is named without "_total" and its samples with it. One whose
+    // name lacks the suffix is served as unknown under its own name: with the
+    // suffix added, Prometheus would store it under a new name, and the
+    // series a text scrape stored would end.
+    const bool counter = f.type == prometheus::MetricType::Counter &&
+                         name.ends_with("_total");
+    if (counter) name.resize(name.size() - 6);
+    const bool unknown = f.type == prometheus::MetricType::Untyped ||
+                         (f.type == prometheus::MetricType::Counter && !counter);
     AppendComment(&out, st, "HELP", name, f.help, true);
     AppendComment(&out, st, "TYPE", name,
-                  f.type == prometheus::MetricType::Untyped ? "unknown"
-                                                            : TypeName(f.type),
-                  false);
+                  unknown ? "unknown" : TypeName(f.type), false);
     std::string_view unit = UnitOf(name);
     if (!unit.empty()) AppendComment(&out, st, "UNIT", name, unit, false);
     AppendSamples(&out, st, f, name,
-                  i < created.size() ? &created[i] : nullptr);
+                  !unknown && i < created.size() ? &created[i] : nullptr,
+                  counter ? "_total" : "");
   }
   out.append("# EOF\n");
   return out;

@@ -235,6 +235,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   }
   snap->text = EncodeText(snap->families);
   snap->gzip_level = options.gzip_level;
+  snap->openmetrics_created = options.openmetrics_created;
   return snap;
 }
 
@@ -259,7 +260,8 @@ const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
         form.bytes = EncodeText(families, escaping);
         break;
       case Encoding::kOpenMetrics:
-        form.bytes = EncodeOpenMetrics(families, created, escaping);
+        form.bytes = EncodeOpenMetrics(
+            families, openmetrics_created ? created : CreatedTimes{}, escaping);
         break;
       case Encoding::kProtoDelimited:
         form.bytes = EncodeProtoDelimited(families, created, escaping);

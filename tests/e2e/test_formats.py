@@ -43,6 +43,7 @@ PROMTOOL = shutil.which("promtool")
 
 PROTOCOLS = ["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4",
              "PrometheusProto"]
+PROTO_JOB = "p%d" % PROTOCOLS.index("PrometheusProto")
 CT_FLAG = "--enable-feature=created-timestamp-zero-ingestion"
 BOOT = 1700000042  # btime of tests/fixtures/root/proc/stat
 
@@ -69,15 +70,16 @@ def prometheus_config(port, jobs):
     return "\n".join(out) + "\n"
 
 
+def text_float(s):
+    """A label value as the text form writes the number ("1", "2.5", "+Inf")."""
+    v = float(s)
+    if v != v or v in (float("inf"), float("-inf")):
+        return s
+    return "%d" % v if v.is_integer() else repr(v)
+
+
 def number(s):
     return float(s)
-
-
-def normal_le(v):
-    try:
-        return repr(float(v)).replace("inf", "+Inf")
-    except ValueError:
-        return v
 
 
 class FormatsTest(unittest.TestCase):
@@ -96,6 +98,18 @@ class FormatsTest(unittest.TestCase):
                     'jobs_total{kind="b"} 4\n'
                     "# TYPE queue_seconds gauge\n# UNIT queue_seconds seconds\n"
                     "queue_seconds 0.5\n# EOF\n" % cls.created)
+        # Integer bucket bounds and quantiles: Prometheus 2.x stores "le" and
+        # "quantile" as written, so every format must write "1", not "1.0".
+        with open(os.path.join(cls.tmp, "hist.prom"), "w") as f:
+            f.write("# TYPE req_seconds histogram\n"
+                    'req_seconds_bucket{le="1"} 2\nreq_seconds_bucket{le="2.5"} 3\n'
+                    'req_seconds_bucket{le="+Inf"} 4\n'
+                    "req_seconds_sum 7\nreq_seconds_count 4\n"
+                    "# TYPE rpc_seconds summary\n"
+                    'rpc_seconds{quantile="0.5"} 0.2\nrpc_seconds{quantile="1"} 0.9\n'
+                    "rpc_seconds_sum 3\nrpc_seconds_count 5\n"
+                    # A counter named without _total keeps its name everywhere.
+                    "# TYPE legacy_requests counter\nlegacy_requests 5\n")
         # UTF-8 names (text 1.0.0's quoted syntax): Prometheus 2.x asks for
         # no escaping scheme, so gets them escaped with underscores.
         with open(os.path.join(cls.tmp, "utf8.prom"), "w") as f:
@@ -105,7 +119,10 @@ class FormatsTest(unittest.TestCase):
         port = free_port()
         cls.exporter = Exporter(fixture_flags() + [
             "--web.listen-address=127.0.0.1:%d" % port,
-            "--collector.textfile.directory=" + cls.tmp], port)
+            "--collector.textfile.directory=" + cls.tmp,
+            # _created samples in OpenMetrics are off by default (see
+            # SnapshotCreatedTimes in the unit tests); on here to check them.
+            "--web.openmetrics.created-samples"], port)
         cls.servers = {}
         try:
             if PROMETHEUS_242:
@@ -171,26 +188,32 @@ class FormatsTest(unittest.TestCase):
         counters = {n for n, (t, _) in meta.items() if t == "counter"}
         ref = {}
         for (name, labels), v in ref_series.items():
-            labels = frozenset((k, normal_le(v_) if k in ("le", "quantile") else v_)
-                               for k, v_ in labels if v_ != "")
+            # "le" and "quantile" as written: OpenMetrics writes them as the
+            # text form does, so Prometheus 2.x stores the same series.
+            labels = frozenset((k, v_) for k, v_ in labels if v_ != "")
             ref[(name, labels)] = v
         for key, srv, job, _ in self.jobs():
             got, created = {}, {}
             for (name, labels), v in self.series(srv, job).items():
                 if name.startswith(("scrape_",)) or name == "up":
                     continue
-                labels = frozenset((k, normal_le(v_) if k in ("le", "quantile") else v_)
-                                   for k, v_ in labels)
+                labels = frozenset(labels)
+                if job == PROTO_JOB:
+                    # From protobuf, Prometheus itself formats "le" and
+                    # "quantile" from the double ("1.0"), whatever the exporter.
+                    labels = frozenset((k, text_float(v_) if k in ("le", "quantile") else v_)
+                                       for k, v_ in labels)
                 if name.endswith("_created") and name[:-8] + "_total" in counters | {
                         "jobs_total"}:
                     created[(name[:-8] + "_total", labels)] = v
                     continue
-                if name.endswith("_total") and name[:-6] in counters:
-                    name = name[:-6]  # OpenMetrics: a counter gets _total
                 got[(name, labels)] = v
             with self.subTest(prometheus=key, job=job):
                 self.assertEqual(got.get(("app_requests_current",
                                           frozenset({("http_method", "GET")}))), 7.0)
+                self.assertEqual(got.get(("req_seconds_bucket", frozenset({("le", "1")}))), 2)
+                self.assertEqual(got.get(("rpc_seconds", frozenset({("quantile", "1")}))), 0.9)
+                self.assertEqual(got.get(("legacy_requests", frozenset())), 5)
                 self.assertEqual(sorted(set(got) - set(ref)), [])
                 self.assertEqual(sorted(set(ref) - set(got)), [])
                 diff = [(k, ref[k], got[k]) for k in ref

@@ -229,7 +229,11 @@ Families Sample() {
   return fams;
 }
 
-TEST(EncodeOpenMetricsTest, AsClientGolangWritesIt) {
+// As client_golang writes it, except where that would make Prometheus store
+// other series than a text scrape did: "le" and "quantile" values as the text
+// form writes them ("1", not "1.0"), and a counter without "_total" as
+// unknown under its own name.
+TEST(EncodeOpenMetricsTest, AsClientGolangWritesItKeepingTextSeriesNames) {
   const CreatedTimes created = {
       {1700000000, 1700000000.25}, {}, {0}, {}, {1600000000}, {}};
   EXPECT_EQ(EncodeOpenMetrics(Sample(), created, Escaping::kUnderscores),
@@ -241,8 +245,8 @@ TEST(EncodeOpenMetricsTest, AsClientGolangWritesIt) {
             "node_cpu_seconds_total{cpu=\"1\"} 2.5\n"
             "node_cpu_seconds_created{cpu=\"1\"} 1.70000000025e+09\n"
             "# HELP node_intr No _total suffix.\n"
-            "# TYPE node_intr counter\n"
-            "node_intr_total 7.0\n"
+            "# TYPE node_intr unknown\n"
+            "node_intr 7.0\n"
             "# HELP node_memory_MemTotal_bytes Bytes.\n"
             "# TYPE node_memory_MemTotal_bytes gauge\n"
             "# UNIT node_memory_MemTotal_bytes bytes\n"
@@ -254,15 +258,15 @@ TEST(EncodeOpenMetricsTest, AsClientGolangWritesIt) {
             "# TYPE rpc_duration_seconds summary\n"
             "# UNIT rpc_duration_seconds seconds\n"
             "rpc_duration_seconds{quantile=\"0.5\"} 0.25\n"
-            "rpc_duration_seconds{quantile=\"1.0\"} 1.0\n"
+            "rpc_duration_seconds{quantile=\"1\"} 1.0\n"
             "rpc_duration_seconds_sum 1.5\n"
             "rpc_duration_seconds_count 3\n"
             "rpc_duration_seconds_created 1.6e+09\n"
             "# HELP req_size_bytes A histogram.\n"
             "# TYPE req_size_bytes histogram\n"
             "# UNIT req_size_bytes bytes\n"
-            "req_size_bytes_bucket{le=\"100.0\"} 1\n"
-            "req_size_bytes_bucket{le=\"1000.0\"} 3\n"
+            "req_size_bytes_bucket{le=\"100\"} 1\n"
+            "req_size_bytes_bucket{le=\"1000\"} 3\n"
             "req_size_bytes_bucket{le=\"+Inf\"} 4\n"
             "req_size_bytes_sum 2000.0\n"
             "req_size_bytes_count 4\n"

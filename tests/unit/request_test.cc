@@ -65,6 +65,7 @@ TEST(RouteTest, MetricsNegotiatesFormat) {
   snap->families.push_back(prometheus::MetricFamily{
       "c_total", "h", prometheus::MetricType::Counter, {{}}});
   snap->created = {{1700000000}};
+  snap->openmetrics_created = true;
   snap->text = EncodeText(snap->families);
   const char* om = "application/openmetrics-text;version=1.0.0";
   auto r = Route({"GET", "/metrics", "", om}, snap, c);

@@ -21,21 +21,25 @@ CollectorResult Ok(const std::string& name, Families f, double secs = 0.5) {
 // Counters of collectors count since boot, the exporter's own since it
 // started, a series with kCreatedLabel as it says (the label taken off).
 TEST(SnapshotTest, CreatedTimes) {
-  std::vector<CollectorResult> results;
-  results.push_back(Ok("stat", {Counter("node_intr_total", "i").Add(5).Take(),
-                                Gauge("node_load1", "l").Add(1).Take()}));
-  results.push_back(
-      Ok("textfile", {Counter("jobs_total", "j")
-                          .Add({{"k", "b"}, {kCreatedLabel, "0"}}, 4)
-                          .Add({{kCreatedLabel, "1700000100.5"}, {"k", "a"}}, 3)
-                          .Take()}));
-  Families own = {Counter("host_exporter_sent_total", "s").Add(2).Take()};
-  SnapshotOptions o;
-  o.boot_time = 1700000042;
-  o.process_start = 1700000500;
-  std::vector<std::string> warnings;
-  auto snap =
-      BuildSnapshot(std::move(results), std::move(own), o, 1000, 1, &warnings);
+  auto build = [](bool openmetrics_created) {
+    std::vector<CollectorResult> results;
+    results.push_back(Ok("stat", {Counter("node_intr_total", "i").Add(5).Take(),
+                                  Gauge("node_load1", "l").Add(1).Take()}));
+    results.push_back(Ok(
+        "textfile", {Counter("jobs_total", "j")
+                         .Add({{"k", "b"}, {kCreatedLabel, "0"}}, 4)
+                         .Add({{kCreatedLabel, "1700000100.5"}, {"k", "a"}}, 3)
+                         .Take()}));
+    Families own = {Counter("host_exporter_sent_total", "s").Add(2).Take()};
+    SnapshotOptions o;
+    o.boot_time = 1700000042;
+    o.process_start = 1700000500;
+    o.openmetrics_created = openmetrics_created;
+    std::vector<std::string> warnings;
+    return BuildSnapshot(std::move(results), std::move(own), o, 1000, 1,
+                         &warnings);
+  };
+  auto snap = build(true);
   ASSERT_EQ(snap->created.size(), snap->families.size());
   auto created = [&](const std::string& name) {
     for (size_t i = 0; i < snap->families.size(); ++i) {
@@ -60,6 +64,18 @@ TEST(SnapshotTest, CreatedTimes) {
   EXPECT_NE(om.find("node_intr_created 1.700000042e+09\n"), std::string::npos);
   EXPECT_NE(om.find("host_exporter_sent_created 1.7000005e+09\n"),
             std::string::npos);
+
+  // By default OpenMetrics has no "_created" samples (each would be a series
+  // of its own in Prometheus 2.x); protobuf carries the times all the same.
+  auto plain = build(false);
+  EXPECT_EQ(plain->created, snap->created);
+  EXPECT_EQ(
+      plain->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, false)
+          .find("_created"),
+      std::string::npos);
+  EXPECT_EQ(
+      plain->Encoded(Encoding::kProtoDelimited, Escaping::kUnderscores, false),
+      snap->Encoded(Encoding::kProtoDelimited, Escaping::kUnderscores, false));
 }
 
 // Without names outside the legacy charset every escaping scheme is the same
