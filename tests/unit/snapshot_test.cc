@@ -18,9 +18,25 @@ CollectorResult Ok(const std::string& name, Families f, double secs = 0.5) {
   return r;
 }
 
+// The one lookup of a family by name serves sorted snapshots and a
+// collector's families in any order.
+TEST(FindFamilyTest, FindsByNameInAnyOrder) {
+  Families fams = {Gauge("zz", "z").Add(1).Take(), Gauge("aa", "a").Take(),
+                   Counter("mm_total", "m").Add(3).Take()};
+  ASSERT_NE(FindFamily(fams, "aa"), nullptr);
+  EXPECT_EQ(FindFamily(fams, "aa"), &fams[1]);
+  EXPECT_EQ(FindFamily(fams, "zz"), &fams[0]);
+  EXPECT_EQ(FindFamily(fams, "mm_total"), &fams[2]);
+  EXPECT_EQ(FindFamily(fams, "mm"), nullptr);
+  EXPECT_EQ(FindFamily(fams, ""), nullptr);
+  EXPECT_EQ(FindFamily(Families{}, "aa"), nullptr);
+}
+
 TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
   std::vector<CollectorResult> results;
-  results.push_back(Ok("b", {Gauge("zz", "z").Add({{"x", "2"}}, 2).Add({{"x", "1"}}, 1).Take()}));
+  results.push_back(
+      Ok("b",
+         {Gauge("zz", "z").Add({{"x", "2"}}, 2).Add({{"x", "1"}}, 1).Take()}));
   results.push_back(Ok("a", {Counter("aa_total", "a").Add(7).Take()}, 0.25));
   CollectorResult failed;
   failed.status = {"c", false, 4, "timed out"};
@@ -54,15 +70,18 @@ TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
 
 TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
   std::vector<CollectorResult> results;
-  results.push_back(Ok("a", {Gauge("m", "m").Add({{"l", "1"}, {"k", "2"}}, 1).Take()}));
-  results.push_back(Ok("b", {Gauge("m", "m").Add({{"k", "2"}, {"l", "1"}}, 9).Take(),
-                             Counter("m", "other type").Add(5).Take()}));
+  results.push_back(
+      Ok("a", {Gauge("m", "m").Add({{"l", "1"}, {"k", "2"}}, 1).Take()}));
+  results.push_back(
+      Ok("b", {Gauge("m", "m").Add({{"k", "2"}, {"l", "1"}}, 9).Take(),
+               Counter("m", "other type").Add(5).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
   EXPECT_NE(snap->text.find("m{k=\"2\",l=\"1\"} 1\n"), std::string::npos);
   EXPECT_EQ(snap->text.find("} 9\n"), std::string::npos);
   ASSERT_EQ(warnings.size(), 2u);
-  EXPECT_EQ(warnings[0], "family m from b dropped: already defined with another type by a");
+  EXPECT_EQ(warnings[0],
+            "family m from b dropped: already defined with another type by a");
   EXPECT_EQ(warnings[1], "duplicate series dropped: m{k=\"2\",l=\"1\"}");
 }
 
@@ -145,15 +164,19 @@ TEST(SnapshotTest, InvalidUtf8IsReplaced) {
   EXPECT_FALSE(MakeValidUtf8(&s));
   s = "caf\xc3\xa9 \xe2\x82\xac";  // valid two- and three-byte sequences
   EXPECT_FALSE(MakeValidUtf8(&s));
-  s = "a\xff" "b\xc3";
+  s = "a\xff"
+      "b\xc3";
   EXPECT_TRUE(MakeValidUtf8(&s));
-  EXPECT_EQ(s, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  EXPECT_EQ(s,
+            "a\xef\xbf\xbd"
+            "b\xef\xbf\xbd");
   s = "\xed\xa0\x80";  // a surrogate
   EXPECT_TRUE(MakeValidUtf8(&s));
   EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 
   std::vector<CollectorResult> results;
-  results.push_back(Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
+  results.push_back(
+      Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
   EXPECT_NE(snap->text.find("g{l=\"v\xef\xbf\xbd\"} 1\n"), std::string::npos);
