@@ -50,6 +50,39 @@ struct FileRead {
 /// budget).
 FileRead ReadPath(const std::string& path, size_t limit = 0);
 
+/// What tells one directory from another across cycles: its device, inode
+/// and change time. A renamed or re-created directory (a network interface)
+/// is another one, and one where a file was added or removed has another
+/// change time.
+struct DirStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  struct timespec ctime {};
+  static DirStamp Of(const struct stat& st) {
+    return {st.st_dev, st.st_ino, st.st_ctim};
+  }
+  bool operator==(const DirStamp& o) const {
+    return dev == o.dev && ino == o.ino && ctime.tv_sec == o.ctime.tv_sec &&
+           ctime.tv_nsec == o.ctime.tv_nsec;
+  }
+};
+
+/// ReadPath for a file of a directory that may be renamed or re-created (a
+/// sysfs device such as /sys/class/net/<iface>/), whose DirStamp the caller
+/// took this cycle: the descriptor is kept between calls (in the same cache
+/// and budget as ReadPath's) while the stamp stays the one it was opened
+/// under, and opened afresh once it differs. A kept descriptor whose read
+/// fails is closed and the file opened afresh.
+FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
+                         size_t limit = 0);
+
+/// Closes the kept descriptors of the files below `dir` (a directory that
+/// is gone: its files will not be read again).
+void ForgetKeptUnder(const std::string& dir);
+
+/// How many descriptors of files below `dir` are kept (for tests).
+size_t CountKeptUnder(const std::string& dir);
+
 /// The whole file, like Go's os.ReadFile.
 inline FileRead ReadWhole(const std::string& path) { return ReadPath(path); }
 
@@ -94,7 +127,7 @@ const char* FileKind(unsigned mode);
 [[noreturn]] void ThrowErrno(const std::string& path, int error);
 
 /// The budget of descriptors collectors keep open between cycles (the
-/// readers' procfs files, netclass' attributes): a quarter of
+/// readers' procfs, sysfs and stamped files): a quarter of
 /// RLIMIT_NOFILE's soft limit at the first call, at most 4096. TryKeepFds(n)
 /// takes n from it if they fit; ReleaseKeptFds(n) gives them back.
 bool TryKeepFds(size_t n);
