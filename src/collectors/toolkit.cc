@@ -520,4 +520,42 @@ Families FamilySet::Take() {
   return out;
 }
 
+namespace {
+
+class UntypedFields : public Collector {
+ public:
+  UntypedFields(std::string prefix, Filter fields, UntypedFieldReader read,
+                UntypedFieldHelp help)
+      : prefix_(std::move(prefix)),
+        fields_(std::move(fields)),
+        read_(std::move(read)),
+        help_(std::move(help)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    FamilySet out;
+    for (const UntypedField& f : read_(paths)) {
+      const std::string key = f.group.empty() ? f.name : f.group + "_" + f.name;
+      if (!fields_.Includes(key)) continue;
+      out.Untyped(prefix_ + key, help_(f.group, f.name)).Add(f.value);
+    }
+    return out.Take();
+  }
+
+ private:
+  const std::string prefix_;
+  const Filter fields_;
+  const UntypedFieldReader read_;
+  const UntypedFieldHelp help_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
+                                                  Filter fields,
+                                                  UntypedFieldReader read,
+                                                  UntypedFieldHelp help) {
+  return std::make_unique<UntypedFields>(std::move(prefix), std::move(fields),
+                                         std::move(read), std::move(help));
+}
+
 }  // namespace host_exporter
