@@ -16,12 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "host_exporter/family.h"
 #include "host_exporter/paths.h"
 
 namespace host_exporter {
-
-/// The families one collector produced in one run.
-using Families = std::vector<prometheus::MetricFamily>;
 
 /// Thrown by a collector when it cannot produce its metrics. The message names
 /// the file (and line, where there is one) that was at fault.

@@ -9,10 +9,15 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace host_exporter {
+
+/// The families one collector produced in one run, or a snapshot's merged
+/// families.
+using Families = std::vector<prometheus::MetricFamily>;
 
 /// Label name/value pairs in the order given (the snapshot sorts them).
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -61,6 +66,11 @@ inline FamilyBuilder Untyped(std::string name, std::string help) {
 /// untyped); 0 for summaries and histograms.
 double SeriesValue(const prometheus::MetricFamily& family,
                    const prometheus::ClientMetric& metric);
+
+/// The first family called `name` in `families`, or nullptr. The one lookup
+/// of a family by name (push sinks' system metrics, the landing page, tests).
+const prometheus::MetricFamily* FindFamily(const Families& families,
+                                           std::string_view name);
 
 }  // namespace host_exporter
 

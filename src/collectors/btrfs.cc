@@ -155,25 +155,27 @@ class BtrfsCollector : public Collector {
     if (filesystems.empty()) return {};
     const auto ioctl_stats = IoctlStats(paths);
 
-    auto& info = out.Gauge("node_btrfs_info", "Filesystem information");
-    auto& rsv = out.Gauge("node_btrfs_global_rsv_size_bytes",
-                          "Size of global reserve.");
-    auto& reserved = out.Gauge("node_btrfs_reserved_bytes",
-                               "Amount of space reserved for a data type");
-    auto& used = out.Gauge("node_btrfs_used_bytes",
-                           "Amount of used space by a layout/data type");
-    auto& size = out.Gauge("node_btrfs_size_bytes",
-                           "Amount of space allocated for a layout/data type");
-    auto& ratio = out.Gauge("node_btrfs_allocation_ratio",
-                            "Data allocation ratio for a layout/data type");
-    auto& dev_size =
-        out.Gauge("node_btrfs_device_size_bytes",
-                  "Size of a device that is part of the filesystem.");
-    auto& dev_unused = out.Gauge(
-        "node_btrfs_device_unused_bytes",
-        "Unused bytes unused on a device that is part of the filesystem.");
-    auto& dev_errors = out.Counter("node_btrfs_device_errors_total",
-                                   "Errors reported for the device");
+    static constexpr FamilyDef kFamilies[] = {
+        {"node_btrfs_info", "Filesystem information", kGauge},
+        {"node_btrfs_global_rsv_size_bytes", "Size of global reserve.", kGauge},
+        {"node_btrfs_reserved_bytes",
+         "Amount of space reserved for a data type", kGauge},
+        {"node_btrfs_used_bytes", "Amount of used space by a layout/data type",
+         kGauge},
+        {"node_btrfs_size_bytes",
+         "Amount of space allocated for a layout/data type", kGauge},
+        {"node_btrfs_allocation_ratio",
+         "Data allocation ratio for a layout/data type", kGauge},
+        {"node_btrfs_device_size_bytes",
+         "Size of a device that is part of the filesystem.", kGauge},
+        {"node_btrfs_device_unused_bytes",
+         "Unused bytes unused on a device that is part of the filesystem.",
+         kGauge},
+        {"node_btrfs_device_errors_total", "Errors reported for the device",
+         kCounter},
+    };
+    const auto [info, rsv, reserved, used, size, ratio, dev_size, dev_unused,
+                dev_errors] = out.Handles(kFamilies);
 
     for (const std::string& name : filesystems) {
       const std::string dir = root + "/" + name;
@@ -189,32 +191,32 @@ class BtrfsCollector : public Collector {
       std::string uuid = text("metadata_uuid");  // kernels 5.0+
       if (uuid.empty()) uuid = name;
 
-      info.Add({{"uuid", uuid}, {"label", text("label")}}, 1);
+      info->Add({{"uuid", uuid}, {"label", text("label")}}, 1);
       // node_exporter 1.5 reads the reserve as 0 when the devices directory
       // could not be listed (its reader stops reading numbers after an
       // error).
       const bool devices_listed = IsDirectory(dir + "/devices");
-      rsv.Add({{"uuid", uuid}},
-              devices_listed
-                  ? static_cast<double>(value("allocation/global_rsv_size"))
-                  : 0.0);
+      rsv->Add({{"uuid", uuid}},
+               devices_listed
+                   ? static_cast<double>(value("allocation/global_rsv_size"))
+                   : 0.0);
       for (const char* type : kBlockGroupTypes) {
         const std::string alloc = std::string("allocation/") + type;
         // node_exporter 1.5 fails on a missing system directory only.
         if (std::string(type) == "system" && !IsDirectory(dir + "/" + alloc)) {
           throw CollectError(dir + "/" + alloc + ": No such directory");
         }
-        reserved.Add({{"uuid", uuid}, {"block_group_type", type}},
-                     static_cast<double>(value(alloc + "/bytes_reserved")));
+        reserved->Add({{"uuid", uuid}, {"block_group_type", type}},
+                      static_cast<double>(value(alloc + "/bytes_reserved")));
         for (const std::string& mode : ListDir(dir + "/" + alloc)) {
           if (!IsDirectory(dir + "/" + alloc + "/" + mode)) continue;
           const Labels l = {
               {"uuid", uuid}, {"block_group_type", type}, {"mode", mode}};
-          used.Add(l, static_cast<double>(
-                          value(alloc + "/" + mode + "/used_bytes")));
-          size.Add(l, static_cast<double>(
-                          value(alloc + "/" + mode + "/total_bytes")));
-          ratio.Add(l, parse::BtrfsAllocationRatio(mode, devices.size()));
+          used->Add(l, static_cast<double>(
+                           value(alloc + "/" + mode + "/used_bytes")));
+          size->Add(l, static_cast<double>(
+                           value(alloc + "/" + mode + "/total_bytes")));
+          ratio->Add(l, parse::BtrfsAllocationRatio(mode, devices.size()));
         }
       }
 
@@ -224,9 +226,9 @@ class BtrfsCollector : public Collector {
       if (it == ioctl_stats.end()) {
         for (const std::string& dev : devices) {
           // uint64 arithmetic, wrapping as in node_exporter.
-          dev_size.Add({{"uuid", uuid}, {"device", dev}},
-                       static_cast<double>(kBtrfsSectorBytes *
-                                           value("devices/" + dev + "/size")));
+          dev_size->Add({{"uuid", uuid}, {"device", dev}},
+                        static_cast<double>(kBtrfsSectorBytes *
+                                            value("devices/" + dev + "/size")));
         }
         continue;
       }
@@ -237,12 +239,12 @@ class BtrfsCollector : public Collector {
             {"uuid", uuid},
             {"device", std::string(parse::BtrfsDeviceName(d.path))},
             {"btrfs_dev_uuid", d.uuid}};
-        dev_size.Add(l, static_cast<double>(d.total_bytes));
-        dev_unused.Add(l, static_cast<double>(d.total_bytes - d.bytes_used));
+        dev_size->Add(l, static_cast<double>(d.total_bytes));
+        dev_unused->Add(l, static_cast<double>(d.total_bytes - d.bytes_used));
         for (int k = 0; k < 5; ++k) {
           Labels el = l;
           el.emplace_back("type", kErrorTypes[k]);
-          dev_errors.Add(el, static_cast<double>(d.errors[k]));
+          dev_errors->Add(el, static_cast<double>(d.errors[k]));
         }
       }
     }

@@ -27,13 +27,8 @@ std::optional<uint64_t> ReadKhz(const std::string& path) {
   return Unwrap(parse::ParseUintFile(f.data), path);
 }
 
-// The (file, family, help) triples, in node_exporter's order.
-struct Frequency {
-  const char* file;
-  const char* family;
-  const char* help;
-};
-constexpr Frequency kFrequencies[] = {
+// The files and their families, in node_exporter's order.
+constexpr SourceFamily kFrequencies[] = {
     {"cpuinfo_cur_freq", "node_cpu_frequency_hertz",
      "Current cpu thread frequency in hertz."},
     {"cpuinfo_min_freq", "node_cpu_frequency_min_hertz",
@@ -65,7 +60,7 @@ class CpufreqCollector : public Collector {
     FamilySet out;
     FamilyBuilder* freq[std::size(kFrequencies)];
     for (size_t i = 0; i < std::size(kFrequencies); ++i) {
-      freq[i] = &out.Gauge(kFrequencies[i].family, kFrequencies[i].help);
+      freq[i] = &out.Gauge(kFrequencies[i].name, kFrequencies[i].help);
     }
     for (const std::string& cpu : GlobDigit(root, "cpu")) {
       const std::string dir = root + "/" + cpu + "/cpufreq";
@@ -76,7 +71,7 @@ class CpufreqCollector : public Collector {
       // procfs reads the transition latency too; a malformed one fails.
       ReadKhz(dir + "/cpuinfo_transition_latency");
       for (size_t i = 0; i < std::size(kFrequencies); ++i) {
-        values[i] = ReadKhz(dir + "/" + kFrequencies[i].file);
+        values[i] = ReadKhz(dir + "/" + kFrequencies[i].source);
       }
       for (const char* file : kRequiredStrings) {
         const std::string path = dir + "/" + file;

@@ -35,7 +35,6 @@ struct StatFamily {
   prometheus::MetricType type;
   double factor;
 };
-constexpr auto kCounter = prometheus::MetricType::Counter;
 constexpr std::array<StatFamily, parse::kDiskStatCount> kStatFamilies = {{
     {"node_disk_reads_completed_total",
      "The total number of reads completed successfully.", kCounter, 1},
@@ -126,17 +125,14 @@ class DiskstatsCollector : public Collector {
     const std::string path = paths.Proc("diskstats");
     const auto disks = Unwrap(parse::ParseDiskstats(ReadFile(path)), path);
 
-    std::array<FamilyBuilder*, kStatFamilies.size()> stats;
-    for (size_t i = 0; i < kStatFamilies.size(); ++i) {
-      const StatFamily& f = kStatFamilies[i];
-      stats[i] = &out.Family(f.name, f.help, f.type);
-    }
-    auto& info =
-        out.Gauge("node_disk_info", "Info of /sys/block/<block_device>.");
-    auto& fs_info =
-        out.Gauge("node_disk_filesystem_info", "Info about disk filesystem.");
-    auto& dm_info = out.Gauge("node_disk_device_mapper_info",
-                              "Info about disk device mapper.");
+    const auto stats = out.Handles(kStatFamilies);
+    static constexpr FamilyDef kFamilies[] = {
+        {"node_disk_info", "Info of /sys/block/<block_device>.", kGauge},
+        {"node_disk_filesystem_info", "Info about disk filesystem.", kGauge},
+        {"node_disk_device_mapper_info", "Info about disk device mapper.",
+         kGauge},
+    };
+    const auto [info, fs_info, dm_info] = out.Handles(kFamilies);
     std::array<FamilyBuilder*, kAtaFamilies.size()> ata;
     for (size_t i = 0; i < kAtaFamilies.size(); ++i) {
       ata[i] = &out.Gauge(kAtaFamilies[i].name, kAtaFamilies[i].help);
@@ -150,15 +146,15 @@ class DiskstatsCollector : public Collector {
       // node_exporter 1.5 takes ID_SERIAL_SHORT only (later versions prefer
       // SCSI_IDENT_SERIAL, then fall back to ID_SERIAL).
       const std::string serial = Prop(udev, "ID_SERIAL_SHORT");
-      info.Add({{"device", d.name},
-                {"major", std::to_string(d.major)},
-                {"minor", std::to_string(d.minor)},
-                {"path", Prop(udev, "ID_PATH")},
-                {"wwn", Prop(udev, "ID_WWN")},
-                {"model", Prop(udev, "ID_MODEL")},
-                {"serial", serial},
-                {"revision", Prop(udev, "ID_REVISION")}},
-               1);
+      info->Add({{"device", d.name},
+                 {"major", std::to_string(d.major)},
+                 {"minor", std::to_string(d.minor)},
+                 {"path", Prop(udev, "ID_PATH")},
+                 {"wwn", Prop(udev, "ID_WWN")},
+                 {"model", Prop(udev, "ID_MODEL")},
+                 {"serial", serial},
+                 {"revision", Prop(udev, "ID_REVISION")}},
+                1);
 
       // Only the counters this kernel prints (no discards before 4.18...).
       for (size_t i = 0; i < d.count; ++i) {
@@ -167,21 +163,21 @@ class DiskstatsCollector : public Collector {
       }
 
       if (std::string type = Prop(udev, "ID_FS_TYPE"); !type.empty()) {
-        fs_info.Add({{"device", d.name},
-                     {"type", type},
-                     {"usage", Prop(udev, "ID_FS_USAGE")},
-                     {"uuid", Prop(udev, "ID_FS_UUID")},
-                     {"version", Prop(udev, "ID_FS_VERSION")}},
-                    1);
+        fs_info->Add({{"device", d.name},
+                      {"type", type},
+                      {"usage", Prop(udev, "ID_FS_USAGE")},
+                      {"uuid", Prop(udev, "ID_FS_UUID")},
+                      {"version", Prop(udev, "ID_FS_VERSION")}},
+                     1);
       }
       if (std::string name = Prop(udev, "DM_NAME"); !name.empty()) {
-        dm_info.Add({{"device", d.name},
-                     {"name", name},
-                     {"uuid", Prop(udev, "DM_UUID")},
-                     {"vg_name", Prop(udev, "DM_VG_NAME")},
-                     {"lv_name", Prop(udev, "DM_LV_NAME")},
-                     {"lv_layer", Prop(udev, "DM_LV_LAYER")}},
-                    1);
+        dm_info->Add({{"device", d.name},
+                      {"name", name},
+                      {"uuid", Prop(udev, "DM_UUID")},
+                      {"vg_name", Prop(udev, "DM_VG_NAME")},
+                      {"lv_name", Prop(udev, "DM_LV_NAME")},
+                      {"lv_layer", Prop(udev, "DM_LV_LAYER")}},
+                     1);
       }
       if (!Prop(udev, "ID_ATA").empty()) {
         for (size_t i = 0; i < kAtaFamilies.size(); ++i) {

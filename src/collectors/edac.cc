@@ -33,25 +33,26 @@ class EdacCollector : public Collector {
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
     const std::string root = paths.Sys("devices/system/edac/mc");
-    auto& ce = out.Counter("node_edac_correctable_errors_total",
-                           "Total correctable memory errors.");
-    auto& ue = out.Counter("node_edac_uncorrectable_errors_total",
-                           "Total uncorrectable memory errors.");
-    auto& row_ce =
-        out.Counter("node_edac_csrow_correctable_errors_total",
-                    "Total correctable memory errors for this csrow.");
-    auto& row_ue =
-        out.Counter("node_edac_csrow_uncorrectable_errors_total",
-                    "Total uncorrectable memory errors for this csrow.");
+    static constexpr FamilyDef kFamilies[] = {
+        {"node_edac_correctable_errors_total",
+         "Total correctable memory errors.", kCounter},
+        {"node_edac_uncorrectable_errors_total",
+         "Total uncorrectable memory errors.", kCounter},
+        {"node_edac_csrow_correctable_errors_total",
+         "Total correctable memory errors for this csrow.", kCounter},
+        {"node_edac_csrow_uncorrectable_errors_total",
+         "Total uncorrectable memory errors for this csrow.", kCounter},
+    };
+    const auto [ce, ue, row_ce, row_ue] = out.Handles(kFamilies);
     for (const std::string& mc : GlobDigit(root, "mc")) {
       const std::string dir = root + "/" + mc;
       const std::string n = LeadingNumber(mc, 2);
-      ce.Add({{"controller", n}}, ReadCount(dir + "/ce_count", "ce_count"));
-      row_ce.Add({{"controller", n}, {"csrow", "unknown"}},
-                 ReadCount(dir + "/ce_noinfo_count", "ce_noinfo_count"));
-      ue.Add({{"controller", n}}, ReadCount(dir + "/ue_count", "ue_count"));
-      row_ue.Add({{"controller", n}, {"csrow", "unknown"}},
-                 ReadCount(dir + "/ue_noinfo_count", "ue_noinfo_count"));
+      ce->Add({{"controller", n}}, ReadCount(dir + "/ce_count", "ce_count"));
+      row_ce->Add({{"controller", n}, {"csrow", "unknown"}},
+                  ReadCount(dir + "/ce_noinfo_count", "ce_noinfo_count"));
+      ue->Add({{"controller", n}}, ReadCount(dir + "/ue_count", "ue_count"));
+      row_ue->Add({{"controller", n}, {"csrow", "unknown"}},
+                  ReadCount(dir + "/ue_noinfo_count", "ue_noinfo_count"));
       for (const std::string& row : GlobDigit(dir, "csrow")) {
         // node_exporter's csrow regexp needs the controller to be "mc" and
         // digits only.
@@ -61,10 +62,10 @@ class EdacCollector : public Collector {
         }
         const std::string r = LeadingNumber(row, 5);
         const std::string row_dir = dir + "/" + row;
-        row_ce.Add({{"controller", n}, {"csrow", r}},
-                   ReadCount(row_dir + "/ce_count", "ce_count"));
-        row_ue.Add({{"controller", n}, {"csrow", r}},
-                   ReadCount(row_dir + "/ue_count", "ue_count"));
+        row_ce->Add({{"controller", n}, {"csrow", r}},
+                    ReadCount(row_dir + "/ce_count", "ce_count"));
+        row_ue->Add({{"controller", n}, {"csrow", r}},
+                    ReadCount(row_dir + "/ue_count", "ue_count"));
       }
     }
     return out.Take();

@@ -35,12 +35,7 @@ constexpr char kEthtoolExclude[] = "collector.ethtool.device-exclude";
 constexpr char kMetricsFlag[] = "collector.ethtool.metrics-include";
 
 // Statistics node_exporter 1.5 gives fixed names and help texts.
-struct KnownStat {
-  const char* stat;
-  const char* name;
-  const char* help;
-};
-constexpr KnownStat kKnownStats[] = {
+constexpr SourceFamily kKnownStats[] = {
     {"rx_bytes", "node_ethtool_received_bytes_total",
      "Network interface bytes received"},
     {"rx_dropped", "node_ethtool_received_dropped_total",
@@ -243,8 +238,8 @@ class EthtoolCollector : public Collector {
       if (stat == nullptr) continue;
       std::string name = fq_name;
       std::string help = "Network interface " + *stat;
-      for (const KnownStat& k : kKnownStats) {
-        if (*stat == k.stat) {
+      for (const SourceFamily& k : kKnownStats) {
+        if (*stat == k.source) {
           name = k.name;
           help = k.help;
         }

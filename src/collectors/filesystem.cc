@@ -167,40 +167,40 @@ class FilesystemCollector : public Collector {
     }
     const std::vector<StatOutcome> outcomes = StatAll(stat_paths);
 
-    auto& size =
-        out.Gauge("node_filesystem_size_bytes", "Filesystem size in bytes.");
-    auto& free = out.Gauge("node_filesystem_free_bytes",
-                           "Filesystem free space in bytes.");
-    auto& avail =
-        out.Gauge("node_filesystem_avail_bytes",
-                  "Filesystem space available to non-root users in bytes.");
-    auto& files =
-        out.Gauge("node_filesystem_files", "Filesystem total file nodes.");
-    auto& files_free = out.Gauge("node_filesystem_files_free",
-                                 "Filesystem total free file nodes.");
-    auto& readonly =
-        out.Gauge("node_filesystem_readonly", "Filesystem read-only status.");
-    auto& device_error =
-        out.Gauge("node_filesystem_device_error",
-                  "Whether an error occurred while getting statistics for the "
-                  "given device.");
+    static constexpr FamilyDef kFamilies[] = {
+        {"node_filesystem_size_bytes", "Filesystem size in bytes.", kGauge},
+        {"node_filesystem_free_bytes", "Filesystem free space in bytes.",
+         kGauge},
+        {"node_filesystem_avail_bytes",
+         "Filesystem space available to non-root users in bytes.", kGauge},
+        {"node_filesystem_files", "Filesystem total file nodes.", kGauge},
+        {"node_filesystem_files_free", "Filesystem total free file nodes.",
+         kGauge},
+        {"node_filesystem_readonly", "Filesystem read-only status.", kGauge},
+        {"node_filesystem_device_error",
+         "Whether an error occurred while getting statistics for the "
+         "given device.",
+         kGauge},
+    };
+    const auto [size, free, avail, files, files_free, readonly, device_error] =
+        out.Handles(kFamilies);
 
     for (const Mount& m : mounts) {
       const StatOutcome& o = outcomes[index.at(m.stat_path)];
       const Labels labels = {{"device", m.device},
                              {"mountpoint", m.mount_point},
                              {"fstype", m.fs_type}};
-      device_error.Add(labels, o.ok() ? 0 : 1);
+      device_error->Add(labels, o.ok() ? 0 : 1);
       // As node_exporter 1.5: a mount that cannot be statted gets
       // device_error 1 and nothing else.
       if (!o.ok()) continue;
       const double bsize = static_cast<double>(o.usage.block_size);
-      size.Add(labels, static_cast<double>(o.usage.blocks) * bsize);
-      free.Add(labels, static_cast<double>(o.usage.bfree) * bsize);
-      avail.Add(labels, static_cast<double>(o.usage.bavail) * bsize);
-      files.Add(labels, static_cast<double>(o.usage.files));
-      files_free.Add(labels, static_cast<double>(o.usage.ffree));
-      readonly.Add(labels, m.read_only ? 1 : 0);
+      size->Add(labels, static_cast<double>(o.usage.blocks) * bsize);
+      free->Add(labels, static_cast<double>(o.usage.bfree) * bsize);
+      avail->Add(labels, static_cast<double>(o.usage.bavail) * bsize);
+      files->Add(labels, static_cast<double>(o.usage.files));
+      files_free->Add(labels, static_cast<double>(o.usage.ffree));
+      readonly->Add(labels, m.read_only ? 1 : 0);
     }
 
     return out.Take();

@@ -19,16 +19,16 @@ class MdadmCollector : public Collector {
     if (!text) return {};  // no md driver loaded
     auto arrays = Unwrap(parse::ParseMdstat(*text), path);
 
-    auto& state =
-        out.Gauge("node_md_state", "Indicates the state of md-device.");
-    auto& disks = out.Gauge("node_md_disks",
-                            "Number of active/failed/spare disks of device.");
-    auto& required =
-        out.Gauge("node_md_disks_required", "Total number of disks of device.");
-    auto& blocks =
-        out.Gauge("node_md_blocks", "Total number of blocks on device.");
-    auto& synced = out.Gauge("node_md_blocks_synced",
-                             "Number of blocks synced on device.");
+    static constexpr FamilyDef kFamilies[] = {
+        {"node_md_state", "Indicates the state of md-device.", kGauge},
+        {"node_md_disks", "Number of active/failed/spare disks of device.",
+         kGauge},
+        {"node_md_disks_required", "Total number of disks of device.", kGauge},
+        {"node_md_blocks", "Total number of blocks on device.", kGauge},
+        {"node_md_blocks_synced", "Number of blocks synced on device.", kGauge},
+    };
+    const auto [state, disks, required, blocks, synced] =
+        out.Handles(kFamilies);
     // The state label values and the activity state each stands for.
     static constexpr std::pair<const char*, const char*> kStates[] = {
         {"active", "active"},
@@ -38,19 +38,19 @@ class MdadmCollector : public Collector {
         {"check", "checking"}};
     for (const parse::MdStat& md : arrays) {
       const Labels dev = {{"device", md.name}};
-      required.Add(dev, static_cast<double>(md.disks_total));
-      disks.Add({{"device", md.name}, {"state", "active"}},
-                static_cast<double>(md.disks_active));
-      disks.Add({{"device", md.name}, {"state", "failed"}},
-                static_cast<double>(md.disks_failed));
-      disks.Add({{"device", md.name}, {"state", "spare"}},
-                static_cast<double>(md.disks_spare));
+      required->Add(dev, static_cast<double>(md.disks_total));
+      disks->Add({{"device", md.name}, {"state", "active"}},
+                 static_cast<double>(md.disks_active));
+      disks->Add({{"device", md.name}, {"state", "failed"}},
+                 static_cast<double>(md.disks_failed));
+      disks->Add({{"device", md.name}, {"state", "spare"}},
+                 static_cast<double>(md.disks_spare));
       for (const auto& [label, activity] : kStates) {
-        state.Add({{"device", md.name}, {"state", label}},
-                  md.activity_state == activity ? 1 : 0);
+        state->Add({{"device", md.name}, {"state", label}},
+                   md.activity_state == activity ? 1 : 0);
       }
-      blocks.Add(dev, static_cast<double>(md.blocks_total));
-      synced.Add(dev, static_cast<double>(md.blocks_synced));
+      blocks->Add(dev, static_cast<double>(md.blocks_total));
+      synced->Add(dev, static_cast<double>(md.blocks_synced));
     }
     return out.Take();
   }

@@ -17,13 +17,10 @@
 // (node_network_receive_bytes_total, ... exposed as gauges, as 1.5 does),
 // read from /sys/class/net/<iface>/statistics/, which holds the same
 // rtnl_link_stats64 values netlink returns.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -131,121 +128,65 @@ struct Iface {
   std::map<std::string, std::string> strings;
 };
 
-// One interface's exposed attribute files, kept open between cycles: the
-// kernel makes an attribute's text again on every read from offset 0, and
-// the open(2) and close(2) of a sysfs file cost three times its read.
-// Valid while the interface's directory is the same one (device, inode and
-// change time: a renamed or re-created interface has another directory),
-// and listed again every kRelistEvery cycles in case a driver added files.
-struct KeptIface {
-  dev_t dev = 0;
-  ino_t ino = 0;
-  struct timespec ctime {};
+// One interface's exposed attribute files. Their descriptors stay open
+// between cycles in the toolkit's cache (ReadPathStamped): the kernel makes
+// an attribute's text again on every read from offset 0, and the open(2)
+// and close(2) of a sysfs file cost three times its read. They are valid
+// while the interface's directory is the same one (its DirStamp: a renamed
+// or re-created interface has another directory, and one where a driver
+// added a file another change time); the directory is listed again then,
+// and every kRelistEvery cycles.
+struct IfaceFiles {
+  std::string dir;
+  DirStamp stamp;
   unsigned cycles = 0;
-  bool budgeted = false;  // its fds count against TryKeepFds
-  std::vector<std::pair<std::string, int>> files;  // name, fd
-
-  KeptIface() = default;
-  KeptIface(const KeptIface&) = delete;
-  KeptIface& operator=(const KeptIface&) = delete;
-  ~KeptIface() { Clear(); }
-  void Clear() {
-    for (auto& f : files) ::close(f.second);
-    if (budgeted) ReleaseKeptFds(files.size());
-    files.clear();
-    budgeted = false;
-  }
-  bool Same(const struct stat& st) const {
-    return dev == st.st_dev && ino == st.st_ino &&
-           ctime.tv_sec == st.st_ctim.tv_sec &&
-           ctime.tv_nsec == st.st_ctim.tv_nsec;
-  }
+  bool listed = false;
+  std::vector<std::string> names;
 };
 
 constexpr unsigned kRelistEvery = 120;
 
-// Lists the interface directory and opens its exposed attributes into *k.
-// False for no data (the directory is gone or may not be read).
-bool OpenIface(const std::string& dir, const struct stat& st, KeptIface* k) {
-  k->Clear();
-  const auto entries = ListOrNoData(dir, true);
-  if (!entries) return false;
-  // Attributes are opened relative to the directory: no path walk each.
-  ScopedFd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dirfd.get() < 0) {
-    if (IsNoData(errno)) return false;
-    ThrowErrno(dir, errno);
-  }
-  for (const DirEntry& e : *entries) {
-    if (e.kind != Kind::kRegular) continue;
-    if (!IsNumeric(e.name) && !IsString(e.name)) continue;  // not exposed
-    const int fd = ::openat(dirfd.get(), e.name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (IsNoData(errno) || errno == EOPNOTSUPP || errno == EINVAL) continue;
-      const int err = errno;
-      k->Clear();
-      ThrowErrno(dir + "/" + e.name, err);
-    }
-    k->files.emplace_back(e.name, fd);
-  }
-  k->dev = st.st_dev;
-  k->ino = st.st_ino;
-  k->ctime = st.st_ctim;
-  k->cycles = 0;
-  k->budgeted = TryKeepFds(k->files.size());
-  return true;
-}
-
-enum class IfaceRead { kOk, kRetry, kNoData };
-
-// Reads one interface through *k (re-opened when stale). kRetry if a file
-// kept from an earlier cycle reported its device gone (ENODEV), for one
-// more try afresh; kNoData if the interface's directory is gone or may not
-// be read.
-IfaceRead ReadIfaceFiles(const std::string& dir, KeptIface* k, Iface* iface) {
+// One interface, or nullopt for no data (its directory is gone or may not
+// be read).
+std::optional<Iface> ReadIface(const std::string& dir, IfaceFiles* k) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
-    if (IsNoData(errno)) return IfaceRead::kNoData;
+    if (IsNoData(errno)) return std::nullopt;
     ThrowErrno(dir, errno);
   }
-  const bool fresh =
-      k->files.empty() || !k->Same(st) || ++k->cycles >= kRelistEvery;
-  if (fresh && !OpenIface(dir, st, k)) return IfaceRead::kNoData;
-  for (const auto& [name, fd] : k->files) {
-    char buf[128];
-    ssize_t n;
-    do {
-      n = ::pread(fd, buf, sizeof buf, 0);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      const int err = errno;
-      if (err == ENODEV && !fresh) return IfaceRead::kRetry;
-      if (IsNoData(err) || err == EOPNOTSUPP || err == EINVAL) continue;
-      ThrowErrno(dir + "/" + name, err);
+  const DirStamp stamp = DirStamp::Of(st);
+  if (!k->listed || k->dir != dir || !(k->stamp == stamp) ||
+      ++k->cycles >= kRelistEvery) {
+    const auto entries = ListOrNoData(dir, true);
+    if (!entries) return std::nullopt;
+    k->names.clear();
+    for (const DirEntry& e : *entries) {
+      if (e.kind != Kind::kRegular) continue;
+      if (IsNumeric(e.name) || IsString(e.name)) k->names.push_back(e.name);
     }
-    const std::string_view text =
-        parse::GoTrimSpace(std::string_view(buf, static_cast<size_t>(n)));
+    k->dir = dir;
+    k->stamp = stamp;
+    k->cycles = 0;
+    k->listed = true;
+  }
+  Iface iface;
+  for (const std::string& name : k->names) {
+    const std::string path = dir + "/" + name;
+    const FileRead f = ReadPathStamped(path, stamp, 128);
+    if (!f.ok()) {
+      if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL)
+        continue;
+      ThrowErrno(path, f.error);
+    }
+    const std::string_view text = parse::GoTrimSpace(f.data);
     if (IsNumeric(name)) {
       // procfs keeps a value that does not parse, as 0.
-      iface->ints[name] = parse::ParseGoInt(text, 0).value_or(0);
+      iface.ints[name] = parse::ParseGoInt(text, 0).value_or(0);
     } else {
-      iface->strings[name] = parse::ToValidUtf8(std::string(text));
+      iface.strings[name] = parse::ToValidUtf8(std::string(text));
     }
   }
-  return IfaceRead::kOk;
-}
-
-// One interface, or nullopt for no data.
-std::optional<Iface> ReadIface(const std::string& dir, KeptIface* k) {
-  while (true) {
-    Iface iface;
-    const IfaceRead read = ReadIfaceFiles(dir, k, &iface);
-    if (read != IfaceRead::kOk || !k->budgeted) {
-      k->Clear();  // over budget: not kept
-    }
-    if (read == IfaceRead::kOk) return iface;
-    if (read == IfaceRead::kNoData) return std::nullopt;
-  }
+  return iface;
 }
 
 class NetclassCollector : public Collector {
@@ -260,27 +201,30 @@ class NetclassCollector : public Collector {
     const auto entries = ListOrNoData(root, true);
     if (!entries) return {};
     std::map<std::string, Iface> ifaces;
-    std::map<std::string, std::unique_ptr<KeptIface>> kept;
+    std::map<std::string, IfaceFiles> files;
     for (const DirEntry& e : *entries) {
       // bonding_masters and other plain files are not interfaces.
       if (e.kind == Kind::kRegular) continue;
       if (!ignored_.active() || ignored_.Excludes(e.name)) continue;
-      auto& k = kept[e.name];
-      if (auto it = kept_.find(e.name); it != kept_.end()) {
+      IfaceFiles& k = files[e.name];
+      if (auto it = files_.find(e.name); it != files_.end()) {
         k = std::move(it->second);
-      } else {
-        k = std::make_unique<KeptIface>();
+        files_.erase(it);
       }
-      std::optional<Iface> iface = ReadIface(root + "/" + e.name, k.get());
+      std::optional<Iface> iface = ReadIface(root + "/" + e.name, &k);
       if (!iface) {
         // No data this cycle; what is kept for the interfaces read so far
         // stays kept.
-        for (auto& [name, k2] : kept) kept_[name] = std::move(k2);
+        for (auto& [name, k2] : files) files_[name] = std::move(k2);
         return {};
       }
       ifaces[e.name] = std::move(*iface);
     }
-    kept_ = std::move(kept);  // interfaces gone since: closed
+    // Interfaces gone since the last cycle: their kept files are closed.
+    for (const auto& [name, k] : files_) {
+      if (k.listed) ForgetKeptUnder(k.dir);
+    }
+    files_ = std::move(files);
 
     FamilySet out;
     for (const auto& [name, iface] : ifaces) {
@@ -355,7 +299,7 @@ class NetclassCollector : public Collector {
   const bool ignore_invalid_speed_;
   const bool with_stats_;
   // By interface name; only the scheduler's one running Collect touches it.
-  std::map<std::string, std::unique_ptr<KeptIface>> kept_;
+  std::map<std::string, IfaceFiles> files_;
 };
 
 }  // namespace

@@ -19,45 +19,34 @@ constexpr char kDefaultFields[] =
     "RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|"
     "RcvbufErrors|SndbufErrors))$";
 
-class NetstatCollector : public Collector {
- public:
-  explicit NetstatCollector(const CollectorOptions& o)
-      : fields_(Filter(kFields, o.Get(kFields))) {}
-
-  Families Collect(const HostPaths& paths) override {
-    const std::string netstat_path = paths.Proc("net/netstat");
-    const std::string snmp_path = paths.Proc("net/snmp");
-    const std::string snmp6_path = paths.Proc("net/snmp6");
-    parse::NetStats stats =
-        Unwrap(parse::ParseNetstat(ReadFile(netstat_path)), netstat_path);
-    // Merged by protocol, a later file's protocol replacing an earlier one
-    // of the same name (node_exporter's map merge; the names never clash).
+// The counters of /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6,
+// grouped by protocol.
+std::vector<UntypedField> ReadNetstat(const HostPaths& paths) {
+  const std::string netstat_path = paths.Proc("net/netstat");
+  const std::string snmp_path = paths.Proc("net/snmp");
+  const std::string snmp6_path = paths.Proc("net/snmp6");
+  parse::NetStats stats =
+      Unwrap(parse::ParseNetstat(ReadFile(netstat_path)), netstat_path);
+  // Merged by protocol, a later file's protocol replacing an earlier one
+  // of the same name (node_exporter's map merge; the names never clash).
+  for (auto& [protocol, values] :
+       Unwrap(parse::ParseNetstat(ReadFile(snmp_path)), snmp_path)) {
+    stats[protocol] = std::move(values);
+  }
+  if (auto snmp6 = ReadFileIfExists(snmp6_path)) {
     for (auto& [protocol, values] :
-         Unwrap(parse::ParseNetstat(ReadFile(snmp_path)), snmp_path)) {
+         Unwrap(parse::ParseSnmp6(*snmp6), snmp6_path)) {
       stats[protocol] = std::move(values);
     }
-    if (auto snmp6 = ReadFileIfExists(snmp6_path)) {
-      for (auto& [protocol, values] :
-           Unwrap(parse::ParseSnmp6(*snmp6), snmp6_path)) {
-        stats[protocol] = std::move(values);
-      }
-    }
-
-    FamilySet out;
-    for (const auto& [protocol, values] : stats) {
-      for (const auto& [name, value] : values) {
-        const std::string key = protocol + "_" + name;
-        if (!fields_.Includes(key)) continue;
-        out.Untyped("node_netstat_" + key, "Statistic " + protocol + name + ".")
-            .Add({}, value);
-      }
-    }
-    return out.Take();
   }
-
- private:
-  Filter fields_;
-};
+  std::vector<UntypedField> out;
+  for (const auto& [protocol, values] : stats) {
+    for (const auto& [name, value] : values) {
+      out.push_back({protocol, name, value});
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -67,8 +56,12 @@ CollectorSpec Spec() {
           "Exposes network statistics from /proc/net/netstat.",
           {{kFields, kDefaultFields,
             "Regexp of fields to return for netstat collector."}},
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<NetstatCollector>(o);
+          [](const CollectorOptions& o) {
+            return UntypedFieldsCollector(
+                "node_netstat_", Filter(kFields, o.Get(kFields)), ReadNetstat,
+                [](const std::string& protocol, const std::string& name) {
+                  return "Statistic " + protocol + name + ".";
+                });
           }};
 }
 

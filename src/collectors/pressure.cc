@@ -20,40 +20,41 @@ double Seconds(const std::optional<parse::PsiLine>& line, const char* kind,
   return static_cast<double>(line->total_us) / 1000.0 / 1000.0;
 }
 
+// A resource and the words of its families' help: the "some" line's total
+// is <name>_waiting_seconds_total, the "full" line's (none for cpu)
+// <name>_stalled_seconds_total, as node_exporter 1.5 names them.
+struct Resource {
+  const char* name;
+  const char* waited;   // "Total time in seconds that processes have waited "
+  const char* stalled;  // "... no process could make progress due to "
+};
+constexpr Resource kResources[] = {
+    {"cpu", "for CPU time", nullptr},
+    {"io", "due to IO congestion", "IO congestion"},
+    {"memory", "for memory", "memory congestion"},
+};
+
 class PressureCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
-    for (const char* resource : {"cpu", "io", "memory"}) {
-      const std::string path = paths.Proc(std::string("pressure/") + resource);
+    for (const Resource& res : kResources) {
+      const std::string path = paths.Proc(std::string("pressure/") + res.name);
       auto text = ReadFileIfExists(path);
       if (!text) break;
       const parse::PsiStats psi = Unwrap(parse::ParsePressure(*text), path);
-      const std::string r = resource;
-      if (r == "cpu") {
-        out.Counter("node_pressure_cpu_waiting_seconds_total",
-                    "Total time in seconds that processes have "
-                    "waited for CPU time")
-            .Add(Seconds(psi.some, "some", path));
-      } else if (r == "io") {
-        out.Counter("node_pressure_io_waiting_seconds_total",
-                    "Total time in seconds that processes have "
-                    "waited due to IO congestion")
-            .Add(Seconds(psi.some, "some", path));
-        out.Counter("node_pressure_io_stalled_seconds_total",
-                    "Total time in seconds no process could make "
-                    "progress due to IO congestion")
-            .Add(Seconds(psi.full, "full", path));
-      } else {
-        out.Counter("node_pressure_memory_waiting_seconds_total",
-                    "Total time in seconds that processes have "
-                    "waited for memory")
-            .Add(Seconds(psi.some, "some", path));
-        out.Counter("node_pressure_memory_stalled_seconds_total",
-                    "Total time in seconds no process could make "
-                    "progress due to memory congestion")
-            .Add(Seconds(psi.full, "full", path));
-      }
+      const std::string family = std::string("node_pressure_") + res.name;
+      out.Counter(family + "_waiting_seconds_total",
+                  std::string("Total time in seconds that processes have "
+                              "waited ") +
+                      res.waited)
+          .Add(Seconds(psi.some, "some", path));
+      if (res.stalled == nullptr) continue;
+      out.Counter(family + "_stalled_seconds_total",
+                  std::string("Total time in seconds no process could make "
+                              "progress due to ") +
+                      res.stalled)
+          .Add(Seconds(psi.full, "full", path));
     }
     return out.Take();
   }

@@ -13,6 +13,20 @@ namespace {
 
 constexpr double kNsPerSec = 1e9;
 
+using parse::SchedstatCpu;
+
+// A CPU's families.
+constexpr FieldFamily<SchedstatCpu> kCpuFamilies[] = {
+    {"node_schedstat_running_seconds_total",
+     "Number of seconds CPU spent running a process.", kCounter,
+     FieldOf<&SchedstatCpu::running_ns>, 1, kNsPerSec},
+    {"node_schedstat_waiting_seconds_total",
+     "Number of seconds spent by processing waiting for this CPU.", kCounter,
+     FieldOf<&SchedstatCpu::waiting_ns>, 1, kNsPerSec},
+    {"node_schedstat_timeslices_total", "Number of timeslices executed by CPU.",
+     kCounter, FieldOf<&SchedstatCpu::timeslices>},
+};
+
 class SchedstatCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
@@ -21,19 +35,8 @@ class SchedstatCollector : public Collector {
     auto text = ReadFileIfExists(path);
     if (!text) return out.Take();
     auto cpus = Unwrap(parse::ParseSchedstat(*text), path);
-    auto& running =
-        out.Counter("node_schedstat_running_seconds_total",
-                    "Number of seconds CPU spent running a process.");
-    auto& waiting = out.Counter(
-        "node_schedstat_waiting_seconds_total",
-        "Number of seconds spent by processing waiting for this CPU.");
-    auto& slices = out.Counter("node_schedstat_timeslices_total",
-                               "Number of timeslices executed by CPU.");
     for (const parse::SchedstatCpu& c : cpus) {
-      const Labels l = {{"cpu", c.cpu}};
-      running.Add(l, static_cast<double>(c.running_ns) / kNsPerSec);
-      waiting.Add(l, static_cast<double>(c.waiting_ns) / kNsPerSec);
-      slices.Add(l, static_cast<double>(c.timeslices));
+      AddFields(&out, kCpuFamilies, c, {{"cpu", c.cpu}});
     }
     return out.Take();
   }

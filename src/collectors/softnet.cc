@@ -10,25 +10,27 @@
 namespace host_exporter::collectors::softnet {
 namespace {
 
+using parse::SoftnetStat;
+
+// A CPU's families.
+constexpr FieldFamily<SoftnetStat> kCpuFamilies[] = {
+    {"node_softnet_processed_total", "Number of processed packets", kCounter,
+     FieldOf<&SoftnetStat::processed>},
+    {"node_softnet_dropped_total", "Number of dropped packets", kCounter,
+     FieldOf<&SoftnetStat::dropped>},
+    {"node_softnet_times_squeezed_total",
+     "Number of times processing packets ran out of quota", kCounter,
+     FieldOf<&SoftnetStat::time_squeezed>},
+};
+
 class SoftnetCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    FamilySet out;
     const std::string path = paths.Proc("net/softnet_stat");
-    auto stats = Unwrap(parse::ParseSoftnetStat(ReadFile(path)), path);
-    auto& processed = out.Counter("node_softnet_processed_total",
-                                  "Number of processed packets");
-    auto& dropped =
-        out.Counter("node_softnet_dropped_total", "Number of dropped packets");
-    auto& squeezed =
-        out.Counter("node_softnet_times_squeezed_total",
-                    "Number of times processing packets ran out of "
-                    "quota");
+    const auto stats = Unwrap(parse::ParseSoftnetStat(ReadFile(path)), path);
+    FamilySet out;
     for (size_t cpu = 0; cpu < stats.size(); ++cpu) {
-      const Labels labels = {{"cpu", std::to_string(cpu)}};
-      processed.Add(labels, stats[cpu].processed);
-      dropped.Add(labels, stats[cpu].dropped);
-      squeezed.Add(labels, stats[cpu].time_squeezed);
+      AddFields(&out, kCpuFamilies, stats[cpu], {{"cpu", std::to_string(cpu)}});
     }
     return out.Take();
   }

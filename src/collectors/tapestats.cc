@@ -28,9 +28,52 @@ bool IsTapeName(const std::string& name) {
   return true;
 }
 
-constexpr const char* kStatFiles[] = {
-    "in_flight", "io_ns",     "other_cnt",      "read_byte_cnt", "read_cnt",
-    "read_ns",   "resid_cnt", "write_byte_cnt", "write_cnt",     "write_ns",
+// The files of stats/ and their families, as node_exporter 1.5 exposes
+// them; times are nanoseconds, exposed as seconds (scale).
+struct TapeStat {
+  const char* file;
+  const char* family;
+  const char* help;
+  prometheus::MetricType type;
+  double scale;
+};
+constexpr double kNs = 0.000000001;
+constexpr TapeStat kStats[] = {
+    {"in_flight", "node_tape_io_now",
+     "The number of I/Os currently outstanding to this device.", kGauge, 1},
+    {"io_ns", "node_tape_io_time_seconds_total",
+     "The amount of time spent waiting for all I/O to complete (including "
+     "read and write). This includes tape movement commands such as seeking "
+     "between file or set marks and implicit tape movement such as when "
+     "rewind on close tape devices are used.",
+     kCounter, kNs},
+    {"other_cnt", "node_tape_io_others_total",
+     "The number of I/Os issued to the tape drive other than read or write "
+     "commands. The time taken to complete these commands uses the following "
+     "calculation "
+     "io_time_seconds_total-read_time_seconds_total-write_time_seconds_total",
+     kCounter, 1},
+    {"read_byte_cnt", "node_tape_read_bytes_total",
+     "The number of bytes read from the tape drive.", kCounter, 1},
+    {"read_cnt", "node_tape_reads_completed_total",
+     "The number of read requests issued to the tape drive.", kCounter, 1},
+    {"read_ns", "node_tape_read_time_seconds_total",
+     "The amount of time spent waiting for read requests to complete.",
+     kCounter, kNs},
+    // node_exporter 1.5's help, typo included.
+    {"resid_cnt", "node_tape_residual_total",
+     "The number of times during a read or write we found the residual amount "
+     "to be non-zero. This should mean that a program is issuing a read "
+     "larger thean the block size on tape. For write not all data made it to "
+     "tape.",
+     kCounter, 1},
+    {"write_byte_cnt", "node_tape_written_bytes_total",
+     "The number of bytes written to the tape drive.", kCounter, 1},
+    {"write_cnt", "node_tape_writes_completed_total",
+     "The number of write requests issued to the tape drive.", kCounter, 1},
+    {"write_ns", "node_tape_write_time_seconds_total",
+     "The amount of time spent waiting for write requests to complete.",
+     kCounter, kNs},
 };
 
 class TapestatsCollector : public Collector {
@@ -61,7 +104,7 @@ class TapestatsCollector : public Collector {
     if (list.error == ENOENT) return std::nullopt;
     if (!list.ok()) ThrowErrno(dir, list.error);
     std::map<std::string, uint64_t> stats;
-    for (const char* f : kStatFiles) stats[f] = 0;
+    for (const TapeStat& st : kStats) stats[st.file] = 0;
     for (const DirEntry& e : list.entries) {
       if (e.kind != Kind::kRegular) continue;
       const std::string path = dir + "/" + e.name;
@@ -80,54 +123,10 @@ class TapestatsCollector : public Collector {
     for (auto& [name, s] : tapes) {
       if (!ignored_.active() || ignored_.Excludes(name)) continue;
       const Labels labels = {{"device", name}};
-      auto d = [&](const char* file) { return static_cast<double>(s[file]); };
-      out.Gauge("node_tape_io_now",
-                "The number of I/Os currently outstanding to this device.")
-          .Add(labels, d("in_flight"));
-      out.Counter(
-             "node_tape_io_time_seconds_total",
-             "The amount of time spent waiting for all I/O to complete "
-             "(including read and write). This includes tape movement commands "
-             "such as seeking between file or set marks and implicit tape "
-             "movement such as when rewind on close tape devices are used.")
-          .Add(labels, d("io_ns") * 0.000000001);
-      out.Counter(
-             "node_tape_io_others_total",
-             "The number of I/Os issued to the tape drive other than read or "
-             "write commands. The time taken to complete these commands uses "
-             "the following calculation "
-             "io_time_seconds_total-read_time_seconds_total-write_time_seconds_"
-             "total")
-          .Add(labels, d("other_cnt"));
-      out.Counter("node_tape_read_bytes_total",
-                  "The number of bytes read from the tape drive.")
-          .Add(labels, d("read_byte_cnt"));
-      out.Counter("node_tape_reads_completed_total",
-                  "The number of read requests issued to the tape drive.")
-          .Add(labels, d("read_cnt"));
-      out.Counter(
-             "node_tape_read_time_seconds_total",
-             "The amount of time spent waiting for read requests to complete.")
-          .Add(labels, d("read_ns") * 0.000000001);
-      // node_exporter 1.5's help, typo included.
-      out.Counter(
-             "node_tape_residual_total",
-             "The number of times during a read or write we found the residual "
-             "amount to be non-zero. This should mean that a program is "
-             "issuing "
-             "a read larger thean the block size on tape. For write not all "
-             "data made it to tape.")
-          .Add(labels, d("resid_cnt"));
-      out.Counter("node_tape_written_bytes_total",
-                  "The number of bytes written to the tape drive.")
-          .Add(labels, d("write_byte_cnt"));
-      out.Counter("node_tape_writes_completed_total",
-                  "The number of write requests issued to the tape drive.")
-          .Add(labels, d("write_cnt"));
-      out.Counter(
-             "node_tape_write_time_seconds_total",
-             "The amount of time spent waiting for write requests to complete.")
-          .Add(labels, d("write_ns") * 0.000000001);
+      for (const TapeStat& st : kStats) {
+        out.Family(st.family, st.help, st.type)
+            .Add(labels, static_cast<double>(s[st.file]) * st.scale);
+      }
     }
     return out.Take();
   }

@@ -20,6 +20,62 @@ constexpr double kMicroSeconds = 1e6;
 // freq, ppsfreq and stabil are in ppm with a 16-bit fraction (adjtimex(2)).
 constexpr double kPpm16Frac = 1000000.0 * 65536.0;
 
+// What a field is divided by: 1, the offset unit (ns or µs, by STA_NANO),
+// 1e6 (µs) or kPpm16Frac.
+enum class Unit { kOne, kOffset, kMicro, kPpm16 };
+
+template <auto kMember>
+double Field(const struct timex& tx) {
+  return static_cast<double>(tx.*kMember);
+}
+
+// The families that are a field of struct timex, scaled.
+struct TimexFamily {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+  double (*field)(const struct timex&);
+  Unit unit;
+};
+constexpr TimexFamily kFamilies[] = {
+    {"node_timex_offset_seconds",
+     "Time offset in between local system and reference clock.", kGauge,
+     Field<&timex::offset>, Unit::kOffset},
+    {"node_timex_maxerror_seconds", "Maximum error in seconds.", kGauge,
+     Field<&timex::maxerror>, Unit::kMicro},
+    {"node_timex_estimated_error_seconds", "Estimated error in seconds.",
+     kGauge, Field<&timex::esterror>, Unit::kMicro},
+    {"node_timex_status", "Value of the status array bits.", kGauge,
+     Field<&timex::status>, Unit::kOne},
+    {"node_timex_loop_time_constant", "Phase-locked loop time constant.",
+     kGauge, Field<&timex::constant>, Unit::kOne},
+    {"node_timex_tick_seconds", "Seconds between clock ticks.", kGauge,
+     Field<&timex::tick>, Unit::kMicro},
+    {"node_timex_pps_frequency_hertz", "Pulse per second frequency.", kGauge,
+     Field<&timex::ppsfreq>, Unit::kPpm16},
+    {"node_timex_pps_jitter_seconds", "Pulse per second jitter.", kGauge,
+     Field<&timex::jitter>, Unit::kOffset},
+    {"node_timex_pps_shift_seconds", "Pulse per second interval duration.",
+     kGauge, Field<&timex::shift>, Unit::kOne},
+    {"node_timex_pps_stability_hertz",
+     "Pulse per second stability, average of recent frequency changes.", kGauge,
+     Field<&timex::stabil>, Unit::kPpm16},
+    {"node_timex_pps_jitter_total",
+     "Pulse per second count of jitter limit exceeded events.", kCounter,
+     Field<&timex::jitcnt>, Unit::kOne},
+    {"node_timex_pps_calibration_total",
+     "Pulse per second count of calibration intervals.", kCounter,
+     Field<&timex::calcnt>, Unit::kOne},
+    {"node_timex_pps_error_total",
+     "Pulse per second count of calibration errors.", kCounter,
+     Field<&timex::errcnt>, Unit::kOne},
+    {"node_timex_pps_stability_exceeded_total",
+     "Pulse per second count of stability limit exceeded events.", kCounter,
+     Field<&timex::stbcnt>, Unit::kOne},
+    {"node_timex_tai_offset_seconds", "International Atomic Time (TAI) offset.",
+     kGauge, Field<&timex::tai>, Unit::kOne},
+};
+
 class TimexCollector : public Collector {
  public:
   explicit TimexCollector(AdjtimexFunc adjtimex)
@@ -36,55 +92,19 @@ class TimexCollector : public Collector {
     }
     const double divisor =
         (tx.status & kStaNano) != 0 ? kNanoSeconds : kMicroSeconds;
-    auto gauge = [&out](const char* name, const char* help, double v) {
-      out.Gauge(name, help).Add(v);
-    };
-    auto counter = [&out](const char* name, const char* help, double v) {
-      out.Counter(name, help).Add(v);
-    };
-    gauge("node_timex_sync_status",
-          "Is clock synchronized to a reliable server (1 = yes, 0 = no).",
-          state == TIME_ERROR ? 0 : 1);
-    gauge("node_timex_offset_seconds",
-          "Time offset in between local system and reference clock.",
-          static_cast<double>(tx.offset) / divisor);
-    gauge("node_timex_frequency_adjustment_ratio",
-          "Local clock frequency adjustment.",
-          1 + static_cast<double>(tx.freq) / kPpm16Frac);
-    gauge("node_timex_maxerror_seconds", "Maximum error in seconds.",
-          static_cast<double>(tx.maxerror) / kMicroSeconds);
-    gauge("node_timex_estimated_error_seconds", "Estimated error in seconds.",
-          static_cast<double>(tx.esterror) / kMicroSeconds);
-    gauge("node_timex_status", "Value of the status array bits.",
-          static_cast<double>(tx.status));
-    gauge("node_timex_loop_time_constant", "Phase-locked loop time constant.",
-          static_cast<double>(tx.constant));
-    gauge("node_timex_tick_seconds", "Seconds between clock ticks.",
-          static_cast<double>(tx.tick) / kMicroSeconds);
-    gauge("node_timex_pps_frequency_hertz", "Pulse per second frequency.",
-          static_cast<double>(tx.ppsfreq) / kPpm16Frac);
-    gauge("node_timex_pps_jitter_seconds", "Pulse per second jitter.",
-          static_cast<double>(tx.jitter) / divisor);
-    gauge("node_timex_pps_shift_seconds", "Pulse per second interval duration.",
-          static_cast<double>(tx.shift));
-    gauge("node_timex_pps_stability_hertz",
-          "Pulse per second stability, average of recent frequency changes.",
-          static_cast<double>(tx.stabil) / kPpm16Frac);
-    counter("node_timex_pps_jitter_total",
-            "Pulse per second count of jitter limit exceeded events.",
-            static_cast<double>(tx.jitcnt));
-    counter("node_timex_pps_calibration_total",
-            "Pulse per second count of calibration intervals.",
-            static_cast<double>(tx.calcnt));
-    counter("node_timex_pps_error_total",
-            "Pulse per second count of calibration errors.",
-            static_cast<double>(tx.errcnt));
-    counter("node_timex_pps_stability_exceeded_total",
-            "Pulse per second count of stability limit exceeded events.",
-            static_cast<double>(tx.stbcnt));
-    gauge("node_timex_tai_offset_seconds",
-          "International Atomic Time (TAI) offset.",
-          static_cast<double>(tx.tai));
+    out.Gauge("node_timex_sync_status",
+              "Is clock synchronized to a reliable server (1 = yes, 0 = no).")
+        .Add(state == TIME_ERROR ? 0 : 1);
+    out.Gauge("node_timex_frequency_adjustment_ratio",
+              "Local clock frequency adjustment.")
+        .Add(1 + static_cast<double>(tx.freq) / kPpm16Frac);
+    for (const TimexFamily& f : kFamilies) {
+      const double scale = f.unit == Unit::kOffset  ? divisor
+                           : f.unit == Unit::kMicro ? kMicroSeconds
+                           : f.unit == Unit::kPpm16 ? kPpm16Frac
+                                                    : 1;
+      out.Family(f.name, f.help, f.type).Add(f.field(tx) / scale);
+    }
     return out.Take();
   }
 

@@ -67,7 +67,8 @@ bool HasNumericComponent(std::string_view path) {
 // clocksources: never renamed, and a removed one fails to read, ENODEV,
 // and is opened afresh). Not a regular file, which rename(2) may replace
 // behind a kept descriptor, nor a sysfs device that may be renamed (a
-// network interface: netclass keeps those itself, checking the directory).
+// network interface: those are read with ReadPathStamped, which checks the
+// directory).
 bool Keepable(int fd, std::string_view path) {
   struct statfs fs;
   if (::fstatfs(fd, &fs) != 0) return false;
@@ -76,28 +77,45 @@ bool Keepable(int fd, std::string_view path) {
          path.find("/devices/system/") != std::string_view::npos;
 }
 
-// Procfs and sysfs files that ReadFile (and the hw:: readers) keep open
-// between cycles. Such a file makes its contents again on every read from
-// offset 0, and its open(2) and close(2) (path walk, dentry, struct file)
-// cost more than the read itself, so a kept descriptor read with pread(2)
-// halves the cost of most procfs collectors. A descriptor has one reader
-// at a time (two readers interleaving preads on one seq_file could mix two
-// generations of it); a second concurrent reader opens its own.
-class KeptProcFiles {
+// The one cache of open files: procfs and sysfs files that ReadPath keeps
+// open between cycles, and the files of renamable directories that
+// ReadPathStamped keeps while their directory's stamp holds. Such a file
+// makes its contents again on every read from offset 0, and its open(2)
+// and close(2) (path walk, dentry, struct file) cost more than the read
+// itself, so a kept descriptor read with pread(2) halves the cost of most
+// procfs collectors. A descriptor has one reader at a time (two readers
+// interleaving preads on one seq_file could mix two generations of it); a
+// second concurrent reader opens its own.
+class KeptFiles {
  public:
-  // A kept descriptor of `path` for the caller alone, or -1.
-  int Take(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = files_.find(path);
-    if (it == files_.end() || it->second.idle.empty()) return -1;
-    int fd = it->second.idle.back();
-    it->second.idle.pop_back();
+  // A kept descriptor of `path` for the caller alone, or -1. With a stamp,
+  // only one kept under that stamp: those kept under another are closed.
+  int Take(const std::string& path, const DirStamp* stamp) {
+    std::vector<int> stale;
+    int fd = -1;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = files_.find(path);
+      if (it == files_.end()) return -1;
+      Entry& e = it->second;
+      if (e.stamped != (stamp != nullptr)) return -1;
+      if (stamp != nullptr && !(e.stamp == *stamp)) {
+        stale.swap(e.idle);
+        e.stamp = *stamp;
+      } else if (!e.idle.empty()) {
+        fd = e.idle.back();
+        e.idle.pop_back();
+      }
+    }
+    for (int s : stale) Close(s, true);
     return fd;
   }
 
   // Hands back a descriptor after a successful read: kept for the next
-  // reader if `path` is a procfs file and the budget allows, else closed.
-  void Give(const std::string& path, int fd, bool was_kept) {
+  // reader if `path` may be kept (a stamped file always; else Keepable) and
+  // the budget allows, else closed.
+  void Give(const std::string& path, int fd, bool was_kept,
+            const DirStamp* stamp) {
     std::unique_lock<std::mutex> lock(mu_);
     auto it = files_.find(path);
     if (it == files_.end()) {
@@ -106,15 +124,47 @@ class KeptProcFiles {
         Close(fd, was_kept);
         return;
       }
-      it = files_.emplace(path, Entry{{}, Keepable(fd, path)}).first;
+      Entry e;
+      e.stamped = stamp != nullptr;
+      if (stamp != nullptr) e.stamp = *stamp;
+      e.keep = e.stamped || Keepable(fd, path);
+      it = files_.emplace(path, std::move(e)).first;
     }
-    if (it->second.keep && it->second.idle.size() < kMaxIdlePerPath &&
+    Entry& e = it->second;
+    const bool same_stamp =
+        e.stamped == (stamp != nullptr) && (!stamp || e.stamp == *stamp);
+    if (e.keep && same_stamp && e.idle.size() < kMaxIdlePerPath &&
         (was_kept || TryKeepFds(1))) {
-      it->second.idle.push_back(fd);
+      e.idle.push_back(fd);
       return;
     }
     lock.unlock();
     Close(fd, was_kept);
+  }
+
+  // Drops the entries of the files below `dir`, closing their descriptors.
+  void ForgetUnder(const std::string& dir) {
+    const std::string prefix = dir + "/";
+    std::vector<int> idle;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::erase_if(files_, [&](auto& kv) {
+        if (!kv.first.starts_with(prefix)) return false;
+        idle.insert(idle.end(), kv.second.idle.begin(), kv.second.idle.end());
+        return true;
+      });
+    }
+    for (int fd : idle) Close(fd, true);
+  }
+
+  size_t CountUnder(const std::string& dir) {
+    const std::string prefix = dir + "/";
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t n = 0;
+    for (const auto& [path, e] : files_) {
+      if (path.starts_with(prefix)) n += e.idle.size();
+    }
+    return n;
   }
 
   // Closes a descriptor (returning it to the budget if it was kept).
@@ -129,27 +179,29 @@ class KeptProcFiles {
   struct Entry {
     std::vector<int> idle;
     bool keep = false;
+    bool stamped = false;  // a ReadPathStamped file, kept under `stamp`
+    DirStamp stamp;
   };
   std::mutex mu_;
   std::unordered_map<std::string, Entry> files_;
 };
 
-KeptProcFiles& Kept() {
-  static auto* kept = new KeptProcFiles;  // never destroyed: used at exit
+KeptFiles& Kept() {
+  static auto* kept = new KeptFiles;  // never destroyed: used at exit
   return *kept;
 }
 
-}  // namespace
-
-FileRead ReadPath(const std::string& path, size_t limit) {
+// ReadPath and ReadPathStamped (`stamp` non-null).
+FileRead ReadKeeping(const std::string& path, size_t limit,
+                     const DirStamp* stamp) {
   FileRead r;
   std::string* out = &r.data;
-  if (int fd = Kept().Take(path); fd >= 0) {
+  if (int fd = Kept().Take(path, stamp); fd >= 0) {
     if (ReadFd(fd, true, limit, out) == 0) {
-      Kept().Give(path, fd, true);
+      Kept().Give(path, fd, true, stamp);
       return r;
     }
-    KeptProcFiles::Close(fd, true);
+    KeptFiles::Close(fd, true);
   }
   out->clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -163,9 +215,24 @@ FileRead ReadPath(const std::string& path, size_t limit) {
     r.error = err;
     return r;
   }
-  Kept().Give(path, fd, false);
+  Kept().Give(path, fd, false, stamp);
   return r;
 }
+
+}  // namespace
+
+FileRead ReadPath(const std::string& path, size_t limit) {
+  return ReadKeeping(path, limit, nullptr);
+}
+
+FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
+                         size_t limit) {
+  return ReadKeeping(path, limit, &stamp);
+}
+
+void ForgetKeptUnder(const std::string& dir) { Kept().ForgetUnder(dir); }
+
+size_t CountKeptUnder(const std::string& dir) { return Kept().CountUnder(dir); }
 
 bool FileRead::missing() const { return error == ENOENT || error == ENOTDIR; }
 
@@ -451,6 +518,44 @@ Families FamilySet::Take() {
   families_.clear();
   dropped_ = FamilyBuilder("", "", prometheus::MetricType::Untyped);
   return out;
+}
+
+namespace {
+
+class UntypedFields : public Collector {
+ public:
+  UntypedFields(std::string prefix, Filter fields, UntypedFieldReader read,
+                UntypedFieldHelp help)
+      : prefix_(std::move(prefix)),
+        fields_(std::move(fields)),
+        read_(std::move(read)),
+        help_(std::move(help)) {}
+
+  Families Collect(const HostPaths& paths) override {
+    FamilySet out;
+    for (const UntypedField& f : read_(paths)) {
+      const std::string key = f.group.empty() ? f.name : f.group + "_" + f.name;
+      if (!fields_.Includes(key)) continue;
+      out.Untyped(prefix_ + key, help_(f.group, f.name)).Add(f.value);
+    }
+    return out.Take();
+  }
+
+ private:
+  const std::string prefix_;
+  const Filter fields_;
+  const UntypedFieldReader read_;
+  const UntypedFieldHelp help_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
+                                                  Filter fields,
+                                                  UntypedFieldReader read,
+                                                  UntypedFieldHelp help) {
+  return std::make_unique<UntypedFields>(std::move(prefix), std::move(fields),
+                                         std::move(read), std::move(help));
 }
 
 }  // namespace host_exporter

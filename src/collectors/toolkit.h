@@ -10,8 +10,11 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -49,6 +52,39 @@ struct FileRead {
 /// pread(2) instead of paying for open and close (within the TryKeepFds
 /// budget).
 FileRead ReadPath(const std::string& path, size_t limit = 0);
+
+/// What tells one directory from another across cycles: its device, inode
+/// and change time. A renamed or re-created directory (a network interface)
+/// is another one, and one where a file was added or removed has another
+/// change time.
+struct DirStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  struct timespec ctime {};
+  static DirStamp Of(const struct stat& st) {
+    return {st.st_dev, st.st_ino, st.st_ctim};
+  }
+  bool operator==(const DirStamp& o) const {
+    return dev == o.dev && ino == o.ino && ctime.tv_sec == o.ctime.tv_sec &&
+           ctime.tv_nsec == o.ctime.tv_nsec;
+  }
+};
+
+/// ReadPath for a file of a directory that may be renamed or re-created (a
+/// sysfs device such as /sys/class/net/<iface>/), whose DirStamp the caller
+/// took this cycle: the descriptor is kept between calls (in the same cache
+/// and budget as ReadPath's) while the stamp stays the one it was opened
+/// under, and opened afresh once it differs. A kept descriptor whose read
+/// fails is closed and the file opened afresh.
+FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
+                         size_t limit = 0);
+
+/// Closes the kept descriptors of the files below `dir` (a directory that
+/// is gone: its files will not be read again).
+void ForgetKeptUnder(const std::string& dir);
+
+/// How many descriptors of files below `dir` are kept (for tests).
+size_t CountKeptUnder(const std::string& dir);
 
 /// The whole file, like Go's os.ReadFile.
 inline FileRead ReadWhole(const std::string& path) { return ReadPath(path); }
@@ -94,7 +130,7 @@ const char* FileKind(unsigned mode);
 [[noreturn]] void ThrowErrno(const std::string& path, int error);
 
 /// The budget of descriptors collectors keep open between cycles (the
-/// readers' procfs files, netclass' attributes): a quarter of
+/// readers' procfs, sysfs and stamped files): a quarter of
 /// RLIMIT_NOFILE's soft limit at the first call, at most 4096. TryKeepFds(n)
 /// takes n from it if they fit; ReleaseKeptFds(n) gives them back.
 bool TryKeepFds(size_t n);
@@ -219,6 +255,13 @@ class Filter {
 
 // --- Families --------------------------------------------------------------
 
+/// A family of a table: its name, help and type (FamilySet::Handles).
+struct FamilyDef {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+};
+
 /// The one way a collector builds its output. A collector asks the set for
 /// a family once (a handle: `auto& f = set.Gauge(name, help);`) and adds its
 /// series to the handle (`f.Add(labels, value)`): no lookup per series.
@@ -244,16 +287,110 @@ class FamilySet {
   FamilyBuilder& Untyped(const std::string& name, const std::string& help) {
     return Family(name, help, prometheus::MetricType::Untyped);
   }
+  /// The handles of a table's families, in its order: each element has a
+  /// name, a help and a type (FamilyDef, FieldFamily, ...). With structured
+  /// bindings: `auto [size, free] = set.Handles(kFamilies);`.
+  template <typename Def, size_t N>
+  std::array<FamilyBuilder*, N> Handles(const Def (&table)[N]) {
+    return HandlesOf<N>(table);
+  }
+  template <typename Def, size_t N>
+  std::array<FamilyBuilder*, N> Handles(const std::array<Def, N>& table) {
+    return HandlesOf<N>(table.data());
+  }
   /// Moves the families with series out, sorted by name; the set is empty
   /// afterwards (handles taken before are no longer valid).
   Families Take();
 
  private:
+  template <size_t N, typename Def>
+  std::array<FamilyBuilder*, N> HandlesOf(const Def* table) {
+    std::array<FamilyBuilder*, N> out;
+    for (size_t i = 0; i < N; ++i) {
+      out[i] = &Family(table[i].name, table[i].help, table[i].type);
+    }
+    return out;
+  }
+
   // A map node never moves: handles stay valid until Take().
   std::map<std::string, FamilyBuilder, std::less<>> families_;
   // Where an inconsistent request's series go (cleared by Take()).
   FamilyBuilder dropped_{"", "", prometheus::MetricType::Untyped};
 };
+
+// --- Families from tables ------------------------------------------------
+
+/// A source of values (a file, a statistic) and the family it becomes, for
+/// tables that map one to the other.
+struct SourceFamily {
+  const char* source;
+  const char* name;
+  const char* help;
+};
+
+/// The family types, short for tables.
+inline constexpr prometheus::MetricType kGauge = prometheus::MetricType::Gauge;
+inline constexpr prometheus::MetricType kCounter =
+    prometheus::MetricType::Counter;
+inline constexpr prometheus::MetricType kUntyped =
+    prometheus::MetricType::Untyped;
+
+/// One family whose series are a field of a struct T, for collectors that
+/// list their families once, in a table, rather than one statement each.
+template <typename T>
+struct FieldFamily {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+  double (*value)(const T&);  ///< FieldOf<&T::member>, or a function
+  double scale = 1;           ///< the value is multiplied by it,
+  double divisor = 1;         ///< then divided by this
+};
+
+/// A member of a struct as a double: `FieldOf<&T::member>` is a
+/// FieldFamily<T>'s value.
+template <auto kMember, typename T>
+double FieldOf(const T& t) {
+  return static_cast<double>(t.*kMember);
+}
+
+/// Adds a series with `labels` to each family of `table`, its value taken
+/// from `from`.
+template <typename T, size_t N>
+void AddFields(FamilySet* out, const FieldFamily<T> (&table)[N], const T& from,
+               const Labels& labels) {
+  for (const FieldFamily<T>& f : table) {
+    out->Family(f.name, f.help, f.type)
+        .Add(labels, f.value(from) * f.scale / f.divisor);
+  }
+}
+
+// --- Collectors of untyped fields -----------------------------------------
+
+/// One field of a file of counters: `name` in `group` (a protocol of
+/// /proc/net/snmp; empty for a file without groups, such as /proc/vmstat).
+/// Its key is "<group>_<name>", or "<name>" without a group.
+struct UntypedField {
+  std::string group;
+  std::string name;
+  double value = 0;
+};
+
+/// This cycle's fields, read under `paths`; throws CollectError naming the
+/// file at fault.
+using UntypedFieldReader =
+    std::function<std::vector<UntypedField>(const HostPaths& paths)>;
+/// The help of a field's family, from its group and name.
+using UntypedFieldHelp = std::function<std::string(const std::string& group,
+                                                   const std::string& name)>;
+
+/// node_exporter's netstat and vmstat collectors: one untyped family per
+/// field, "<prefix><key>" with one unlabelled series, for the keys that its
+/// --collector.<name>.fields regex (`fields`) includes.
+std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
+                                                  Filter fields,
+                                                  UntypedFieldReader read,
+                                                  UntypedFieldHelp help);
 
 }  // namespace host_exporter
 

@@ -2,9 +2,8 @@
 // match --collector.vmstat.fields (node_exporter 1.5's default regex).
 #include "parse/vmstat.h"
 
-#include <optional>
-#include <regex>
 #include <string>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -14,26 +13,14 @@ namespace {
 
 constexpr char kFieldsFlag[] = "collector.vmstat.fields";
 
-class VmstatCollector : public Collector {
- public:
-  explicit VmstatCollector(Filter fields) : fields_(std::move(fields)) {}
-
-  Families Collect(const HostPaths& paths) override {
-    const std::string path = paths.Proc("vmstat");
-    auto fields = Unwrap(parse::ParseVmstat(ReadFile(path)), path);
-    FamilySet out;
-    for (const auto& [name, value] : fields) {
-      if (!fields_.Includes(name)) continue;
-      out.Untyped("node_vmstat_" + name,
-                  "/proc/vmstat information field " + name + ".")
-          .Add({}, value);
-    }
-    return out.Take();
-  }
-
- private:
-  Filter fields_;
-};
+// The fields of /proc/vmstat, without groups.
+std::vector<UntypedField> ReadVmstat(const HostPaths& paths) {
+  const std::string path = paths.Proc("vmstat");
+  std::vector<UntypedField> out;
+  for (auto& [name, value] : Unwrap(parse::ParseVmstat(ReadFile(path)), path))
+    out.push_back({"", std::move(name), value});
+  return out;
+}
 
 }  // namespace
 
@@ -43,9 +30,12 @@ CollectorSpec Spec() {
           "Exposes statistics from /proc/vmstat.",
           {{kFieldsFlag, "^(oom_kill|pgpg|pswp|pg.*fault).*",
             "Regexp of fields to return for vmstat collector."}},
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<VmstatCollector>(
-                Filter(kFieldsFlag, o.Get(kFieldsFlag)));
+          [](const CollectorOptions& o) {
+            return UntypedFieldsCollector(
+                "node_vmstat_", Filter(kFieldsFlag, o.Get(kFieldsFlag)),
+                ReadVmstat, [](const std::string&, const std::string& name) {
+                  return "/proc/vmstat information field " + name + ".";
+                });
           }};
 }
 

@@ -429,6 +429,43 @@ const char* BssStatusMode(uint32_t status) {
   }
 }
 
+// A station's families.
+constexpr FieldFamily<WifiStation> kStationFamilies[] = {
+    {"node_wifi_station_connected_seconds_total",
+     "The total number of seconds a station has been connected to an access "
+     "point.",
+     kCounter, FieldOf<&WifiStation::connected_seconds>},
+    {"node_wifi_station_inactive_seconds",
+     "The number of seconds since any wireless activity has occurred on a "
+     "station.",
+     kGauge, FieldOf<&WifiStation::inactive_seconds>},
+    {"node_wifi_station_receive_bits_per_second",
+     "The current WiFi receive bitrate of a station, in bits per second.",
+     kGauge, FieldOf<&WifiStation::receive_bitrate>},
+    {"node_wifi_station_transmit_bits_per_second",
+     "The current WiFi transmit bitrate of a station, in bits per second.",
+     kGauge, FieldOf<&WifiStation::transmit_bitrate>},
+    {"node_wifi_station_receive_bytes_total",
+     "The total number of bytes received by a WiFi station.", kCounter,
+     FieldOf<&WifiStation::received_bytes>},
+    {"node_wifi_station_transmit_bytes_total",
+     "The total number of bytes transmitted by a WiFi station.", kCounter,
+     FieldOf<&WifiStation::transmitted_bytes>},
+    {"node_wifi_station_signal_dbm",
+     "The current WiFi signal strength, in decibel-milliwatts (dBm).", kGauge,
+     FieldOf<&WifiStation::signal_dbm>},
+    {"node_wifi_station_transmit_retries_total",
+     "The total number of times a station has had to retry while sending a "
+     "packet.",
+     kCounter, FieldOf<&WifiStation::transmit_retries>},
+    {"node_wifi_station_transmit_failed_total",
+     "The total number of times a station has failed to send a packet.",
+     kCounter, FieldOf<&WifiStation::transmit_failed>},
+    {"node_wifi_station_beacon_loss_total",
+     "The total number of times a station has detected a beacon loss.",
+     kCounter, FieldOf<&WifiStation::beacon_loss>},
+};
+
 class WifiCollector : public Collector {
  public:
   explicit WifiCollector(std::string fixtures)
@@ -452,45 +489,6 @@ class WifiCollector : public Collector {
         out.Gauge("node_wifi_station_info",
                   "Labeled WiFi interface station information as provided "
                   "by the operating system.");
-    auto& connected =
-        out.Counter("node_wifi_station_connected_seconds_total",
-                    "The total number of seconds a station has been "
-                    "connected to an access point.");
-    auto& inactive =
-        out.Gauge("node_wifi_station_inactive_seconds",
-                  "The number of seconds since any wireless activity "
-                  "has occurred on a station.");
-    auto& rx_rate =
-        out.Gauge("node_wifi_station_receive_bits_per_second",
-                  "The current WiFi receive bitrate of a station, in "
-                  "bits per second.");
-    auto& tx_rate =
-        out.Gauge("node_wifi_station_transmit_bits_per_second",
-                  "The current WiFi transmit bitrate of a station, in "
-                  "bits per second.");
-    auto& rx_bytes = out.Counter("node_wifi_station_receive_bytes_total",
-                                 "The total number of bytes received by a WiFi "
-                                 "station.");
-    auto& tx_bytes =
-        out.Counter("node_wifi_station_transmit_bytes_total",
-                    "The total number of bytes transmitted by a WiFi "
-                    "station.");
-    auto& signal = out.Gauge("node_wifi_station_signal_dbm",
-                             "The current WiFi signal strength, in "
-                             "decibel-milliwatts (dBm).");
-    auto& retries =
-        out.Counter("node_wifi_station_transmit_retries_total",
-                    "The total number of times a station has had to "
-                    "retry while sending a packet.");
-    auto& failed =
-        out.Counter("node_wifi_station_transmit_failed_total",
-                    "The total number of times a station has failed to "
-                    "send a packet.");
-    auto& beacon =
-        out.Counter("node_wifi_station_beacon_loss_total",
-                    "The total number of times a station has detected a "
-                    "beacon loss.");
-
     for (const WifiInterface& ifi : stat->Interfaces()) {
       if (ifi.name.empty()) continue;  // P2P devices etc. have no netdev
       freq.Add({{"device", ifi.name}},
@@ -507,16 +505,7 @@ class WifiCollector : public Collector {
       for (const WifiStation& s : *stations) {
         const Labels l = {{"device", ifi.name},
                           {"mac_address", parse::FormatHardwareAddr(s.mac)}};
-        connected.Add(l, s.connected_seconds);
-        inactive.Add(l, s.inactive_seconds);
-        rx_rate.Add(l, s.receive_bitrate);
-        tx_rate.Add(l, s.transmit_bitrate);
-        rx_bytes.Add(l, static_cast<double>(s.received_bytes));
-        tx_bytes.Add(l, static_cast<double>(s.transmitted_bytes));
-        signal.Add(l, s.signal_dbm);
-        retries.Add(l, static_cast<double>(s.transmit_retries));
-        failed.Add(l, static_cast<double>(s.transmit_failed));
-        beacon.Add(l, static_cast<double>(s.beacon_loss));
+        AddFields(&out, kStationFamilies, s, l);
       }
     }
     return out.Take();

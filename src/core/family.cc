@@ -53,4 +53,12 @@ double SeriesValue(const prometheus::MetricFamily& family,
   }
 }
 
+const prometheus::MetricFamily* FindFamily(const Families& families,
+                                           std::string_view name) {
+  for (const auto& f : families) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
 }  // namespace host_exporter

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -87,6 +88,10 @@ struct Gate::Impl {
   Readiness WriteOut(GateConn& c);
   std::vector<char> peek;  // ClientHelloReady's buffer
   void Close(std::list<GateConn>::iterator it);
+  // What Progress() returns when a step is not kReady: true to wait for
+  // the socket (kWait), false once the connection is closed (kClosed, which
+  // closes it); nullopt to go on (kReady).
+  std::optional<bool> Unless(Readiness r, std::list<GateConn>::iterator it);
   void Resume(std::list<GateConn>::iterator it);
   void Expire(Clock::time_point now);
 };
@@ -302,19 +307,25 @@ Gate::Impl::Readiness Gate::Impl::WriteOut(GateConn& c) {
   }
 }
 
+std::optional<bool> Gate::Impl::Unless(Readiness r,
+                                       std::list<GateConn>::iterator it) {
+  switch (r) {
+    case Readiness::kWait:
+      return true;
+    case Readiness::kClosed:
+      Close(it);
+      return false;
+    case Readiness::kReady:
+      break;
+  }
+  return std::nullopt;
+}
+
 bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
   GateConn& c = *it;
   const int fd = c.ps->fd;
   if (c.writing) {
-    switch (WriteOut(c)) {
-      case Readiness::kWait:
-        return true;
-      case Readiness::kClosed:
-        Close(it);
-        return false;
-      case Readiness::kReady:
-        break;
-    }
+    if (auto done = Unless(WriteOut(c), it)) return *done;
     c.writing = false;
     mg_parked_socket* ps = c.ps;
     std::free(ps->out_head);
@@ -340,15 +351,7 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
     if (c.ssl == nullptr) {
       // No TLS state (tens of KB) before a whole ClientHello record is in
       // the socket: until then a client costs its fd and kernel buffer.
-      switch (ClientHelloReady(fd)) {
-        case Readiness::kWait:
-          return true;
-        case Readiness::kClosed:
-          Close(it);
-          return false;
-        case Readiness::kReady:
-          break;
-      }
+      if (auto done = Unless(ClientHelloReady(fd), it)) return *done;
       if (ssl_ctx == nullptr || (c.ssl = SSL_new(ssl_ctx)) == nullptr ||
           SSL_set_fd(c.ssl, fd) != 1) {
         ERR_clear_error();

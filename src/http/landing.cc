@@ -42,12 +42,11 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
+// The family `name` of the snapshot if it has series, else nullptr.
 const prometheus::MetricFamily* Find(const Snapshot* s, std::string_view name) {
   if (!s) return nullptr;
-  for (const auto& f : s->families) {
-    if (f.name == name && !f.metric.empty()) return &f;
-  }
-  return nullptr;
+  const prometheus::MetricFamily* f = FindFamily(s->families, name);
+  return f && !f->metric.empty() ? f : nullptr;
 }
 
 double FirstValue(const Snapshot* s, std::string_view name) {

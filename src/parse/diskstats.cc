@@ -20,33 +20,33 @@ std::string NotANumber(size_t column, std::string_view value) {
 }  // namespace
 
 Result<std::vector<DiskStats>> ParseDiskstats(std::string_view text) {
-  using R = Result<std::vector<DiskStats>>;
-  R r;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto fields = SplitFields(lines[i]);
-    if (fields.size() < kMinFields) continue;
-    DiskStats d;
-    for (size_t col = 0; col < 2; ++col) {
-      auto v = ParseU64(fields[col]);
-      if (!v || *v > std::numeric_limits<uint32_t>::max()) {
-        return R::Fail(LineError(i, NotANumber(col + 1, fields[col])));
-      }
-      (col == 0 ? d.major : d.minor) = static_cast<uint32_t>(*v);
-    }
-    d.name = std::string(fields[2]);
-    d.count = std::min(fields.size(), kMaxFields) - kHeaderFields;
-    for (size_t s = 0; s < d.count; ++s) {
-      const std::string_view field = fields[kHeaderFields + s];
-      auto v = ParseU64(field);
-      if (!v) {
-        return R::Fail(LineError(i, NotANumber(kHeaderFields + s + 1, field)));
-      }
-      d.stats[s] = *v;
-    }
-    r.value.push_back(std::move(d));
-  }
-  return r;
+  return ParseLines<std::vector<DiskStats>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<DiskStats>* out) -> std::string {
+        const auto fields = SplitFields(line);
+        if (fields.size() < kMinFields) return {};
+        DiskStats d;
+        for (size_t col = 0; col < 2; ++col) {
+          auto v = ParseU64(fields[col]);
+          if (!v || *v > std::numeric_limits<uint32_t>::max()) {
+            return NotANumber(col + 1, fields[col]);
+          }
+          (col == 0 ? d.major : d.minor) = static_cast<uint32_t>(*v);
+        }
+        d.name = std::string(fields[2]);
+        d.count = std::min(fields.size(), kMaxFields) - kHeaderFields;
+        for (size_t s = 0; s < d.count; ++s) {
+          const std::string_view field = fields[kHeaderFields + s];
+          auto v = ParseU64(field);
+          if (!v) {
+            return NotANumber(kHeaderFields + s + 1, field);
+          }
+          d.stats[s] = *v;
+        }
+        out->push_back(std::move(d));
+        return {};
+      });
 }
 
 Result<UdevProperties> ParseUdevProperties(std::string_view text) {

@@ -88,51 +88,50 @@ Result<IpvsStats> ParseIpvsStats(std::string_view text) {
 }
 
 Result<std::vector<IpvsBackend>> ParseIpvsBackends(std::string_view text) {
-  using R = Result<std::vector<IpvsBackend>>;
-  R r;
   IpvsBackend service;  // the virtual service the next "->" lines belong to
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto f = SplitFields(lines[i]);
-    // A lone word is no service nor real server (procfs would index past
-    // it); skip it with the headers.
-    if (f.size() < 2 || f[0] == "IP" || f[0] == "Prot" ||
-        f[1] == "RemoteAddress:Port") {
-      continue;
-    }
-    if (f[0] == "TCP" || f[0] == "UDP") {
-      auto ip = ParseIpPort(f[1]);
-      if (!ip.ok()) return R::Fail(LineError(i, ip.error));
-      service.proto = std::string(f[0]);
-      service.local_mark.clear();
-      service.local_address = ip.value.address;
-      service.local_port = ip.value.port;
-    } else if (f[0] == "FWM") {
-      service.proto = "FWM";
-      service.local_mark = std::string(f[1]);
-      service.local_address.clear();
-      service.local_port = 0;
-    } else if (f[0] == "->") {
-      if (f.size() < 6) continue;
-      auto ip = ParseIpPort(f[1]);
-      if (!ip.ok()) return R::Fail(LineError(i, ip.error));
-      IpvsBackend b = service;
-      b.remote_address = ip.value.address;
-      b.remote_port = ip.value.port;
-      uint64_t* out[] = {&b.weight, &b.active_conn, &b.inactive_conn};
-      for (size_t k = 0; k < 3; ++k) {
-        auto v = ParseU64(f[3 + k]);
-        if (!v) {
-          return R::Fail(LineError(i, "field " + std::to_string(4 + k) +
-                                          " is not a number: '" +
-                                          std::string(f[3 + k]) + "'"));
+  return ParseLines<std::vector<IpvsBackend>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<IpvsBackend>* out) -> std::string {
+        auto f = SplitFields(line);
+        // A lone word is no service nor real server (procfs would index past
+        // it); skip it with the headers.
+        if (f.size() < 2 || f[0] == "IP" || f[0] == "Prot" ||
+            f[1] == "RemoteAddress:Port") {
+          return {};
         }
-        *out[k] = *v;
-      }
-      r.value.push_back(std::move(b));
-    }
-  }
-  return r;
+        if (f[0] == "TCP" || f[0] == "UDP") {
+          auto ip = ParseIpPort(f[1]);
+          if (!ip.ok()) return ip.error;
+          service.proto = std::string(f[0]);
+          service.local_mark.clear();
+          service.local_address = ip.value.address;
+          service.local_port = ip.value.port;
+        } else if (f[0] == "FWM") {
+          service.proto = "FWM";
+          service.local_mark = std::string(f[1]);
+          service.local_address.clear();
+          service.local_port = 0;
+        } else if (f[0] == "->") {
+          if (f.size() < 6) return {};
+          auto ip = ParseIpPort(f[1]);
+          if (!ip.ok()) return ip.error;
+          IpvsBackend b = service;
+          b.remote_address = ip.value.address;
+          b.remote_port = ip.value.port;
+          uint64_t* counts[] = {&b.weight, &b.active_conn, &b.inactive_conn};
+          for (size_t k = 0; k < 3; ++k) {
+            auto v = ParseU64(f[3 + k]);
+            if (!v) {
+              return "field " + std::to_string(4 + k) + " is not a number: '" +
+                     std::string(f[3 + k]) + "'";
+            }
+            *counts[k] = *v;
+          }
+          out->push_back(std::move(b));
+        }
+        return {};
+      });
 }
 
 }  // namespace host_exporter::parse

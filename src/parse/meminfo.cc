@@ -23,41 +23,44 @@ std::string ReplaceParens(std::string_view key) {
 
 Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text) {
   using R = Result<std::vector<MeminfoField>>;
-  R r;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto parts = SplitFields(Trim(lines[i]));
-    if (parts.empty()) continue;
-    if (parts.size() < 2 || parts.size() > 3) {
-      return R::Fail(LineError(i, "expected 'Name: value [kB]', got '" +
-                                      std::string(Trim(lines[i])) + "'"));
-    }
-    if (parts[0].size() < 2 || parts[0].back() != ':') {
-      return R::Fail(LineError(i, "expected a name ending in ':', got '" +
-                                      std::string(parts[0]) + "'"));
-    }
-    auto value = ParseDouble(parts[1]);
-    if (!value) {
-      return R::Fail(LineError(
-          i, "value is not a number: '" + std::string(parts[1]) + "'"));
-    }
-    std::string name = ReplaceParens(parts[0].substr(0, parts[0].size() - 1));
-    double v = *value;
-    // A unit is always kB; node_exporter presumes so without checking.
-    if (parts.size() == 3) {
-      v *= 1024;
-      name += "_bytes";
-    }
-    bool replaced = false;
-    for (MeminfoField& f : r.value) {
-      if (f.name == name) {
-        f.value = v;
-        replaced = true;
-        break;
-      }
-    }
-    if (!replaced) r.value.push_back({std::move(name), v});
-  }
+  R r = ParseLines<std::vector<MeminfoField>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<MeminfoField>* out) -> std::string {
+        const auto parts = SplitFields(Trim(line));
+        if (parts.empty()) return {};
+        if (parts.size() < 2 || parts.size() > 3) {
+          return "expected 'Name: value [kB]', got '" +
+                 std::string(Trim(line)) + "'";
+        }
+        if (parts[0].size() < 2 || parts[0].back() != ':') {
+          return "expected a name ending in ':', got '" +
+                 std::string(parts[0]) + "'";
+        }
+        auto value = ParseDouble(parts[1]);
+        if (!value) {
+          return "value is not a number: '" + std::string(parts[1]) + "'";
+        }
+        std::string name =
+            ReplaceParens(parts[0].substr(0, parts[0].size() - 1));
+        double v = *value;
+        // A unit is always kB; node_exporter presumes so without checking.
+        if (parts.size() == 3) {
+          v *= 1024;
+          name += "_bytes";
+        }
+        bool replaced = false;
+        for (MeminfoField& f : *out) {
+          if (f.name == name) {
+            f.value = v;
+            replaced = true;
+            break;
+          }
+        }
+        if (!replaced) out->push_back({std::move(name), v});
+        return {};
+      });
+  if (!r.ok()) return r;
   if (r.value.empty()) return R::Fail("empty file");
   return r;
 }

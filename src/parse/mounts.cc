@@ -28,20 +28,20 @@ std::string UnescapeMountField(std::string_view s) {
 }
 
 Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
-  using R = Result<std::vector<MountEntry>>;
-  R r;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto fields = SplitFields(lines[i]);
-    if (fields.size() < 4) {
-      return R::Fail(LineError(i, "expected at least 4 fields, got " +
-                                      std::to_string(fields.size())));
-    }
-    r.value.push_back(
-        {UnescapeMountField(fields[0]), UnescapeMountField(fields[1]),
-         UnescapeMountField(fields[2]), UnescapeMountField(fields[3])});
-  }
-  return r;
+  return ParseLines<std::vector<MountEntry>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<MountEntry>* out) -> std::string {
+        const auto fields = SplitFields(line);
+        if (fields.size() < 4) {
+          return "expected at least 4 fields, got " +
+                 std::to_string(fields.size());
+        }
+        out->push_back(
+            {UnescapeMountField(fields[0]), UnescapeMountField(fields[1]),
+             UnescapeMountField(fields[2]), UnescapeMountField(fields[3])});
+        return {};
+      });
 }
 
 bool HasMountOption(std::string_view options, std::string_view option) {

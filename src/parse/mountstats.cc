@@ -226,30 +226,29 @@ Result<std::vector<MountStatsEntry>> ParseMountStats(std::string_view text) {
 }
 
 Result<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text) {
-  using R = Result<std::vector<MountInfoEntry>>;
-  R r;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto f = Split(lines[i], ' ');
-    const size_t n = f.size();
-    if (n < 10) {
-      return R::Fail(LineError(
-          i, "expected at least 10 fields, got " + std::to_string(n)));
-    }
-    if (f[n - 4] != "-") {
-      return R::Fail(LineError(i, "no '-' separator before the fstype"));
-    }
-    if (!ParseI64(f[0]) || !ParseI64(f[1])) {
-      return R::Fail(LineError(i, "mount and parent IDs must be numbers"));
-    }
-    MountInfoEntry e;
-    e.mount_point = std::string(f[4]);
-    e.fs_type = std::string(f[n - 3]);
-    e.source = std::string(f[n - 2]);
-    e.super_options = ParseOptions(f[n - 1]);
-    r.value.push_back(std::move(e));
-  }
-  return r;
+  return ParseLines<std::vector<MountInfoEntry>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<MountInfoEntry>* out) -> std::string {
+        auto f = Split(line, ' ');
+        const size_t n = f.size();
+        if (n < 10) {
+          return "expected at least 10 fields, got " + std::to_string(n);
+        }
+        if (f[n - 4] != "-") {
+          return "no '-' separator before the fstype";
+        }
+        if (!ParseI64(f[0]) || !ParseI64(f[1])) {
+          return "mount and parent IDs must be numbers";
+        }
+        MountInfoEntry e;
+        e.mount_point = std::string(f[4]);
+        e.fs_type = std::string(f[n - 3]);
+        e.source = std::string(f[n - 2]);
+        e.super_options = ParseOptions(f[n - 1]);
+        out->push_back(std::move(e));
+        return {};
+      });
 }
 
 }  // namespace host_exporter::parse

@@ -39,99 +39,95 @@ std::optional<unsigned> RoutePrefixLength(std::string_view mask) {
 }  // namespace
 
 Result<std::vector<ProcRoute>> ParseProcNetRoute(std::string_view text) {
-  using R = Result<std::vector<ProcRoute>>;
-  R r;
-  auto lines = SplitLines(text);
-  for (size_t i = 1; i < lines.size(); ++i) {  // line 1 is the header
-    auto f = SplitFields(lines[i]);
-    if (f.empty()) continue;
-    if (f.size() < 8) {
-      return R::Fail(LineError(
-          i, "expected at least 8 fields, got " + std::to_string(f.size())));
-    }
-    ProcRoute route;
-    route.device = std::string(f[0]);
-    auto dst = DecodeProcHexAddress(f[1]);
-    auto gw = DecodeProcHexAddress(f[2]);
-    auto mask = DecodeProcHexAddress(f[7]);
-    auto flags = ParseHex32(f[3]);
-    auto metric = ParseI64(f[6]);
-    if (!dst || dst->size() != 4) {
-      return R::Fail(
-          LineError(i, "bad destination '" + std::string(f[1]) + "'"));
-    }
-    if (!gw || gw->size() != 4) {
-      return R::Fail(LineError(i, "bad gateway '" + std::string(f[2]) + "'"));
-    }
-    if (!flags) {
-      return R::Fail(LineError(i, "bad flags '" + std::string(f[3]) + "'"));
-    }
-    if (!metric) {
-      return R::Fail(LineError(i, "bad metric '" + std::string(f[6]) + "'"));
-    }
-    std::optional<unsigned> len;
-    if (mask && mask->size() == 4) len = RoutePrefixLength(*mask);
-    if (!len) {
-      return R::Fail(LineError(i, "bad mask '" + std::string(f[7]) + "'"));
-    }
-    route.dst = std::move(*dst);
-    route.gateway = std::move(*gw);
-    route.flags = *flags;
-    // The kernel prints the u32 priority with %d.
-    route.metric = static_cast<uint32_t>(*metric);
-    route.dst_len = *len;
-    r.value.push_back(std::move(route));
-  }
-  return r;
+  return ParseLines<std::vector<ProcRoute>>(
+      text,
+      [&](size_t i, std::string_view line,
+          std::vector<ProcRoute>* out) -> std::string {
+        if (i < 1) return {};  // line 1 is the header
+        auto f = SplitFields(line);
+        if (f.empty()) return {};
+        if (f.size() < 8) {
+          return "expected at least 8 fields, got " + std::to_string(f.size());
+        }
+        ProcRoute route;
+        route.device = std::string(f[0]);
+        auto dst = DecodeProcHexAddress(f[1]);
+        auto gw = DecodeProcHexAddress(f[2]);
+        auto mask = DecodeProcHexAddress(f[7]);
+        auto flags = ParseHex32(f[3]);
+        auto metric = ParseI64(f[6]);
+        if (!dst || dst->size() != 4) {
+          return "bad destination '" + std::string(f[1]) + "'";
+        }
+        if (!gw || gw->size() != 4) {
+          return "bad gateway '" + std::string(f[2]) + "'";
+        }
+        if (!flags) {
+          return "bad flags '" + std::string(f[3]) + "'";
+        }
+        if (!metric) {
+          return "bad metric '" + std::string(f[6]) + "'";
+        }
+        std::optional<unsigned> len;
+        if (mask && mask->size() == 4) len = RoutePrefixLength(*mask);
+        if (!len) {
+          return "bad mask '" + std::string(f[7]) + "'";
+        }
+        route.dst = std::move(*dst);
+        route.gateway = std::move(*gw);
+        route.flags = *flags;
+        // The kernel prints the u32 priority with %d.
+        route.metric = static_cast<uint32_t>(*metric);
+        route.dst_len = *len;
+        out->push_back(std::move(route));
+        return {};
+      });
 }
 
 Result<std::vector<ProcRoute>> ParseProcIpv6Route(std::string_view text) {
-  using R = Result<std::vector<ProcRoute>>;
-  R r;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto f = SplitFields(lines[i]);
-    if (f.empty()) continue;
-    if (f.size() < 10) {
-      return R::Fail(
-          LineError(i, "expected 10 fields, got " + std::to_string(f.size())));
-    }
-    auto address = [](std::string_view hex) -> std::optional<std::string> {
-      if (hex.size() != 32) return std::nullopt;
-      return DecodeHex(hex);
-    };
-    auto dst = address(f[0]);
-    auto dst_len = ParseHex32(f[1]);
-    auto gw = address(f[4]);
-    auto metric = ParseHex32(f[5]);
-    auto flags = ParseHex32(f[8]);
-    if (!dst) {
-      return R::Fail(
-          LineError(i, "bad destination '" + std::string(f[0]) + "'"));
-    }
-    if (!dst_len || *dst_len > 128) {
-      return R::Fail(
-          LineError(i, "bad prefix length '" + std::string(f[1]) + "'"));
-    }
-    if (!gw) {
-      return R::Fail(LineError(i, "bad next hop '" + std::string(f[4]) + "'"));
-    }
-    if (!metric) {
-      return R::Fail(LineError(i, "bad metric '" + std::string(f[5]) + "'"));
-    }
-    if (!flags) {
-      return R::Fail(LineError(i, "bad flags '" + std::string(f[8]) + "'"));
-    }
-    ProcRoute route;
-    route.device = std::string(f[9]);
-    route.dst = std::move(*dst);
-    route.dst_len = *dst_len;
-    route.gateway = std::move(*gw);
-    route.metric = *metric;
-    route.flags = *flags;
-    r.value.push_back(std::move(route));
-  }
-  return r;
+  return ParseLines<std::vector<ProcRoute>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<ProcRoute>* out) -> std::string {
+        auto f = SplitFields(line);
+        if (f.empty()) return {};
+        if (f.size() < 10) {
+          return "expected 10 fields, got " + std::to_string(f.size());
+        }
+        auto address = [](std::string_view hex) -> std::optional<std::string> {
+          if (hex.size() != 32) return std::nullopt;
+          return DecodeHex(hex);
+        };
+        auto dst = address(f[0]);
+        auto dst_len = ParseHex32(f[1]);
+        auto gw = address(f[4]);
+        auto metric = ParseHex32(f[5]);
+        auto flags = ParseHex32(f[8]);
+        if (!dst) {
+          return "bad destination '" + std::string(f[0]) + "'";
+        }
+        if (!dst_len || *dst_len > 128) {
+          return "bad prefix length '" + std::string(f[1]) + "'";
+        }
+        if (!gw) {
+          return "bad next hop '" + std::string(f[4]) + "'";
+        }
+        if (!metric) {
+          return "bad metric '" + std::string(f[5]) + "'";
+        }
+        if (!flags) {
+          return "bad flags '" + std::string(f[8]) + "'";
+        }
+        ProcRoute route;
+        route.device = std::string(f[9]);
+        route.dst = std::move(*dst);
+        route.dst_len = *dst_len;
+        route.gateway = std::move(*gw);
+        route.metric = *metric;
+        route.flags = *flags;
+        out->push_back(std::move(route));
+        return {};
+      });
 }
 
 }  // namespace host_exporter::parse

@@ -36,46 +36,46 @@ bool ValidAddress(std::string_view s) {
 }  // namespace
 
 Result<std::vector<NetSocket>> ParseNetSocketTable(std::string_view text) {
-  using R = Result<std::vector<NetSocket>>;
-  R r;
-  auto lines = SplitLines(text);
-  for (size_t i = 1; i < lines.size(); ++i) {
-    auto f = SplitFields(lines[i]);
-    auto fail = [&](const std::string& why) {
-      return R::Fail(LineError(i, why));
-    };
-    if (f.size() < 10) {
-      return fail("expected at least 10 fields, got " +
-                  std::to_string(f.size()));
-    }
-    std::string_view sl, rest;
-    if (!SplitColon(f[0], &sl, &rest) || !ParseU64(sl)) {
-      return fail("bad slot '" + std::string(f[0]) + "'");
-    }
-    if (!ValidAddress(f[1])) {
-      return fail("bad local address '" + std::string(f[1]) + "'");
-    }
-    if (!ValidAddress(f[2])) {
-      return fail("bad remote address '" + std::string(f[2]) + "'");
-    }
-    NetSocket s;
-    auto state = ParseHex64(f[3]);
-    if (!state) return fail("bad state '" + std::string(f[3]) + "'");
-    s.state = *state;
-    std::string_view tx, rx;
-    std::optional<uint64_t> txv, rxv;
-    if (SplitColon(f[4], &tx, &rx)) {
-      txv = ParseHex64(tx);
-      rxv = ParseHex64(rx);
-    }
-    if (!txv || !rxv) return fail("bad queues '" + std::string(f[4]) + "'");
-    s.tx_queue = *txv;
-    s.rx_queue = *rxv;
-    if (!ParseU64(f[7])) return fail("bad uid '" + std::string(f[7]) + "'");
-    if (!ParseU64(f[9])) return fail("bad inode '" + std::string(f[9]) + "'");
-    r.value.push_back(s);
-  }
-  return r;
+  return ParseLines<std::vector<NetSocket>>(
+      text,
+      [&](size_t i, std::string_view line,
+          std::vector<NetSocket>* out) -> std::string {
+        if (i < 1) return {};
+        auto f = SplitFields(line);
+        auto fail = [&](const std::string& why) { return why; };
+        if (f.size() < 10) {
+          return fail("expected at least 10 fields, got " +
+                      std::to_string(f.size()));
+        }
+        std::string_view sl, rest;
+        if (!SplitColon(f[0], &sl, &rest) || !ParseU64(sl)) {
+          return fail("bad slot '" + std::string(f[0]) + "'");
+        }
+        if (!ValidAddress(f[1])) {
+          return fail("bad local address '" + std::string(f[1]) + "'");
+        }
+        if (!ValidAddress(f[2])) {
+          return fail("bad remote address '" + std::string(f[2]) + "'");
+        }
+        NetSocket s;
+        auto state = ParseHex64(f[3]);
+        if (!state) return fail("bad state '" + std::string(f[3]) + "'");
+        s.state = *state;
+        std::string_view tx, rx;
+        std::optional<uint64_t> txv, rxv;
+        if (SplitColon(f[4], &tx, &rx)) {
+          txv = ParseHex64(tx);
+          rxv = ParseHex64(rx);
+        }
+        if (!txv || !rxv) return fail("bad queues '" + std::string(f[4]) + "'");
+        s.tx_queue = *txv;
+        s.rx_queue = *rxv;
+        if (!ParseU64(f[7])) return fail("bad uid '" + std::string(f[7]) + "'");
+        if (!ParseU64(f[9]))
+          return fail("bad inode '" + std::string(f[9]) + "'");
+        out->push_back(s);
+        return {};
+      });
 }
 
 std::string_view TcpStateName(uint64_t state) {

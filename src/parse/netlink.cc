@@ -15,6 +15,39 @@ void AppendHostOrder(std::string* out, T v) {
   out->append(buf, sizeof v);
 }
 
+// The records of `data` (netlink messages, attributes): each starts with a
+// header of `header` bytes whose first field, a LenT in host order, is the
+// record's length with the header, and is padded to 4 bytes. make(record)
+// makes one of a record's bytes. Errors name the record ("<what> N: ...";
+// with `header_bytes`, a truncated header's size too).
+template <typename LenT, typename T, typename Make>
+Result<std::vector<T>> ParseRecords(std::string_view data,
+                                    std::string_view what, size_t header,
+                                    bool header_bytes, Make make) {
+  Result<std::vector<T>> r;
+  size_t pos = 0;
+  for (size_t n = 1; pos < data.size(); ++n) {
+    const std::string_view rest = data.substr(pos);
+    auto fail = [&](const std::string& why) {
+      return Result<std::vector<T>>::Fail(std::string(what) + " " +
+                                          std::to_string(n) + ": " + why);
+    };
+    if (rest.size() < header) {
+      return fail(header_bytes ? "truncated header (" +
+                                     std::to_string(rest.size()) + " bytes)"
+                               : "truncated header");
+    }
+    const size_t len = ReadHostOrder<LenT>(rest, 0);
+    if (len < header || len > rest.size()) {
+      return fail("length " + std::to_string(len) + " does not fit the " +
+                  std::to_string(rest.size()) + " bytes left");
+    }
+    r.value.push_back(make(rest.substr(0, len)));
+    pos += Align4(len);
+  }
+  return r;
+}
+
 }  // namespace
 
 std::string NetlinkRequest(uint16_t type, uint16_t flags, uint32_t seq,
@@ -32,58 +65,28 @@ std::string NetlinkRequest(uint16_t type, uint16_t flags, uint32_t seq,
 
 Result<std::vector<NetlinkMessage>> ParseNetlinkMessages(
     std::string_view datagram) {
-  Result<std::vector<NetlinkMessage>> r;
-  size_t pos = 0;
-  for (size_t n = 1; pos < datagram.size(); ++n) {
-    std::string_view rest = datagram.substr(pos);
-    auto fail = [&](const std::string& why) {
-      return Result<std::vector<NetlinkMessage>>::Fail(
-          "message " + std::to_string(n) + ": " + why);
-    };
-    if (rest.size() < kHeaderSize) {
-      return fail("truncated header (" + std::to_string(rest.size()) +
-                  " bytes)");
-    }
-    const auto len = ReadHostOrder<uint32_t>(rest, 0);
-    if (len < kHeaderSize || len > rest.size()) {
-      return fail("length " + std::to_string(len) + " does not fit the " +
-                  std::to_string(rest.size()) + " bytes left");
-    }
-    NetlinkMessage m;
-    m.type = ReadHostOrder<uint16_t>(rest, 4);
-    m.flags = ReadHostOrder<uint16_t>(rest, 6);
-    m.seq = ReadHostOrder<uint32_t>(rest, 8);
-    m.payload = std::string(rest.substr(kHeaderSize, len - kHeaderSize));
-    r.value.push_back(std::move(m));
-    pos += Align4(len);
-  }
-  return r;
+  return ParseRecords<uint32_t, NetlinkMessage>(
+      datagram, "message", kHeaderSize, true, [](std::string_view record) {
+        NetlinkMessage m;
+        m.type = ReadHostOrder<uint16_t>(record, 4);
+        m.flags = ReadHostOrder<uint16_t>(record, 6);
+        m.seq = ReadHostOrder<uint32_t>(record, 8);
+        m.payload = std::string(record.substr(kHeaderSize));
+        return m;
+      });
 }
 
 Result<std::vector<NetlinkAttribute>> ParseNetlinkAttributes(
     std::string_view data) {
-  Result<std::vector<NetlinkAttribute>> r;
-  size_t pos = 0;
-  for (size_t n = 1; pos < data.size(); ++n) {
-    std::string_view rest = data.substr(pos);
-    if (rest.size() < kAttrHeaderSize) {
-      return Result<std::vector<NetlinkAttribute>>::Fail(
-          "attribute " + std::to_string(n) + ": truncated header");
-    }
-    const auto len = ReadHostOrder<uint16_t>(rest, 0);
-    if (len < kAttrHeaderSize || len > rest.size()) {
-      return Result<std::vector<NetlinkAttribute>>::Fail(
-          "attribute " + std::to_string(n) + ": length " + std::to_string(len) +
-          " does not fit the " + std::to_string(rest.size()) + " bytes left");
-    }
-    NetlinkAttribute a;
-    // NLA_F_NESTED and NLA_F_NET_BYTEORDER are flags, not part of the type.
-    a.type = ReadHostOrder<uint16_t>(rest, 2) & 0x3fff;
-    a.value = rest.substr(kAttrHeaderSize, len - kAttrHeaderSize);
-    r.value.push_back(a);
-    pos += Align4(len);
-  }
-  return r;
+  return ParseRecords<uint16_t, NetlinkAttribute>(
+      data, "attribute", kAttrHeaderSize, false, [](std::string_view record) {
+        NetlinkAttribute a;
+        // NLA_F_NESTED and NLA_F_NET_BYTEORDER are flags, not part of the
+        // type.
+        a.type = ReadHostOrder<uint16_t>(record, 2) & 0x3fff;
+        a.value = record.substr(kAttrHeaderSize);
+        return a;
+      });
 }
 
 int NetlinkErrorCode(std::string_view payload) {

@@ -78,91 +78,90 @@ bool Network(const KeyValues& kv, NfsNetwork* n, std::string* err) {
 }  // namespace
 
 Result<NfsClientStats> ParseNfsClientStats(std::string_view text) {
-  using R = Result<NfsClientStats>;
-  R r;
-  NfsClientStats& s = r.value;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto kv = SplitLine(lines[i]);
-    if (!kv.ok()) return R::Fail(LineError(i, kv.error));
-    const KeyValues& k = kv.value;
-    std::string err;
-    bool ok = true;
-    if (k.key == "net") {
-      ok = Network(k, &s.network, &err);
-    } else if (k.key == "rpc") {
-      ok = Fixed<3>(k, {&s.rpc_count, &s.retransmissions, &s.auth_refreshes},
-                    &err);
-    } else if (k.key == "proc2") {
-      ok = Procedures(k, s.v2.size(), false, &s.v2, &err);
-    } else if (k.key == "proc3") {
-      ok = Procedures(k, s.v3.size(), false, &s.v3, &err);
-    } else if (k.key == "proc4") {
-      // Older kernels know fewer NFSv4 procedures: any count is fine.
-      ok = Procedures(k, 0, false, &s.v4, &err);
-    }
-    if (!ok) return R::Fail(LineError(i, err));
-  }
-  return r;
+  return ParseLines<NfsClientStats>(
+      text,
+      [&](size_t, std::string_view line, NfsClientStats* out) -> std::string {
+        NfsClientStats& s = *out;
+        auto kv = SplitLine(line);
+        if (!kv.ok()) return kv.error;
+        const KeyValues& k = kv.value;
+        std::string err;
+        bool ok = true;
+        if (k.key == "net") {
+          ok = Network(k, &s.network, &err);
+        } else if (k.key == "rpc") {
+          ok = Fixed<3>(
+              k, {&s.rpc_count, &s.retransmissions, &s.auth_refreshes}, &err);
+        } else if (k.key == "proc2") {
+          ok = Procedures(k, s.v2.size(), false, &s.v2, &err);
+        } else if (k.key == "proc3") {
+          ok = Procedures(k, s.v3.size(), false, &s.v3, &err);
+        } else if (k.key == "proc4") {
+          // Older kernels know fewer NFSv4 procedures: any count is fine.
+          ok = Procedures(k, 0, false, &s.v4, &err);
+        }
+        if (!ok) return err;
+        return {};
+      });
 }
 
 Result<NfsServerStats> ParseNfsServerStats(std::string_view text) {
-  using R = Result<NfsServerStats>;
-  R r;
-  NfsServerStats& s = r.value;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto fields = SplitFields(lines[i]);
-    bool is_th = !fields.empty() && fields[0] == "th";
-    if (is_th && fields.size() < 3) {
-      return R::Fail(LineError(i, "'th' needs 2 values"));
-    }
-    auto kv = SplitLine(lines[i], is_th ? 2 : 0);
-    if (!kv.ok()) return R::Fail(LineError(i, kv.error));
-    const KeyValues& k = kv.value;
-    std::string err;
-    bool ok = true;
-    uint64_t unused = 0;
-    if (k.key == "rc") {
-      ok = Fixed<3>(k, {&s.rc_hits, &s.rc_misses, &s.rc_nocache}, &err);
-    } else if (k.key == "fh") {
-      ok = Fixed<5>(k, {&s.fh_stale, &unused, &unused, &unused, &unused}, &err);
-    } else if (k.key == "io") {
-      ok = Fixed<2>(k, {&s.io_read, &s.io_write}, &err);
-    } else if (k.key == "th") {
-      ok = Fixed<2>(k, {&s.threads, &unused}, &err);
-    } else if (k.key == "ra") {
-      // Cache size, ten histogram buckets, not found.
-      if (k.values.size() != 12) {
-        ok = false;
-        err = CountError(k.key, 12, k.values.size());
-      } else {
-        s.ra_cache_size = k.values[0];
-        s.ra_not_found = k.values[11];
-      }
-    } else if (k.key == "net") {
-      ok = Network(k, &s.network, &err);
-    } else if (k.key == "rpc") {
-      ok = Fixed<5>(k,
-                    {&s.rpc_count, &s.rpc_bad_count, &s.rpc_bad_fmt,
-                     &s.rpc_bad_auth, &s.rpc_bad_client},
-                    &err);
-    } else if (k.key == "proc2") {
-      ok = Procedures(k, s.v2.size(), false, &s.v2, &err);
-    } else if (k.key == "proc3") {
-      ok = Procedures(k, s.v3.size(), false, &s.v3, &err);
-    } else if (k.key == "proc4") {
-      std::array<uint64_t, 2> v4{};
-      ok = Procedures(k, 2, true, &v4, &err);
-      s.v4_null = v4[0];
-      s.v4_compound = v4[1];
-    } else if (k.key == "proc4ops") {
-      // NFS v4.0 servers print 39 operations (0-38), later ones more.
-      ok = Procedures(k, 39, false, &s.v4_ops, &err);
-    }
-    if (!ok) return R::Fail(LineError(i, err));
-  }
-  return r;
+  return ParseLines<NfsServerStats>(
+      text,
+      [&](size_t, std::string_view line, NfsServerStats* out) -> std::string {
+        NfsServerStats& s = *out;
+        auto fields = SplitFields(line);
+        bool is_th = !fields.empty() && fields[0] == "th";
+        if (is_th && fields.size() < 3) {
+          return "'th' needs 2 values";
+        }
+        auto kv = SplitLine(line, is_th ? 2 : 0);
+        if (!kv.ok()) return kv.error;
+        const KeyValues& k = kv.value;
+        std::string err;
+        bool ok = true;
+        uint64_t unused = 0;
+        if (k.key == "rc") {
+          ok = Fixed<3>(k, {&s.rc_hits, &s.rc_misses, &s.rc_nocache}, &err);
+        } else if (k.key == "fh") {
+          ok = Fixed<5>(k, {&s.fh_stale, &unused, &unused, &unused, &unused},
+                        &err);
+        } else if (k.key == "io") {
+          ok = Fixed<2>(k, {&s.io_read, &s.io_write}, &err);
+        } else if (k.key == "th") {
+          ok = Fixed<2>(k, {&s.threads, &unused}, &err);
+        } else if (k.key == "ra") {
+          // Cache size, ten histogram buckets, not found.
+          if (k.values.size() != 12) {
+            ok = false;
+            err = CountError(k.key, 12, k.values.size());
+          } else {
+            s.ra_cache_size = k.values[0];
+            s.ra_not_found = k.values[11];
+          }
+        } else if (k.key == "net") {
+          ok = Network(k, &s.network, &err);
+        } else if (k.key == "rpc") {
+          ok = Fixed<5>(k,
+                        {&s.rpc_count, &s.rpc_bad_count, &s.rpc_bad_fmt,
+                         &s.rpc_bad_auth, &s.rpc_bad_client},
+                        &err);
+        } else if (k.key == "proc2") {
+          ok = Procedures(k, s.v2.size(), false, &s.v2, &err);
+        } else if (k.key == "proc3") {
+          ok = Procedures(k, s.v3.size(), false, &s.v3, &err);
+        } else if (k.key == "proc4") {
+          std::array<uint64_t, 2> v4{};
+          ok = Procedures(k, 2, true, &v4, &err);
+          s.v4_null = v4[0];
+          s.v4_compound = v4[1];
+        } else if (k.key == "proc4ops") {
+          // NFS v4.0 servers print 39 operations (0-38), later ones more.
+          ok = Procedures(k, 39, false, &s.v4_ops, &err);
+        }
+        if (!ok) return err;
+        return {};
+      });
 }
 
 }  // namespace host_exporter::parse

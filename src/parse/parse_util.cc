@@ -112,6 +112,20 @@ std::string LineError(size_t index0, std::string_view why) {
   return "line " + std::to_string(index0 + 1) + ": " + std::string(why);
 }
 
+Result<std::pair<std::string_view, double>> ParseNameNumber(
+    std::string_view line, bool exact) {
+  using R = Result<std::pair<std::string_view, double>>;
+  const auto f = SplitFields(line);
+  if (exact ? f.size() != 2 : f.size() < 2) {
+    return R::Fail("expected 2 fields, got " + std::to_string(f.size()));
+  }
+  const auto v = ParseDouble(f[1]);
+  if (!v) return R::Fail("value is not a number: '" + std::string(f[1]) + "'");
+  R r;
+  r.value = {f[0], *v};
+  return r;
+}
+
 std::string GoCleanPath(std::string_view path) {
   if (path.empty()) return ".";
   const bool rooted = path[0] == '/';

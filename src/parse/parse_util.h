@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace host_exporter::parse {
@@ -66,6 +67,27 @@ std::optional<double> ParseDouble(std::string_view s);
 
 /// "line N: " prefix for error messages (N is 1-based).
 std::string LineError(size_t index0, std::string_view why);
+
+/// Parses `text` line by line into a T, the loop every line-oriented parser
+/// shares: `line(index0, line, &value)` adds what the line holds to the value
+/// and returns "" (a line to skip returns "" too) or why the line is bad; the
+/// first bad line fails the parse with "line N: why".
+template <typename T, typename F>
+Result<T> ParseLines(std::string_view text, F&& line) {
+  Result<T> r;
+  const std::vector<std::string_view> lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string why = line(i, lines[i], &r.value);
+    if (!why.empty()) return Result<T>::Fail(LineError(i, why));
+  }
+  return r;
+}
+
+/// A "<name> <number>" line (/proc/vmstat, numastat): the name and the
+/// number, or "expected 2 fields, got N" (more are fine unless `exact`) or
+/// "value is not a number: '<field>'".
+Result<std::pair<std::string_view, double>> ParseNameNumber(
+    std::string_view line, bool exact);
 
 /// Go's path.Clean (and filepath.Clean on Linux): the shortest equivalent
 /// path, lexically.

@@ -19,74 +19,78 @@ std::string KstatNotANumber(std::string_view name, std::string_view value) {
 
 Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
   using R = Result<std::vector<ZfsKstatValue>>;
-  R r;
   bool in_rows = false;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto parts = SplitFields(lines[i]);
-    if (!in_rows && IsNameTypeData(parts)) {
-      in_rows = true;
-      continue;
-    }
-    if (!in_rows || parts.size() < 3 || parts[1] != kUint64Type) continue;
-    auto v = ParseU64(parts[2]);
-    if (!v) return R::Fail(LineError(i, KstatNotANumber(parts[0], parts[2])));
-    r.value.push_back({std::string(parts[0]), *v});
-  }
+  R r = ParseLines<std::vector<ZfsKstatValue>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<ZfsKstatValue>* out) -> std::string {
+        auto parts = SplitFields(line);
+        if (!in_rows && IsNameTypeData(parts)) {
+          in_rows = true;
+          return {};
+        }
+        if (!in_rows || parts.size() < 3 || parts[1] != kUint64Type) return {};
+        auto v = ParseU64(parts[2]);
+        if (!v) return KstatNotANumber(parts[0], parts[2]);
+        out->push_back({std::string(parts[0]), *v});
+        return {};
+      });
+  if (!r.ok()) return r;
   if (!in_rows) return R::Fail("no 'name type data' header");
   return r;
 }
 
 Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text) {
-  using R = Result<std::vector<ZfsKstatValue>>;
-  R r;
   std::vector<std::string_view> columns;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto parts = SplitFields(lines[i]);
-    if (columns.empty()) {
-      if (parts.size() >= 12 && parts[0] == "nread") columns = parts;
-      continue;
-    }
-    if (parts.size() < columns.size()) {
-      return R::Fail(LineError(i, "expected " + std::to_string(columns.size()) +
-                                      " values, got " +
-                                      std::to_string(parts.size())));
-    }
-    for (size_t c = 0; c < columns.size(); ++c) {
-      auto v = ParseU64(parts[c]);
-      if (!v)
-        return R::Fail(LineError(i, KstatNotANumber(columns[c], parts[c])));
-      r.value.push_back({std::string(columns[c]), *v});
-    }
-  }
-  return r;
+  return ParseLines<std::vector<ZfsKstatValue>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<ZfsKstatValue>* out) -> std::string {
+        auto parts = SplitFields(line);
+        if (columns.empty()) {
+          if (parts.size() >= 12 && parts[0] == "nread") columns = parts;
+          return {};
+        }
+        if (parts.size() < columns.size()) {
+          return "expected " + std::to_string(columns.size()) +
+                 " values, got " + std::to_string(parts.size());
+        }
+        for (size_t c = 0; c < columns.size(); ++c) {
+          auto v = ParseU64(parts[c]);
+          if (!v) return KstatNotANumber(columns[c], parts[c]);
+          out->push_back({std::string(columns[c]), *v});
+        }
+        return {};
+      });
 }
 
 Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {
   using R = Result<std::vector<ZfsObjsetValue>>;
-  R r;
   bool in_rows = false;
   bool have_dataset = false;
   std::string dataset;
-  auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto parts = SplitFields(lines[i]);
-    if (!in_rows && IsNameTypeData(parts)) {
-      in_rows = true;
-      continue;
-    }
-    if (!in_rows || parts.size() < 3) continue;
-    if (parts[0] == "dataset_name") {
-      dataset = std::string(parts[2]);
-      have_dataset = true;
-      continue;
-    }
-    if (parts[1] != kUint64Type) continue;
-    auto v = ParseU64(parts[2]);
-    if (!v) return R::Fail(LineError(i, KstatNotANumber(parts[0], parts[2])));
-    r.value.push_back({dataset, have_dataset, std::string(parts[0]), *v});
-  }
+  R r = ParseLines<std::vector<ZfsObjsetValue>>(
+      text,
+      [&](size_t, std::string_view line,
+          std::vector<ZfsObjsetValue>* out) -> std::string {
+        auto parts = SplitFields(line);
+        if (!in_rows && IsNameTypeData(parts)) {
+          in_rows = true;
+          return {};
+        }
+        if (!in_rows || parts.size() < 3) return {};
+        if (parts[0] == "dataset_name") {
+          dataset = std::string(parts[2]);
+          have_dataset = true;
+          return {};
+        }
+        if (parts[1] != kUint64Type) return {};
+        auto v = ParseU64(parts[2]);
+        if (!v) return KstatNotANumber(parts[0], parts[2]);
+        out->push_back({dataset, have_dataset, std::string(parts[0]), *v});
+        return {};
+      });
+  if (!r.ok()) return r;
   if (!in_rows) return R::Fail("no 'name type data' header");
   return r;
 }

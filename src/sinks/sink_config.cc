@@ -13,10 +13,8 @@
 namespace host_exporter::sinks {
 namespace {
 
-using config_json::JsonTypeName;
-using config_json::ParseDurationSetting;
-using config_json::Quote;
-using config_json::ScalarToString;
+// The config parser's helpers, so that the blocks' messages read the same.
+namespace cj = config_json;
 using json = nlohmann::json;
 using std::chrono::milliseconds;
 
@@ -26,15 +24,15 @@ bool ParseStringMap(const json& v, const std::string& pointer,
                     std::map<std::string, std::string>* out,
                     std::string* error) {
   if (!v.is_object()) {
-    *error = loc.At(pointer) + ": key " + Quote(key) +
-             ": expected an object of strings, got " + JsonTypeName(v);
+    *error = loc.At(pointer) + ": key " + cj::Quote(key) +
+             ": expected an object of strings, got " + cj::JsonTypeName(v);
     return false;
   }
   out->clear();
   for (const auto& [k, e] : v.items()) {
     if (!e.is_string()) {
-      *error = loc.At(pointer + "/" + k) + ": key " + Quote(key + "." + k) +
-               ": expected a string, got " + JsonTypeName(e);
+      *error = loc.At(pointer + "/" + k) + ": key " + cj::Quote(key + "." + k) +
+               ": expected a string, got " + cj::JsonTypeName(e);
       return false;
     }
     (*out)[k] = e.get<std::string>();
@@ -48,14 +46,15 @@ bool ParseStringMap(const json& v, const std::string& pointer,
 bool ParseDatabaseAuth(const json& auth, const ConfigLocator& loc,
                        DatabaseConfig* d, std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
-    *error =
-        loc.At("/database/auth" + (key.empty() ? "" : "/" + key)) + ": key " +
-        Quote("database.auth" + (key.empty() ? "" : "." + key)) + ": " + why;
+    *error = loc.At("/database/auth" + (key.empty() ? "" : "/" + key)) +
+             ": key " +
+             cj::Quote("database.auth" + (key.empty() ? "" : "." + key)) +
+             ": " + why;
     return false;
   };
   if (auth.is_null()) return true;  // the script read a missing auth as {}
   if (!auth.is_object())
-    return fail("", "expected an object, got " + JsonTypeName(auth));
+    return fail("", "expected an object, got " + cj::JsonTypeName(auth));
   for (const auto& [key, v] : auth.items()) {
     std::string* target = key == "username"        ? &d->username
                           : key == "password"      ? &d->password
@@ -67,7 +66,7 @@ bool ParseDatabaseAuth(const json& auth, const ConfigLocator& loc,
     }
     if (v.is_null()) continue;  // the script sent no credentials for null
     if (!v.is_string())
-      return fail(key, "expected a string, got " + JsonTypeName(v));
+      return fail(key, "expected a string, got " + cj::JsonTypeName(v));
     if (!target->empty()) {
       return fail(key, "set either database." + key + " or database.auth." +
                            key + ", not both");
@@ -85,7 +84,7 @@ bool ParseDatabaseAuth(const json& auth, const ConfigLocator& loc,
 // closed. False with *why.
 bool CheckPushUrl(const std::string& url, std::string* why) {
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    *why = "expected an http:// or https:// URL, got " + Quote(url);
+    *why = "expected an http:// or https:// URL, got " + cj::Quote(url);
     return false;
   }
   CURLU* u = curl_url();
@@ -98,15 +97,15 @@ bool CheckPushUrl(const std::string& url, std::string* why) {
   char* host = nullptr;
   char* port = nullptr;
   if (rc != CURLUE_OK) {
-    *why = "not a valid URL: " + Quote(url) + ": " + curl_url_strerror(rc);
+    *why = "not a valid URL: " + cj::Quote(url) + ": " + curl_url_strerror(rc);
   } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
              host == nullptr || host[0] == '\0') {
-    *why = "no host in " + Quote(url);
+    *why = "no host in " + cj::Quote(url);
   } else if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
              port != nullptr &&
              (std::atol(port) < 1 || std::atol(port) > 65535)) {
-    *why =
-        "port " + std::string(port) + " out of range 1-65535 in " + Quote(url);
+    *why = "port " + std::string(port) + " out of range 1-65535 in " +
+           cj::Quote(url);
   } else {
     ok = true;
   }
@@ -124,12 +123,12 @@ bool ParseDiskQueue(const json& v, const std::string& block,
   auto fail = [&](const std::string& k, const std::string& why) {
     const std::string sub = k.empty() ? "" : "/" + k;
     *error = loc.At("/" + block + "/disk_queue" + sub) + ": key " +
-             Quote(block + ".disk_queue" + (k.empty() ? "" : "." + k)) + ": " +
-             why;
+             cj::Quote(block + ".disk_queue" + (k.empty() ? "" : "." + k)) +
+             ": " + why;
     return false;
   };
   if (!v.is_object())
-    return fail("", "expected an object, got " + JsonTypeName(v));
+    return fail("", "expected an object, got " + cj::JsonTypeName(v));
   DiskQueueConfig q;
   q.enabled = true;
   for (const auto& [k, e] : v.items()) {
@@ -157,13 +156,14 @@ bool ParseDiskQueue(const json& v, const std::string& block,
 bool ParseDatabase(const json& db, const ConfigLocator& loc,
                    DatabaseConfig* out, std::string* error) {
   auto fail = [&](const std::string& key, const std::string& why) {
-    *error = loc.At("/database/" + key) + ": key " + Quote("database." + key) +
-             ": " + why;
+    *error = loc.At("/database/" + key) + ": key " +
+             cj::Quote("database." + key) + ": " + why;
     return false;
   };
   if (!db.is_object()) {
     *error = loc.At("/database") +
-             ": key \"database\": expected an object, got " + JsonTypeName(db);
+             ": key \"database\": expected an object, got " +
+             cj::JsonTypeName(db);
     return false;
   }
   DatabaseConfig d;
@@ -183,7 +183,7 @@ bool ParseDatabase(const json& db, const ConfigLocator& loc,
   for (const auto& [key, v] : db.items()) {
     if (kConfigStrings.count(key)) {
       if (!v.is_string())
-        return fail(key, "expected a string, got " + JsonTypeName(v));
+        return fail(key, "expected a string, got " + cj::JsonTypeName(v));
       std::string s = v.get<std::string>();
       std::string* set_by_auth = key == "username"        ? &d.username
                                  : key == "password"      ? &d.password
@@ -214,8 +214,8 @@ bool ParseDatabase(const json& db, const ConfigLocator& loc,
     } else if (key == "flush_interval" || key == "timeout") {
       std::string s, why;
       milliseconds ms{};
-      if (!ScalarToString(v, &s) || v.is_boolean() ||
-          !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
+      if (!cj::ScalarToString(v, &s) || v.is_boolean() ||
+          !cj::ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
         return fail(key,
                     "expected a positive duration (\"10s\" or seconds), got " +
                         v.dump());
@@ -241,8 +241,8 @@ bool ParseDatabase(const json& db, const ConfigLocator& loc,
     } else if (key == "min_backoff" || key == "max_backoff") {
       std::string s, why;
       milliseconds ms{};
-      if (!ScalarToString(v, &s) || v.is_boolean() ||
-          !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
+      if (!cj::ScalarToString(v, &s) || v.is_boolean() ||
+          !cj::ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
         return fail(key,
                     "expected a positive duration (\"1s\" or seconds), got " +
                         v.dump());
@@ -267,18 +267,19 @@ bool ParseDatabase(const json& db, const ConfigLocator& loc,
   // The script did not look at `type`; accept its spelling in any case.
   for (char& c : d.type) c = static_cast<char>(std::tolower(c));
   if (d.type != "influxdb") {
-    return fail("type", "only \"influxdb\" is supported, got " + Quote(d.type));
+    return fail("type",
+                "only \"influxdb\" is supported, got " + cj::Quote(d.type));
   }
   if (std::string why; !CheckPushUrl(d.url, &why)) return fail("url", why);
   if (d.precision != "ns" && d.precision != "us" && d.precision != "ms" &&
       d.precision != "s") {
     return fail("precision",
-                "expected one of ns, us, ms, s, got " + Quote(d.precision));
+                "expected one of ns, us, ms, s, got " + cj::Quote(d.precision));
   }
   if (!d.password.empty() && !d.password_file.empty()) {
     std::string pointer = "/" + d.password_file_key;
     std::replace(pointer.begin(), pointer.end(), '.', '/');
-    *error = loc.At(pointer) + ": key " + Quote(d.password_file_key) +
+    *error = loc.At(pointer) + ": key " + cj::Quote(d.password_file_key) +
              ": set either " + d.password_key + " or " + d.password_file_key +
              ", not both";
     return false;
@@ -305,23 +306,23 @@ bool ParseRemoteWrite(const json& rw, const ConfigLocator& loc,
     std::string dotted = key;
     std::replace(dotted.begin(), dotted.end(), '/', '.');
     *error = loc.At("/remote_write/" + key) + ": key " +
-             Quote("remote_write." + dotted) + ": " + why;
+             cj::Quote("remote_write." + dotted) + ": " + why;
     return false;
   };
   auto object = [&](const json& v, const std::string& key) {
     if (v.is_object()) return true;
-    fail(key, "expected an object, got " + JsonTypeName(v));
+    fail(key, "expected an object, got " + cj::JsonTypeName(v));
     return false;
   };
   if (!rw.is_object()) {
     *error = loc.At("/remote_write") +
              ": key \"remote_write\": expected an object, got " +
-             JsonTypeName(rw);
+             cj::JsonTypeName(rw);
     return false;
   }
   auto str = [&](const json& v, const std::string& key, std::string* dst) {
     if (!v.is_string())
-      return fail(key, "expected a string, got " + JsonTypeName(v));
+      return fail(key, "expected a string, got " + cj::JsonTypeName(v));
     *dst = v.get<std::string>();
     return true;
   };
@@ -329,8 +330,8 @@ bool ParseRemoteWrite(const json& rw, const ConfigLocator& loc,
                       milliseconds* dst) {
     std::string s, why;
     milliseconds ms{};
-    if (!ScalarToString(v, &s) || v.is_boolean() ||
-        !ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
+    if (!cj::ScalarToString(v, &s) || v.is_boolean() ||
+        !cj::ParseDurationSetting(s, &ms, &why) || ms.count() <= 0) {
       return fail(
           key,
           "expected a positive duration (\"5s\" or seconds), got " + v.dump());

@@ -10,15 +10,6 @@
 namespace host_exporter::sinks {
 namespace {
 
-const prometheus::MetricFamily* Find(const Families& families,
-                                     std::string_view name) {
-  auto it = std::lower_bound(families.begin(), families.end(), name,
-                             [](const prometheus::MetricFamily& f,
-                                std::string_view n) { return f.name < n; });
-  if (it == families.end() || it->name != name) return nullptr;
-  return &*it;
-}
-
 std::string_view Label(const prometheus::ClientMetric& m,
                        std::string_view name) {
   for (const auto& l : m.label)
@@ -28,14 +19,14 @@ std::string_view Label(const prometheus::ClientMetric& m,
 
 // The value of the unlabelled series of a family, if there is one.
 std::optional<double> Scalar(const Families& families, std::string_view name) {
-  const auto* f = Find(families, name);
+  const auto* f = FindFamily(families, name);
   if (f == nullptr || f->metric.empty()) return std::nullopt;
   return SeriesValue(*f, f->metric.front());
 }
 
 // The sum over every series of a family.
 std::optional<double> Sum(const Families& families, std::string_view name) {
-  const auto* f = Find(families, name);
+  const auto* f = FindFamily(families, name);
   if (f == nullptr || f->metric.empty()) return std::nullopt;
   double sum = 0;
   for (const auto& m : f->metric) sum += SeriesValue(*f, m);
@@ -45,7 +36,7 @@ std::optional<double> Sum(const Families& families, std::string_view name) {
 }  // namespace
 
 std::optional<CpuTotals> SumCpuTimes(const Families& families) {
-  const auto* f = Find(families, "node_cpu_seconds_total");
+  const auto* f = FindFamily(families, "node_cpu_seconds_total");
   if (f == nullptr || f->metric.empty()) return std::nullopt;
   CpuTotals t;
   for (const auto& m : f->metric) {

@@ -55,14 +55,8 @@ inline Families RunCollector(std::string_view name,
   return c ? c->Collect(paths) : Families{};
 }
 
-/// The family called `name`, or nullptr.
-inline const prometheus::MetricFamily* FindFamily(const Families& fams,
-                                                  std::string_view name) {
-  for (const auto& f : fams) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
+/// The family called `name`, or nullptr (host_exporter/family.h).
+using host_exporter::FindFamily;
 
 /// The family called `name`. A missing one is a failure of the calling
 /// test (not a crash of the test binary): it is recorded, and an empty

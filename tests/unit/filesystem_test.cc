@@ -93,6 +93,15 @@ struct FakeStatfs {
     blocking.erase(path);
     cv.notify_all();
   }
+  // Waits (5 s at most) until no call is in flight.
+  void WaitIdle() const {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (in_flight.load() != 0 &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
 };
 
 std::unique_ptr<Collector> WithFake(
@@ -107,6 +116,16 @@ std::unique_ptr<Collector> WithFake(
 Labels MountLabels(const std::string& device, const std::string& mount_point,
                    const std::string& fs_type) {
   return {{"device", device}, {"mountpoint", mount_point}, {"fstype", fs_type}};
+}
+
+// The value of the series of node_filesystem_<name> for one mount, or
+// nullopt.
+std::optional<double> MountValue(const Families& fams, const std::string& name,
+                                 const std::string& device,
+                                 const std::string& mount_point,
+                                 const std::string& fs_type) {
+  return FindValue(fams, "node_filesystem_" + name,
+                   MountLabels(device, mount_point, fs_type));
 }
 
 // The number of threads of this process.
@@ -142,18 +161,14 @@ TEST(FilesystemCollectorTest, FixtureMountsAreFilteredAndStatted) {
   const auto* errors = FindFamily(fams, "node_filesystem_device_error");
   ASSERT_NE(errors, nullptr);
   EXPECT_EQ(errors->metric.size(), 7u);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("/dev/mapper/vg0-root", "/", "ext4")),
-            0);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("/dev/sda2", "/mnt/backup disk", "ext4")),
-            0);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("tmpfs", "/run", "tmpfs")),
-            0);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("nas.example.net:/export/archive",
-                                  "/mnt/archive", "nfs4")),
+  EXPECT_EQ(
+      MountValue(fams, "device_error", "/dev/mapper/vg0-root", "/", "ext4"), 0);
+  EXPECT_EQ(
+      MountValue(fams, "device_error", "/dev/sda2", "/mnt/backup disk", "ext4"),
+      0);
+  EXPECT_EQ(MountValue(fams, "device_error", "tmpfs", "/run", "tmpfs"), 0);
+  EXPECT_EQ(MountValue(fams, "device_error", "nas.example.net:/export/archive",
+                       "/mnt/archive", "nfs4"),
             1);
   // A failed statfs() gives device_error only, as in node_exporter 1.5.
   EXPECT_EQ(
@@ -162,21 +177,16 @@ TEST(FilesystemCollectorTest, FixtureMountsAreFilteredAndStatted) {
   EXPECT_EQ(
       CountForMountPoint(fams, "node_filesystem_readonly", "/mnt/archive"), 0u);
   // Read-only comes from the mount options.
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sda1", "/boot", "ext4")),
-            1);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/nvme0n1p1", "/srv/data", "xfs")),
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sda1", "/boot", "ext4"), 1);
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/nvme0n1p1", "/srv/data", "xfs"),
             0);
   // Listed twice in the mount table, reported once.
   EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_size_bytes", "/srv/data"),
             1u);
   // The real statfs() of the directory the fixture lives on.
-  EXPECT_GT(*FindValue(fams, "node_filesystem_size_bytes",
-                       MountLabels("/dev/mapper/vg0-root", "/", "ext4")),
-            0);
-  EXPECT_GT(*FindValue(fams, "node_filesystem_files",
-                       MountLabels("/dev/mapper/vg0-root", "/home", "ext4")),
+  EXPECT_GT(
+      *MountValue(fams, "size_bytes", "/dev/mapper/vg0-root", "/", "ext4"), 0);
+  EXPECT_GT(*MountValue(fams, "files", "/dev/mapper/vg0-root", "/home", "ext4"),
             0);
   // Excluded by mount point (/dev, /proc, /sys, /run/credentials/...,
   // /var/lib/docker/...) or by type (devpts, cgroup2, overlay...).
@@ -228,9 +238,8 @@ TEST(FilesystemCollectorTest, StatfsErrorGivesDeviceErrorOnly) {
   EXPECT_EQ(FindValue(fams, "node_filesystem_device_error", home), 1);
   EXPECT_FALSE(FindValue(fams, "node_filesystem_readonly", home));
   EXPECT_FALSE(FindValue(fams, "node_filesystem_size_bytes", home));
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("/dev/mapper/vg0-root", "/", "ext4")),
-            0);
+  EXPECT_EQ(
+      MountValue(fams, "device_error", "/dev/mapper/vg0-root", "/", "ext4"), 0);
 }
 
 TEST(FilesystemCollectorTest, RepeatedMountKeepsTheOneOnTop) {
@@ -241,13 +250,9 @@ TEST(FilesystemCollectorTest, RepeatedMountKeepsTheOneOnTop) {
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(root.paths());
   EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_readonly", "/data"), 2u);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sdb1", "/data", "ext4")),
-            1);
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sdb1", "/data", "ext4"), 1);
   // Over-mounted by another device: both reported, one statfs().
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sdc1", "/data", "xfs")),
-            0);
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sdc1", "/data", "xfs"), 0);
   EXPECT_EQ(fake->Calls(root.root() + "/data"), 1);
 }
 
@@ -255,9 +260,7 @@ TEST(FilesystemCollectorTest, FallsBackToProcMounts) {
   MountsRoot root("mounts", "/dev/sdb1 / ext4 rw 0 0\n");
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(root.paths());
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("/dev/sdb1", "/", "ext4")),
-            0);
+  EXPECT_EQ(MountValue(fams, "device_error", "/dev/sdb1", "/", "ext4"), 0);
 }
 
 TEST(FilesystemCollectorTest, StripsTheRootPathFromMountPoints) {
@@ -272,15 +275,10 @@ TEST(FilesystemCollectorTest, StripsTheRootPathFromMountPoints) {
       << "/dev/sda3 " << r << "x/other ext4 rw 0 0\n";
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(root.paths());
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sda1", "/", "ext4")),
-            0);
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sda2", "/srv", "ext4")),
-            1);
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sda1", "/", "ext4"), 0);
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sda2", "/srv", "ext4"), 1);
   // Only a whole path component is stripped.
-  EXPECT_EQ(FindValue(fams, "node_filesystem_readonly",
-                      MountLabels("/dev/sda3", r + "x/other", "ext4")),
+  EXPECT_EQ(MountValue(fams, "readonly", "/dev/sda3", r + "x/other", "ext4"),
             0);
   EXPECT_EQ(fake->Calls(r), 1);
   EXPECT_EQ(fake->Calls(r + "/srv"), 1);
@@ -452,23 +450,14 @@ TEST(FilesystemCollectorTest, SeveralHungMountsCostAboutTwoTimeouts) {
   EXPECT_GE(took, std::chrono::milliseconds(400));
   EXPECT_LT(took, std::chrono::milliseconds(750));
   for (const std::string& mp : hung) {
-    EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                        MountLabels("nas:" + mp, mp, "nfs4")),
-              1)
+    EXPECT_EQ(MountValue(fams, "device_error", "nas:" + mp, mp, "nfs4"), 1)
         << mp;
   }
-  EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                      MountLabels("/dev/sda6", "/f", "ext4")),
-            0);
+  EXPECT_EQ(MountValue(fams, "device_error", "/dev/sda6", "/f", "ext4"), 0);
   EXPECT_EQ(fake->in_flight.load(), 4);
 
   for (const std::string& mp : hung) fake->Release(root.root() + mp);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (fake->in_flight.load() != 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  fake->WaitIdle();
   EXPECT_EQ(fake->in_flight.load(), 0);
 }
 
@@ -481,18 +470,11 @@ TEST(FilesystemCollectorTest, StuckCallMayOutliveItsCollector) {
     auto collector = WithFake(
         fake, Options({{"collector.filesystem.mount-timeout", "20ms"}}));
     Families fams = collector->Collect(root.paths());
-    EXPECT_EQ(FindValue(fams, "node_filesystem_device_error",
-                        MountLabels("nas:/x", "/b", "nfs4")),
-              1);
+    EXPECT_EQ(MountValue(fams, "device_error", "nas:/x", "/b", "nfs4"), 1);
   }
   // The collector is gone; its helper thread returns cleanly.
   fake->Release(stuck_path);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (fake->in_flight.load() != 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  fake->WaitIdle();
   EXPECT_EQ(fake->in_flight.load(), 0);
 }
 

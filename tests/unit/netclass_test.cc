@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
 #include "tests/unit/collector_test_util.h"
 
@@ -148,6 +149,31 @@ TEST(NetclassCollectorTest, KeptFilesFollowChanges) {
   fams = c->Collect(root.Paths());
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth1), std::nullopt);
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 9000);
+}
+
+// The attribute files are kept in the toolkit's one cache of open files
+// (exposed ones only), and those of an interface that is gone are closed.
+TEST(NetclassCollectorTest, KeepsFilesInTheToolkitCache) {
+  SysfsRoot root;
+  root.Write("class/net/eth0/mtu", "1500\n");
+  root.Write("class/net/eth0/operstate", "up\n");
+  root.Write("class/net/eth0/uevent", "INTERFACE=eth0\n");  // not exposed
+  root.Write("class/net/eth1/mtu", "9000\n");
+  const CollectorSpec* spec = FindCollector("netclass");
+  ASSERT_NE(spec, nullptr);
+  auto c = spec->create(DefaultOptions(*spec));
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", {{"device", "eth0"}}),
+            1500);
+  EXPECT_EQ(CountKeptUnder(root.Sys("class/net/eth0")), 2u);
+  EXPECT_EQ(CountKeptUnder(root.Sys("class/net/eth1")), 1u);
+
+  std::filesystem::remove_all(root.Sys("class/net/eth0"));
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", {{"device", "eth1"}}),
+            9000);
+  EXPECT_EQ(CountKeptUnder(root.Sys("class/net/eth0")), 0u);
+  EXPECT_EQ(CountKeptUnder(root.Sys("class/net/eth1")), 1u);
 }
 
 }  // namespace

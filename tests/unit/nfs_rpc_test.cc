@@ -1,12 +1,9 @@
-// The /proc/net/rpc/nfs{,d} parsers on strings, and the nfs and nfsd
-// collectors on the fixture root.
+// The /proc/net/rpc/nfs{,d} parsers on strings.
 #include "parse/nfs_rpc.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
 namespace {
@@ -169,17 +166,6 @@ TEST(NfsServerParseTest, GarbageHugeEmptyAndNewLines) {
   auto r = ParseNfsServerStats("rc 1 2 3\nwdeleg_getattr 5\n");
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.value.rc_hits, 1u);
-}
-
-using testing::Family;
-using testing::FindFamily;
-using testing::FindValue;
-using testing::RunCollector;
-
-TEST(NfsCollectorsTest, AbsentFilesAreNoMetrics) {
-  auto none = testing::FixturePaths("/nonexistent");
-  EXPECT_TRUE(RunCollector("nfs", {}, none).empty());
-  EXPECT_TRUE(RunCollector("nfsd", {}, none).empty());
 }
 
 }  // namespace

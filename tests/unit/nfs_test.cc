@@ -33,5 +33,9 @@ TEST(NfsCollectorTest, ReadsFixture) {
             18u + 22u + 59u);
 }
 
+TEST(NfsCollectorTest, AbsentFileIsNoMetrics) {
+  EXPECT_TRUE(RunCollector("nfs", {}, FixturePaths("/nonexistent")).empty());
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

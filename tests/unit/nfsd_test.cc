@@ -35,5 +35,9 @@ TEST(NfsdCollectorTest, ReadsFixture) {
             17u + 21u + 33u);
 }
 
+TEST(NfsdCollectorTest, AbsentFileIsNoMetrics) {
+  EXPECT_TRUE(RunCollector("nfsd", {}, FixturePaths("/nonexistent")).empty());
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

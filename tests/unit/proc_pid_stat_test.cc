@@ -1,13 +1,9 @@
-// /proc/<pid>/stat parsing and the processes collector.
+// /proc/<pid>/stat parsing.
 #include "parse/proc_pid_stat.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "tests/unit/collector_test_util.h"
+#include <string>
 
 namespace host_exporter {
 namespace {
@@ -66,70 +62,4 @@ TEST(ProcPidStatParseTest, ExtraFieldsAreIgnored) {
 }
 
 }  // namespace
-
-namespace testing {
-namespace {
-
-TEST(ProcessesCollectorTest, CountsFixtureProcessesAndThreads) {
-  Families fams = RunCollector("processes");
-  EXPECT_EQ(FindValue(fams, "node_processes_pids"), 3);
-  EXPECT_EQ(FindValue(fams, "node_processes_threads"), 5);
-  EXPECT_EQ(FindValue(fams, "node_processes_max_threads"), 254723);
-  EXPECT_EQ(FindValue(fams, "node_processes_max_processes"), 4194304);
-  EXPECT_EQ(FindValue(fams, "node_processes_state", {{"state", "R"}}), 1);
-  EXPECT_EQ(FindValue(fams, "node_processes_state", {{"state", "S"}}), 1);
-  EXPECT_EQ(FindValue(fams, "node_processes_state", {{"state", "Z"}}), 1);
-  // pid 1: its own thread (S); pid 42: threads 42 (R), 43 (S), 44 (D);
-  // pid 314 has no task directory.
-  EXPECT_EQ(
-      FindValue(fams, "node_processes_threads_state", {{"thread_state", "S"}}),
-      2);
-  EXPECT_EQ(
-      FindValue(fams, "node_processes_threads_state", {{"thread_state", "R"}}),
-      1);
-  EXPECT_EQ(
-      FindValue(fams, "node_processes_threads_state", {{"thread_state", "D"}}),
-      1);
-  EXPECT_EQ(Family(fams, "node_processes_threads_state").metric.size(), 3u);
-  EXPECT_EQ(Family(fams, "node_processes_pids").help, "Number of PIDs");
-}
-
-TEST(ProcessesCollectorTest, VanishedProcessesAreSkipped) {
-  testing::TempRoot root;
-  root.Write("proc/sys/kernel/threads-max", "100\n");
-  root.Write("proc/sys/kernel/pid_max", "32768\n");
-  root.Write("proc/7/stat", kStat);
-  std::filesystem::create_directories(root.dir() + "/proc/8");  // exited
-  root.Write("proc/7/task/9/cmdline", "");  // thread 9 exited
-  Families fams = RunCollector("processes", {}, FixturePaths(root.dir()));
-  EXPECT_EQ(FindValue(fams, "node_processes_pids"), 1);
-  EXPECT_EQ(FindValue(fams, "node_processes_threads"), 3);
-  EXPECT_EQ(FindFamily(fams, "node_processes_threads_state"), nullptr);
-}
-
-TEST(ProcessesCollectorTest, MalformedStatIsAnErrorNamingTheFile) {
-  testing::TempRoot root;
-  root.Write("proc/sys/kernel/threads-max", "100\n");
-  root.Write("proc/sys/kernel/pid_max", "32768\n");
-  root.Write("proc/7/stat", "7 (x) S 1 2\n");
-  try {
-    RunCollector("processes", {}, FixturePaths(root.dir()));
-    FAIL() << "expected CollectError";
-  } catch (const CollectError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              root.dir() +
-                  "/proc/7/stat: expected at least 40 fields after the "
-                  "command, got 3");
-  }
-}
-
-TEST(ProcessesCollectorTest, MissingLimitIsAnError) {
-  testing::TempRoot root;
-  root.Write("proc/sys/kernel/threads-max", "many\n");
-  EXPECT_THROW(RunCollector("processes", {}, FixturePaths(root.dir())),
-               CollectError);
-}
-
-}  // namespace
-}  // namespace testing
 }  // namespace host_exporter

@@ -218,48 +218,71 @@ bool Load(const std::string& text, Loaded* c, std::string* err) {
   return true;
 }
 
+// The error of loading `text` (Load), or "loaded" if it loads.
+std::string LoadError(const std::string& text) {
+  Loaded c;
+  std::string err;
+  return Load(text, &c, &err) ? "loaded" : err;
+}
+
+// A config that does not load: its first line, its second (where the error
+// is), and the error it gives.
+struct BadConfig {
+  std::string head;
+  std::string rest;
+  std::string error;
+};
+constexpr char kDatabaseH[] =
+    R"({"database": {"type": "influxdb", "url": "http://h",)";
+constexpr char kDatabaseX[] =
+    R"({"database": {"type": "influxdb", "url": "http://x",)";
+constexpr char kRemoteWriteX[] = R"({"remote_write": {"url": "http://x",)";
+
+// Each fails to load with its error.
+const BadConfig kBadConfigs[] = {
+    {kDatabaseH, R"("username": "a", "auth": {"username": "b"}}})",
+     "c.json:2: key \"database.username\": set either "
+     "database.username or database.auth.username, not both"},
+    {kDatabaseH, R"("auth": {"user": "b"}}})",
+     "c.json:2: key \"database.auth.user\": unknown key (known: "
+     "username, password, password_file)"},
+    {kDatabaseH, R"("auth": {"password": 5}}})",
+     "c.json:2: key \"database.auth.password\": expected a string, "
+     "got a number"},
+    {kDatabaseH, R"("auth": ["admin"]}})",
+     "c.json:2: key \"database.auth\": expected an object, got an "
+     "array"},
+    {kDatabaseH, R"("password_file": "/x", "auth": {"password": "p"}}})",
+     "c.json:2: key \"database.password_file\": set either "
+     "database.auth.password or database.password_file, not both"},
+    {kDatabaseH, R"("format": "script"}})",
+     "c.json:2: key \"database.format\": expected \"node\" (one "
+     "measurement per metric family) or \"system_metrics\" (the "
+     "script's points), got \"script\""},
+    {kDatabaseX, R"("disk_queue": {"max_bytes": 100}}})",
+     "c.json:2: key \"database.disk_queue.max_bytes\": expected an "
+     "integer of at least 65536, got 100"},
+    {kRemoteWriteX, R"("disk_queue": {"directory": "q"}}})",
+     "c.json:2: key \"remote_write.disk_queue.directory\": expected "
+     "an absolute path, got \"q\""},
+    {kRemoteWriteX, R"("disk_queue": {"fsync": true}}})",
+     "c.json:2: key \"remote_write.disk_queue.fsync\": unknown key "
+     "(known: directory, max_bytes)"},
+    {kDatabaseX, R"("disk_queue": true}})",
+     "c.json:2: key \"database.disk_queue\": expected an object, got "
+     "a boolean"},
+};
+
+TEST(PushConfigTest, BadBlocksNameTheKeyAndLine) {
+  for (const BadConfig& b : kBadConfigs) {
+    const std::string json = b.head + "\n" + b.rest;
+    EXPECT_EQ(LoadError(json), b.error) << json;
+  }
+}
+
 TEST(PushConfigTest, DatabaseAuthErrorsNameTheKey) {
   Loaded c;
   std::string err;
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "username": "a",
-  "auth": {"username": "b"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.username\": set either "
-            "database.username or database.auth.username, not both");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": {"user": "b"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth.user\": unknown key (known: "
-            "username, password, password_file)");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": {"password": 5}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth.password\": expected a string, "
-            "got a number");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "auth": ["admin"]}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.auth\": expected an object, got an "
-            "array");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "password_file": "/x",
-  "auth": {"password": "p"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.password_file\": set either "
-            "database.auth.password or database.password_file, not both");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
-  "format": "script"}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.format\": expected \"node\" (one "
-            "measurement per metric family) or \"system_metrics\" (the "
-            "script's points), got \"script\"");
   ASSERT_TRUE(Load(R"({"database": {"type": "influxdb", "url": "http://h",
   "format": "system_metrics"}})",
                    &c, &err))
@@ -270,19 +293,15 @@ TEST(PushConfigTest, DatabaseAuthErrorsNameTheKey) {
 TEST(PushConfigTest, DatabaseValidation) {
   Loaded c;
   std::string err;
-  EXPECT_FALSE(
-      Load(R"({"database": {"type": "mysql", "url": "http://x"}})", &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError(R"({"database": {"type": "mysql", "url": "http://x"}})"),
             "c.json:1: key \"database.type\": only \"influxdb\" is supported, "
             "got \"mysql\"");
   EXPECT_FALSE(Load(
       R"({"database": {"type": "influxdb", "url": "http://x", "port": 1}})", &c,
       &err));
   EXPECT_EQ(err, "c.json:1: key \"database.port\": unknown key");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "batch_size": -5}})",
-                    &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError(R"({"database": {"type": "influxdb", "url": "http://x",
+    "batch_size": -5}})"),
             "c.json:2: key \"database.batch_size\": expected a positive "
             "integer, got -5");
 }
@@ -314,11 +333,8 @@ TEST(PushConfigTest, TheScriptsOtherSpellings) {
 
 TEST(PushConfigTest, DatabaseUrlErrorNamesTheLine) {
   Loaded c;
-  std::string err;
-  EXPECT_FALSE(Load(
-      "{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": \"ftp://x\"}}",
-      &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError("{\n\n\"database\": {\"type\": \"influxdb\",\n \"url\": "
+                      "\"ftp://x\"}}"),
             "c.json:4: key \"database.url\": expected an http:// or https:// "
             "URL, got \"ftp://x\"");
 }
@@ -405,53 +421,41 @@ TEST(PushConfigTest, RemoteWriteBlock) {
 
 TEST(PushConfigTest, RemoteWriteErrorsNameTheKey) {
   Loaded c;
-  std::string err;
-  EXPECT_FALSE(Load("{\"remote_write\": {\"url\": \"ftp://x\"}}", &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError("{\"remote_write\": {\"url\": \"ftp://x\"}}"),
             "c.json:1: key \"remote_write.url\": expected an http:// or "
             "https:// URL, got \"ftp://x\"");
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://x\",\n"
-           "  \"queue\": {\"capacity\": 0}}}",
-           &c, &err));
   EXPECT_EQ(
-      err,
+      LoadError("{\"remote_write\": {\"url\": \"http://x\",\n"
+                "  \"queue\": {\"capacity\": 0}}}"),
       "c.json:2: key \"remote_write.queue.capacity\": expected a positive "
       "integer, got 0");
-  EXPECT_FALSE(Load(
-      "{\"remote_write\": {\"url\": \"http://x\", \"queue\": {\"shards\": 2}}}",
-      &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError("{\"remote_write\": {\"url\": \"http://x\", \"queue\": "
+                      "{\"shards\": 2}}}"),
             "c.json:1: key \"remote_write.queue.shards\": unknown key (known: "
             "capacity, max_samples_per_send, batch_send_deadline, min_backoff, "
             "max_backoff)");
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://x\", \"bearer_token\": \"a\","
-           " \"bearer_token_file\": \"/f\"}}",
-           &c, &err));
-  EXPECT_EQ(err,
-            "c.json:1: key \"remote_write.bearer_token_file\": set either "
-            "bearer_token or bearer_token_file, not both");
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://x\", \"external_labels\": "
-           "{\"__x\": \"a\"}}}",
-           &c, &err));
-  EXPECT_EQ(err,
-            "c.json:1: key \"remote_write.external_labels.__x\": not a valid "
-            "label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://x\", \"external_labels\": "
-           "{\"a\": 1}}}",
-           &c, &err));
   EXPECT_EQ(
-      err,
+      LoadError(
+          "{\"remote_write\": {\"url\": \"http://x\", \"bearer_token\": \"a\","
+          " \"bearer_token_file\": \"/f\"}}"),
+      "c.json:1: key \"remote_write.bearer_token_file\": set either "
+      "bearer_token or bearer_token_file, not both");
+  EXPECT_EQ(
+      LoadError(
+          "{\"remote_write\": {\"url\": \"http://x\", \"external_labels\": "
+          "{\"__x\": \"a\"}}}"),
+      "c.json:1: key \"remote_write.external_labels.__x\": not a valid "
+      "label name ([a-zA-Z_][a-zA-Z0-9_]*, not __*)");
+  EXPECT_EQ(
+      LoadError(
+          "{\"remote_write\": {\"url\": \"http://x\", \"external_labels\": "
+          "{\"a\": 1}}}"),
       "c.json:1: key \"remote_write.external_labels.a\": expected a string, "
       "got a number");
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://x\", \"basic_auth\": "
-           "{\"password\": \"p\"}}}",
-           &c, &err));
-  EXPECT_EQ(err, "c.json:1: key \"remote_write.basic_auth\": needs a username");
+  EXPECT_EQ(
+      LoadError("{\"remote_write\": {\"url\": \"http://x\", \"basic_auth\": "
+                "{\"password\": \"p\"}}}"),
+      "c.json:1: key \"remote_write.basic_auth\": needs a username");
 }
 
 TEST(PushConfigTest, DatabaseAddedKeys) {
@@ -469,17 +473,13 @@ TEST(PushConfigTest, DatabaseAddedKeys) {
   EXPECT_EQ(c.database.flush_interval, milliseconds(1000));
   EXPECT_EQ(c.database.max_buffer_points, 300u);
   EXPECT_TRUE(c.database.legacy_measurements);
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "min_backoff": "10s", "max_backoff": "1s"}})",
-                    &c, &err));
-  EXPECT_EQ(err,
+  EXPECT_EQ(LoadError(R"({"database": {"type": "influxdb", "url": "http://x",
+    "min_backoff": "10s", "max_backoff": "1s"}})"),
             "c.json:2: key \"database.max_backoff\": must not be less than "
             "min_backoff");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "org": "acme"}})",
-                    &c, &err));
   EXPECT_EQ(
-      err,
+      LoadError(R"({"database": {"type": "influxdb", "url": "http://x",
+    "org": "acme"}})"),
       "c.json: key \"database.bucket\": InfluxDB 2.x (org, token) needs a "
       "bucket");
 }
@@ -487,35 +487,29 @@ TEST(PushConfigTest, DatabaseAddedKeys) {
 TEST(PushConfigTest, PushUrlsAreValidatedWithKeyAndLine) {
   Loaded c;
   std::string err;
-  EXPECT_FALSE(
-      Load("{\"database\": {\"type\": \"influxdb\",\n"
-           "  \"url\": \"http://[::1\"}}",
-           &c, &err));
+  err = LoadError(
+      "{\"database\": {\"type\": \"influxdb\",\n"
+      "  \"url\": \"http://[::1\"}}");
   EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
   EXPECT_NE(err.find("http://[::1"), std::string::npos) << err;
-  EXPECT_FALSE(
-      Load("{\"database\": {\"type\": \"influxdb\",\n\n"
-           "  \"url\": \"http://127.0.0.1:99999\"}}",
-           &c, &err));
+  err = LoadError(
+      "{\"database\": {\"type\": \"influxdb\",\n\n"
+      "  \"url\": \"http://127.0.0.1:99999\"}}");
   EXPECT_EQ(err.rfind("c.json:3: key \"database.url\": ", 0), 0u) << err;
   EXPECT_NE(err.find("65535"), std::string::npos) << err;
-  EXPECT_FALSE(
-      Load("{\"database\": {\"type\": \"influxdb\",\n"
-           "  \"url\": \"http://127.0.0.1:0/\"}}",
-           &c, &err));
+  err = LoadError(
+      "{\"database\": {\"type\": \"influxdb\",\n"
+      "  \"url\": \"http://127.0.0.1:0/\"}}");
   EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
-  EXPECT_FALSE(
-      Load("{\"database\": {\"type\": \"influxdb\",\n"
-           "  \"url\": \"http://\"}}",
-           &c, &err));
+  err = LoadError(
+      "{\"database\": {\"type\": \"influxdb\",\n"
+      "  \"url\": \"http://\"}}");
   EXPECT_EQ(err.rfind("c.json:2: key \"database.url\": ", 0), 0u) << err;
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\n"
-           "  \"url\": \"https://[::1:9090/api/v1/write\"}}",
-           &c, &err));
+  err = LoadError(
+      "{\"remote_write\": {\n"
+      "  \"url\": \"https://[::1:9090/api/v1/write\"}}");
   EXPECT_EQ(err.rfind("c.json:2: key \"remote_write.url\": ", 0), 0u) << err;
-  EXPECT_FALSE(
-      Load("{\"remote_write\": {\"url\": \"http://h:65536/w\"}}", &c, &err));
+  err = LoadError("{\"remote_write\": {\"url\": \"http://h:65536/w\"}}");
   EXPECT_EQ(err.rfind("c.json:1: key \"remote_write.url\": ", 0), 0u) << err;
   // Good ones still pass.
   for (const char* url :
@@ -543,30 +537,6 @@ TEST(PushConfigTest, DiskQueueKeys) {
   EXPECT_TRUE(c.remote_write.disk_queue.enabled);
   EXPECT_EQ(c.remote_write.disk_queue.directory, "/srv/q");
   EXPECT_EQ(c.remote_write.disk_queue.max_bytes, 1048576u);
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "disk_queue": {"max_bytes": 100}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.disk_queue.max_bytes\": expected an "
-            "integer of at least 65536, got 100");
-  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
-    "disk_queue": {"directory": "q"}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"remote_write.disk_queue.directory\": expected "
-            "an absolute path, got \"q\"");
-  EXPECT_FALSE(Load(R"({"remote_write": {"url": "http://x",
-    "disk_queue": {"fsync": true}}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"remote_write.disk_queue.fsync\": unknown key "
-            "(known: directory, max_bytes)");
-  EXPECT_FALSE(Load(R"({"database": {"type": "influxdb", "url": "http://x",
-    "disk_queue": true}})",
-                    &c, &err));
-  EXPECT_EQ(err,
-            "c.json:2: key \"database.disk_queue\": expected an object, got "
-            "a boolean");
 }
 
 // A loopback HTTP/1.1 server answering every request with `status`.
@@ -719,12 +689,18 @@ bool WaitFor(F f, milliseconds limit = milliseconds(5000)) {
   return f();
 }
 
+// A logger writing errors only (to stderr).
+struct QuietLog : Logger {
+  QuietLog() {
+    std::string err;
+    Configure(LogLevel::kError, "logfmt", "", &err);
+  }
+};
+
 TEST(PushSinkRunTest, SendsEverythingInBatchesOverOneConnection) {
   FakeServer server(204);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSinkOptions o = TestOptions(server.url(), 3);
   o.max_buffer = 100;  // room for all: nothing may be dropped here
   PushSink sink(std::move(o), &store, &log);
@@ -757,9 +733,7 @@ TEST(PushSinkRunTest, SendsEverythingInBatchesOverOneConnection) {
 TEST(PushSinkRunTest, OutageBuffersDropsOldestThenDelivers) {
   FakeServer server(503);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSink sink(TestOptions(server.url(), 3), &store, &log);
   sink.Start();
   for (uint64_t c = 1; c <= 6; ++c) {
@@ -791,9 +765,7 @@ TEST(PushSinkRunTest, OutageBuffersDropsOldestThenDelivers) {
 TEST(PushSinkRunTest, RejectionCountsFailedAndDoesNotLoop) {
   FakeServer server(401);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSinkOptions o = TestOptions(server.url(), 3);
   o.flush_interval = milliseconds(200);
   PushSink sink(std::move(o), &store, &log);
@@ -810,9 +782,7 @@ TEST(PushSinkRunTest, RejectionCountsFailedAndDoesNotLoop) {
 TEST(PushSinkRunTest, RebaseFollowsRestartedCycleNumbers) {
   FakeServer server(204);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSink sink(TestOptions(server.url(), 1), &store, &log);
   sink.Start();
   Publish(&store, 7);
@@ -851,9 +821,7 @@ TEST(PushSinkRunTest, CutOffReplyIsRetriedNotCountedAsSent) {
   FakeServer server(204);
   server.set_raw("HTTP/1.1 204 No Content\r\nContent-Le", 2);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSinkOptions o = TestOptions(server.url(), 3);
   o.max_buffer = 100;
   PushSink sink(std::move(o), &store, &log);
@@ -876,9 +844,7 @@ TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
   FakeServer server(204);
   server.set_silent(true);
   SnapshotStore store;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+  QuietLog log;
   PushSinkOptions o = TestOptions(server.url(), 3);
   o.request.timeout = milliseconds(8000);
   PushSink sink(std::move(o), &store, &log);
@@ -892,15 +858,25 @@ TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
   EXPECT_EQ(s.buffered, 3u) << "unsent points stay accounted for";
 }
 
+// A sink's disk queue directory (a scratch one, removed at the end) and a
+// quiet logger.
+class PushSinkDiskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sink_queue_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir = tmpl;
+  }
+  void TearDown() override {
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+  std::string dir;
+  QuietLog log;
+};
+
 // With a disk queue, what a stopped sink could not send is sent by the next
 // one (a restart), each point once.
-TEST(PushSinkDiskTest, RestartReplaysWhatWasNotSent) {
-  char tmpl[] = "/tmp/sink_queue_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+TEST_F(PushSinkDiskTest, RestartReplaysWhatWasNotSent) {
   FakeServer server(503);
   {
     SnapshotStore store;
@@ -936,18 +912,12 @@ TEST(PushSinkDiskTest, RestartReplaysWhatWasNotSent) {
   std::string bodies = server.bodies();
   EXPECT_EQ(bodies.size(), 18u * 5) << "each point once";
   EXPECT_EQ(bodies.substr(0, 15), "c1.0\nc1.1\nc1.2\n") << "oldest first";
-  std::filesystem::remove_all(dir);
 }
 
 // A bound lowered between two runs: the oldest found on disk go, counted,
 // and the accounting holds.
-TEST(PushSinkDiskTest, LoweredBoundAtStartDropsOldestAndCounts) {
-  char tmpl[] = "/tmp/sink_queue_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  Logger log;
+TEST_F(PushSinkDiskTest, LoweredBoundAtStartDropsOldestAndCounts) {
   std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
   {
     DiskQueueOptions d;
     d.directory = dir;
@@ -983,18 +953,11 @@ TEST(PushSinkDiskTest, LoweredBoundAtStartDropsOldestAndCounts) {
   EXPECT_EQ(s.enqueued, s.sent + s.dropped + s.failed + s.buffered);
   EXPECT_EQ(server.bodies().find("c1.0-"), std::string::npos) << "oldest gone";
   EXPECT_NE(server.bodies().find("c40.39-"), std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 // A disk that cannot be written (full, read-only): the sink keeps pushing
 // from memory and counts the failure.
-TEST(PushSinkDiskTest, FullDiskFallsBackToMemory) {
-  char tmpl[] = "/tmp/sink_queue_XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  Logger log;
-  std::string err;
-  log.Configure(LogLevel::kError, "logfmt", "", &err);
+TEST_F(PushSinkDiskTest, FullDiskFallsBackToMemory) {
   FakeServer server(204);
   SnapshotStore store;
   PushSinkOptions o = TestOptions(server.url(), 3);
@@ -1016,7 +979,6 @@ TEST(PushSinkDiskTest, FullDiskFallsBackToMemory) {
   EXPECT_GE(s.queue_errors, 1u);
   EXPECT_EQ(s.dropped, 0u);
   EXPECT_EQ(server.bodies().size(), 9u * 5);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -127,6 +127,42 @@ TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
   EXPECT_EQ(gate->calls.load(), 2);
 }
 
+// A Logger writing logfmt lines at level info to a scratch file (removed
+// at the end), and what it wrote.
+class FileLog {
+ public:
+  FileLog() {
+    const int fd = ::mkstemp(path_);
+    EXPECT_GE(fd, 0) << path_;
+    if (fd >= 0) ::close(fd);
+    std::string error;
+    EXPECT_TRUE(log_.Configure(LogLevel::kInfo, "logfmt", path_, &error))
+        << error;
+  }
+  ~FileLog() { std::remove(path_); }
+  FileLog(const FileLog&) = delete;
+  FileLog& operator=(const FileLog&) = delete;
+
+  Logger* get() { return &log_; }
+  /// The lines logged so far.
+  std::string Text() const {
+    std::ifstream in(path_);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  /// How many times `what` occurs in `text`.
+  static size_t Count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t p = text.find(what); p != std::string::npos;
+         p = text.find(what, p + 1))
+      ++n;
+    return n;
+  }
+
+ private:
+  char path_[32] = "/tmp/scheduler_test_log.XXXXXX";
+  Logger log_;
+};
+
 // Reports a warning each run (as textfile does for a bad file).
 class WarningCollector : public Collector {
  public:
@@ -137,31 +173,16 @@ class WarningCollector : public Collector {
 };
 
 TEST(SchedulerTest, CollectorWarningsAreLoggedOncePerDistinctMessage) {
-  char path[] = "/tmp/scheduler_test_log.XXXXXX";
-  int fd = ::mkstemp(path);
-  ASSERT_GE(fd, 0);
-  ::close(fd);
-  Logger log;
-  std::string error;
-  ASSERT_TRUE(log.Configure(LogLevel::kInfo, "logfmt", path, &error)) << error;
+  FileLog log;
   SnapshotStore store;
   std::vector<NamedCollector> cs;
   cs.push_back({"textfile", std::make_unique<WarningCollector>()});
-  Scheduler s(std::move(cs), {}, FastOptions(), &log, &store);
+  Scheduler s(std::move(cs), {}, FastOptions(), log.get(), &store);
   for (int i = 0; i < 3; ++i) s.RunOnce();
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::remove(path);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t p = text.find(what); p != std::string::npos;
-         p = text.find(what, p + 1))
-      ++n;
-    return n;
-  };
-  EXPECT_EQ(count("bad.prom: line 3: no value"), 1u) << text;
-  EXPECT_EQ(count("other.prom: too big"), 1u) << text;
-  EXPECT_EQ(count("collector=textfile"), 2u) << text;
+  const std::string text = log.Text();
+  EXPECT_EQ(FileLog::Count(text, "bad.prom: line 3: no value"), 1u) << text;
+  EXPECT_EQ(FileLog::Count(text, "other.prom: too big"), 1u) << text;
+  EXPECT_EQ(FileLog::Count(text, "collector=textfile"), 2u) << text;
 }
 
 // Fails on every other run: a collector that flaps.
@@ -182,13 +203,7 @@ class FlappingCollector : public Collector {
 // left out counted in the next line logged; a recovery is logged only after
 // a failure that was.
 TEST(SchedulerTest, FlappingCollectorLogsAtMostOncePerPeriod) {
-  char path[] = "/tmp/scheduler_test_log.XXXXXX";
-  int fd = ::mkstemp(path);
-  ASSERT_GE(fd, 0);
-  ::close(fd);
-  Logger log;
-  std::string error;
-  ASSERT_TRUE(log.Configure(LogLevel::kInfo, "logfmt", path, &error)) << error;
+  FileLog log;
   SnapshotStore store;
   std::vector<NamedCollector> cs;
   cs.push_back({"flappy", std::make_unique<FlappingCollector>()});
@@ -196,26 +211,17 @@ TEST(SchedulerTest, FlappingCollectorLogsAtMostOncePerPeriod) {
   auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   o.now = [&now] { return now; };
   o.failure_log_period = std::chrono::seconds(60);
-  Scheduler s(std::move(cs), {}, o, &log, &store);
+  Scheduler s(std::move(cs), {}, o, log.get(), &store);
   for (int i = 0; i < 20; ++i) {  // 10 failures, 10 recoveries
     s.RunOnce();
     now += std::chrono::seconds(1);
   }
   now += std::chrono::seconds(60);
   s.RunOnce();  // the 11th failure: the period has passed
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  std::remove(path);
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t p = text.find(what); p != std::string::npos;
-         p = text.find(what, p + 1))
-      ++n;
-    return n;
-  };
-  EXPECT_EQ(count("msg=\"collector failed\""), 2u) << text;
-  EXPECT_EQ(count("msg=\"collector recovered\""), 1u) << text;
-  EXPECT_EQ(count("failures_not_logged=9"), 1u) << text;
+  const std::string text = log.Text();
+  EXPECT_EQ(FileLog::Count(text, "msg=\"collector failed\""), 2u) << text;
+  EXPECT_EQ(FileLog::Count(text, "msg=\"collector recovered\""), 1u) << text;
+  EXPECT_EQ(FileLog::Count(text, "failures_not_logged=9"), 1u) << text;
 }
 
 // More blocked collectors than the pool has threads (one per CPU, at least

@@ -110,6 +110,20 @@ TEST(SnapshotTest, EscapingFormsShareBodiesUnlessUtf8Names) {
             snap->Encoded(Encoding::kText, Escaping::kAllowUtf8, false));
 }
 
+// The one lookup of a family by name serves sorted snapshots and a
+// collector's families in any order.
+TEST(FindFamilyTest, FindsByNameInAnyOrder) {
+  Families fams = {Gauge("zz", "z").Add(1).Take(), Gauge("aa", "a").Take(),
+                   Counter("mm_total", "m").Add(3).Take()};
+  ASSERT_NE(FindFamily(fams, "aa"), nullptr);
+  EXPECT_EQ(FindFamily(fams, "aa"), &fams[1]);
+  EXPECT_EQ(FindFamily(fams, "zz"), &fams[0]);
+  EXPECT_EQ(FindFamily(fams, "mm_total"), &fams[2]);
+  EXPECT_EQ(FindFamily(fams, "mm"), nullptr);
+  EXPECT_EQ(FindFamily(fams, ""), nullptr);
+  EXPECT_EQ(FindFamily(Families{}, "aa"), nullptr);
+}
+
 TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
   std::vector<CollectorResult> results;
   results.push_back(

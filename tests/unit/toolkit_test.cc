@@ -3,8 +3,10 @@
 #include "collectors/toolkit.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <string>
 
 #include "tests/unit/collector_test_util.h"
@@ -63,6 +65,38 @@ TEST(FileReadTest, ErrorsNameThePathAndMissingIsNoData) {
   }
   // A directory is not missing: an error, not "no data".
   EXPECT_THROW(ReadWhole(root.dir()).OrNoData(root.dir()), CollectError);
+}
+
+// A file of a renamable directory stays open in the one cache while the
+// directory's stamp holds: rewritten in place it is read again, replaced it
+// is still read through the kept descriptor until the stamp changes, and
+// ForgetKeptUnder closes it. ReadPath does not use a stamped descriptor.
+TEST(ReadPathStampedTest, KeptWhileTheStampHolds) {
+  TempRoot root;
+  const std::string dir = root.dir() + "/eth0";
+  const std::string file = root.Write("eth0/mtu", "1500\n");
+  struct stat st;
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  const DirStamp stamp = DirStamp::Of(st);
+  EXPECT_EQ(ReadPathStamped(file, stamp).data, "1500\n");
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  root.Write("eth0/mtu", "1400\n");  // in place, same inode
+  EXPECT_EQ(ReadPathStamped(file, stamp, 128).data, "1400\n");
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+
+  root.Write("eth0/mtu.new", "9000\n");
+  std::filesystem::rename(dir + "/mtu.new", file);
+  EXPECT_EQ(ReadPathStamped(file, stamp).data, "1400\n");  // kept
+  EXPECT_EQ(ReadWhole(file).data, "9000\n");  // not the stamped one
+  DirStamp other = stamp;
+  other.ctime.tv_nsec ^= 1;
+  EXPECT_EQ(ReadPathStamped(file, other).data, "9000\n");
+  EXPECT_EQ(CountKeptUnder(dir), 1u);  // the stale one closed
+
+  ForgetKeptUnder(dir);
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
+  EXPECT_EQ(ReadPathStamped(dir + "/absent", other).error, ENOENT);
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
 }
 
 TEST(ListOrNoDataTest, MissingDirectoryIsNoData) {
