@@ -250,7 +250,24 @@ CollectorSpec Spec() {
           true,
           "Exposes hardware monitoring and sensor data from "
           "/sys/class/hwmon.",
-          {},
+          {
+              {"collector.hwmon.chip-include", "",
+               "Regexp of hwmon chip to include (mutually exclusive to "
+               "device-exclude).",
+               false, false, "not implemented yet (every chip is reported)"},
+              {"collector.hwmon.chip-exclude", "",
+               "Regexp of hwmon chip to exclude (mutually exclusive to "
+               "device-include).",
+               false, false, "not implemented yet (every chip is reported)"},
+              {"collector.hwmon.sensor-include", "",
+               "Regexp of hwmon sensor to include (mutually exclusive to "
+               "sensor-exclude).",
+               false, false, "not implemented yet (every sensor is reported)"},
+              {"collector.hwmon.sensor-exclude", "",
+               "Regexp of hwmon sensor to exclude (mutually exclusive to "
+               "sensor-include).",
+               false, false, "not implemented yet (every sensor is reported)"},
+          },
           [](const CollectorOptions&) -> std::unique_ptr<Collector> {
             return std::make_unique<HwmonCollector>();
           }};

@@ -282,6 +282,8 @@ CollectorSpec Spec() {
            "ones) from sysfs class/net/<device>/statistics, so the output "
            "matches node_exporter's netlink path.",
            false, true},
+          {"collector.netdev.label-ifalias", "false", "Add ifAlias label",
+           false, true, "not implemented yet (no ifalias label)"},
       },
       [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
         return std::make_unique<NetdevCollector>(o);
