@@ -24,6 +24,12 @@ constexpr char kUsage[] =
     "JSON --config.file; flags win. SIGHUP reloads the config file and "
     "reopens the log file.";
 
+// The --help heading of the flags of node_exporter's collectors that are
+// not here yet.
+constexpr char kPendingGroup[] =
+    "node_exporter collectors not in host_exporter yet (accepted, no effect, "
+    "logged at start-up)";
+
 // The flags as given on the command line, as settings.
 struct FlagValues {
   std::map<std::string, std::vector<std::string>> lists;
@@ -51,17 +57,15 @@ void AddFlags(CLI::App* cli, FlagValues* v) {
               ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     }
   }
-  for (const CollectorSpec& c : AllCollectors()) {
-    std::string name = "collector." + std::string(c.name);
-    v->options[name] = cli->add_flag(
-        "--" + name + ",!--no-" + name, v->switches[name],
-        "Enable the " + std::string(c.name) + " collector (default: " +
-            (c.enabled_by_default ? "enabled" : "disabled") + "). " +
-            std::string(c.help));
-    for (const OptionSpec& o : c.options) {
+  auto add_options = [&](const std::vector<OptionSpec>& options,
+                         const std::string& suffix) {
+    for (const OptionSpec& o : options) {
       std::string help = o.help;
       if (!o.default_value.empty())
         help += " (default: " + o.default_value + ")";
+      if (!o.no_effect.empty())
+        help += " No effect here: " + std::string(o.no_effect) + ".";
+      help += suffix;
       if (o.boolean) {
         v->options[o.name] = cli->add_flag("--" + o.name + ",!--no-" + o.name,
                                            v->switches[o.name], help);
@@ -74,6 +78,33 @@ void AddFlags(CLI::App* cli, FlagValues* v) {
         v->options[o.name] = opt;
       }
     }
+  };
+  for (const CollectorSpec& c : AllCollectors()) {
+    std::string name = "collector." + std::string(c.name);
+    v->options[name] = cli->add_flag(
+        "--" + name + ",!--no-" + name, v->switches[name],
+        "Enable the " + std::string(c.name) + " collector (default: " +
+            (c.enabled_by_default ? "enabled" : "disabled") + "). " +
+            std::string(c.help));
+    add_options(c.options, "");
+  }
+  // node_exporter's collectors not here yet: accepted, logged at start-up.
+  for (const PendingCollector& c : PendingCollectors()) {
+    const std::string pending =
+        " Not in host_exporter yet: accepted, no effect.";
+    std::string name = "collector." + std::string(c.name);
+    if (c.toggle) {
+      v->options[name] =
+          cli->add_flag("--" + name + ",!--no-" + name, v->switches[name],
+                        "node_exporter's " + std::string(c.name) +
+                            " collector (node_exporter default: " +
+                            (c.enabled_by_default ? "enabled" : "disabled") +
+                            "): " + std::string(c.help) + pending)
+              ->group(kPendingGroup);
+    }
+    add_options(c.options, pending);
+    for (const OptionSpec& o : c.options)
+      v->options[o.name]->group(kPendingGroup);
   }
 }
 

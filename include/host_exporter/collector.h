@@ -36,6 +36,9 @@ struct OptionSpec {
   std::string help;
   bool repeatable = false;  ///< may be given several times (a list)
   bool boolean = false;     ///< a switch: "true"/"false"
+  /// Non-empty for a node_exporter flag that cannot mean anything here:
+  /// why. It is accepted, and logged once at start-up when given.
+  std::string_view no_effect = {};
 };
 
 /// Set by the configuration in every collector's options: the scheduler's
@@ -94,6 +97,22 @@ struct CollectorSpec {
   std::vector<OptionSpec> options;
   std::unique_ptr<Collector> (*create)(const CollectorOptions& options);
 };
+
+/// A node_exporter collector host_exporter has not got yet: its flags are
+/// accepted (as node_exporter's users pass them), collect nothing, and are
+/// logged once at start-up when given. One table,
+/// src/collectors/pending_collectors.cc: when a collector lands, its entry
+/// leaves it.
+struct PendingCollector {
+  std::string_view name;
+  bool enabled_by_default;  ///< node_exporter's default
+  std::string_view help;    ///< node_exporter's description
+  std::vector<OptionSpec> options;
+  bool toggle = true;  ///< false: options only (no --collector.<name>)
+};
+
+/// The table of pending collectors, in name order.
+const std::vector<PendingCollector>& PendingCollectors();
 
 /// Lets the calling thread memoize collector filter matches (Matches() in
 /// src/collectors/toolkit.h). Called by each scheduler worker thread, which

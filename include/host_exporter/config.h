@@ -38,6 +38,9 @@ struct FlagSpec {
   std::string help;
   bool repeatable = false;
   bool boolean = false;
+  /// Non-empty for a node_exporter flag that cannot mean anything here:
+  /// why. It is accepted, and logged once at start-up when given.
+  std::string_view no_effect = {};
 };
 
 /// The global flags, in --help order.
@@ -61,6 +64,16 @@ struct Config {
   std::chrono::milliseconds timeout{4000};
   std::chrono::milliseconds max_age{90000};  ///< collection.max-age
   std::string config_file;
+  /// --web.disable-exporter-metrics: no process_* families.
+  bool disable_exporter_metrics = false;
+  /// --web.systemd-socket: listen on the sockets systemd passes
+  /// (LISTEN_FDS) instead of listen_addresses.
+  bool systemd_socket = false;
+  /// --runtime.gomaxprocs: threads of the collector pool; 0 is one per CPU.
+  int pool_size = 0;
+  /// Flags given that are accepted without effect here, one message each,
+  /// logged once at start-up.
+  std::vector<std::string> notices;
 };
 
 /// Where a key of a config file sits: "file:line" (or just the file if the

@@ -33,6 +33,9 @@ struct HttpOptions {
   /// Requests served at once; beyond it, 503 at once (node_exporter's
   /// --web.max-requests). 0 = no limit.
   int max_requests = 40;
+  /// Listening sockets inherited from systemd (--web.systemd-socket,
+  /// LISTEN_FDS): served instead of listen_addresses; this server owns them.
+  std::vector<int> inherited_fds;
   /// exporter-toolkit web config (TLS, basic auth, headers); "" = none.
   std::string web_config_file;
   /// Called with the arrival time of each /metrics request served (the
@@ -41,7 +44,8 @@ struct HttpOptions {
 };
 
 /// Translates a Go-style listen address (":9100", "0.0.0.0:9100",
-/// "[::1]:9100", "localhost:9100") to CivetWeb's listening_ports syntax
+/// "[::1]:9100", "[127.0.0.1]:9100", "localhost:9100") to CivetWeb's
+/// listening_ports syntax
 /// ("+9100" = IPv4 and IPv6). Returns false with *error for a bad address.
 bool ToCivetwebPorts(const std::string& address, std::string* out,
                      std::string* error);

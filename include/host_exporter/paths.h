@@ -8,12 +8,16 @@
 
 namespace host_exporter {
 
-/// Where procfs, sysfs and the root filesystem are mounted (node_exporter's
-/// --path.procfs, --path.sysfs, --path.rootfs).
+/// Where procfs, sysfs, the root filesystem and the udev database are
+/// (node_exporter's --path.procfs, --path.sysfs, --path.rootfs,
+/// --path.udev.data).
 struct HostPaths {
   std::string procfs = "/proc";
   std::string sysfs = "/sys";
   std::string rootfs = "/";
+  /// The udev database (--path.udev.data); "" is /run/udev/data under
+  /// rootfs.
+  std::string udev_data;
 
   /// procfs joined with a relative path, e.g. Proc("stat") -> "/proc/stat".
   std::string Proc(std::string_view rel) const { return Join(procfs, rel); }
@@ -21,6 +25,11 @@ struct HostPaths {
   std::string Sys(std::string_view rel) const { return Join(sysfs, rel); }
   /// rootfs joined with an absolute host path ("/" maps to rootfs itself).
   std::string Root(std::string_view abs) const { return Join(rootfs, abs); }
+
+  /// The udev database directory (files b<major>:<minor>).
+  std::string UdevData() const {
+    return udev_data.empty() ? Root("/run/udev/data") : udev_data;
+  }
 
   /// Joins two path pieces with exactly one '/' between them.
   static std::string Join(std::string_view a, std::string_view b) {

@@ -50,6 +50,9 @@ struct SchedulerOptions {
   /// `interval`, and at each /metrics arrival): the systemd watchdog ping,
   /// since with a planner cycles may be up to `max_age` apart.
   std::function<void()> heartbeat;
+  /// Threads of the pool kept idle (--runtime.gomaxprocs); 0 is one per CPU,
+  /// at least two. Never more than there are collectors.
+  size_t pool_size = 0;
 };
 
 /// Runs the collectors on a pool of threads (one per CPU, at least two) that

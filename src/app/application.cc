@@ -1,6 +1,7 @@
 #include "app/application.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -18,8 +19,9 @@
 namespace host_exporter::app {
 namespace {
 
-// Self-metrics added to every snapshot.
-Families SelfMetrics() {
+// Self-metrics added to every snapshot: the build info, and the process's
+// own metrics unless --web.disable-exporter-metrics.
+Families SelfMetrics(bool exporter_metrics) {
   Families out;
   out.push_back(Gauge("host_exporter_build_info",
                       "A metric with a constant '1' value labeled by version, "
@@ -30,7 +32,9 @@ Families SelfMetrics() {
                           {"compiler", HOST_EXPORTER_COMPILER}},
                          1)
                     .Take());
-  for (auto& f : ProcessMetrics()) out.push_back(std::move(f));
+  if (exporter_metrics) {
+    for (auto& f : ProcessMetrics()) out.push_back(std::move(f));
+  }
   return out;
 }
 
@@ -60,6 +64,7 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.snapshot.process_start = ProcessStartTime();
   o.snapshot.openmetrics_created = c.openmetrics_created;
   o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+  o.pool_size = static_cast<size_t>(c.pool_size);
   return o;
 }
 
@@ -160,7 +165,9 @@ bool Application::CollectOnce(const Settings& given, std::string* text,
   Scheduler scheduler(
       std::move(p.collectors), c.paths,
       SchedulerOptionsFor(c, p.sinks.any(), std::make_shared<CyclePlanner>()),
-      &log, &store, SelfMetrics);
+      &log, &store, [exporter = !c.disable_exporter_metrics] {
+        return SelfMetrics(exporter);
+      });
   *text = scheduler.RunOnce()->text;
   return true;
 }
@@ -182,14 +189,43 @@ bool Application::Start(std::string* error) {
   http.max_requests = config_.max_requests;
   http.version = HOST_EXPORTER_VERSION;
   http.on_scrape = [p = planner_](auto t) { p->OnScrape(t); };
+  if (config_.systemd_socket) {
+    // node_exporter's --web.systemd-socket: the sockets of the .socket unit.
+    const int n = sd_listen_fds(1);
+    for (int i = 0; i < n; ++i) {
+      const int fd = SD_LISTEN_FDS_START + i;
+      if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
+        *error = "--web.systemd-socket: descriptor " + std::to_string(fd) +
+                 " from systemd is not a listening stream socket";
+        log_.Error("cannot start the web server", {{"err", *error}});
+        return false;
+      }
+      http.inherited_fds.push_back(fd);
+    }
+    if (http.inherited_fds.empty()) {
+      *error =
+          "--web.systemd-socket: no socket from systemd (LISTEN_FDS unset or "
+          "for another process): start it from a .socket unit";
+      log_.Error("cannot start the web server", {{"err", *error}});
+      return false;
+    }
+  }
   server_ = std::make_unique<HttpServer>(http, &store_, &log_);
   if (!server_->Start(error)) {
     log_.Error("cannot start the web server", {{"err", *error}});
     StopAll();
     return false;
   }
-  for (const auto& a : config_.listen_addresses) {
-    log_.Info("Listening on", {{"address", a}});
+  if (config_.systemd_socket) {
+    log_.Info("Listening on sockets from systemd",
+              {{"count", std::to_string(http.inherited_fds.size())}});
+  } else {
+    for (const auto& a : config_.listen_addresses) {
+      log_.Info("Listening on", {{"address", a}});
+    }
+  }
+  for (const auto& notice : config_.notices) {
+    log_.Warn("flag accepted without effect", {{"flag", notice}});
   }
   std::string enabled;
   for (const auto& c : start.collectors)
@@ -286,7 +322,7 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
 }
 
 Families Application::SelfMetricsWithSinks() const {
-  Families out = SelfMetrics();
+  Families out = SelfMetrics(!config_.disable_exporter_metrics);
   for (auto& f : push_->Metrics()) out.push_back(std::move(f));
   return out;
 }

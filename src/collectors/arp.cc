@@ -45,20 +45,25 @@ class ArpCollector : public Collector {
 }  // namespace
 
 CollectorSpec Spec() {
-  return {"arp",
-          true,
-          "Exposes ARP statistics from /proc/net/arp.",
-          {
-              {kArpInclude, "",
-               "Regexp of arp devices to include (mutually exclusive to "
-               "device-exclude)."},
-              {kArpExclude, "",
-               "Regexp of arp devices to exclude (mutually exclusive to "
-               "device-include)."},
-          },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<ArpCollector>(o);
-          }};
+  return {
+      "arp",
+      true,
+      "Exposes ARP statistics from /proc/net/arp.",
+      {
+          {kArpInclude, "",
+           "Regexp of arp devices to include (mutually exclusive to "
+           "device-exclude)."},
+          {kArpExclude, "",
+           "Regexp of arp devices to exclude (mutually exclusive to "
+           "device-include)."},
+          {"collector.arp.netlink", "true",
+           "Use netlink to gather stats instead of /proc/net/arp.", false, true,
+           "the same series either way; host_exporter reads "
+           "/proc/net/arp"},
+      },
+      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+        return std::make_unique<ArpCollector>(o);
+      }};
 }
 
 }  // namespace host_exporter::collectors::arp

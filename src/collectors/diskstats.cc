@@ -1,5 +1,5 @@
 // diskstats: node_disk_* from /proc/diskstats, with device properties from
-// the udev database (/run/udev/data/b<major>:<minor> under the root path):
+// the udev database (--path.udev.data, b<major>:<minor>):
 // node_disk_info, node_disk_filesystem_info, node_disk_device_mapper_info and
 // node_disk_ata_*, exactly as node_exporter 1.5 exposes them.
 #include "parse/diskstats.h"
@@ -103,8 +103,8 @@ std::string Prop(const parse::UdevProperties& p, std::string_view key) {
 // than failing (containers often have no /run/udev).
 parse::UdevProperties ReadUdev(const HostPaths& paths, uint32_t major,
                                uint32_t minor) {
-  const std::string path = paths.Root("/run/udev/data") + "/b" +
-                           std::to_string(major) + ":" + std::to_string(minor);
+  const std::string path = paths.UdevData() + "/b" + std::to_string(major) +
+                           ":" + std::to_string(minor);
   std::optional<std::string> text;
   try {
     text = ReadFileIfExists(path);

@@ -40,6 +40,10 @@ namespace {
 
 constexpr char kMountPointsFlag[] = "collector.filesystem.mount-points-exclude";
 constexpr char kFsTypesFlag[] = "collector.filesystem.fs-types-exclude";
+// node_exporter 1.9's includes: given, they replace the default exclude.
+constexpr char kMountPointsIncludeFlag[] =
+    "collector.filesystem.mount-points-include";
+constexpr char kFsTypesIncludeFlag[] = "collector.filesystem.fs-types-include";
 constexpr char kTimeoutFlag[] = "collector.filesystem.mount-timeout";
 constexpr char kOldMountPointsFlag[] =
     "collector.filesystem.ignored-mount-points";
@@ -146,9 +150,12 @@ std::vector<parse::MountEntry> ReadMounts(const HostPaths& paths) {
 class FilesystemCollector : public Collector {
  public:
   FilesystemCollector(Filter mount_points_exclude, Filter fs_types_exclude,
+                      Filter mount_points_include, Filter fs_types_include,
                       std::chrono::nanoseconds timeout, StatfsFunc statfs)
       : mount_points_exclude_(std::move(mount_points_exclude)),
         fs_types_exclude_(std::move(fs_types_exclude)),
+        mount_points_include_(std::move(mount_points_include)),
+        fs_types_include_(std::move(fs_types_include)),
         timeout_(timeout),
         statfs_(std::move(statfs)),
         stuck_(std::make_shared<StuckPaths>()) {}
@@ -220,12 +227,17 @@ class FilesystemCollector : public Collector {
       m.mount_point = StripRoot(paths.rootfs, e.mount_point);
       // node_exporter compiles these flags as given, and Go's empty regexp
       // matches everything: an empty pattern excludes every mount (unlike
-      // Filter's "no filter").
-      if (!mount_points_exclude_.active() || !fs_types_exclude_.active() ||
-          mount_points_exclude_.Excludes(m.mount_point) ||
-          fs_types_exclude_.Excludes(e.fs_type)) {
-        continue;
-      }
+      // Filter's "no filter"). An include pattern replaces the exclude one.
+      const bool mount_point_ok =
+          mount_points_include_.active()
+              ? mount_points_include_.Includes(m.mount_point)
+              : mount_points_exclude_.active() &&
+                    !mount_points_exclude_.Excludes(m.mount_point);
+      const bool fs_type_ok = fs_types_include_.active()
+                                  ? fs_types_include_.Includes(e.fs_type)
+                                  : fs_types_exclude_.active() &&
+                                        !fs_types_exclude_.Excludes(e.fs_type);
+      if (!mount_point_ok || !fs_type_ok) continue;
       m.device = std::move(e.device);
       m.fs_type = std::move(e.fs_type);
       m.read_only = parse::HasMountOption(e.options, "ro");
@@ -340,6 +352,8 @@ class FilesystemCollector : public Collector {
 
   Filter mount_points_exclude_;
   Filter fs_types_exclude_;
+  Filter mount_points_include_;
+  Filter fs_types_include_;
   std::chrono::nanoseconds timeout_;
   StatfsFunc statfs_;
   std::shared_ptr<StuckPaths> stuck_;
@@ -359,6 +373,19 @@ std::pair<std::string, const char*> FilterPattern(
                                 flag + " are mutually exclusive");
   }
   return {old_pattern, old_flag};
+}
+
+// An include flag (node_exporter 1.9): mutually exclusive with an exclude
+// pattern other than the default one.
+Filter IncludeFilter(const CollectorOptions& options, const char* flag,
+                     const std::string& exclude, const char* exclude_flag,
+                     const char* exclude_default) {
+  const std::string pattern = options.Get(flag);
+  if (!pattern.empty() && exclude != exclude_default) {
+    throw std::invalid_argument(std::string("--") + flag + " and --" +
+                                exclude_flag + " are mutually exclusive");
+  }
+  return Filter(flag, pattern);
 }
 
 }  // namespace
@@ -403,8 +430,14 @@ std::unique_ptr<Collector> NewFilesystemCollector(
   if (deadline.ok() && deadline.value > std::chrono::nanoseconds::zero()) {
     timeout.value = std::min(timeout.value, deadline.value / 3);
   }
+  Filter mount_points_include =
+      IncludeFilter(options, kMountPointsIncludeFlag, mount_points,
+                    mount_points_flag, kDefaultMountPoints);
+  Filter fs_types_include = IncludeFilter(
+      options, kFsTypesIncludeFlag, fs_types, fs_types_flag, kDefaultFsTypes);
   return std::make_unique<FilesystemCollector>(
       Filter(mount_points_flag, mount_points), Filter(fs_types_flag, fs_types),
+      std::move(mount_points_include), std::move(fs_types_include),
       timeout.value, std::move(statfs));
 }
 
@@ -418,6 +451,14 @@ CollectorSpec FilesystemCollectorSpec() {
               {kFsTypesFlag, kDefaultFsTypes,
                "Regexp of filesystem types to exclude for filesystem "
                "collector."},
+              {kMountPointsIncludeFlag, "",
+               "Regexp of mount points to include for filesystem collector "
+               "(replaces the default mount-points-exclude; mutually "
+               "exclusive to another one)."},
+              {kFsTypesIncludeFlag, "",
+               "Regexp of filesystem types to include for filesystem "
+               "collector (replaces the default fs-types-exclude; mutually "
+               "exclusive to another one)."},
               {kTimeoutFlag, "5s",
                "how long to wait for a mount to respond before marking it as "
                "stale (at most a third of --collector.timeout)"},

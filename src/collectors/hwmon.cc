@@ -13,7 +13,10 @@
 // sensor's label file gives node_hwmon_sensor_label. No /sys/class/hwmon:
 // no families.
 //
-// node_exporter 1.5 has no chip or sensor filter flags (they came in 1.6).
+// node_exporter 1.6's filters: --collector.hwmon.chip-{include,exclude} on
+// the chip label (a chip left out gives no series at all), and
+// --collector.hwmon.sensor-{include,exclude} on "<chip>;<sensor>"
+// ("platform_coretemp_0;temp3").
 #include "parse/hwmon.h"
 
 #include <cerrno>
@@ -89,8 +92,25 @@ std::string HwmonName(const std::string& dir) {
   return clean;
 }
 
-void CollectChip(const std::string& dir, FamilySet* out) {
+// The chip and sensor filters, as node_exporter's deviceFilter: left out if
+// the exclude pattern matches or the include pattern does not.
+struct Filters {
+  Filter chip_include, chip_exclude, sensor_include, sensor_exclude;
+  bool Ignored(const Filter& include, const Filter& exclude,
+               const std::string& s) const {
+    return exclude.Excludes(s) || !include.Includes(s);
+  }
+};
+
+constexpr char kChipInclude[] = "collector.hwmon.chip-include";
+constexpr char kChipExclude[] = "collector.hwmon.chip-exclude";
+constexpr char kSensorInclude[] = "collector.hwmon.sensor-include";
+constexpr char kSensorExclude[] = "collector.hwmon.sensor-exclude";
+
+void CollectChip(const std::string& dir, const Filters& filters,
+                 FamilySet* out) {
   const std::string chip = HwmonName(dir);
+  if (filters.Ignored(filters.chip_include, filters.chip_exclude, chip)) return;
   SensorData data;
   CollectSensorData(dir, &data);
   if (Stat(dir + "/device").error == 0) {
@@ -103,6 +123,9 @@ void CollectChip(const std::string& dir, FamilySet* out) {
   }
 
   for (const auto& [sensor, props] : data) {
+    if (filters.Ignored(filters.sensor_include, filters.sensor_exclude,
+                        chip + ";" + sensor))
+      continue;
     const std::string type = parse::ExplodeSensorFilename(sensor)->type;
     const Labels labels = {{"chip", chip}, {"sensor", sensor}};
     if (auto it = props.find("label"); it != props.end()) {
@@ -211,6 +234,12 @@ void CollectChip(const std::string& dir, FamilySet* out) {
 
 class HwmonCollector : public Collector {
  public:
+  explicit HwmonCollector(const CollectorOptions& o)
+      : filters_{Filter(kChipInclude, o.Get(kChipInclude)),
+                 Filter(kChipExclude, o.Get(kChipExclude)),
+                 Filter(kSensorInclude, o.Get(kSensorInclude)),
+                 Filter(kSensorExclude, o.Get(kSensorExclude))} {}
+
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/hwmon");
     DirRead list = ReadDir(root);
@@ -233,7 +262,7 @@ class HwmonCollector : public Collector {
       }
       if (kind != Kind::kDirectory) continue;
       try {
-        CollectChip(dir, &out);
+        CollectChip(dir, filters_, &out);
       } catch (const CollectError& err) {
         last_error = err.what();
       }
@@ -241,6 +270,9 @@ class HwmonCollector : public Collector {
     if (!last_error.empty()) throw CollectError(last_error);
     return out.Take();
   }
+
+ private:
+  const Filters filters_;
 };
 
 }  // namespace
@@ -250,9 +282,22 @@ CollectorSpec Spec() {
           true,
           "Exposes hardware monitoring and sensor data from "
           "/sys/class/hwmon.",
-          {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<HwmonCollector>();
+          {
+              {kChipInclude, "",
+               "Regexp of hwmon chip to include (mutually exclusive to "
+               "device-exclude)."},
+              {kChipExclude, "",
+               "Regexp of hwmon chip to exclude (mutually exclusive to "
+               "device-include)."},
+              {kSensorInclude, "",
+               "Regexp of hwmon sensor to include (mutually exclusive to "
+               "sensor-exclude); matched against \"<chip>;<sensor>\"."},
+              {kSensorExclude, "",
+               "Regexp of hwmon sensor to exclude (mutually exclusive to "
+               "sensor-include); matched against \"<chip>;<sensor>\"."},
+          },
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            return std::make_unique<HwmonCollector>(o);
           }};
 }
 

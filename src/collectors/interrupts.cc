@@ -1,5 +1,6 @@
 // interrupts: node_interrupts_total{cpu,type,info,devices} from
-// /proc/interrupts, one series per interrupt and CPU (node_exporter 1.5).
+// /proc/interrupts, one series per interrupt and CPU (node_exporter 1.5),
+// with node_exporter 1.9's name filters and include-zeros switch.
 #include "parse/interrupts.h"
 
 #include <string>
@@ -10,15 +11,31 @@
 namespace host_exporter::collectors::interrupts {
 namespace {
 
+constexpr char kInclude[] = "collector.interrupts.name-include";
+constexpr char kExclude[] = "collector.interrupts.name-exclude";
+constexpr char kIncludeZeros[] = "collector.interrupts.include-zeros";
+
 class InterruptsCollector : public Collector {
  public:
+  explicit InterruptsCollector(const CollectorOptions& o)
+      : include_(kInclude, o.Get(kInclude)),
+        exclude_(kExclude, o.Get(kExclude)),
+        include_zeros_(o.GetBool(kIncludeZeros)) {
+    if (include_.active() && exclude_.active()) {
+      throw std::invalid_argument(std::string("--") + kInclude + " and --" +
+                                  kExclude + " are mutually exclusive");
+    }
+  }
+
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
     const std::string path = paths.Proc("interrupts");
     auto irqs = Unwrap(parse::ParseInterrupts(ReadFile(path)), path);
     auto& total = out.Counter("node_interrupts_total", "Interrupt details.");
     for (const parse::Interrupt& irq : irqs) {
+      if (!include_.Includes(irq.name) || exclude_.Excludes(irq.name)) continue;
       for (size_t cpu = 0; cpu < irq.per_cpu.size(); ++cpu) {
+        if (!include_zeros_ && irq.per_cpu[cpu] == 0) continue;
         total.Add({{"cpu", std::to_string(cpu)},
                    {"type", irq.name},
                    {"info", irq.info},
@@ -28,6 +45,11 @@ class InterruptsCollector : public Collector {
     }
     return out.Take();
   }
+
+ private:
+  Filter include_;
+  Filter exclude_;
+  bool include_zeros_;
 };
 
 }  // namespace
@@ -36,9 +58,18 @@ CollectorSpec Spec() {
   return {"interrupts",
           false,
           "Exposes detailed interrupts statistics from /proc/interrupts.",
-          {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<InterruptsCollector>();
+          {
+              {kInclude, "",
+               "Regexp of interrupts name to include (mutually exclusive to "
+               "--collector.interrupts.name-exclude)."},
+              {kExclude, "",
+               "Regexp of interrupts name to exclude (mutually exclusive to "
+               "--collector.interrupts.name-include)."},
+              {kIncludeZeros, "true",
+               "Include interrupts that have a zero value", false, true},
+          },
+          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
+            return std::make_unique<InterruptsCollector>(o);
           }};
 }
 

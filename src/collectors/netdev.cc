@@ -35,6 +35,7 @@ constexpr char kExclude[] = "collector.netdev.device-exclude";
 constexpr char kWhitelist[] = "collector.netdev.device-whitelist";
 constexpr char kBlacklist[] = "collector.netdev.device-blacklist";
 constexpr char kAddressInfo[] = "collector.netdev.address-info";
+constexpr char kLabelIfAlias[] = "collector.netdev.label-ifalias";
 constexpr char kDetailed[] = "collector.netdev.enable-detailed-metrics";
 constexpr char kNetlink[] = "collector.netdev.netlink";
 
@@ -111,7 +112,8 @@ class NetdevCollector : public Collector {
   explicit NetdevCollector(const CollectorOptions& o)
       : address_info_(o.GetBool(kAddressInfo)),
         detailed_(o.GetBool(kDetailed)),
-        netlink_(o.GetBool(kNetlink)) {
+        netlink_(o.GetBool(kNetlink)),
+        label_ifalias_(o.GetBool(kLabelIfAlias)) {
     const auto [include, include_flag] = ResolveAlias(o, kInclude, kWhitelist);
     const auto [exclude, exclude_flag] = ResolveAlias(o, kExclude, kBlacklist);
     if (!include.empty() && !exclude.empty()) {
@@ -137,6 +139,20 @@ class NetdevCollector : public Collector {
     FamilySet out;
     std::map<std::string, FamilyBuilder*> families;  // by statistic
     for (const auto& [device, stats] : devices) {
+      Labels labels = {{"device", device}};
+      if (label_ifalias_) {
+        // node_exporter 1.9: the ifalias of a device sysfs has (an empty
+        // one is no label).
+        const std::string alias_path =
+            paths.Sys("class/net/" + device + "/ifalias");
+        if (auto alias = ReadFileIfExists(alias_path)) {
+          while (!alias->empty() &&
+                 (alias->back() == '\n' || alias->back() == ' ' ||
+                  alias->back() == '\t'))
+            alias->pop_back();
+          labels.push_back({"ifalias", *alias});
+        }
+      }
       for (const auto& [key, value] : stats) {
         auto it = families.find(key);
         if (it == families.end()) {
@@ -146,7 +162,7 @@ class NetdevCollector : public Collector {
                                      "Network device statistic " + key + "."))
                    .first;
         }
-        it->second->Add({{"device", device}}, static_cast<double>(value));
+        it->second->Add(labels, static_cast<double>(value));
       }
     }
     if (address_info_) AddAddressInfo(&out);
@@ -247,6 +263,7 @@ class NetdevCollector : public Collector {
   bool address_info_;
   bool detailed_;
   bool netlink_;
+  bool label_ifalias_;
   Filter include_;
   Filter exclude_;
 };
@@ -282,6 +299,9 @@ CollectorSpec Spec() {
            "ones) from sysfs class/net/<device>/statistics, so the output "
            "matches node_exporter's netlink path.",
            false, true},
+          {kLabelIfAlias, "false",
+           "Add ifAlias label (from sysfs class/net/<device>/ifalias)", false,
+           true},
       },
       [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
         return std::make_unique<NetdevCollector>(o);

@@ -113,6 +113,11 @@ const std::map<std::string, KeyInfo>& KnownKeys() {
       for (const OptionSpec& o : c.options)
         k[o.name] = {o.repeatable, o.boolean};
     }
+    for (const PendingCollector& c : PendingCollectors()) {
+      if (c.toggle) k["collector." + std::string(c.name)] = {false, true};
+      for (const OptionSpec& o : c.options)
+        k[o.name] = {o.repeatable, o.boolean};
+    }
     return k;
   }();
   return keys;
@@ -161,6 +166,21 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {"path.procfs", "/proc", "procfs mountpoint.", false, false},
       {"path.sysfs", "/sys", "sysfs mountpoint.", false, false},
       {"path.rootfs", "/", "rootfs mountpoint.", false, false},
+      {"path.udev.data", "",
+       "udev data path (node_disk_info's labels). Default: /run/udev/data "
+       "under --path.rootfs.",
+       false, false},
+      {"web.disable-exporter-metrics", "false",
+       "Exclude metrics about the exporter process itself (process_*).", false,
+       true},
+      {"web.systemd-socket", "false",
+       "Use systemd socket activation listeners (LISTEN_FDS) instead of "
+       "--web.listen-address.",
+       false, true},
+      {"runtime.gomaxprocs", "",
+       "Threads of the collector pool (node_exporter: GOMAXPROCS, default "
+       "1). Default: one per CPU, at least two.",
+       false, false},
       {"collector.disable-defaults", "false",
        "Set all collectors to disabled by default.", false, true},
       {"collection.interval", "5s",
@@ -486,6 +506,22 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
   c.paths.procfs = last("path.procfs");
   c.paths.sysfs = last("path.sysfs");
   c.paths.rootfs = last("path.rootfs");
+  c.paths.udev_data = last("path.udev.data");
+  if (!ParseBool(last("web.disable-exporter-metrics"),
+                 &c.disable_exporter_metrics)) {
+    return fail("web.disable-exporter-metrics", "expected true or false");
+  }
+  if (!ParseBool(last("web.systemd-socket"), &c.systemd_socket)) {
+    return fail("web.systemd-socket", "expected true or false");
+  }
+  if (const std::string procs = last("runtime.gomaxprocs"); !procs.empty()) {
+    auto n = parse::ParseU64(procs);
+    if (!n || *n < 1 || *n > 1024) {
+      return fail("runtime.gomaxprocs",
+                  "expected a number from 1 to 1024, got " + Quote(procs));
+    }
+    c.pool_size = static_cast<int>(*n);
+  }
   std::string why;
   if (!ParseDurationSetting(last("collection.interval"), &c.interval, &why) ||
       c.interval.count() <= 0) {
@@ -549,6 +585,39 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
       opts.Set(o.name, it->second.values);
     }
     if (on) c.collectors.emplace_back(&spec, std::move(opts));
+  }
+  // Flags accepted without effect: one notice each, logged at start-up.
+  for (const FlagSpec& f : GlobalFlags()) {
+    if (!f.no_effect.empty() && (file.count(f.name) || flags.count(f.name)))
+      c.notices.push_back(all[f.name].origin +
+                          ": no effect here: " + std::string(f.no_effect));
+  }
+  for (const CollectorSpec& spec : AllCollectors()) {
+    for (const OptionSpec& o : spec.options) {
+      if (!o.no_effect.empty() && all.count(o.name))
+        c.notices.push_back(all[o.name].origin +
+                            ": no effect here: " + std::string(o.no_effect));
+    }
+  }
+  for (const PendingCollector& p : PendingCollectors()) {
+    const std::string key = "collector." + std::string(p.name);
+    const std::string why = ": host_exporter has no " + std::string(p.name) +
+                            " collector yet; accepted, nothing collected";
+    bool on = false;
+    if (p.toggle && all.count(key)) {
+      if (!ParseBool(last(key), &on))
+        return fail(key, "expected true or false, got " + Quote(last(key)));
+      if (on) c.notices.push_back(all[key].origin + why);
+    }
+    for (const OptionSpec& o : p.options) {
+      if (!all.count(o.name)) continue;
+      bool b;
+      if (o.boolean && !ParseBool(last(o.name), &b)) {
+        return fail(o.name,
+                    "expected true or false, got " + Quote(last(o.name)));
+      }
+      c.notices.push_back(all[o.name].origin + why);
+    }
   }
   *out = std::move(c);
   return true;

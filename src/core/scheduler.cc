@@ -128,7 +128,9 @@ Scheduler::Scheduler(std::vector<NamedCollector> collectors, HostPaths paths,
     w->paths = paths_;
     workers_.push_back(std::move(w));
   }
-  const size_t cpus = std::max(2u, std::thread::hardware_concurrency());
+  const size_t cpus = options_.pool_size > 0
+                          ? options_.pool_size
+                          : std::max(2u, std::thread::hardware_concurrency());
   std::lock_guard<std::mutex> lock(shared_->mu);
   shared_->pool_size = std::min(cpus, std::max<size_t>(1, workers_.size()));
   for (size_t i = 0; i < shared_->pool_size; ++i) shared_->StartThread(shared_);

@@ -1,10 +1,15 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -397,6 +402,55 @@ int LogMessage(const mg_connection* conn, const char* message) {
   return 1;
 }
 
+// Puts the inherited (systemd) listening sockets in place of the loopback
+// placeholders CivetWeb bound (CivetWeb 1.15 cannot adopt a socket): each
+// placeholder's descriptor becomes a copy of an inherited socket (dup3), so
+// CivetWeb's accept loop serves it from its next poll on. False with *error
+// if a placeholder is not found.
+bool AdoptInheritedSockets(mg_context* ctx, const std::vector<int>& inherited,
+                           std::string* error) {
+  mg_server_port ports[16];
+  const int n = mg_get_server_ports(ctx, 16, ports);
+  std::vector<int> placeholder_ports;
+  for (int i = 0; i < n; ++i) placeholder_ports.push_back(ports[i].port);
+  std::vector<int> placeholders;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (dirent* e = readdir(d)) {
+      auto fd = parse::ParseU64(e->d_name);
+      if (!fd || static_cast<int>(*fd) == dirfd(d)) continue;
+      const int f = static_cast<int>(*fd);
+      if (std::find(inherited.begin(), inherited.end(), f) != inherited.end())
+        continue;
+      int listening = 0;
+      socklen_t len = sizeof listening;
+      sockaddr_in sa{};
+      socklen_t salen = sizeof sa;
+      if (getsockopt(f, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
+          !listening ||
+          getsockname(f, reinterpret_cast<sockaddr*>(&sa), &salen) != 0 ||
+          sa.sin_family != AF_INET ||
+          sa.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+        continue;
+      if (std::find(placeholder_ports.begin(), placeholder_ports.end(),
+                    ntohs(sa.sin_port)) != placeholder_ports.end())
+        placeholders.push_back(f);
+    }
+    closedir(d);
+  }
+  if (placeholders.size() != inherited.size()) {
+    *error = "--web.systemd-socket: cannot put the inherited sockets in place";
+    return false;
+  }
+  for (size_t i = 0; i < inherited.size(); ++i) {
+    if (dup3(inherited[i], placeholders[i], O_CLOEXEC) < 0) {
+      *error = std::string("--web.systemd-socket: dup3: ") + strerror(errno);
+      return false;
+    }
+    ::close(inherited[i]);
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ToCivetwebPorts(const std::string& address, std::string* out,
@@ -416,13 +470,19 @@ bool ToCivetwebPorts(const std::string& address, std::string* out,
     return true;
   }
   if (host.front() == '[') {
-    if (host.back() != ']') return bad("unbalanced '[' in IPv6 address");
-    std::string ip = host.substr(1, host.size() - 2);
+    // "[::1]:9100", and as Go's net.SplitHostPort also "[127.0.0.1]:9100"
+    // and "[localhost]:9100" (the Helm chart's "[$(HOST_IP)]:9100").
+    if (host.back() != ']') return bad("unbalanced '[' in address");
+    host = host.substr(1, host.size() - 2);
+    if (host.empty()) {
+      *out = "+" + port;
+      return true;
+    }
     in6_addr a6;
-    if (inet_pton(AF_INET6, ip.c_str(), &a6) != 1)
-      return bad("not an IPv6 address");
-    *out = host + ":" + port;
-    return true;
+    if (inet_pton(AF_INET6, host.c_str(), &a6) == 1) {
+      *out = "[" + host + "]:" + port;
+      return true;
+    }
   }
   in_addr a4;
   if (inet_pton(AF_INET, host.c_str(), &a4) == 1) {
@@ -509,7 +569,11 @@ bool HttpServer::Start(std::string* error) {
     std::call_once(ssl_once, [] { mg_init_library(MG_FEATURES_SSL); });
   }
   std::string ports;
-  for (const auto& a : impl_->options.listen_addresses) {
+  // Sockets from systemd: one loopback placeholder each, replaced below.
+  const auto& inherited = impl_->options.inherited_fds;
+  std::vector<std::string> addresses = impl_->options.listen_addresses;
+  if (!inherited.empty()) addresses.assign(inherited.size(), "127.0.0.1:0");
+  for (const auto& a : addresses) {
     std::string p;
     if (!ToCivetwebPorts(a, &p, error)) return false;
     if (tls) {
@@ -594,6 +658,13 @@ bool HttpServer::Start(std::string* error) {
     }
     *error = "cannot listen on " + addrs + ": " +
              (text[0] ? std::string(text) : "unknown error");
+    return false;
+  }
+  if (!inherited.empty() &&
+      !AdoptInheritedSockets(impl_->ctx, inherited, error)) {
+    impl_->gate->Stop();
+    mg_stop(impl_->ctx);
+    impl_->ctx = nullptr;
     return false;
   }
   mg_set_request_handler(impl_->ctx, "/", Handle, impl_.get());

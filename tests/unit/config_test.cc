@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace host_exporter {
@@ -365,6 +366,81 @@ TEST(ConfigTest, ConfigFileMustBeARegularFileOfBoundedSize) {
   EXPECT_EQ(err, "cannot read web config " + fifo +
                      ": is a FIFO, not a regular file");
   std::filesystem::remove_all(dir);
+}
+
+// node_exporter's --path.udev.data, --web.disable-exporter-metrics,
+// --web.systemd-socket and --runtime.gomaxprocs.
+TEST(ConfigTest, NodeExporterRuntimeAndWebFlags) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(ResolveConfig({}, {}, &c, &err)) << err;
+  EXPECT_EQ(c.paths.udev_data, "");
+  EXPECT_EQ(c.paths.UdevData(), "/run/udev/data");
+  EXPECT_FALSE(c.disable_exporter_metrics);
+  EXPECT_FALSE(c.systemd_socket);
+  EXPECT_EQ(c.pool_size, 0);
+  Settings flags;
+  flags["path.rootfs"] = {{"/host/root"}, "flag --path.rootfs"};
+  ASSERT_TRUE(ResolveConfig({}, flags, &c, &err)) << err;
+  EXPECT_EQ(c.paths.UdevData(), "/host/root/run/udev/data");
+  flags["path.udev.data"] = {{"/u"}, "flag --path.udev.data"};
+  flags["web.disable-exporter-metrics"] = {{"true"}, "flag"};
+  flags["web.systemd-socket"] = {{"true"}, "flag"};
+  flags["runtime.gomaxprocs"] = {{"3"}, "flag --runtime.gomaxprocs"};
+  ASSERT_TRUE(ResolveConfig({}, flags, &c, &err)) << err;
+  EXPECT_EQ(c.paths.UdevData(), "/u");
+  EXPECT_TRUE(c.disable_exporter_metrics);
+  EXPECT_TRUE(c.systemd_socket);
+  EXPECT_EQ(c.pool_size, 3);
+  EXPECT_TRUE(c.notices.empty());
+  flags["runtime.gomaxprocs"] = {{"0"}, "flag --runtime.gomaxprocs"};
+  EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
+  EXPECT_EQ(err,
+            "flag --runtime.gomaxprocs: expected a number from 1 to 1024, got "
+            "\"0\"");
+}
+
+// The flags of node_exporter's collectors not here yet are accepted (flag
+// or config key) and each given one makes one start-up notice.
+TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
+  Settings flags;
+  flags["collector.ntp"] = {{"true"}, "flag --collector.ntp"};
+  flags["collector.logind"] = {{"false"}, "flag --no-collector.logind"};
+  flags["collector.qdisk.device-include"] = {{"^eth"}, "flag"};
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load("{\"collector.perf.tracepoint\": [\"sched:sched_switch\"]}",
+                   &c, &err, flags))
+      << err;
+  EXPECT_FALSE(Enabled(c, "ntp"));
+  ASSERT_EQ(c.notices.size(), 3u);
+  EXPECT_EQ(c.notices[0],
+            "flag --collector.ntp: host_exporter has no ntp collector yet; "
+            "accepted, nothing collected");
+  flags["collector.ntp"] = {{"maybe"}, "flag --collector.ntp"};
+  EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
+  EXPECT_EQ(err, "flag --collector.ntp: expected true or false, got \"maybe\"");
+}
+
+// A collector that lands leaves the pending table: no name, and no flag, in
+// both.
+TEST(ConfigTest, PendingCollectorsAreNotCollectors) {
+  std::set<std::string> flags;
+  for (const CollectorSpec& c : AllCollectors()) {
+    flags.insert("collector." + std::string(c.name));
+    for (const OptionSpec& o : c.options) flags.insert(o.name);
+  }
+  for (const PendingCollector& p : PendingCollectors()) {
+    EXPECT_EQ(FindCollector(p.name), nullptr) << p.name;
+    EXPECT_FALSE(flags.count("collector." + std::string(p.name))) << p.name;
+    for (const OptionSpec& o : p.options) {
+      EXPECT_TRUE(flags.insert(o.name).second) << o.name;
+      EXPECT_TRUE(
+          o.name.starts_with("collector." + std::string(p.name) + ".") ||
+          o.name.starts_with("collector.qdisk."))
+          << o.name;
+    }
+  }
 }
 
 TEST(JsonKeyLinesTest, NestedAndArrays) {

@@ -212,6 +212,32 @@ TEST(FilesystemCollectorTest, EmptyExcludePatternExcludesEveryMount) {
           .empty());
 }
 
+// node_exporter 1.9's include flags replace the default excludes: /proc
+// (type proc) is reported when included, and only what is included.
+TEST(FilesystemCollectorTest, IncludeFlagsReplaceTheDefaultExcludes) {
+  Families fams = RunCollector(
+      "filesystem", Options({{"collector.filesystem.mount-points-include",
+                              "^/(proc|boot)$"}}));
+  const auto* errors = FindFamily(fams, "node_filesystem_device_error");
+  ASSERT_NE(errors, nullptr);
+  EXPECT_EQ(errors->metric.size(), 1u);  // /proc is of an excluded type
+  EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_device_error", "/boot"),
+            1u);
+  fams = RunCollector(
+      "filesystem",
+      Options({{"collector.filesystem.fs-types-include", "^(proc|devpts)$"}}));
+  EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_device_error", "/"), 0u);
+  EXPECT_EQ(CountForMountPoint(fams, "node_filesystem_device_error", "/proc"),
+            0u);  // its mount point is excluded by default
+  // An include and a non-default exclude of the same kind: refused.
+  EXPECT_THROW(
+      MakeCollector(
+          "filesystem",
+          Options({{"collector.filesystem.mount-points-include", "^/$"},
+                   {"collector.filesystem.mount-points-exclude", "^/boot"}})),
+      std::invalid_argument);
+}
+
 TEST(FilesystemCollectorTest, ValuesComeFromStatfs) {
   auto fake = std::make_shared<FakeStatfs>();
   Families fams = WithFake(fake)->Collect(FixturePaths());

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -89,6 +91,54 @@ TEST(HwmonCollectorTest, ChipNames) {
   EXPECT_EQ(FindValue(fams, "node_hwmon_temp_celsius",
                       {{"chip", "hwmon2"}, {"sensor", "temp1"}}),
             30);
+}
+
+// The chips and "<chip>;<sensor>" pairs of the series in `fams`.
+std::set<std::string> Chips(const Families& fams, bool with_sensor) {
+  std::set<std::string> out;
+  for (const auto& f : fams) {
+    for (const auto& m : f.metric) {
+      std::string chip, sensor;
+      for (const auto& l : m.label) {
+        if (l.name == "chip") chip = l.value;
+        if (l.name == "sensor") sensor = l.value;
+      }
+      out.insert(with_sensor && !sensor.empty() ? chip + ";" + sensor : chip);
+    }
+  }
+  return out;
+}
+
+// node_exporter 1.6's filters: chips by their label, sensors by
+// "<chip>;<sensor>".
+TEST(HwmonCollectorTest, ChipAndSensorFilters) {
+  const std::set<std::string> all = Chips(RunCollector("hwmon"), false);
+  ASSERT_TRUE(all.count("platform_coretemp_0"));
+  ASSERT_GT(all.size(), 2u);
+  CollectorOptions o;
+  o.Set("collector.hwmon.chip-include", {"^platform_coretemp_0$"});
+  EXPECT_EQ(Chips(RunCollector("hwmon", o), false),
+            std::set<std::string>{"platform_coretemp_0"});
+  o = {};
+  o.Set("collector.hwmon.chip-exclude", {"^platform_coretemp_0$"});
+  std::set<std::string> rest = all;
+  rest.erase("platform_coretemp_0");
+  EXPECT_EQ(Chips(RunCollector("hwmon", o), false), rest);
+  o = {};
+  o.Set("collector.hwmon.sensor-exclude", {"^platform_coretemp_0;temp1$"});
+  std::set<std::string> sensors = Chips(RunCollector("hwmon", o), true);
+  EXPECT_FALSE(sensors.count("platform_coretemp_0;temp1"));
+  EXPECT_TRUE(sensors.count("platform_coretemp_0;temp2"));
+  o = {};
+  o.Set("collector.hwmon.sensor-include", {"^platform_coretemp_0;temp2$"});
+  sensors = Chips(RunCollector("hwmon", o), true);
+  // Every chip's annotation (node_hwmon_chip_names) stays; of the sensors,
+  // only the one included.
+  std::set<std::string> with_sensor;
+  for (const auto& c : sensors) {
+    if (c.find(';') != std::string::npos) with_sensor.insert(c);
+  }
+  EXPECT_EQ(with_sensor, std::set<std::string>{"platform_coretemp_0;temp2"});
 }
 
 TEST(HwmonCollectorTest, SensorsAndUnits) {

@@ -88,6 +88,33 @@ TEST(InterruptsCollectorTest, ReadsFixture) {
             397554210);
 }
 
+// node_exporter 1.9's name filters (on the type label) and include-zeros.
+TEST(InterruptsCollectorTest, NameFiltersAndZeros) {
+  CollectorOptions include;
+  include.Set("collector.interrupts.name-include", {"^LOC$"});
+  Families fams = RunCollector("interrupts", include);
+  ASSERT_EQ(fams.size(), 1u);
+  EXPECT_EQ(fams[0].metric.size(), 4u);
+  CollectorOptions exclude;
+  exclude.Set("collector.interrupts.name-exclude", {"^LOC$"});
+  fams = RunCollector("interrupts", exclude);
+  ASSERT_EQ(fams.size(), 1u);
+  EXPECT_EQ(fams[0].metric.size(), 25u * 4u);
+  CollectorOptions no_zeros;
+  no_zeros.Set("collector.interrupts.include-zeros", {"false"});
+  fams = RunCollector("interrupts", no_zeros);
+  ASSERT_EQ(fams.size(), 1u);
+  size_t nonzero = 0;
+  const Families all = RunCollector("interrupts");
+  ASSERT_EQ(all.size(), 1u);
+  for (const auto& m : all[0].metric) nonzero += m.counter.value != 0;
+  EXPECT_LT(nonzero, 26u * 4u);
+  EXPECT_EQ(fams[0].metric.size(), nonzero);
+  CollectorOptions both = include;
+  both.Set("collector.interrupts.name-exclude", {"^NMI$"});
+  EXPECT_THROW(MakeCollector("interrupts", both), std::invalid_argument);
+}
+
 TEST(InterruptsCollectorTest, MissingFileIsAnError) {
   EXPECT_THROW(RunCollector("interrupts", {}, FixturePaths("/nonexistent")),
                CollectError);

@@ -373,6 +373,29 @@ TEST(NetdevCollectorTest, FixtureValues) {
             (std::set<std::string>{"eth0", "wlan0"}));
 }
 
+// --collector.netdev.label-ifalias (node_exporter 1.9): the sysfs ifalias
+// as a label of every device statistic; a device without sysfs directory
+// has none.
+TEST(NetdevCollectorTest, LabelIfAlias) {
+  CollectorOptions o;
+  o.Set("collector.netdev.label-ifalias", {"true"});
+  Families fams = RunCollector("netdev", o);
+  EXPECT_EQ(
+      FindValue(fams, "node_network_receive_bytes_total",
+                {{"device", "eth0"}, {"ifalias", "uplink to core switch"}}),
+      98765432101.0);
+  EXPECT_TRUE(FindValue(fams, "node_network_receive_bytes_total",
+                        {{"device", "lo"}, {"ifalias", ""}})
+                  .has_value());
+  EXPECT_TRUE(FindValue(fams, "node_network_receive_bytes_total",
+                        {{"device", "br-5f2c0e1a9b7d"}})
+                  .has_value());
+  // Off by default: the labels of node_exporter 1.5.
+  EXPECT_EQ(FindValue(RunCollector("netdev"),
+                      "node_network_receive_bytes_total", {{"device", "eth0"}}),
+            98765432101.0);
+}
+
 TEST(NetdevCollectorTest, WithoutNetlinkOnlyProcNetDev) {
   Families fams = RunCollector("netdev", Opts({{"netlink", "false"}}));
   EXPECT_EQ(fams.size(), 16u);

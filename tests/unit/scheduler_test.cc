@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "host_exporter/family.h"
@@ -271,6 +272,53 @@ TEST(SchedulerTest, BlockedCollectorsDoNotStarveTheOthers) {
     }
   }
   EXPECT_TRUE(recovered);
+}
+
+// Records the threads it runs on; each run takes 5 ms (well below the 20 ms
+// after which a blocked pool grows).
+class ThreadRecordingCollector : public Collector {
+ public:
+  struct Seen {
+    std::mutex mu;
+    std::set<std::thread::id> ids;
+  };
+  explicit ThreadRecordingCollector(std::shared_ptr<Seen> seen)
+      : seen_(std::move(seen)) {}
+  Families Collect(const HostPaths&) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard<std::mutex> lock(seen_->mu);
+    seen_->ids.insert(std::this_thread::get_id());
+    return {};
+  }
+
+ private:
+  std::shared_ptr<Seen> seen_;
+};
+
+// --runtime.gomaxprocs=1: one pool thread runs every collector (the default
+// pool has at least two).
+TEST(SchedulerTest, PoolSizeOption) {
+  for (size_t pool : {1u, 0u}) {
+    Logger log;
+    SnapshotStore store;
+    auto seen = std::make_shared<ThreadRecordingCollector::Seen>();
+    std::vector<NamedCollector> cs;
+    for (int i = 0; i < 8; ++i) {
+      cs.push_back({"c" + std::to_string(i),
+                    std::make_unique<ThreadRecordingCollector>(seen)});
+    }
+    SchedulerOptions o = FastOptions();
+    o.timeout = std::chrono::milliseconds(2000);
+    o.pool_size = pool;
+    Scheduler s(std::move(cs), {}, o, &log, &store);
+    s.RunOnce();
+    std::lock_guard<std::mutex> lock(seen->mu);
+    if (pool == 1) {
+      EXPECT_EQ(seen->ids.size(), 1u);
+    } else {
+      EXPECT_GE(seen->ids.size(), 2u);
+    }
+  }
 }
 
 TEST(SchedulerTest, DestroyingWithAStuckCollectorDoesNotHang) {
