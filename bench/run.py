@@ -35,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 from harness import Exporter, NodeExporter, Server, free_port  # noqa: E402
+import processes  # noqa: E402  (bench/processes.py)
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -498,6 +499,9 @@ def main():
                          "and re-render REPORT.md")
     ap.add_argument("--build-note", default="",
                     help="with --formats: how the binary was built, put in the report")
+    ap.add_argument("--processes", action="store_true",
+                    help="run only the process_top against process-exporter step, add it "
+                         "to results.json and re-render REPORT.md")
     ap.add_argument("--note", default="",
                     help="a line about the conditions of this run, put in the report")
     args = ap.parse_args()
@@ -564,6 +568,29 @@ def main():
         with open(out_path, "w") as fh:
             fh.write(text)
         print(section)
+        return 0
+
+    pe_bin = shutil.which("prometheus-process-exporter")
+    if args.processes:
+        if not pe_bin:
+            sys.exit("prometheus-process-exporter is not installed")
+        p = processes.run(os.path.join(args.build, "host_exporter"), pe_bin, smoke)
+        p["machine"], p["note"] = machine(), args.note
+        print("\n".join(processes.section(p)))
+        if smoke:
+            return 0
+        with open(os.path.join(HERE, "results.json")) as f:
+            results = json.load(f)
+        results["processes"] = p
+        with open(os.path.join(HERE, "results.json"), "w") as f:
+            json.dump(results, f, indent=1, default=str)
+        # Only this section changes: the rest (and the Deployments section
+        # bench/deploy.py appends) stays as it was measured.
+        with open(out_path) as f:
+            text = f.read()
+        text = processes.splice(text, processes.section(p))
+        with open(out_path, "w") as f:
+            f.write(text)
         return 0
 
     he_bin = os.path.join(args.build, "host_exporter")
@@ -689,6 +716,10 @@ def main():
         finally:
             shutil.rmtree(root)
     results["scaling"] = scaling
+    # process_top against process-exporter (bench/processes.py).
+    if pe_bin:
+        results["processes"] = processes.run(he_bin, pe_bin, smoke)
+        results["processes"]["machine"] = machine()
 
     results["note"] = args.note
     results["date"] = time.strftime("%Y-%m-%d")
@@ -785,6 +816,7 @@ def report(r, smoke, note=""):
         lines.append("| %s | %d | %d | %.1f | %.0f | %.2f |" % (
             s["devices"], s["series"], s["bytes"], s["collect_ms"], s["scrape_p50_us"],
             s["scrape_p50_us"] / (s["bytes"] / 1024.0)))
+    lines += processes.section(r.get("processes"))
     lines += ["", "![latency](latency.png)", "", "![scaling](scaling.png)", ""]
     lines += targets(r) + analysis(r)
     return "\n".join(lines)

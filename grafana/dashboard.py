@@ -524,6 +524,51 @@ def panels():
                mappings=value_text({0: ("not synchronised", RED), 1: ("synchronised", GREEN)}),
                text_mode="value_and_name"), 8, 7)
 
+    # ---------------------------------------------------------------- processes
+    # The process_top collector (off by default: --collector.process_top).
+    L.row("Processes")
+    L.add(timeseries("Top processes by CPU", "Processes that used the most CPU over the "
+                     "exporter's last cycle (1 = one CPU), with their pid. Needs "
+                     "--collector.process_top.",
+                     [("topk(10, host_process_top_cpu_ratio{%s})" % SEL,
+                       "{{instance}} {{comm}} ({{pid}})")],
+                     "percentunit", NEUTRAL, min=0, fill=0, legend_table=True), 12, 8)
+    L.add(timeseries("Top processes by memory", "Processes with the largest resident set, "
+                     "with their pid. Needs --collector.process_top.",
+                     [("topk(10, host_process_top_resident_memory_bytes{%s})" % SEL,
+                       "{{instance}} {{comm}} ({{pid}})")],
+                     "bytes", NEUTRAL, min=0, fill=0, legend_table=True), 12, 8)
+    L.add(timeseries("CPU by command", "CPU used per command name (all its processes; "
+                     "1 = one CPU).",
+                     [("topk(10, sum by (instance, comm) (rate(host_process_comm_cpu_seconds"
+                       "_total{%s}[%s])))" % (SEL, RI), "{{instance}} {{comm}}")],
+                     "percentunit", NEUTRAL, min=0, fill=0), 8, 7)
+    L.add(timeseries("Memory by command", "Resident memory per command name (the sum of "
+                     "its processes' resident sets; shared pages count in each).",
+                     [("topk(10, host_process_comm_resident_memory_bytes{%s})" % SEL,
+                       "{{instance}} {{comm}}")], "bytes", NEUTRAL, min=0, fill=0), 8, 7)
+    L.add(timeseries("CPU by unit", "CPU used per systemd unit of the processes "
+                     "(services and scopes from their cgroup's accounting, which counts "
+                     "exited children; 1 = one CPU).",
+                     [("topk(10, sum by (instance, unit) (rate(host_process_unit_cpu_seconds"
+                       "_total{%s}[%s])))" % (SEL, RI), "{{instance}} {{unit}}")],
+                     "percentunit", NEUTRAL, min=0, fill=0), 8, 7)
+    L.add(timeseries("Storage I/O by unit", "Bytes read (up) and written (down) per "
+                     "second per systemd unit.",
+                     [("topk(5, rate(host_process_unit_read_bytes_total{%s}[%s]))"
+                       % (SEL, RI), "{{instance}} {{unit}} read"),
+                      ("topk(5, rate(host_process_unit_written_bytes_total{%s}[%s]))"
+                       % (SEL, RI), "{{instance}} {{unit}} written")],
+                     "Bps", NEUTRAL, fill=0, negative=".* written$"), 8, 7)
+    L.add(timeseries("Open files by command", "Open file descriptors per command name.",
+                     [("topk(10, host_process_comm_open_fds{%s})" % SEL,
+                       "{{instance}} {{comm}}")], "short", NEUTRAL, min=0, fill=0,
+                     decimals=0), 8, 7)
+    L.add(timeseries("Threads by command", "Threads per command name.",
+                     [("topk(10, host_process_comm_threads{%s})" % SEL,
+                       "{{instance}} {{comm}}")], "short", NEUTRAL, min=0, fill=0,
+                     decimals=0), 8, 7)
+
     # ----------------------------------------------------------------- exporter
     L.row("Exporter")
     L.add(timeseries("Collector duration", "How long each collector took in its last "

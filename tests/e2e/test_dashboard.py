@@ -21,7 +21,7 @@ PROVISIONING = os.path.join(GRAFANA, "provisioning", "dashboards", "host_exporte
                             "host_exporter.json")
 
 ROWS = ["Overview", "CPU", "Memory", "Disk I/O", "Filesystem", "Network", "System",
-        "Exporter"]
+        "Processes", "Exporter"]
 
 # What the issue asks each row to show: metric names (or PromQL) that must occur
 # in the row's queries.
@@ -44,6 +44,10 @@ ROW_CONTENT = {
                 "{{device}}"],
     "System": ["node_context_switches_total", "node_intr_total", "node_forks_total",
                "node_entropy_available_bits", "node_filefd_allocated", "node_timex_"],
+    "Processes": ["host_process_top_cpu_ratio", "host_process_top_resident_memory_bytes",
+                  "host_process_comm_cpu_seconds_total", "host_process_unit_cpu_seconds_total",
+                  "host_process_comm_resident_memory_bytes", "{{pid}}", "{{comm}}",
+                  "{{unit}}"],
     "Exporter": ["node_scrape_collector_duration_seconds",
                  "node_scrape_collector_success", "host_exporter_build_info"],
 }

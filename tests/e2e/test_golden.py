@@ -16,6 +16,14 @@ import unittest
 import harness
 
 GOLDEN = os.path.join(harness.SOURCE_ROOT, "tests", "golden", "fixtures.prom")
+# Default-off collectors with a fixture tree of their own: their lines (and
+# their scrape success) from --once with only that collector.
+OFF_BY_DEFAULT = {
+    "process_top": (os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "process_top"),
+                    os.path.join(harness.SOURCE_ROOT, "tests", "golden", "process_top.prom"),
+                    r"^(# (HELP|TYPE) )?host_process_|"
+                    r'^node_scrape_collector_success\{collector="process_top"\}'),
+}
 
 # Values that depend on the moment or the machine, not on the fixtures:
 # masked to "<volatile>" before the comparison (the series must still exist).
@@ -71,6 +79,16 @@ def exposition():
     return r.stdout
 
 
+def off_by_default_exposition(name):
+    root, _, keep = OFF_BY_DEFAULT[name]
+    r = subprocess.run([harness.binary(), "--once", "--collector.disable-defaults",
+                        "--collector." + name] + harness.fixture_flags(root),
+                       capture_output=True, text=True, timeout=60, env=dict(os.environ, TZ="UTC"))
+    if r.returncode != 0:
+        raise AssertionError("--once failed: %s" % r.stderr)
+    return "".join(l + "\n" for l in r.stdout.splitlines() if re.match(keep, l))
+
+
 def normalise(text):
     # Paths into the fixture root (textfile file labels, rapl's path label)
     # depend on where the checkout is.
@@ -97,6 +115,19 @@ class GoldenTest(unittest.TestCase):
             self.fail("exposition differs from %s (scripts/update-golden rewrites it "
                       "after you have read this diff):\n%s" % (GOLDEN, diff[:20000]))
 
+    def test_off_by_default_collectors_match_their_golden_lines(self):
+        for name, (_, golden, _) in OFF_BY_DEFAULT.items():
+            with self.subTest(collector=name):
+                got = off_by_default_exposition(name)
+                with open(golden) as f:
+                    want = f.read()
+                self.assertIn('node_scrape_collector_success{collector="%s"} 1' % name, got)
+                if got != want:
+                    diff = "".join(difflib.unified_diff(want.splitlines(True),
+                                                        got.splitlines(True), "golden", "got"))
+                    self.fail("%s differs from %s (scripts/update-golden rewrites it after "
+                              "you have read this diff):\n%s" % (name, golden, diff[:20000]))
+
     def test_every_collector_succeeds_on_fixtures(self):
         text = exposition()
         failed = re.findall(r'node_scrape_collector_success\{collector="([^"]+)"\} 0', text)
@@ -122,5 +153,9 @@ if __name__ == "__main__":
         with open(GOLDEN, "w") as f:
             f.write(normalise(exposition()))
         print("wrote", GOLDEN)
+        for name, (_, golden, _) in OFF_BY_DEFAULT.items():
+            with open(golden, "w") as f:
+                f.write(off_by_default_exposition(name))
+            print("wrote", golden)
     else:
         harness.main()

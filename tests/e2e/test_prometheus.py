@@ -81,9 +81,11 @@ class RealPrometheusTest(unittest.TestCase):
             raise unittest.SkipTest("prometheus is not installed (apt-get install prometheus)")
         cls.exporter_port = free_port()
         cls.instance = "127.0.0.1:%d" % cls.exporter_port
-        # The real host, default collectors, a fresh snapshot every second.
+        # The real host, default collectors and process_top (the Processes
+        # row), a fresh snapshot every second.
         cls.exporter = Exporter(["--web.listen-address=" + cls.instance,
-                                 "--collection.interval=1s"], cls.exporter_port)
+                                 "--collection.interval=1s", "--collector.process_top"],
+                                cls.exporter_port)
         cls.prom = None
         try:
             cls.prom = Prometheus(cls.exporter_port)

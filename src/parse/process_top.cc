@@ -1,0 +1,222 @@
+#include "parse/process_top.h"
+
+#include <charconv>
+
+namespace host_exporter::parse {
+namespace {
+
+// The next space-separated field of `*rest` (advancing it), or empty.
+std::string_view NextStatField(std::string_view* rest) {
+  size_t b = 0;
+  while (b < rest->size() && ((*rest)[b] == ' ' || (*rest)[b] == '\t')) ++b;
+  size_t e = b;
+  while (e < rest->size() && (*rest)[e] != ' ' && (*rest)[e] != '\t' &&
+         (*rest)[e] != '\n') {
+    ++e;
+  }
+  std::string_view f = rest->substr(b, e - b);
+  rest->remove_prefix(e);
+  return f;
+}
+
+template <typename T>
+bool ToInteger(std::string_view s, T* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// The value after "key" and separator on a "key<sep>value" line of `text`.
+std::string_view KeyValue(std::string_view text, std::string_view key) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    if (line.size() > key.size() && line.starts_with(key) &&
+        (line[key.size()] == ':' || line[key.size()] == ' ')) {
+      return Trim(line.substr(key.size() + 1));
+    }
+    pos = nl + 1;
+  }
+  return {};
+}
+
+bool IsUnitName(std::string_view c) {
+  for (std::string_view suffix :
+       {".service", ".scope", ".slice", ".socket", ".mount", ".swap"}) {
+    if (c.size() > suffix.size() && c.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ParsePidStatFields(std::string_view text, PidStatFields* out,
+                        std::string* error) {
+  const size_t l = text.find('(');
+  const size_t r = text.rfind(')');
+  if (l == std::string_view::npos || r == std::string_view::npos || r < l) {
+    *error = "unexpected format, couldn't extract comm";
+    return false;
+  }
+  out->comm = text.substr(l + 1, r - l - 1);
+  std::string_view rest = text.substr(r + 1);
+  // Fields 3 to 24.
+  std::string_view f[22];
+  for (auto& field : f) {
+    field = NextStatField(&rest);
+    if (field.empty()) {
+      *error = "expected at least 24 fields, got " +
+               std::to_string(2 + (&field - f));
+      return false;
+    }
+  }
+  out->state = f[0][0];
+  struct {
+    int index;  // proc(5) field number
+    bool ok;
+  } checks[] = {
+      {4, ToInteger(f[1], &out->ppid)},
+      {14, ToInteger(f[11], &out->utime)},
+      {15, ToInteger(f[12], &out->stime)},
+      {20, ToInteger(f[17], &out->num_threads)},
+      {22, ToInteger(f[19], &out->starttime)},
+      {24, ToInteger(f[21], &out->rss_pages)},
+  };
+  for (const auto& c : checks) {
+    if (!c.ok) {
+      *error = "field " + std::to_string(c.index) + " is not an integer: '" +
+               std::string(f[c.index - 3]) + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ParsePidIo(std::string_view text, PidIoBytes* out, std::string* error) {
+  for (auto [key, dst] : {std::pair{"read_bytes", &out->read_bytes},
+                          std::pair{"write_bytes", &out->write_bytes}}) {
+    std::string_view v = KeyValue(text, key);
+    if (!ToInteger(v, dst)) {
+      *error = v.empty() ? std::string("no ") + key
+                         : std::string(key) + " is not a number: '" +
+                               std::string(v) + "'";
+      return false;
+    }
+  }
+  return true;
+}
+
+PidUnit ParsePidUnit(std::string_view text) {
+  std::string_view unified, named;
+  bool have_unified = false, have_named = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    // "ID:controllers:path"; the path may contain ':'.
+    const size_t a = line.find(':');
+    if (a == std::string_view::npos) continue;
+    const size_t b = line.find(':', a + 1);
+    if (b == std::string_view::npos) continue;
+    std::string_view controllers = line.substr(a + 1, b - a - 1);
+    std::string_view path = line.substr(b + 1);
+    if (controllers == "name=systemd") {
+      named = path;
+      have_named = true;
+    } else if (line.substr(0, a) == "0" && controllers.empty()) {
+      unified = path;
+      have_unified = true;
+    }
+  }
+  std::string_view path = have_named ? named : have_unified ? unified : "/";
+  // The deepest component that names a unit.
+  size_t end = path.size();
+  while (end > 0) {
+    const size_t slash = path.rfind('/', end - 1);
+    const size_t begin = slash == std::string_view::npos ? 0 : slash + 1;
+    std::string_view c = path.substr(begin, end - begin);
+    if (IsUnitName(c)) return {path.substr(0, end), c};
+    if (slash == std::string_view::npos) break;
+    end = slash;
+  }
+  return {"/", "-.slice"};
+}
+
+bool IsLeafUnit(std::string_view unit) {
+  return unit.ends_with(".service") || unit.ends_with(".scope");
+}
+
+Result<CgroupUsage> ParseCgroupCpuStat(std::string_view text) {
+  Result<CgroupUsage> out;
+  uint64_t user = 0, system = 0;
+  if (!ToInteger(KeyValue(text, "user_usec"), &user) ||
+      !ToInteger(KeyValue(text, "system_usec"), &system)) {
+    return Result<CgroupUsage>::Fail("no user_usec and system_usec");
+  }
+  out.value.user_seconds = static_cast<double>(user) / 1e6;
+  out.value.system_seconds = static_cast<double>(system) / 1e6;
+  return out;
+}
+
+Result<CgroupUsage> ParseCpuacctStat(std::string_view text,
+                                     double ticks_per_second) {
+  Result<CgroupUsage> out;
+  uint64_t user = 0, system = 0;
+  if (!ToInteger(KeyValue(text, "user"), &user) ||
+      !ToInteger(KeyValue(text, "system"), &system)) {
+    return Result<CgroupUsage>::Fail("no user and system lines");
+  }
+  out.value.user_seconds = static_cast<double>(user) / ticks_per_second;
+  out.value.system_seconds = static_cast<double>(system) / ticks_per_second;
+  return out;
+}
+
+Result<CgroupIoBytes> ParseCgroupIoStat(std::string_view text) {
+  Result<CgroupIoBytes> out;
+  const auto lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto f = SplitFields(lines[i]);
+    for (size_t j = 1; j < f.size(); ++j) {
+      const size_t eq = f[j].find('=');
+      if (eq == std::string_view::npos) {
+        return Result<CgroupIoBytes>::Fail(LineError(
+            i, "expected key=value, got '" + std::string(f[j]) + "'"));
+      }
+      std::string_view key = f[j].substr(0, eq);
+      if (key != "rbytes" && key != "wbytes") continue;
+      uint64_t v = 0;
+      if (!ToInteger(f[j].substr(eq + 1), &v)) {
+        return Result<CgroupIoBytes>::Fail(
+            LineError(i, std::string(key) + " is not a number: '" +
+                             std::string(f[j]) + "'"));
+      }
+      (key == "rbytes" ? out.value.read_bytes : out.value.write_bytes) +=
+          static_cast<double>(v);
+    }
+  }
+  return out;
+}
+
+Result<CgroupIoBytes> ParseBlkioServiceBytes(std::string_view text) {
+  Result<CgroupIoBytes> out;
+  const auto lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto f = SplitFields(lines[i]);
+    if (f.size() != 3) continue;  // "Total N" and empty lines
+    if (f[1] != "Read" && f[1] != "Write") continue;
+    uint64_t v = 0;
+    if (!ToInteger(f[2], &v)) {
+      return Result<CgroupIoBytes>::Fail(
+          LineError(i, "not a number: '" + std::string(f[2]) + "'"));
+    }
+    (f[1] == "Read" ? out.value.read_bytes : out.value.write_bytes) +=
+        static_cast<double>(v);
+  }
+  return out;
+}
+
+}  // namespace host_exporter::parse
