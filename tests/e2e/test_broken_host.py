@@ -112,6 +112,7 @@ READERS = [
     (r"sys/devices/system/edac/", {"edac"}),
     (r"sys/devices/system/node/", {"meminfo_numa"}),
     (r"sys/fs/bcache/", {"bcache"}),
+    (r"sys/fs/cgroup/", {"cgroup"}),
     (r"sys/fs/btrfs/", {"btrfs"}),
     (r"sys/fs/xfs/", {"xfs"}),
     (r"(boot|home|mnt|srv)/", set()),  # mount points: read by no collector
