@@ -248,6 +248,7 @@ class CgroupCollector : public Collector {
       groups = Walk(roots);
     }
     sys_dev_block_ = paths.Sys("dev/block");
+    devices_.clear();  // a MAJ:MIN can name another device after a change
 
     FamilySet out;
     FamilyBuilder* fams[kFamCount];
@@ -375,8 +376,8 @@ class CgroupCollector : public Collector {
     }
   }
 
-  // "8:0" -> "sda" through <sysfs>/dev/block/8:0, cached; the number pair
-  // if the link does not resolve.
+  // "8:0" -> "sda" through <sysfs>/dev/block/8:0, resolved once a cycle;
+  // the number pair if the link does not resolve.
   const std::string& DeviceName(const std::string& majmin) {
     auto it = devices_.find(majmin);
     if (it != devices_.end()) return it->second;

@@ -283,6 +283,29 @@ TEST(CgroupCollectorTest, BadFileIsAWarningNamingItAndLosesNothingElse) {
   EXPECT_EQ(warnings[0], bad + ": line 2: bad value for file: 'twelve'");
 }
 
+TEST(CgroupCollectorTest, DeviceNamesFollowTheirLinkFromCycleToCycle) {
+  TempRoot root;
+  root.Write("sys/fs/cgroup/cgroup.controllers", "io\n");
+  root.Write("sys/fs/cgroup/a.service/io.stat",
+             "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0\n");
+  root.Write("sys/block/sda/dev", "8:0\n");
+  root.Write("sys/block/sdb/dev", "8:0\n");
+  const std::string link = root.dir() + "/sys/dev/block/8:0";
+  std::filesystem::create_directories(root.dir() + "/sys/dev/block");
+  std::filesystem::create_directory_symlink("../../block/sda", link);
+  auto c = MakeCollector("cgroup");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(FindValue(c->Collect(root.paths()), "node_cgroup_io_reads_total",
+                      {{"cgroup", "/a.service"}, {"device", "sda"}}),
+            3);
+  // The disk is replaced: 8:0 is now another device.
+  std::filesystem::remove(link);
+  std::filesystem::create_directory_symlink("../../block/sdb", link);
+  EXPECT_EQ(FindValue(c->Collect(root.paths()), "node_cgroup_io_reads_total",
+                      {{"cgroup", "/a.service"}, {"device", "sdb"}}),
+            3);
+}
+
 TEST(CgroupCollectorTest, NoCgroupFilesystemIsNoSeries) {
   TempRoot root;
   const Families f = RunCollector("cgroup", {}, root.paths());
