@@ -489,12 +489,14 @@ def cgroup_bench(he_bin, smoke):
         finally:
             shutil.rmtree(root, ignore_errors=True)
     with_, without = [], []
-    for _ in range(1 if smoke else 3):
+    runs = 1 if smoke else 3
+    for _ in range(runs):
         without.append(cycle_cpu(he_bin, ["--no-collector.cgroup"], secs, 0.1)[0])
         cpu, series = cycle_cpu(he_bin, [], secs, 0.1)
         with_.append(cpu)
     host = {"default_cycle_s": statistics.median(without),
-            "with_cgroup_cycle_s": statistics.median(with_), "series": series}
+            "with_cgroup_cycle_s": statistics.median(with_), "series": series,
+            "runs": runs}
     cpu_all, series_all = cycle_cpu(he_bin, ["--collector.cgroup.include="], secs, 0.1)
     host["all_groups_cycle_s"], host["all_groups_series"] = cpu_all, series_all
     return {"date": time.strftime("%Y-%m-%d"), "machine": machine(),
@@ -519,7 +521,8 @@ def cgroup_section(r):
         out.append("| %d | %d | %.2f | %.1f |" % (
             row["units"], row["series"], row["cpu_per_cycle_s"] * 1e3,
             row["cpu_per_cycle_s"] * 1e6 / row["units"]))
-    out += ["", "On this host (default collectors, median of 3 alternated runs): "
+    out += ["", "On this host (default collectors, median of %d alternated runs): "
+            % h.get("runs", 3) +
             "%.2f ms a cycle without the cgroup collector, %.2f ms with its default set "
             "(%d node_cgroup_* series): %+.2f ms, %.2f of the default cycle (target "
             "≤ 0.25: %s). With every cgroup of this host (`--collector.cgroup.include=`, "
