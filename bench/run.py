@@ -11,6 +11,12 @@ RSS idle and under load, the throughput of a minimal static CivetWeb server
 serving the same bytes (the limit), latency with idle connections held open,
 and how collection and scrape cost grow with the number of devices.
 
+    bench/run.py --cgroup [--smoke]
+
+--cgroup runs only the cgroup collector's rows (cycle CPU it adds at 50, 500
+and 5,000 units on generated cgroup v2 trees, and with its default set on
+this host), adds them to results.json and renders REPORT.md again.
+
 --smoke runs every step with tiny counts and durations (seconds) and writes
 nothing unless --out is given: it only proves the harness works (CI).
 Every request goes to 127.0.0.1; counts and durations are bounded.
@@ -469,6 +475,142 @@ def make_scaled_root(n, series_in_textfile=0):
     return root
 
 
+def make_cgroup_root(n):
+    """A fake sysfs with a cgroup v2 tree of n services under system.slice,
+    each with the files the cgroup collector reads (two block devices)."""
+    root = tempfile.mkdtemp(prefix="cgroup-%d-" % n)
+    base = os.path.join(root, "sys", "fs", "cgroup")
+
+    def group(path, i):
+        d = os.path.join(base, path)
+        os.makedirs(d, exist_ok=True)
+        files = {
+            "cpu.stat": "usage_usec %d\nuser_usec %d\nsystem_usec %d\nnr_periods 0\n"
+                        "nr_throttled 0\nthrottled_usec 0\n" % (3000 * i, 2000 * i, 1000 * i),
+            "memory.current": "%d\n" % (4096 * i), "memory.peak": "%d\n" % (8192 * i),
+            "memory.max": "max\n", "memory.swap.current": "0\n",
+            "memory.stat": "".join("%s %d\n" % (k, i) for k in (
+                "anon", "file", "kernel", "kernel_stack", "pagetables", "percpu", "sock",
+                "vmalloc", "shmem", "file_mapped", "file_dirty", "file_writeback",
+                "swapcached", "anon_thp", "inactive_anon", "active_anon", "inactive_file",
+                "active_file", "unevictable", "slab_reclaimable", "slab_unreclaimable",
+                "slab", "workingset_refault_anon", "workingset_refault_file", "pgscan",
+                "pgsteal", "pgfault", "pgmajfault")),
+            "memory.events": "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n",
+            "io.stat": "8:0 rbytes=%d wbytes=%d rios=%d wios=%d dbytes=0 dios=0\n"
+                       "259:0 rbytes=%d wbytes=0 rios=%d wios=0 dbytes=0 dios=0\n"
+                       % (i, i, i, i, i, i),
+            "pids.current": "%d\n" % i, "pids.max": "max\n",
+        }
+        for r in ("cpu", "memory", "io"):
+            files[r + ".pressure"] = ("some avg10=0.00 avg60=0.00 avg300=0.00 total=%d\n"
+                                      "full avg10=0.00 avg60=0.00 avg300=0.00 total=%d\n"
+                                      % (i, i))
+        for name, text in files.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+
+    os.makedirs(base)
+    with open(os.path.join(base, "cgroup.controllers"), "w") as f:
+        f.write("cpu io memory pids\n")
+    group("system.slice", 1)
+    for i in range(n - 1):
+        group("system.slice/unit-%d.service" % i, i + 2)
+    return root
+
+
+def cycle_cpu(he_bin, args, secs, interval=0.5):
+    """host_exporter's CPU per collection cycle (s) with nobody scraping, and
+    its node_cgroup_* series in one --once run with the same flags."""
+    port = free_port()
+    with Exporter(["--web.listen-address=127.0.0.1:%d" % port,
+                   "--collection.interval=%gs" % interval] + args, port, exe=he_bin,
+                  timeout=60.0) as e:
+        time.sleep(max(2 * interval, 1.0))
+        (u0, s0), t0 = cpu_split(e.pid), time.monotonic()
+        time.sleep(secs)
+        cycles = (time.monotonic() - t0) / interval
+        u1, s1 = cpu_split(e.pid)
+    # The series of one cycle with the same flags (--once: no HTTP body of
+    # tens of MB to read back on a loaded machine).
+    out = subprocess.run([he_bin, "--once"] + args, capture_output=True, text=True,
+                         timeout=120).stdout
+    cgroup_series = sum(1 for l in out.splitlines() if l.startswith("node_cgroup_"))
+    return (u1 - u0 + s1 - s0) / cycles, cgroup_series
+
+
+def cgroup_bench(he_bin, smoke):
+    """Cycle CPU added by the cgroup collector: on generated v2 trees of 50,
+    500 and 5,000 units (only that collector, against an exporter with no
+    collector at all), and with its default set on this host (the default
+    collectors with and without it, alternated)."""
+    secs = 2 if smoke else 20
+    sizes = [50] if smoke else [50, 500, 5000]
+    none = ["--collector.disable-defaults"]
+    base, _ = cycle_cpu(he_bin, none, secs, 0.1)
+    rows = []
+    for n in sizes:
+        root = make_cgroup_root(n)
+        try:
+            # A cycle of 5,000 units takes about a second of CPU: a longer
+            # interval and deadline, so that no cycle is cut off.
+            interval = {50: 0.1, 500: 0.5}.get(n, 5.0)
+            cpu, series = cycle_cpu(he_bin, none + [
+                "--collector.cgroup", "--collector.cgroup.max-series=1000000",
+                "--collector.timeout=30s", "--path.sysfs=" + os.path.join(root, "sys")],
+                secs if n < 5000 else 3 * secs, interval)
+            if series < 40 * n:
+                raise RuntimeError("%d units gave %d node_cgroup_* series: cycles cut off?"
+                                   % (n, series))
+            rows.append({"units": n, "series": series, "cpu_per_cycle_s": cpu - base})
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    with_, without = [], []
+    runs = 1 if smoke else 3
+    for _ in range(runs):
+        without.append(cycle_cpu(he_bin, ["--no-collector.cgroup"], secs, 0.1)[0])
+        cpu, series = cycle_cpu(he_bin, [], secs, 0.1)
+        with_.append(cpu)
+    host = {"default_cycle_s": statistics.median(without),
+            "with_cgroup_cycle_s": statistics.median(with_), "series": series,
+            "runs": runs}
+    cpu_all, series_all = cycle_cpu(he_bin, ["--collector.cgroup.include="], secs, 0.1)
+    host["all_groups_cycle_s"], host["all_groups_series"] = cpu_all, series_all
+    return {"date": time.strftime("%Y-%m-%d"), "machine": machine(),
+            "baseline_cycle_s": base, "rows": rows, "host": host}
+
+
+def cgroup_section(r):
+    c = r.get("cgroup")
+    if not c:
+        return []
+    h = c["host"]
+    added = h["with_cgroup_cycle_s"] - h["default_cycle_s"]
+    out = ["", "## cgroup collector", "",
+           "`bench/run.py --cgroup` on %s (%s): CPU a collection cycle adds with the "
+           "cgroup collector, on generated cgroup v2 trees (`make_cgroup_root`: n services "
+           "under system.slice, every file the collector reads, two block devices; "
+           "files on disk, not the kernel's cgroupfs), measured as the CPU per cycle of "
+           "an exporter with only that collector minus one with no collector (%.2f ms)."
+           % (c["date"], c["machine"], c["baseline_cycle_s"] * 1e3), "",
+           "| units | series | CPU added per cycle (ms) | per unit (µs) |", "|---|---|---|---|"]
+    for row in c["rows"]:
+        out.append("| %d | %d | %.2f | %.1f |" % (
+            row["units"], row["series"], row["cpu_per_cycle_s"] * 1e3,
+            row["cpu_per_cycle_s"] * 1e6 / row["units"]))
+    out += ["", "On this host (default collectors, median of %d alternated runs): "
+            % h.get("runs", 3) +
+            "%.2f ms a cycle without the cgroup collector, %.2f ms with its default set "
+            "(%d node_cgroup_* series): %+.2f ms, %.2f of the default cycle (target "
+            "≤ 0.25: %s). With every cgroup of this host (`--collector.cgroup.include=`, "
+            "%d series): %.2f ms a cycle."
+            % (h["default_cycle_s"] * 1e3, h["with_cgroup_cycle_s"] * 1e3, h["series"],
+               added * 1e3, added / h["default_cycle_s"],
+               "met" if added / h["default_cycle_s"] <= 0.25 else "**not met**",
+               h["all_groups_series"], h["all_groups_cycle_s"] * 1e3), ""]
+    return out
+
+
 def scaling_row(he_bin, client, devices, n_lat, args):
     """A row of the scaling table: host_exporter with args, its series, bytes,
     collection time and scrape p50 over n_lat scrapes."""
@@ -502,6 +644,9 @@ def main():
     ap.add_argument("--processes", action="store_true",
                     help="run only the process_top against process-exporter step, add it "
                          "to results.json and re-render REPORT.md")
+    ap.add_argument("--cgroup", action="store_true",
+                    help="run only the cgroup collector's rows, add them to results.json "
+                         "and re-render REPORT.md")
     ap.add_argument("--note", default="",
                     help="a line about the conditions of this run, put in the report")
     args = ap.parse_args()
@@ -516,6 +661,27 @@ def main():
         return 0
     smoke = args.smoke
     out_path = args.out if args.out else (None if smoke else os.path.join(HERE, "REPORT.md"))
+    if args.cgroup:
+        c = cgroup_bench(os.path.join(args.build, "host_exporter"), smoke)
+        if smoke:
+            print("\n".join(cgroup_section({"cgroup": c})))
+            return 0
+        with open(os.path.join(HERE, "results.json")) as f:
+            results = json.load(f)
+        results["cgroup"] = c
+        with open(os.path.join(HERE, "results.json"), "w") as f:
+            json.dump(results, f, indent=1, default=str)
+        # Only this section changes: the rest of the report (and deploy.py's
+        # section, which run.py does not render) stays as measured.
+        with open(out_path) as f:
+            text = f.read()
+        text = re.sub(r"\n## cgroup collector\n.*?(?=\n## )", "", text, flags=re.S)
+        section = "\n".join(cgroup_section(results))
+        text = text.replace("\n\n## Scaling\n", section + "\n\n## Scaling\n", 1)
+        with open(out_path, "w") as f:
+            f.write(text)
+        print(section)
+        return 0
     if args.hostile:
         ne_bin = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
         he_bin = os.path.join(args.build, "host_exporter")
@@ -808,7 +974,7 @@ def report(r, smoke, note=""):
               "| 8 connections (req/s) | %.0f | %.0f | %.0f%% |" % (
                   st["rps_8"], he["rps_8_same_body"], 100 * he["rps_8_same_body"] / st["rps_8"]),
               "", "## Idle connections", ""] + idle_section(he) + static_idle_rows(st) + \
-        hostile_section(r) + formats_section(r) + [
+        hostile_section(r) + formats_section(r) + cgroup_section(r) + [
               "", "## Scaling", "",
               "| devices (interfaces, disks, mounts each) | series | body (bytes) | "
               "collection (ms) | scrape p50 (µs) | µs per KB |", "|---|---|---|---|---|---|"]

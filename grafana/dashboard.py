@@ -38,6 +38,8 @@ SEL = 'job="$job",instance=~"$instance"'
 # ones alerts.yml watches; tmpfs stays: a full /run breaks a host too).
 FS = SEL + ',fstype!~"rootfs|ramfs|squashfs|iso9660|nsfs|overlay|autofs"'
 NET = SEL + ',device!="lo"'
+# Cgroups worth ranking: the units, not the slices that add them up.
+UNIT = SEL + r',cgroup!~".*\\.slice"'
 RI = "$__rate_interval"
 # CPUs of an instance, for dividing.
 NCPU = 'count without (cpu, mode) (node_cpu_seconds_total{%s,mode="idle"})' % SEL
@@ -524,6 +526,57 @@ def panels():
                mappings=value_text({0: ("not synchronised", RED), 1: ("synchronised", GREEN)}),
                text_mode="value_and_name"), 8, 7)
 
+    # ----------------------------------------------------------------- services
+    L.row("Services")
+    L.add(timeseries("Top units by CPU", "The 10 cgroups (systemd services and scopes; "
+                     "slices, which add up their units, left out) of each host using the "
+                     "most CPU, in CPUs (1 = one core busy). host_exporter's cgroup "
+                     "collector (node_cgroup_*).",
+                     [("topk by (instance) (10, rate(node_cgroup_cpu_usage_seconds_total{%s}[%s]))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}}")],
+                     "short", NEUTRAL, min=0, fill=0, legend_table=True), 12, 8)
+    L.add(timeseries("Top units by memory", "The 10 cgroups of each host with the largest "
+                     "working set (memory usage minus inactive page cache: what the OOM "
+                     "killer and memory pressure act on), and their memory limit where "
+                     "one is set (MemoryMax=).",
+                     [("topk by (instance) (10, node_cgroup_memory_working_set_bytes{%s})"
+                       % UNIT, "{{instance}} {{cgroup}}"),
+                      ("node_cgroup_memory_limit_bytes{%s}" % UNIT,
+                       "{{instance}} {{cgroup}} limit")],
+                     "bytes", NEUTRAL, min=0, fill=0, legend_table=True, overrides=[{
+                         "matcher": {"id": "byRegexp", "options": ".* limit$"},
+                         "properties": [{"id": "custom.lineStyle",
+                                         "value": {"fill": "dash", "dash": [10, 10]}}]}]),
+          12, 8)
+    L.add(timeseries("Unit pressure", "Share of time some task of the cgroup waited for "
+                     "memory, I/O or CPU (the cgroup's memory|io|cpu.pressure; cgroup v2 "
+                     "or the unified tree of a hybrid host), the 5 highest of each kind "
+                     "per host. Sustained memory or I/O pressure on a unit alerts "
+                     "(HostUnitMemoryPressure, HostUnitIoPressure).",
+                     [("topk by (instance) (5, rate(node_cgroup_pressure_memory_waiting_seconds_total{%s}[%s]))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}} memory"),
+                      ("topk by (instance) (5, rate(node_cgroup_pressure_io_waiting_seconds_total{%s}[%s]))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}} io"),
+                      ("topk by (instance) (5, rate(node_cgroup_pressure_cpu_waiting_seconds_total{%s}[%s]))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}} cpu")], "percentunit",
+                     thresholds((0.2, ORANGE), (0.4, RED)), min=0, fill=0,
+                     th_style="dashed"), 8, 8)
+    L.add(timeseries("Top units by disk I/O", "Bytes read (up) and written (down) per "
+                     "second by the 5 cgroups of each host doing the most, all devices "
+                     "together.",
+                     [("topk by (instance) (5, sum without (device) (rate(node_cgroup_io_read_bytes_total{%s}[%s])))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}} read"),
+                      ("topk by (instance) (5, sum without (device) (rate(node_cgroup_io_written_bytes_total{%s}[%s])))"
+                       % (UNIT, RI), "{{instance}} {{cgroup}} written")],
+                     "Bps", NEUTRAL, negative=".* written$", fill=0), 8, 8)
+    L.add(timeseries("Unit OOM kills", "Processes the out-of-memory killer ended in each "
+                     "cgroup (memory.events oom_kill; v1: memory.oom_control). A unit "
+                     "that hits its MemoryMax= shows here and alerts (HostUnitOomKill).",
+                     [("increase(node_cgroup_memory_events_total{%s,event=\"oom_kill\"}[%s])"
+                       % (UNIT, RI), "{{instance}} {{cgroup}}")],
+                     "short", thresholds((1, RED)), min=0, decimals=0, draw="bars",
+                     fill=80), 8, 8)
+
     # ---------------------------------------------------------------- processes
     # The process_top collector (off by default: --collector.process_top).
     L.row("Processes")
@@ -672,8 +725,8 @@ def dashboard(variant):
             "enable": True, "hide": True, "iconColor": "rgba(0, 211, 255, 1)",
             "name": "Annotations & Alerts", "type": "dashboard"}]},
         "description": "Linux hosts monitored by host_exporter (or node_exporter 1.5): "
-                       "CPU, memory, disks, file systems, network, system and the "
-                       "exporter itself.",
+                       "CPU, memory, disks, file systems, network, system, services "
+                       "(per cgroup) and the exporter itself.",
         "editable": True,
         "fiscalYearStartMonth": 0,
         "graphTooltip": 1,

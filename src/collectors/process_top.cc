@@ -441,7 +441,7 @@ class ProcessTopCollector : public Collector {
       }
       if (g.cgroup_io) {
         if (auto t = ReadCgroupFile(unified + g.cgroup_path + "/io.stat")) {
-          auto r = parse::ParseCgroupIoStat(*t);
+          auto r = parse::ParseCgroupIoTotals(*t);
           if (r.ok()) g.io = r.value;
           g.cgroup_io = r.ok();
         } else if (auto t1 = ReadCgroupFile(

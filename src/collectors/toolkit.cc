@@ -234,6 +234,19 @@ void ForgetKeptUnder(const std::string& dir) { Kept().ForgetUnder(dir); }
 
 size_t CountKeptUnder(const std::string& dir) { return Kept().CountUnder(dir); }
 
+FileRead ReadUncached(const std::string& path) {
+  FileRead r;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    r.error = errno;
+    return r;
+  }
+  r.error = ReadFd(fd, false, 0, &r.data);
+  if (r.error) r.data.clear();
+  ::close(fd);
+  return r;
+}
+
 bool FileRead::missing() const { return error == ENOENT || error == ENOTDIR; }
 
 std::string& FileRead::Value(const std::string& path) & {

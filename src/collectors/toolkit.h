@@ -86,6 +86,12 @@ void ForgetKeptUnder(const std::string& dir);
 /// How many descriptors of files below `dir` are kept (for tests).
 size_t CountKeptUnder(const std::string& dir);
 
+/// The whole file with open, read and close, bypassing the descriptor cache
+/// of ReadPath: for the many files read once a cycle that are never kept
+/// (the cgroup collector's thousands of cgroupfs files would fill the
+/// cache's table of paths and cost an fstatfs each).
+FileRead ReadUncached(const std::string& path);
+
 /// The whole file, like Go's os.ReadFile.
 inline FileRead ReadWhole(const std::string& path) { return ReadPath(path); }
 

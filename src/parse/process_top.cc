@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "parse/cgroup.h"
+
 namespace host_exporter::parse {
 namespace {
 
@@ -175,48 +177,30 @@ Result<CgroupUsage> ParseCpuacctStat(std::string_view text,
   return out;
 }
 
-Result<CgroupIoBytes> ParseCgroupIoStat(std::string_view text) {
+namespace {
+
+// The cgroup collector's parse of the devices, summed over them.
+Result<CgroupIoBytes> SumDevices(Result<std::vector<CgroupIoDevice>> r) {
   Result<CgroupIoBytes> out;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto f = SplitFields(lines[i]);
-    for (size_t j = 1; j < f.size(); ++j) {
-      const size_t eq = f[j].find('=');
-      if (eq == std::string_view::npos) {
-        return Result<CgroupIoBytes>::Fail(LineError(
-            i, "expected key=value, got '" + std::string(f[j]) + "'"));
-      }
-      std::string_view key = f[j].substr(0, eq);
-      if (key != "rbytes" && key != "wbytes") continue;
-      uint64_t v = 0;
-      if (!ToInteger(f[j].substr(eq + 1), &v)) {
-        return Result<CgroupIoBytes>::Fail(
-            LineError(i, std::string(key) + " is not a number: '" +
-                             std::string(f[j]) + "'"));
-      }
-      (key == "rbytes" ? out.value.read_bytes : out.value.write_bytes) +=
-          static_cast<double>(v);
-    }
+  if (!r.ok()) return Result<CgroupIoBytes>::Fail(r.error);
+  for (const auto& d : r.value) {
+    out.value.read_bytes += static_cast<double>(d.rbytes);
+    out.value.write_bytes += static_cast<double>(d.wbytes);
   }
   return out;
 }
 
+}  // namespace
+
+Result<CgroupIoBytes> ParseCgroupIoTotals(std::string_view text) {
+  return SumDevices(ParseCgroupIoStat(text));
+}
+
 Result<CgroupIoBytes> ParseBlkioServiceBytes(std::string_view text) {
-  Result<CgroupIoBytes> out;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto f = SplitFields(lines[i]);
-    if (f.size() != 3) continue;  // "Total N" and empty lines
-    if (f[1] != "Read" && f[1] != "Write") continue;
-    uint64_t v = 0;
-    if (!ToInteger(f[2], &v)) {
-      return Result<CgroupIoBytes>::Fail(
-          LineError(i, "not a number: '" + std::string(f[2]) + "'"));
-    }
-    (f[1] == "Read" ? out.value.read_bytes : out.value.write_bytes) +=
-        static_cast<double>(v);
-  }
-  return out;
+  Result<std::vector<CgroupIoDevice>> r;
+  auto merged = MergeCgroupBlkio(text, BlkioKind::kBytes, &r.value);
+  if (!merged.ok()) return Result<CgroupIoBytes>::Fail(merged.error);
+  return SumDevices(std::move(r));
 }
 
 }  // namespace host_exporter::parse

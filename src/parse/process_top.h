@@ -84,9 +84,10 @@ struct CgroupIoBytes {
   double write_bytes = 0;
 };
 
-/// cgroup v2 io.stat: the sum of rbytes= and wbytes= over the device lines.
-/// An empty file (no I/O yet) is zero.
-Result<CgroupIoBytes> ParseCgroupIoStat(std::string_view text);
+/// cgroup v2 io.stat: the sum of rbytes= and wbytes= over the device lines
+/// (parsed by the cgroup collector's ParseCgroupIoStat). An empty file (no
+/// I/O yet) is zero.
+Result<CgroupIoBytes> ParseCgroupIoTotals(std::string_view text);
 
 /// cgroup v1 blkio.throttle.io_service_bytes: the sum of the "MAJ:MIN Read
 /// N" and "MAJ:MIN Write N" lines (the "Total" line is not added twice).

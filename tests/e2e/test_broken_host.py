@@ -122,6 +122,7 @@ READERS = [
     (r"sys/devices/system/edac/", {"edac"}),
     (r"sys/devices/system/node/", {"meminfo_numa"}),
     (r"sys/fs/bcache/", {"bcache"}),
+    (r"sys/fs/cgroup/", {"cgroup"}),
     (r"sys/fs/btrfs/", {"btrfs"}),
     (r"sys/fs/xfs/", {"xfs"}),
     (r"sys/class/watchdog/", {"watchdog"}),

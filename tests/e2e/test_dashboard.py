@@ -21,7 +21,7 @@ PROVISIONING = os.path.join(GRAFANA, "provisioning", "dashboards", "host_exporte
                             "host_exporter.json")
 
 ROWS = ["Overview", "CPU", "Memory", "Disk I/O", "Filesystem", "Network", "System",
-        "Processes", "Exporter"]
+        "Services", "Processes", "Exporter"]
 
 # What the issue asks each row to show: metric names (or PromQL) that must occur
 # in the row's queries.
@@ -44,6 +44,11 @@ ROW_CONTENT = {
                 "{{device}}"],
     "System": ["node_context_switches_total", "node_intr_total", "node_forks_total",
                "node_entropy_available_bits", "node_filefd_allocated", "node_timex_"],
+    "Services": ["node_cgroup_cpu_usage_seconds_total",
+                 "node_cgroup_memory_working_set_bytes",
+                 "node_cgroup_pressure_memory_waiting_seconds_total",
+                 "node_cgroup_pressure_io_waiting_seconds_total",
+                 'event="oom_kill"', "{{cgroup}}"],
     "Processes": ["host_process_top_cpu_ratio", "host_process_top_resident_memory_bytes",
                   "host_process_comm_cpu_seconds_total", "host_process_unit_cpu_seconds_total",
                   "host_process_comm_resident_memory_bytes", "{{pid}}", "{{comm}}",

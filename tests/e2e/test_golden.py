@@ -40,6 +40,7 @@ VOLATILE_VALUES = [
 # Default-off collectors the golden run enables as well (node_exporter's
 # end-to-end test enables its default-off collectors too).
 ENABLED_OFF_BY_DEFAULT = [
+    "cgroup",
     "softirqs",
     "cpu_vulnerabilities",
     "buddyinfo",

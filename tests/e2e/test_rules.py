@@ -73,7 +73,8 @@ class RulesContentTest(unittest.TestCase):
                          "HostFilesystemReadOnly", "HostHighCpuUsage", "HostLowMemory",
                          "HostMemoryPressure", "HostOomKill", "HostHighIowait",
                          "HostNetworkReceiveErrors", "HostNetworkTransmitErrors",
-                         "HostClockNotSynchronised", "HostRebooted"]:
+                         "HostClockNotSynchronised", "HostRebooted",
+                         "HostUnitOomKill", "HostUnitMemoryPressure", "HostUnitIoPressure"]:
             self.assertIn(expected, names)
 
     def test_annotations_and_severity(self):

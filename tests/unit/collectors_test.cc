@@ -62,6 +62,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   expected.insert(kAdded.begin(), kAdded.end());
   // And this project's own.
   expected.insert("process_top");
+  expected.insert("cgroup");
   EXPECT_EQ(names, expected);
   EXPECT_EQ(AllCollectors().size(), expected.size());
 }

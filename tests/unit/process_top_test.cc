@@ -18,7 +18,7 @@ namespace {
 using parse::IsLeafUnit;
 using parse::ParseBlkioServiceBytes;
 using parse::ParseCgroupCpuStat;
-using parse::ParseCgroupIoStat;
+using parse::ParseCgroupIoTotals;
 using parse::ParseCpuacctStat;
 using parse::ParsePidIo;
 using parse::ParsePidStatFields;
@@ -115,15 +115,15 @@ TEST(CgroupAccountingTest, CpuAndIoFiles) {
   ASSERT_TRUE(acct.ok()) << acct.error;
   EXPECT_DOUBLE_EQ(acct.value.user_seconds, 2.5);
   EXPECT_DOUBLE_EQ(acct.value.system_seconds, 0.5);
-  auto io = ParseCgroupIoStat(
+  auto io = ParseCgroupIoTotals(
       "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n"
       "259:0 rbytes=1 wbytes=2 rios=1 wios=1\n");
   ASSERT_TRUE(io.ok()) << io.error;
   EXPECT_EQ(io.value.read_bytes, 101);
   EXPECT_EQ(io.value.write_bytes, 202);
-  EXPECT_TRUE(ParseCgroupIoStat("").ok());
-  auto bad = ParseCgroupIoStat("8:0 rbytes=1\n8:1 wbytes=x\n");
-  EXPECT_EQ(bad.error, "line 2: wbytes is not a number: 'wbytes=x'");
+  EXPECT_TRUE(ParseCgroupIoTotals("").ok());
+  auto bad = ParseCgroupIoTotals("8:0 rbytes=1\n8:1 wbytes=x\n");
+  EXPECT_EQ(bad.error, "line 2: bad field 'wbytes=x'");
   auto blkio = ParseBlkioServiceBytes(
       "8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Async 12288\n"
       "8:0 Discard 0\n8:0 Total 12288\nTotal 12288\n");
