@@ -4,6 +4,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -56,7 +57,16 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.planner = std::move(planner);
   o.max_age = c.max_age;
   o.keep_interval = push;
-  o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+  // Under systemd with WatchdogSec=, a ping at least every half of it
+  // (cycles may be up to max_age apart); without, no wake-ups for it.
+  uint64_t watchdog_us = 0;
+  if (sd_watchdog_enabled(0, &watchdog_us) > 0 && watchdog_us > 0) {
+    o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+    o.heartbeat_period = std::max<std::chrono::milliseconds>(
+        std::chrono::milliseconds(1),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::microseconds(watchdog_us / 2)));
+  }
   return o;
 }
 
