@@ -5,7 +5,7 @@ scrape's time minus host_exporter_cycle_end_timestamp_seconds.
 
 An idle exporter (no scraper, a 1 h interval) sleeps: no thread wakes on a
 timer (CivetWeb's listener, the connection gate, the scheduler's loop and
-pool all block without a timeout).
+pool all block without a timeout); without a push sink libcurl is not loaded.
 
 Loopback only, 14 scrapes in ~14 s; 3 s idle.
 """
@@ -77,6 +77,12 @@ class ScheduleTest(unittest.TestCase):
             before = wakes()
             time.sleep(3)
             after = wakes()
+            with open("/proc/%d/maps" % e.pid) as f:
+                libs = {line.split()[-1].rsplit("/", 1)[-1] for line in f
+                        if ".so" in line}
+        # Without a push sink libcurl (and GnuTLS, krb5, LDAP behind it) is
+        # not loaded: it is dlopen()ed when a sink needs it.
+        self.assertFalse([l for l in libs if l.startswith("libcurl")], sorted(libs))
         woken = {t: after[t] - before.get(t, 0) for t in after
                  if after[t] != before.get(t, 0)}
         # CivetWeb's listener used to poll every 200 ms (15 wake-ups here).
