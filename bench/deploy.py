@@ -212,6 +212,14 @@ def verdicts(name, d):
         else:
             ok, want = ratio <= target, "≤ 1/%d" % round(1 / target)
         rows.append((name, "CPU vs %s" % ref, "%.2f" % ratio, want, ok))
+    if name in ("one-15s", "one-1s"):
+        # Resident memory at the end of the window: idle between 15 s
+        # scrapes, under load at 1 s (issue target: ≤ 1/3 of node_exporter's).
+        for ref in ("node_exporter 1.5", "node_exporter 1.9"):
+            if ref in d["exporters"]:
+                ratio = he["rss_mb"] / d["exporters"][ref]["rss_mb"]
+                rows.append((name, "RSS vs %s" % ref, "%.2f" % ratio, "≤ 1/3",
+                             ratio <= 1 / 3))
     if name == "one-15s":
         rows.append((name, "age p50", "%.3f s" % he["age_p50_s"], "≤ 0.5 s",
                      he["age_p50_s"] <= 0.5))

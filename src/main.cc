@@ -1,10 +1,12 @@
 // host_exporter: flags → --version, --check-config, --once, or the
 // application (src/app) started, reloaded on SIGHUP, stopped on SIGTERM/SIGINT.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <utility>
 
@@ -151,7 +153,16 @@ int Fail(const std::string& msg) {
   return 1;
 }
 
+// Two malloc arenas, not glibc's 8 per CPU: each thread that allocates
+// (8 HTTP workers, the collector pool, the gate) would otherwise get its
+// own, and each keeps its freed memory resident (13 arenas and 2 MB more
+// resident after a burst of parallel scrapes). MALLOC_ARENA_MAX overrides.
+void LimitMallocArenas() {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+}
+
 int Run(int argc, char** argv) {
+  LimitMallocArenas();
   RaiseOpenFileLimit();
   CLI::App cli(kUsage, "host_exporter");
   cli.get_formatter()->column_width(48);

@@ -73,6 +73,11 @@ class CyclePlanner {
   void OnCycle(TimePoint start, TimePoint end);
   /// When the next cycle should start (may be <= now: start at once).
   TimePoint NextStart(TimePoint now, const CyclePlannerOptions& o) const;
+  /// The next time after `now` at which NextStart() may move earlier
+  /// without an arrival or a cycle (a cadence ends: the interval applies
+  /// again); TimePoint::max() if none. A scheduler sleeps until the sooner
+  /// of the two, not on a fixed tick.
+  TimePoint ReplanAt(TimePoint now) const;
 
   /// The confirmed cadences still alive at `now`.
   std::vector<Cadence> Cadences(TimePoint now) const;

@@ -5,6 +5,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -63,8 +64,17 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.snapshot.boot_time = ReadBootTime(c.paths.Proc("stat"));
   o.snapshot.process_start = ProcessStartTime();
   o.snapshot.openmetrics_created = c.openmetrics_created;
-  o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
   o.pool_size = static_cast<size_t>(c.pool_size);
+  // Under systemd with WatchdogSec=, a ping at least every half of it
+  // (cycles may be up to max_age apart); without, no wake-ups for it.
+  uint64_t watchdog_us = 0;
+  if (sd_watchdog_enabled(0, &watchdog_us) > 0 && watchdog_us > 0) {
+    o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+    o.heartbeat_period = std::max<std::chrono::milliseconds>(
+        std::chrono::milliseconds(1),
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::microseconds(watchdog_us / 2)));
+  }
   return o;
 }
 

@@ -159,6 +159,19 @@ CyclePlanner::TimePoint CyclePlanner::NextStart(
   return std::max(next, last_start_ + gap);
 }
 
+CyclePlanner::TimePoint CyclePlanner::ReplanAt(TimePoint now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Only the end of a cadence can move the plan earlier by itself: the end
+  // of an unclear spell and the passing of time move it later.
+  TimePoint at = TimePoint::max();
+  for (const Track& tr : tracks_) {
+    if (!Confirmed(tr) || !Alive(tr, now)) continue;
+    at = std::min(at,
+                  tr.c.last + 2 * tr.c.period + tr.c.period / 2 + Duration(1));
+  }
+  return at;
+}
+
 std::vector<CyclePlanner::Cadence> CyclePlanner::Cadences(TimePoint now) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<Cadence> out;

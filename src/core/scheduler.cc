@@ -294,8 +294,16 @@ void Scheduler::Start() {
         const auto at =
             options_.planner ? options_.planner->NextStart(now, plan) : next;
         if (at <= now) break;
+        // Sleep until the planned start, or until the plan may change by
+        // itself (a cadence ends), an arrival or Stop(); no tick between
+        // (an idle exporter costs no wake-ups), except the watchdog's.
+        auto until = at;
+        if (options_.planner)
+          until = std::min(until, options_.planner->ReplanAt(now));
+        if (options_.heartbeat_period.count() > 0)
+          until = std::min(until, now + options_.heartbeat_period);
         const uint64_t seen = wakes_;
-        loop_cv_.wait_until(lock, std::min(at, now + options_.interval),
+        loop_cv_.wait_until(lock, until,
                             [&] { return stop_ || wakes_ != seen; });
         if (!stop_ && options_.heartbeat) options_.heartbeat();
       }

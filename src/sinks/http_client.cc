@@ -1,12 +1,11 @@
 #include "sinks/http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <mutex>
 #include <string_view>
 
 #include "build_config.h"
+#include "sinks/curl_api.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -46,25 +45,22 @@ size_t WatchHeaders(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
-void GlobalHttpInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+void GlobalHttpInit() { Curl(); }
 
-HttpClient::HttpClient() {
-  GlobalHttpInit();
-  curl_ = curl_easy_init();
-  multi_ = curl_multi_init();
+HttpClient::HttpClient() : api_(Curl(&load_error_)) {
+  if (api_ == nullptr) return;
+  curl_ = api_->easy_init();
+  multi_ = api_->multi_init();
 }
 
 HttpClient::~HttpClient() {
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
-  if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  if (curl_ != nullptr) api_->easy_cleanup(static_cast<CURL*>(curl_));
+  if (multi_ != nullptr) api_->multi_cleanup(static_cast<CURLM*>(multi_));
 }
 
 void HttpClient::Abort() {
   abort_ = true;
-  if (multi_ != nullptr) curl_multi_wakeup(static_cast<CURLM*>(multi_));
+  if (multi_ != nullptr) api_->multi_wakeup(static_cast<CURLM*>(multi_));
 }
 
 void HttpClient::ClearAbort() { abort_ = false; }
@@ -75,7 +71,7 @@ HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
   CURL* c = static_cast<CURL*>(curl_);
   CURLM* m = static_cast<CURLM*>(multi_);
   if (c == nullptr || m == nullptr) {
-    r.error = "curl_easy_init failed";
+    r.error = api_ == nullptr ? load_error_ : "curl_easy_init failed";
     return r;
   }
   if (abort_) {
@@ -83,55 +79,55 @@ HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
     r.aborted = true;
     return r;
   }
-  curl_easy_reset(c);
+  api_->easy_reset(c);
   curl_slist* headers = nullptr;
   for (const auto& h : options.headers)
-    headers = curl_slist_append(headers, h.c_str());
+    headers = api_->slist_append(headers, h.c_str());
   // No "Expect: 100-continue" round trip for large bodies.
-  headers = curl_slist_append(headers, "Expect:");
+  headers = api_->slist_append(headers, "Expect:");
   char errbuf[CURL_ERROR_SIZE] = {0};
   HeaderState header_state;
   const long timeout_ms = static_cast<long>(options.timeout.count());
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_POST, 1L);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_USERAGENT,
-                   "host_exporter/" HOST_EXPORTER_VERSION);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, WatchHeaders);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_state);
+  api_->easy_setopt(c, CURLOPT_URL, url.c_str());
+  api_->easy_setopt(c, CURLOPT_POST, 1L);
+  api_->easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
+  api_->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                    static_cast<curl_off_t>(body.size()));
+  api_->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  api_->easy_setopt(c, CURLOPT_USERAGENT,
+                    "host_exporter/" HOST_EXPORTER_VERSION);
+  api_->easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  api_->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  api_->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  api_->easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  api_->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  api_->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  api_->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  api_->easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectBody);
+  api_->easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  api_->easy_setopt(c, CURLOPT_HEADERFUNCTION, WatchHeaders);
+  api_->easy_setopt(c, CURLOPT_HEADERDATA, &header_state);
   if (!options.username.empty() || !options.password.empty()) {
-    curl_easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    curl_easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
+    api_->easy_setopt(c, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    api_->easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
+    api_->easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
   }
   // The multi interface, so that Abort() can wake a request that waits for
   // an answer (curl_multi_wakeup) instead of letting it run to its timeout.
   CURLcode rc = CURLE_OK;
   bool done = false;
-  if (curl_multi_add_handle(m, c) != CURLM_OK) {
+  if (api_->multi_add_handle(m, c) != CURLM_OK) {
     rc = CURLE_FAILED_INIT;
     done = true;
   }
   while (!done) {
     int running = 0;
-    if (curl_multi_perform(m, &running) != CURLM_OK) {
+    if (api_->multi_perform(m, &running) != CURLM_OK) {
       rc = CURLE_FAILED_INIT;
       break;
     }
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(m, &left)) {
+    while (CURLMsg* msg = api_->multi_info_read(m, &left)) {
       if (msg->msg == CURLMSG_DONE && msg->easy_handle == c) {
         rc = msg->data.result;
         done = true;
@@ -142,7 +138,7 @@ HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
       r.aborted = true;
       break;
     }
-    curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+    api_->multi_poll(m, nullptr, 0, 1000, nullptr);
     if (abort_) {
       r.aborted = true;
       break;
@@ -151,17 +147,17 @@ HttpResponse HttpClient::Post(const std::string& url, const std::string& body,
   if (r.aborted) {
     r.error = "aborted: stopping";
   } else if (rc != CURLE_OK) {
-    r.error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+    r.error = errbuf[0] != '\0' ? errbuf : api_->easy_strerror(rc);
   } else if (!header_state.complete) {
     r.error = "incomplete response: the header block was cut off";
   } else {
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    api_->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   }
-  curl_multi_remove_handle(m, c);
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, nullptr);
-  curl_slist_free_all(headers);
+  api_->multi_remove_handle(m, c);
+  api_->easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  api_->easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  api_->easy_setopt(c, CURLOPT_HEADERDATA, nullptr);
+  api_->slist_free_all(headers);
   return r;
 }
 

@@ -11,6 +11,8 @@
 
 namespace host_exporter::sinks {
 
+struct CurlApi;  // sinks/curl_api.h
+
 /// What one request came back with.
 struct HttpResponse {
   long status = 0;       ///< HTTP status; 0 if no response (see `error`)
@@ -46,12 +48,15 @@ class HttpClient {
   void ClearAbort();
 
  private:
-  void* curl_;   // CURL*
-  void* multi_;  // CURLM*: its connection cache keeps the connection alive
+  const CurlApi* api_;      // null if libcurl could not be loaded
+  std::string load_error_;  // then why
+  void* curl_ = nullptr;    // CURL*
+  void* multi_ = nullptr;   // CURLM*: its connection cache keeps it alive
   std::atomic<bool> abort_{false};
 };
 
-/// Initializes libcurl once per process (call before starting threads).
+/// Loads and initializes libcurl once per process (call before starting
+/// threads; see curl_api.h).
 void GlobalHttpInit();
 
 }  // namespace host_exporter::sinks

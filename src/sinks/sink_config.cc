@@ -1,7 +1,5 @@
 #include "sinks/sink_config.h"
 
-#include <curl/curl.h>  // URL checks (libcurl's URL API)
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -9,6 +7,7 @@
 #include <set>
 
 #include "core/config_json.h"
+#include "sinks/curl_api.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -87,21 +86,27 @@ bool CheckPushUrl(const std::string& url, std::string* why) {
     *why = "expected an http:// or https:// URL, got " + cj::Quote(url);
     return false;
   }
-  CURLU* u = curl_url();
+  std::string load_error;
+  const CurlApi* api = Curl(&load_error);
+  if (api == nullptr) {
+    *why = load_error;
+    return false;
+  }
+  CURLU* u = api->url();
   if (u == nullptr) {
     *why = "out of memory";
     return false;
   }
   bool ok = false;
-  CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+  CURLUcode rc = api->url_set(u, CURLUPART_URL, url.c_str(), 0);
   char* host = nullptr;
   char* port = nullptr;
   if (rc != CURLUE_OK) {
-    *why = "not a valid URL: " + cj::Quote(url) + ": " + curl_url_strerror(rc);
-  } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+    *why = "not a valid URL: " + cj::Quote(url) + ": " + api->url_strerror(rc);
+  } else if (api->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
              host == nullptr || host[0] == '\0') {
     *why = "no host in " + cj::Quote(url);
-  } else if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
+  } else if (api->url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK &&
              port != nullptr &&
              (std::atol(port) < 1 || std::atol(port) > 65535)) {
     *why = "port " + std::string(port) + " out of range 1-65535 in " +
@@ -109,9 +114,9 @@ bool CheckPushUrl(const std::string& url, std::string* why) {
   } else {
     ok = true;
   }
-  curl_free(host);
-  curl_free(port);
-  curl_url_cleanup(u);
+  api->free(host);
+  api->free(port);
+  api->url_cleanup(u);
   return ok;
 }
 

@@ -186,6 +186,27 @@ TEST(CyclePlanner, ScraperThatStopsFallsBackToTheInterval) {
   }
 }
 
+TEST(CyclePlanner, ReplanAtTheEndOfACadenceNotOnATick) {
+  // The scheduler sleeps until min(NextStart, ReplanAt), with no periodic
+  // wake: ReplanAt must report when a stopped scraper's cadence ends, since
+  // from then on the interval applies and the planned start moves earlier.
+  CyclePlanner p;
+  const CyclePlannerOptions o = Defaults();
+  Simulate(&p, o, Stream(15, 2, 0, 300), 320);  // last scrape at 287 s
+  const TimePoint now = T0 + S(320);
+  ASSERT_EQ(p.Cadences(now).size(), 1u);
+  const TimePoint replan = p.ReplanAt(now);
+  EXPECT_NEAR(Sec(replan - T0), 287 + 2.5 * 15, 0.01);
+  // Planned for the scrape expected at 332 s, after the cadence has ended:
+  // without a wake at `replan` the interval's cycle would come 7 s late.
+  EXPECT_GT(p.NextStart(now, o), replan);
+  EXPECT_LE(p.NextStart(replan, o), replan);
+  // Without a confirmed cadence the plan changes only on events.
+  CyclePlanner idle;
+  idle.OnCycle(T0, T0 + S(0.02));
+  EXPECT_EQ(idle.ReplanAt(T0 + S(1)), TimePoint::max());
+}
+
 TEST(CyclePlanner, ManualCurlsDoNotDerailTheCadence) {
   CyclePlanner p;
   std::vector<TimePoint> curls = {T0 + S(200.7), T0 + S(203.1), T0 + S(211.9),

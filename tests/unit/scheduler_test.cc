@@ -422,5 +422,61 @@ TEST(SchedulerTest, LoopWaitsForThePlannerAndWakesOnArrivals) {
   planner->OnScrape(CyclePlanner::Clock::now());
 }
 
+TEST(SchedulerTest, IdleLoopSleepsUntilThePlannedCycle) {
+  // A 15 s scraper learned (arrivals in the past), a 50 ms interval: the
+  // loop sleeps until the cycle planned for the next scrape, ~15 s away,
+  // and does not wake every interval (no heartbeat_period: no watchdog).
+  Logger log;
+  SnapshotStore store;
+  SchedulerOptions o = FastOptions();
+  o.max_age = std::chrono::hours(1);
+  o.planner = std::make_shared<CyclePlanner>();
+  const auto now = CyclePlanner::Clock::now();
+  for (int i = 6; i >= 0; --i)
+    o.planner->OnScrape(now - i * std::chrono::seconds(15));
+  ASSERT_EQ(o.planner->Cadences(now).size(), 1u);
+  std::atomic<int> beats{0};
+  o.heartbeat = [&] { ++beats; };
+  Scheduler s({}, {}, o, &log, &store);
+  std::atomic<bool> stop{false};
+  s.Start();
+  auto first = store.WaitNewer(0, stop);
+  // Long enough for several 50 ms ticks; the assertion is that none came.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(beats.load(), 0);
+  EXPECT_EQ(store.Get()->cycle, first->cycle);
+  s.Stop();
+}
+
+TEST(SchedulerTest, HeartbeatPeriodWakesTheSleepingLoop) {
+  // Under a systemd watchdog the loop wakes for it even with no cycle due.
+  Logger log;
+  SnapshotStore store;
+  SchedulerOptions o = FastOptions();
+  o.interval = std::chrono::hours(1);
+  o.max_age = std::chrono::hours(1);
+  o.planner = std::make_shared<CyclePlanner>();
+  o.heartbeat_period = std::chrono::milliseconds(20);
+  std::mutex mu;
+  std::condition_variable cv;
+  int beats = 0;
+  o.heartbeat = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    ++beats;
+    cv.notify_all();
+  };
+  Scheduler s({}, {}, o, &log, &store);
+  std::atomic<bool> stop{false};
+  s.Start();
+  auto first = store.WaitNewer(0, stop);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(30),
+                            [&] { return beats >= 3; }));
+  }
+  EXPECT_EQ(store.Get()->cycle, first->cycle);
+  s.Stop();
+}
+
 }  // namespace
 }  // namespace host_exporter
