@@ -31,8 +31,9 @@ UNIT = os.path.join(harness.SOURCE_ROOT, "packaging", "host_exporter.service")
 MAX_EXPOSURE = 2.0
 # Collectors that read root-only files on most kernels, as node_exporter
 # running as its own user cannot read them either (RAPL's energy_uj is 0400
-# since the PLATYPUS fix).
-ROOT_ONLY = {"rapl"}
+# since the PLATYPUS fix; /proc/slabinfo is 0400, as node_exporter's help for
+# its slabinfo collector says).
+ROOT_ONLY = {"rapl", "slabinfo"}
 
 
 def systemd_analyze():
