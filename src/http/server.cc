@@ -448,6 +448,9 @@ bool AdoptInheritedSockets(mg_context* ctx, const std::vector<int>& inherited,
     }
     ::close(inherited[i]);
   }
+  // The listener may already wait in poll() on the placeholders: without a
+  // timeout it would never see the sockets now in their place.
+  mg_wake_listener(ctx);
   return true;
 }
 
