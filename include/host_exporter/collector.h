@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "host_exporter/family.h"
@@ -97,6 +98,18 @@ struct CollectorSpec {
   std::vector<OptionSpec> options;
   std::unique_ptr<Collector> (*create)(const CollectorOptions& options);
 };
+
+/// The factory of a collector built from its options alone (or from
+/// nothing): `CollectorSpec::create` of most collectors is
+/// `&MakeCollector<FooCollector>`.
+template <typename T>
+std::unique_ptr<Collector> MakeCollector(const CollectorOptions& options) {
+  if constexpr (std::is_constructible_v<T, const CollectorOptions&>) {
+    return std::make_unique<T>(options);
+  } else {
+    return std::make_unique<T>();
+  }
+}
 
 /// A node_exporter collector host_exporter has not got yet: its flags are
 /// accepted (as node_exporter's users pass them), collect nothing, and are

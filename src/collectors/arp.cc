@@ -61,15 +61,7 @@ CollectorSpec Spec() {
            "the same series either way; host_exporter reads "
            "/proc/net/arp"},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<ArpCollector>(o);
-      }};
+      &MakeCollector<ArpCollector>};
 }
 
 }  // namespace host_exporter::collectors::arp
-
-namespace host_exporter {
-
-CollectorSpec ArpCollectorSpec() { return collectors::arp::Spec(); }
-
-}  // namespace host_exporter

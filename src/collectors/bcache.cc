@@ -241,15 +241,7 @@ CollectorSpec Spec() {
               {kPriorityStats, "false", "Expose expensive priority stats.",
                false, true},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<BcacheCollector>(o);
-          }};
+          &MakeCollector<BcacheCollector>};
 }
 
 }  // namespace host_exporter::collectors::bcache
-
-namespace host_exporter {
-
-CollectorSpec BcacheCollectorSpec() { return collectors::bcache::Spec(); }
-
-}  // namespace host_exporter

@@ -67,15 +67,7 @@ CollectorSpec Spec() {
           "Exposes the number of configured and active slaves of Linux "
           "bonding interfaces.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<BondingCollector>();
-          }};
+          &MakeCollector<BondingCollector>};
 }
 
 }  // namespace host_exporter::collectors::bonding
-
-namespace host_exporter {
-
-CollectorSpec BondingCollectorSpec() { return collectors::bonding::Spec(); }
-
-}  // namespace host_exporter

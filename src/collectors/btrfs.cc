@@ -260,15 +260,7 @@ CollectorSpec Spec() {
           "Exposes btrfs statistics (allocation from /sys/fs/btrfs, device "
           "errors through ioctls on mounted filesystems).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<BtrfsCollector>();
-          }};
+          &MakeCollector<BtrfsCollector>};
 }
 
 }  // namespace host_exporter::collectors::btrfs
-
-namespace host_exporter {
-
-CollectorSpec BtrfsCollectorSpec() { return collectors::btrfs::Spec(); }
-
-}  // namespace host_exporter

@@ -39,15 +39,7 @@ CollectorSpec Spec() {
           "Exposes statistics of memory fragments as reported by "
           "/proc/buddyinfo.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<BuddyinfoCollector>();
-          }};
+          &MakeCollector<BuddyinfoCollector>};
 }
 
 }  // namespace host_exporter::collectors::buddyinfo
-
-namespace host_exporter {
-
-CollectorSpec BuddyinfoCollectorSpec() { return collectors::buddyinfo::Spec(); }
-
-}  // namespace host_exporter

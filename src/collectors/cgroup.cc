@@ -589,15 +589,7 @@ CollectorSpec Spec() {
            "node_cgroup_groups{state=\"dropped\"} and "
            "node_cgroup_dropped_groups_total."},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<CgroupCollector>(o);
-      }};
+      &MakeCollector<CgroupCollector>};
 }
 
 }  // namespace host_exporter::collectors::cgroup
-
-namespace host_exporter {
-
-CollectorSpec CgroupCollectorSpec() { return collectors::cgroup::Spec(); }
-
-}  // namespace host_exporter

@@ -38,15 +38,7 @@ CollectorSpec Spec() {
           false,
           "A summary of the number of active and enabled cgroups.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<CgroupsCollector>();
-          }};
+          &MakeCollector<CgroupsCollector>};
 }
 
 }  // namespace host_exporter::collectors::cgroups
-
-namespace host_exporter {
-
-CollectorSpec CgroupsCollectorSpec() { return collectors::cgroups::Spec(); }
-
-}  // namespace host_exporter

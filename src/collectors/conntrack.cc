@@ -97,15 +97,7 @@ CollectorSpec Spec() {
           "Shows conntrack statistics (does nothing if no "
           "/proc/sys/net/netfilter/ present).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<ConntrackCollector>();
-          }};
+          &MakeCollector<ConntrackCollector>};
 }
 
 }  // namespace host_exporter::collectors::conntrack
-
-namespace host_exporter {
-
-CollectorSpec ConntrackCollectorSpec() { return collectors::conntrack::Spec(); }
-
-}  // namespace host_exporter

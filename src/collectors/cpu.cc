@@ -258,9 +258,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::cpu
-
-namespace host_exporter {
-
-CollectorSpec CpuCollectorSpec() { return collectors::cpu::Spec(); }
-
-}  // namespace host_exporter

@@ -45,17 +45,7 @@ CollectorSpec Spec() {
           false,
           "Exposes CPU vulnerability information from sysfs.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<CpuVulnerabilitiesCollector>();
-          }};
+          &MakeCollector<CpuVulnerabilitiesCollector>};
 }
 
 }  // namespace host_exporter::collectors::cpu_vulnerabilities
-
-namespace host_exporter {
-
-CollectorSpec CpuVulnerabilitiesCollectorSpec() {
-  return collectors::cpu_vulnerabilities::Spec();
-}
-
-}  // namespace host_exporter

@@ -96,15 +96,7 @@ CollectorSpec Spec() {
           "Exposes CPU frequency statistics from "
           "/sys/devices/system/cpu/cpu*/cpufreq.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<CpufreqCollector>();
-          }};
+          &MakeCollector<CpufreqCollector>};
 }
 
 }  // namespace host_exporter::collectors::cpufreq
-
-namespace host_exporter {
-
-CollectorSpec CpufreqCollectorSpec() { return collectors::cpufreq::Spec(); }
-
-}  // namespace host_exporter

@@ -252,9 +252,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::diskstats
-
-namespace host_exporter {
-
-CollectorSpec DiskstatsCollectorSpec() { return collectors::diskstats::Spec(); }
-
-}  // namespace host_exporter

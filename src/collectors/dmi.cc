@@ -104,15 +104,7 @@ CollectorSpec Spec() {
           "Exposes Desktop Management Interface (DMI) information from "
           "/sys/class/dmi/id.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<DmiCollector>();
-          }};
+          &MakeCollector<DmiCollector>};
 }
 
 }  // namespace host_exporter::collectors::dmi
-
-namespace host_exporter {
-
-CollectorSpec DmiCollectorSpec() { return collectors::dmi::Spec(); }
-
-}  // namespace host_exporter

@@ -96,15 +96,7 @@ CollectorSpec Spec() {
           "Expose GPU metrics using sysfs / DRM, amdgpu is the only driver "
           "which exposes this information through DRM.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<DrmCollector>();
-          }};
+          &MakeCollector<DrmCollector>};
 }
 
 }  // namespace host_exporter::collectors::drm
-
-namespace host_exporter {
-
-CollectorSpec DrmCollectorSpec() { return collectors::drm::Spec(); }
-
-}  // namespace host_exporter

@@ -80,15 +80,7 @@ CollectorSpec Spec() {
           "Exposes error detection and correction (EDAC) statistics from "
           "/sys/devices/system/edac/mc.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<EdacCollector>();
-          }};
+          &MakeCollector<EdacCollector>};
 }
 
 }  // namespace host_exporter::collectors::edac
-
-namespace host_exporter {
-
-CollectorSpec EdacCollectorSpec() { return collectors::edac::Spec(); }
-
-}  // namespace host_exporter

@@ -34,15 +34,7 @@ CollectorSpec Spec() {
           true,
           "Exposes available entropy.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<EntropyCollector>();
-          }};
+          &MakeCollector<EntropyCollector>};
 }
 
 }  // namespace host_exporter::collectors::entropy
-
-namespace host_exporter {
-
-CollectorSpec EntropyCollectorSpec() { return collectors::entropy::Spec(); }
-
-}  // namespace host_exporter

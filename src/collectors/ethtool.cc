@@ -354,7 +354,9 @@ std::unique_ptr<Collector> NewEthtoolCollector(const CollectorOptions& options,
   return std::make_unique<EthtoolCollector>(options, std::move(factory));
 }
 
-CollectorSpec EthtoolCollectorSpec() {
+namespace collectors::ethtool {
+
+CollectorSpec Spec() {
   return {"ethtool",
           false,
           "Exposes network interface information and driver statistics "
@@ -370,5 +372,7 @@ CollectorSpec EthtoolCollectorSpec() {
             return NewEthtoolCollector(o, NewIoctlEthtoolSource);
           }};
 }
+
+}  // namespace collectors::ethtool
 
 }  // namespace host_exporter

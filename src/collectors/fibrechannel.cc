@@ -144,17 +144,7 @@ CollectorSpec Spec() {
           "Exposes Fibre Channel host information and statistics from "
           "/sys/class/fc_host.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<FibrechannelCollector>();
-          }};
+          &MakeCollector<FibrechannelCollector>};
 }
 
 }  // namespace host_exporter::collectors::fibrechannel
-
-namespace host_exporter {
-
-CollectorSpec FibrechannelCollectorSpec() {
-  return collectors::fibrechannel::Spec();
-}
-
-}  // namespace host_exporter

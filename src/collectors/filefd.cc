@@ -28,15 +28,7 @@ CollectorSpec Spec() {
           true,
           "Exposes file descriptor statistics from /proc/sys/fs/file-nr.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<FilefdCollector>();
-          }};
+          &MakeCollector<FilefdCollector>};
 }
 
 }  // namespace host_exporter::collectors::filefd
-
-namespace host_exporter {
-
-CollectorSpec FilefdCollectorSpec() { return collectors::filefd::Spec(); }
-
-}  // namespace host_exporter

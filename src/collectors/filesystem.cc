@@ -441,7 +441,9 @@ std::unique_ptr<Collector> NewFilesystemCollector(
       timeout.value, std::move(statfs));
 }
 
-CollectorSpec FilesystemCollectorSpec() {
+namespace collectors::filesystem {
+
+CollectorSpec Spec() {
   return {"filesystem",
           true,
           "Exposes filesystem statistics, such as disk space used.",
@@ -472,5 +474,7 @@ CollectorSpec FilesystemCollectorSpec() {
             return NewFilesystemCollector(options, &SystemStatfs);
           }};
 }
+
+}  // namespace collectors::filesystem
 
 }  // namespace host_exporter

@@ -296,15 +296,7 @@ CollectorSpec Spec() {
                "Regexp of hwmon sensor to exclude (mutually exclusive to "
                "sensor-include); matched against \"<chip>;<sensor>\"."},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<HwmonCollector>(o);
-          }};
+          &MakeCollector<HwmonCollector>};
 }
 
 }  // namespace host_exporter::collectors::hwmon
-
-namespace host_exporter {
-
-CollectorSpec HwmonCollectorSpec() { return collectors::hwmon::Spec(); }
-
-}  // namespace host_exporter

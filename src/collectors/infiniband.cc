@@ -250,17 +250,7 @@ CollectorSpec Spec() {
           "Exposes network statistics specific to InfiniBand and Intel "
           "OmniPath configurations.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<InfinibandCollector>();
-          }};
+          &MakeCollector<InfinibandCollector>};
 }
 
 }  // namespace host_exporter::collectors::infiniband
-
-namespace host_exporter {
-
-CollectorSpec InfinibandCollectorSpec() {
-  return collectors::infiniband::Spec();
-}
-
-}  // namespace host_exporter

@@ -68,17 +68,7 @@ CollectorSpec Spec() {
               {kIncludeZeros, "true",
                "Include interrupts that have a zero value", false, true},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<InterruptsCollector>(o);
-          }};
+          &MakeCollector<InterruptsCollector>};
 }
 
 }  // namespace host_exporter::collectors::interrupts
-
-namespace host_exporter {
-
-CollectorSpec InterruptsCollectorSpec() {
-  return collectors::interrupts::Spec();
-}
-
-}  // namespace host_exporter

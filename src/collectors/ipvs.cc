@@ -157,9 +157,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::ipvs
-
-namespace host_exporter {
-
-CollectorSpec IpvsCollectorSpec() { return collectors::ipvs::Spec(); }
-
-}  // namespace host_exporter

@@ -35,17 +35,7 @@ CollectorSpec Spec() {
           "/proc/sys/kernel/hung_task_detect_count (node_exporter 1.11; "
           "follows upstream's changelog, no 1.11 binary here to compare).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<KernelHungCollector>();
-          }};
+          &MakeCollector<KernelHungCollector>};
 }
 
 }  // namespace host_exporter::collectors::kernel_hung
-
-namespace host_exporter {
-
-CollectorSpec KernelHungCollectorSpec() {
-  return collectors::kernel_hung::Spec();
-}
-
-}  // namespace host_exporter

@@ -45,15 +45,7 @@ CollectorSpec Spec() {
           false,
           "Exposes kernel and system statistics from /sys/kernel/mm/ksm.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<KsmdCollector>();
-          }};
+          &MakeCollector<KsmdCollector>};
 }
 
 }  // namespace host_exporter::collectors::ksmd
-
-namespace host_exporter {
-
-CollectorSpec KsmdCollectorSpec() { return collectors::ksmd::Spec(); }
-
-}  // namespace host_exporter

@@ -55,15 +55,7 @@ CollectorSpec Spec() {
           false,
           "Exposes stats from /proc/net/stat/.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<LnstatCollector>();
-          }};
+          &MakeCollector<LnstatCollector>};
 }
 
 }  // namespace host_exporter::collectors::lnstat
-
-namespace host_exporter {
-
-CollectorSpec LnstatCollectorSpec() { return collectors::lnstat::Spec(); }
-
-}  // namespace host_exporter

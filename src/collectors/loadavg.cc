@@ -27,15 +27,7 @@ CollectorSpec Spec() {
           true,
           "Exposes load average.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<LoadavgCollector>();
-          }};
+          &MakeCollector<LoadavgCollector>};
 }
 
 }  // namespace host_exporter::collectors::loadavg
-
-namespace host_exporter {
-
-CollectorSpec LoadavgCollectorSpec() { return collectors::loadavg::Spec(); }
-
-}  // namespace host_exporter

@@ -64,15 +64,7 @@ CollectorSpec Spec() {
           "Exposes statistics about devices in /proc/mdstat (does nothing if "
           "no /proc/mdstat present).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<MdadmCollector>();
-          }};
+          &MakeCollector<MdadmCollector>};
 }
 
 }  // namespace host_exporter::collectors::mdadm
-
-namespace host_exporter {
-
-CollectorSpec MdadmCollectorSpec() { return collectors::mdadm::Spec(); }
-
-}  // namespace host_exporter

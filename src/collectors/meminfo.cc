@@ -48,15 +48,7 @@ CollectorSpec Spec() {
           true,
           "Exposes memory statistics.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<MeminfoCollector>();
-          }};
+          &MakeCollector<MeminfoCollector>};
 }
 
 }  // namespace host_exporter::collectors::meminfo
-
-namespace host_exporter {
-
-CollectorSpec MeminfoCollectorSpec() { return collectors::meminfo::Spec(); }
-
-}  // namespace host_exporter

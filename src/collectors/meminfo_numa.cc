@@ -62,17 +62,7 @@ CollectorSpec Spec() {
           "Exposes memory statistics per NUMA node from "
           "/sys/devices/system/node/.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<MeminfoNumaCollector>();
-          }};
+          &MakeCollector<MeminfoNumaCollector>};
 }
 
 }  // namespace host_exporter::collectors::meminfo_numa
-
-namespace host_exporter {
-
-CollectorSpec MeminfoNumaCollectorSpec() {
-  return collectors::meminfo_numa::Spec();
-}
-
-}  // namespace host_exporter

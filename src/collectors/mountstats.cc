@@ -296,17 +296,7 @@ CollectorSpec Spec() {
           "Exposes filesystem statistics from /proc/self/mountstats. Exposes "
           "detailed NFS client statistics.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<MountstatsCollector>();
-          }};
+          &MakeCollector<MountstatsCollector>};
 }
 
 }  // namespace host_exporter::collectors::mountstats
-
-namespace host_exporter {
-
-CollectorSpec MountstatsCollectorSpec() {
-  return collectors::mountstats::Spec();
-}
-
-}  // namespace host_exporter

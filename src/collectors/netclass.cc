@@ -329,15 +329,7 @@ CollectorSpec Spec() {
            "collector. Only with --collector.netclass.netlink.",
            false, true},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<NetclassCollector>(o);
-      }};
+      &MakeCollector<NetclassCollector>};
 }
 
 }  // namespace host_exporter::collectors::netclass
-
-namespace host_exporter {
-
-CollectorSpec NetclassCollectorSpec() { return collectors::netclass::Spec(); }
-
-}  // namespace host_exporter

@@ -303,15 +303,7 @@ CollectorSpec Spec() {
            "Add ifAlias label (from sysfs class/net/<device>/ifalias)", false,
            true},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<NetdevCollector>(o);
-      }};
+      &MakeCollector<NetdevCollector>};
 }
 
 }  // namespace host_exporter::collectors::netdev
-
-namespace host_exporter {
-
-CollectorSpec NetdevCollectorSpec() { return collectors::netdev::Spec(); }
-
-}  // namespace host_exporter

@@ -66,9 +66,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::netstat
-
-namespace host_exporter {
-
-CollectorSpec NetstatCollectorSpec() { return collectors::netstat::Spec(); }
-
-}  // namespace host_exporter

@@ -165,17 +165,7 @@ CollectorSpec Spec() {
           "Exposes the routing table as metrics (rtnetlink, or "
           "/proc/net/route and /proc/net/ipv6_route on a fake root).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<NetworkRouteCollector>();
-          }};
+          &MakeCollector<NetworkRouteCollector>};
 }
 
 }  // namespace host_exporter::collectors::network_route
-
-namespace host_exporter {
-
-CollectorSpec NetworkRouteCollectorSpec() {
-  return collectors::network_route::Spec();
-}
-
-}  // namespace host_exporter

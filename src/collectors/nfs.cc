@@ -59,15 +59,7 @@ CollectorSpec Spec() {
           true,
           "Exposes NFS client statistics from /proc/net/rpc/nfs.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<NfsCollector>();
-          }};
+          &MakeCollector<NfsCollector>};
 }
 
 }  // namespace host_exporter::collectors::nfs
-
-namespace host_exporter {
-
-CollectorSpec NfsCollectorSpec() { return collectors::nfs::Spec(); }
-
-}  // namespace host_exporter

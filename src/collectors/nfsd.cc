@@ -97,15 +97,7 @@ CollectorSpec Spec() {
           true,
           "Exposes NFS kernel server statistics from /proc/net/rpc/nfsd.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<NfsdCollector>();
-          }};
+          &MakeCollector<NfsdCollector>};
 }
 
 }  // namespace host_exporter::collectors::nfsd
-
-namespace host_exporter {
-
-CollectorSpec NfsdCollectorSpec() { return collectors::nfsd::Spec(); }
-
-}  // namespace host_exporter

@@ -48,15 +48,7 @@ CollectorSpec Spec() {
           true,
           "Exposes NVMe controller information from /sys/class/nvme.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<NvmeCollector>();
-          }};
+          &MakeCollector<NvmeCollector>};
 }
 
 }  // namespace host_exporter::collectors::nvme
-
-namespace host_exporter {
-
-CollectorSpec NvmeCollectorSpec() { return collectors::nvme::Spec(); }
-
-}  // namespace host_exporter

@@ -68,15 +68,7 @@ CollectorSpec Spec() {
           true,
           "Expose OS release info from os-release(5).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<OsCollector>();
-          }};
+          &MakeCollector<OsCollector>};
 }
 
 }  // namespace host_exporter::collectors::os
-
-namespace host_exporter {
-
-CollectorSpec OsCollectorSpec() { return collectors::os::Spec(); }
-
-}  // namespace host_exporter

@@ -237,17 +237,7 @@ CollectorSpec Spec() {
                "Regexp of power supplies to ignore for powersupplyclass "
                "collector."},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<PowersupplyclassCollector>(o);
-          }};
+          &MakeCollector<PowersupplyclassCollector>};
 }
 
 }  // namespace host_exporter::collectors::powersupplyclass
-
-namespace host_exporter {
-
-CollectorSpec PowersupplyclassCollectorSpec() {
-  return collectors::powersupplyclass::Spec();
-}
-
-}  // namespace host_exporter

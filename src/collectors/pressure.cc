@@ -67,15 +67,7 @@ CollectorSpec Spec() {
           true,
           "Exposes pressure stall statistics from /proc/pressure/.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<PressureCollector>();
-          }};
+          &MakeCollector<PressureCollector>};
 }
 
 }  // namespace host_exporter::collectors::pressure
-
-namespace host_exporter {
-
-CollectorSpec PressureCollectorSpec() { return collectors::pressure::Spec(); }
-
-}  // namespace host_exporter

@@ -581,7 +581,9 @@ std::unique_ptr<Collector> MakeProcessTopCollector(
   return std::make_unique<ProcessTopCollector>(options, std::move(clock));
 }
 
-CollectorSpec ProcessTopCollectorSpec() {
+namespace collectors::process_top {
+
+CollectorSpec Spec() {
   return {
       "process_top",
       false,
@@ -602,5 +604,7 @@ CollectorSpec ProcessTopCollectorSpec() {
         return std::make_unique<ProcessTopCollector>(o, SteadySeconds);
       }};
 }
+
+}  // namespace collectors::process_top
 
 }  // namespace host_exporter

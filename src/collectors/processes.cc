@@ -129,15 +129,7 @@ CollectorSpec Spec() {
           false,
           "Exposes aggregate process statistics from /proc.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<ProcessesCollector>();
-          }};
+          &MakeCollector<ProcessesCollector>};
 }
 
 }  // namespace host_exporter::collectors::processes
-
-namespace host_exporter {
-
-CollectorSpec ProcessesCollectorSpec() { return collectors::processes::Spec(); }
-
-}  // namespace host_exporter

@@ -110,15 +110,7 @@ CollectorSpec Spec() {
           {kZoneLabel, "false",
            "Enables service unit metric unit_start_time_seconds", false, true},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<RaplCollector>(o);
-      }};
+      &MakeCollector<RaplCollector>};
 }
 
 }  // namespace host_exporter::collectors::rapl
-
-namespace host_exporter {
-
-CollectorSpec RaplCollectorSpec() { return collectors::rapl::Spec(); }
-
-}  // namespace host_exporter

@@ -2,13 +2,16 @@
 
 namespace host_exporter {
 
-#define COLLECTOR(X) CollectorSpec X##CollectorSpec();
+#define COLLECTOR(X)        \
+  namespace collectors::X { \
+  CollectorSpec Spec();     \
+  }
 #include "collectors/collector_list.inc"
 #undef COLLECTOR
 
 const std::vector<CollectorSpec>& AllCollectors() {
   static const std::vector<CollectorSpec> kAll = {
-#define COLLECTOR(X) X##CollectorSpec(),
+#define COLLECTOR(X) collectors::X::Spec(),
 #include "collectors/collector_list.inc"
 #undef COLLECTOR
   };

@@ -49,15 +49,7 @@ CollectorSpec Spec() {
           true,
           "Exposes task scheduler statistics from /proc/schedstat.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SchedstatCollector>();
-          }};
+          &MakeCollector<SchedstatCollector>};
 }
 
 }  // namespace host_exporter::collectors::schedstat
-
-namespace host_exporter {
-
-CollectorSpec SchedstatCollectorSpec() { return collectors::schedstat::Spec(); }
-
-}  // namespace host_exporter

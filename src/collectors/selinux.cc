@@ -99,15 +99,7 @@ CollectorSpec Spec() {
           "Exposes SELinux statistics (selinuxfs under --path.sysfs, "
           "/etc/selinux/config under --path.rootfs).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SelinuxCollector>();
-          }};
+          &MakeCollector<SelinuxCollector>};
 }
 
 }  // namespace host_exporter::collectors::selinux
-
-namespace host_exporter {
-
-CollectorSpec SelinuxCollectorSpec() { return collectors::selinux::Spec(); }
-
-}  // namespace host_exporter

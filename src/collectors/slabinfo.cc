@@ -70,15 +70,7 @@ CollectorSpec Spec() {
                "Regexp of slabs to exclude in slabinfo "
                "collector."},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<SlabinfoCollector>(o);
-          }};
+          &MakeCollector<SlabinfoCollector>};
 }
 
 }  // namespace host_exporter::collectors::slabinfo
-
-namespace host_exporter {
-
-CollectorSpec SlabinfoCollectorSpec() { return collectors::slabinfo::Spec(); }
-
-}  // namespace host_exporter

@@ -61,15 +61,7 @@ CollectorSpec Spec() {
           true,
           "Exposes various statistics from /proc/net/sockstat.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SockstatCollector>();
-          }};
+          &MakeCollector<SockstatCollector>};
 }
 
 }  // namespace host_exporter::collectors::sockstat
-
-namespace host_exporter {
-
-CollectorSpec SockstatCollectorSpec() { return collectors::sockstat::Spec(); }
-
-}  // namespace host_exporter

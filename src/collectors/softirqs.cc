@@ -35,15 +35,7 @@ CollectorSpec Spec() {
           false,
           "Exposes detailed softirq statistics from /proc/softirqs.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SoftirqsCollector>();
-          }};
+          &MakeCollector<SoftirqsCollector>};
 }
 
 }  // namespace host_exporter::collectors::softirqs
-
-namespace host_exporter {
-
-CollectorSpec SoftirqsCollectorSpec() { return collectors::softirqs::Spec(); }
-
-}  // namespace host_exporter

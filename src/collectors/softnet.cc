@@ -43,15 +43,7 @@ CollectorSpec Spec() {
           true,
           "Exposes statistics from /proc/net/softnet_stat.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SoftnetCollector>();
-          }};
+          &MakeCollector<SoftnetCollector>};
 }
 
 }  // namespace host_exporter::collectors::softnet
-
-namespace host_exporter {
-
-CollectorSpec SoftnetCollectorSpec() { return collectors::softnet::Spec(); }
-
-}  // namespace host_exporter

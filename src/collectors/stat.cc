@@ -76,9 +76,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::stat
-
-namespace host_exporter {
-
-CollectorSpec StatCollectorSpec() { return collectors::stat::Spec(); }
-
-}  // namespace host_exporter

@@ -41,15 +41,7 @@ CollectorSpec Spec() {
           "Expose swap information from /proc/swaps (node_exporter 1.10; "
           "follows upstream's changelog, no 1.10 binary here to compare).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<SwapCollector>();
-          }};
+          &MakeCollector<SwapCollector>};
 }
 
 }  // namespace host_exporter::collectors::swap
-
-namespace host_exporter {
-
-CollectorSpec SwapCollectorSpec() { return collectors::swap::Spec(); }
-
-}  // namespace host_exporter

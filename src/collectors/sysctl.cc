@@ -119,15 +119,7 @@ CollectorSpec Spec() {
               {kIncludeInfo, "",
                "Select sysctl metrics to include as info metrics", true},
           },
-          [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-            return std::make_unique<SysctlCollector>(o);
-          }};
+          &MakeCollector<SysctlCollector>};
 }
 
 }  // namespace host_exporter::collectors::sysctl
-
-namespace host_exporter {
-
-CollectorSpec SysctlCollectorSpec() { return collectors::sysctl::Spec(); }
-
-}  // namespace host_exporter

@@ -363,7 +363,9 @@ std::unique_ptr<Collector> NewSystemdCollector(const CollectorOptions& options,
   return std::make_unique<SystemdCollector>(options, std::move(factory));
 }
 
-CollectorSpec SystemdCollectorSpec() {
+namespace collectors::systemd {
+
+CollectorSpec Spec() {
   return {
       "systemd",
       false,
@@ -387,5 +389,7 @@ CollectorSpec SystemdCollectorSpec() {
         return NewSystemdCollector(o, ConnectSystemBus);
       }};
 }
+
+}  // namespace collectors::systemd
 
 }  // namespace host_exporter

@@ -147,15 +147,7 @@ CollectorSpec Spec() {
       {
           {kTapeIgnored, "^$", "Regexp of devices to ignore for tapestats."},
       },
-      [](const CollectorOptions& o) -> std::unique_ptr<Collector> {
-        return std::make_unique<TapestatsCollector>(o);
-      }};
+      &MakeCollector<TapestatsCollector>};
 }
 
 }  // namespace host_exporter::collectors::tapestats
-
-namespace host_exporter {
-
-CollectorSpec TapestatsCollectorSpec() { return collectors::tapestats::Spec(); }
-
-}  // namespace host_exporter

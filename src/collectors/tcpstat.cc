@@ -104,15 +104,7 @@ CollectorSpec Spec() {
           "Exposes TCP connection status information (sock_diag netlink, "
           "or /proc/net/tcp and /proc/net/tcp6 on a fake root).",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<TcpstatCollector>();
-          }};
+          &MakeCollector<TcpstatCollector>};
 }
 
 }  // namespace host_exporter::collectors::tcpstat
-
-namespace host_exporter {
-
-CollectorSpec TcpstatCollectorSpec() { return collectors::tcpstat::Spec(); }
-
-}  // namespace host_exporter

@@ -444,9 +444,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::textfile
-
-namespace host_exporter {
-
-CollectorSpec TextfileCollectorSpec() { return collectors::textfile::Spec(); }
-
-}  // namespace host_exporter

@@ -102,17 +102,7 @@ CollectorSpec Spec() {
           "Exposes thermal zone temperatures and cooling device states from "
           "/sys/class/thermal.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<ThermalZoneCollector>();
-          }};
+          &MakeCollector<ThermalZoneCollector>};
 }
 
 }  // namespace host_exporter::collectors::thermal_zone
-
-namespace host_exporter {
-
-CollectorSpec ThermalZoneCollectorSpec() {
-  return collectors::thermal_zone::Spec();
-}
-
-}  // namespace host_exporter

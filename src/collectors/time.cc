@@ -87,7 +87,9 @@ std::unique_ptr<Collector> NewTimeCollector(WallClock clock) {
   return std::make_unique<TimeCollector>(std::move(clock));
 }
 
-CollectorSpec TimeCollectorSpec() {
+namespace collectors::time {
+
+CollectorSpec Spec() {
   return {"time",
           true,
           "Exposes the current system time.",
@@ -97,5 +99,7 @@ CollectorSpec TimeCollectorSpec() {
                 [] { return std::chrono::system_clock::now(); });
           }};
 }
+
+}  // namespace collectors::time
 
 }  // namespace host_exporter

@@ -124,7 +124,9 @@ std::unique_ptr<Collector> NewTimexCollector(AdjtimexFunc adjtimex) {
   return std::make_unique<TimexCollector>(std::move(adjtimex));
 }
 
-CollectorSpec TimexCollectorSpec() {
+namespace collectors::timex {
+
+CollectorSpec Spec() {
   return {"timex",
           true,
           "Exposes selected adjtimex(2) system call stats (live host only).",
@@ -133,5 +135,7 @@ CollectorSpec TimexCollectorSpec() {
             return NewTimexCollector(SystemAdjtimex);
           }};
 }
+
+}  // namespace collectors::timex
 
 }  // namespace host_exporter

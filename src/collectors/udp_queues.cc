@@ -41,17 +41,7 @@ CollectorSpec Spec() {
           "Exposes UDP total lengths of the rx_queue and tx_queue from "
           "/proc/net/udp and /proc/net/udp6.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<UdpQueuesCollector>();
-          }};
+          &MakeCollector<UdpQueuesCollector>};
 }
 
 }  // namespace host_exporter::collectors::udp_queues
-
-namespace host_exporter {
-
-CollectorSpec UdpQueuesCollectorSpec() {
-  return collectors::udp_queues::Spec();
-}
-
-}  // namespace host_exporter

@@ -63,15 +63,7 @@ CollectorSpec Spec() {
           true,
           "Exposes system information as provided by the uname system call.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<UnameCollector>();
-          }};
+          &MakeCollector<UnameCollector>};
 }
 
 }  // namespace host_exporter::collectors::uname
-
-namespace host_exporter {
-
-CollectorSpec UnameCollectorSpec() { return collectors::uname::Spec(); }
-
-}  // namespace host_exporter

@@ -40,9 +40,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::vmstat
-
-namespace host_exporter {
-
-CollectorSpec VmstatCollectorSpec() { return collectors::vmstat::Spec(); }
-
-}  // namespace host_exporter

@@ -97,15 +97,7 @@ CollectorSpec Spec() {
           true,
           "Exposes statistics from /sys/class/watchdog.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<WatchdogCollector>();
-          }};
+          &MakeCollector<WatchdogCollector>};
 }
 
 }  // namespace host_exporter::collectors::watchdog
-
-namespace host_exporter {
-
-CollectorSpec WatchdogCollectorSpec() { return collectors::watchdog::Spec(); }
-
-}  // namespace host_exporter

@@ -530,9 +530,3 @@ CollectorSpec Spec() {
 }
 
 }  // namespace host_exporter::collectors::wifi
-
-namespace host_exporter {
-
-CollectorSpec WifiCollectorSpec() { return collectors::wifi::Spec(); }
-
-}  // namespace host_exporter

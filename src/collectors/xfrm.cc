@@ -98,15 +98,7 @@ CollectorSpec Spec() {
           false,
           "Exposes statistics from /proc/net/xfrm_stat.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<XfrmCollector>();
-          }};
+          &MakeCollector<XfrmCollector>};
 }
 
 }  // namespace host_exporter::collectors::xfrm
-
-namespace host_exporter {
-
-CollectorSpec XfrmCollectorSpec() { return collectors::xfrm::Spec(); }
-
-}  // namespace host_exporter

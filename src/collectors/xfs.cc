@@ -186,15 +186,7 @@ CollectorSpec Spec() {
           "Exposes XFS runtime statistics per filesystem from "
           "/sys/fs/xfs/<device>/stats/stats.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<XfsCollector>();
-          }};
+          &MakeCollector<XfsCollector>};
 }
 
 }  // namespace host_exporter::collectors::xfs
-
-namespace host_exporter {
-
-CollectorSpec XfsCollectorSpec() { return collectors::xfs::Spec(); }
-
-}  // namespace host_exporter

@@ -116,15 +116,7 @@ CollectorSpec Spec() {
           true,
           "Exposes ZFS performance statistics from /proc/spl/kstat/zfs.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<ZfsCollector>();
-          }};
+          &MakeCollector<ZfsCollector>};
 }
 
 }  // namespace host_exporter::collectors::zfs
-
-namespace host_exporter {
-
-CollectorSpec ZfsCollectorSpec() { return collectors::zfs::Spec(); }
-
-}  // namespace host_exporter

@@ -112,15 +112,7 @@ CollectorSpec Spec() {
           false,
           "Exposes NUMA memory zone metrics.",
           {},
-          [](const CollectorOptions&) -> std::unique_ptr<Collector> {
-            return std::make_unique<ZoneinfoCollector>();
-          }};
+          &MakeCollector<ZoneinfoCollector>};
 }
 
 }  // namespace host_exporter::collectors::zoneinfo
-
-namespace host_exporter {
-
-CollectorSpec ZoneinfoCollectorSpec() { return collectors::zoneinfo::Spec(); }
-
-}  // namespace host_exporter
