@@ -19,8 +19,7 @@ class ArpCollector : public Collector {
   // node_exporter 1.5 accepts both patterns together (a device must match
   // the include and not the exclude), despite the flags' help text.
   explicit ArpCollector(const CollectorOptions& o)
-      : include_(Filter(kArpInclude, o.Get(kArpInclude))),
-        exclude_(Filter(kArpExclude, o.Get(kArpExclude))) {}
+      : devices_(o, kArpInclude, kArpExclude) {}
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
@@ -31,15 +30,14 @@ class ArpCollector : public Collector {
 
     auto& family = out.Gauge("node_arp_entries", "ARP entries by device");
     for (const auto& [device, count] : per_device) {
-      if (exclude_.Excludes(device) || !include_.Includes(device)) continue;
+      if (!devices_.Keeps(device)) continue;
       family.Add({{"device", device}}, count);
     }
     return out.Take();
   }
 
  private:
-  Filter include_;
-  Filter exclude_;
+  NameFilter devices_;
 };
 
 }  // namespace

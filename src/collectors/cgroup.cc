@@ -226,8 +226,7 @@ class CgroupCollector : public Collector {
  public:
   explicit CgroupCollector(const CollectorOptions& o)
       : depth_(ParseInt(o, kDepth, 1)),
-        include_(kInclude, o.Get(kInclude)),
-        exclude_(kExclude, o.Get(kExclude)),
+        paths_(o, kInclude, kExclude),
         max_series_(ParseInt(o, kMaxSeries, 0)) {}
 
   Families Collect(const HostPaths& paths) override {
@@ -319,7 +318,7 @@ class CgroupCollector : public Collector {
     while (!queue.empty()) {
       auto [rel, depth] = std::move(queue.front());
       queue.pop_front();
-      if (depth > 0 && include_.Includes(rel) && !exclude_.Excludes(rel)) {
+      if (depth > 0 && paths_.Keeps(rel)) {
         selected.push_back(rel);
       }
       if (depth == depth_) continue;
@@ -557,7 +556,7 @@ class CgroupCollector : public Collector {
   }
 
   const int depth_;
-  const Filter include_, exclude_;
+  const NameFilter paths_;
   const int max_series_;
   bool v2_ = false;
   std::string root_v2_, sys_dev_block_;

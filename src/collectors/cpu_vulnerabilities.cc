@@ -17,15 +17,13 @@ class CpuVulnerabilitiesCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string dir = paths.Sys("devices/system/cpu/vulnerabilities");
-    // filepath.Glob("<dir>/*"): an unreadable directory matches nothing.
-    const DirRead listing = ReadDir(dir);
     FamilySet out;
     auto& info = out.Gauge(
         "node_cpu_vulnerabilities_info",
         "Details of each CPU vulnerability reported by sysfs. The value of "
         "the series is an int encoded state of the vulnerability. The same "
         "state is stored as a string in the label");
-    for (const DirEntry& e : listing.entries) {
+    for (const DirEntry& e : GlobAll(dir)) {
       const std::string path = dir + "/" + e.name;
       const parse::CpuVulnerability v =
           parse::ParseCpuVulnerability(ReadFile(path));

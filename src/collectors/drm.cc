@@ -17,13 +17,8 @@
 namespace host_exporter::collectors::drm {
 namespace {
 
-struct Gauge {
-  const char* file;
-  const char* name;
-  const char* help;
-};
-
-constexpr Gauge kGauges[] = {
+// The files of a card's device/ directory and their gauges.
+constexpr SourceFamily kGauges[] = {
     {"gpu_busy_percent", "node_drm_gpu_busy_percent",
      "How busy the GPU is as a percentage."},
     {"mem_info_gtt_total", "node_drm_memory_gtt_size_bytes",
@@ -66,8 +61,8 @@ class DrmCollector : public Collector {
         ThrowErrno(card + "/device", errno ? errno : ENOENT);
       }
       const std::string label = parse::ToValidUtf8(name);
-      for (const Gauge& g : kGauges) {
-        const std::string path = card + "/device/" + g.file;
+      for (const SourceFamily& g : kGauges) {
+        const std::string path = card + "/device/" + g.source;
         const FileRead f = ReadAttr(path);
         const double v =
             f.ok() ? ToDouble(Unwrap(parse::ParseUintAttr(f.data), path)) : 0;

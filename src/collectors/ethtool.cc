@@ -169,8 +169,7 @@ std::optional<std::vector<std::string>> NetDevices(const HostPaths& paths) {
 class EthtoolCollector : public Collector {
  public:
   EthtoolCollector(const CollectorOptions& o, EthtoolSourceFactory factory)
-      : include_(Filter(kEthtoolInclude, o.Get(kEthtoolInclude))),
-        exclude_(Filter(kEthtoolExclude, o.Get(kEthtoolExclude))),
+      : devices_(o, kEthtoolInclude, kEthtoolExclude),
         metrics_(Filter(kMetricsFlag, o.Get(kMetricsFlag))),
         factory_(std::move(factory)) {}
 
@@ -182,9 +181,7 @@ class EthtoolCollector : public Collector {
 
     FamilySet fams;
     for (const std::string& device : *devices) {
-      if (exclude_.Excludes(device) || !include_.Includes(device)) {
-        continue;
-      }
+      if (!devices_.Keeps(device)) continue;
       EthtoolLinkInfo link;
       if (source_->LinkInfo(device, &link) == 0) {
         AddSpeeds(fams, "supported", device, link.supported);
@@ -249,7 +246,8 @@ class EthtoolCollector : public Collector {
     }
   }
 
-  Filter include_, exclude_, metrics_;
+  NameFilter devices_;
+  Filter metrics_;
   EthtoolSourceFactory factory_;
   std::unique_ptr<EthtoolSource> source_;
 };

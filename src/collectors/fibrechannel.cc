@@ -17,13 +17,9 @@
 namespace host_exporter::collectors::fibrechannel {
 namespace {
 
-// Counter file in statistics/, family name and help.
-struct CounterSpec {
-  const char* file;
-  const char* name;
-  const char* help;
-};
-constexpr CounterSpec kCounters[] = {
+// Counter files in statistics/, their family names (after
+// "node_fibrechannel_") and help.
+constexpr SourceFamily kCounters[] = {
     {"dumped_frames", "dumped_frames_total", "Number of dumped frames"},
     {"error_frames", "error_frames_total", "Number of errors in frames"},
     {"invalid_crc_count", "invalid_crc_total",
@@ -104,9 +100,9 @@ class FibrechannelCollector : public Collector {
         continue;  // write-only or unsupported by the driver
       }
       if (!f.ok()) ThrowErrno(path, f.error);
-      for (const CounterSpec& c : kCounters) {
-        if (e.name == c.file) {
-          counters[c.file] = Unwrap(parse::ParseUintAttr(f.data), path);
+      for (const SourceFamily& c : kCounters) {
+        if (e.name == c.source) {
+          counters[c.source] = Unwrap(parse::ParseUintAttr(f.data), path);
         }
       }
     }
@@ -126,8 +122,8 @@ class FibrechannelCollector : public Collector {
               {"supported_speeds", attrs["supported_speeds"]},
               {"dev_loss_tmo", attrs["dev_loss_tmo"]}},
              1);
-    for (const CounterSpec& c : kCounters) {
-      const uint64_t v = counters[c.file];  // a missing file reads 0
+    for (const SourceFamily& c : kCounters) {
+      const uint64_t v = counters[c.source];  // a missing file reads 0
       if (v == std::numeric_limits<uint64_t>::max()) continue;
       out->Counter(std::string("node_fibrechannel_") + c.name, c.help)
           .Add({{"fc_host", parse::ToValidUtf8(host)}}, static_cast<double>(v));

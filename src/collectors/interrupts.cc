@@ -18,10 +18,9 @@ constexpr char kIncludeZeros[] = "collector.interrupts.include-zeros";
 class InterruptsCollector : public Collector {
  public:
   explicit InterruptsCollector(const CollectorOptions& o)
-      : include_(kInclude, o.Get(kInclude)),
-        exclude_(kExclude, o.Get(kExclude)),
+      : names_(o, kInclude, kExclude),
         include_zeros_(o.GetBool(kIncludeZeros)) {
-    if (include_.active() && exclude_.active()) {
+    if (names_.both_active()) {
       throw std::invalid_argument(std::string("--") + kInclude + " and --" +
                                   kExclude + " are mutually exclusive");
     }
@@ -33,7 +32,7 @@ class InterruptsCollector : public Collector {
     auto irqs = Unwrap(parse::ParseInterrupts(ReadFile(path)), path);
     auto& total = out.Counter("node_interrupts_total", "Interrupt details.");
     for (const parse::Interrupt& irq : irqs) {
-      if (!include_.Includes(irq.name) || exclude_.Excludes(irq.name)) continue;
+      if (!names_.Keeps(irq.name)) continue;
       for (size_t cpu = 0; cpu < irq.per_cpu.size(); ++cpu) {
         if (!include_zeros_ && irq.per_cpu[cpu] == 0) continue;
         total.Add({{"cpu", std::to_string(cpu)},
@@ -47,8 +46,7 @@ class InterruptsCollector : public Collector {
   }
 
  private:
-  Filter include_;
-  Filter exclude_;
+  NameFilter names_;
   bool include_zeros_;
 };
 

@@ -1,7 +1,7 @@
 // lnstat: node_lnstat_<column>_total{subsystem,cpu} for every file of
 // /proc/net/stat/ (default off), as node_exporter reads them through
 // prometheus/procfs' NetStat. No directory: no series.
-#include "parse/lnstat.h"
+#include "parse/per_cpu_counters.h"
 
 #include <string>
 
@@ -22,14 +22,12 @@ class LnstatCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string dir = paths.Proc("net/stat");
-    // filepath.Glob("<dir>/*"): an unreadable directory matches nothing.
-    const DirRead listing = ReadDir(dir);
     FamilySet out;
-    for (const DirEntry& e : listing.entries) {
+    for (const DirEntry& e : GlobAll(dir)) {
       const std::string path = dir + "/" + e.name;
       const auto columns = Unwrap(parse::ParseLnstat(ReadFile(path)), path);
       const std::string subsystem = parse::ToValidUtf8(e.name);
-      for (const parse::LnstatColumn& c : columns) {
+      for (const parse::PerCpuCounter& c : columns) {
         const std::string name = "node_lnstat_" + c.name + "_total";
         for (char ch : c.name) {
           if (!ValidNameChar(ch)) {

@@ -14,6 +14,8 @@
 // anycast, cached and multicast routes) are skipped, as netlink's type
 // check skips them.
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/route.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
 #include <sys/time.h>
@@ -45,10 +47,10 @@ std::vector<RouteInfo> RoutesFromNetlink() {
   const std::string links_what = "rtnetlink link dump";
   for (const parse::NetlinkMessage& m :
        NetlinkDump(NETLINK_ROUTE,
-                   parse::NetlinkRequest(parse::kRtmGetLink, kDump, 1,
+                   parse::NetlinkRequest(RTM_GETLINK, kDump, 1,
                                          parse::LinkDumpRequest()),
                    links_what)) {
-    if (m.type != parse::kRtmNewLink) continue;
+    if (m.type != RTM_NEWLINK) continue;
     auto link = parse::ParseLinkMessage(m.payload);
     if (!link.ok()) throw CollectError(links_what + ": " + link.error);
     names[static_cast<uint32_t>(link.value.index)] = link.value.name;
@@ -62,14 +64,14 @@ std::vector<RouteInfo> RoutesFromNetlink() {
   const std::string routes_what = "rtnetlink route dump";
   for (const parse::NetlinkMessage& m :
        NetlinkDump(NETLINK_ROUTE,
-                   parse::NetlinkRequest(parse::kRtmGetRoute, kDump, 2,
+                   parse::NetlinkRequest(RTM_GETROUTE, kDump, 2,
                                          parse::RouteDumpRequest()),
                    routes_what)) {
-    if (m.type != parse::kRtmNewRoute) continue;
+    if (m.type != RTM_NEWROUTE) continue;
     auto parsed = parse::ParseRouteMessage(m.payload);
     if (!parsed.ok()) throw CollectError(routes_what + ": " + parsed.error);
     const parse::RouteMessage& r = parsed.value;
-    if (r.type != parse::kRtnUnicast) continue;
+    if (r.type != RTN_UNICAST) continue;
     RouteInfo base;
     base.src = parse::FormatIP(r.prefsrc);
     base.dest = parse::FormatRouteDestination(r.dst, r.dst_len);
@@ -95,8 +97,8 @@ std::vector<RouteInfo> RoutesFromNetlink() {
 // A route of /proc/net/route or /proc/net/ipv6_route, or nothing for the
 // entries that are not unicast routes.
 std::optional<RouteInfo> FromFile(const parse::ProcRoute& r) {
-  constexpr uint32_t kNotUnicast = parse::kRtfReject | parse::kRtfLocal |
-                                   parse::kRtfAnycast | parse::kRtfCache;
+  constexpr uint32_t kNotUnicast =
+      RTF_REJECT | RTF_LOCAL | parse::kRtfAnycast | RTF_CACHE;
   if (r.flags & kNotUnicast) return std::nullopt;
   if (!r.dst.empty() && static_cast<uint8_t>(r.dst[0]) == 0xff &&
       r.dst.size() == 16) {
@@ -105,7 +107,7 @@ std::optional<RouteInfo> FromFile(const parse::ProcRoute& r) {
   RouteInfo info;
   info.device = r.device;
   info.dest = parse::FormatRouteDestination(r.dst, r.dst_len);
-  if (r.flags & parse::kRtfGateway) info.gw = parse::FormatIP(r.gateway);
+  if (r.flags & RTF_GATEWAY) info.gw = parse::FormatIP(r.gateway);
   info.priority = std::to_string(r.metric);
   info.proto = parse::RouteProtocolName(0);  // the files do not say
   return info;

@@ -18,8 +18,7 @@ constexpr char kExclude[] = "collector.slabinfo.slabs-exclude";
 class SlabinfoCollector : public Collector {
  public:
   explicit SlabinfoCollector(const CollectorOptions& o)
-      : include_(kInclude, o.Get(kInclude)),
-        exclude_(kExclude, o.Get(kExclude)) {}
+      : slabs_(o, kInclude, kExclude) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("slabinfo");
@@ -39,7 +38,7 @@ class SlabinfoCollector : public Collector {
     auto& pages = out.Gauge("node_slabinfo_pages_per_slab",
                             "The number of pages allocated for each slab.");
     for (const parse::Slab& s : slabs) {
-      if (exclude_.Excludes(s.name) || !include_.Includes(s.name)) continue;
+      if (!slabs_.Keeps(s.name)) continue;
       const Labels labels = {{"slab", parse::ToValidUtf8(s.name)}};
       active.Add(labels, ToDouble(s.active_objects));
       objects.Add(labels, ToDouble(s.objects));
@@ -51,8 +50,7 @@ class SlabinfoCollector : public Collector {
   }
 
  private:
-  Filter include_;
-  Filter exclude_;
+  NameFilter slabs_;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // softirqs: node_softirqs_functions_total{cpu,type} from /proc/softirqs
 // (node_exporter 1.9, default off).
-#include "parse/softirqs.h"
+#include "parse/per_cpu_counters.h"
 
 #include <string>
 
@@ -18,9 +18,9 @@ class SoftirqsCollector : public Collector {
     FamilySet out;
     auto& f =
         out.Counter("node_softirqs_functions_total", "Softirq counts per CPU.");
-    for (const parse::SoftirqLine& line : lines) {
+    for (const parse::PerCpuCounter& line : lines) {
       for (size_t cpu = 0; cpu < line.per_cpu.size(); ++cpu) {
-        f.Add({{"cpu", std::to_string(cpu)}, {"type", line.type}},
+        f.Add({{"cpu", std::to_string(cpu)}, {"type", line.name}},
               ToDouble(line.per_cpu[cpu]));
       }
     }

@@ -404,6 +404,12 @@ Filter::Filter(const std::string& flag, const std::string& pattern) {
   }
 }
 
+NameFilter::NameFilter(const CollectorOptions& options,
+                       const std::string& include_flag,
+                       const std::string& exclude_flag)
+    : include_(include_flag, options.Get(include_flag)),
+      exclude_(exclude_flag, options.Get(exclude_flag)) {}
+
 bool Filter::Search(const std::string& s) const {
   if (!match_cache_enabled) return std::regex_search(s, *re_);
   auto& cache = match_cache[&*re_];

@@ -210,6 +210,12 @@ inline bool IsPrefixDigit(std::string_view name, std::string_view prefix) {
 std::vector<std::string> GlobDigit(const std::string& dir,
                                    std::string_view prefix);
 
+/// The entries of `dir`, sorted, as Go's filepath.Glob("<dir>/*") finds
+/// them: none if `dir` cannot be read.
+inline std::vector<DirEntry> GlobAll(const std::string& dir) {
+  return ReadDir(dir).entries;
+}
+
 /// The path with every symlink resolved (realpath(3)), or nullopt.
 std::optional<std::string> RealPath(const std::string& path);
 
@@ -257,6 +263,27 @@ class Filter {
  private:
   bool Search(const std::string& s) const;
   std::optional<std::regex> re_;
+};
+
+/// A collector's pair of include and exclude flags (`--collector.arp.
+/// device-include` and `-exclude`, ...): a name is kept when the include
+/// pattern, if any, matches it and the exclude pattern, if any, does not.
+class NameFilter {
+ public:
+  NameFilter() = default;
+  /// Compiles the values of the two flags in `options` (Filter's errors).
+  NameFilter(const CollectorOptions& options, const std::string& include_flag,
+             const std::string& exclude_flag);
+
+  bool Keeps(const std::string& s) const {
+    return include_.Includes(s) && !exclude_.Excludes(s);
+  }
+  /// Both patterns given (collectors whose flags are mutually exclusive).
+  bool both_active() const { return include_.active() && exclude_.active(); }
+
+ private:
+  Filter include_;
+  Filter exclude_;
 };
 
 // --- Families --------------------------------------------------------------

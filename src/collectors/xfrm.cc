@@ -2,6 +2,8 @@
 // 1.9, default off; the file exists with CONFIG_XFRM_STATISTICS). Every
 // counter node_exporter knows is output, 0 when the file lacks it, as there.
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -10,71 +12,60 @@
 namespace host_exporter::collectors::xfrm {
 namespace {
 
-struct Counter {
-  std::string_view key;  // the kernel's name
-  const char* name;
-  const char* help;
-};
-
-constexpr Counter kCounters[] = {
-    {"XfrmInError", "node_xfrm_in_error_packets_total",
-     "All errors not matched by other"},
-    {"XfrmInBufferError", "node_xfrm_in_buffer_error_packets_total",
-     "No buffer is left"},
-    {"XfrmInHdrError", "node_xfrm_in_hdr_error_packets_total", "Header error"},
-    {"XfrmInNoStates", "node_xfrm_in_no_states_packets_total",
+// The kernel's names of the counters (/proc/net/xfrm_stat) and their help.
+// A counter's family is the name after "Xfrm" in snake case:
+// XfrmInHdrError -> node_xfrm_in_hdr_error_packets_total.
+constexpr std::pair<const char*, const char*> kCounters[] = {
+    {"XfrmInError", "All errors not matched by other"},
+    {"XfrmInBufferError", "No buffer is left"},
+    {"XfrmInHdrError", "Header error"},
+    {"XfrmInNoStates",
      "No state is found i.e. Either inbound SPI, address, or IPsec protocol at "
      "SA is wrong"},
-    {"XfrmInStateProtoError", "node_xfrm_in_state_proto_error_packets_total",
+    {"XfrmInStateProtoError",
      "Transformation protocol specific error e.g. SA key is wrong"},
-    {"XfrmInStateModeError", "node_xfrm_in_state_mode_error_packets_total",
-     "Transformation mode specific error"},
-    {"XfrmInStateSeqError", "node_xfrm_in_state_seq_error_packets_total",
+    {"XfrmInStateModeError", "Transformation mode specific error"},
+    {"XfrmInStateSeqError",
      "Sequence error i.e. Sequence number is out of window"},
-    {"XfrmInStateExpired", "node_xfrm_in_state_expired_packets_total",
-     "State is expired"},
-    {"XfrmInStateMismatch", "node_xfrm_in_state_mismatch_packets_total",
+    {"XfrmInStateExpired", "State is expired"},
+    {"XfrmInStateMismatch",
      "State has mismatch option e.g. UDP encapsulation type is mismatch"},
-    {"XfrmInStateInvalid", "node_xfrm_in_state_invalid_packets_total",
-     "State is invalid"},
-    {"XfrmInTmplMismatch", "node_xfrm_in_tmpl_mismatch_packets_total",
+    {"XfrmInStateInvalid", "State is invalid"},
+    {"XfrmInTmplMismatch",
      "No matching template for states e.g. Inbound SAs are correct but SP rule "
      "is wrong"},
-    {"XfrmInNoPols", "node_xfrm_in_no_pols_packets_total",
+    {"XfrmInNoPols",
      "No policy is found for states e.g. Inbound SAs are correct but no SP is "
      "found"},
-    {"XfrmInPolBlock", "node_xfrm_in_pol_block_packets_total",
-     "Policy discards"},
-    {"XfrmInPolError", "node_xfrm_in_pol_error_packets_total", "Policy error"},
-    {"XfrmOutError", "node_xfrm_out_error_packets_total",
-     "All errors which is not matched others"},
-    {"XfrmOutBundleGenError", "node_xfrm_out_bundle_gen_error_packets_total",
-     "Bundle generation error"},
-    {"XfrmOutBundleCheckError",
-     "node_xfrm_out_bundle_check_error_packets_total", "Bundle check error"},
-    {"XfrmOutNoStates", "node_xfrm_out_no_states_packets_total",
-     "No state is found"},
-    {"XfrmOutStateProtoError", "node_xfrm_out_state_proto_error_packets_total",
-     "Transformation protocol specific error"},
-    {"XfrmOutStateModeError", "node_xfrm_out_state_mode_error_packets_total",
-     "Transformation mode specific error"},
-    {"XfrmOutStateSeqError", "node_xfrm_out_state_seq_error_packets_total",
-     "Sequence error i.e. Sequence number overflow"},
-    {"XfrmOutStateExpired", "node_xfrm_out_state_expired_packets_total",
-     "State is expired"},
-    {"XfrmOutPolBlock", "node_xfrm_out_pol_block_packets_total",
-     "Policy discards"},
-    {"XfrmOutPolDead", "node_xfrm_out_pol_dead_packets_total",
-     "Policy is dead"},
-    {"XfrmOutPolError", "node_xfrm_out_pol_error_packets_total",
-     "Policy error"},
-    {"XfrmFwdHdrError", "node_xfrm_fwd_hdr_error_packets_total",
-     "Forward routing of a packet is not allowed"},
-    {"XfrmOutStateInvalid", "node_xfrm_out_state_invalid_packets_total",
-     "State is invalid, perhaps expired"},
-    {"XfrmAcquireError", "node_xfrm_acquire_error_packets_total",
-     "State hasn’t been fully acquired before use"},
+    {"XfrmInPolBlock", "Policy discards"},
+    {"XfrmInPolError", "Policy error"},
+    {"XfrmOutError", "All errors which is not matched others"},
+    {"XfrmOutBundleGenError", "Bundle generation error"},
+    {"XfrmOutBundleCheckError", "Bundle check error"},
+    {"XfrmOutNoStates", "No state is found"},
+    {"XfrmOutStateProtoError", "Transformation protocol specific error"},
+    {"XfrmOutStateModeError", "Transformation mode specific error"},
+    {"XfrmOutStateSeqError", "Sequence error i.e. Sequence number overflow"},
+    {"XfrmOutStateExpired", "State is expired"},
+    {"XfrmOutPolBlock", "Policy discards"},
+    {"XfrmOutPolDead", "Policy is dead"},
+    {"XfrmOutPolError", "Policy error"},
+    {"XfrmFwdHdrError", "Forward routing of a packet is not allowed"},
+    {"XfrmOutStateInvalid", "State is invalid, perhaps expired"},
+    {"XfrmAcquireError", "State hasn’t been fully acquired before use"},
 };
+
+std::string FamilyName(std::string_view key) {
+  std::string name = "node_xfrm";
+  for (char c : key.substr(4)) {  // after "Xfrm"
+    if (c >= 'A' && c <= 'Z') {
+      name += '_';
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    name += c;
+  }
+  return name + "_packets_total";
+}
 
 class XfrmCollector : public Collector {
  public:
@@ -82,9 +73,9 @@ class XfrmCollector : public Collector {
     const std::string path = paths.Proc("net/xfrm_stat");
     const auto stat = Unwrap(parse::ParseXfrmStat(ReadFile(path)), path);
     FamilySet out;
-    for (const Counter& c : kCounters) {
-      auto it = stat.find(c.key);
-      out.Counter(c.name, c.help)
+    for (const auto& [key, help] : kCounters) {
+      auto it = stat.find(key);
+      out.Counter(FamilyName(key), help)
           .Add(it == stat.end() ? 0.0 : ToDouble(it->second));
     }
     return out.Take();

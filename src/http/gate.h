@@ -7,8 +7,8 @@
 // keep-alive requests, waiting for the next one (keep_alive_timeout_ms). A
 // few hundred clients that connect and send nothing (or a byte now and then)
 // thus held every worker and a scrape waited in the queue for 15 s. Our
-// patch of CivetWeb (subprojects/civetweb/host_exporter.patch) gives each accepted
-// socket, and each keep-alive socket between two requests, to the gate
+// patch of CivetWeb (subprojects/civetweb/host_exporter.patch) gives each
+// accepted socket, and each keep-alive socket between two requests, to the gate
 // instead; the gate reads until the request head is complete ("\r\n\r\n"),
 // doing the TLS handshake itself (non-blocking) on a TLS port, then queues
 // the socket for a worker together with the bytes it read. The worker writes
@@ -40,10 +40,10 @@ struct mg_parked_socket;
 namespace host_exporter::http {
 
 struct GateOptions {
-  int head_timeout_ms = 5000;
-  int keep_alive_timeout_ms = 5000;
-  size_t max_head = 8192;
-  size_t max_connections = 2048;
+  int head_timeout_ms = 5000;  ///< a request head must be complete by then
+  int keep_alive_timeout_ms = 5000;  ///< an idle kept-alive connection closes
+  size_t max_head = 8192;            ///< bytes of a request head, at most
+  size_t max_connections = 2048;     ///< connections the gate holds at once
 };
 
 /// Whether `data` holds a complete request head (ends with an empty line),

@@ -1,6 +1,8 @@
 #include "parse/cgroup.h"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 namespace host_exporter::parse {
 namespace {
@@ -23,25 +25,22 @@ CgroupIoDevice& DeviceSlot(std::string_view device,
 }  // namespace
 
 Result<CgroupKeyed> ParseCgroupKeyed(std::string_view text) {
-  Result<CgroupKeyed> r;
-  const auto lines = SplitLines(text);
-  for (size_t n = 0; n < lines.size(); ++n) {
-    const auto fields = SplitFields(lines[n]);
-    if (fields.empty()) continue;
-    if (fields.size() != 2) {
-      return Result<CgroupKeyed>::Fail(
-          LineError(n, "expected \"<key> <value>\", got " +
-                           std::to_string(fields.size()) + " fields"));
-    }
-    const auto v = ParseU64(fields[1]);
-    if (!v) {
-      return Result<CgroupKeyed>::Fail(
-          LineError(n, "bad value for " + std::string(fields[0]) + ": '" +
-                           std::string(fields[1]) + "'"));
-    }
-    r.value[std::string(fields[0])] = *v;
-  }
-  return r;
+  return ParseLines<CgroupKeyed>(
+      text, [](size_t, std::string_view line, CgroupKeyed* out) -> std::string {
+        const auto fields = SplitFields(line);
+        if (fields.empty()) return "";
+        if (fields.size() != 2) {
+          return "expected \"<key> <value>\", got " +
+                 std::to_string(fields.size()) + " fields";
+        }
+        const auto v = ParseU64(fields[1]);
+        if (!v) {
+          return "bad value for " + std::string(fields[0]) + ": '" +
+                 std::string(fields[1]) + "'";
+        }
+        (*out)[std::string(fields[0])] = *v;
+        return "";
+      });
 }
 
 Result<std::optional<uint64_t>> ParseCgroupValue(std::string_view text) {
@@ -59,49 +58,41 @@ Result<std::optional<uint64_t>> ParseCgroupValue(std::string_view text) {
 }
 
 Result<std::vector<CgroupIoDevice>> ParseCgroupIoStat(std::string_view text) {
-  using R = Result<std::vector<CgroupIoDevice>>;
-  R r;
-  const auto lines = SplitLines(text);
-  for (size_t n = 0; n < lines.size(); ++n) {
-    const auto fields = SplitFields(lines[n]);
-    if (fields.empty()) continue;
-    if (!IsDevice(fields[0])) {
-      return R::Fail(LineError(n, "expected a major:minor device, got '" +
-                                      std::string(fields[0]) + "'"));
-    }
-    CgroupIoDevice& d = DeviceSlot(fields[0], &r.value);
-    for (size_t i = 1; i < fields.size(); ++i) {
-      const auto eq = fields[i].find('=');
-      std::optional<uint64_t> v;
-      if (eq != std::string_view::npos) v = ParseU64(fields[i].substr(eq + 1));
-      if (!v) {
-        // Keys other than the six below may carry non-integers (io.cost's
-        // cost.vrate=...): only the known keys must parse.
-        const auto key = fields[i].substr(0, eq);
-        if (eq != std::string_view::npos && key != "rbytes" &&
-            key != "wbytes" && key != "rios" && key != "wios" &&
-            key != "dbytes" && key != "dios") {
-          continue;
+  using Devices = std::vector<CgroupIoDevice>;
+  // The keys that must parse, and where each goes. Other keys may carry
+  // non-integers (io.cost's cost.vrate=...) and are skipped.
+  static constexpr std::pair<std::string_view, uint64_t CgroupIoDevice::*>
+      kKeys[] = {{"rbytes", &CgroupIoDevice::rbytes},
+                 {"wbytes", &CgroupIoDevice::wbytes},
+                 {"rios", &CgroupIoDevice::rios},
+                 {"wios", &CgroupIoDevice::wios},
+                 {"dbytes", &CgroupIoDevice::dbytes},
+                 {"dios", &CgroupIoDevice::dios}};
+  return ParseLines<Devices>(
+      text, [](size_t, std::string_view line, Devices* out) -> std::string {
+        const auto fields = SplitFields(line);
+        if (fields.empty()) return "";
+        if (!IsDevice(fields[0])) {
+          return "expected a major:minor device, got '" +
+                 std::string(fields[0]) + "'";
         }
-        return R::Fail(
-            LineError(n, "bad field '" + std::string(fields[i]) + "'"));
-      }
-      const auto key = fields[i].substr(0, eq);
-      if (key == "rbytes")
-        d.rbytes = *v;
-      else if (key == "wbytes")
-        d.wbytes = *v;
-      else if (key == "rios")
-        d.rios = *v;
-      else if (key == "wios")
-        d.wios = *v;
-      else if (key == "dbytes")
-        d.dbytes = *v;
-      else if (key == "dios")
-        d.dios = *v;
-    }
-  }
-  return r;
+        CgroupIoDevice& d = DeviceSlot(fields[0], out);
+        for (size_t i = 1; i < fields.size(); ++i) {
+          const auto eq = fields[i].find('=');
+          if (eq == std::string_view::npos) {
+            return "bad field '" + std::string(fields[i]) + "'";
+          }
+          const auto key = fields[i].substr(0, eq);
+          const auto known =
+              std::find_if(std::begin(kKeys), std::end(kKeys),
+                           [&](const auto& k) { return k.first == key; });
+          if (known == std::end(kKeys)) continue;
+          const std::optional<uint64_t> v = ParseU64(fields[i].substr(eq + 1));
+          if (!v) return "bad field '" + std::string(fields[i]) + "'";
+          d.*(known->second) = *v;
+        }
+        return "";
+      });
 }
 
 Result<bool> MergeCgroupBlkio(std::string_view text, BlkioKind kind,

@@ -11,17 +11,18 @@
 
 namespace host_exporter::parse {
 
-/// The counters of one CPU's line that node_exporter exposes.
+/// The counters of one CPU's line that node_exporter exposes (the file's
+/// column of each, counted from 1).
 struct ConntrackStatEntry {
-  uint64_t entries = 0;
-  uint64_t found = 0;
-  uint64_t invalid = 0;
-  uint64_t ignore = 0;
-  uint64_t insert = 0;
-  uint64_t insert_failed = 0;
-  uint64_t drop = 0;
-  uint64_t early_drop = 0;
-  uint64_t search_restart = 0;
+  uint64_t entries = 0;         ///< 1: connections tracked now
+  uint64_t found = 0;           ///< 3
+  uint64_t invalid = 0;         ///< 5: packets that could not be tracked
+  uint64_t ignore = 0;          ///< 6: packets already tracked
+  uint64_t insert = 0;          ///< 9
+  uint64_t insert_failed = 0;   ///< 10
+  uint64_t drop = 0;            ///< 11
+  uint64_t early_drop = 0;      ///< 12
+  uint64_t search_restart = 0;  ///< 17
 };
 
 /// Parses the file: a header line (skipped), then one line of exactly 17

@@ -15,11 +15,11 @@ namespace host_exporter::parse {
 
 /// The totals line of /proc/net/ip_vs_stats (hexadecimal in the file).
 struct IpvsStats {
-  uint64_t connections = 0;
-  uint64_t incoming_packets = 0;
-  uint64_t outgoing_packets = 0;
-  uint64_t incoming_bytes = 0;
-  uint64_t outgoing_bytes = 0;
+  uint64_t connections = 0;       ///< "Conns"
+  uint64_t incoming_packets = 0;  ///< "InPkts"
+  uint64_t outgoing_packets = 0;  ///< "OutPkts"
+  uint64_t incoming_bytes = 0;    ///< "InBytes"
+  uint64_t outgoing_bytes = 0;    ///< "OutBytes"
 };
 
 /// Parses /proc/net/ip_vs_stats: the third line holds five hexadecimal

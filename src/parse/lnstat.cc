@@ -1,11 +1,11 @@
-#include "parse/lnstat.h"
+#include "parse/per_cpu_counters.h"
 
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter::parse {
 
-Result<std::vector<LnstatColumn>> ParseLnstat(std::string_view text) {
-  using R = Result<std::vector<LnstatColumn>>;
+Result<std::vector<PerCpuCounter>> ParseLnstat(std::string_view text) {
+  using R = Result<std::vector<PerCpuCounter>>;
   R r;
   const auto lines = SplitLines(text);
   if (lines.empty()) return r;

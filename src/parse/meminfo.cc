@@ -1,11 +1,8 @@
 #include "parse/meminfo.h"
 
 namespace host_exporter::parse {
-namespace {
 
-// node_exporter's regexp `\((.*)\)` -> "_$1": from the first '(' to the
-// last ')' after it, e.g. "Active(anon)" -> "Active_anon".
-std::string ReplaceParens(std::string_view key) {
+std::string MeminfoMetricName(std::string_view key) {
   const size_t open = key.find('(');
   if (open == std::string_view::npos) return std::string(key);
   const size_t close = key.rfind(')');
@@ -18,8 +15,6 @@ std::string ReplaceParens(std::string_view key) {
   out += key.substr(close + 1);
   return out;
 }
-
-}  // namespace
 
 Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text) {
   using R = Result<std::vector<MeminfoField>>;
@@ -42,7 +37,7 @@ Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text) {
           return "value is not a number: '" + std::string(parts[1]) + "'";
         }
         std::string name =
-            ReplaceParens(parts[0].substr(0, parts[0].size() - 1));
+            MeminfoMetricName(parts[0].substr(0, parts[0].size() - 1));
         double v = *value;
         // A unit is always kB; node_exporter presumes so without checking.
         if (parts.size() == 3) {

@@ -24,6 +24,12 @@ struct MeminfoField {
 /// keeps its first position and its last value.
 Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text);
 
+/// node_exporter's name of a meminfo key (its regexp `\((.*)\)` -> "_$1"):
+/// the text from the first '(' to the last ')' after it becomes '_' and
+/// its inside, e.g. "Active(anon)" -> "Active_anon". Also for the per-node
+/// meminfo files of meminfo_numa.
+std::string MeminfoMetricName(std::string_view key);
+
 }  // namespace host_exporter::parse
 
 #endif  // HOST_EXPORTER_PARSE_MEMINFO_H_

@@ -1,5 +1,7 @@
 #include "parse/meminfo_numa.h"
 
+#include "parse/meminfo.h"
+
 namespace host_exporter::parse {
 
 Result<std::vector<NumaMeminfoField>> ParseNumaMeminfo(std::string_view text) {
@@ -23,17 +25,7 @@ Result<std::vector<NumaMeminfoField>> ParseNumaMeminfo(std::string_view text) {
         }
         std::string_view name = f[2];
         while (!name.empty() && name.back() == ':') name.remove_suffix(1);
-        // "Active(anon)" -> "Active_anon": the text from the first '(' to the
-        // last ')' becomes '_' + its inside (Go: `\((.*)\)` -> "_${1}").
-        std::string metric(name);
-        const size_t open = metric.find('(');
-        const size_t close = metric.rfind(')');
-        if (open != std::string::npos && close != std::string::npos &&
-            close > open) {
-          metric = metric.substr(0, open) + "_" +
-                   metric.substr(open + 1, close - open - 1) +
-                   metric.substr(close + 1);
-        }
+        std::string metric = MeminfoMetricName(name);
         out->push_back({std::move(metric), std::string(f[1]), value});
         return {};
       });

@@ -13,12 +13,9 @@
 
 namespace host_exporter::parse {
 
-/// Route flags (<linux/route.h>, <linux/ipv6_route.h>) the collector needs.
-inline constexpr uint32_t kRtfGateway = 0x0002;
-inline constexpr uint32_t kRtfReject = 0x0200;
+/// RTF_ANYCAST of <linux/ipv6_route.h>, which glibc's <net/route.h> (the
+/// collector's other RTF_ flags) lacks and which clashes with <net/if.h>.
 inline constexpr uint32_t kRtfAnycast = 0x00100000;
-inline constexpr uint32_t kRtfCache = 0x01000000;
-inline constexpr uint32_t kRtfLocal = 0x80000000;
 
 /// One route of either file. Addresses are raw bytes in network order
 /// (4 bytes for IPv4, 16 for IPv6).

@@ -152,29 +152,35 @@ bool IsLeafUnit(std::string_view unit) {
   return unit.ends_with(".service") || unit.ends_with(".scope");
 }
 
-Result<CgroupUsage> ParseCgroupCpuStat(std::string_view text) {
-  Result<CgroupUsage> out;
-  uint64_t user = 0, system = 0;
-  if (!ToInteger(KeyValue(text, "user_usec"), &user) ||
-      !ToInteger(KeyValue(text, "system_usec"), &system)) {
-    return Result<CgroupUsage>::Fail("no user_usec and system_usec");
+namespace {
+
+// The user and system lines of a cgroup's keyed CPU file (the cgroup
+// collector's parse), in seconds: each count divided by `per_second`.
+Result<CgroupUsage> UserSystem(std::string_view text, const char* user_key,
+                               const char* system_key, double per_second) {
+  const Result<CgroupKeyed> keyed = ParseCgroupKeyed(text);
+  if (!keyed.ok()) return Result<CgroupUsage>::Fail(keyed.error);
+  const auto user = keyed.value.find(user_key);
+  const auto system = keyed.value.find(system_key);
+  if (user == keyed.value.end() || system == keyed.value.end()) {
+    return Result<CgroupUsage>::Fail(std::string("no ") + user_key + " and " +
+                                     system_key);
   }
-  out.value.user_seconds = static_cast<double>(user) / 1e6;
-  out.value.system_seconds = static_cast<double>(system) / 1e6;
+  Result<CgroupUsage> out;
+  out.value.user_seconds = static_cast<double>(user->second) / per_second;
+  out.value.system_seconds = static_cast<double>(system->second) / per_second;
   return out;
+}
+
+}  // namespace
+
+Result<CgroupUsage> ParseCgroupCpuStat(std::string_view text) {
+  return UserSystem(text, "user_usec", "system_usec", 1e6);
 }
 
 Result<CgroupUsage> ParseCpuacctStat(std::string_view text,
                                      double ticks_per_second) {
-  Result<CgroupUsage> out;
-  uint64_t user = 0, system = 0;
-  if (!ToInteger(KeyValue(text, "user"), &user) ||
-      !ToInteger(KeyValue(text, "system"), &system)) {
-    return Result<CgroupUsage>::Fail("no user and system lines");
-  }
-  out.value.user_seconds = static_cast<double>(user) / ticks_per_second;
-  out.value.system_seconds = static_cast<double>(system) / ticks_per_second;
-  return out;
+  return UserSystem(text, "user", "system", ticks_per_second);
 }
 
 namespace {

@@ -13,14 +13,6 @@
 
 namespace host_exporter::parse {
 
-/// Message types from <linux/rtnetlink.h>.
-inline constexpr uint16_t kRtmNewLink = 16;
-inline constexpr uint16_t kRtmGetLink = 18;
-inline constexpr uint16_t kRtmNewRoute = 24;
-inline constexpr uint16_t kRtmGetRoute = 26;
-/// rtm_type of an ordinary route (RTN_UNICAST), the only type reported.
-inline constexpr uint8_t kRtnUnicast = 1;
-
 /// Payload of an RTM_GETLINK dump request (an all-zero struct ifinfomsg).
 std::string LinkDumpRequest();
 /// Payload of an RTM_GETROUTE dump request (an all-zero struct rtmsg:

@@ -27,44 +27,41 @@ std::vector<std::string_view> SplitOnSpaceRuns(std::string_view line) {
 }  // namespace
 
 Result<std::vector<Slab>> ParseSlabinfo(std::string_view text) {
-  using R = Result<std::vector<Slab>>;
-  R r;
-  const auto lines = SplitLines(text);
-  for (size_t n = 0; n < lines.size(); ++n) {
-    const std::string_view line = lines[n];
-    if (line.find("slabinfo -") != std::string_view::npos ||
-        line.find("# name") != std::string_view::npos) {
-      continue;
-    }
-    const auto w = SplitOnSpaceRuns(line);
-    if (w.size() != 16) {
-      return R::Fail(
-          LineError(n, "expected 16 fields, got " + std::to_string(w.size())));
-    }
-    Slab s;
-    s.name = std::string(w[0]);
-    struct Field {
-      size_t index;
-      int64_t* value;
-    };
-    const Field fields[] = {{1, &s.active_objects}, {2, &s.objects},
-                            {3, &s.object_size},    {4, &s.objects_per_slab},
-                            {5, &s.pages_per_slab}, {8, &s.limit},
-                            {9, &s.batch},          {10, &s.shared_factor},
-                            {13, &s.active_slabs},  {14, &s.slabs},
-                            {15, &s.shared_avail}};
-    for (const Field& f : fields) {
-      auto v = ParseGoInt(w[f.index], 10);
-      if (!v) {
-        return R::Fail(LineError(n, "field " + std::to_string(f.index + 1) +
-                                        " is not an integer: '" +
-                                        std::string(w[f.index]) + "'"));
-      }
-      *f.value = *v;
-    }
-    r.value.push_back(std::move(s));
-  }
-  return r;
+  using Slabs = std::vector<Slab>;
+  return ParseLines<Slabs>(
+      text, [](size_t, std::string_view line, Slabs* out) -> std::string {
+        if (line.find("slabinfo -") != std::string_view::npos ||
+            line.find("# name") != std::string_view::npos) {
+          return "";
+        }
+        const auto w = SplitOnSpaceRuns(line);
+        if (w.size() != 16) {
+          return "expected 16 fields, got " + std::to_string(w.size());
+        }
+        Slab s;
+        s.name = std::string(w[0]);
+        struct Field {
+          size_t index;
+          int64_t* value;
+        };
+        const Field fields[] = {
+            {1, &s.active_objects}, {2, &s.objects},
+            {3, &s.object_size},    {4, &s.objects_per_slab},
+            {5, &s.pages_per_slab}, {8, &s.limit},
+            {9, &s.batch},          {10, &s.shared_factor},
+            {13, &s.active_slabs},  {14, &s.slabs},
+            {15, &s.shared_avail}};
+        for (const Field& f : fields) {
+          auto v = ParseGoInt(w[f.index], 10);
+          if (!v) {
+            return "field " + std::to_string(f.index + 1) +
+                   " is not an integer: '" + std::string(w[f.index]) + "'";
+          }
+          *f.value = *v;
+        }
+        out->push_back(std::move(s));
+        return "";
+      });
 }
 
 }  // namespace host_exporter::parse

@@ -1,11 +1,11 @@
-#include "parse/softirqs.h"
+#include "parse/per_cpu_counters.h"
 
 #include <array>
 
 namespace host_exporter::parse {
 
-Result<std::vector<SoftirqLine>> ParseSoftirqs(std::string_view text) {
-  using R = Result<std::vector<SoftirqLine>>;
+Result<std::vector<PerCpuCounter>> ParseSoftirqs(std::string_view text) {
+  using R = Result<std::vector<PerCpuCounter>>;
   static constexpr std::array<std::string_view, 10> kKnown = {
       "HI",       "TIMER",   "NET_TX", "NET_RX",  "BLOCK",
       "IRQ_POLL", "TASKLET", "SCHED",  "HRTIMER", "RCU"};
@@ -19,12 +19,12 @@ Result<std::vector<SoftirqLine>> ParseSoftirqs(std::string_view text) {
     bool known = false;
     for (std::string_view k : kKnown) known = known || k == type;
     if (!known) continue;
-    SoftirqLine line{std::string(type), {}};
+    PerCpuCounter line{std::string(type), {}};
     for (size_t i = 1; i < fields.size(); ++i) {
       auto v = ParseU64(fields[i]);
       if (!v) {
         return R::Fail(LineError(n, "bad count '" + std::string(fields[i]) +
-                                        "' for " + line.type + " on CPU " +
+                                        "' for " + line.name + " on CPU " +
                                         std::to_string(i - 1)));
       }
       line.per_cpu.push_back(*v);

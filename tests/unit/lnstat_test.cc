@@ -1,5 +1,5 @@
 // /proc/net/stat/* parsing and the lnstat collector.
-#include "parse/lnstat.h"
+#include "parse/per_cpu_counters.h"
 
 #include <gtest/gtest.h>
 

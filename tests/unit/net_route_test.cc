@@ -2,6 +2,7 @@
 // collector: on the fixture root (files) and on the live host (rtnetlink).
 #include "parse/net_route.h"
 
+#include <net/route.h>
 #include <sys/stat.h>
 
 #include "collectors/toolkit.h"
@@ -79,7 +80,7 @@ TEST(ParseProcIpv6RouteTest, Routes) {
   EXPECT_EQ(r.value[0].metric, 256u);
   EXPECT_EQ(r.value[1].dst_len, 0u);
   EXPECT_EQ(FormatIP(r.value[1].gateway), "fd00::1");
-  EXPECT_EQ(r.value[1].flags, parse::kRtfGateway | 1);
+  EXPECT_EQ(r.value[1].flags, RTF_GATEWAY | 1);
   EXPECT_EQ(r.value[1].device, "eth0");
   EXPECT_TRUE(ParseProcIpv6Route("").value.empty());
 }

@@ -3,6 +3,7 @@
 #include "parse/netlink.h"
 
 #include <gtest/gtest.h>
+#include <linux/rtnetlink.h>
 
 #include <cstring>
 
@@ -172,7 +173,7 @@ TEST(ParseRouteMessageTest, SinglePathRoute) {
   EXPECT_EQ(m.family, 2u);
   EXPECT_EQ(m.dst_len, 24u);
   EXPECT_EQ(m.protocol, 2u);
-  EXPECT_EQ(m.type, kRtnUnicast);
+  EXPECT_EQ(m.type, RTN_UNICAST);
   EXPECT_EQ(FormatRouteDestination(m.dst, m.dst_len), "192.0.2.0/24");
   EXPECT_EQ(FormatIP(m.prefsrc), "192.0.2.2");
   EXPECT_EQ(m.gateway, "");

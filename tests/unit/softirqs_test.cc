@@ -1,5 +1,5 @@
 // /proc/softirqs parsing and the softirqs collector.
-#include "parse/softirqs.h"
+#include "parse/per_cpu_counters.h"
 
 #include <gtest/gtest.h>
 
@@ -19,10 +19,10 @@ TEST(SoftirqsParseTest, KeepsKnownVectorsInFileOrder) {
       "         RCU:     155929     146631\n");
   ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 3u);
-  EXPECT_EQ(r.value[0].type, "HI");
+  EXPECT_EQ(r.value[0].name, "HI");
   EXPECT_EQ(r.value[0].per_cpu, (std::vector<uint64_t>{7, 1}));
-  EXPECT_EQ(r.value[1].type, "TIMER");
-  EXPECT_EQ(r.value[2].type, "RCU");
+  EXPECT_EQ(r.value[1].name, "TIMER");
+  EXPECT_EQ(r.value[2].name, "RCU");
   EXPECT_EQ(r.value[2].per_cpu, (std::vector<uint64_t>{155929, 146631}));
 }
 
@@ -31,7 +31,7 @@ TEST(SoftirqsParseTest, SkipsHeaderAndLinesWithoutCounts) {
   auto r = ParseSoftirqs("HI: 1 2\nHI:\n\nNET_RX: 3\n");
   ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 1u);
-  EXPECT_EQ(r.value[0].type, "NET_RX");
+  EXPECT_EQ(r.value[0].name, "NET_RX");
   EXPECT_EQ(r.value[0].per_cpu, (std::vector<uint64_t>{3}));
 }
 
