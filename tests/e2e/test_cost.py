@@ -1,7 +1,8 @@
 """What an exporter costs in memory: after a burst of parallel scrapes the
 process keeps at most two malloc arenas (glibc's default is 8 per CPU, one
 per allocating thread here: 13 after this burst), each arena holding its
-freed memory resident.
+freed memory resident; an exporter without TLS, basic auth or push sinks
+has neither OpenSSL nor libcurl mapped (both are dlopen()ed when configured).
 
 Loopback only: 8 clients x 15 scrapes, a few seconds.
 """
@@ -29,7 +30,33 @@ def arenas(pid):
     return n
 
 
+# Libraries loaded only when the configuration needs them; the TLS tests of
+# test_web.py check that OpenSSL is then mapped.
+LAZY_LIBRARIES = ("libssl.so", "libcrypto.so", "libcurl.so")
+
+
+def mapped_libraries(pid):
+    with open("/proc/%d/maps" % pid) as f:
+        return {line.split()[-1].rsplit("/", 1)[-1] for line in f
+                if len(line.split()) == 6}
+
+
 class CostTest(unittest.TestCase):
+    def test_no_openssl_or_curl_mapped_without_tls_or_push(self):
+        port = free_port()
+        flags = harness.fixture_flags() + ["--web.listen-address=127.0.0.1:%d" % port]
+        with Exporter(flags, port) as e:
+            for _ in range(3):
+                status, _, _ = request("127.0.0.1", port, "GET", "/metrics",
+                                       headers={"Accept": "application/vnd.google."
+                                                "protobuf;proto=io.prometheus.client."
+                                                "MetricFamily;encoding=delimited"})
+                self.assertEqual(status, 200)
+            libs = mapped_libraries(e.pid)
+        self.assertTrue(any(n.startswith("libc.so") for n in libs), sorted(libs))
+        loaded = sorted(n for n in libs if n.startswith(LAZY_LIBRARIES))
+        self.assertEqual(loaded, [], "mapped without TLS or push configured")
+
     def test_parallel_scrapes_use_at_most_two_arenas(self):
         port = free_port()
         flags = harness.fixture_flags() + ["--web.listen-address=127.0.0.1:%d" % port]
