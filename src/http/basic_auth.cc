@@ -1,11 +1,11 @@
 #include "http/basic_auth.h"
 
 #include <crypt.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <memory>
+
+#include "http/openssl_api.h"
 
 namespace host_exporter::http {
 namespace {
@@ -35,10 +35,11 @@ bool Base64Decode(std::string_view in, std::string* out) {
   return pad <= 2 && (in.size() % 4 == 0 || pad == 0);
 }
 
-std::string Sha256(const std::string& data) {
+// OpenSSL is loaded by LoadWebConfig() when basic_auth_users has users.
+std::string Sha256(const OpenSslApi& ssl, const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  ssl.EVP_Digest(data.data(), data.size(), md, &len, ssl.EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
@@ -79,7 +80,8 @@ BasicAuth::BasicAuth(std::map<std::string, std::string> users)
   dummy_hash_ = "$2y$" + cost + "$" + std::string(53, 'O');
 }
 
-bool BasicAuth::Verify(const std::string& password, const std::string& hash) {
+bool BasicAuth::Verify(const OpenSslApi& ssl, const std::string& password,
+                       const std::string& hash) {
   auto data = std::make_unique<crypt_data>();
   // crypt_r() reads a C string: "secret\0anything" would pass as "secret".
   // Such a password never matches (Go's bcrypt compares every byte), but it
@@ -89,11 +91,13 @@ bool BasicAuth::Verify(const std::string& password, const std::string& hash) {
   if (out == nullptr || out[0] == '*') return false;
   std::string_view got(out);
   return !has_nul && got.size() == hash.size() &&
-         CRYPTO_memcmp(got.data(), hash.data(), hash.size()) == 0;
+         ssl.CRYPTO_memcmp(got.data(), hash.data(), hash.size()) == 0;
 }
 
 bool BasicAuth::Check(std::string_view authorization) {
   if (users_.empty()) return true;
+  const OpenSslApi* ssl = OpenSsl();
+  if (ssl == nullptr) return false;
   std::string user, password;
   if (!DecodeBasicAuth(authorization, &user, &password)) return false;
   auto it = users_.find(user);
@@ -103,12 +107,12 @@ bool BasicAuth::Check(std::string_view authorization) {
   AppendField(&key_material, user);
   AppendField(&key_material, password);
   AppendField(&key_material, hash);
-  const std::string key = Sha256(key_material);
+  const std::string key = Sha256(*ssl, key_material);
   if (known) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.count(key)) return true;
   }
-  bool ok = Verify(password, hash) && known;
+  bool ok = Verify(*ssl, password, hash) && known;
   if (ok) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cache_.size() >= 1024) cache_.clear();  // bounded

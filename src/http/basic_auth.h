@@ -20,6 +20,8 @@ bool DecodeBasicAuth(std::string_view header, std::string* user,
 /// not pay bcrypt each time and no crafted user/password split can collide
 /// with a cached entry (node_exporter's CVE-2022-46146). An unknown user
 /// costs one bcrypt run like a wrong password, so timing tells nothing.
+struct OpenSslApi;
+
 class BasicAuth {
  public:
   explicit BasicAuth(std::map<std::string, std::string> users);
@@ -30,7 +32,8 @@ class BasicAuth {
   bool Check(std::string_view authorization);
 
  private:
-  bool Verify(const std::string& password, const std::string& hash);
+  bool Verify(const OpenSslApi& ssl, const std::string& password,
+              const std::string& hash);
 
   std::map<std::string, std::string> users_;
   std::string dummy_hash_;

@@ -2,7 +2,6 @@
 
 #include <civetweb.h>
 #include <malloc.h>
-#include <openssl/err.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -21,15 +20,21 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/openssl_api.h"
+
 namespace host_exporter::http {
 namespace {
+
+// OpenSSL, loaded by LoadWebConfig() before a TLS context exists: only
+// connections on a TLS port (ssl_ctx set, ps->is_ssl) get here.
+const OpenSslApi& Tls() { return *OpenSsl(); }
 
 // After an SSL_accept/read/write that returned r (not success): true if it
 // only has to wait for the socket (retry later), false for an error or a
 // close. Clears OpenSSL's error queue either way.
 bool SslWouldBlock(SSL* ssl, int r) {
-  int err = SSL_get_error(ssl, r);
-  ERR_clear_error();
+  int err = Tls().SSL_get_error(ssl, r);
+  Tls().ERR_clear_error();
   return err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE;
 }
 
@@ -285,8 +290,8 @@ Gate::Impl::Readiness Gate::Impl::WriteOut(GateConn& c) {
     if (c.ssl != nullptr) {
       // A retry after WANT_WRITE passes the same bytes (OpenSSL requires
       // it; SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER lets them be our copy).
-      ERR_clear_error();
-      int r = SSL_write(c.ssl, p, static_cast<int>(len));
+      Tls().ERR_clear_error();
+      int r = Tls().SSL_write(c.ssl, p, static_cast<int>(len));
       if (r <= 0)
         return SslWouldBlock(c.ssl, r) ? Readiness::kWait : Readiness::kClosed;
       n = r;
@@ -335,7 +340,7 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
     ps->out_release = nullptr;
     ps->out_owner = nullptr;
     if (ps->close_after) {
-      if (c.ssl != nullptr) SSL_shutdown(c.ssl);  // close_notify, no wait
+      if (c.ssl != nullptr) Tls().SSL_shutdown(c.ssl);  // close_notify, no wait
       shutdown(fd, SHUT_WR);
       Close(it);
       return false;
@@ -352,15 +357,15 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
       // No TLS state (tens of KB) before a whole ClientHello record is in
       // the socket: until then a client costs its fd and kernel buffer.
       if (auto done = Unless(ClientHelloReady(fd), it)) return *done;
-      if (ssl_ctx == nullptr || (c.ssl = SSL_new(ssl_ctx)) == nullptr ||
-          SSL_set_fd(c.ssl, fd) != 1) {
-        ERR_clear_error();
+      if (ssl_ctx == nullptr || (c.ssl = Tls().SSL_new(ssl_ctx)) == nullptr ||
+          Tls().SSL_set_fd(c.ssl, fd) != 1) {
+        Tls().ERR_clear_error();
         Close(it);
         return false;
       }
     }
-    ERR_clear_error();
-    int r = SSL_accept(c.ssl);
+    Tls().ERR_clear_error();
+    int r = Tls().SSL_accept(c.ssl);
     if (r != 1) {
       if (SslWouldBlock(c.ssl, r)) return true;
       Close(it);  // a failed handshake: nothing to answer
@@ -373,8 +378,8 @@ bool Gate::Impl::Progress(std::list<GateConn>::iterator it) {
     size_t room = std::min(sizeof tmp, options.max_head - c.buf.size());
     ssize_t n;
     if (c.ssl != nullptr) {
-      ERR_clear_error();
-      int r = SSL_read(c.ssl, tmp, static_cast<int>(room));
+      Tls().ERR_clear_error();
+      int r = Tls().SSL_read(c.ssl, tmp, static_cast<int>(room));
       if (r <= 0) {
         if (SslWouldBlock(c.ssl, r)) break;
         Close(it);  // closed by the client, or a TLS error

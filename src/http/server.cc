@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,6 +18,7 @@
 #include "host_exporter/http_server.h"
 #include "http/basic_auth.h"
 #include "http/gate.h"
+#include "http/openssl_api.h"
 #include "http/request.h"
 #include "http/web_config.h"
 #include "parse/parse_util.h"
@@ -33,24 +32,30 @@ struct WebState {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// OpenSSL's functions: loaded by LoadWebConfig() before anything here runs
+// (a certificate exists and InitSsl() is called only with TLS configured).
+const http::OpenSslApi& Tls() { return *http::OpenSsl(); }
+
 // A certificate and key loaded from files, swapped whole on reload.
 struct CertPair {
   X509* cert = nullptr;
   EVP_PKEY* key = nullptr;
   STACK_OF(X509) * chain = nullptr;
   ~CertPair() {
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    sk_X509_pop_free(chain, X509_free);
+    Tls().X509_free(cert);
+    Tls().EVP_PKEY_free(key);
+    Tls().OPENSSL_sk_pop_free(
+        reinterpret_cast<OPENSSL_STACK*>(chain),
+        reinterpret_cast<OPENSSL_sk_freefunc>(Tls().X509_free));
   }
 };
 
 namespace {
 
 std::string OpenSslError() {
-  unsigned long e = ERR_get_error();
+  unsigned long e = Tls().ERR_get_error();
   char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
+  Tls().ERR_error_string_n(e, buf, sizeof buf);
   return e ? buf : "unknown OpenSSL error";
 }
 
@@ -63,12 +68,12 @@ std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls,
     *error = "cannot read " + tls.cert_file + ": " + std::strerror(errno);
     return nullptr;
   }
-  pair->cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
-  pair->chain = sk_X509_new_null();
-  while (X509* extra = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
-    sk_X509_push(pair->chain, extra);
+  pair->cert = Tls().PEM_read_X509(f, nullptr, nullptr, nullptr);
+  pair->chain = reinterpret_cast<STACK_OF(X509)*>(Tls().OPENSSL_sk_new_null());
+  while (X509* extra = Tls().PEM_read_X509(f, nullptr, nullptr, nullptr)) {
+    Tls().OPENSSL_sk_push(reinterpret_cast<OPENSSL_STACK*>(pair->chain), extra);
   }
-  ERR_clear_error();
+  Tls().ERR_clear_error();
   std::fclose(f);
   if (pair->cert == nullptr) {
     *error = tls.cert_file + ": no PEM certificate found";
@@ -79,15 +84,15 @@ std::shared_ptr<CertPair> LoadCertPair(const http::TlsConfig& tls,
     *error = "cannot read " + tls.key_file + ": " + std::strerror(errno);
     return nullptr;
   }
-  pair->key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  pair->key = Tls().PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
   std::fclose(f);
   if (pair->key == nullptr) {
     *error = tls.key_file + ": no PEM private key found: " + OpenSslError();
     return nullptr;
   }
-  if (X509_check_private_key(pair->cert, pair->key) != 1) {
+  if (Tls().X509_check_private_key(pair->cert, pair->key) != 1) {
     *error = tls.key_file + ": private key does not match " + tls.cert_file;
-    ERR_clear_error();
+    Tls().ERR_clear_error();
     return nullptr;
   }
   return pair;
@@ -155,9 +160,9 @@ int CertCallback(SSL* ssl, void* arg) {
   auto* impl = static_cast<HttpServer::Impl*>(arg);
   auto pair = impl->CurrentCert();
   if (!pair) return 0;
-  if (SSL_use_certificate(ssl, pair->cert) != 1 ||
-      SSL_use_PrivateKey(ssl, pair->key) != 1 ||
-      SSL_set1_chain(ssl, pair->chain) != 1) {
+  if (Tls().SSL_use_certificate(ssl, pair->cert) != 1 ||
+      Tls().SSL_use_PrivateKey(ssl, pair->key) != 1 ||
+      Tls().SSL_ctrl(ssl, SSL_CTRL_CHAIN, 1, pair->chain) != 1) {
     return 0;
   }
   return 1;
@@ -169,15 +174,19 @@ int AcceptAnyCert(int, X509_STORE_CTX*) { return 1; }
 // Go's IANA cipher suite names → OpenSSL's names, from OpenSSL's own table.
 bool CipherList(SSL_CTX* ctx, const std::vector<std::string>& iana,
                 std::string* out, std::string* error) {
-  STACK_OF(SSL_CIPHER)* all = SSL_CTX_get_ciphers(ctx);
+  STACK_OF(SSL_CIPHER)* all = Tls().SSL_CTX_get_ciphers(ctx);
   for (const auto& name : iana) {
     bool found = false;
-    for (int i = 0; all != nullptr && i < sk_SSL_CIPHER_num(all); ++i) {
-      const SSL_CIPHER* c = sk_SSL_CIPHER_value(all, i);
-      const char* std_name = SSL_CIPHER_standard_name(c);
+    for (int i = 0;
+         all != nullptr &&
+         i < Tls().OPENSSL_sk_num(reinterpret_cast<const OPENSSL_STACK*>(all));
+         ++i) {
+      const auto* c = static_cast<const SSL_CIPHER*>(Tls().OPENSSL_sk_value(
+          reinterpret_cast<const OPENSSL_STACK*>(all), i));
+      const char* std_name = Tls().SSL_CIPHER_standard_name(c);
       if (std_name != nullptr && name == std_name) {
         if (!out->empty()) out->push_back(':');
-        out->append(SSL_CIPHER_get_name(c));
+        out->append(Tls().SSL_CIPHER_get_name(c));
         found = true;
         break;
       }
@@ -200,51 +209,54 @@ int InitSsl(void* ssl_ctx, void* user_data) {
   const http::TlsConfig& tls = impl->tls;
   // The versions come from min_version/max_version alone, not CivetWeb's
   // ssl_protocol_version options.
-  SSL_CTX_clear_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 |
-                                 SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TLSv1_2 |
-                                 SSL_OP_NO_TLSv1_3);
-  SSL_CTX_set_min_proto_version(ctx, tls.min_version);
-  SSL_CTX_set_max_proto_version(ctx, tls.max_version);
+  Tls().SSL_CTX_clear_options(ctx, SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 |
+                                       SSL_OP_NO_TLSv1_1 | SSL_OP_NO_TLSv1_2 |
+                                       SSL_OP_NO_TLSv1_3);
+  Tls().SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, tls.min_version,
+                     nullptr);
+  Tls().SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, tls.max_version,
+                     nullptr);
   if (!tls.cipher_suites.empty()) {
     std::string list, error;
     if (!CipherList(ctx, tls.cipher_suites, &list, &error) ||
-        SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) {
+        Tls().SSL_CTX_set_cipher_list(ctx, list.c_str()) != 1) {
       impl->log->Error("TLS setup failed", {{"err", error}});
       return -1;
     }
   }
   if (tls.prefer_server_cipher_suites) {
-    SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    Tls().SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
   } else {
-    SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    Tls().SSL_CTX_clear_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
   }
   if (!tls.client_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(),
-                                      nullptr) != 1) {
+    if (Tls().SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(),
+                                            nullptr) != 1) {
       impl->log->Error("TLS setup failed",
                        {{"err", tls.client_ca_file + ": " + OpenSslError()}});
       return -1;
     }
-    SSL_CTX_set_client_CA_list(
-        ctx, SSL_load_client_CA_file(tls.client_ca_file.c_str()));
+    Tls().SSL_CTX_set_client_CA_list(
+        ctx, Tls().SSL_load_client_CA_file(tls.client_ca_file.c_str()));
   }
   switch (tls.client_auth) {
     case http::ClientAuth::kNoClientCert:
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+      Tls().SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
       break;
     case http::ClientAuth::kRequestClientCert:
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCert);
+      Tls().SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCert);
       break;
     case http::ClientAuth::kRequireAnyClientCert:
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                         AcceptAnyCert);
+      Tls().SSL_CTX_set_verify(
+          ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+          AcceptAnyCert);
       break;
     case http::ClientAuth::kVerifyClientCertIfGiven:
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+      Tls().SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
       break;
     case http::ClientAuth::kRequireAndVerifyClientCert:
-      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                         nullptr);
+      Tls().SSL_CTX_set_verify(
+          ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
       break;
   }
   // Session tickets would outlive a certificate reload; keep it simple. No
@@ -254,16 +266,19 @@ int InitSsl(void* ssl_ctx, void* user_data) {
   // that answer to the client's Finished is also what lets a client with
   // Nagle on send its request at once instead of after our delayed ACK
   // (40 ms; measured with SSL_CTX_set_num_tickets(ctx, 0)).
-  SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  Tls().SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+  Tls().SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_OFF,
+                     nullptr);
   // Connections waiting in the gate keep no idle read/write buffers.
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+  Tls().SSL_CTX_ctrl(ctx, SSL_CTRL_MODE, SSL_MODE_RELEASE_BUFFERS, nullptr);
   // Answers are written without waiting and, when the client does not take
   // them at once, finished by the gate from a copy of the unwritten rest.
-  SSL_CTX_set_mode(
-      ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  Tls().SSL_CTX_ctrl(
+      ctx, SSL_CTRL_MODE,
+      SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
+      nullptr);
   impl->gate->SetSslContext(ctx);
-  SSL_CTX_set_cert_cb(ctx, CertCallback, impl);
+  Tls().SSL_CTX_set_cert_cb(ctx, CertCallback, impl);
   return 1;  // certificate handled by CertCallback
 }
 
@@ -567,7 +582,9 @@ bool HttpServer::Start(std::string* error) {
   const bool tls = impl_->tls.enabled;
   if (tls) {
     // OpenSSL only when serving TLS (a reload cannot turn it on): its
-    // initialisation alone adds 3 MB of resident memory.
+    // initialisation alone adds 3 MB of resident memory. LoadWebConfig()
+    // loaded it for our own calls (http/openssl_api.h); CivetWeb dlopen()s
+    // the same libraries here for its own.
     static std::once_flag ssl_once;
     std::call_once(ssl_once, [] { mg_init_library(MG_FEATURES_SSL); });
   }

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "host_exporter/config.h"
+#include "http/openssl_api.h"
 
 namespace host_exporter::http {
 namespace {
@@ -254,7 +255,17 @@ bool LoadWebConfig(const std::string& path, WebConfig* out, std::string* error) 
   std::string text;
   if (!ReadConfigFile(path, kMaxConfigFileBytes, &text, error, "web config"))
     return false;
-  return ParseWebConfig(path, text, out, error);
+  if (!ParseWebConfig(path, text, out, error)) return false;
+  // TLS and basic auth call OpenSSL, loaded now (http/openssl_api.h): a
+  // host without it learns so at start-up and from --check-config.
+  std::string why;
+  if ((out->tls.enabled || !out->basic_auth_users.empty()) &&
+      OpenSsl(&why) == nullptr) {
+    *error = path + ": tls_server_config and basic_auth_users need OpenSSL: " +
+             why;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace host_exporter::http

@@ -1,9 +1,9 @@
 #include "sinks/curl_api.h"
 
-#include <dlfcn.h>
-
 #include <atomic>
 #include <mutex>
+
+#include "core/shared_library.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -19,23 +19,14 @@ const CurlApi* Curl(std::string* error) {
   static std::once_flag once;
   std::call_once(once, [] {
     // The soname of libcurl4 (-openssl, -gnutls) on Debian and elsewhere.
-    void* h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) {
-      const char* e = dlerror();
-      failure = std::string("cannot load libcurl: ") + (e ? e : "libcurl.so.4");
+    SharedLibrary lib;
+    auto get = [&](auto& f, const char* name) {
+      lib.Get(&f, name, " (libcurl 7.85 or later needed)");
+    };
+    if (!lib.Open("libcurl.so.4")) {
+      failure = lib.error();
       return;
     }
-    bool all = true;
-    auto get = [&](auto& f, const char* name) {
-      f = reinterpret_cast<std::remove_reference_t<decltype(f)>>(
-          dlsym(h, name));
-      if (f == nullptr) {
-        all = false;
-        if (failure.empty())
-          failure = std::string("libcurl.so.4 has no ") + name +
-                    " (libcurl 7.85 or later needed)";
-      }
-    };
     get(api.global_init, "curl_global_init");
     get(api.easy_init, "curl_easy_init");
     get(api.easy_cleanup, "curl_easy_cleanup");
@@ -59,7 +50,10 @@ const CurlApi* Curl(std::string* error) {
     get(api.url_get, "curl_url_get");
     get(api.url_strerror, "curl_url_strerror");
     get(api.free, "curl_free");
-    if (!all) return;  // the handle stays open: harmless, once per process
+    if (!lib.ok()) {  // the handle stays open: harmless, once per process
+      failure = lib.error();
+      return;
+    }
     api.global_init(CURL_GLOBAL_DEFAULT);
     ok = true;
     loaded = true;

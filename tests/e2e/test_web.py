@@ -112,9 +112,15 @@ class TlsTest(unittest.TestCase):
                 (self.pki.p("server.crt"), self.pki.p("server.key"))) + extra
 
     def test_tls12_and_tls13_served(self):
-        _, port, url, _ = self.start(self.tls_yaml())
+        exp, port, url, _ = self.start(self.tls_yaml())
         self.assertEqual(self.curl(url, "--tlsv1.2", "--tls-max", "1.2"), "200")
         self.assertEqual(self.curl(url, "--tlsv1.3"), "200")
+        # OpenSSL is loaded because TLS is configured (test_cost.py: not
+        # without): the check there looks for the right names.
+        with open("/proc/%d/maps" % exp.pid) as f:
+            maps = f.read()
+        self.assertIn("/libssl.so.3", maps)
+        self.assertIn("/libcrypto.so.3", maps)
         r = sh(OPENSSL, "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3",
                "-CAfile", self.pki.p("ca.crt"), input="")
         self.assertIn("TLSv1.3", r.stdout)
