@@ -517,12 +517,14 @@ std::optional<std::string> RealPath(const std::string& path) {
   return out;
 }
 
-FamilyBuilder& FamilySet::Family(const std::string& name,
-                                 const std::string& help,
+FamilyBuilder& FamilySet::Family(std::string_view name, std::string_view help,
                                  prometheus::MetricType type) {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    return families_.try_emplace(name, name, help, type).first->second;
+    return families_
+        .try_emplace(std::string(name), std::string(name), std::string(help),
+                     type)
+        .first->second;
   }
   if (it->second.help() != help || it->second.type() != type) return dropped_;
   return it->second;
@@ -552,19 +554,38 @@ class UntypedFields : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
+    if (known_.size() > kMaxKnown) known_.clear();
     for (const UntypedField& f : read_(paths)) {
-      const std::string key = f.group.empty() ? f.name : f.group + "_" + f.name;
-      if (!fields_.Includes(key)) continue;
-      out.Untyped(prefix_ + key, help_(f.group, f.name)).Add(f.value);
+      key_.assign(f.group);
+      if (!f.group.empty()) key_.push_back('_');
+      key_.append(f.name);
+      // A field's family name, help and inclusion are worked out the first
+      // time it is seen and kept: no string is built for it afterwards.
+      auto it = known_.find(key_);
+      if (it == known_.end()) {
+        Known k{fields_.Includes(key_), prefix_ + key_, help_(f.group, f.name)};
+        it = known_.emplace(key_, std::move(k)).first;
+      }
+      if (!it->second.included) continue;
+      out.Untyped(it->second.name, it->second.help).Add(f.value);
     }
     return out.Take();
   }
 
  private:
+  struct Known {
+    bool included;
+    std::string name;
+    std::string help;
+  };
+  static constexpr size_t kMaxKnown = 4096;  // then start over
+
   const std::string prefix_;
   const Filter fields_;
   const UntypedFieldReader read_;
   const UntypedFieldHelp help_;
+  std::string key_;  // this field's key, in a kept buffer
+  std::unordered_map<std::string, Known> known_;
 };
 
 }  // namespace

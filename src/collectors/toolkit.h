@@ -307,17 +307,18 @@ struct FamilyDef {
 /// Families without series are not output.
 class FamilySet {
  public:
-  /// The family `name`, created on first request.
-  FamilyBuilder& Family(const std::string& name, const std::string& help,
+  /// The family `name`, created on first request (the name and help are
+  /// copied then only: a table's `const char*` makes no string per call).
+  FamilyBuilder& Family(std::string_view name, std::string_view help,
                         prometheus::MetricType type);
   /// Shorthands for the three types.
-  FamilyBuilder& Gauge(const std::string& name, const std::string& help) {
+  FamilyBuilder& Gauge(std::string_view name, std::string_view help) {
     return Family(name, help, prometheus::MetricType::Gauge);
   }
-  FamilyBuilder& Counter(const std::string& name, const std::string& help) {
+  FamilyBuilder& Counter(std::string_view name, std::string_view help) {
     return Family(name, help, prometheus::MetricType::Counter);
   }
-  FamilyBuilder& Untyped(const std::string& name, const std::string& help) {
+  FamilyBuilder& Untyped(std::string_view name, std::string_view help) {
     return Family(name, help, prometheus::MetricType::Untyped);
   }
   /// The handles of a table's families, in its order: each element has a

@@ -364,7 +364,10 @@ std::string FormatValue(double v) {
       std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   std::string_view s(buf, static_cast<size_t>(sci.ptr - buf));
   size_t e = s.find('e');
-  int exp = std::stoi(std::string(s.substr(e + 1)));
+  int exp = 0;
+  const char* digits = s.data() + e + 1;
+  if (*digits == '+') ++digits;  // from_chars takes no '+'
+  std::from_chars(digits, s.data() + s.size(), exp);
   // strconv.FormatFloat(v, 'g', -1, 64), as Prometheus' Go encoder writes
   // values, switches to the exponent form at exp < -4 || exp >= 6
   // (6.5733099e+07), and so do we: byte-identical values ease comparisons.
@@ -376,7 +379,13 @@ std::string FormatValue(double v) {
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
                       Escaping escaping) {
   const Style st{false, escaping};
-  const std::string name = EscapeName(f.name, escaping);
+  // Escaped into a new string only when the scheme changes the name.
+  std::string escaped;
+  std::string_view name = f.name;
+  if (escaping != Escaping::kAllowUtf8 && !IsLegacyName(name)) {
+    escaped = EscapeName(name, escaping);
+    name = escaped;
+  }
   AppendComment(out, st, "HELP", name, f.help, true);
   AppendComment(out, st, "TYPE", name, TypeName(f.type), false);
   AppendSamples(out, st, f, name, nullptr);
@@ -401,11 +410,12 @@ std::string EncodeOpenMetrics(const Families& families,
     // name lacks the suffix is served as unknown under its own name: with the
     // suffix added, Prometheus would store it under a new name, and the
     // series a text scrape stored would end.
-    const bool counter = f.type == prometheus::MetricType::Counter &&
-                         name.ends_with("_total");
+    const bool counter =
+        f.type == prometheus::MetricType::Counter && name.ends_with("_total");
     if (counter) name.resize(name.size() - 6);
-    const bool unknown = f.type == prometheus::MetricType::Untyped ||
-                         (f.type == prometheus::MetricType::Counter && !counter);
+    const bool unknown =
+        f.type == prometheus::MetricType::Untyped ||
+        (f.type == prometheus::MetricType::Counter && !counter);
     AppendComment(&out, st, "HELP", name, f.help, true);
     AppendComment(&out, st, "TYPE", name,
                   unknown ? "unknown" : TypeName(f.type), false);

@@ -65,6 +65,12 @@ void FillCreated(Snapshot* snap, const SnapshotOptions& options,
 }  // namespace
 
 bool MakeValidUtf8(std::string* s) {
+  // ASCII, nearly every string here, is valid as it is.
+  if (std::all_of(s->begin(), s->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80;
+      })) {
+    return false;
+  }
   size_t i = 0;
   while (i < s->size()) {
     size_t n = parse::ValidRuneLength(std::string_view(*s).substr(i));
@@ -98,10 +104,19 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
     if (replaced && warnings) {
       warnings->push_back("invalid UTF-8 replaced by U+FFFD in " + f.name);
     }
-    for (auto& m : f.metric) std::sort(m.label.begin(), m.label.end());
-    std::stable_sort(
-        f.metric.begin(), f.metric.end(),
-        [](const auto& a, const auto& b) { return a.label < b.label; });
+    // Collectors mostly add in order already: checked before sorting (a
+    // stable sort allocates its buffer even for sorted input).
+    for (auto& m : f.metric) {
+      if (!std::is_sorted(m.label.begin(), m.label.end())) {
+        std::sort(m.label.begin(), m.label.end());
+      }
+    }
+    auto by_labels = [](const auto& a, const auto& b) {
+      return a.label < b.label;
+    };
+    if (!std::is_sorted(f.metric.begin(), f.metric.end(), by_labels)) {
+      std::stable_sort(f.metric.begin(), f.metric.end(), by_labels);
+    }
     auto dup = std::unique(
         f.metric.begin(), f.metric.end(), [&](const auto& a, const auto& b) {
           if (a.label != b.label) return false;
@@ -113,9 +128,10 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
         });
     f.metric.erase(dup, f.metric.end());
   }
-  std::stable_sort(
-      families->begin(), families->end(),
-      [](const auto& a, const auto& b) { return a.name < b.name; });
+  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+  if (!std::is_sorted(families->begin(), families->end(), by_name)) {
+    std::stable_sort(families->begin(), families->end(), by_name);
+  }
 }
 
 std::shared_ptr<const Snapshot> BuildSnapshot(
