@@ -361,6 +361,17 @@ ReadOutcome ReadRegularFile(const std::string& path, uint64_t max_size,
   return ReadOutcome::kOk;
 }
 
+bool IsAbsentOrDenied(int error) {
+  return error == ENOENT || error == ENOTDIR || error == EACCES ||
+         error == EPERM;
+}
+
+std::string AttrOrNoDataHere(const std::string& path) {
+  FileRead r = ReadAttr(path);
+  if (IsAbsentOrDenied(r.error)) throw NoDataHere{};
+  return std::move(r).Value(path);
+}
+
 std::optional<std::string> ReadFileIfExists(const std::string& path) {
   FileRead r = ReadPath(path);
   if (r.missing()) return std::nullopt;

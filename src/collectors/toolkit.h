@@ -198,6 +198,32 @@ std::vector<std::string> ListDir(const std::string& path);
 std::optional<std::vector<DirEntry>> ListOrNoData(
     const std::string& dir, bool denied_is_no_data = false);
 
+/// Thrown by a collector's reading code when a file that is absent or may
+/// not be read (ENOENT, ENOTDIR, EACCES, EPERM) means "no data" for the whole
+/// collector: node_exporter's collectors that return ErrNoData when their
+/// library's error is os.ErrNotExist or os.ErrPermission, wherever in the
+/// tree it came from (dmmultipath, nvmesubsystem). The collector catches it
+/// and returns no families.
+struct NoDataHere {};
+
+/// What `read()` returns, or nullopt if it threw NoDataHere.
+template <typename F>
+auto UnlessNoDataHere(F&& read) -> std::optional<decltype(read())> {
+  try {
+    return read();
+  } catch (const NoDataHere&) {
+    return std::nullopt;
+  }
+}
+
+/// True for the errnos NoDataHere stands for.
+bool IsAbsentOrDenied(int error);
+
+/// The trimmed attribute (ReadAttr, procfs' util.SysReadFile); throws
+/// NoDataHere if it is absent or denied, CollectError naming it on any other
+/// error.
+std::string AttrOrNoDataHere(const std::string& path);
+
 /// True if `name` matches the glob "<prefix>[0-9]*" (cpu3, node0,
 /// clocksource1, ...).
 inline bool IsPrefixDigit(std::string_view name, std::string_view prefix) {

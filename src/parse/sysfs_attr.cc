@@ -119,7 +119,7 @@ std::optional<uint64_t> ParseGoUint(std::string_view s, int base) {
   if (s.empty()) return std::nullopt;
   const bool base0 = base == 0;
   std::string_view digits = s;
-  uint64_t b = 10;
+  uint64_t b = base0 ? 10 : static_cast<uint64_t>(base);
   if (base0 && s[0] == '0') {
     if (s.size() >= 3 && Lower(s[1]) == 'b') {
       b = 2;

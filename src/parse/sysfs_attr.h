@@ -26,12 +26,12 @@ std::string_view GoTrimSpace(std::string_view s);
 /// white space; newlines included).
 std::vector<std::string_view> GoFields(std::string_view s);
 
-/// Go's strconv.ParseUint(s, base, 64) for base 10 or 0. Base 0 reads the
+/// Go's strconv.ParseUint(s, base, 64) for base 0 or 2 to 36. Base 0 reads the
 /// prefixes 0x, 0o, 0b and a leading 0 (octal), and allows '_' between
 /// digits. No sign, no white space; nullopt on syntax or range errors.
 std::optional<uint64_t> ParseGoUint(std::string_view s, int base);
 
-/// Go's strconv.ParseInt(s, base, 64) for base 10 or 0 (an optional sign,
+/// Go's strconv.ParseInt(s, base, 64) for base 0 or 2 to 36 (an optional sign,
 /// then as ParseGoUint).
 std::optional<int64_t> ParseGoInt(std::string_view s, int base);
 

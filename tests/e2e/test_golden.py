@@ -53,6 +53,8 @@ ENABLED_OFF_BY_DEFAULT = [
     "lnstat",
     "drm",
     "xfrm",
+    "nvmesubsystem",
+    "pcidevice",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [

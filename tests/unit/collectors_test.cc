@@ -52,11 +52,12 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   // The /proc and /sys collectors of node_exporter 1.5 to 1.12 added since,
   // one a line.
   const std::set<std::string_view> kAdded = {
-      "softirqs",    "watchdog", "cpu_vulnerabilities",
-      "buddyinfo",   "ksmd",     "zoneinfo",
-      "slabinfo",    "sysctl",   "swap",
-      "kernel_hung", "cgroups",  "lnstat",
-      "drm",         "xfrm",
+      "softirqs",    "watchdog",    "cpu_vulnerabilities",
+      "buddyinfo",   "ksmd",        "zoneinfo",
+      "slabinfo",    "sysctl",      "swap",
+      "kernel_hung", "cgroups",     "lnstat",
+      "drm",         "xfrm",        "pcidevice",
+      "bcachefs",    "dmmultipath", "nvmesubsystem",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());

@@ -1,0 +1,170 @@
+// The bcachefs parsers and collector.
+#include "parse/bcachefs.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/collector_test_util.h"
+
+namespace host_exporter {
+namespace {
+
+using namespace parse;
+
+TEST(BcachefsParseTest, Bytes) {
+  EXPECT_EQ(ParseBcachefsBytes("720").value, 720u);
+  EXPECT_EQ(ParseBcachefsBytes(" 512k\n").value, 512u * 1024);
+  EXPECT_EQ(ParseBcachefsBytes("2.00M").value, 2u * 1024 * 1024);
+  EXPECT_EQ(ParseBcachefsBytes("2.05G").value,
+            static_cast<uint64_t>(2.05 * 1024 * 1024 * 1024));
+  EXPECT_EQ(ParseBcachefsBytes("1e").value, uint64_t{1} << 60);
+  EXPECT_EQ(ParseBcachefsBytes("").error, "empty size");
+  EXPECT_EQ(ParseBcachefsBytes("12q").error, "not a size: '12q'");
+}
+
+TEST(BcachefsParseTest, CompressionErrorsAndBtreeWrites) {
+  auto c = ParseBcachefsCompression(
+      "typetype compressed uncompressed average extent size\n"
+      "lz4   48.9G  71.2G  62.5k\n"
+      "gzip: 0 0\n"
+      "short 1\n");
+  ASSERT_TRUE(c.ok()) << c.error;
+  ASSERT_EQ(c.value.size(), 2u);
+  EXPECT_EQ(c.value["lz4"].uncompressed,
+            static_cast<uint64_t>(71.2 * 1024 * 1024 * 1024));
+  EXPECT_EQ(c.value["lz4"].average_extent, static_cast<uint64_t>(62.5 * 1024));
+  EXPECT_EQ(c.value["gzip"].compressed, 0u);
+  EXPECT_EQ(ParseBcachefsCompression("h\nzstd 1 x\n").error,
+            "line 2: not a size: 'x'");
+
+  auto e = ParseBcachefsErrors("bset_bad_csum  2  1767112063\nsubvol 194\nx\n");
+  ASSERT_TRUE(e.ok()) << e.error;
+  EXPECT_EQ(e.value["bset_bad_csum"].count, 2u);
+  EXPECT_EQ(e.value["bset_bad_csum"].timestamp, 1767112063u);
+  EXPECT_EQ(e.value["subvol"].count, 194u);
+  EXPECT_EQ(e.value.size(), 2u);
+  EXPECT_EQ(ParseBcachefsErrors("a -1\n").error, "line 1: not a number: '-1'");
+
+  auto w = ParseBcachefsBtreeWrites(
+      "      nr   size\ninitial:  3298401   100k\ncache_reclaim: 14401 720\n");
+  ASSERT_TRUE(w.ok()) << w.error;
+  EXPECT_EQ(w.value["initial"].count, 3298401u);
+  EXPECT_EQ(w.value["initial"].size, 102400u);
+  EXPECT_EQ(w.value["cache_reclaim"].size, 720u);
+}
+
+TEST(BcachefsParseTest, CounterIoDoneIoErrors) {
+  auto c = ParseBcachefsCounter(
+      "since mount:                   1.02M\n"
+      "since filesystem creation:     44105502\n");
+  ASSERT_TRUE(c.ok()) << c.error;
+  EXPECT_EQ(c.value.since_mount, static_cast<uint64_t>(1.02 * 1024 * 1024));
+  EXPECT_EQ(c.value.since_creation, 44105502u);
+  EXPECT_EQ(ParseBcachefsCounter("something else\n").error,
+            "counter file format not recognized");
+  EXPECT_EQ(ParseBcachefsCounter("since mount: x\n").error,
+            "line 1: not a size: 'x'");
+
+  auto d = ParseBcachefsIoDone(
+      "sb : 1\nread:\nsb          :       86016\nuser        :102313054208\n"
+      "noise\nwrite:\nbtree : 16384\n");
+  ASSERT_TRUE(d.ok()) << d.error;
+  EXPECT_EQ(d.value.size(), 2u);
+  EXPECT_EQ(d.value["read"]["sb"], 86016u);
+  EXPECT_EQ(d.value["read"]["user"], 102313054208u);
+  EXPECT_EQ(d.value["read"].size(), 2u);  // the line before "read:" skipped
+  EXPECT_EQ(d.value["write"]["btree"], 16384u);
+  EXPECT_EQ(ParseBcachefsIoDone("write:\nsb: 1k\n").error,
+            "line 2: not a number: '1k'");
+
+  auto e = ParseBcachefsIoErrors(
+      "IO errors since filesystem creation\n  read:    197416\n"
+      "  write:   205\n  checksum:0\nIO errors since 8 y ago\n  read: 1\n"
+      "  bad: x\n");
+  ASSERT_TRUE(e.ok()) << e.error;
+  EXPECT_EQ(e.value.size(), 3u);
+  EXPECT_EQ(e.value["read"], 197416u);
+  EXPECT_EQ(e.value["checksum"], 0u);
+  EXPECT_TRUE(ParseBcachefsIoErrors("read: 5\n").value.empty());
+}
+
+}  // namespace
+
+namespace testing {
+namespace {
+
+constexpr char kUuid[] = "deadbeef-1234-5678-9012-abcdefabcdef";
+
+TEST(BcachefsCollectorTest, ReadsFixture) {
+  Families fams = RunCollector("bcachefs");
+  const Labels fs = {{"uuid", kUuid}};
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_info", fs), 1);
+  EXPECT_EQ(
+      FindValue(fams, "node_bcachefs_btree_cache_size_bytes", fs),
+      static_cast<double>(static_cast<uint64_t>(2.05 * 1024 * 1024 * 1024)));
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_compression_compressed_bytes",
+                      {{"uuid", kUuid}, {"algorithm", "zstd"}}),
+            226.0 * 1024 * 1024 * 1024);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_errors_total",
+                      {{"uuid", kUuid}, {"error_type", "subvol_missing"}}),
+            194);
+  EXPECT_EQ(
+      FindValue(fams, "node_bcachefs_accounting_key_to_wb_slowpath_total", fs),
+      44105502);
+  EXPECT_EQ(Family(fams, "node_bcachefs_btree_node_read_total").help,
+            "Bcachefs counter btree_node_read since filesystem creation.");
+  EXPECT_EQ(Family(fams, "node_bcachefs_btree_node_read_total").type,
+            prometheus::MetricType::Counter);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_btree_writes_total",
+                      {{"uuid", kUuid}, {"type", "journal_reclaim"}}),
+            66903805);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_info",
+                      {{"uuid", kUuid},
+                       {"device", "4"},
+                       {"label", "disk-4"},
+                       {"state", "[rw] ro evacuating spare"}}),
+            1);
+  const Labels dev10 = {{"uuid", kUuid}, {"device", "10"}};
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_bucket_size_bytes", dev10),
+            512 * 1024);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_buckets", dev10), 953880);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_durability", dev10), 1);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_io_done_bytes_total",
+                      {{"uuid", kUuid},
+                       {"device", "4"},
+                       {"operation", "write"},
+                       {"data_type", "user"}}),
+            6258285805568.0);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_device_io_errors_total",
+                      {{"uuid", kUuid}, {"device", "4"}, {"type", "read"}}),
+            197416);
+}
+
+TEST(BcachefsCollectorTest, MissingFilesAreEmptyBadOnesFailNamingThem) {
+  SysfsRoot root;
+  EXPECT_TRUE(RunCollector("bcachefs", {}, root.Paths()).empty());
+  root.Write("fs/bcachefs/u1/dev-0/label", "ssd\n");
+  root.Write("fs/bcachefs/u1/counters/x-y", "since mount: 1\n");
+  Families fams = RunCollector("bcachefs", {}, root.Paths());
+  EXPECT_EQ(
+      FindValue(fams, "node_bcachefs_btree_cache_size_bytes", {{"uuid", "u1"}}),
+      0);
+  EXPECT_EQ(
+      FindValue(
+          fams, "node_bcachefs_device_info",
+          {{"uuid", "u1"}, {"device", "0"}, {"label", "ssd"}, {"state", ""}}),
+      1);
+  // Sanitized name; since filesystem creation absent: 0.
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_x_y_total", {{"uuid", "u1"}}), 0);
+  root.Write("fs/bcachefs/u1/dev-0/nbuckets", "many\n");
+  EXPECT_EQ(ErrorOf("bcachefs", root),
+            root.Sys("fs/bcachefs/u1/dev-0/nbuckets") + ": not a number");
+  root.Write("fs/bcachefs/u1/dev-0/nbuckets", "1\n");
+  root.Write("fs/bcachefs/u1/counters/x-y", "garbage\n");
+  EXPECT_EQ(ErrorOf("bcachefs", root),
+            root.Sys("fs/bcachefs/u1/counters/x-y") +
+                ": counter file format not recognized");
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace host_exporter
