@@ -56,7 +56,8 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
       "buddyinfo",   "ksmd",     "zoneinfo",
       "slabinfo",    "sysctl",   "swap",
       "kernel_hung", "cgroups",  "lnstat",
-      "drm",         "xfrm",
+      "drm",         "xfrm",     "drbd",
+      "qdisc",       "perf",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
