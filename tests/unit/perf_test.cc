@@ -114,9 +114,8 @@ TEST(PerfSelectTest, UnknownProfilerAndBadTracepointAreRefused) {
         << t;
   }
   // At creation, as the registered factory builds it.
-  EXPECT_THROW(
-      MakeCollector("perf", CollectorOptions({{"collector.perf.cpus", {"x"}}})),
-      std::invalid_argument);
+  EXPECT_THROW(MakeCollector("perf", Opt("collector.perf.cpus", "x")),
+               std::invalid_argument);
 }
 
 // Counters from a table: value = 1000 * cpu + config; refusals and a

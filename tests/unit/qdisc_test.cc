@@ -9,8 +9,8 @@ namespace {
 
 CollectorOptions Fixtures(
     std::vector<std::pair<std::string, std::string>> more = {}) {
-  CollectorOptions o(
-      {{"collector.qdisc.fixtures", {FIXTURE_ROOT "/../qdisc"}}});
+  CollectorOptions o =
+      Opt("collector.qdisc.fixtures", FIXTURE_ROOT "/../qdisc");
   for (auto& [k, v] : more) o.Set(k, {v});
   return o;
 }
@@ -87,8 +87,7 @@ TEST(QdiscCollectorTest, BadFixtureIsAnErrorNamingIt) {
   TempRoot tmp;
   const std::string dir = tmp.dir();
   auto run = [&] {
-    return RunCollector(
-        "qdisc", CollectorOptions({{"collector.qdisc.fixtures", {dir}}}));
+    return RunCollector("qdisc", Opt("collector.qdisc.fixtures", dir));
   };
   EXPECT_THROW(run(), CollectError);  // no results.json
   tmp.Write("results.json", "[{\"IfaceName\": \"x\", \"Drops\": -1}]");
@@ -108,9 +107,7 @@ TEST(QdiscCollectorTest, BadFixtureIsAnErrorNamingIt) {
 TEST(QdiscCollectorTest, LiveLoopback) {
   Families fams;
   try {
-    fams = RunCollector(
-        "qdisc",
-        CollectorOptions({{"collector.qdisc.device-include", {"^lo$"}}}));
+    fams = RunCollector("qdisc", Opt("collector.qdisc.device-include", "^lo$"));
   } catch (const CollectError& e) {
     GTEST_SKIP() << "no rtnetlink here: " << e.what();
   }
