@@ -359,22 +359,6 @@ class FilesystemCollector : public Collector {
   std::shared_ptr<StuckPaths> stuck_;
 };
 
-// The pattern of a filter with a deprecated alias: the old flag stands in for
-// the new one unless that was changed from its default too (node_exporter
-// refuses both given explicitly; we cannot tell an explicit default apart).
-std::pair<std::string, const char*> FilterPattern(
-    const CollectorOptions& options, const char* flag, const char* old_flag,
-    const char* default_value) {
-  std::string pattern = options.Get(flag);
-  const std::string old_pattern = options.Get(old_flag);
-  if (old_pattern.empty()) return {pattern, flag};
-  if (pattern != default_value) {
-    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
-                                flag + " are mutually exclusive");
-  }
-  return {old_pattern, old_flag};
-}
-
 // An include flag (node_exporter 1.9): mutually exclusive with an exclude
 // pattern other than the default one.
 Filter IncludeFilter(const CollectorOptions& options, const char* flag,

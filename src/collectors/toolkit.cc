@@ -431,6 +431,19 @@ bool Filter::Search(const std::string& s) const {
   return m;
 }
 
+std::pair<std::string, const char*> FilterPattern(
+    const CollectorOptions& options, const char* flag, const char* old_flag,
+    const char* default_value) {
+  std::string pattern = options.Get(flag);
+  const std::string old_pattern = options.Get(old_flag);
+  if (old_pattern.empty()) return {pattern, flag};
+  if (pattern != default_value) {
+    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
+                                flag + " are mutually exclusive");
+  }
+  return {old_pattern, old_flag};
+}
+
 namespace {
 
 Kind KindOf(mode_t mode) {

@@ -19,6 +19,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "host_exporter/collector.h"
@@ -311,6 +312,15 @@ class NameFilter {
   Filter include_;
   Filter exclude_;
 };
+
+/// The pattern of a filter flag with a deprecated alias, and the flag it
+/// came from (for error messages): the old flag stands in for the new one
+/// unless that was changed from its default too (node_exporter refuses both
+/// given explicitly; we cannot tell an explicit default apart). Both changed
+/// throws std::invalid_argument naming them.
+std::pair<std::string, const char*> FilterPattern(
+    const CollectorOptions& options, const char* flag, const char* old_flag,
+    const char* default_value);
 
 // --- Families --------------------------------------------------------------
 

@@ -10,6 +10,10 @@ namespace {
 constexpr size_t kRtmsgSize = 12;      // struct rtmsg
 constexpr size_t kIfinfomsgSize = 16;  // struct ifinfomsg
 constexpr size_t kRtnexthopSize = 8;   // struct rtnexthop
+constexpr size_t kTcmsgSize = 20;      // struct tcmsg
+constexpr size_t kTcStatsSize = 36;    // struct tc_stats
+constexpr size_t kGnetBasicSize = 12;  // struct gnet_stats_basic, unpadded
+constexpr size_t kGnetQueueSize = 20;  // struct gnet_stats_queue
 
 constexpr uint16_t kRtaDst = 1;
 constexpr uint16_t kRtaOif = 4;
@@ -18,6 +22,27 @@ constexpr uint16_t kRtaPriority = 6;
 constexpr uint16_t kRtaPrefsrc = 7;
 constexpr uint16_t kRtaMultipath = 9;
 constexpr uint16_t kIflaIfname = 3;
+constexpr uint16_t kTcaKind = 1;
+constexpr uint16_t kTcaStats = 3;
+constexpr uint16_t kTcaStats2 = 7;
+constexpr uint16_t kTcaStatsBasic = 1;
+constexpr uint16_t kTcaStatsQueue = 3;
+constexpr uint32_t kTcHRoot = 0xFFFFFFFF;
+
+// A C string attribute: up to its first NUL.
+std::string CString(std::string_view v) {
+  if (size_t nul = v.find('\0'); nul != std::string_view::npos) {
+    v = v.substr(0, nul);
+  }
+  return std::string(v);
+}
+
+// "<what> is N bytes, shorter than struct <name>" if `v` is short.
+std::string CheckSize(std::string_view v, size_t size, const char* name) {
+  if (v.size() >= size) return "";
+  return std::string(name) + " is " + std::to_string(v.size()) +
+         " bytes, shorter than struct " + name;
+}
 
 // A u32 attribute; like Go's netlink.AttributeDecoder.Uint32, any other
 // length is an error.
@@ -126,13 +151,70 @@ Result<LinkMessage> ParseLinkMessage(std::string_view payload) {
   auto attrs = ParseNetlinkAttributes(payload.substr(kIfinfomsgSize));
   if (!attrs.ok()) return R::Fail("link message: " + attrs.error);
   for (const NetlinkAttribute& a : attrs.value) {
-    if (a.type != kIflaIfname) continue;
-    std::string_view name = a.value;
-    // A C string: stop at the first NUL.
-    if (size_t nul = name.find('\0'); nul != std::string_view::npos) {
-      name = name.substr(0, nul);
+    if (a.type == kIflaIfname) r.value.name = CString(a.value);
+  }
+  return r;
+}
+
+std::string QdiscDumpRequest() { return std::string(kTcmsgSize, '\0'); }
+
+Result<QdiscMessage> ParseQdiscMessage(std::string_view payload) {
+  using R = Result<QdiscMessage>;
+  if (payload.size() < kTcmsgSize) {
+    return R::Fail("qdisc message is " + std::to_string(payload.size()) +
+                   " bytes, shorter than struct tcmsg");
+  }
+  R r;
+  QdiscMessage& m = r.value;
+  m.ifindex = ReadHostOrder<int32_t>(payload, 4);
+  m.handle = ReadHostOrder<uint32_t>(payload, 8);
+  m.parent = ReadHostOrder<uint32_t>(payload, 12);
+  if (m.parent == kTcHRoot) m.parent = 0;
+  auto attrs = ParseNetlinkAttributes(payload.substr(kTcmsgSize));
+  if (!attrs.ok()) return R::Fail("qdisc message: " + attrs.error);
+  bool have_stats2 = false;
+  std::string_view legacy;
+  for (const NetlinkAttribute& a : attrs.value) {
+    if (a.type == kTcaKind) {
+      m.kind = CString(a.value);
+    } else if (a.type == kTcaStats) {
+      legacy = a.value;
+      if (auto e = CheckSize(a.value, kTcStatsSize, "tc_stats"); !e.empty()) {
+        return R::Fail("qdisc message: " + e);
+      }
+    } else if (a.type == kTcaStats2) {
+      have_stats2 = true;
+      auto nested = ParseNetlinkAttributes(a.value);
+      if (!nested.ok()) return R::Fail("qdisc TCA_STATS2: " + nested.error);
+      for (const NetlinkAttribute& n : nested.value) {
+        std::string e;
+        if (n.type == kTcaStatsBasic) {
+          e = CheckSize(n.value, kGnetBasicSize, "gnet_stats_basic");
+          if (e.empty()) {
+            m.bytes = ReadHostOrder<uint64_t>(n.value, 0);
+            m.packets = ReadHostOrder<uint32_t>(n.value, 8);
+          }
+        } else if (n.type == kTcaStatsQueue) {
+          e = CheckSize(n.value, kGnetQueueSize, "gnet_stats_queue");
+          if (e.empty()) {
+            m.qlen = ReadHostOrder<uint32_t>(n.value, 0);
+            m.backlog = ReadHostOrder<uint32_t>(n.value, 4);
+            m.drops = ReadHostOrder<uint32_t>(n.value, 8);
+            m.requeues = ReadHostOrder<uint32_t>(n.value, 12);
+            m.overlimits = ReadHostOrder<uint32_t>(n.value, 16);
+          }
+        }
+        if (!e.empty()) return R::Fail("qdisc message: " + e);
+      }
     }
-    r.value.name = std::string(name);
+  }
+  if (!have_stats2 && !legacy.empty()) {
+    m.bytes = ReadHostOrder<uint64_t>(legacy, 0);
+    m.packets = ReadHostOrder<uint32_t>(legacy, 8);
+    m.drops = ReadHostOrder<uint32_t>(legacy, 12);
+    m.overlimits = ReadHostOrder<uint32_t>(legacy, 16);
+    m.qlen = ReadHostOrder<uint32_t>(legacy, 28);
+    m.backlog = ReadHostOrder<uint32_t>(legacy, 32);
   }
   return r;
 }

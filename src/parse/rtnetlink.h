@@ -56,6 +56,30 @@ struct LinkMessage {
 /// attributes).
 Result<LinkMessage> ParseLinkMessage(std::string_view payload);
 
+/// Payload of an RTM_GETQDISC dump request (an all-zero struct tcmsg:
+/// every interface).
+std::string QdiscDumpRequest();
+
+/// A queueing discipline from an RTM_NEWQDISC message: the fields of
+/// github.com/ema/qdisc's QdiscInfo that node_exporter's qdisc collector
+/// reports.
+struct QdiscMessage {
+  int32_t ifindex = 0;
+  uint32_t handle = 0;
+  uint32_t parent = 0;  ///< 0 for a root qdisc (TC_H_ROOT, as ema/qdisc)
+  std::string kind;     ///< TCA_KIND, without its NUL
+  uint64_t bytes = 0;
+  uint32_t packets = 0, drops = 0, requeues = 0, overlimits = 0;
+  uint32_t qlen = 0, backlog = 0;
+};
+
+/// Parses the payload of an RTM_NEWQDISC message (struct tcmsg, then
+/// attributes). The counters come from TCA_STATS2 (gnet_stats_basic and
+/// gnet_stats_queue), or from the legacy TCA_STATS (struct tc_stats, which
+/// has no requeues) when TCA_STATS2 is absent. A statistics attribute
+/// shorter than its struct is an error.
+Result<QdiscMessage> ParseQdiscMessage(std::string_view payload);
+
 /// node_exporter's name for an rtm_protocol value ("kernel", "boot",
 /// "static", "dhcp", ...; "unknown" for numbers it does not name).
 std::string RouteProtocolName(uint8_t protocol);

@@ -98,6 +98,7 @@ READERS = [
     (r"proc/buddyinfo$", {"buddyinfo"}),
     (r"proc/zoneinfo$", {"zoneinfo"}),
     (r"proc/slabinfo$", {"slabinfo"}),
+    (r"proc/drbd$", {"drbd"}),
     (r"proc/swaps$", {"swap"}),
     (r"proc/cgroups$", {"cgroups"}),
     (r"etc/selinux/|sys/fs/selinux/", {"selinux"}),

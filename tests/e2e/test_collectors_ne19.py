@@ -1,6 +1,7 @@
 """The /proc and /sys collectors node_exporter 1.9 added or has default off
 (softirqs, watchdog, cpu_vulnerabilities, buddyinfo, ksmd, zoneinfo,
-slabinfo, sysctl, cgroups, lnstat, drm, xfrm), against node_exporter 1.9.0
+slabinfo, sysctl, cgroups, lnstat, drm, xfrm, drbd, and qdisc on its JSON
+fixture), against node_exporter 1.9.0
 itself (Debian 13's binary as scripts/fetch-reference unpacks it in
 .cache/reference, or $NODE_EXPORTER_19) on the fixture root: the same
 series, label values, samples, HELP and TYPE. Skips (77) without that
@@ -22,13 +23,16 @@ NE19 = os.environ.get("NODE_EXPORTER_19") or os.path.join(
     "bin", "prometheus-node-exporter")
 
 COLLECTORS = ["softirqs", "watchdog", "cpu_vulnerabilities", "buddyinfo", "ksmd",
-              "zoneinfo", "slabinfo", "sysctl", "cgroups", "lnstat", "drm", "xfrm"]
+              "zoneinfo", "slabinfo", "sysctl", "cgroups", "lnstat", "drm", "xfrm",
+              "drbd", "qdisc"]
 FLAGS = (["--collector.disable-defaults"] + ["--collector." + c for c in COLLECTORS] +
          ["--collector.sysctl.include=fs.file-nr",
           "--collector.sysctl.include=fs.file-nr:total,current,max",
           "--collector.sysctl.include=kernel.threads-max",
           "--collector.sysctl.include-info=kernel.seccomp.actions_avail",
-          "--collector.slabinfo.slabs-exclude=^kmalloc-64$"])
+          "--collector.slabinfo.slabs-exclude=^kmalloc-64$",
+          "--collector.qdisc.fixtures=" +
+          os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "qdisc")])
 
 
 def node_only(text):

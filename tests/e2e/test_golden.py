@@ -55,6 +55,8 @@ ENABLED_OFF_BY_DEFAULT = [
     "xfrm",
     "nvmesubsystem",
     "pcidevice",
+    "drbd",
+    "qdisc",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [
@@ -62,6 +64,9 @@ COLLECTOR_FLAGS = [
     "--collector.sysctl.include=fs.file-nr:total,current,max",
     "--collector.sysctl.include=kernel.threads-max",
     "--collector.sysctl.include-info=kernel.seccomp.actions_avail",
+    # qdisc asks the kernel over rtnetlink; node_exporter's JSON fixture
+    # stands in for it.
+    "--collector.qdisc.fixtures=" + os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "qdisc"),
 ]
 # Labels that depend on the build.
 VOLATILE_LABELS = [

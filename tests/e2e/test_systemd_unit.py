@@ -32,8 +32,10 @@ MAX_EXPOSURE = 2.0
 # Collectors that read root-only files on most kernels, as node_exporter
 # running as its own user cannot read them either (RAPL's energy_uj is 0400
 # since the PLATYPUS fix; /proc/slabinfo is 0400, as node_exporter's help for
-# its slabinfo collector says).
-ROOT_ONLY = {"rapl", "slabinfo"}
+# its slabinfo collector says; perf's per-CPU counters need CAP_PERFMON,
+# which the unit does not grant, and perf_event_open(2) is outside its
+# system call filter).
+ROOT_ONLY = {"rapl", "slabinfo", "perf"}
 
 
 def systemd_analyze():

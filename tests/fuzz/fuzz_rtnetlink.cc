@@ -1,5 +1,5 @@
-// Fuzzes parse::ParseRouteMessage and parse::ParseLinkMessage (rtnetlink
-// payloads) and parse::RouteProtocolName.
+// Fuzzes parse::ParseRouteMessage, parse::ParseLinkMessage and
+// parse::ParseQdiscMessage (rtnetlink payloads) and parse::RouteProtocolName.
 #include "fuzz_util.h"
 #include "parse/rtnetlink.h"
 
@@ -22,6 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (l.ok()) {
     FUZZ_CHECK(size >= 16);  // struct ifinfomsg
     FUZZ_CHECK(l.value.name.find('\0') == std::string::npos);
+  }
+  auto q = hp::ParseQdiscMessage(in);
+  hf::CheckResult(q, in);
+  if (q.ok()) {
+    FUZZ_CHECK(size >= 20);                     // struct tcmsg
+    FUZZ_CHECK(q.value.parent != 0xFFFFFFFFu);  // TC_H_ROOT reads as 0
+    FUZZ_CHECK(q.value.kind.find('\0') == std::string::npos);
   }
   return 0;
 }

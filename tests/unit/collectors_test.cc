@@ -17,11 +17,12 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
     EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
     EXPECT_NE(spec.create, nullptr) << spec.name;
     for (const OptionSpec& o : spec.options) {
-      // node_exporter 1.5 names two flags outside their collector's prefix;
+      // node_exporter 1.5 names four flags outside their collector's prefix;
       // we keep its names so existing command lines work.
       static const std::set<std::string> kNodeExporterNames = {
           "collector.netclass_rtnl.with-stats",
-          "collector.powersupply.ignored-supplies"};
+          "collector.powersupply.ignored-supplies",
+          "collector.qdisk.device-include", "collector.qdisk.device-exclude"};
       if (kNodeExporterNames.count(o.name)) continue;
       EXPECT_EQ(o.name.rfind("collector." + std::string(spec.name) + ".", 0),
                 0u)
@@ -58,6 +59,7 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
       "kernel_hung", "cgroups",     "lnstat",
       "drm",         "xfrm",        "pcidevice",
       "bcachefs",    "dmmultipath", "nvmesubsystem",
+      "drbd",        "qdisc",       "perf",
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());

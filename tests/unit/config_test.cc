@@ -406,11 +406,11 @@ TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
   Settings flags;
   flags["collector.ntp"] = {{"true"}, "flag --collector.ntp"};
   flags["collector.logind"] = {{"false"}, "flag --no-collector.logind"};
-  flags["collector.qdisk.device-include"] = {{"^eth"}, "flag"};
+  flags["collector.supervisord.url"] = {{"http://127.0.0.1:9001/RPC2"}, "flag"};
   Config c;
   std::string err;
-  ASSERT_TRUE(Load("{\"collector.perf.tracepoint\": [\"sched:sched_switch\"]}",
-                   &c, &err, flags))
+  ASSERT_TRUE(Load("{\"collector.runit.servicedir\": \"/srv/service\"}", &c,
+                   &err, flags))
       << err;
   EXPECT_FALSE(Enabled(c, "ntp"));
   ASSERT_EQ(c.notices.size(), 3u);
@@ -435,9 +435,7 @@ TEST(ConfigTest, PendingCollectorsAreNotCollectors) {
     EXPECT_FALSE(flags.count("collector." + std::string(p.name))) << p.name;
     for (const OptionSpec& o : p.options) {
       EXPECT_TRUE(flags.insert(o.name).second) << o.name;
-      EXPECT_TRUE(
-          o.name.starts_with("collector." + std::string(p.name) + ".") ||
-          o.name.starts_with("collector.qdisk."))
+      EXPECT_TRUE(o.name.starts_with("collector." + std::string(p.name) + "."))
           << o.name;
     }
   }

@@ -242,6 +242,74 @@ TEST(ParseLinkMessageTest, IndexAndName) {
             "link message is 15 bytes, shorter than struct ifinfomsg");
 }
 
+// struct tcmsg: family, padding, ifindex, handle, parent, info.
+std::string Tcmsg(int32_t ifindex, uint32_t handle, uint32_t parent) {
+  return std::string(4, '\0') + Host<int32_t>(ifindex) +
+         Host<uint32_t>(handle) + Host<uint32_t>(parent) + Host<uint32_t>(1);
+}
+
+// struct tc_stats (36 bytes; the kernel pads it to 40).
+std::string TcStats(uint64_t bytes, uint32_t packets, uint32_t drops,
+                    uint32_t overlimits, uint32_t qlen, uint32_t backlog) {
+  return Host(bytes) + Host(packets) + Host(drops) + Host(overlimits) +
+         Host<uint32_t>(0) + Host<uint32_t>(0) + Host(qlen) + Host(backlog) +
+         std::string(4, '\0');
+}
+
+TEST(ParseQdiscMessageTest, Stats2) {
+  // TCA_STATS2 { TCA_STATS_BASIC (padded gnet_stats_basic),
+  // TCA_STATS_QUEUE }, then the legacy TCA_STATS the kernel adds, which
+  // TCA_STATS2 takes precedence over.
+  const std::string basic =
+      Host<uint64_t>(1ull << 40) + Host<uint32_t>(77) + std::string(4, '\0');
+  const std::string queue = Host<uint32_t>(1) + Host<uint32_t>(1500) +
+                            Host<uint32_t>(3) + Host<uint32_t>(4) +
+                            Host<uint32_t>(5);
+  auto r = ParseQdiscMessage(Tcmsg(2, 0x10000, 0xFFFFFFFF) +
+                             Attr(1, std::string("fq_codel\0", 9)) +
+                             Attr(7, Attr(1, basic) + Attr(3, queue)) +
+                             Attr(3, TcStats(9, 9, 9, 9, 9, 9)));
+  ASSERT_TRUE(r.ok()) << r.error;
+  const QdiscMessage& m = r.value;
+  EXPECT_EQ(m.ifindex, 2);
+  EXPECT_EQ(m.handle, 0x10000u);
+  EXPECT_EQ(m.parent, 0u);  // TC_H_ROOT
+  EXPECT_EQ(m.kind, "fq_codel");
+  EXPECT_EQ(m.bytes, 1ull << 40);
+  EXPECT_EQ(m.packets, 77u);
+  EXPECT_EQ(m.qlen, 1u);
+  EXPECT_EQ(m.backlog, 1500u);
+  EXPECT_EQ(m.drops, 3u);
+  EXPECT_EQ(m.requeues, 4u);
+  EXPECT_EQ(m.overlimits, 5u);
+}
+
+TEST(ParseQdiscMessageTest, LegacyStatsAndErrors) {
+  auto r = ParseQdiscMessage(Tcmsg(3, 0, 0x10001) + Attr(1, "pfifo") +
+                             Attr(3, TcStats(100, 2, 3, 4, 5, 6)));
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.value.parent, 0x10001u);
+  EXPECT_EQ(r.value.kind, "pfifo");
+  EXPECT_EQ(r.value.bytes, 100u);
+  EXPECT_EQ(r.value.packets, 2u);
+  EXPECT_EQ(r.value.drops, 3u);
+  EXPECT_EQ(r.value.overlimits, 4u);
+  EXPECT_EQ(r.value.qlen, 5u);
+  EXPECT_EQ(r.value.backlog, 6u);
+  EXPECT_EQ(r.value.requeues, 0u);
+
+  EXPECT_EQ(ParseQdiscMessage(std::string(19, '\0')).error,
+            "qdisc message is 19 bytes, shorter than struct tcmsg");
+  EXPECT_EQ(
+      ParseQdiscMessage(Tcmsg(1, 0, 0) + Attr(3, std::string(8, 'x'))).error,
+      "qdisc message: tc_stats is 8 bytes, shorter than struct tc_stats");
+  EXPECT_EQ(
+      ParseQdiscMessage(Tcmsg(1, 0, 0) + Attr(7, Attr(3, std::string(8, 'x'))))
+          .error,
+      "qdisc message: gnet_stats_queue is 8 bytes, shorter than struct "
+      "gnet_stats_queue");
+}
+
 TEST(RouteProtocolNameTest, NodeExporterNames) {
   EXPECT_EQ(RouteProtocolName(0), "unspec");
   EXPECT_EQ(RouteProtocolName(2), "kernel");
@@ -257,6 +325,7 @@ TEST(RouteProtocolNameTest, NodeExporterNames) {
 TEST(DumpRequestsTest, AllZeroHeaders) {
   EXPECT_EQ(LinkDumpRequest(), std::string(16, '\0'));
   EXPECT_EQ(RouteDumpRequest(), std::string(12, '\0'));
+  EXPECT_EQ(QdiscDumpRequest(), std::string(20, '\0'));
 }
 
 }  // namespace
