@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "host_exporter/collector.h"
+#include "parse/duration.h"
 
 namespace host_exporter {
 namespace collectors::deadline_socket {
@@ -34,6 +35,13 @@ int ConnectFd(int fd, const sockaddr* addr, socklen_t len, WaitFn wait) {
 }  // namespace collectors::deadline_socket
 
 using collectors::deadline_socket::ConnectFd;
+
+std::chrono::nanoseconds WaitBudget(const CollectorOptions& options,
+                                    std::chrono::nanoseconds cap) {
+  auto timeout = parse::ParseDuration(options.Get(kCollectorTimeoutKey));
+  if (!timeout.ok() || timeout.value.count() <= 0) return cap;
+  return std::min(timeout.value, cap);
+}
 
 DeadlineSocket::~DeadlineSocket() {
   if (fd_ >= 0) ::close(fd_);

@@ -9,7 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "host_exporter/collector.h"
+
 namespace host_exporter {
+
+/// How long a collector may wait for a daemon: the scheduler's deadline
+/// (--collector.timeout, kCollectorTimeoutKey in its options), at most
+/// `cap`; `cap` when the options do not say.
+std::chrono::nanoseconds WaitBudget(const CollectorOptions& options,
+                                    std::chrono::nanoseconds cap);
 
 class DeadlineSocket {
  public:

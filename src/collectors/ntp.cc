@@ -80,16 +80,12 @@ class NtpCollector : public Collector {
         ttl_(IntFlag(o, kTtlFlag, 0, 255)),
         max_distance_(DurationFlag(o, kMaxDistanceFlag)),
         tolerance_(DurationFlag(o, kToleranceFlag)),
-        timeout_(kQueryTimeout) {
+        timeout_(WaitBudget(o, kQueryTimeout)) {
     if (!o.GetBool(kIsLocalFlag) && !IsLoopbackAddress(server_)) {
       Invalid(kServerFlag,
               "only the IP address of a local NTP server is valid ('" +
                   server_ + "'; --" + kIsLocalFlag +
                   " certifies another address is not a public server)");
-    }
-    auto deadline = parse::ParseDuration(o.Get(kCollectorTimeoutKey));
-    if (deadline.ok() && deadline.value.count() > 0) {
-      timeout_ = std::min<std::chrono::nanoseconds>(timeout_, deadline.value);
     }
   }
 
@@ -169,7 +165,7 @@ class NtpCollector : public Collector {
   const int ttl_;
   const double max_distance_;
   const double tolerance_;
-  std::chrono::nanoseconds timeout_;
+  const std::chrono::nanoseconds timeout_;
   // The midnight of the last leap second announced (node_exporter keeps it
   // because the flag is dropped right after it).
   std::optional<int64_t> leap_midnight_;

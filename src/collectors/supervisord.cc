@@ -8,13 +8,13 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
 #include "collectors/deadline_socket.h"
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
-#include "parse/duration.h"
 
 namespace host_exporter::collectors::supervisord {
 namespace {
@@ -22,6 +22,9 @@ namespace {
 constexpr char kUrlFlag[] = "collector.supervisord.url";
 // Larger answers (thousands of processes) are refused.
 constexpr size_t kMaxAnswer = 16 << 20;
+// node_exporter's dial timeout (for a Unix socket); --collector.timeout
+// (4 s by default) bounds the whole call when it is shorter.
+constexpr std::chrono::seconds kMaxWait{10};
 
 // Where the XML-RPC endpoint is.
 struct Endpoint {
@@ -92,10 +95,9 @@ bool IsRunning(int64_t state) {
 class SupervisordCollector : public Collector {
  public:
   explicit SupervisordCollector(const CollectorOptions& o)
-      : url_(o.Get(kUrlFlag)), endpoint_(ParseUrl(url_)) {
-    auto deadline = parse::ParseDuration(o.Get(kCollectorTimeoutKey));
-    if (deadline.ok() && deadline.value.count() > 0) timeout_ = deadline.value;
-  }
+      : url_(o.Get(kUrlFlag)),
+        endpoint_(ParseUrl(url_)),
+        timeout_(WaitBudget(o, kMaxWait)) {}
 
   Families Collect(const HostPaths&) override {
     DeadlineSocket sock(DeadlineSocket::Clock::now() + timeout_,
@@ -138,7 +140,7 @@ class SupervisordCollector : public Collector {
 
   const std::string url_;
   const Endpoint endpoint_;
-  std::chrono::nanoseconds timeout_ = std::chrono::seconds(4);
+  const std::chrono::nanoseconds timeout_;
 };
 
 }  // namespace

@@ -37,32 +37,38 @@ def sntp_answers(port):
             return False
 
 
-def start_chronyd(tmp):
+def config_file(tmp, name, text):
+    """Writes tmp/name (creating tmp) and returns its path."""
     os.makedirs(tmp)
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def start_chronyd(tmp):
     port = free_port()
-    conf = os.path.join(tmp, "chrony.conf")
-    with open(conf, "w") as f:
-        f.write("port %d\nbindaddress 127.0.0.1\nallow 127.0.0.1\n"
-                "local stratum 10\ncmdport 0\nbindcmdaddress /\n"
-                "pidfile %s/chronyd.pid\ndriftfile %s/drift\n" % (port, tmp, tmp))
+    conf = config_file(tmp, "chrony.conf",
+                       "port %d\nbindaddress 127.0.0.1\nallow 127.0.0.1\n"
+                       "local stratum 10\ncmdport 0\nbindcmdaddress /\n"
+                       "pidfile %s/chronyd.pid\ndriftfile %s/drift\n" % (port, tmp, tmp))
     # -x: never touch the system clock; -d: foreground, log to stderr.
     return Server([CHRONYD, "-d", "-x", "-f", conf], port=port, name="chronyd",
                   ready=lambda: sntp_answers(port), timeout=10.0, wait_ready=False)
 
 
 def start_supervisord(tmp):
-    os.makedirs(tmp)
     port = free_port()
-    conf = os.path.join(tmp, "supervisord.conf")
-    with open(conf, "w") as f:
-        f.write("[supervisord]\nnodaemon=true\nlogfile=%(t)s/supervisord.log\n"
-                "pidfile=%(t)s/supervisord.pid\nchildlogdir=%(t)s\n"
-                "[inet_http_server]\nport=127.0.0.1:%(p)d\n"
-                "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
-                "supervisor.rpcinterface:make_main_rpcinterface\n"
-                "[program:sleeper]\ncommand=sleep 60\nstartsecs=0\n"
-                "[program:oneshot]\ncommand=sh -c 'exit 3'\nstartsecs=0\n"
-                "autorestart=false\n" % {"t": tmp, "p": port})
+    conf = config_file(
+        tmp, "supervisord.conf",
+        "[supervisord]\nnodaemon=true\nlogfile=%(t)s/supervisord.log\n"
+        "pidfile=%(t)s/supervisord.pid\nchildlogdir=%(t)s\n"
+        "[inet_http_server]\nport=127.0.0.1:%(p)d\n"
+        "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = "
+        "supervisor.rpcinterface:make_main_rpcinterface\n"
+        "[program:sleeper]\ncommand=sleep 60\nstartsecs=0\n"
+        "[program:oneshot]\ncommand=sh -c 'exit 3'\nstartsecs=0\n"
+        "autorestart=false\n" % {"t": tmp, "p": port})
     return Server([SUPERVISORD, "-n", "-c", conf], port=port, name="supervisord",
                   ready=None, timeout=15.0, wait_ready=False)
 
