@@ -105,8 +105,11 @@ Result<SntpResponse> InterpretSntpReply(const SntpReply& p, uint64_t cookie,
   s.root_delay = Short(p.root_delay);
   s.root_dispersion = Short(p.root_dispersion);
   s.root_distance = (s.rtt + s.root_delay) / 2 + s.root_dispersion;
-  const double error0 = org >= rec ? Diff(org, rec) : 0;
-  const double error1 = xmt >= dst ? Diff(xmt, dst) : 0;
+  // Unsigned: a causality violation can be more than 2^31 s.
+  const double error0 =
+      org >= rec ? static_cast<double>(org - rec) / kFraction : 0;
+  const double error1 =
+      xmt >= dst ? static_cast<double>(xmt - dst) / kFraction : 0;
   s.min_error = std::max(error0, error1);
   s.leap = p.leap;
   s.stratum = p.stratum;

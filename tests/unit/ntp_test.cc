@@ -114,6 +114,16 @@ TEST(SntpTest, OffsetRttAndDistance) {
   EXPECT_EQ(r.value.stratum, 2);
 }
 
+TEST(SntpTest, CausalityViolationBeyond2p31SecondsIsPositive) {
+  // The server's transmit time 2^32 - 1 s after the local receive time
+  // (found by the fuzzer): min error is that, not a negative number.
+  const uint64_t xmt = ~uint64_t{0};
+  const SntpReply p = Parsed(Reply(0, 2, 0, 0, 0, 42, 0, xmt));
+  auto r = parse::InterpretSntpReply(p, 42, 0, 0);
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_GT(r.value.min_error, 4294967295.0 - 1);
+}
+
 TEST(SntpTest, RejectsRepliesThatAreNotTheAnswer) {
   const SntpReply ok =
       Parsed(Reply(0, 2, 0, 0, Ntp(990), 42, Ntp(1000), Ntp(1000)));
