@@ -1,8 +1,10 @@
 // The collector interface and its registration record.
 //
 // A collector reads files under HostPaths, calls pure parsers (src/parse) and
-// returns metric families. It never talks to the network or to the snapshot;
-// the scheduler runs it on its own worker with a deadline and turns any error
+// returns metric families. It never touches the snapshot, and talks to the
+// network only to ask a local daemon (ntp, supervisord:
+// collectors/deadline_socket.h, every wait bounded by a deadline); the
+// scheduler runs it on its own worker with a deadline and turns any error
 // or exception into node_scrape_collector_success{collector="..."} 0.
 #ifndef HOST_EXPORTER_COLLECTOR_H_
 #define HOST_EXPORTER_COLLECTOR_H_

@@ -10,33 +10,6 @@ namespace host_exporter {
 const std::vector<PendingCollector>& PendingCollectors() {
   static const std::vector<PendingCollector> kPending = {
       {"logind", false, "Session counts from systemd-logind.", {}},
-      {"ntp",
-       false,
-       "Health of the local NTP daemon.",
-       {{"collector.ntp.server", "127.0.0.1",
-         "NTP server to use for ntp collector"},
-        {"collector.ntp.server-port", "123",
-         "UDP port number to connect to on NTP server"},
-        {"collector.ntp.protocol-version", "4", "NTP protocol version"},
-        {"collector.ntp.server-is-local", "false",
-         "Certify that collector.ntp.server address is not a public ntp "
-         "server",
-         false, true},
-        {"collector.ntp.ip-ttl", "1", "IP TTL to use while sending NTP query"},
-        {"collector.ntp.max-distance", "3.46608s",
-         "Max accumulated distance to the root"},
-        {"collector.ntp.local-offset-tolerance", "1ms",
-         "Offset between local clock and local ntpd time to tolerate"}}},
-      {"runit",
-       false,
-       "Service states from runit.",
-       {{"collector.runit.servicedir", "/etc/service",
-         "Path to runit service directory."}}},
-      {"supervisord",
-       false,
-       "Process states from supervisord.",
-       {{"collector.supervisord.url", "http://localhost:9001/RPC2",
-         "XML RPC endpoint."}}},
   };
   return kPending;
 }

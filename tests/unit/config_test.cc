@@ -404,7 +404,7 @@ TEST(ConfigTest, NodeExporterRuntimeAndWebFlags) {
 // or config key) and each given one makes one start-up notice.
 TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
   Settings flags;
-  flags["collector.ntp"] = {{"true"}, "flag --collector.ntp"};
+  flags["collector.drbd"] = {{"true"}, "flag --collector.drbd"};
   flags["collector.logind"] = {{"false"}, "flag --no-collector.logind"};
   flags["collector.supervisord.url"] = {{"http://127.0.0.1:9001/RPC2"}, "flag"};
   Config c;
@@ -412,14 +412,15 @@ TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
   ASSERT_TRUE(Load("{\"collector.runit.servicedir\": \"/srv/service\"}", &c,
                    &err, flags))
       << err;
-  EXPECT_FALSE(Enabled(c, "ntp"));
+  EXPECT_FALSE(Enabled(c, "drbd"));
   ASSERT_EQ(c.notices.size(), 3u);
   EXPECT_EQ(c.notices[0],
-            "flag --collector.ntp: host_exporter has no ntp collector yet; "
+            "flag --collector.drbd: host_exporter has no drbd collector yet; "
             "accepted, nothing collected");
-  flags["collector.ntp"] = {{"maybe"}, "flag --collector.ntp"};
+  flags["collector.drbd"] = {{"maybe"}, "flag --collector.drbd"};
   EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
-  EXPECT_EQ(err, "flag --collector.ntp: expected true or false, got \"maybe\"");
+  EXPECT_EQ(err,
+            "flag --collector.drbd: expected true or false, got \"maybe\"");
 }
 
 // A collector that lands leaves the pending table: no name, and no flag, in
