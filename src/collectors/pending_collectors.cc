@@ -13,7 +13,6 @@ const std::vector<PendingCollector>& PendingCollectors() {
        false,
        "Distributed Replicated Block Device statistics (to version 8.4).",
        {}},
-      {"logind", false, "Session counts from systemd-logind.", {}},
       {"ntp",
        false,
        "Health of the local NTP daemon.",

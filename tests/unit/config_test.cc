@@ -405,7 +405,7 @@ TEST(ConfigTest, NodeExporterRuntimeAndWebFlags) {
 TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
   Settings flags;
   flags["collector.ntp"] = {{"true"}, "flag --collector.ntp"};
-  flags["collector.logind"] = {{"false"}, "flag --no-collector.logind"};
+  flags["collector.drbd"] = {{"false"}, "flag --no-collector.drbd"};
   flags["collector.qdisk.device-include"] = {{"^eth"}, "flag"};
   Config c;
   std::string err;
