@@ -9,7 +9,6 @@ namespace host_exporter {
 
 const std::vector<PendingCollector>& PendingCollectors() {
   static const std::vector<PendingCollector> kPending = {
-      {"logind", false, "Session counts from systemd-logind.", {}},
   };
   return kPending;
 }

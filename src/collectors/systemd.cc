@@ -6,15 +6,10 @@
 // with an error that names the addresses it tried.
 #include "collectors/systemd.h"
 
-#include <systemd/sd-bus.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
+#include "collectors/sdbus.h"
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/parse_util.h"
@@ -195,99 +190,56 @@ class SystemdCollector : public Collector {
   SystemdBusFactory factory_;
 };
 
-// sd-bus client of org.freedesktop.systemd1.
+// org.freedesktop.systemd1 over sd-bus.
 class SdBus : public SystemdBus {
  public:
-  explicit SdBus(sd_bus* bus) : bus_(bus) {}
-  ~SdBus() override { sd_bus_flush_close_unref(bus_); }
+  explicit SdBus(std::unique_ptr<sdbus::Bus> bus) : bus_(std::move(bus)) {}
 
   std::vector<SystemdUnit> ListUnits() override {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message* reply = nullptr;
-    int r = sd_bus_call_method(bus_, kService, kManagerPath, kManagerIface,
-                               "ListUnits", &error, &reply, "");
-    if (r < 0) {
-      std::string why = error.message ? error.message : std::strerror(-r);
-      sd_bus_error_free(&error);
-      throw CollectError("couldn't get units: " + why);
-    }
+    sdbus::Message reply = bus_->Call(kManagerPath, kManagerIface, "ListUnits",
+                                      "couldn't get units");
     std::vector<SystemdUnit> units;
-    r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
-    while (r >= 0) {
-      const char *name, *description, *load, *active, *sub, *following, *path,
-          *job_type, *job_path;
-      uint32_t job_id;
-      r = sd_bus_message_read(reply, "(ssssssouso)", &name, &description, &load,
-                              &active, &sub, &following, &path, &job_id,
-                              &job_type, &job_path);
-      if (r <= 0) break;
-      units.push_back({name, load, active, sub, path});
-    }
-    sd_bus_message_unref(reply);
-    if (r < 0) {
-      throw CollectError(
-          std::string("couldn't get units: bad ListUnits reply: ") +
-          std::strerror(-r));
-    }
+    sdbus::Bus::ReadArray(
+        reply.get(), "(ssssssouso)",
+        [&units](sd_bus_message* m) {
+          const char *name, *description, *load, *active, *sub, *following,
+              *path, *job_type, *job_path;
+          uint32_t job_id;
+          int r = sd_bus_message_read(m, "(ssssssouso)", &name, &description,
+                                      &load, &active, &sub, &following, &path,
+                                      &job_id, &job_type, &job_path);
+          if (r > 0) units.push_back({name, load, active, sub, path});
+          return r;
+        },
+        "couldn't get units: bad ListUnits reply");
     return units;
   }
 
   std::optional<std::string> ManagerString(const std::string& name) override {
-    return DbusString(kManagerPath, kManagerIface, name);
+    return bus_->String(kManagerPath, kManagerIface, name);
   }
 
   std::optional<std::string> UnitString(const SystemdUnit& unit,
                                         const std::string& iface,
                                         const std::string& name) override {
-    return DbusString(unit.object_path.c_str(),
-                      std::string("org.freedesktop.systemd1.") + iface, name);
+    return bus_->String(unit.object_path.c_str(),
+                        std::string("org.freedesktop.systemd1.") + iface, name);
   }
 
   std::optional<uint64_t> UnitNumber(const SystemdUnit& unit,
                                      const std::string& iface,
                                      const std::string& name,
                                      char type) override {
-    const std::string interface = "org.freedesktop.systemd1." + iface;
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    int r;
-    uint64_t value = 0;
-    if (type == 'u') {
-      uint32_t v32 = 0;
-      r = sd_bus_get_property_trivial(bus_, kService, unit.object_path.c_str(),
-                                      interface.c_str(), name.c_str(), &error,
-                                      'u', &v32);
-      value = v32;
-    } else {
-      r = sd_bus_get_property_trivial(bus_, kService, unit.object_path.c_str(),
-                                      interface.c_str(), name.c_str(), &error,
-                                      't', &value);
-    }
-    sd_bus_error_free(&error);
-    if (r < 0) return std::nullopt;
-    return value;
+    return bus_->Number(unit.object_path.c_str(),
+                        "org.freedesktop.systemd1." + iface, name, type);
   }
 
  private:
-  static constexpr const char* kService = "org.freedesktop.systemd1";
   static constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
   static constexpr const char* kManagerIface =
       "org.freedesktop.systemd1.Manager";
 
-  std::optional<std::string> DbusString(const char* path,
-                                        const std::string& iface,
-                                        const std::string& name) {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    char* value = nullptr;
-    int r = sd_bus_get_property_string(bus_, kService, path, iface.c_str(),
-                                       name.c_str(), &error, &value);
-    sd_bus_error_free(&error);
-    if (r < 0) return std::nullopt;
-    std::string out = value ? value : "";
-    std::free(value);
-    return out;
-  }
-
-  sd_bus* bus_;
+  std::unique_ptr<sdbus::Bus> bus_;
 };
 
 }  // namespace
@@ -336,26 +288,11 @@ SystemdVersion ParseSystemdVersion(std::string_view raw) {
 }
 
 std::unique_ptr<SystemdBus> ConnectSystemBus() {
-  const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS");
-  const std::string address =
-      env && *env ? env : "unix:path=/run/dbus/system_bus_socket";
-  sd_bus* bus = nullptr;
-  int r = sd_bus_open_system(&bus);
-  if (r >= 0) return std::make_unique<SdBus>(bus);
-  std::string why = "system bus at " + address + ": " + std::strerror(-r);
   // Like go-systemd (node_exporter), root falls back to systemd's private
   // socket when there is no system bus.
-  if (::geteuid() == 0) {
-    constexpr char kPrivate[] = "unix:path=/run/systemd/private";
-    r = sd_bus_new(&bus);
-    if (r >= 0) r = sd_bus_set_address(bus, kPrivate);
-    if (r >= 0) r = sd_bus_start(bus);
-    if (r >= 0) return std::make_unique<SdBus>(bus);
-    sd_bus_unref(bus);
-    why += std::string("; systemd private socket at ") + kPrivate + ": " +
-           std::strerror(-r);
-  }
-  throw CollectError("couldn't get dbus connection: " + why);
+  return std::make_unique<SdBus>(sdbus::Bus::ConnectSystem(
+      "org.freedesktop.systemd1", "couldn't get dbus connection",
+      "systemd private socket", "unix:path=/run/systemd/private"));
 }
 
 std::unique_ptr<Collector> NewSystemdCollector(const CollectorOptions& options,

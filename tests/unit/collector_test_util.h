@@ -55,6 +55,31 @@ inline Families RunCollector(std::string_view name,
   return c ? c->Collect(paths) : Families{};
 }
 
+/// Runs the collector `name` once with $DBUS_SYSTEM_BUS_ADDRESS naming a
+/// socket that does not exist (restored afterwards) and expects a
+/// CollectError "<prefix>: system bus at <that address>: <why>".
+inline void ExpectNoSystemBusError(std::string_view name,
+                                   const std::string& prefix) {
+  const std::string address = "unix:path=/nonexistent/system_bus";
+  const char* old = ::getenv("DBUS_SYSTEM_BUS_ADDRESS");
+  const std::optional<std::string> saved =
+      old ? std::optional<std::string>(old) : std::nullopt;
+  ::setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
+  try {
+    RunCollector(name);
+    ADD_FAILURE() << name << ": expected CollectError";
+  } catch (const CollectError& e) {
+    const std::string error = e.what();
+    EXPECT_EQ(error.rfind(prefix + ": system bus at " + address + ": ", 0), 0u)
+        << error;
+  }
+  if (saved) {
+    ::setenv("DBUS_SYSTEM_BUS_ADDRESS", saved->c_str(), 1);
+  } else {
+    ::unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  }
+}
+
 /// The family called `name`, or nullptr (host_exporter/family.h).
 using host_exporter::FindFamily;
 

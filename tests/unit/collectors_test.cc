@@ -63,8 +63,8 @@ TEST(RegistryTest, NamesAreUniqueAndOptionsNamespaced) {
   };
   std::set<std::string_view> expected = kExpected;
   expected.insert(kAdded.begin(), kAdded.end());
-  // node_exporter 1.5's collectors that ask another daemon.
-  expected.insert({"ntp", "runit", "supervisord"});
+  // node_exporter 1.5's collectors that ask another daemon or D-Bus.
+  expected.insert({"ntp", "runit", "supervisord", "logind"});
   // And this project's own.
   expected.insert("process_top");
   expected.insert("cgroup");
