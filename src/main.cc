@@ -26,12 +26,6 @@ constexpr char kUsage[] =
     "JSON --config.file; flags win. SIGHUP reloads the config file and "
     "reopens the log file.";
 
-// The --help heading of the flags of node_exporter's collectors that are
-// not here yet.
-constexpr char kPendingGroup[] =
-    "node_exporter collectors not in host_exporter yet (accepted, no effect, "
-    "logged at start-up)";
-
 // The flags as given on the command line, as settings.
 struct FlagValues {
   std::map<std::string, std::vector<std::string>> lists;
@@ -89,24 +83,6 @@ void AddFlags(CLI::App* cli, FlagValues* v) {
             (c.enabled_by_default ? "enabled" : "disabled") + "). " +
             std::string(c.help));
     add_options(c.options, "");
-  }
-  // node_exporter's collectors not here yet: accepted, logged at start-up.
-  for (const PendingCollector& c : PendingCollectors()) {
-    const std::string pending =
-        " Not in host_exporter yet: accepted, no effect.";
-    std::string name = "collector." + std::string(c.name);
-    if (c.toggle) {
-      v->options[name] =
-          cli->add_flag("--" + name + ",!--no-" + name, v->switches[name],
-                        "node_exporter's " + std::string(c.name) +
-                            " collector (node_exporter default: " +
-                            (c.enabled_by_default ? "enabled" : "disabled") +
-                            "): " + std::string(c.help) + pending)
-              ->group(kPendingGroup);
-    }
-    add_options(c.options, pending);
-    for (const OptionSpec& o : c.options)
-      v->options[o.name]->group(kPendingGroup);
   }
 }
 

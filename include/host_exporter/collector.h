@@ -113,22 +113,6 @@ std::unique_ptr<Collector> MakeCollector(const CollectorOptions& options) {
   }
 }
 
-/// A node_exporter collector host_exporter has not got yet: its flags are
-/// accepted (as node_exporter's users pass them), collect nothing, and are
-/// logged once at start-up when given. One table,
-/// src/collectors/pending_collectors.cc: when a collector lands, its entry
-/// leaves it.
-struct PendingCollector {
-  std::string_view name;
-  bool enabled_by_default;  ///< node_exporter's default
-  std::string_view help;    ///< node_exporter's description
-  std::vector<OptionSpec> options;
-  bool toggle = true;  ///< false: options only (no --collector.<name>)
-};
-
-/// The table of pending collectors, in name order.
-const std::vector<PendingCollector>& PendingCollectors();
-
 /// Lets the calling thread memoize collector filter matches (Matches() in
 /// src/collectors/toolkit.h). Called by each scheduler worker thread, which
 /// runs one collector instance for its whole life.

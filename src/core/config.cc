@@ -113,11 +113,6 @@ const std::map<std::string, KeyInfo>& KnownKeys() {
       for (const OptionSpec& o : c.options)
         k[o.name] = {o.repeatable, o.boolean};
     }
-    for (const PendingCollector& c : PendingCollectors()) {
-      if (c.toggle) k["collector." + std::string(c.name)] = {false, true};
-      for (const OptionSpec& o : c.options)
-        k[o.name] = {o.repeatable, o.boolean};
-    }
     return k;
   }();
   return keys;
@@ -597,26 +592,6 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
       if (!o.no_effect.empty() && all.count(o.name))
         c.notices.push_back(all[o.name].origin +
                             ": no effect here: " + std::string(o.no_effect));
-    }
-  }
-  for (const PendingCollector& p : PendingCollectors()) {
-    const std::string key = "collector." + std::string(p.name);
-    const std::string why = ": host_exporter has no " + std::string(p.name) +
-                            " collector yet; accepted, nothing collected";
-    bool on = false;
-    if (p.toggle && all.count(key)) {
-      if (!ParseBool(last(key), &on))
-        return fail(key, "expected true or false, got " + Quote(last(key)));
-      if (on) c.notices.push_back(all[key].origin + why);
-    }
-    for (const OptionSpec& o : p.options) {
-      if (!all.count(o.name)) continue;
-      bool b;
-      if (o.boolean && !ParseBool(last(o.name), &b)) {
-        return fail(o.name,
-                    "expected true or false, got " + Quote(last(o.name)));
-      }
-      c.notices.push_back(all[o.name].origin + why);
     }
   }
   *out = std::move(c);

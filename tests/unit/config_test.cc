@@ -400,48 +400,6 @@ TEST(ConfigTest, NodeExporterRuntimeAndWebFlags) {
             "\"0\"");
 }
 
-// The flags of node_exporter's collectors not here yet are accepted (flag
-// or config key) and each given one makes one start-up notice.
-TEST(ConfigTest, PendingCollectorFlagsAreAcceptedWithANotice) {
-  Settings flags;
-  flags["collector.drbd"] = {{"true"}, "flag --collector.drbd"};
-  flags["collector.logind"] = {{"false"}, "flag --no-collector.logind"};
-  flags["collector.supervisord.url"] = {{"http://127.0.0.1:9001/RPC2"}, "flag"};
-  Config c;
-  std::string err;
-  ASSERT_TRUE(Load("{\"collector.runit.servicedir\": \"/srv/service\"}", &c,
-                   &err, flags))
-      << err;
-  EXPECT_FALSE(Enabled(c, "drbd"));
-  ASSERT_EQ(c.notices.size(), 3u);
-  EXPECT_EQ(c.notices[0],
-            "flag --collector.drbd: host_exporter has no drbd collector yet; "
-            "accepted, nothing collected");
-  flags["collector.drbd"] = {{"maybe"}, "flag --collector.drbd"};
-  EXPECT_FALSE(ResolveConfig({}, flags, &c, &err));
-  EXPECT_EQ(err,
-            "flag --collector.drbd: expected true or false, got \"maybe\"");
-}
-
-// A collector that lands leaves the pending table: no name, and no flag, in
-// both.
-TEST(ConfigTest, PendingCollectorsAreNotCollectors) {
-  std::set<std::string> flags;
-  for (const CollectorSpec& c : AllCollectors()) {
-    flags.insert("collector." + std::string(c.name));
-    for (const OptionSpec& o : c.options) flags.insert(o.name);
-  }
-  for (const PendingCollector& p : PendingCollectors()) {
-    EXPECT_EQ(FindCollector(p.name), nullptr) << p.name;
-    EXPECT_FALSE(flags.count("collector." + std::string(p.name))) << p.name;
-    for (const OptionSpec& o : p.options) {
-      EXPECT_TRUE(flags.insert(o.name).second) << o.name;
-      EXPECT_TRUE(o.name.starts_with("collector." + std::string(p.name) + "."))
-          << o.name;
-    }
-  }
-}
-
 TEST(JsonKeyLinesTest, NestedAndArrays) {
   auto lines = JsonKeyLines(
       "{\n \"a\": {\n  \"b\": [1,\n {\"c\": \"x\\\"y\"}]},\n \"d\": 2}");
