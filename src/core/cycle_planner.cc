@@ -24,11 +24,13 @@ Duration CyclePlanner::Tolerance(Duration period) {
                               std::chrono::milliseconds(250));
 }
 
-// Later than expected by up to a tenth of the period (at most 1 s): the
-// same scraper, slowed down, not another one or a manual request.
+// Later than expected by up to a quarter of the period (at most 5 s): the
+// same scraper, slowed down (a loaded machine delays requests by seconds).
+// A second scraper at another offset is not taken for it: the first one's
+// arrival already extended the cadence to that tick.
 Duration CyclePlanner::LateTolerance(Duration period) {
-  return std::clamp<Duration>(period / 10, Tolerance(period),
-                              std::chrono::seconds(1));
+  return std::clamp<Duration>(period / 4, Tolerance(period),
+                              std::chrono::seconds(5));
 }
 
 // A scraper fires on a ticker and its requests reach us late (a busy
