@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -62,8 +63,10 @@ class CyclePlanner {
   /// A learned scraper cadence.
   struct Cadence {
     Duration period{};
-    TimePoint last{};   ///< latest arrival
-    Duration jitter{};  ///< mean distance of arrivals from their prediction
+    /// The tick of the latest arrival (its lateness filtered out).
+    TimePoint last{};
+    /// How early arrivals came against the expected time (a mean).
+    Duration jitter{};
   };
 
   /// A /metrics request arrived at `t` (arrivals come in time order, give or
@@ -88,12 +91,19 @@ class CyclePlanner {
   void SetWaker(std::function<void()> f);
 
  private:
+  struct Seen {
+    TimePoint at;
+    int64_t tick;  ///< periods since the cadence's first arrival
+  };
   struct Track {
     Cadence c;
-    int hits = 0;   ///< arrivals on time after the first two
-    int skips = 0;  ///< consecutive matches that skipped a period
+    int hits = 0;           ///< arrivals on time after the first two
+    int skips = 0;          ///< consecutive matches that skipped a period
+    std::deque<Seen> seen;  ///< the latest arrivals (at most 12)
   };
+  static void Refit(Track& tr);
   static Duration Tolerance(Duration period);
+  static Duration LateTolerance(Duration period);
   bool Confirmed(const Track& t) const { return t.hits >= 1; }
   bool Alive(const Track& t, TimePoint now) const;
   Duration LeadLocked() const;

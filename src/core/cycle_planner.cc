@@ -9,6 +9,7 @@ namespace {
 constexpr size_t kMaxUnmatched = 32;  // recent arrivals off every cadence
 constexpr size_t kMaxTracks = 64;     // cadences, confirmed or not
 constexpr size_t kDurations = 6;      // cycles the lead looks back on
+constexpr size_t kSeen = 12;          // arrivals a cadence is fitted to
 
 using Duration = CyclePlanner::Duration;
 
@@ -23,6 +24,52 @@ Duration CyclePlanner::Tolerance(Duration period) {
                               std::chrono::milliseconds(250));
 }
 
+// Later than expected by up to a quarter of the period (at most 5 s): the
+// same scraper, slowed down (a loaded machine delays requests by seconds).
+// A second scraper at another offset is not taken for it: the first one's
+// arrival already extended the cadence to that tick.
+Duration CyclePlanner::LateTolerance(Duration period) {
+  return std::clamp<Duration>(period / 4, Tolerance(period),
+                              std::chrono::seconds(5));
+}
+
+// A scraper fires on a ticker and its requests reach us late (a busy
+// machine, its own load), never early: the arrivals lie on or above the
+// line of its ticks. The cadence is the line under all recent arrivals
+// that is closest to them (the least sum of lateness; it runs through two
+// of them): late arrivals, even several in a row, move it little, and the
+// next, punctual arrival does not come before the cycle planned for it.
+void CyclePlanner::Refit(Track& tr) {
+  using Sec = std::chrono::duration<double>;
+  const auto& s = tr.seen;
+  const TimePoint base = s.front().at;
+  auto y = [&](size_t i) { return Sec(s[i].at - base).count(); };
+  double best_slope = 0, best_at0 = 0, best_sum = -1;
+  for (size_t i = 0; i < s.size(); ++i) {
+    for (size_t j = i + 1; j < s.size(); ++j) {
+      const double slope =
+          (y(j) - y(i)) / static_cast<double>(s[j].tick - s[i].tick);
+      const double at0 = y(i) - slope * static_cast<double>(s[i].tick);
+      double sum = 0;
+      bool under = true;
+      for (size_t m = 0; m < s.size() && under; ++m) {
+        const double r = y(m) - (at0 + slope * static_cast<double>(s[m].tick));
+        under = r >= -1e-6;
+        sum += r;
+      }
+      if (under && (best_sum < 0 || sum < best_sum)) {
+        best_slope = slope;
+        best_at0 = at0;
+        best_sum = sum;
+      }
+    }
+  }
+  tr.c.period = std::chrono::duration_cast<Duration>(Sec(best_slope));
+  tr.c.last =
+      base + std::chrono::duration_cast<Duration>(Sec(
+                 best_at0 + best_slope * static_cast<double>(s.back().tick)));
+}
+
 // A cadence lives while it may still get its next arrival: one missed
 // scrape is forgiven, two end it.
 bool CyclePlanner::Alive(const Track& t, TimePoint now) const {
@@ -34,57 +81,72 @@ void CyclePlanner::OnScrape(TimePoint t) {
     std::lock_guard<std::mutex> lock(mu_);
     std::erase_if(tracks_, [&](const Track& tr) { return !Alive(tr, t); });
 
-    // The cadence this arrival continues: confirmed ones first, then the
-    // one it fits best (one period after its last arrival, or two).
-    Track* best = nullptr;
-    int best_k = 0;
-    Duration best_err{};
+    // The cadences this arrival continues (one period after a cadence's
+    // last arrival, or two): every confirmed one it fits, so that none is
+    // starved by another that expects the same arrivals (a 30 s cadence
+    // learned alongside the 15 s one); else the unconfirmed one it fits
+    // best, which it confirms.
+    struct Fit {
+      Track* tr;
+      int k;
+      Duration err;
+    };
+    std::vector<Fit> fits;
+    Fit candidate{nullptr, 0, {}};
     for (Track& tr : tracks_) {
-      const Duration d = t - tr.c.last;
-      const Duration tol = Tolerance(tr.c.period);
+      Fit f{nullptr, 0, {}};
       for (int k = 1; k <= 2; ++k) {
-        const Duration err = Abs(d - k * tr.c.period);
-        if (err > tol) continue;
-        const bool better =
-            !best || (Confirmed(tr) && !Confirmed(*best)) ||
-            (Confirmed(tr) == Confirmed(*best) && err < best_err);
-        if (better) {
-          best = &tr;
-          best_k = k;
-          best_err = err;
-        }
+        const Duration err = Abs(t - tr.c.last - k * tr.c.period);
+        // A confirmed cadence also takes arrivals up to LateTolerance late.
+        const bool late = Confirmed(tr) && t > tr.c.last + k * tr.c.period;
+        const Duration tol =
+            late ? LateTolerance(tr.c.period) : Tolerance(tr.c.period);
+        if (err <= tol && (!f.tr || err < f.err)) f = {&tr, k, err};
+      }
+      if (!f.tr) continue;
+      if (Confirmed(tr)) {
+        fits.push_back(f);
+      } else if (!candidate.tr || f.err < candidate.err) {
+        candidate = f;
       }
     }
+    if (fits.empty() && candidate.tr) fits.push_back(candidate);
     bool on_cadence = false;
-    if (best && best_k == 2 && ++best->skips >= 2) {
-      // Every other expected arrival missing: the period changed. Forget
-      // the cadence; the arrivals teach the new one.
-      std::erase_if(tracks_, [&](const Track& tr) { return &tr == best; });
-      best = nullptr;
-    }
-    if (best) {
-      Track& tr = *best;
-      if (best_k == 1) {
-        const Duration d = t - tr.c.last;
-        // The first confirmation averages the two intervals seen; later
-        // ones move the period an eighth of the way.
-        tr.c.period +=
-            Confirmed(tr) ? (d - tr.c.period) / 8 : (d - tr.c.period) / 2;
-        tr.skips = 0;
+    std::vector<const Track*> ended;
+    for (const Fit& f : fits) {
+      Track& tr = *f.tr;
+      if (f.k == 2 && ++tr.skips >= 2) {
+        // Every other expected arrival missing: the period changed. Forget
+        // the cadence; the arrivals teach the new one.
+        ended.push_back(&tr);
+        continue;
       }
-      tr.c.jitter += (best_err - tr.c.jitter) / 4;
-      tr.c.last = t;
+      const TimePoint expected = tr.c.last + f.k * tr.c.period;
+      const Duration err = t - expected;
+      tr.seen.push_back({t, tr.seen.back().tick + f.k});
+      if (tr.seen.size() > kSeen) tr.seen.pop_front();
+      Refit(tr);
+      if (f.k == 1) tr.skips = 0;
+      // The lead covers arrivals earlier than expected; late ones find
+      // their cycle ended anyway.
+      const Duration early = std::max(Duration::zero(), -err);
+      tr.c.jitter += (early - tr.c.jitter) / 4;
       ++tr.hits;
-      on_cadence = Confirmed(tr);
-    } else {
-      // Off every cadence: each recent such arrival, with this one,
-      // proposes a cadence of their distance.
+      on_cadence = true;
+    }
+    std::erase_if(tracks_, [&](const Track& tr) {
+      return std::find(ended.begin(), ended.end(), &tr) != ended.end();
+    });
+    if (ended.size() == fits.size()) {
+      // Off every cadence (or on one it ended): each recent such arrival,
+      // with this one, proposes a cadence of their distance.
       for (TimePoint u : unmatched_) {
         const Duration d = t - u;
         if (d < kMinPeriod || d > kMaxPeriod) continue;
         Track tr;
         tr.c.period = d;
         tr.c.last = t;
+        tr.seen = {{u, 0}, {t, 1}};
         tracks_.push_back(tr);
       }
       unmatched_.push_back(t);

@@ -256,6 +256,11 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
             "values ended; a scrape's time minus this is their age.")
           .Add(now)
           .Take());
+  extra.push_back(Counter("host_exporter_cycles_total",
+                          "Collection cycles run since the exporter started; "
+                          "against the scrapes, cycles per scrape.")
+                      .Add(static_cast<double>(cycle))
+                      .Take());
   auto snap = BuildSnapshot(std::move(results), std::move(extra),
                             options_.snapshot, now, cycle, &warnings);
   for (const auto& w : warnings) {

@@ -33,6 +33,7 @@ VOLATILE_VALUES = [
     r"^node_timex_",  # adjtimex(2) reads the live clock, not the fixtures
     r"^process_",  # the exporter's own process
     r"^host_exporter_cycle_end_timestamp_seconds ",  # when the cycle ended
+    r"^host_exporter_cycles_total ",  # how many cycles ran before
     r"^node_textfile_mtime_seconds\{",  # git checkout sets fixture mtimes
     # statfs() on the fixture's mount points reports the disk the checkout is on.
     r"^node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{",

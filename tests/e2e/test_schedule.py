@@ -1,7 +1,8 @@
 """Cycles follow the scrapers: a client scraping every second gets values
 collected just before each scrape, although --collection.interval is 30 s
 (the cadence without scrapers). The age of the values at a scrape is the
-scrape's time minus host_exporter_cycle_end_timestamp_seconds.
+scrape's time minus host_exporter_cycle_end_timestamp_seconds; one cycle per
+scrape (host_exporter_cycles_total).
 
 An idle exporter (no scraper, a 1 h interval) sleeps: no thread wakes on a
 timer (CivetWeb's listener, the connection gate, the scheduler's loop and
@@ -22,12 +23,16 @@ SCRAPES = 14
 LEARN = 5  # scrapes to learn the cadence (three) and a margin
 
 
-def cycle_end(body):
+def self_metric(body, metric):
     series, _ = parse_exposition(body.decode())
     for (name, _labels), value in series.items():
-        if name == "host_exporter_cycle_end_timestamp_seconds":
+        if name == metric:
             return value
-    raise AssertionError("no host_exporter_cycle_end_timestamp_seconds")
+    raise AssertionError("no " + metric)
+
+
+def cycle_end(body):
+    return self_metric(body, "host_exporter_cycle_end_timestamp_seconds")
 
 
 class ScheduleTest(unittest.TestCase):
@@ -38,7 +43,7 @@ class ScheduleTest(unittest.TestCase):
             "--collection.interval=30s", "--collector.disable-defaults",
             "--collector.loadavg", "--collector.meminfo"]
         with Exporter(flags, port):
-            ages = []
+            ages, cycles = [], []
             start = time.monotonic() + 0.3
             for i in range(SCRAPES):
                 time.sleep(max(0, start + i * PERIOD - time.monotonic()))
@@ -46,6 +51,7 @@ class ScheduleTest(unittest.TestCase):
                 status, _, body = request("127.0.0.1", port, "GET", "/metrics")
                 self.assertEqual(status, 200)
                 ages.append(sent - cycle_end(body))
+                cycles.append(self_metric(body, "host_exporter_cycles_total"))
         learned = ages[LEARN:]
         print("ages after learning (s):", " ".join("%.3f" % a for a in learned))
         # Without planning they would grow to ~14 s (one cycle at start).
@@ -53,6 +59,11 @@ class ScheduleTest(unittest.TestCase):
         self.assertLess(max(learned), 2.0, ages)
         # A scrape only copies a snapshot: never a value from the future.
         self.assertGreater(min(learned), -0.05, ages)
+        # One cycle per scrape once learnt (host_exporter_cycles_total).
+        ran = cycles[-1] - cycles[LEARN]
+        print("cycles over the last %d scrapes: %d" % (SCRAPES - 1 - LEARN, ran))
+        self.assertGreaterEqual(cycles[LEARN], 1, cycles)
+        self.assertLessEqual(abs(ran - (SCRAPES - 1 - LEARN)), 1, cycles)
 
     def test_idle_exporter_does_not_wake(self):
         port = free_port()
