@@ -49,6 +49,11 @@ struct OptionSpec {
 /// collectors that bound their own waits by it.
 inline constexpr char kCollectorTimeoutKey[] = "collector.timeout";
 
+/// Set by the configuration in every collector's options: which
+/// node_exporter's output to match (--compat.node-exporter), "1.9" (the
+/// default) or "1.5".
+inline constexpr char kNodeExporterCompatKey[] = "compat.node-exporter";
+
 /// The values of the options a collector declared, by full flag name.
 class CollectorOptions {
  public:
@@ -62,6 +67,14 @@ class CollectorOptions {
   std::vector<std::string> GetList(std::string_view name) const;
   /// A boolean option ("true", "1", "yes" are true).
   bool GetBool(std::string_view name) const;
+  /// True when the output is to match node_exporter 1.5
+  /// (--compat.node-exporter=1.5) rather than 1.9.
+  bool NodeExporter15() const { return Get(kNodeExporterCompatKey) == "1.5"; }
+  /// The last value of `name`, whose default changed after node_exporter
+  /// 1.5: under --compat.node-exporter=1.5 the 1.9 default (`default19`,
+  /// the one declared) stands for 1.5's (`default15`).
+  std::string GetCompat(std::string_view name, std::string_view default19,
+                        std::string_view default15) const;
 
   /// Sets (replaces) the values of `name`.
   void Set(const std::string& name, std::vector<std::string> values) {

@@ -69,6 +69,9 @@ struct Config {
   /// --web.systemd-socket: listen on the sockets systemd passes
   /// (LISTEN_FDS) instead of listen_addresses.
   bool systemd_socket = false;
+  /// --compat.node-exporter: "1.9" (default) or "1.5", passed to every
+  /// collector as kNodeExporterCompatKey.
+  std::string node_exporter_compat = "1.9";
   /// --runtime.gomaxprocs: threads of the collector pool; 0 is one per CPU.
   int pool_size = 0;
   /// Flags given that are accepted without effect here, one message each,

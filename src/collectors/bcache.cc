@@ -1,6 +1,8 @@
 // bcache: node_bcache_* from /sys/fs/bcache/<uuid>/ (the cache set), its
 // bdev<N>/ (backing devices) and cache<N>/ (cache devices), as
-// node_exporter 1.5 reads them (prometheus/procfs 0.8, package bcache).
+// node_exporter 1.5 reads them (prometheus/procfs 0.8, package bcache); as
+// 1.9, node_bcache_cache_readaheads_total is left out when 0 (not with
+// --compat.node-exporter=1.5).
 //
 // Every value file procfs reads is read, including the five-minute and
 // set-wide statistics node_exporter does not expose, because a malformed
@@ -51,10 +53,13 @@ std::array<uint64_t, N> ReadValues(const std::string& dir,
   return values;
 }
 
+// `omit_if_zero`: the name of a family left out when its value is 0.
 template <size_t N>
 void AddValues(FamilySet* out, const ValueFile (&files)[N],
-               const std::array<uint64_t, N>& values, const Labels& labels) {
+               const std::array<uint64_t, N>& values, const Labels& labels,
+               std::string_view omit_if_zero = {}) {
   for (size_t i = 0; i < N; ++i) {
+    if (values[i] == 0 && files[i].name == omit_if_zero) continue;
     out->Family(files[i].name, files[i].help, files[i].type)
         .Add(labels, ToDouble(values[i]) * files[i].scale);
   }
@@ -173,7 +178,7 @@ std::string ReadRequired(const std::string& path) {
 class BcacheCollector : public Collector {
  public:
   explicit BcacheCollector(const CollectorOptions& o)
-      : priority_stats_(o.GetBool(kPriorityStats)) {}
+      : priority_stats_(o.GetBool(kPriorityStats)), ne15_(o.NodeExporter15()) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("fs/bcache");
@@ -205,8 +210,8 @@ class BcacheCollector : public Collector {
     }
   }
 
-  static void CollectBdev(const std::string& dir, const Labels& labels,
-                          FamilySet* out) {
+  void CollectBdev(const std::string& dir, const Labels& labels,
+                   FamilySet* out) const {
     const auto own = ReadValues(dir, kBdevFiles);
     ReadValues(dir + "/stats_five_minute", kPeriodFiles);
     const auto total = ReadValues(dir + "/stats_total", kPeriodFiles);
@@ -215,7 +220,9 @@ class BcacheCollector : public Collector {
         parse::ParseWritebackRateDebug(ReadRequired(wrd_path)), wrd_path);
     AddValues(out, kBdevFiles, own, labels);
     AddFields(out, kWritebackFamilies, wrd, labels);
-    AddValues(out, kPeriodFiles, total, labels);
+    // node_exporter 1.9 leaves out a readahead count of 0 (1.5 does not).
+    AddValues(out, kPeriodFiles, total, labels,
+              ne15_ ? "" : "node_bcache_cache_readaheads_total");
   }
 
   void CollectCache(const std::string& dir, const Labels& labels,
@@ -229,6 +236,7 @@ class BcacheCollector : public Collector {
   }
 
   const bool priority_stats_;
+  const bool ne15_;  // --compat.node-exporter=1.5
 };
 
 }  // namespace

@@ -1,4 +1,6 @@
-// btrfs: node_btrfs_* per btrfs filesystem, as node_exporter 1.5.
+// btrfs: node_btrfs_* per btrfs filesystem, as node_exporter 1.9 (1.5 with
+// --compat.node-exporter=1.5: no node_btrfs_*commit* families from
+// <uuid>/commit_stats).
 //
 // Allocation (per block group type and profile), global reserve, label and
 // device sizes come from /sys/fs/btrfs/<uuid>/. For filesystems mounted on
@@ -142,8 +144,53 @@ bool IsDirectory(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// node_exporter 1.9's commit statistics (sysfs <uuid>/commit_stats,
+// Linux 6.0; all 0 without the file): family, HELP, type, key, scale.
+struct CommitStat {
+  const char* name;
+  const char* help;
+  prometheus::MetricType type;
+  std::string_view key;
+  double scale;
+};
+constexpr CommitStat kCommitStats[] = {
+    {"node_btrfs_commits_total",
+     "The total number of commits that have occurred.", kCounter, "commits", 1},
+    {"node_btrfs_last_commit_seconds",
+     "Duration of the most recent commit, in seconds.", kGauge,
+     "last_commit_ms", 1e-3},
+    {"node_btrfs_max_commit_seconds",
+     "Duration of the slowest commit, in seconds.", kGauge, "max_commit_ms",
+     1e-3},
+    {"node_btrfs_commit_seconds_total",
+     "Sum of the duration of all commits, in seconds.", kCounter,
+     "total_commit_ms", 1e-3},
+};
+
+void AddCommitStats(const std::string& path, const Labels& labels,
+                    FamilySet* out) {
+  std::map<std::string_view, uint64_t, std::less<>> values;
+  const std::optional<std::string> text = ReadFileIfExists(path);
+  if (text) {
+    for (std::string_view line : parse::SplitLines(*text)) {
+      auto f = parse::SplitFields(line);
+      if (f.size() != 2) continue;
+      if (auto v = parse::ParseU64(f[1])) values[f[0]] = *v;
+    }
+  }
+  for (const CommitStat& c : kCommitStats) {
+    auto it = values.find(c.key);
+    const uint64_t v = it == values.end() ? 0 : it->second;
+    out->Family(c.name, c.help, c.type)
+        .Add(labels, static_cast<double>(v) * c.scale);
+  }
+}
+
 class BtrfsCollector : public Collector {
  public:
+  explicit BtrfsCollector(const CollectorOptions& o)
+      : ne15_(o.NodeExporter15()) {}
+
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
     const std::string root = paths.Sys("fs/btrfs");
@@ -192,6 +239,7 @@ class BtrfsCollector : public Collector {
       if (uuid.empty()) uuid = name;
 
       info->Add({{"uuid", uuid}, {"label", text("label")}}, 1);
+      if (!ne15_) AddCommitStats(dir + "/commit_stats", {{"uuid", uuid}}, &out);
       // node_exporter 1.5 reads the reserve as 0 when the devices directory
       // could not be listed (its reader stops reading numbers after an
       // error).
@@ -250,6 +298,9 @@ class BtrfsCollector : public Collector {
     }
     return out.Take();
   }
+
+ private:
+  bool ne15_;  // --compat.node-exporter=1.5: no commit statistics
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 // diskstats: node_disk_* from /proc/diskstats, with device properties from
 // the udev database (--path.udev.data, b<major>:<minor>):
 // node_disk_info, node_disk_filesystem_info, node_disk_device_mapper_info and
-// node_disk_ata_*, exactly as node_exporter 1.5 exposes them.
+// node_disk_ata_*, exactly as node_exporter 1.9 exposes them (1.5 with
+// --compat.node-exporter=1.5: zram devices reported, no "rotational" label
+// on node_disk_info, serial from ID_SERIAL_SHORT only).
 #include "parse/diskstats.h"
 
 #include <array>
@@ -20,6 +22,9 @@ constexpr char kExcludeFlag[] = "collector.diskstats.device-exclude";
 constexpr char kIncludeFlag[] = "collector.diskstats.device-include";
 constexpr char kOldExcludeFlag[] = "collector.diskstats.ignored-devices";
 constexpr char kDefaultExclude[] =
+    R"(^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$)";
+// node_exporter 1.5's default (--compat.node-exporter=1.5).
+constexpr char kDefaultExclude15[] =
     R"(^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$)";
 
 // /proc/diskstats reports sectors of 512 bytes whatever the device's own
@@ -117,8 +122,10 @@ parse::UdevProperties ReadUdev(const HostPaths& paths, uint32_t major,
 
 class DiskstatsCollector : public Collector {
  public:
-  DiskstatsCollector(Filter exclude, Filter include)
-      : exclude_(std::move(exclude)), include_(std::move(include)) {}
+  DiskstatsCollector(Filter exclude, Filter include, bool ne15)
+      : exclude_(std::move(exclude)),
+        include_(std::move(include)),
+        ne15_(ne15) {}
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
@@ -143,18 +150,20 @@ class DiskstatsCollector : public Collector {
       const parse::UdevProperties udev = ReadUdev(paths, d.major, d.minor);
       const Labels dev = {{"device", d.name}};
 
-      // node_exporter 1.5 takes ID_SERIAL_SHORT only (later versions prefer
-      // SCSI_IDENT_SERIAL, then fall back to ID_SERIAL).
-      const std::string serial = Prop(udev, "ID_SERIAL_SHORT");
-      info->Add({{"device", d.name},
-                 {"major", std::to_string(d.major)},
-                 {"minor", std::to_string(d.minor)},
-                 {"path", Prop(udev, "ID_PATH")},
-                 {"wwn", Prop(udev, "ID_WWN")},
-                 {"model", Prop(udev, "ID_MODEL")},
-                 {"serial", serial},
-                 {"revision", Prop(udev, "ID_REVISION")}},
-                1);
+      // node_exporter 1.9 prefers SCSI_IDENT_SERIAL (the serial on the
+      // label), 1.5 takes ID_SERIAL_SHORT only.
+      std::string serial = ne15_ ? "" : Prop(udev, "SCSI_IDENT_SERIAL");
+      if (serial.empty()) serial = Prop(udev, "ID_SERIAL_SHORT");
+      Labels labels = {{"device", d.name},
+                       {"major", std::to_string(d.major)},
+                       {"minor", std::to_string(d.minor)},
+                       {"path", Prop(udev, "ID_PATH")},
+                       {"wwn", Prop(udev, "ID_WWN")},
+                       {"model", Prop(udev, "ID_MODEL")},
+                       {"serial", serial},
+                       {"revision", Prop(udev, "ID_REVISION")}};
+      if (!ne15_) labels.push_back({"rotational", Rotational(paths, d.name)});
+      info->Add(labels, 1);
 
       // Only the counters this kernel prints (no discards before 4.18...).
       for (size_t i = 0; i < d.count; ++i) {
@@ -193,6 +202,17 @@ class DiskstatsCollector : public Collector {
   }
 
  private:
+  // node_exporter 1.9's "rotational" label: sysfs block/<device>/queue/
+  // rotational, "0" when the device has no queue (a partition) or the file
+  // cannot be read.
+  static std::string Rotational(const HostPaths& paths,
+                                const std::string& device) {
+    FileRead r = ReadPath(paths.Sys("block/" + device + "/queue/rotational"));
+    if (!r.ok()) return "0";
+    auto v = parse::ParseU64(parse::Trim(r.data));
+    return v && *v == 1 ? "1" : "0";
+  }
+
   // node_exporter's deviceFilter: excluded if the exclude pattern matches,
   // or if an include pattern is set and does not match.
   bool Ignored(const std::string& name) const {
@@ -201,16 +221,18 @@ class DiskstatsCollector : public Collector {
 
   Filter exclude_;
   Filter include_;
+  bool ne15_;
 };
 
 std::unique_ptr<Collector> Create(const CollectorOptions& options) {
-  std::string exclude = options.Get(kExcludeFlag);
+  std::string exclude =
+      options.GetCompat(kExcludeFlag, kDefaultExclude, kDefaultExclude15);
   const char* exclude_flag = kExcludeFlag;  // for error messages
   const std::string include = options.Get(kIncludeFlag);
   const std::string old_exclude = options.Get(kOldExcludeFlag);
   // The deprecated flag stands in for device-exclude unless that was changed.
   if (!old_exclude.empty()) {
-    if (exclude != kDefaultExclude) {
+    if (exclude != kDefaultExclude && exclude != kDefaultExclude15) {
       throw std::invalid_argument(std::string("--") + kOldExcludeFlag +
                                   " and --" + kExcludeFlag +
                                   " are mutually exclusive");
@@ -222,14 +244,16 @@ std::unique_ptr<Collector> Create(const CollectorOptions& options) {
   // is given (device-exclude always has its default), an include pattern
   // replaces the *default* exclude pattern; only an explicit one conflicts.
   if (!include.empty()) {
-    if (!exclude.empty() && exclude != kDefaultExclude) {
+    if (!exclude.empty() && exclude != kDefaultExclude &&
+        exclude != kDefaultExclude15) {
       throw std::invalid_argument(std::string("--") + kExcludeFlag + " and --" +
                                   kIncludeFlag + " are mutually exclusive");
     }
     exclude.clear();
   }
   return std::make_unique<DiskstatsCollector>(Filter(exclude_flag, exclude),
-                                              Filter(kIncludeFlag, include));
+                                              Filter(kIncludeFlag, include),
+                                              options.NodeExporter15());
 }
 
 }  // namespace

@@ -1,6 +1,12 @@
-// filesystem: node_filesystem_* for every mount in procfs 1/mounts (falling
-// back to procfs mounts), from statfs(2) on the mount point under the root
-// path.
+// filesystem: node_filesystem_* for every mount in procfs 1/mountinfo
+// (falling back to procfs self/mountinfo), from statfs(2) on the mount point
+// under the root path, as node_exporter 1.9: a "device_error" label (the
+// statfs error, "" without one) on every family but
+// node_filesystem_mount_info{device,major,minor,mountpoint}. With
+// --compat.node-exporter=1.5, as 1.5: the mounts of procfs 1/mounts (else
+// procfs mounts), no device_error label nor mount_info, and a mount that
+// cannot be statted has node_filesystem_device_error only (1.9 adds
+// node_filesystem_readonly).
 //
 // A statfs() on a dead network filesystem can block for minutes. The calls
 // run on a helper thread; one still running after
@@ -17,6 +23,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -34,6 +42,7 @@
 #include "host_exporter/family.h"
 #include "parse/duration.h"
 #include "parse/mounts.h"
+#include "parse/mountstats.h"
 
 namespace host_exporter {
 namespace {
@@ -113,7 +122,8 @@ struct StatOutcome {
 // One mount to report.
 struct Mount {
   std::string device;
-  std::string mount_point;  // host path, without the rootfs prefix
+  std::string major, minor;  // from mountinfo (node_exporter 1.9)
+  std::string mount_point;   // host path, without the rootfs prefix
   std::string fs_type;
   bool read_only = false;
   std::string stat_path;  // mount_point under the rootfs
@@ -147,12 +157,54 @@ std::vector<parse::MountEntry> ReadMounts(const HostPaths& paths) {
   return Unwrap(parse::ParseMounts(*text), path);
 }
 
+// node_exporter 1.9's mount table: procfs 1/mountinfo, else procfs
+// self/mountinfo; "major:minor" by mount.
+std::vector<parse::MountEntry> ReadMountInfo(
+    const HostPaths& paths,
+    std::vector<std::pair<std::string, std::string>>* devices) {
+  std::string path = paths.Proc("1/mountinfo");
+  std::optional<std::string> text = ReadFileIfExists(path);
+  if (!text) {
+    path = paths.Proc("self/mountinfo");
+    text = ReadFile(path);
+  }
+  std::vector<parse::MountEntry> out;
+  for (parse::MountInfoEntry& e : Unwrap(parse::ParseMountInfo(*text), path)) {
+    const size_t colon = e.major_minor.find(':');
+    auto major = parse::ParseU64(e.major_minor.substr(0, colon));
+    auto minor = colon == std::string::npos
+                     ? std::nullopt
+                     : parse::ParseU64(e.major_minor.substr(colon + 1));
+    if (!major || !minor) {
+      throw CollectError(
+          path + ": malformed mount point information: " + e.major_minor);
+    }
+    devices->emplace_back(std::to_string(*major), std::to_string(*minor));
+    out.push_back({std::move(e.source),
+                   parse::UnescapeMountField(e.mount_point),
+                   std::move(e.fs_type), std::move(e.options)});
+  }
+  return out;
+}
+
+// A statfs() error as node_exporter 1.9's device_error label shows it (Go's
+// error text: strerror(3) with a lower-case first letter).
+std::string ErrorLabel(const StatOutcome& o) {
+  if (o.stuck) return "mountpoint timeout";
+  std::string s = std::strerror(o.error);
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z')
+    s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
 class FilesystemCollector : public Collector {
  public:
   FilesystemCollector(Filter mount_points_exclude, Filter fs_types_exclude,
                       Filter mount_points_include, Filter fs_types_include,
-                      std::chrono::nanoseconds timeout, StatfsFunc statfs)
-      : mount_points_exclude_(std::move(mount_points_exclude)),
+                      std::chrono::nanoseconds timeout, StatfsFunc statfs,
+                      bool ne15)
+      : ne15_(ne15),
+        mount_points_exclude_(std::move(mount_points_exclude)),
         fs_types_exclude_(std::move(fs_types_exclude)),
         mount_points_include_(std::move(mount_points_include)),
         fs_types_include_(std::move(fs_types_include)),
@@ -191,16 +243,25 @@ class FilesystemCollector : public Collector {
     };
     const auto [size, free, avail, files, files_free, readonly, device_error] =
         out.Handles(kFamilies);
+    FamilyBuilder* mount_info =
+        ne15_ ? nullptr
+              : &out.Gauge("node_filesystem_mount_info",
+                           "Filesystem mount information.");
 
     for (const Mount& m : mounts) {
       const StatOutcome& o = outcomes[index.at(m.stat_path)];
-      const Labels labels = {{"device", m.device},
-                             {"mountpoint", m.mount_point},
-                             {"fstype", m.fs_type}};
+      Labels labels = {{"device", m.device},
+                       {"mountpoint", m.mount_point},
+                       {"fstype", m.fs_type}};
+      if (!ne15_)
+        labels.push_back({"device_error", o.ok() ? "" : ErrorLabel(o)});
       device_error->Add(labels, o.ok() ? 0 : 1);
-      // As node_exporter 1.5: a mount that cannot be statted gets
-      // device_error 1 and nothing else.
-      if (!o.ok()) continue;
+      // A mount that cannot be statted gets device_error 1 and nothing
+      // else in node_exporter 1.5; 1.9 adds its read-only status.
+      if (!o.ok()) {
+        if (!ne15_) readonly->Add(labels, m.read_only ? 1 : 0);
+        continue;
+      }
       const double bsize = static_cast<double>(o.usage.block_size);
       size->Add(labels, static_cast<double>(o.usage.blocks) * bsize);
       free->Add(labels, static_cast<double>(o.usage.bfree) * bsize);
@@ -208,6 +269,13 @@ class FilesystemCollector : public Collector {
       files->Add(labels, static_cast<double>(o.usage.files));
       files_free->Add(labels, static_cast<double>(o.usage.ffree));
       readonly->Add(labels, m.read_only ? 1 : 0);
+      if (mount_info) {
+        mount_info->Add({{"device", m.device},
+                         {"major", m.major},
+                         {"minor", m.minor},
+                         {"mountpoint", m.mount_point}},
+                        1);
+      }
     }
 
     return out.Take();
@@ -222,8 +290,13 @@ class FilesystemCollector : public Collector {
   std::vector<Mount> SelectMounts(const HostPaths& paths) const {
     std::vector<Mount> out;
     std::map<std::pair<std::string, std::string>, size_t> seen;
-    for (parse::MountEntry& e : ReadMounts(paths)) {
+    std::vector<std::pair<std::string, std::string>> devices;
+    std::vector<parse::MountEntry> entries =
+        ne15_ ? ReadMounts(paths) : ReadMountInfo(paths, &devices);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      parse::MountEntry& e = entries[i];
       Mount m;
+      if (i < devices.size()) std::tie(m.major, m.minor) = devices[i];
       m.mount_point = StripRoot(paths.rootfs, e.mount_point);
       // node_exporter compiles these flags as given, and Go's empty regexp
       // matches everything: an empty pattern excludes every mount (unlike
@@ -350,6 +423,7 @@ class FilesystemCollector : public Collector {
     out->usage = batch.usages[i];
   }
 
+  bool ne15_;  // --compat.node-exporter=1.5
   Filter mount_points_exclude_;
   Filter fs_types_exclude_;
   Filter mount_points_include_;
@@ -422,7 +496,7 @@ std::unique_ptr<Collector> NewFilesystemCollector(
   return std::make_unique<FilesystemCollector>(
       Filter(mount_points_flag, mount_points), Filter(fs_types_flag, fs_types),
       std::move(mount_points_include), std::move(fs_types_include),
-      timeout.value, std::move(statfs));
+      timeout.value, std::move(statfs), options.NodeExporter15());
 }
 
 namespace collectors::filesystem {

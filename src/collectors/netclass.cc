@@ -1,7 +1,9 @@
 // netclass: node_network_up, node_network_info and one
 // node_network_<property> family per numeric attribute of
 // /sys/class/net/<iface>/ (mtu_bytes, speed_bytes, carrier, flags, ...), as
-// node_exporter 1.5 reads them (prometheus/procfs 0.8 NetClass).
+// node_exporter 1.5 reads them (prometheus/procfs 0.8 NetClass); 1.9's
+// node_network_info adds "adminstate" (IFF_UP of flags), left out with
+// --compat.node-exporter=1.5.
 //
 // Attributes the driver refuses to report (EINVAL for carrier or speed on
 // a link that is down, EOPNOTSUPP) are left out; a numeric attribute that
@@ -194,7 +196,8 @@ class NetclassCollector : public Collector {
   explicit NetclassCollector(const CollectorOptions& o)
       : ignored_(kNetclassIgnored, o.Get(kNetclassIgnored)),
         ignore_invalid_speed_(o.GetBool(kInvalidSpeed)),
-        with_stats_(o.GetBool(kNetclassNetlink) && o.GetBool(kWithStats)) {}
+        with_stats_(o.GetBool(kNetclassNetlink) && o.GetBool(kWithStats)),
+        ne15_(o.NodeExporter15()) {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/net");
@@ -237,16 +240,23 @@ class NetclassCollector : public Collector {
       out.Gauge("node_network_up",
                 "Value is 1 if operstate is 'up', 0 otherwise.")
           .Add(labels, text("operstate") == "up" ? 1 : 0);
+      Labels info = {{"device", device},
+                     {"address", text("address")},
+                     {"broadcast", text("broadcast")},
+                     {"duplex", text("duplex")},
+                     {"operstate", text("operstate")},
+                     {"ifalias", text("ifalias")}};
+      if (!ne15_) {
+        // node_exporter 1.9: IFF_UP of the flags, "unknown" without them.
+        auto flags = iface.ints.find("flags");
+        info.push_back({"adminstate", flags == iface.ints.end()  ? "unknown"
+                                      : (flags->second & 1) != 0 ? "up"
+                                                                 : "down"});
+      }
       out.Gauge(
              "node_network_info",
              "Non-numeric data from /sys/class/net/<iface>, value is always 1.")
-          .Add({{"device", device},
-                {"address", text("address")},
-                {"broadcast", text("broadcast")},
-                {"duplex", text("duplex")},
-                {"operstate", text("operstate")},
-                {"ifalias", text("ifalias")}},
-               1);
+          .Add(info, 1);
       auto property = [&](const char* file, const std::string& metric,
                           prometheus::MetricType type) {
         auto it = iface.ints.find(file);
@@ -298,6 +308,7 @@ class NetclassCollector : public Collector {
   const Filter ignored_;
   const bool ignore_invalid_speed_;
   const bool with_stats_;
+  const bool ne15_;  // --compat.node-exporter=1.5: no adminstate label
   // By interface name; only the scheduler's one running Collect touches it.
   std::map<std::string, IfaceFiles> files_;
 };

@@ -1,8 +1,9 @@
 // netstat: node_netstat_<Protocol>_<Name> (untyped) for the protocol
 // counters of /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6 whose
 // "<Protocol>_<Name>" matches --collector.netstat.fields, as node_exporter
-// 1.5 exposes them. /proc/net/snmp6 is absent when IPv6 is disabled; the
-// other two are required.
+// exposes them (1.9's default fields add TcpExt_TCPOFOQueue and
+// TcpExt_TCPRcvQDrop to 1.5's). /proc/net/snmp6 is absent when IPv6 is
+// disabled; the other two are required.
 #include "parse/netstat.h"
 
 #include "collectors/toolkit.h"
@@ -13,6 +14,13 @@ namespace {
 
 constexpr char kFields[] = "collector.netstat.fields";
 constexpr char kDefaultFields[] =
+    "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|"
+    "Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|"
+    "TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|"
+    "OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
+    "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+// node_exporter 1.5's default (--compat.node-exporter=1.5).
+constexpr char kDefaultFields15[] =
     "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|"
     "Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|"
     "TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|"
@@ -58,7 +66,10 @@ CollectorSpec Spec() {
             "Regexp of fields to return for netstat collector."}},
           [](const CollectorOptions& o) {
             return UntypedFieldsCollector(
-                "node_netstat_", Filter(kFields, o.Get(kFields)), ReadNetstat,
+                "node_netstat_",
+                Filter(kFields,
+                       o.GetCompat(kFields, kDefaultFields, kDefaultFields15)),
+                ReadNetstat,
                 [](const std::string& protocol, const std::string& name) {
                   return "Statistic " + protocol + name + ".";
                 });

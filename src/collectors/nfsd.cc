@@ -1,5 +1,7 @@
 // nfsd: node_nfsd_* NFS server statistics from /proc/net/rpc/nfsd, as
-// node_exporter 1.5.
+// node_exporter 1.9 (v4 operations in the kernel's order, WdelegGetattr),
+// or 1.5 with --compat.node-exporter=1.5.
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -11,11 +13,11 @@ namespace host_exporter::collectors::nfsd {
 namespace {
 
 // Adds the procedures of one protocol version, leaving out `skip` (the
-// entries node_exporter 1.5 does not export).
-template <size_t N>
+// entries node_exporter does not export). `values` may hold more.
+template <size_t N, size_t M>
 void AddRequests(FamilyBuilder* f, const char* proto,
                  const std::array<std::string_view, N>& names,
-                 const std::array<uint64_t, N>& values,
+                 const std::array<uint64_t, M>& values,
                  std::initializer_list<std::string_view> skip) {
   for (size_t i = 0; i < N; ++i) {
     bool skipped = false;
@@ -28,6 +30,9 @@ void AddRequests(FamilyBuilder* f, const char* proto,
 
 class NfsdCollector : public Collector {
  public:
+  explicit NfsdCollector(const CollectorOptions& o)
+      : ne15_(o.NodeExporter15()) {}
+
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("net/rpc/nfsd");
     auto text = ReadFileIfExists(path);
@@ -83,11 +88,21 @@ class NfsdCollector : public Collector {
                     "Total number NFSd Requests by method and protocol.");
     AddRequests(&requests, "2", parse::kNfsV2ProcNames, s.v2, {"Null"});
     AddRequests(&requests, "3", parse::kNfsV3ProcNames, s.v3, {"Null"});
-    AddRequests(
-        &requests, "4", parse::kNfsdV4OpNames, s.v4_ops,
-        {"Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"});
+    const std::initializer_list<std::string_view> kNotV4 = {
+        "Op0Unused", "Op1Unused", "Op2Future", "PutPubFH", "PutRootFH"};
+    if (ne15_) {
+      AddRequests(&requests, "4", parse::kNfsdV4OpNames, s.v4_ops, kNotV4);
+    } else {
+      AddRequests(&requests, "4", parse::kNfsdV4OpNames19, s.v4_ops, kNotV4);
+      requests.Add({{"proto", "4"}, {"method", "WdelegGetattr"}},
+                   ToDouble(s.wdeleg_getattr));
+    }
     return out.Take();
   }
+
+ private:
+  // --compat.node-exporter=1.5: procfs 0.8's v4 operation names.
+  bool ne15_;
 };
 
 }  // namespace

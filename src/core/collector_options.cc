@@ -15,6 +15,14 @@ std::vector<std::string> CollectorOptions::GetList(
   return it->second;
 }
 
+std::string CollectorOptions::GetCompat(std::string_view name,
+                                        std::string_view default19,
+                                        std::string_view default15) const {
+  std::string v = Get(name);
+  if (NodeExporter15() && v == default19) return std::string(default15);
+  return v;
+}
+
 bool CollectorOptions::GetBool(std::string_view name) const {
   std::string v = Get(name);
   return v == "true" || v == "1" || v == "yes";

@@ -176,6 +176,14 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "Threads of the collector pool (node_exporter: GOMAXPROCS, default "
        "1). Default: one per CPU, at least two.",
        false, false},
+      {"compat.node-exporter", "1.9",
+       "Which node_exporter's output to match series for series: 1.9 "
+       "(Debian 13) or 1.5 (Debian 12: no device_error label on "
+       "node_filesystem_*, no rotational/adminstate labels on "
+       "node_disk_info/node_network_info, no node_filesystem_mount_info, "
+       "fewer node_softnet_* and netstat fields; README, "
+       "\"Compatibility\").",
+       false, false},
       {"collector.disable-defaults", "false",
        "Set all collectors to disabled by default.", false, true},
       {"collection.interval", "5s",
@@ -517,6 +525,11 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
     }
     c.pool_size = static_cast<int>(*n);
   }
+  c.node_exporter_compat = last("compat.node-exporter");
+  if (c.node_exporter_compat != "1.9" && c.node_exporter_compat != "1.5") {
+    return fail("compat.node-exporter",
+                "expected 1.9 or 1.5, got " + Quote(c.node_exporter_compat));
+  }
   std::string why;
   if (!ParseDurationSetting(last("collection.interval"), &c.interval, &why) ||
       c.interval.count() <= 0) {
@@ -567,6 +580,7 @@ bool ResolveConfig(const Settings& file, const Settings& flags, Config* out,
     }
     CollectorOptions opts = DefaultOptions(spec);
     opts.Set(kCollectorTimeoutKey, {std::to_string(c.timeout.count()) + "ms"});
+    opts.Set(kNodeExporterCompatKey, {c.node_exporter_compat});
     for (const OptionSpec& o : spec.options) {
       auto it = all.find(o.name);
       if (it == all.end()) continue;

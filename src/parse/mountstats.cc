@@ -242,7 +242,9 @@ Result<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text) {
           return "mount and parent IDs must be numbers";
         }
         MountInfoEntry e;
+        e.major_minor = std::string(f[2]);
         e.mount_point = std::string(f[4]);
+        e.options = std::string(f[5]);
         e.fs_type = std::string(f[n - 3]);
         e.source = std::string(f[n - 2]);
         e.super_options = ParseOptions(f[n - 1]);

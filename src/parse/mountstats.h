@@ -87,7 +87,9 @@ Result<std::vector<MountStatsEntry>> ParseMountStats(std::string_view text);
 
 /// The parts of one /proc/<pid>/mountinfo line node_exporter uses.
 struct MountInfoEntry {
+  std::string major_minor;  ///< "8:1", the device of the mount
   std::string mount_point;
+  std::string options;  ///< the per-mount options ("rw,relatime")
   std::string fs_type;
   std::string source;
   /// The per-superblock options ("addr" -> "10.0.0.9"); an option without

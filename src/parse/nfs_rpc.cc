@@ -158,6 +158,8 @@ Result<NfsServerStats> ParseNfsServerStats(std::string_view text) {
         } else if (k.key == "proc4ops") {
           // NFS v4.0 servers print 39 operations (0-38), later ones more.
           ok = Procedures(k, 39, false, &s.v4_ops, &err);
+        } else if (k.key == "wdeleg_getattr") {
+          ok = Fixed<1>(k, {&s.wdeleg_getattr}, &err);
         }
         if (!ok) return err;
         return {};

@@ -104,6 +104,50 @@ inline constexpr std::array<std::string_view, 38> kNfsdV4OpNames = {
     "Renew",       "RestoreFH",  "SaveFH",      "SecInfo",     "SetAttr",
     "Verify",      "Write",      "RelLockOwner"};
 
+/// The same for node_exporter 1.9 (procfs 0.15): the kernel's order, with
+/// SetClientID and SetClientIDConfirm (ops 35 and 36).
+inline constexpr std::array<std::string_view, 40> kNfsdV4OpNames19 = {
+    "Op0Unused",
+    "Op1Unused",
+    "Op2Future",
+    "Access",
+    "Close",
+    "Commit",
+    "Create",
+    "DelegPurge",
+    "DelegReturn",
+    "GetAttr",
+    "GetFH",
+    "Link",
+    "Lock",
+    "Lockt",
+    "Locku",
+    "Lookup",
+    "LookupRoot",
+    "Nverify",
+    "Open",
+    "OpenAttr",
+    "OpenConfirm",
+    "OpenDgrd",
+    "PutFH",
+    "PutPubFH",
+    "PutRootFH",
+    "Read",
+    "ReadDir",
+    "ReadLink",
+    "Remove",
+    "Rename",
+    "Renew",
+    "RestoreFH",
+    "SaveFH",
+    "SecInfo",
+    "SetAttr",
+    "SetClientID",
+    "SetClientIDConfirm",
+    "Verify",
+    "Write",
+    "RelLockOwner"};
+
 /// The "net" line.
 struct NfsNetwork {
   uint64_t net_count = 0, udp_count = 0, tcp_count = 0, tcp_connect = 0;
@@ -132,7 +176,9 @@ struct NfsServerStats {
   std::array<uint64_t, kNfsV2ProcNames.size()> v2{};
   std::array<uint64_t, kNfsV3ProcNames.size()> v3{};
   uint64_t v4_null = 0, v4_compound = 0;  ///< "proc4"
-  std::array<uint64_t, kNfsdV4OpNames.size()> v4_ops{};
+  /// proc4ops values 0-39 (a v4.0 server prints 0-38: the last reads 0).
+  std::array<uint64_t, kNfsdV4OpNames19.size()> v4_ops{};
+  uint64_t wdeleg_getattr = 0;  ///< "wdeleg_getattr" (Linux 6.6)
 };
 
 /// Parses /proc/net/rpc/nfs. A line with no value, a value that is not an

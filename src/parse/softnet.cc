@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <string>
+#include <utility>
 
 namespace host_exporter::parse {
 
@@ -18,11 +19,17 @@ Result<std::vector<SoftnetStat>> ParseSoftnetStat(std::string_view text) {
                                       "9 were expected"));
     }
     SoftnetStat s;
-    uint32_t* out[] = {&s.processed, &s.dropped, &s.time_squeezed};
-    for (size_t k = 0; k < 3; ++k) {
+    s.index = static_cast<uint32_t>(i);
+    // Column (0-based) -> field; the index column only with the backlog.
+    const std::pair<size_t, uint32_t*> columns[] = {
+        {0, &s.processed},     {1, &s.dropped},      {2, &s.time_squeezed},
+        {8, &s.cpu_collision}, {9, &s.received_rps}, {10, &s.flow_limit_count},
+        {11, &s.backlog_len},  {12, &s.index}};
+    for (const auto& [k, field] : columns) {
+      if (k >= f.size() || (k >= 11 && f.size() < 13)) continue;
       std::string_view v = f[k];
       auto [ptr, ec] =
-          std::from_chars(v.data(), v.data() + v.size(), *out[k], 16);
+          std::from_chars(v.data(), v.data() + v.size(), *field, 16);
       if (ec != std::errc() || ptr != v.data() + v.size()) {
         return R::Fail(LineError(i, "column " + std::to_string(k + 1) +
                                         " is not a 32-bit hex number: '" +

@@ -5,6 +5,7 @@ Every test here talks only to 127.0.0.1 / [::1] with bounded request counts.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -176,6 +177,21 @@ class Exporter(Server):
 
 
 NODE_EXPORTER = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+# node_exporter 1.9.0 (Debian 13's binary as scripts/fetch-reference unpacks
+# it in .cache/reference), or $NODE_EXPORTER_19.
+NODE_EXPORTER_19 = os.environ.get("NODE_EXPORTER_19") or os.path.join(
+    SOURCE_ROOT, ".cache", "reference", "prometheus-node-exporter", "usr", "bin",
+    "prometheus-node-exporter")
+
+
+def node_exporter_version(exe):
+    """The version of a node_exporter binary ("1.9.0"), None if it is
+    missing or prints none."""
+    if not exe or not os.access(exe, os.X_OK):
+        return None
+    r = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
+    m = re.search(r"version (\d+\.\d+\.\d+)", r.stdout + r.stderr)
+    return m.group(1) if m else None
 
 
 class NodeExporter(Exporter):

@@ -69,6 +69,13 @@ COLLECTOR_FLAGS = [
     # stands in for it.
     "--collector.qdisc.fixtures=" + os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "qdisc"),
 ]
+# node_exporter 1.5's shape (--compat.node-exporter=1.5) of the collectors
+# the switch changes, on the fixture root: their lines, in a golden file of
+# their own (the full golden above is the default, 1.9, shape).
+GOLDEN_NE15 = os.path.join(harness.SOURCE_ROOT, "tests", "golden", "fixtures-ne15.prom")
+COMPAT_COLLECTORS = ["filesystem", "diskstats", "netclass", "softnet", "netstat", "meminfo",
+                     "cpufreq", "nfsd", "btrfs", "bcache"]
+
 # Labels that depend on the build.
 VOLATILE_LABELS = [
     (r"^host_exporter_build_info\{.*", "host_exporter_build_info{<build>} 1"),
@@ -86,6 +93,17 @@ def exposition():
     if r.returncode != 0:
         raise AssertionError("--once failed: %s" % r.stderr)
     return r.stdout
+
+
+def ne15_exposition():
+    r = subprocess.run([harness.binary(), "--once", "--compat.node-exporter=1.5",
+                        "--collector.disable-defaults"] +
+                       ["--collector." + c for c in COMPAT_COLLECTORS] + harness.fixture_flags(),
+                       capture_output=True, text=True, timeout=60, env=dict(os.environ, TZ="UTC"))
+    if r.returncode != 0:
+        raise AssertionError("--once failed: %s" % r.stderr)
+    return normalise("".join(l + "\n" for l in r.stdout.splitlines()
+                             if not re.match(r"^(# (HELP|TYPE) )?(process_|host_exporter_)", l)))
 
 
 def off_by_default_exposition(name):
@@ -137,6 +155,19 @@ class GoldenTest(unittest.TestCase):
                     self.fail("%s differs from %s (scripts/update-golden rewrites it after "
                               "you have read this diff):\n%s" % (name, golden, diff[:20000]))
 
+    def test_node_exporter_15_shape_matches_its_golden(self):
+        got = ne15_exposition()
+        with open(GOLDEN_NE15) as f:
+            want = f.read()
+        for c in COMPAT_COLLECTORS:
+            self.assertIn('node_scrape_collector_success{collector="%s"} 1' % c, got)
+        if got != want:
+            diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
+                                                "golden", "got", n=1))
+            self.fail("--compat.node-exporter=1.5 differs from %s (scripts/update-golden "
+                      "rewrites it after you have read this diff):\n%s" % (GOLDEN_NE15,
+                                                                          diff[:20000]))
+
     def test_every_collector_succeeds_on_fixtures(self):
         text = exposition()
         failed = re.findall(r'node_scrape_collector_success\{collector="([^"]+)"\} 0', text)
@@ -162,6 +193,9 @@ if __name__ == "__main__":
         with open(GOLDEN, "w") as f:
             f.write(normalise(exposition()))
         print("wrote", GOLDEN)
+        with open(GOLDEN_NE15, "w") as f:
+            f.write(ne15_exposition())
+        print("wrote", GOLDEN_NE15)
         for name, (_, golden, _) in OFF_BY_DEFAULT.items():
             with open(golden, "w") as f:
                 f.write(off_by_default_exposition(name))

@@ -191,6 +191,50 @@ TEST(ConfigTest, MaxAgeDefaultFlagAndErrors) {
             "duration such as \"90s\", got \"0s\"");
 }
 
+// --compat.node-exporter: 1.9 by default, 1.5 from the file or a flag,
+// handed to every collector's options; anything else names its origin.
+TEST(ConfigTest, NodeExporterCompatReachesEveryCollector) {
+  Config c;
+  std::string err;
+  ASSERT_TRUE(Load("{}", &c, &err)) << err;
+  EXPECT_EQ(c.node_exporter_compat, "1.9");
+  ASSERT_FALSE(c.collectors.empty());
+  for (const auto& [spec, options] : c.collectors) {
+    EXPECT_EQ(options.Get(kNodeExporterCompatKey), "1.9") << spec->name;
+    EXPECT_FALSE(options.NodeExporter15()) << spec->name;
+  }
+  ASSERT_TRUE(Load("{\"compat.node-exporter\": \"1.5\"}", &c, &err)) << err;
+  for (const auto& [spec, options] : c.collectors)
+    EXPECT_TRUE(options.NodeExporter15()) << spec->name;
+  // A JSON number is accepted as its text.
+  ASSERT_TRUE(Load("{\"compat.node-exporter\": 1.5}", &c, &err)) << err;
+  EXPECT_EQ(c.node_exporter_compat, "1.5");
+  Settings flags;
+  flags["compat.node-exporter"] = {{"1.9"}, "flag --compat.node-exporter"};
+  ASSERT_TRUE(Load("{\"compat.node-exporter\": \"1.5\"}", &c, &err, flags))
+      << err;
+  EXPECT_EQ(c.node_exporter_compat, "1.9");
+  EXPECT_FALSE(Load("{\n  \"compat.node-exporter\": \"1.6\"\n}", &c, &err));
+  EXPECT_EQ(err,
+            "c.json:2: key \"compat.node-exporter\": expected 1.9 or 1.5, "
+            "got \"1.6\"");
+  flags["compat.node-exporter"] = {{"2"}, "flag --compat.node-exporter"};
+  EXPECT_FALSE(Load("{}", &c, &err, flags));
+  EXPECT_NE(err.find("--compat.node-exporter"), std::string::npos) << err;
+}
+
+// A default that changed after node_exporter 1.5 follows the switch only
+// while it is the default.
+TEST(ConfigTest, GetCompatMapsOnlyTheDefault) {
+  CollectorOptions o({{"x", {"new"}}, {kNodeExporterCompatKey, {"1.5"}}});
+  EXPECT_EQ(o.GetCompat("x", "new", "old"), "old");
+  o.Set("x", {"mine"});
+  EXPECT_EQ(o.GetCompat("x", "new", "old"), "mine");
+  o.Set(kNodeExporterCompatKey, {"1.9"});
+  o.Set("x", {"new"});
+  EXPECT_EQ(o.GetCompat("x", "new", "old"), "new");
+}
+
 TEST(ConfigTest, FlatKeysAndFlagsOverrideTheFile) {
   const std::string text = R"({
   "web.listen-address": ["127.0.0.1:9200", "[::1]:9200"],
