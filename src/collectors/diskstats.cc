@@ -203,14 +203,49 @@ class DiskstatsCollector : public Collector {
 
  private:
   // node_exporter 1.9's "rotational" label: sysfs block/<device>/queue/
-  // rotational, "0" when the device has no queue (a partition) or the file
-  // cannot be read.
+  // rotational, as prometheus/procfs' SysBlockDeviceQueueStats gives it:
+  // that reads every file below at once and returns all zeros when any one
+  // is missing or does not parse (a partition has no queue; kernels differ
+  // in which files they have: io_timeout is missing on some), so the label
+  // is then "0" whatever rotational holds.
   static std::string Rotational(const HostPaths& paths,
                                 const std::string& device) {
-    FileRead r = ReadPath(paths.Sys("block/" + device + "/queue/rotational"));
-    if (!r.ok()) return "0";
-    auto v = parse::ParseU64(parse::Trim(r.data));
-    return v && *v == 1 ? "1" : "0";
+    static constexpr const char* kUnsigned[] = {
+        "add_random",          "dax",
+        "discard_granularity", "discard_max_hw_bytes",
+        "discard_max_bytes",   "hw_sector_size",
+        "io_poll",             "io_timeout",
+        "iostats",             "logical_block_size",
+        "max_hw_sectors_kb",   "max_integrity_segments",
+        "max_sectors_kb",      "max_segments",
+        "max_segment_size",    "minimum_io_size",
+        "nomerges",            "nr_requests",
+        "optimal_io_size",     "physical_block_size",
+        "read_ahead_kb",       "rotational",
+        "rq_affinity",         "write_same_max_bytes",
+        "nr_zones",            "chunk_sectors",
+        "fua",                 "max_discard_segments",
+        "write_zeroes_max_bytes"};
+    static constexpr const char* kSigned[] = {"io_poll_delay", "wbt_lat_usec"};
+    static constexpr const char* kText[] = {"write_cache", "zoned",
+                                            "scheduler"};
+    const std::string queue = paths.Sys("block/" + device + "/queue/");
+    std::string rotational = "0";
+    for (const char* f : kUnsigned) {
+      FileRead r = ReadPath(queue + f);
+      const auto v = r.ok() ? parse::ParseU64(parse::Trim(r.data))
+                            : std::nullopt;
+      if (!v) return "0";
+      if (std::string_view(f) == "rotational") rotational = std::to_string(*v);
+    }
+    for (const char* f : kSigned) {
+      FileRead r = ReadPath(queue + f);
+      if (!r.ok() || !parse::ParseGoInt(parse::Trim(r.data), 10)) return "0";
+    }
+    for (const char* f : kText) {
+      if (!ReadPath(queue + f).ok()) return "0";
+    }
+    return rotational;
   }
 
   // node_exporter's deviceFilter: excluded if the exclude pattern matches,

@@ -240,7 +240,9 @@ class Flags(unittest.TestCase):
                 text = f.read()
             self.assertIn("E:ID_SERIAL_SHORT=", text)
             with open(path, "w") as f:
-                f.write(re.sub(r"E:ID_SERIAL_SHORT=.*", "E:ID_SERIAL_SHORT=MOVED-UDEV-1", text))
+                # node_exporter 1.9 takes SCSI_IDENT_SERIAL first.
+                f.write(re.sub(r"E:(ID_SERIAL_SHORT|SCSI_IDENT_SERIAL)=.*",
+                               r"E:\1=MOVED-UDEV-1", text))
             r = run(harness.fixture_flags() + [
                 "--path.udev.data=" + udev, "--collector.disable-defaults",
                 "--collector.diskstats", "--once"])

@@ -32,6 +32,17 @@ inline HostPaths FixturePaths(const std::string& root = FIXTURE_ROOT) {
   return p;
 }
 
+/// A collector's default options as the unit tests take them: in
+/// node_exporter 1.5's shape (--compat.node-exporter=1.5), which these
+/// tests were written against; the default shape (1.9's) is pinned by the
+/// golden file (tests/golden/fixtures.prom) and test_compat against the
+/// real node_exporter 1.9. A test of the 1.9 shape overrides the key.
+inline CollectorOptions TestDefaultOptions(const CollectorSpec& spec) {
+  CollectorOptions opts = DefaultOptions(spec);
+  opts.Set(kNodeExporterCompatKey, {"1.5"});
+  return opts;
+}
+
 /// Creates the collector `name` with its default options, overridden by
 /// `overrides` (nullptr, and a test failure, for an unknown name).
 inline std::unique_ptr<Collector> MakeCollector(
@@ -41,7 +52,7 @@ inline std::unique_ptr<Collector> MakeCollector(
     ADD_FAILURE() << "no collector " << name;
     return nullptr;
   }
-  CollectorOptions opts = DefaultOptions(*spec);
+  CollectorOptions opts = TestDefaultOptions(*spec);
   for (const auto& [k, v] : overrides.values()) opts.Set(k, v);
   return spec->create(opts);
 }

@@ -28,7 +28,7 @@ const CollectorSpec& FilesystemSpec() { return *FindCollector("filesystem"); }
 // Filesystem collector options: the defaults, with `overrides`.
 CollectorOptions Options(
     const std::map<std::string, std::string>& overrides = {}) {
-  CollectorOptions o = DefaultOptions(FilesystemSpec());
+  CollectorOptions o = TestDefaultOptions(FilesystemSpec());
   for (const auto& [k, v] : overrides) o.Set(k, {v});
   return o;
 }

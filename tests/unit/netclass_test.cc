@@ -78,7 +78,7 @@ TEST(NetclassCollectorTest, NoDataCycleLeavesTheCacheUsable) {
   root.Write("class/net/eth0/mtu", "1500\n");
   const CollectorSpec* spec = FindCollector("netclass");
   ASSERT_NE(spec, nullptr);
-  auto collector = spec->create(DefaultOptions(*spec));
+  auto collector = spec->create(TestDefaultOptions(*spec));
   const Labels eth0 = {{"device", "eth0"}};
   EXPECT_EQ(FindValue(collector->Collect(root.Paths()),
                       "node_network_mtu_bytes", eth0),
@@ -120,7 +120,7 @@ TEST(NetclassCollectorTest, KeptFilesFollowChanges) {
   root.Write("class/net/eth1/mtu", "9000\n");
   const CollectorSpec* spec = FindCollector("netclass");
   ASSERT_NE(spec, nullptr);
-  auto c = spec->create(DefaultOptions(*spec));
+  auto c = spec->create(TestDefaultOptions(*spec));
   const Labels eth0 = {{"device", "eth0"}}, eth1 = {{"device", "eth1"}};
   Families fams = c->Collect(root.Paths());
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 1500);
@@ -161,7 +161,7 @@ TEST(NetclassCollectorTest, KeepsFilesInTheToolkitCache) {
   root.Write("class/net/eth1/mtu", "9000\n");
   const CollectorSpec* spec = FindCollector("netclass");
   ASSERT_NE(spec, nullptr);
-  auto c = spec->create(DefaultOptions(*spec));
+  auto c = spec->create(TestDefaultOptions(*spec));
   Families fams = c->Collect(root.Paths());
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", {{"device", "eth0"}}),
             1500);
