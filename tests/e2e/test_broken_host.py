@@ -9,7 +9,9 @@ each damaged two ways: filled with garbage, and one of the other four modes
 in turn (so every mode meets about a fifth of the files).
 HOST_EXPORTER_BROKEN_HOST=all damages every file in all five ways (the long
 variant, about five times as long; see tests/reliability/README.md)."""
+import concurrent.futures
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -17,6 +19,9 @@ import tempfile
 import unittest
 
 import harness
+
+# Damaged runs at once, each on a copy of the root of its own.
+WORKERS = 3
 
 MODES = ["truncated", "empty", "garbage", "missing", "unreadable"]
 
@@ -174,8 +179,9 @@ class BrokenHostTest(unittest.TestCase):
         cls.base_success = success(base.stdout)
         # Which collector owns which family: run each collector alone.
         cls.owner = {}
-        for c in cls.base_success:
-            r = run_once(cls.root, [c])
+        with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+            alone = list(pool.map(lambda c: run_once(cls.root, [c]), cls.base_success))
+        for c, r in zip(cls.base_success, alone):
             for fam in families(r.stdout):
                 if not fam.startswith(("node_scrape_collector_", "process_",
                                        "host_exporter_")):
@@ -212,41 +218,66 @@ class BrokenHostTest(unittest.TestCase):
         return ["garbage", others[index % len(others)]]
 
     def test_damage_stays_inside_the_collectors_that_read_the_file(self):
-        checked, failures, problems = 0, 0, []
-        for index, path in enumerate(self.files()):
-            rel = os.path.relpath(path, self.root)
-            for mode in self.modes(index):
+        # WORKERS copies of the root, each damaged and run by one worker at a
+        # time (a run takes about half a second, mostly the process's start).
+        # Each copy has its undamaged output of its own (paths show in some
+        # series, such as the textfile collector's).
+        roots = queue.Queue()
+        bases = {self.root: (self.base, self.base_success)}
+        for i in range(1, WORKERS):
+            copy = os.path.join(self.tmp, "root%d" % i)
+            shutil.copytree(self.root, copy, symlinks=True)
+            undamaged = run_once(copy)
+            bases[copy] = (families(undamaged.stdout), success(undamaged.stdout))
+        for root in bases:
+            roots.put(root)
+
+        def damaged_run(job):
+            rel, mode = job
+            root = roots.get()
+            try:
+                path = os.path.join(root, rel)
                 backup = path + ".bak-test"
                 shutil.copy2(path, backup)
                 try:
                     damage(path, mode)
-                    r = run_once(self.root)
+                    return run_once(root), bases[root]
                 finally:
                     if os.path.isdir(path):
                         os.rmdir(path)
                     elif os.path.exists(path):
                         os.unlink(path)
                     os.rename(backup, path)
-                checked += 1
-                if r.returncode != 0 or "AddressSanitizer" in r.stderr or \
-                        "runtime error" in r.stderr:
-                    problems.append("%s %s: exit %d %s" % (rel, mode, r.returncode,
-                                                          r.stderr[-500:]))
-                    continue
-                got = families(r.stdout)
-                got_success = success(r.stdout)
-                failed = {c for c, v in got_success.items() if v == "0"}
-                failures += len(failed - {c for c, v in self.base_success.items() if v == "0"})
-                changed = {f for f in set(got) | set(self.base)
-                           if got.get(f) != self.base.get(f) and f in self.owner}
-                touched = {self.owner[f] for f in changed} | (
-                    failed - {c for c, v in self.base_success.items() if v == "0"})
-                allowed = readers(rel)
-                if allowed is None:
-                    problems.append("%s: no reader listed in READERS" % rel)
-                elif not touched <= allowed:
-                    problems.append("%s %s: touched %s, read only by %s" % (
-                        rel, mode, sorted(touched), sorted(allowed)))
+            finally:
+                roots.put(root)
+
+        jobs = [(os.path.relpath(path, self.root), mode)
+                for index, path in enumerate(self.files())
+                for mode in self.modes(index)]
+        checked, failures, problems = 0, 0, []
+        with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+            results = list(pool.map(damaged_run, jobs))
+        for (rel, mode), (r, (base, base_success)) in zip(jobs, results):
+            checked += 1
+            if r.returncode != 0 or "AddressSanitizer" in r.stderr or \
+                    "runtime error" in r.stderr:
+                problems.append("%s %s: exit %d %s" % (rel, mode, r.returncode,
+                                                      r.stderr[-500:]))
+                continue
+            got = families(r.stdout)
+            got_success = success(r.stdout)
+            failed = {c for c, v in got_success.items() if v == "0"}
+            failures += len(failed - {c for c, v in base_success.items() if v == "0"})
+            changed = {f for f in set(got) | set(base)
+                       if got.get(f) != base.get(f) and f in self.owner}
+            touched = {self.owner[f] for f in changed} | (
+                failed - {c for c, v in base_success.items() if v == "0"})
+            allowed = readers(rel)
+            if allowed is None:
+                problems.append("%s: no reader listed in READERS" % rel)
+            elif not touched <= allowed:
+                problems.append("%s %s: touched %s, read only by %s" % (
+                    rel, mode, sorted(touched), sorted(allowed)))
         print("\nbroken host: %d damaged runs, %d collector failures reported, %d problems" %
               (checked, failures, len(problems)))
         self.assertEqual(problems, [])
