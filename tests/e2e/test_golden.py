@@ -58,6 +58,12 @@ ENABLED_OFF_BY_DEFAULT = [
     "pcidevice",
     "drbd",
     "qdisc",
+    "interrupts",
+    "meminfo_numa",
+    "mountstats",
+    "network_route",
+    "processes",
+    "tcpstat",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [
