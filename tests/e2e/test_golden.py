@@ -64,6 +64,7 @@ ENABLED_OFF_BY_DEFAULT = [
     "network_route",
     "processes",
     "tcpstat",
+    "wifi",
 ]
 # Their options, as node_exporter's end-to-end test passes them.
 COLLECTOR_FLAGS = [
@@ -74,6 +75,10 @@ COLLECTOR_FLAGS = [
     # qdisc asks the kernel over rtnetlink; node_exporter's JSON fixture
     # stands in for it.
     "--collector.qdisc.fixtures=" + os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "qdisc"),
+    # wifi asks the kernel over nl80211; JSON fixtures in node_exporter's
+    # format stand in for it (tests/fixtures/wifi, written from the
+    # mdlayher/wifi structs).
+    "--collector.wifi.fixtures=" + os.path.join(harness.SOURCE_ROOT, "tests", "fixtures", "wifi"),
 ]
 # node_exporter 1.5's shape (--compat.node-exporter=1.5) of the collectors
 # the switch changes, on the fixture root: their lines, in a golden file of
