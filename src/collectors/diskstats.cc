@@ -210,22 +210,35 @@ class DiskstatsCollector : public Collector {
   // is then "0" whatever rotational holds.
   static std::string Rotational(const HostPaths& paths,
                                 const std::string& device) {
-    static constexpr const char* kUnsigned[] = {
-        "add_random",          "dax",
-        "discard_granularity", "discard_max_hw_bytes",
-        "discard_max_bytes",   "hw_sector_size",
-        "io_poll",             "io_timeout",
-        "iostats",             "logical_block_size",
-        "max_hw_sectors_kb",   "max_integrity_segments",
-        "max_sectors_kb",      "max_segments",
-        "max_segment_size",    "minimum_io_size",
-        "nomerges",            "nr_requests",
-        "optimal_io_size",     "physical_block_size",
-        "read_ahead_kb",       "rotational",
-        "rq_affinity",         "write_same_max_bytes",
-        "nr_zones",            "chunk_sectors",
-        "fua",                 "max_discard_segments",
-        "write_zeroes_max_bytes"};
+    static constexpr const char* kUnsigned[] = {"add_random",
+                                                "dax",
+                                                "discard_granularity",
+                                                "discard_max_hw_bytes",
+                                                "discard_max_bytes",
+                                                "hw_sector_size",
+                                                "io_poll",
+                                                "io_timeout",
+                                                "iostats",
+                                                "logical_block_size",
+                                                "max_hw_sectors_kb",
+                                                "max_integrity_segments",
+                                                "max_sectors_kb",
+                                                "max_segments",
+                                                "max_segment_size",
+                                                "minimum_io_size",
+                                                "nomerges",
+                                                "nr_requests",
+                                                "optimal_io_size",
+                                                "physical_block_size",
+                                                "read_ahead_kb",
+                                                "rotational",
+                                                "rq_affinity",
+                                                "write_same_max_bytes",
+                                                "nr_zones",
+                                                "chunk_sectors",
+                                                "fua",
+                                                "max_discard_segments",
+                                                "write_zeroes_max_bytes"};
     static constexpr const char* kSigned[] = {"io_poll_delay", "wbt_lat_usec"};
     static constexpr const char* kText[] = {"write_cache", "zoned",
                                             "scheduler"};
@@ -233,8 +246,8 @@ class DiskstatsCollector : public Collector {
     std::string rotational = "0";
     for (const char* f : kUnsigned) {
       FileRead r = ReadPath(queue + f);
-      const auto v = r.ok() ? parse::ParseU64(parse::Trim(r.data))
-                            : std::nullopt;
+      const auto v =
+          r.ok() ? parse::ParseU64(parse::Trim(r.data)) : std::nullopt;
       if (!v) return "0";
       if (std::string_view(f) == "rotational") rotational = std::to_string(*v);
     }

@@ -1,12 +1,11 @@
 // lnstat: node_lnstat_<column>_total{subsystem,cpu} for every file of
 // /proc/net/stat/ (default off), as node_exporter reads them through
 // prometheus/procfs' NetStat. No directory: no series.
-#include "parse/per_cpu_counters.h"
-
 #include <string>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
+#include "parse/per_cpu_counters.h"
 #include "parse/utf8.h"
 
 namespace host_exporter::collectors::lnstat {

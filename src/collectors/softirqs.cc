@@ -1,11 +1,10 @@
 // softirqs: node_softirqs_functions_total{cpu,type} from /proc/softirqs
 // (node_exporter 1.9, default off).
-#include "parse/per_cpu_counters.h"
-
 #include <string>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
+#include "parse/per_cpu_counters.h"
 
 namespace host_exporter::collectors::softirqs {
 namespace {

@@ -29,11 +29,14 @@ const std::map<std::string, std::vector<std::string>>& AllowedHeaders() {
 
 class Parser {
  public:
-  Parser(const std::string& path, std::string* error) : path_(path), error_(error) {}
+  Parser(const std::string& path, std::string* error)
+      : path_(path), error_(error) {}
 
-  bool Fail(const YAML::Node& n, const std::string& key, const std::string& why) {
+  bool Fail(const YAML::Node& n, const std::string& key,
+            const std::string& why) {
     std::string at = path_;
-    if (n.IsDefined() && n.Mark().line >= 0) at += ":" + std::to_string(n.Mark().line + 1);
+    if (n.IsDefined() && n.Mark().line >= 0)
+      at += ":" + std::to_string(n.Mark().line + 1);
     *error_ = at + ": " + key + ": " + why;
     return false;
   }
@@ -57,14 +60,16 @@ class Parser {
   std::string Resolve(const std::string& file) const {
     if (file.empty() || file[0] == '/') return file;
     size_t slash = path_.rfind('/');
-    return slash == std::string::npos ? file : path_.substr(0, slash + 1) + file;
+    return slash == std::string::npos ? file
+                                      : path_.substr(0, slash + 1) + file;
   }
 
   bool File(const YAML::Node& n, const std::string& key, std::string* out) {
     if (!String(n, key, out)) return false;
     *out = Resolve(*out);
     if (!out->empty() && access(out->c_str(), R_OK) != 0) {
-      return Fail(n, key, "cannot read \"" + *out + "\": " + std::strerror(errno));
+      return Fail(n, key,
+                  "cannot read \"" + *out + "\": " + std::strerror(errno));
     }
     return true;
   }
@@ -72,11 +77,15 @@ class Parser {
   bool Version(const YAML::Node& n, const std::string& key, int* out) {
     std::string v;
     if (!String(n, key, &v)) return false;
-    static const std::map<std::string, int> kVersions = {
-        {"TLS10", 0x0301}, {"TLS11", 0x0302}, {"TLS12", 0x0303}, {"TLS13", 0x0304}};
+    static const std::map<std::string, int> kVersions = {{"TLS10", 0x0301},
+                                                         {"TLS11", 0x0302},
+                                                         {"TLS12", 0x0303},
+                                                         {"TLS13", 0x0304}};
     auto it = kVersions.find(v);
     if (it == kVersions.end()) {
-      return Fail(n, key, "unknown TLS version \"" + v + "\" (TLS10, TLS11, TLS12, TLS13)");
+      return Fail(
+          n, key,
+          "unknown TLS version \"" + v + "\" (TLS10, TLS11, TLS12, TLS13)");
     }
     *out = it->second;
     return true;
@@ -84,7 +93,8 @@ class Parser {
 
   bool Tls(const YAML::Node& node, TlsConfig* tls) {
     const std::string p = "tls_server_config.";
-    if (!node.IsMap()) return Fail(node, "tls_server_config", "expected a mapping");
+    if (!node.IsMap())
+      return Fail(node, "tls_server_config", "expected a mapping");
     for (const auto& kv : node) {
       const std::string k = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
@@ -102,7 +112,8 @@ class Parser {
             {"RequestClientCert", ClientAuth::kRequestClientCert},
             {"RequireAnyClientCert", ClientAuth::kRequireAnyClientCert},
             {"VerifyClientCertIfGiven", ClientAuth::kVerifyClientCertIfGiven},
-            {"RequireAndVerifyClientCert", ClientAuth::kRequireAndVerifyClientCert}};
+            {"RequireAndVerifyClientCert",
+             ClientAuth::kRequireAndVerifyClientCert}};
         auto it = kTypes.find(s);
         if (it == kTypes.end()) {
           return Fail(v, p + k, "unknown client auth type \"" + s + "\"");
@@ -113,7 +124,8 @@ class Parser {
       } else if (k == "max_version") {
         if (!Version(v, p + k, &tls->max_version)) return false;
       } else if (k == "cipher_suites") {
-        if (!v.IsSequence()) return Fail(v, p + k, "expected a list of cipher suite names");
+        if (!v.IsSequence())
+          return Fail(v, p + k, "expected a list of cipher suite names");
         for (const auto& c : v) {
           std::string s;
           if (!String(c, p + k, &s)) return false;
@@ -127,40 +139,48 @@ class Parser {
         return Fail(kv.first, p + k, "unknown key");
       }
     }
-    if (tls->cert_file.empty() != tls->key_file.empty() || tls->cert_file.empty()) {
+    if (tls->cert_file.empty() != tls->key_file.empty() ||
+        tls->cert_file.empty()) {
       return Fail(node, "tls_server_config",
                   "cert_file and key_file are both required");
     }
-    const bool verify = tls->client_auth == ClientAuth::kVerifyClientCertIfGiven ||
-                        tls->client_auth == ClientAuth::kRequireAndVerifyClientCert;
+    const bool verify =
+        tls->client_auth == ClientAuth::kVerifyClientCertIfGiven ||
+        tls->client_auth == ClientAuth::kRequireAndVerifyClientCert;
     if (verify && tls->client_ca_file.empty()) {
-      return Fail(node, "tls_server_config.client_ca_file",
-                  "required when client_auth_type verifies client certificates");
+      return Fail(
+          node, "tls_server_config.client_ca_file",
+          "required when client_auth_type verifies client certificates");
     }
     if (tls->max_version != 0 && tls->max_version < tls->min_version) {
-      return Fail(node, "tls_server_config.max_version", "is lower than min_version");
+      return Fail(node, "tls_server_config.max_version",
+                  "is lower than min_version");
     }
     tls->enabled = true;
     return true;
   }
 
   bool Http(const YAML::Node& node, WebConfig* c) {
-    if (!node.IsMap()) return Fail(node, "http_server_config", "expected a mapping");
+    if (!node.IsMap())
+      return Fail(node, "http_server_config", "expected a mapping");
     for (const auto& kv : node) {
       const std::string k = kv.first.as<std::string>();
       if (k == "http2") continue;  // accepted; this server speaks HTTP/1.1
-      if (k != "headers") return Fail(kv.first, "http_server_config." + k, "unknown key");
+      if (k != "headers")
+        return Fail(kv.first, "http_server_config." + k, "unknown key");
       if (!kv.second.IsMap()) {
-        return Fail(kv.second, "http_server_config.headers", "expected a mapping");
+        return Fail(kv.second, "http_server_config.headers",
+                    "expected a mapping");
       }
       for (const auto& h : kv.second) {
         const std::string name = h.first.as<std::string>();
         const std::string key = "http_server_config.headers." + name;
         auto it = AllowedHeaders().find(name);
         if (it == AllowedHeaders().end()) {
-          return Fail(h.first, key,
-                      "header not allowed (allowed: Strict-Transport-Security, "
-                      "X-Content-Type-Options, X-Frame-Options, X-XSS-Protection)");
+          return Fail(
+              h.first, key,
+              "header not allowed (allowed: Strict-Transport-Security, "
+              "X-Content-Type-Options, X-Frame-Options, X-XSS-Protection)");
         }
         std::string value;
         if (!String(h.second, key, &value)) return false;
@@ -169,7 +189,8 @@ class Parser {
           for (char& ch : lower) ch = static_cast<char>(std::tolower(ch));
           bool ok = false;
           for (const auto& v : it->second) ok = ok || lower == v;
-          if (!ok) return Fail(h.second, key, "invalid value \"" + value + "\"");
+          if (!ok)
+            return Fail(h.second, key, "invalid value \"" + value + "\"");
         }
         if (value.find_first_of("\r\n") != std::string::npos) {
           return Fail(h.second, key, "value must not contain a line break");
@@ -181,7 +202,8 @@ class Parser {
   }
 
   bool Users(const YAML::Node& node, WebConfig* c) {
-    if (!node.IsMap()) return Fail(node, "basic_auth_users", "expected a mapping");
+    if (!node.IsMap())
+      return Fail(node, "basic_auth_users", "expected a mapping");
     for (const auto& kv : node) {
       const std::string user = kv.first.as<std::string>();
       std::string hash;
@@ -191,7 +213,8 @@ class Parser {
                     "expected a bcrypt hash ($2a$, $2b$ or $2y$)");
       }
       if (user.find(':') != std::string::npos) {
-        return Fail(kv.first, "basic_auth_users." + user, "user names cannot contain ':'");
+        return Fail(kv.first, "basic_auth_users." + user,
+                    "user names cannot contain ':'");
       }
       c->basic_auth_users[user] = hash;
     }
@@ -234,7 +257,8 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
              " levels)";
     return false;
   } catch (const YAML::Exception& e) {
-    *error = path + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg;
+    *error = path + ":" + std::to_string(e.mark.line + 1) +
+             ": invalid YAML: " + e.msg;
     return false;
   }
   WebConfig c;
@@ -249,7 +273,8 @@ bool ParseWebConfig(const std::string& path, std::string_view text,
   return true;
 }
 
-bool LoadWebConfig(const std::string& path, WebConfig* out, std::string* error) {
+bool LoadWebConfig(const std::string& path, WebConfig* out,
+                   std::string* error) {
   // Bounded and never blocking (a FIFO or a device is refused), as the
   // JSON config file.
   std::string text;
@@ -261,8 +286,8 @@ bool LoadWebConfig(const std::string& path, WebConfig* out, std::string* error) 
   std::string why;
   if ((out->tls.enabled || !out->basic_auth_users.empty()) &&
       OpenSsl(&why) == nullptr) {
-    *error = path + ": tls_server_config and basic_auth_users need OpenSSL: " +
-             why;
+    *error =
+        path + ": tls_server_config and basic_auth_users need OpenSSL: " + why;
     return false;
   }
   return true;

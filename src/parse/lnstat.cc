@@ -1,5 +1,4 @@
 #include "parse/per_cpu_counters.h"
-
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter::parse {

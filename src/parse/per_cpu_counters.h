@@ -30,9 +30,9 @@ struct PerCpuCounter {
 /// 1, ...
 Result<std::vector<PerCpuCounter>> ParseSoftirqs(std::string_view text);
 
-/// Parses a file of /proc/net/stat/ as prometheus/procfs' NetStat: the first line's words
-/// are the column names, every later word a hexadecimal uint64 of the
-/// column at its position. A word that is not hexadecimal, or a line with
+/// Parses a file of /proc/net/stat/ as prometheus/procfs' NetStat: the first
+/// line's words are the column names, every later word a hexadecimal uint64 of
+/// the column at its position. A word that is not hexadecimal, or a line with
 /// more words than there are names, is an error naming the line (procfs
 /// would stop with an error, node_exporter crash, on the latter). Columns
 /// are in header order (each its header and its value on each CPU line); a

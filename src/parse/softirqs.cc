@@ -1,6 +1,6 @@
-#include "parse/per_cpu_counters.h"
-
 #include <array>
+
+#include "parse/per_cpu_counters.h"
 
 namespace host_exporter::parse {
 

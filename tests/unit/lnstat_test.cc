@@ -1,8 +1,7 @@
 // /proc/net/stat/* parsing and the lnstat collector.
-#include "parse/per_cpu_counters.h"
-
 #include <gtest/gtest.h>
 
+#include "parse/per_cpu_counters.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {

@@ -1,8 +1,7 @@
 // /proc/softirqs parsing and the softirqs collector.
-#include "parse/per_cpu_counters.h"
-
 #include <gtest/gtest.h>
 
+#include "parse/per_cpu_counters.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
