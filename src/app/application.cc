@@ -2,13 +2,13 @@
 
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <utility>
 
+#include "app/sd_daemon.h"
 #include "build_config.h"
 #include "host_exporter/collector.h"
 #include "host_exporter/family.h"
@@ -67,9 +67,8 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.pool_size = static_cast<size_t>(c.pool_size);
   // Under systemd with WatchdogSec=, a ping at least every half of it
   // (cycles may be up to max_age apart); without, no wake-ups for it.
-  uint64_t watchdog_us = 0;
-  if (sd_watchdog_enabled(0, &watchdog_us) > 0 && watchdog_us > 0) {
-    o.heartbeat = [] { sd_notify(0, "WATCHDOG=1"); };
+  if (const uint64_t watchdog_us = sd::WatchdogUsec(); watchdog_us > 0) {
+    o.heartbeat = [] { sd::Notify("WATCHDOG=1"); };
     o.heartbeat_period = std::max<std::chrono::milliseconds>(
         std::chrono::milliseconds(1),
         std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -81,8 +80,8 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
 // Under systemd with WatchdogSec=, a ping comes once per cycle: an interval
 // longer than half the watchdog timeout gets the service killed as wedged.
 void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
-  uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  const uint64_t usec = sd::WatchdogUsec();
+  if (usec == 0) return;
   const auto interval_us =
       std::chrono::duration_cast<std::chrono::microseconds>(c.interval).count();
   if (static_cast<uint64_t>(interval_us) * 2 > usec) {
@@ -201,10 +200,10 @@ bool Application::Start(std::string* error) {
   http.on_scrape = [p = planner_](auto t) { p->OnScrape(t); };
   if (config_.systemd_socket) {
     // node_exporter's --web.systemd-socket: the sockets of the .socket unit.
-    const int n = sd_listen_fds(1);
+    const int n = sd::ListenFds();
     for (int i = 0; i < n; ++i) {
-      const int fd = SD_LISTEN_FDS_START + i;
-      if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
+      const int fd = sd::kListenFdsStart + i;
+      if (!sd::IsListeningStreamSocket(fd)) {
         *error = "--web.systemd-socket: descriptor " + std::to_string(fd) +
                  " from systemd is not a listening stream socket";
         log_.Error("cannot start the web server", {{"err", *error}});
@@ -257,7 +256,7 @@ bool Application::Start(std::string* error) {
 
 bool Application::Reload(const std::function<bool()>& stop_pending) {
   log_.Info("SIGHUP: reloading configuration");
-  sd_notify(0, "RELOADING=1");
+  sd::Notify("RELOADING=1");
   // Everything that can fail first (config file, collectors, web config,
   // secrets, log file), then applied; on any failure the running
   // configuration stays, all of it.
@@ -286,19 +285,19 @@ bool Application::Reload(const std::function<bool()>& stop_pending) {
       push_->Reload(config_,
                     sink_config_);  // restarted if their settings changed
       log_.Info("configuration reloaded");
-      sd_notify(0, "READY=1");
+      sd::Notify("READY=1");
       return true;
     }
   }
   log_.Error("reload failed, keeping the running configuration",
              {{"err", err}});
-  sd_notify(0, "READY=1");
+  sd::Notify("READY=1");
   return false;
 }
 
 void Application::Stop(const std::string& signal) {
   log_.Info("Shutting down", {{"signal", signal}});
-  sd_notify(0, "STOPPING=1");
+  sd::Notify("STOPPING=1");
   StopAll();
 }
 
@@ -325,7 +324,7 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
   // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
   // Both are no-ops when not started by systemd.
   scheduler_->OnCycle([](const Snapshot& s) {
-    sd_notify(0, s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
+    sd::Notify(s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
   });
   WarnIfWatchdogTooShort(config_, &log_);
   scheduler_->Start();

@@ -98,7 +98,7 @@ class SdLogindBus : public LogindBus {
         reply.get(), "(so)",
         [&seats](sd_bus_message* m) {
           const char *id, *path;
-          int r = sd_bus_message_read(m, "(so)", &id, &path);
+          int r = sdbus::MessageRead(m, "(so)", &id, &path);
           if (r > 0) seats.emplace_back(id);
           return r;
         },
@@ -116,7 +116,7 @@ class SdLogindBus : public LogindBus {
           const char *id, *user, *seat, *path;
           uint32_t uid;
           int r =
-              sd_bus_message_read(m, "(susso)", &id, &uid, &user, &seat, &path);
+              sdbus::MessageRead(m, "(susso)", &id, &uid, &user, &seat, &path);
           if (r > 0) sessions.push_back({id, uid, user, seat, path});
           return r;
         },

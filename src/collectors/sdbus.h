@@ -2,7 +2,10 @@
 // (systemd, logind): a system bus connection whose failure names the
 // addresses tried, method calls and array replies whose errors become
 // CollectError, and property reads that give nullopt when a property cannot
-// be read.
+// be read. libsystemd (with libgcrypt, liblzma, libzstd and liblz4 behind
+// it, about 1 MB resident) is loaded with dlopen() by the first connection,
+// so an exporter without these collectors (the default) never maps it; only
+// its header is used at build time.
 #ifndef HOST_EXPORTER_COLLECTORS_SDBUS_H_
 #define HOST_EXPORTER_COLLECTORS_SDBUS_H_
 
@@ -18,15 +21,21 @@ namespace host_exporter::sdbus {
 
 /// A reply message, unreferenced when it goes.
 struct MessageUnref {
-  void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+  void operator()(sd_bus_message* m) const;
 };
 using Message = std::unique_ptr<sd_bus_message, MessageUnref>;
+
+/// sd_bus_message_read(m, types, ...) of the loaded library (a Bus exists,
+/// so it is loaded).
+int MessageRead(sd_bus_message* m, const char* types, ...);
 
 /// A connection to one D-Bus service (`service`, "org.freedesktop.login1").
 class Bus {
  public:
   /// The system bus ($DBUS_SYSTEM_BUS_ADDRESS, else
-  /// unix:path=/run/dbus/system_bus_socket) for `service`. With a
+  /// unix:path=/run/dbus/system_bus_socket) for `service`. Throws
+  /// CollectError "<error_prefix>: cannot load libsystemd.so.0: <why>" if
+  /// libsystemd cannot be loaded. With a
   /// `root_fallback` address (systemd's private socket), root tries that one
   /// too when there is no system bus. Throws CollectError "<error_prefix>:
   /// system bus at <address>: <why>[; <fallback_name> at <address>: <why>]".

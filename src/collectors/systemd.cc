@@ -205,9 +205,9 @@ class SdBus : public SystemdBus {
           const char *name, *description, *load, *active, *sub, *following,
               *path, *job_type, *job_path;
           uint32_t job_id;
-          int r = sd_bus_message_read(m, "(ssssssouso)", &name, &description,
-                                      &load, &active, &sub, &following, &path,
-                                      &job_id, &job_type, &job_path);
+          int r = sdbus::MessageRead(m, "(ssssssouso)", &name, &description,
+                                     &load, &active, &sub, &following, &path,
+                                     &job_id, &job_type, &job_path);
           if (r > 0) units.push_back({name, load, active, sub, path});
           return r;
         },

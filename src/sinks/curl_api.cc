@@ -3,7 +3,7 @@
 #include <atomic>
 #include <mutex>
 
-#include "core/shared_library.h"
+#include "parse/shared_library.h"
 
 namespace host_exporter::sinks {
 namespace {

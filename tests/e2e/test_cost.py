@@ -35,8 +35,9 @@ def arenas(pid):
 
 
 # Libraries loaded only when the configuration needs them; the TLS tests of
-# test_web.py check that OpenSSL is then mapped.
-LAZY_LIBRARIES = ("libssl.so", "libcrypto.so", "libcurl.so")
+# test_web.py check that OpenSSL is then mapped, test_dbus_collectors.py
+# that libsystemd is.
+LAZY_LIBRARIES = ("libssl.so", "libcrypto.so", "libcurl.so", "libsystemd.so")
 
 
 def rss_anon_kb(pid):

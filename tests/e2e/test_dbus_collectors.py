@@ -265,6 +265,10 @@ class DbusCollectorsTest(unittest.TestCase):
                                name="web.socket"), 2)
         self.assertEqual(value(s, "node_systemd_socket_refused_connections_total",
                                name="web.socket"), 1)
+        # libsystemd is loaded by the collector's first connection
+        # (test_cost.py: not mapped without these collectors).
+        with open("/proc/%d/maps" % e.pid) as f:
+            self.assertIn("/libsystemd.so.0", f.read())
 
     def test_no_bus_names_the_address_and_keeps_serving(self):
         missing = "unix:path=" + os.path.join(self.bus.dir, "no-such-bus")

@@ -224,6 +224,41 @@ class FlagsAndConfigTest(unittest.TestCase):
             if warned:
                 self.assertIn("interval_ms=20000 watchdog_ms=30000", err)
 
+    def test_notifies_the_service_manager(self):
+        # Type=notify as systemd sees it: datagrams on $NOTIFY_SOCKET (a
+        # socket of this test in systemd's place; no systemd runs here).
+        # READY=1 after the first cycle, RELOADING=1 and READY=1 around a
+        # SIGHUP, STOPPING=1 on SIGTERM; WATCHDOG=1 with each cycle.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "notify")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            sock.bind(path)
+            sock.settimeout(15)
+            port = harness.free_port()
+            env = dict(os.environ, NOTIFY_SOCKET=path)
+            p = subprocess.Popen(
+                [harness.binary(), "--web.listen-address=127.0.0.1:%d" % port,
+                 "--collector.disable-defaults", "--collector.loadavg"],
+                env=env, stderr=subprocess.DEVNULL)
+            try:
+                def next_state():
+                    while True:
+                        m = sock.recv(256).decode()
+                        if m != "WATCHDOG=1":
+                            return m
+                self.assertEqual(next_state(), "READY=1\nWATCHDOG=1")
+                p.send_signal(signal.SIGHUP)
+                self.assertEqual(next_state(), "RELOADING=1")
+                self.assertEqual(next_state(), "READY=1")
+                p.send_signal(signal.SIGTERM)
+                self.assertEqual(next_state(), "STOPPING=1")
+                self.assertEqual(p.wait(timeout=10), 0)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+                sock.close()
+
     def test_check_config(self):
         good = self.write(json.dumps({
             "collection_interval": 10,

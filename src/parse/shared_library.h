@@ -1,10 +1,11 @@
 // A shared library loaded with dlopen() when a feature first needs it, its
 // functions resolved by name: libcurl for the push sinks
-// (sinks/curl_api.h), OpenSSL for TLS and basic auth (http/openssl_api.h).
+// (sinks/curl_api.h), OpenSSL for TLS and basic auth (http/openssl_api.h),
+// libsystemd for the D-Bus collectors (collectors/sdbus.h).
 // Linked instead, each would be mapped, relocated and resident in every
 // exporter, also in the many that use neither.
-#ifndef HOST_EXPORTER_CORE_SHARED_LIBRARY_H_
-#define HOST_EXPORTER_CORE_SHARED_LIBRARY_H_
+#ifndef HOST_EXPORTER_PARSE_SHARED_LIBRARY_H_
+#define HOST_EXPORTER_PARSE_SHARED_LIBRARY_H_
 
 #include <string>
 #include <type_traits>
@@ -40,4 +41,4 @@ class SharedLibrary {
 
 }  // namespace host_exporter
 
-#endif  // HOST_EXPORTER_CORE_SHARED_LIBRARY_H_
+#endif  // HOST_EXPORTER_PARSE_SHARED_LIBRARY_H_
