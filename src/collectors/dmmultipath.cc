@@ -7,6 +7,7 @@
 // may not be read anywhere else means no data for the whole collector; a
 // number that does not parse fails it naming the file.
 #include <cerrno>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,43 +31,56 @@ struct Map {
   std::vector<Path> paths;
 };
 
-// util.ReadUintFromFile: the whole file, trimmed, a base-10 uint64.
-uint64_t UintFile(const std::string& path) {
+// util.ReadUintFromFile: the whole file, trimmed, a base-10 uint64; nullopt
+// if it is absent or denied.
+std::optional<uint64_t> UintFile(const std::string& path) {
   FileRead f = ReadWhole(path);
-  if (IsAbsentOrDenied(f.error)) throw NoDataHere{};
+  if (IsAbsentOrDenied(f.error)) return std::nullopt;
   return Unwrap(parse::ParseUintFile(std::move(f).Value(path)), path);
 }
 
-// The multipath maps under <sys>/block, in the order of their names.
-std::vector<Map> ReadMaps(const std::string& block) {
-  DirRead list = ReadDir(block);
-  if (IsAbsentOrDenied(list.error)) throw NoDataHere{};
-  if (!list.ok()) ThrowErrno(block, list.error);
+// The multipath map of <block>/<name> with its dm/uuid, or nullopt if one of
+// its files is absent or denied.
+std::optional<Map> ReadMap(const std::string& block, const std::string& name,
+                           std::string uuid) {
+  const std::string dir = block + "/" + name;
+  const auto dm_name = AttrOrNoData(dir + "/dm/name");
+  if (!dm_name) return std::nullopt;
+  const auto suspended = UintFile(dir + "/dm/suspended");
+  if (!suspended) return std::nullopt;
+  const auto sectors = UintFile(dir + "/size");
+  if (!sectors) return std::nullopt;
+  Map m{*dm_name, name, std::move(uuid), *suspended == 1, *sectors * 512, {}};
+  DirRead slaves = ReadDir(dir + "/slaves");  // absent: no paths
+  if (slaves.error != ENOENT && slaves.error != ENOTDIR) {
+    if (IsAbsentOrDenied(slaves.error)) return std::nullopt;
+    if (!slaves.ok()) ThrowErrno(dir + "/slaves", slaves.error);
+  }
+  for (const DirEntry& s : slaves.entries) {
+    const auto state = AttrOrNoData(block + "/" + s.name + "/device/state");
+    if (!state) return std::nullopt;
+    m.paths.push_back({s.name, *state});
+  }
+  return m;
+}
+
+// The multipath maps under <sys>/block, in the order of their names; nullopt
+// if a file is absent or denied anywhere.
+std::optional<std::vector<Map>> ReadMaps(const std::string& block) {
+  const auto entries = DirOrNoData(block);
+  if (!entries) return std::nullopt;
   std::vector<Map> maps;
-  for (const DirEntry& e : list.entries) {
+  for (const DirEntry& e : *entries) {
     if (!e.name.starts_with("dm-")) continue;
-    const std::string dir = block + "/" + e.name;
-    const std::string uuid_path = dir + "/dm/uuid";
+    const std::string uuid_path = block + "/" + e.name + "/dm/uuid";
     FileRead uuid = ReadAttr(uuid_path);
     if (uuid.missing()) continue;  // not a device-mapper device
-    if (IsAbsentOrDenied(uuid.error)) throw NoDataHere{};
-    Map m;
-    m.uuid = std::move(uuid).Value(uuid_path);
-    if (!m.uuid.starts_with("mpath-")) continue;
-    m.sysfs_name = e.name;
-    m.name = AttrOrNoDataHere(dir + "/dm/name");
-    m.suspended = UintFile(dir + "/dm/suspended") == 1;
-    m.size_bytes = UintFile(dir + "/size") * 512;
-    DirRead slaves = ReadDir(dir + "/slaves");  // absent: no paths
-    if (slaves.error != ENOENT && slaves.error != ENOTDIR) {
-      if (IsAbsentOrDenied(slaves.error)) throw NoDataHere{};
-      if (!slaves.ok()) ThrowErrno(dir + "/slaves", slaves.error);
-    }
-    for (const DirEntry& s : slaves.entries) {
-      m.paths.push_back(
-          {s.name, AttrOrNoDataHere(block + "/" + s.name + "/device/state")});
-    }
-    maps.push_back(std::move(m));
+    if (IsAbsentOrDenied(uuid.error)) return std::nullopt;
+    std::string id = std::move(uuid).Value(uuid_path);
+    if (!id.starts_with("mpath-")) continue;
+    auto m = ReadMap(block, e.name, std::move(id));
+    if (!m) return std::nullopt;
+    maps.push_back(std::move(*m));
   }
   return maps;
 }
@@ -79,8 +93,7 @@ bool PathActive(const std::string& state) {
 class DmMultipathCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    const auto maps =
-        UnlessNoDataHere([&] { return ReadMaps(paths.Sys("block")); });
+    const auto maps = ReadMaps(paths.Sys("block"));
     if (!maps) return {};
     FamilySet out;
     auto& info =

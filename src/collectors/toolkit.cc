@@ -366,9 +366,9 @@ bool IsAbsentOrDenied(int error) {
          error == EPERM;
 }
 
-std::string AttrOrNoDataHere(const std::string& path) {
+std::optional<std::string> AttrOrNoData(const std::string& path) {
   FileRead r = ReadAttr(path);
-  if (IsAbsentOrDenied(r.error)) throw NoDataHere{};
+  if (IsAbsentOrDenied(r.error)) return std::nullopt;
   return std::move(r).Value(path);
 }
 
@@ -529,6 +529,13 @@ std::optional<std::vector<DirEntry>> ListOrNoData(const std::string& dir,
   if (denied_is_no_data && (list.error == EACCES || list.error == EPERM)) {
     return std::nullopt;
   }
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  return std::move(list.entries);
+}
+
+std::optional<std::vector<DirEntry>> DirOrNoData(const std::string& dir) {
+  DirRead list = ReadDir(dir);
+  if (IsAbsentOrDenied(list.error)) return std::nullopt;
   if (!list.ok()) ThrowErrno(dir, list.error);
   return std::move(list.entries);
 }

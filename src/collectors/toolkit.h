@@ -3,8 +3,10 @@
 // CollectError names the path), regex name filters, and FamilySet.
 //
 // "No data here" (node_exporter's ErrNoData: absent hardware, a missing
-// class directory) is a return value, never an exception: ListOrNoData
-// returns nullopt and the collector returns no families.
+// class directory, an absent or denied file anywhere in a required tree) is
+// a return value, never an exception: ListOrNoData, DirOrNoData and
+// AttrOrNoData return nullopt, the reader returns nullopt in turn, and the
+// collector returns no families.
 #ifndef HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
 #define HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
 
@@ -199,31 +201,24 @@ std::vector<std::string> ListDir(const std::string& path);
 std::optional<std::vector<DirEntry>> ListOrNoData(
     const std::string& dir, bool denied_is_no_data = false);
 
-/// Thrown by a collector's reading code when a file that is absent or may
-/// not be read (ENOENT, ENOTDIR, EACCES, EPERM) means "no data" for the whole
-/// collector: node_exporter's collectors that return ErrNoData when their
-/// library's error is os.ErrNotExist or os.ErrPermission, wherever in the
-/// tree it came from (dmmultipath, nvmesubsystem). The collector catches it
-/// and returns no families.
-struct NoDataHere {};
-
-/// What `read()` returns, or nullopt if it threw NoDataHere.
-template <typename F>
-auto UnlessNoDataHere(F&& read) -> std::optional<decltype(read())> {
-  try {
-    return read();
-  } catch (const NoDataHere&) {
-    return std::nullopt;
-  }
-}
-
-/// True for the errnos NoDataHere stands for.
+/// True for the errnos that mean "no data here" anywhere in a tree whose
+/// every file is required (ENOENT, ENOTDIR, EACCES, EPERM): node_exporter's
+/// collectors that return ErrNoData when their library's error is
+/// os.ErrNotExist or os.ErrPermission, wherever in the tree it came from
+/// (dmmultipath, nvmesubsystem).
 bool IsAbsentOrDenied(int error);
 
-/// The trimmed attribute (ReadAttr, procfs' util.SysReadFile); throws
-/// NoDataHere if it is absent or denied, CollectError naming it on any other
-/// error.
-std::string AttrOrNoDataHere(const std::string& path);
+/// The trimmed attribute (ReadAttr, procfs' util.SysReadFile), or nullopt if
+/// it is absent or denied (IsAbsentOrDenied: no data here); throws
+/// CollectError naming it on any other error. A reader of such a tree
+/// returns nullopt as soon as one of its parts does, and the collector then
+/// returns no families.
+std::optional<std::string> AttrOrNoData(const std::string& path);
+
+/// A directory's entries in such a tree (ReadDir), or nullopt if it is
+/// absent or denied (IsAbsentOrDenied); throws CollectError naming it on any
+/// other failure.
+std::optional<std::vector<DirEntry>> DirOrNoData(const std::string& dir);
 
 /// True if `name` matches the glob "<prefix>[0-9]*" (cpu3, node0,
 /// clocksource1, ...).

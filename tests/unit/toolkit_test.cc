@@ -113,6 +113,32 @@ TEST(ListOrNoDataTest, MissingDirectoryIsNoData) {
   EXPECT_EQ(ListDir(root.dir() + "/d"), (std::vector<std::string>{"x", "y"}));
 }
 
+// The readers of a tree where an absent or denied part is "no data here":
+// nullopt for it, the value otherwise, a CollectError naming the path for
+// any other failure.
+TEST(NoDataTest, AbsentPartIsNulloptNotAnException) {
+  TempRoot root;
+  const std::string attr = root.Write("d/attr", " live\n");
+  EXPECT_EQ(AttrOrNoData(attr), "live");
+  EXPECT_EQ(AttrOrNoData(root.dir() + "/d/absent"), std::nullopt);
+  EXPECT_EQ(AttrOrNoData(attr + "/below_a_file"), std::nullopt);  // ENOTDIR
+  EXPECT_EQ(DirOrNoData(root.dir() + "/absent"), std::nullopt);
+  EXPECT_EQ(DirOrNoData(attr), std::nullopt);  // ENOTDIR
+  const auto entries = DirOrNoData(root.dir() + "/d");
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].name, "attr");
+  try {
+    AttrOrNoData(root.dir() + "/d");  // EISDIR: an error, not "no data"
+    ADD_FAILURE() << "no CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()).find(root.dir() + "/d: "), 0u) << e.what();
+  }
+  EXPECT_TRUE(IsAbsentOrDenied(EACCES));
+  EXPECT_TRUE(IsAbsentOrDenied(EPERM));
+  EXPECT_FALSE(IsAbsentOrDenied(EIO));
+}
+
 TEST(IsPrefixDigitTest, GlobPrefixDigit) {
   EXPECT_TRUE(IsPrefixDigit("cpu0", "cpu"));
   EXPECT_TRUE(IsPrefixDigit("cpu12x", "cpu"));
