@@ -90,6 +90,32 @@ bool PathActive(const std::string& state) {
   return state == "running" || state == "live";
 }
 
+double ActivePaths(const Map& m) {
+  double up = 0;
+  for (const Path& p : m.paths) up += PathActive(p.state) ? 1 : 0;
+  return up;
+}
+
+// The families of a map with its device and sysfs_name labels.
+const FieldFamily<Map> kMapFamilies[] = {
+    {"node_dmmultipath_device_active",
+     "Whether the multipath device-mapper device is active (1) or suspended "
+     "(0).",
+     kGauge, [](const Map& m) { return m.suspended ? 0.0 : 1.0; }},
+    {"node_dmmultipath_device_size_bytes",
+     "Size of the multipath device in bytes, read from /sys/block/<dm>/size.",
+     kGauge, FieldOf<&Map::size_bytes>},
+    {"node_dmmultipath_device_paths", "Number of paths for a multipath device.",
+     kGauge, [](const Map& m) { return ToDouble(m.paths.size()); }},
+    {"node_dmmultipath_device_paths_active",
+     "Number of paths in active state (SCSI running or NVMe live) for a "
+     "multipath device.",
+     kGauge, ActivePaths},
+    {"node_dmmultipath_device_paths_failed",
+     "Number of paths not in active state for a multipath device.", kGauge,
+     [](const Map& m) { return ToDouble(m.paths.size()) - ActivePaths(m); }},
+};
+
 class DmMultipathCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
@@ -99,46 +125,25 @@ class DmMultipathCollector : public Collector {
     auto& info =
         out.Gauge("node_dmmultipath_device_info",
                   "Non-numeric information about a DM-multipath device.");
-    auto& active = out.Gauge("node_dmmultipath_device_active",
-                             "Whether the multipath device-mapper device is "
-                             "active (1) or suspended (0).");
-    auto& size = out.Gauge("node_dmmultipath_device_size_bytes",
-                           "Size of the multipath device in bytes, read from "
-                           "/sys/block/<dm>/size.");
-    auto& npaths = out.Gauge("node_dmmultipath_device_paths",
-                             "Number of paths for a multipath device.");
-    auto& nactive = out.Gauge("node_dmmultipath_device_paths_active",
-                              "Number of paths in active state (SCSI running "
-                              "or NVMe live) for a multipath device.");
-    auto& nfailed = out.Gauge(
-        "node_dmmultipath_device_paths_failed",
-        "Number of paths not in active state for a multipath device.");
     auto& state = out.Gauge(
         "node_dmmultipath_path_state",
         "Reports the underlying device state for a multipath path, as read "
         "from /sys/block/<dev>/device/state.");
     for (const Map& m : *maps) {
       const std::string name = parse::ToValidUtf8(m.name);
-      const Labels dev = {{"device", name},
-                          {"sysfs_name", parse::ToValidUtf8(m.sysfs_name)}};
+      const std::string sysfs_name = parse::ToValidUtf8(m.sysfs_name);
       info.Add({{"device", name},
-                {"sysfs_name", parse::ToValidUtf8(m.sysfs_name)},
+                {"sysfs_name", sysfs_name},
                 {"uuid", parse::ToValidUtf8(m.uuid)}},
                1);
-      active.Add(dev, m.suspended ? 0 : 1);
-      size.Add(dev, ToDouble(m.size_bytes));
-      double up = 0;
+      AddFields(&out, kMapFamilies, m,
+                {{"device", name}, {"sysfs_name", sysfs_name}});
       for (const Path& p : m.paths) {
-        if (PathActive(p.state)) ++up;
         state.Add({{"device", name},
                    {"path", parse::ToValidUtf8(p.device)},
                    {"state", parse::ToValidUtf8(p.state)}},
                   1);
       }
-      const double total = ToDouble(m.paths.size());
-      npaths.Add(dev, total);
-      nactive.Add(dev, up);
-      nfailed.Add(dev, total - up);
     }
     return out.Take();
   }

@@ -26,9 +26,6 @@
 namespace host_exporter::collectors::pcidevice {
 namespace {
 
-constexpr char kIdsFile[] = "collector.pcidevice.idsfile";
-constexpr char kNames[] = "collector.pcidevice.names";
-
 struct Device {
   parse::PciLocation location;
   std::optional<parse::PciLocation> parent;
@@ -213,8 +210,8 @@ parse::PciIds LoadIds(const std::string& flag) {
 class PcideviceCollector : public Collector {
  public:
   explicit PcideviceCollector(const CollectorOptions& o)
-      : names_(o.GetBool(kNames)) {
-    if (names_) ids_ = LoadIds(o.Get(kIdsFile));
+      : names_(o.GetBool("collector.pcidevice.names")) {
+    if (names_) ids_ = LoadIds(o.Get("collector.pcidevice.idsfile"));
   }
 
   Families Collect(const HostPaths& paths) override {
@@ -305,9 +302,9 @@ CollectorSpec Spec() {
           "Exposes PCI devices' link, power, NUMA and SR-IOV attributes from "
           "/sys/bus/pci/devices (node_exporter 1.10; follows upstream's "
           "changelog, no 1.10 binary here to compare).",
-          {{kIdsFile, "",
+          {{"collector.pcidevice.idsfile", "",
             "Path to pci.ids file to use for PCI device identification."},
-           {kNames, "false",
+           {"collector.pcidevice.names", "false",
             "Enable PCI device name resolution (requires pci.ids file).", false,
             true}},
           &MakeCollector<PcideviceCollector>};

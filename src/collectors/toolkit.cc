@@ -415,11 +415,39 @@ Filter::Filter(const std::string& flag, const std::string& pattern) {
   }
 }
 
-NameFilter::NameFilter(const CollectorOptions& options,
-                       const std::string& include_flag,
-                       const std::string& exclude_flag)
-    : include_(include_flag, options.Get(include_flag)),
-      exclude_(exclude_flag, options.Get(exclude_flag)) {}
+namespace {
+
+// A NameFilter's "<prefix>include" or "<prefix>exclude": its pattern and the
+// flag it came from (the deprecated spelling's, if that was given).
+std::pair<std::string, std::string> NameFilterPattern(
+    const CollectorOptions& options, std::string_view prefix,
+    std::string_view old_prefix, std::string_view which) {
+  std::string flag = std::string(prefix).append(which);
+  if (old_prefix.empty()) return {options.Get(flag), std::move(flag)};
+  return FilterPattern(options, flag, std::string(old_prefix).append(which),
+                       "");
+}
+
+}  // namespace
+
+NameFilter::NameFilter(const CollectorOptions& options, std::string_view prefix,
+                       std::string_view old_prefix) {
+  auto [include, include_flag] =
+      NameFilterPattern(options, prefix, old_prefix, "include");
+  auto [exclude, exclude_flag] =
+      NameFilterPattern(options, prefix, old_prefix, "exclude");
+  include_ = Filter(include_flag, include);
+  exclude_ = Filter(exclude_flag, exclude);
+  include_flag_ = std::move(include_flag);
+  exclude_flag_ = std::move(exclude_flag);
+}
+
+void NameFilter::RefuseBoth() const {
+  if (include_.active() && exclude_.active()) {
+    throw std::invalid_argument("--" + include_flag_ + " and --" +
+                                exclude_flag_ + " are mutually exclusive");
+  }
+}
 
 bool Filter::Search(const std::string& s) const {
   if (!match_cache_enabled) return std::regex_search(s, *re_);
@@ -431,17 +459,17 @@ bool Filter::Search(const std::string& s) const {
   return m;
 }
 
-std::pair<std::string, const char*> FilterPattern(
-    const CollectorOptions& options, const char* flag, const char* old_flag,
-    const char* default_value) {
+std::pair<std::string, std::string> FilterPattern(
+    const CollectorOptions& options, const std::string& flag,
+    const std::string& old_flag, std::string_view default_value) {
   std::string pattern = options.Get(flag);
-  const std::string old_pattern = options.Get(old_flag);
-  if (old_pattern.empty()) return {pattern, flag};
+  std::string old_pattern = options.Get(old_flag);
+  if (old_pattern.empty()) return {std::move(pattern), flag};
   if (pattern != default_value) {
-    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
-                                flag + " are mutually exclusive");
+    throw std::invalid_argument("--" + old_flag + " and --" + flag +
+                                " are mutually exclusive");
   }
-  return {old_pattern, old_flag};
+  return {std::move(old_pattern), old_flag};
 }
 
 namespace {

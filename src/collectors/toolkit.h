@@ -293,17 +293,25 @@ class Filter {
 class NameFilter {
  public:
   NameFilter() = default;
-  /// Compiles the values of the two flags in `options` (Filter's errors).
-  NameFilter(const CollectorOptions& options, const std::string& include_flag,
-             const std::string& exclude_flag);
+  /// Compiles the flags "<prefix>include" and "<prefix>exclude" of `options`
+  /// (prefix "collector.arp.device-": --collector.arp.device-include and
+  /// --collector.arp.device-exclude; Filter's errors). With `old_prefix`,
+  /// the flags of a deprecated spelling stand in for them (FilterPattern,
+  /// with the empty pattern as the default).
+  NameFilter(const CollectorOptions& options, std::string_view prefix,
+             std::string_view old_prefix = {});
 
   bool Keeps(const std::string& s) const {
     return include_.Includes(s) && !exclude_.Excludes(s);
   }
-  /// Both patterns given (collectors whose flags are mutually exclusive).
-  bool both_active() const { return include_.active() && exclude_.active(); }
+  /// For collectors whose two flags are mutually exclusive: throws
+  /// std::invalid_argument naming the flags the patterns came from if both
+  /// were given.
+  void RefuseBoth() const;
 
  private:
+  std::string include_flag_;
+  std::string exclude_flag_;
   Filter include_;
   Filter exclude_;
 };
@@ -313,9 +321,9 @@ class NameFilter {
 /// unless that was changed from its default too (node_exporter refuses both
 /// given explicitly; we cannot tell an explicit default apart). Both changed
 /// throws std::invalid_argument naming them.
-std::pair<std::string, const char*> FilterPattern(
-    const CollectorOptions& options, const char* flag, const char* old_flag,
-    const char* default_value);
+std::pair<std::string, std::string> FilterPattern(
+    const CollectorOptions& options, const std::string& flag,
+    const std::string& old_flag, std::string_view default_value);
 
 // --- Families --------------------------------------------------------------
 

@@ -45,6 +45,60 @@ TEST(FilterTest, BadPatternNamesTheFlag) {
   }
 }
 
+TEST(NameFilterTest, PrefixNamesTheTwoFlags) {
+  const CollectorOptions o({{"collector.x.device-include", {"^e"}},
+                            {"collector.x.device-exclude", {"1$"}}});
+  const NameFilter f(o, "collector.x.device-");
+  EXPECT_TRUE(f.Keeps("eth0"));
+  EXPECT_FALSE(f.Keeps("eth1"));
+  EXPECT_FALSE(f.Keeps("lo"));
+  EXPECT_TRUE(NameFilter(CollectorOptions(), "collector.x.device-").Keeps("a"));
+  try {
+    f.RefuseBoth();
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "--collector.x.device-include and "
+                 "--collector.x.device-exclude are mutually exclusive");
+  }
+  NameFilter(Opt("collector.x.include", "a"), "collector.x.")
+      .RefuseBoth();  // one pattern: no error
+}
+
+TEST(NameFilterTest, DeprecatedPrefixStandsInAndIsNamed) {
+  const CollectorOptions old({{"collector.y.device-include", {"^e"}},
+                              {"collector.x.device-exclude", {"1$"}}});
+  const NameFilter f(old, "collector.x.device-", "collector.y.device-");
+  EXPECT_TRUE(f.Keeps("eth0"));
+  EXPECT_FALSE(f.Keeps("lo"));
+  try {
+    f.RefuseBoth();
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "--collector.y.device-include and "
+                 "--collector.x.device-exclude are mutually exclusive");
+  }
+  try {
+    NameFilter(CollectorOptions({{"collector.y.device-include", {"a"}},
+                                 {"collector.x.device-include", {"b"}}}),
+               "collector.x.device-", "collector.y.device-");
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "--collector.y.device-include and "
+                 "--collector.x.device-include are mutually exclusive");
+  }
+  try {
+    NameFilter(Opt("collector.x.device-exclude", "("), "collector.x.device-");
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("--collector.x.device-exclude: ", 0),
+              0u)
+        << e.what();
+  }
+}
+
 TEST(FileReadTest, ErrorsNameThePathAndMissingIsNoData) {
   TempRoot root;
   const std::string present = root.Write("a", "text\n");
