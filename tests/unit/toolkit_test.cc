@@ -45,6 +45,17 @@ TEST(FilterTest, BadPatternNamesTheFlag) {
   }
 }
 
+// What `f()` throws as std::invalid_argument, or "" if it does not throw.
+template <typename F>
+std::string InvalidArgument(F f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
 TEST(NameFilterTest, PrefixNamesTheTwoFlags) {
   const CollectorOptions o({{"collector.x.device-include", {"^e"}},
                             {"collector.x.device-exclude", {"1$"}}});
@@ -53,16 +64,14 @@ TEST(NameFilterTest, PrefixNamesTheTwoFlags) {
   EXPECT_FALSE(f.Keeps("eth1"));
   EXPECT_FALSE(f.Keeps("lo"));
   EXPECT_TRUE(NameFilter(CollectorOptions(), "collector.x.device-").Keeps("a"));
-  try {
-    f.RefuseBoth();
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "--collector.x.device-include and "
-                 "--collector.x.device-exclude are mutually exclusive");
-  }
-  NameFilter(Opt("collector.x.include", "a"), "collector.x.")
-      .RefuseBoth();  // one pattern: no error
+  EXPECT_EQ(InvalidArgument([&] { f.RefuseBoth(); }),
+            "--collector.x.device-include and "
+            "--collector.x.device-exclude are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([] {
+              NameFilter(Opt("collector.x.include", "a"), "collector.x.")
+                  .RefuseBoth();
+            }),
+            "");  // one pattern: no error
 }
 
 TEST(NameFilterTest, DeprecatedPrefixStandsInAndIsNamed) {
@@ -71,32 +80,22 @@ TEST(NameFilterTest, DeprecatedPrefixStandsInAndIsNamed) {
   const NameFilter f(old, "collector.x.device-", "collector.y.device-");
   EXPECT_TRUE(f.Keeps("eth0"));
   EXPECT_FALSE(f.Keeps("lo"));
-  try {
-    f.RefuseBoth();
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "--collector.y.device-include and "
-                 "--collector.x.device-exclude are mutually exclusive");
-  }
-  try {
-    NameFilter(CollectorOptions({{"collector.y.device-include", {"a"}},
-                                 {"collector.x.device-include", {"b"}}}),
-               "collector.x.device-", "collector.y.device-");
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(),
-                 "--collector.y.device-include and "
-                 "--collector.x.device-include are mutually exclusive");
-  }
-  try {
-    NameFilter(Opt("collector.x.device-exclude", "("), "collector.x.device-");
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("--collector.x.device-exclude: ", 0),
-              0u)
-        << e.what();
-  }
+  EXPECT_EQ(InvalidArgument([&] { f.RefuseBoth(); }),
+            "--collector.y.device-include and "
+            "--collector.x.device-exclude are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([] {
+              NameFilter(
+                  CollectorOptions({{"collector.y.device-include", {"a"}},
+                                    {"collector.x.device-include", {"b"}}}),
+                  "collector.x.device-", "collector.y.device-");
+            }),
+            "--collector.y.device-include and "
+            "--collector.x.device-include are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([] {
+              NameFilter(Opt("collector.x.device-exclude", "("),
+                         "collector.x.device-");
+            }).rfind("--collector.x.device-exclude: ", 0),
+            0u);
 }
 
 TEST(FileReadTest, ErrorsNameThePathAndMissingIsNoData) {
