@@ -14,10 +14,9 @@ namespace {
 class InterruptsCollector : public Collector {
  public:
   explicit InterruptsCollector(const CollectorOptions& o)
-      : names_(o, "collector.interrupts.name-"),
-        include_zeros_(o.GetBool("collector.interrupts.include-zeros")) {
-    names_.RefuseBoth();
-  }
+      : names_(o, "collector.interrupts.name-",
+               NameFilter::Both::kRefusedOnceCompiled),
+        include_zeros_(o.GetBool("collector.interrupts.include-zeros")) {}
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;

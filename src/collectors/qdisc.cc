@@ -114,9 +114,8 @@ class QdiscCollector : public Collector {
   // node_exporter 1.5's qdisk spellings stand in for the qdisc ones.
   explicit QdiscCollector(const CollectorOptions& o)
       : fixtures_(o.Get("collector.qdisc.fixtures")),
-        devices_(o, "collector.qdisc.device-", "collector.qdisk.device-") {
-    devices_.RefuseBoth();
-  }
+        devices_(o, "collector.qdisc.device-", NameFilter::Both::kRefused,
+                 "collector.qdisk.device-") {}
 
   Families Collect(const HostPaths&) override {
     FamilySet out;

@@ -431,22 +431,21 @@ std::pair<std::string, std::string> NameFilterPattern(
 }  // namespace
 
 NameFilter::NameFilter(const CollectorOptions& options, std::string_view prefix,
-                       std::string_view old_prefix) {
-  auto [include, include_flag] =
+                       Both both, std::string_view old_prefix) {
+  const auto include =
       NameFilterPattern(options, prefix, old_prefix, "include");
-  auto [exclude, exclude_flag] =
+  const auto exclude =
       NameFilterPattern(options, prefix, old_prefix, "exclude");
-  include_ = Filter(include_flag, include);
-  exclude_ = Filter(exclude_flag, exclude);
-  include_flag_ = std::move(include_flag);
-  exclude_flag_ = std::move(exclude_flag);
-}
-
-void NameFilter::RefuseBoth() const {
-  if (include_.active() && exclude_.active()) {
-    throw std::invalid_argument("--" + include_flag_ + " and --" +
-                                exclude_flag_ + " are mutually exclusive");
-  }
+  const auto refuse = [&](Both when) {
+    if (both == when && !include.first.empty() && !exclude.first.empty()) {
+      throw std::invalid_argument("--" + include.second + " and --" +
+                                  exclude.second + " are mutually exclusive");
+    }
+  };
+  refuse(Both::kRefused);
+  include_ = Filter(include.second, include.first);
+  exclude_ = Filter(exclude.second, exclude.first);
+  refuse(Both::kRefusedOnceCompiled);
 }
 
 bool Filter::Search(const std::string& s) const {

@@ -292,26 +292,28 @@ class Filter {
 /// pattern, if any, matches it and the exclude pattern, if any, does not.
 class NameFilter {
  public:
+  /// Whether both patterns may be given (node_exporter 1.5's arp accepts
+  /// both despite its help text) or only one, refused before the patterns
+  /// are compiled (qdisc) or after (interrupts: a bad pattern is named
+  /// first), in node_exporter's order.
+  enum class Both { kAllowed, kRefused, kRefusedOnceCompiled };
+
   NameFilter() = default;
   /// Compiles the flags "<prefix>include" and "<prefix>exclude" of `options`
   /// (prefix "collector.arp.device-": --collector.arp.device-include and
   /// --collector.arp.device-exclude; Filter's errors). With `old_prefix`,
   /// the flags of a deprecated spelling stand in for them (FilterPattern,
-  /// with the empty pattern as the default).
+  /// with the empty pattern as the default). Both patterns given where
+  /// `both` refuses them throw std::invalid_argument naming the flags they
+  /// came from.
   NameFilter(const CollectorOptions& options, std::string_view prefix,
-             std::string_view old_prefix = {});
+             Both both = Both::kAllowed, std::string_view old_prefix = {});
 
   bool Keeps(const std::string& s) const {
     return include_.Includes(s) && !exclude_.Excludes(s);
   }
-  /// For collectors whose two flags are mutually exclusive: throws
-  /// std::invalid_argument naming the flags the patterns came from if both
-  /// were given.
-  void RefuseBoth() const;
 
  private:
-  std::string include_flag_;
-  std::string exclude_flag_;
   Filter include_;
   Filter exclude_;
 };

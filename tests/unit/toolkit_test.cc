@@ -64,30 +64,59 @@ TEST(NameFilterTest, PrefixNamesTheTwoFlags) {
   EXPECT_FALSE(f.Keeps("eth1"));
   EXPECT_FALSE(f.Keeps("lo"));
   EXPECT_TRUE(NameFilter(CollectorOptions(), "collector.x.device-").Keeps("a"));
-  EXPECT_EQ(InvalidArgument([&] { f.RefuseBoth(); }),
-            "--collector.x.device-include and "
-            "--collector.x.device-exclude are mutually exclusive");
-  EXPECT_EQ(InvalidArgument([] {
-              NameFilter(Opt("collector.x.include", "a"), "collector.x.")
-                  .RefuseBoth();
+  const auto refused = NameFilter::Both::kRefused;
+  EXPECT_EQ(
+      InvalidArgument([&] { NameFilter(o, "collector.x.device-", refused); }),
+      "--collector.x.device-include and "
+      "--collector.x.device-exclude are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(Opt("collector.x.include", "a"), "collector.x.",
+                         refused);
             }),
             "");  // one pattern: no error
+  // Both given is refused before a pattern is compiled.
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(CollectorOptions({{"collector.x.include", {"("}},
+                                           {"collector.x.exclude", {"b"}}}),
+                         "collector.x.", refused);
+            }),
+            "--collector.x.include and --collector.x.exclude are mutually "
+            "exclusive");
+  // Or after (node_exporter's interrupts names a bad pattern first).
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(CollectorOptions({{"collector.x.include", {"("}},
+                                           {"collector.x.exclude", {"b"}}}),
+                         "collector.x.",
+                         NameFilter::Both::kRefusedOnceCompiled);
+            }).rfind("--collector.x.include: invalid regular expression", 0),
+            0u);
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(o, "collector.x.device-",
+                         NameFilter::Both::kRefusedOnceCompiled);
+            }),
+            "--collector.x.device-include and "
+            "--collector.x.device-exclude are mutually exclusive");
 }
 
 TEST(NameFilterTest, DeprecatedPrefixStandsInAndIsNamed) {
   const CollectorOptions old({{"collector.y.device-include", {"^e"}},
                               {"collector.x.device-exclude", {"1$"}}});
-  const NameFilter f(old, "collector.x.device-", "collector.y.device-");
+  const auto allowed = NameFilter::Both::kAllowed;
+  const NameFilter f(old, "collector.x.device-", allowed,
+                     "collector.y.device-");
   EXPECT_TRUE(f.Keeps("eth0"));
   EXPECT_FALSE(f.Keeps("lo"));
-  EXPECT_EQ(InvalidArgument([&] { f.RefuseBoth(); }),
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(old, "collector.x.device-", NameFilter::Both::kRefused,
+                         "collector.y.device-");
+            }),
             "--collector.y.device-include and "
             "--collector.x.device-exclude are mutually exclusive");
-  EXPECT_EQ(InvalidArgument([] {
+  EXPECT_EQ(InvalidArgument([&] {
               NameFilter(
                   CollectorOptions({{"collector.y.device-include", {"a"}},
                                     {"collector.x.device-include", {"b"}}}),
-                  "collector.x.device-", "collector.y.device-");
+                  "collector.x.device-", allowed, "collector.y.device-");
             }),
             "--collector.y.device-include and "
             "--collector.x.device-include are mutually exclusive");
