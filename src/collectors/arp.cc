@@ -11,15 +11,12 @@
 namespace host_exporter::collectors::arp {
 namespace {
 
-constexpr char kArpInclude[] = "collector.arp.device-include";
-constexpr char kArpExclude[] = "collector.arp.device-exclude";
-
 class ArpCollector : public Collector {
  public:
   // node_exporter 1.5 accepts both patterns together (a device must match
   // the include and not the exclude), despite the flags' help text.
   explicit ArpCollector(const CollectorOptions& o)
-      : devices_(o, kArpInclude, kArpExclude) {}
+      : devices_(o, "collector.arp.device-") {}
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
@@ -48,10 +45,10 @@ CollectorSpec Spec() {
       true,
       "Exposes ARP statistics from /proc/net/arp.",
       {
-          {kArpInclude, "",
+          {"collector.arp.device-include", "",
            "Regexp of arp devices to include (mutually exclusive to "
            "device-exclude)."},
-          {kArpExclude, "",
+          {"collector.arp.device-exclude", "",
            "Regexp of arp devices to exclude (mutually exclusive to "
            "device-include)."},
           {"collector.arp.netlink", "true",

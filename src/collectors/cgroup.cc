@@ -42,8 +42,6 @@ namespace host_exporter::collectors::cgroup {
 namespace {
 
 constexpr char kDepth[] = "collector.cgroup.depth";
-constexpr char kInclude[] = "collector.cgroup.include";
-constexpr char kExclude[] = "collector.cgroup.exclude";
 constexpr char kMaxSeries[] = "collector.cgroup.max-series";
 
 // v1 reports "no limit" as PAGE_COUNTER_MAX pages (9223372036854771712 with
@@ -226,7 +224,7 @@ class CgroupCollector : public Collector {
  public:
   explicit CgroupCollector(const CollectorOptions& o)
       : depth_(ParseInt(o, kDepth, 1)),
-        paths_(o, kInclude, kExclude),
+        paths_(o, "collector.cgroup."),
         max_series_(ParseInt(o, kMaxSeries, 0)) {}
 
   Families Collect(const HostPaths& paths) override {
@@ -578,10 +576,11 @@ CollectorSpec Spec() {
           {kDepth, "3",
            "How deep below the root cgroup to look (1: the slices, 2: their "
            "services, 3: user sessions)."},
-          {kInclude, R"(\.(slice|service|scope)$)",
+          {"collector.cgroup.include", R"(\.(slice|service|scope)$)",
            "Regexp of cgroup paths (\"/system.slice/ssh.service\") to report; "
            "empty reports every cgroup within the depth."},
-          {kExclude, "", "Regexp of cgroup paths not to report (empty: none)."},
+          {"collector.cgroup.exclude", "",
+           "Regexp of cgroup paths not to report (empty: none)."},
           {kMaxSeries, "10000",
            "At most this many cgroup series per cycle: groups past it are "
            "left out whole (parents first) and counted in "

@@ -7,6 +7,7 @@
 // may not be read anywhere else means no data for the whole collector; a
 // number that does not parse fails it naming the file.
 #include <cerrno>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,43 +31,56 @@ struct Map {
   std::vector<Path> paths;
 };
 
-// util.ReadUintFromFile: the whole file, trimmed, a base-10 uint64.
-uint64_t UintFile(const std::string& path) {
+// util.ReadUintFromFile: the whole file, trimmed, a base-10 uint64; nullopt
+// if it is absent or denied.
+std::optional<uint64_t> UintFile(const std::string& path) {
   FileRead f = ReadWhole(path);
-  if (IsAbsentOrDenied(f.error)) throw NoDataHere{};
+  if (IsAbsentOrDenied(f.error)) return std::nullopt;
   return Unwrap(parse::ParseUintFile(std::move(f).Value(path)), path);
 }
 
-// The multipath maps under <sys>/block, in the order of their names.
-std::vector<Map> ReadMaps(const std::string& block) {
-  DirRead list = ReadDir(block);
-  if (IsAbsentOrDenied(list.error)) throw NoDataHere{};
-  if (!list.ok()) ThrowErrno(block, list.error);
+// The multipath map of <block>/<name> with its dm/uuid, or nullopt if one of
+// its files is absent or denied.
+std::optional<Map> ReadMap(const std::string& block, const std::string& name,
+                           std::string uuid) {
+  const std::string dir = block + "/" + name;
+  const auto dm_name = AttrOrNoData(dir + "/dm/name");
+  if (!dm_name) return std::nullopt;
+  const auto suspended = UintFile(dir + "/dm/suspended");
+  if (!suspended) return std::nullopt;
+  const auto sectors = UintFile(dir + "/size");
+  if (!sectors) return std::nullopt;
+  Map m{*dm_name, name, std::move(uuid), *suspended == 1, *sectors * 512, {}};
+  DirRead slaves = ReadDir(dir + "/slaves");  // absent: no paths
+  if (slaves.error != ENOENT && slaves.error != ENOTDIR) {
+    if (IsAbsentOrDenied(slaves.error)) return std::nullopt;
+    if (!slaves.ok()) ThrowErrno(dir + "/slaves", slaves.error);
+  }
+  for (const DirEntry& s : slaves.entries) {
+    const auto state = AttrOrNoData(block + "/" + s.name + "/device/state");
+    if (!state) return std::nullopt;
+    m.paths.push_back({s.name, *state});
+  }
+  return m;
+}
+
+// The multipath maps under <sys>/block, in the order of their names; nullopt
+// if a file is absent or denied anywhere.
+std::optional<std::vector<Map>> ReadMaps(const std::string& block) {
+  const auto entries = DirOrNoData(block);
+  if (!entries) return std::nullopt;
   std::vector<Map> maps;
-  for (const DirEntry& e : list.entries) {
+  for (const DirEntry& e : *entries) {
     if (!e.name.starts_with("dm-")) continue;
-    const std::string dir = block + "/" + e.name;
-    const std::string uuid_path = dir + "/dm/uuid";
+    const std::string uuid_path = block + "/" + e.name + "/dm/uuid";
     FileRead uuid = ReadAttr(uuid_path);
     if (uuid.missing()) continue;  // not a device-mapper device
-    if (IsAbsentOrDenied(uuid.error)) throw NoDataHere{};
-    Map m;
-    m.uuid = std::move(uuid).Value(uuid_path);
-    if (!m.uuid.starts_with("mpath-")) continue;
-    m.sysfs_name = e.name;
-    m.name = AttrOrNoDataHere(dir + "/dm/name");
-    m.suspended = UintFile(dir + "/dm/suspended") == 1;
-    m.size_bytes = UintFile(dir + "/size") * 512;
-    DirRead slaves = ReadDir(dir + "/slaves");  // absent: no paths
-    if (slaves.error != ENOENT && slaves.error != ENOTDIR) {
-      if (IsAbsentOrDenied(slaves.error)) throw NoDataHere{};
-      if (!slaves.ok()) ThrowErrno(dir + "/slaves", slaves.error);
-    }
-    for (const DirEntry& s : slaves.entries) {
-      m.paths.push_back(
-          {s.name, AttrOrNoDataHere(block + "/" + s.name + "/device/state")});
-    }
-    maps.push_back(std::move(m));
+    if (IsAbsentOrDenied(uuid.error)) return std::nullopt;
+    std::string id = std::move(uuid).Value(uuid_path);
+    if (!id.starts_with("mpath-")) continue;
+    auto m = ReadMap(block, e.name, std::move(id));
+    if (!m) return std::nullopt;
+    maps.push_back(std::move(*m));
   }
   return maps;
 }
@@ -76,56 +90,60 @@ bool PathActive(const std::string& state) {
   return state == "running" || state == "live";
 }
 
+double ActivePaths(const Map& m) {
+  double up = 0;
+  for (const Path& p : m.paths) up += PathActive(p.state) ? 1 : 0;
+  return up;
+}
+
+// The families of a map with its device and sysfs_name labels.
+const FieldFamily<Map> kMapFamilies[] = {
+    {"node_dmmultipath_device_active",
+     "Whether the multipath device-mapper device is active (1) or suspended "
+     "(0).",
+     kGauge, [](const Map& m) { return m.suspended ? 0.0 : 1.0; }},
+    {"node_dmmultipath_device_size_bytes",
+     "Size of the multipath device in bytes, read from /sys/block/<dm>/size.",
+     kGauge, FieldOf<&Map::size_bytes>},
+    {"node_dmmultipath_device_paths", "Number of paths for a multipath device.",
+     kGauge, [](const Map& m) { return ToDouble(m.paths.size()); }},
+    {"node_dmmultipath_device_paths_active",
+     "Number of paths in active state (SCSI running or NVMe live) for a "
+     "multipath device.",
+     kGauge, ActivePaths},
+    {"node_dmmultipath_device_paths_failed",
+     "Number of paths not in active state for a multipath device.", kGauge,
+     [](const Map& m) { return ToDouble(m.paths.size()) - ActivePaths(m); }},
+};
+
 class DmMultipathCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    const auto maps =
-        UnlessNoDataHere([&] { return ReadMaps(paths.Sys("block")); });
+    const auto maps = ReadMaps(paths.Sys("block"));
     if (!maps) return {};
     FamilySet out;
     auto& info =
         out.Gauge("node_dmmultipath_device_info",
                   "Non-numeric information about a DM-multipath device.");
-    auto& active = out.Gauge("node_dmmultipath_device_active",
-                             "Whether the multipath device-mapper device is "
-                             "active (1) or suspended (0).");
-    auto& size = out.Gauge("node_dmmultipath_device_size_bytes",
-                           "Size of the multipath device in bytes, read from "
-                           "/sys/block/<dm>/size.");
-    auto& npaths = out.Gauge("node_dmmultipath_device_paths",
-                             "Number of paths for a multipath device.");
-    auto& nactive = out.Gauge("node_dmmultipath_device_paths_active",
-                              "Number of paths in active state (SCSI running "
-                              "or NVMe live) for a multipath device.");
-    auto& nfailed = out.Gauge(
-        "node_dmmultipath_device_paths_failed",
-        "Number of paths not in active state for a multipath device.");
     auto& state = out.Gauge(
         "node_dmmultipath_path_state",
         "Reports the underlying device state for a multipath path, as read "
         "from /sys/block/<dev>/device/state.");
     for (const Map& m : *maps) {
       const std::string name = parse::ToValidUtf8(m.name);
-      const Labels dev = {{"device", name},
-                          {"sysfs_name", parse::ToValidUtf8(m.sysfs_name)}};
+      const std::string sysfs_name = parse::ToValidUtf8(m.sysfs_name);
       info.Add({{"device", name},
-                {"sysfs_name", parse::ToValidUtf8(m.sysfs_name)},
+                {"sysfs_name", sysfs_name},
                 {"uuid", parse::ToValidUtf8(m.uuid)}},
                1);
-      active.Add(dev, m.suspended ? 0 : 1);
-      size.Add(dev, ToDouble(m.size_bytes));
-      double up = 0;
+      AddFields(&out, kMapFamilies, m,
+                {{"device", name}, {"sysfs_name", sysfs_name}});
       for (const Path& p : m.paths) {
-        if (PathActive(p.state)) ++up;
         state.Add({{"device", name},
                    {"path", parse::ToValidUtf8(p.device)},
                    {"state", parse::ToValidUtf8(p.state)}},
                   1);
       }
-      const double total = ToDouble(m.paths.size());
-      npaths.Add(dev, total);
-      nactive.Add(dev, up);
-      nfailed.Add(dev, total - up);
     }
     return out.Take();
   }

@@ -30,8 +30,6 @@
 namespace host_exporter {
 namespace {
 
-constexpr char kEthtoolInclude[] = "collector.ethtool.device-include";
-constexpr char kEthtoolExclude[] = "collector.ethtool.device-exclude";
 constexpr char kMetricsFlag[] = "collector.ethtool.metrics-include";
 
 // Statistics node_exporter 1.5 gives fixed names and help texts.
@@ -169,7 +167,7 @@ std::optional<std::vector<std::string>> NetDevices(const HostPaths& paths) {
 class EthtoolCollector : public Collector {
  public:
   EthtoolCollector(const CollectorOptions& o, EthtoolSourceFactory factory)
-      : devices_(o, kEthtoolInclude, kEthtoolExclude),
+      : devices_(o, "collector.ethtool.device-"),
         metrics_(Filter(kMetricsFlag, o.Get(kMetricsFlag))),
         factory_(std::move(factory)) {}
 
@@ -359,10 +357,10 @@ CollectorSpec Spec() {
           false,
           "Exposes network interface information and driver statistics "
           "from the SIOCETHTOOL ioctl.",
-          {{kEthtoolInclude, "",
+          {{"collector.ethtool.device-include", "",
             "Regexp of ethtool devices to include (mutually exclusive to "
             "device-exclude)."},
-           {kEthtoolExclude, "",
+           {"collector.ethtool.device-exclude", "",
             "Regexp of ethtool devices to exclude (mutually exclusive to "
             "device-include)."},
            {kMetricsFlag, ".*", "Regexp of ethtool stats to include."}},

@@ -436,7 +436,8 @@ class FilesystemCollector : public Collector {
 // An include flag (node_exporter 1.9): mutually exclusive with an exclude
 // pattern other than the default one.
 Filter IncludeFilter(const CollectorOptions& options, const char* flag,
-                     const std::string& exclude, const char* exclude_flag,
+                     const std::string& exclude,
+                     const std::string& exclude_flag,
                      const char* exclude_default) {
   const std::string pattern = options.Get(flag);
   if (!pattern.empty() && exclude != exclude_default) {

@@ -11,20 +11,12 @@
 namespace host_exporter::collectors::interrupts {
 namespace {
 
-constexpr char kInclude[] = "collector.interrupts.name-include";
-constexpr char kExclude[] = "collector.interrupts.name-exclude";
-constexpr char kIncludeZeros[] = "collector.interrupts.include-zeros";
-
 class InterruptsCollector : public Collector {
  public:
   explicit InterruptsCollector(const CollectorOptions& o)
-      : names_(o, kInclude, kExclude),
-        include_zeros_(o.GetBool(kIncludeZeros)) {
-    if (names_.both_active()) {
-      throw std::invalid_argument(std::string("--") + kInclude + " and --" +
-                                  kExclude + " are mutually exclusive");
-    }
-  }
+      : names_(o, "collector.interrupts.name-",
+               NameFilter::Both::kRefusedOnceCompiled),
+        include_zeros_(o.GetBool("collector.interrupts.include-zeros")) {}
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
@@ -57,13 +49,13 @@ CollectorSpec Spec() {
           false,
           "Exposes detailed interrupts statistics from /proc/interrupts.",
           {
-              {kInclude, "",
+              {"collector.interrupts.name-include", "",
                "Regexp of interrupts name to include (mutually exclusive to "
                "--collector.interrupts.name-exclude)."},
-              {kExclude, "",
+              {"collector.interrupts.name-exclude", "",
                "Regexp of interrupts name to exclude (mutually exclusive to "
                "--collector.interrupts.name-include)."},
-              {kIncludeZeros, "true",
+              {"collector.interrupts.include-zeros", "true",
                "Include interrupts that have a zero value", false, true},
           },
           &MakeCollector<InterruptsCollector>};

@@ -34,10 +34,6 @@ constexpr char kInclude[] = "collector.netdev.device-include";
 constexpr char kExclude[] = "collector.netdev.device-exclude";
 constexpr char kWhitelist[] = "collector.netdev.device-whitelist";
 constexpr char kBlacklist[] = "collector.netdev.device-blacklist";
-constexpr char kAddressInfo[] = "collector.netdev.address-info";
-constexpr char kLabelIfAlias[] = "collector.netdev.label-ifalias";
-constexpr char kDetailed[] = "collector.netdev.enable-detailed-metrics";
-constexpr char kNetlink[] = "collector.netdev.netlink";
 
 // Statistic name per /proc/net/dev column, before legacy renaming (the
 // names node_exporter gives them with --collector.netdev.netlink=false).
@@ -91,31 +87,19 @@ constexpr std::pair<const char*, const char*> kNetlinkNames[] = {
 
 using DeviceStats = std::map<std::string, uint64_t>;
 
-// One include/exclude pattern and the flag it came from, after the
-// deprecated alias is folded in exactly as node_exporter's
-// NewNetDevCollector does.
-std::pair<std::string, const char*> ResolveAlias(const CollectorOptions& o,
-                                                 const char* flag,
-                                                 const char* old_flag) {
-  std::string value = o.Get(flag);
-  std::string old_value = o.Get(old_flag);
-  if (old_value.empty()) return {std::move(value), flag};
-  if (!value.empty()) {
-    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
-                                flag + " are mutually exclusive");
-  }
-  return {std::move(old_value), old_flag};
-}
-
 class NetdevCollector : public Collector {
  public:
   explicit NetdevCollector(const CollectorOptions& o)
-      : address_info_(o.GetBool(kAddressInfo)),
-        detailed_(o.GetBool(kDetailed)),
-        netlink_(o.GetBool(kNetlink)),
-        label_ifalias_(o.GetBool(kLabelIfAlias)) {
-    const auto [include, include_flag] = ResolveAlias(o, kInclude, kWhitelist);
-    const auto [exclude, exclude_flag] = ResolveAlias(o, kExclude, kBlacklist);
+      : address_info_(o.GetBool("collector.netdev.address-info")),
+        detailed_(o.GetBool("collector.netdev.enable-detailed-metrics")),
+        netlink_(o.GetBool("collector.netdev.netlink")),
+        label_ifalias_(o.GetBool("collector.netdev.label-ifalias")) {
+    // The deprecated aliases are folded in as node_exporter's
+    // NewNetDevCollector does.
+    const auto [include, include_flag] =
+        FilterPattern(o, kInclude, kWhitelist, "");
+    const auto [exclude, exclude_flag] =
+        FilterPattern(o, kExclude, kBlacklist, "");
     if (!include.empty() && !exclude.empty()) {
       throw std::invalid_argument(std::string("--") + kInclude + " and --" +
                                   kExclude + " are mutually exclusive");
@@ -284,22 +268,22 @@ CollectorSpec Spec() {
            "Regexp of net devices to exclude (mutually exclusive to "
            "device-include)."},
           {kBlacklist, "", "DEPRECATED: Use collector.netdev.device-exclude"},
-          {kAddressInfo, "false",
+          {"collector.netdev.address-info", "false",
            "Collect address-info for every device (from getifaddrs(3) on the "
            "live host, whatever --path.procfs says)",
            false, true},
-          {kDetailed, "false",
+          {"collector.netdev.enable-detailed-metrics", "false",
            "Use (incompatible) metric names that provide more detailed stats "
            "on Linux",
            false, true},
-          {kNetlink, "true",
+          {"collector.netdev.netlink", "true",
            "Use netlink to gather stats instead of /proc/net/dev. "
            "host_exporter always reads /proc/net/dev; when true it adds the "
            "counters only netlink has (receive_nohandler, and the detailed "
            "ones) from sysfs class/net/<device>/statistics, so the output "
            "matches node_exporter's netlink path.",
            false, true},
-          {kLabelIfAlias, "false",
+          {"collector.netdev.label-ifalias", "false",
            "Add ifAlias label (from sysfs class/net/<device>/ifalias)", false,
            true},
       },

@@ -6,6 +6,7 @@
 // upstream, a file that is absent or may not be read means no data for the
 // whole collector; any other read error fails it naming the file.
 #include <array>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -26,37 +27,56 @@ struct Subsystem {
   std::vector<std::string> namespaces;
 };
 
-std::vector<Subsystem> ReadSubsystems(const std::string& root) {
+// The attributes `names` of `dir` in this order, or nullopt as soon as one is
+// absent or denied.
+template <size_t N>
+std::optional<std::array<std::string, N>> Attrs(
+    const std::string& dir, const std::array<const char*, N>& names) {
+  std::array<std::string, N> out;
+  for (size_t i = 0; i < N; ++i) {
+    auto v = AttrOrNoData(dir + "/" + names[i]);
+    if (!v) return std::nullopt;
+    out[i] = std::move(*v);
+  }
+  return out;
+}
+
+// The subsystem of <root>/<name>, or nullopt if one of its files is absent
+// or denied.
+std::optional<Subsystem> ReadSubsystem(const std::string& root,
+                                       const std::string& name) {
   static const std::regex kController("^nvme[0-9]+$");
   static const std::regex kNamespace("^nvme[0-9]+n[0-9]+$");
-  DirRead list = ReadDir(root);
-  if (IsAbsentOrDenied(list.error)) throw NoDataHere{};
-  if (!list.ok()) ThrowErrno(root, list.error);
-  std::vector<Subsystem> out;
-  for (const DirEntry& e : list.entries) {
-    if (!e.name.starts_with("nvme-subsys")) continue;
-    const std::string dir = root + "/" + e.name;
-    Subsystem s{e.name,
-                AttrOrNoDataHere(dir + "/subsysnqn"),
-                AttrOrNoDataHere(dir + "/model"),
-                AttrOrNoDataHere(dir + "/serial"),
-                AttrOrNoDataHere(dir + "/iopolicy"),
-                {},
-                {}};
-    DirRead entries = ReadDir(dir);
-    if (IsAbsentOrDenied(entries.error)) throw NoDataHere{};
-    if (!entries.ok()) ThrowErrno(dir, entries.error);
-    for (const DirEntry& c : entries.entries) {
-      if (std::regex_match(c.name, kController)) {
-        const std::string cdir = dir + "/" + c.name;
-        s.controllers.push_back({c.name, AttrOrNoDataHere(cdir + "/state"),
-                                 AttrOrNoDataHere(cdir + "/transport"),
-                                 AttrOrNoDataHere(cdir + "/address")});
-      } else if (std::regex_match(c.name, kNamespace)) {
-        s.namespaces.push_back(c.name);
-      }
+  const std::string dir = root + "/" + name;
+  const auto a = Attrs<4>(dir, {"subsysnqn", "model", "serial", "iopolicy"});
+  if (!a) return std::nullopt;
+  Subsystem s{name, (*a)[0], (*a)[1], (*a)[2], (*a)[3], {}, {}};
+  const auto entries = DirOrNoData(dir);
+  if (!entries) return std::nullopt;
+  for (const DirEntry& c : *entries) {
+    if (std::regex_match(c.name, kController)) {
+      const auto ca =
+          Attrs<3>(dir + "/" + c.name, {"state", "transport", "address"});
+      if (!ca) return std::nullopt;
+      s.controllers.push_back({c.name, (*ca)[0], (*ca)[1], (*ca)[2]});
+    } else if (std::regex_match(c.name, kNamespace)) {
+      s.namespaces.push_back(c.name);
     }
-    out.push_back(std::move(s));
+  }
+  return s;
+}
+
+// The subsystems under `root`, or nullopt if a file is absent or denied
+// anywhere.
+std::optional<std::vector<Subsystem>> ReadSubsystems(const std::string& root) {
+  const auto entries = DirOrNoData(root);
+  if (!entries) return std::nullopt;
+  std::vector<Subsystem> out;
+  for (const DirEntry& e : *entries) {
+    if (!e.name.starts_with("nvme-subsys")) continue;
+    auto s = ReadSubsystem(root, e.name);
+    if (!s) return std::nullopt;
+    out.push_back(std::move(*s));
   }
   return out;
 }
@@ -78,8 +98,7 @@ std::string NormalizedState(const std::string& raw) {
 class NvmeSubsystemCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    const auto subsystems = UnlessNoDataHere(
-        [&] { return ReadSubsystems(paths.Sys("class/nvme-subsystem")); });
+    const auto subsystems = ReadSubsystems(paths.Sys("class/nvme-subsystem"));
     if (!subsystems) return {};
     FamilySet out;
     auto& info = out.Gauge("node_nvmesubsystem_info",

@@ -26,9 +26,6 @@
 namespace host_exporter::collectors::pcidevice {
 namespace {
 
-constexpr char kIdsFile[] = "collector.pcidevice.idsfile";
-constexpr char kNames[] = "collector.pcidevice.names";
-
 struct Device {
   parse::PciLocation location;
   std::optional<parse::PciLocation> parent;
@@ -116,11 +113,13 @@ uint64_t Uint(const std::string& path, const std::string& v, int base,
   return *n;
 }
 
-Device ReadDevice(const std::string& dir) {
+// The device of the symlink `dir`, or nullopt if it or one of its ID files
+// does not exist (no data here).
+std::optional<Device> ReadDevice(const std::string& dir) {
   char buf[4096];
   const ssize_t n = ::readlink(dir.c_str(), buf, sizeof buf);
   if (n < 0) {
-    if (errno == ENOENT) throw NoDataHere{};
+    if (errno == ENOENT) return std::nullopt;
     ThrowErrno(dir, errno);
   }
   const std::string target(buf, static_cast<size_t>(n));
@@ -139,7 +138,7 @@ Device ReadDevice(const std::string& dir) {
   for (int i = 0; i < 6; ++i) {
     const std::string path = dir + "/" + kIdFiles[i];
     FileRead f = ReadAttr(path);
-    if (f.error == ENOENT) throw NoDataHere{};
+    if (f.error == ENOENT) return std::nullopt;
     d.ids[i] = Int(path, std::move(f).Value(path), 0, 32);
   }
   const auto speed = [&](const char* file, std::optional<double>* out) {
@@ -211,28 +210,25 @@ parse::PciIds LoadIds(const std::string& flag) {
 class PcideviceCollector : public Collector {
  public:
   explicit PcideviceCollector(const CollectorOptions& o)
-      : names_(o.GetBool(kNames)) {
-    if (names_) ids_ = LoadIds(o.Get(kIdsFile));
+      : names_(o.GetBool("collector.pcidevice.names")) {
+    if (names_) ids_ = LoadIds(o.Get("collector.pcidevice.idsfile"));
   }
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("bus/pci/devices");
-    const auto devices = UnlessNoDataHere([&] {
-      DirRead list = ReadDir(root);
-      if (list.error == ENOENT) throw NoDataHere{};
-      if (!list.ok()) ThrowErrno(root, list.error);
-      std::vector<Device> out;
-      for (const DirEntry& e : list.entries) {
-        out.push_back(ReadDevice(root + "/" + e.name));
-      }
-      return out;
-    });
-    if (!devices) return {};
+    const auto entries = ListOrNoData(root);
+    if (!entries) return {};
+    std::vector<Device> devices;
+    for (const DirEntry& e : *entries) {
+      auto d = ReadDevice(root + "/" + e.name);
+      if (!d) return {};
+      devices.push_back(std::move(*d));
+    }
     FamilySet out;
     auto& info = out.Gauge("node_pcidevice_info",
                            "Non-numeric data from /sys/bus/pci/devices/"
                            "<location>, value is always 1.");
-    for (const Device& d : *devices) Add(d, &info, &out);
+    for (const Device& d : devices) Add(d, &info, &out);
     return out.Take();
   }
 
@@ -306,9 +302,9 @@ CollectorSpec Spec() {
           "Exposes PCI devices' link, power, NUMA and SR-IOV attributes from "
           "/sys/bus/pci/devices (node_exporter 1.10; follows upstream's "
           "changelog, no 1.10 binary here to compare).",
-          {{kIdsFile, "",
+          {{"collector.pcidevice.idsfile", "",
             "Path to pci.ids file to use for PCI device identification."},
-           {kNames, "false",
+           {"collector.pcidevice.names", "false",
             "Enable PCI device name resolution (requires pci.ids file).", false,
             true}},
           &MakeCollector<PcideviceCollector>};

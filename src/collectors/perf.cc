@@ -26,12 +26,6 @@ namespace {
 
 constexpr char kCpus[] = "collector.perf.cpus";
 constexpr char kTracepoint[] = "collector.perf.tracepoint";
-constexpr char kNoHw[] = "collector.perf.disable-hardware-profilers";
-constexpr char kHw[] = "collector.perf.hardware-profilers";
-constexpr char kNoSw[] = "collector.perf.disable-software-profilers";
-constexpr char kSw[] = "collector.perf.software-profilers";
-constexpr char kNoCache[] = "collector.perf.disable-cache-profilers";
-constexpr char kCache[] = "collector.perf.cache-profilers";
 
 // A profiler of node_exporter's tables: its flag name, its family and the
 // event's config.
@@ -121,12 +115,15 @@ constexpr Profiler kCacheProfilers[] = {
      Cache(kBpu, kRead, kMiss)},
 };
 
-// The profilers of one kind the options select, appended to `out`.
+// The profilers of one kind ("hardware", ...) that its two flags,
+// --collector.perf.disable-<kind>-profilers and
+// --collector.perf.<kind>-profilers, select, appended to `out`.
 template <size_t N>
-void AddProfilers(const CollectorOptions& o, const char* disable,
-                  const char* list, uint32_t type, const Profiler (&table)[N],
+void AddProfilers(const CollectorOptions& o, const std::string& kind,
+                  uint32_t type, const Profiler (&table)[N],
                   std::vector<PerfCounterDef>* out) {
-  if (o.GetBool(disable)) return;
+  if (o.GetBool("collector.perf.disable-" + kind + "-profilers")) return;
+  const std::string list = "collector.perf." + kind + "-profilers";
   const std::vector<std::string> names = o.GetList(list);
   for (const std::string& name : names) {
     bool known = false;
@@ -136,8 +133,7 @@ void AddProfilers(const CollectorOptions& o, const char* disable,
     for (const Profiler& p : table) {
       valid += (valid.empty() ? "" : ", ") + std::string(p.name);
     }
-    throw std::invalid_argument("--" + std::string(list) +
-                                ": unknown profiler '" + name +
+    throw std::invalid_argument("--" + list + ": unknown profiler '" + name +
                                 "' (known: " + valid + ")");
   }
   for (const Profiler& p : table) {
@@ -337,9 +333,9 @@ std::vector<int> ParsePerfCpus(const std::string& value) {
 
 std::vector<PerfCounterDef> SelectPerfCounters(const CollectorOptions& o) {
   std::vector<PerfCounterDef> out;
-  AddProfilers(o, kNoHw, kHw, kPerfTypeHardware, kHardware, &out);
-  AddProfilers(o, kNoSw, kSw, kPerfTypeSoftware, kSoftware, &out);
-  AddProfilers(o, kNoCache, kCache, kPerfTypeHwCache, kCacheProfilers, &out);
+  AddProfilers(o, "hardware", kPerfTypeHardware, kHardware, &out);
+  AddProfilers(o, "software", kPerfTypeSoftware, kSoftware, &out);
+  AddProfilers(o, "cache", kPerfTypeHwCache, kCacheProfilers, &out);
   for (const std::string& t : o.GetList(kTracepoint)) {
     const auto parts = parse::Split(t, ':');
     if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
@@ -377,12 +373,18 @@ CollectorSpec Spec() {
           {kCpus, "",
            "List of CPUs from which perf metrics should be collected"},
           {kTracepoint, "", "perf tracepoint that should be collected", true},
-          {kNoHw, "false", "disable perf hardware profilers", false, true},
-          {kHw, "", "perf hardware profilers that should be collected", true},
-          {kNoSw, "false", "disable perf software profilers", false, true},
-          {kSw, "", "perf software profilers that should be collected", true},
-          {kNoCache, "false", "disable perf cache profilers", false, true},
-          {kCache, "", "perf cache profilers that should be collected", true},
+          {"collector.perf.disable-hardware-profilers", "false",
+           "disable perf hardware profilers", false, true},
+          {"collector.perf.hardware-profilers", "",
+           "perf hardware profilers that should be collected", true},
+          {"collector.perf.disable-software-profilers", "false",
+           "disable perf software profilers", false, true},
+          {"collector.perf.software-profilers", "",
+           "perf software profilers that should be collected", true},
+          {"collector.perf.disable-cache-profilers", "false",
+           "disable perf cache profilers", false, true},
+          {"collector.perf.cache-profilers", "",
+           "perf cache profilers that should be collected", true},
       },
       [](const CollectorOptions& o) {
         return NewPerfCollector(o, NewPerfEventSource);

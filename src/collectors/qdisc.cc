@@ -22,12 +22,6 @@
 namespace host_exporter::collectors::qdisc {
 namespace {
 
-constexpr char kFixtures[] = "collector.qdisc.fixtures";
-constexpr char kInclude[] = "collector.qdisc.device-include";
-constexpr char kExclude[] = "collector.qdisc.device-exclude";
-constexpr char kOldInclude[] = "collector.qdisk.device-include";
-constexpr char kOldExclude[] = "collector.qdisk.device-exclude";
-
 // One qdisc as ema/qdisc's QdiscInfo has it.
 struct Qdisc {
   std::string device;
@@ -117,10 +111,11 @@ std::vector<Qdisc> FromFixtures(const std::string& dir) {
 
 class QdiscCollector : public Collector {
  public:
-  QdiscCollector(std::string fixtures, Filter include, Filter exclude)
-      : fixtures_(std::move(fixtures)),
-        include_(std::move(include)),
-        exclude_(std::move(exclude)) {}
+  // node_exporter 1.5's qdisk spellings stand in for the qdisc ones.
+  explicit QdiscCollector(const CollectorOptions& o)
+      : fixtures_(o.Get("collector.qdisc.fixtures")),
+        devices_(o, "collector.qdisc.device-", NameFilter::Both::kRefused,
+                 "collector.qdisk.device-") {}
 
   Families Collect(const HostPaths&) override {
     FamilySet out;
@@ -129,9 +124,7 @@ class QdiscCollector : public Collector {
          fixtures_.empty() ? FromNetlink() : FromFixtures(fixtures_)) {
       // Only the root qdisc of each interface, as node_exporter.
       if (q.parent != 0) continue;
-      if (exclude_.Excludes(q.device) || !include_.Includes(q.device)) {
-        continue;
-      }
+      if (!devices_.Keeps(q.device)) continue;
       const Labels labels = {{"device", q.device}, {"kind", q.kind}};
       for (size_t i = 0; i < handles.size(); ++i) {
         handles[i]->Add(labels, kFamilies[i].value(q));
@@ -142,24 +135,8 @@ class QdiscCollector : public Collector {
 
  private:
   std::string fixtures_;
-  Filter include_;
-  Filter exclude_;
+  NameFilter devices_;
 };
-
-std::unique_ptr<Collector> Create(const CollectorOptions& o) {
-  // node_exporter 1.5's qdisk spellings stand in for the qdisc ones.
-  const auto [include, include_flag] =
-      FilterPattern(o, kInclude, kOldInclude, "");
-  const auto [exclude, exclude_flag] =
-      FilterPattern(o, kExclude, kOldExclude, "");
-  if (!include.empty() && !exclude.empty()) {
-    throw std::invalid_argument(std::string("--") + include_flag + " and --" +
-                                exclude_flag + " are mutually exclusive");
-  }
-  return std::make_unique<QdiscCollector>(o.Get(kFixtures),
-                                          Filter(include_flag, include),
-                                          Filter(exclude_flag, exclude));
-}
 
 }  // namespace
 
@@ -168,22 +145,22 @@ CollectorSpec Spec() {
           false,
           "Exposes queuing discipline statistics (rtnetlink).",
           {
-              {kFixtures, "",
+              {"collector.qdisc.fixtures", "",
                "test fixtures to use for qdisc collector end-to-end testing"},
-              {kInclude, "",
+              {"collector.qdisc.device-include", "",
                "Regexp of qdisc devices to include (mutually exclusive to "
                "device-exclude)."},
-              {kExclude, "",
+              {"collector.qdisc.device-exclude", "",
                "Regexp of qdisc devices to exclude (mutually exclusive to "
                "device-include)."},
-              {kOldInclude, "",
+              {"collector.qdisk.device-include", "",
                "Old name of --collector.qdisc.device-include (node_exporter "
                "1.5)."},
-              {kOldExclude, "",
+              {"collector.qdisk.device-exclude", "",
                "Old name of --collector.qdisc.device-exclude (node_exporter "
                "1.5)."},
           },
-          &Create};
+          &MakeCollector<QdiscCollector>};
 }
 
 }  // namespace host_exporter::collectors::qdisc

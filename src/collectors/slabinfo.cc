@@ -12,39 +12,37 @@
 namespace host_exporter::collectors::slabinfo {
 namespace {
 
-constexpr char kInclude[] = "collector.slabinfo.slabs-include";
-constexpr char kExclude[] = "collector.slabinfo.slabs-exclude";
+const FieldFamily<parse::Slab> kFamilies[] = {
+    {"node_slabinfo_active_objects",
+     "The number of objects that are currently active (i.e., in use).", kGauge,
+     FieldOf<&parse::Slab::active_objects>},
+    {"node_slabinfo_objects",
+     "The total number of allocated objects (i.e., objects that are both in "
+     "use and not in use).",
+     kGauge, FieldOf<&parse::Slab::objects>},
+    {"node_slabinfo_object_size_bytes",
+     "The size of objects in this slab, in bytes.", kGauge,
+     FieldOf<&parse::Slab::object_size>},
+    {"node_slabinfo_objects_per_slab",
+     "The number of objects stored in each slab.", kGauge,
+     FieldOf<&parse::Slab::objects_per_slab>},
+    {"node_slabinfo_pages_per_slab",
+     "The number of pages allocated for each slab.", kGauge,
+     FieldOf<&parse::Slab::pages_per_slab>},
+};
 
 class SlabinfoCollector : public Collector {
  public:
   explicit SlabinfoCollector(const CollectorOptions& o)
-      : slabs_(o, kInclude, kExclude) {}
+      : slabs_(o, "collector.slabinfo.slabs-") {}
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("slabinfo");
     const auto slabs = Unwrap(parse::ParseSlabinfo(ReadFile(path)), path);
     FamilySet out;
-    auto& active = out.Gauge(
-        "node_slabinfo_active_objects",
-        "The number of objects that are currently active (i.e., in use).");
-    auto& objects = out.Gauge(
-        "node_slabinfo_objects",
-        "The total number of allocated objects (i.e., objects that are both "
-        "in use and not in use).");
-    auto& size = out.Gauge("node_slabinfo_object_size_bytes",
-                           "The size of objects in this slab, in bytes.");
-    auto& per_slab = out.Gauge("node_slabinfo_objects_per_slab",
-                               "The number of objects stored in each slab.");
-    auto& pages = out.Gauge("node_slabinfo_pages_per_slab",
-                            "The number of pages allocated for each slab.");
     for (const parse::Slab& s : slabs) {
       if (!slabs_.Keeps(s.name)) continue;
-      const Labels labels = {{"slab", parse::ToValidUtf8(s.name)}};
-      active.Add(labels, ToDouble(s.active_objects));
-      objects.Add(labels, ToDouble(s.objects));
-      size.Add(labels, ToDouble(s.object_size));
-      per_slab.Add(labels, ToDouble(s.objects_per_slab));
-      pages.Add(labels, ToDouble(s.pages_per_slab));
+      AddFields(&out, kFamilies, s, {{"slab", parse::ToValidUtf8(s.name)}});
     }
     return out.Take();
   }
@@ -61,10 +59,10 @@ CollectorSpec Spec() {
           "Exposes slab statistics from /proc/slabinfo (usually readable by "
           "root only).",
           {
-              {kInclude, ".*",
+              {"collector.slabinfo.slabs-include", ".*",
                "Regexp of slabs to include in slabinfo "
                "collector."},
-              {kExclude, "",
+              {"collector.slabinfo.slabs-exclude", "",
                "Regexp of slabs to exclude in slabinfo "
                "collector."},
           },

@@ -366,9 +366,9 @@ bool IsAbsentOrDenied(int error) {
          error == EPERM;
 }
 
-std::string AttrOrNoDataHere(const std::string& path) {
+std::optional<std::string> AttrOrNoData(const std::string& path) {
   FileRead r = ReadAttr(path);
-  if (IsAbsentOrDenied(r.error)) throw NoDataHere{};
+  if (IsAbsentOrDenied(r.error)) return std::nullopt;
   return std::move(r).Value(path);
 }
 
@@ -415,11 +415,38 @@ Filter::Filter(const std::string& flag, const std::string& pattern) {
   }
 }
 
-NameFilter::NameFilter(const CollectorOptions& options,
-                       const std::string& include_flag,
-                       const std::string& exclude_flag)
-    : include_(include_flag, options.Get(include_flag)),
-      exclude_(exclude_flag, options.Get(exclude_flag)) {}
+namespace {
+
+// A NameFilter's "<prefix>include" or "<prefix>exclude": its pattern and the
+// flag it came from (the deprecated spelling's, if that was given).
+std::pair<std::string, std::string> NameFilterPattern(
+    const CollectorOptions& options, std::string_view prefix,
+    std::string_view old_prefix, std::string_view which) {
+  std::string flag = std::string(prefix).append(which);
+  if (old_prefix.empty()) return {options.Get(flag), std::move(flag)};
+  return FilterPattern(options, flag, std::string(old_prefix).append(which),
+                       "");
+}
+
+}  // namespace
+
+NameFilter::NameFilter(const CollectorOptions& options, std::string_view prefix,
+                       Both both, std::string_view old_prefix) {
+  const auto include =
+      NameFilterPattern(options, prefix, old_prefix, "include");
+  const auto exclude =
+      NameFilterPattern(options, prefix, old_prefix, "exclude");
+  const auto refuse = [&](Both when) {
+    if (both == when && !include.first.empty() && !exclude.first.empty()) {
+      throw std::invalid_argument("--" + include.second + " and --" +
+                                  exclude.second + " are mutually exclusive");
+    }
+  };
+  refuse(Both::kRefused);
+  include_ = Filter(include.second, include.first);
+  exclude_ = Filter(exclude.second, exclude.first);
+  refuse(Both::kRefusedOnceCompiled);
+}
 
 bool Filter::Search(const std::string& s) const {
   if (!match_cache_enabled) return std::regex_search(s, *re_);
@@ -431,17 +458,17 @@ bool Filter::Search(const std::string& s) const {
   return m;
 }
 
-std::pair<std::string, const char*> FilterPattern(
-    const CollectorOptions& options, const char* flag, const char* old_flag,
-    const char* default_value) {
+std::pair<std::string, std::string> FilterPattern(
+    const CollectorOptions& options, const std::string& flag,
+    const std::string& old_flag, std::string_view default_value) {
   std::string pattern = options.Get(flag);
-  const std::string old_pattern = options.Get(old_flag);
-  if (old_pattern.empty()) return {pattern, flag};
+  std::string old_pattern = options.Get(old_flag);
+  if (old_pattern.empty()) return {std::move(pattern), flag};
   if (pattern != default_value) {
-    throw std::invalid_argument(std::string("--") + old_flag + " and --" +
-                                flag + " are mutually exclusive");
+    throw std::invalid_argument("--" + old_flag + " and --" + flag +
+                                " are mutually exclusive");
   }
-  return {old_pattern, old_flag};
+  return {std::move(old_pattern), old_flag};
 }
 
 namespace {
@@ -529,6 +556,13 @@ std::optional<std::vector<DirEntry>> ListOrNoData(const std::string& dir,
   if (denied_is_no_data && (list.error == EACCES || list.error == EPERM)) {
     return std::nullopt;
   }
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  return std::move(list.entries);
+}
+
+std::optional<std::vector<DirEntry>> DirOrNoData(const std::string& dir) {
+  DirRead list = ReadDir(dir);
+  if (IsAbsentOrDenied(list.error)) return std::nullopt;
   if (!list.ok()) ThrowErrno(dir, list.error);
   return std::move(list.entries);
 }

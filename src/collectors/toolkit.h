@@ -3,8 +3,10 @@
 // CollectError names the path), regex name filters, and FamilySet.
 //
 // "No data here" (node_exporter's ErrNoData: absent hardware, a missing
-// class directory) is a return value, never an exception: ListOrNoData
-// returns nullopt and the collector returns no families.
+// class directory, an absent or denied file anywhere in a required tree) is
+// a return value, never an exception: ListOrNoData, DirOrNoData and
+// AttrOrNoData return nullopt, the reader returns nullopt in turn, and the
+// collector returns no families.
 #ifndef HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
 #define HOST_EXPORTER_COLLECTORS_TOOLKIT_H_
 
@@ -199,31 +201,24 @@ std::vector<std::string> ListDir(const std::string& path);
 std::optional<std::vector<DirEntry>> ListOrNoData(
     const std::string& dir, bool denied_is_no_data = false);
 
-/// Thrown by a collector's reading code when a file that is absent or may
-/// not be read (ENOENT, ENOTDIR, EACCES, EPERM) means "no data" for the whole
-/// collector: node_exporter's collectors that return ErrNoData when their
-/// library's error is os.ErrNotExist or os.ErrPermission, wherever in the
-/// tree it came from (dmmultipath, nvmesubsystem). The collector catches it
-/// and returns no families.
-struct NoDataHere {};
-
-/// What `read()` returns, or nullopt if it threw NoDataHere.
-template <typename F>
-auto UnlessNoDataHere(F&& read) -> std::optional<decltype(read())> {
-  try {
-    return read();
-  } catch (const NoDataHere&) {
-    return std::nullopt;
-  }
-}
-
-/// True for the errnos NoDataHere stands for.
+/// True for the errnos that mean "no data here" anywhere in a tree whose
+/// every file is required (ENOENT, ENOTDIR, EACCES, EPERM): node_exporter's
+/// collectors that return ErrNoData when their library's error is
+/// os.ErrNotExist or os.ErrPermission, wherever in the tree it came from
+/// (dmmultipath, nvmesubsystem).
 bool IsAbsentOrDenied(int error);
 
-/// The trimmed attribute (ReadAttr, procfs' util.SysReadFile); throws
-/// NoDataHere if it is absent or denied, CollectError naming it on any other
-/// error.
-std::string AttrOrNoDataHere(const std::string& path);
+/// The trimmed attribute (ReadAttr, procfs' util.SysReadFile), or nullopt if
+/// it is absent or denied (IsAbsentOrDenied: no data here); throws
+/// CollectError naming it on any other error. A reader of such a tree
+/// returns nullopt as soon as one of its parts does, and the collector then
+/// returns no families.
+std::optional<std::string> AttrOrNoData(const std::string& path);
+
+/// A directory's entries in such a tree (ReadDir), or nullopt if it is
+/// absent or denied (IsAbsentOrDenied); throws CollectError naming it on any
+/// other failure.
+std::optional<std::vector<DirEntry>> DirOrNoData(const std::string& dir);
 
 /// True if `name` matches the glob "<prefix>[0-9]*" (cpu3, node0,
 /// clocksource1, ...).
@@ -297,16 +292,26 @@ class Filter {
 /// pattern, if any, matches it and the exclude pattern, if any, does not.
 class NameFilter {
  public:
+  /// Whether both patterns may be given (node_exporter 1.5's arp accepts
+  /// both despite its help text) or only one, refused before the patterns
+  /// are compiled (qdisc) or after (interrupts: a bad pattern is named
+  /// first), in node_exporter's order.
+  enum class Both { kAllowed, kRefused, kRefusedOnceCompiled };
+
   NameFilter() = default;
-  /// Compiles the values of the two flags in `options` (Filter's errors).
-  NameFilter(const CollectorOptions& options, const std::string& include_flag,
-             const std::string& exclude_flag);
+  /// Compiles the flags "<prefix>include" and "<prefix>exclude" of `options`
+  /// (prefix "collector.arp.device-": --collector.arp.device-include and
+  /// --collector.arp.device-exclude; Filter's errors). With `old_prefix`,
+  /// the flags of a deprecated spelling stand in for them (FilterPattern,
+  /// with the empty pattern as the default). Both patterns given where
+  /// `both` refuses them throw std::invalid_argument naming the flags they
+  /// came from.
+  NameFilter(const CollectorOptions& options, std::string_view prefix,
+             Both both = Both::kAllowed, std::string_view old_prefix = {});
 
   bool Keeps(const std::string& s) const {
     return include_.Includes(s) && !exclude_.Excludes(s);
   }
-  /// Both patterns given (collectors whose flags are mutually exclusive).
-  bool both_active() const { return include_.active() && exclude_.active(); }
 
  private:
   Filter include_;
@@ -318,9 +323,9 @@ class NameFilter {
 /// unless that was changed from its default too (node_exporter refuses both
 /// given explicitly; we cannot tell an explicit default apart). Both changed
 /// throws std::invalid_argument naming them.
-std::pair<std::string, const char*> FilterPattern(
-    const CollectorOptions& options, const char* flag, const char* old_flag,
-    const char* default_value);
+std::pair<std::string, std::string> FilterPattern(
+    const CollectorOptions& options, const std::string& flag,
+    const std::string& old_flag, std::string_view default_value);
 
 // --- Families --------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 #include "parse/netlink.h"
 
+#include <linux/genetlink.h>
+
 namespace host_exporter::parse {
 namespace {
 
@@ -94,6 +96,52 @@ int NetlinkErrorCode(std::string_view payload) {
   // The kernel sends -errno; INT_MIN (never an errno) must not overflow.
   const int32_t v = ReadHostOrder<int32_t>(payload, 0);
   return v == INT32_MIN ? INT32_MAX : -v;
+}
+
+std::string AttributeError(uint16_t type, std::string_view why) {
+  return "attribute " + std::to_string(type) + ": " + std::string(why);
+}
+
+Result<std::vector<NetlinkAttribute>> GenlAttributes(std::string_view payload) {
+  constexpr size_t kGenlHeaderLen = 4;  // struct genlmsghdr
+  if (payload.size() < kGenlHeaderLen) {
+    return Result<std::vector<NetlinkAttribute>>::Fail(
+        "short generic netlink header");
+  }
+  return ParseNetlinkAttributes(payload.substr(kGenlHeaderLen));
+}
+
+std::string GenlRequestPayload(
+    uint8_t cmd, uint8_t version,
+    const std::vector<std::pair<uint16_t, std::string>>& attrs) {
+  std::string out;
+  out.push_back(static_cast<char>(cmd));
+  out.push_back(static_cast<char>(version));
+  out.append(2, '\0');
+  for (const auto& [type, value] : attrs) {
+    AppendHostOrder(&out, static_cast<uint16_t>(4 + value.size()));
+    AppendHostOrder(&out, type);
+    out.append(value);
+    out.append((4 - value.size() % 4) % 4, '\0');
+  }
+  return out;
+}
+
+Result<GenlFamily> ParseGenlFamily(std::string_view payload) {
+  auto attrs = GenlAttributes(payload);
+  if (!attrs.ok()) return Result<GenlFamily>::Fail(attrs.error);
+  Result<GenlFamily> r;
+  bool have_id = false;
+  for (const NetlinkAttribute& a : attrs.value) {
+    if (a.type == CTRL_ATTR_FAMILY_ID) {
+      if (!ReadAttribute(a, &r.value.id, &r.error)) return r;
+      have_id = true;
+    } else if (a.type == CTRL_ATTR_VERSION) {
+      if (!ReadAttribute(a, &r.value.version, &r.error)) return r;
+    }
+  }
+  if (!have_id) return Result<GenlFamily>::Fail("no family id");
+  return r;
 }
 
 }  // namespace host_exporter::parse

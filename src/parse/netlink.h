@@ -1,5 +1,6 @@
 // Pure netlink framing: building a dump request and splitting the kernel's
-// answers into messages and attributes. The socket I/O lives in the
+// answers into messages and attributes; generic netlink's request payload
+// and its controller's family reply. The socket I/O lives in the
 // collectors that use it (tcpstat, network_route); everything here works on
 // bytes, so it is tested on hand-built buffers.
 //
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parse/parse_util.h"
@@ -68,6 +70,45 @@ T ReadHostOrder(std::string_view bytes, size_t offset) {
   std::memcpy(&v, bytes.data() + offset, sizeof v);
   return v;
 }
+
+/// "attribute <type>: <why>".
+std::string AttributeError(uint16_t type, std::string_view why);
+
+/// A fixed-size integer attribute's value; a wrong size is an error (Go's
+/// nlenc panics on it): false, with *error naming the attribute.
+template <typename T>
+bool ReadAttribute(const NetlinkAttribute& a, T* out, std::string* error) {
+  if (a.value.size() != sizeof(T)) {
+    *error = AttributeError(a.type, "expected " + std::to_string(sizeof(T)) +
+                                        " bytes, got " +
+                                        std::to_string(a.value.size()));
+    return false;
+  }
+  *out = ReadHostOrder<T>(a.value, 0);
+  return true;
+}
+
+// --- Generic netlink -------------------------------------------------------
+
+/// A generic netlink family as the controller (nlctrl) describes it.
+struct GenlFamily {
+  uint16_t id = 0;
+  uint32_t version = 0;
+};
+
+/// Payload of a generic netlink request: genlmsghdr (cmd, version) followed
+/// by `attrs` (type, value), each padded to 4 bytes.
+std::string GenlRequestPayload(
+    uint8_t cmd, uint8_t version,
+    const std::vector<std::pair<uint16_t, std::string>>& attrs);
+
+/// The attributes of a generic netlink message's payload (after its
+/// genlmsghdr).
+Result<std::vector<NetlinkAttribute>> GenlAttributes(std::string_view payload);
+
+/// Parses nlctrl's CTRL_CMD_NEWFAMILY reply (CTRL_ATTR_FAMILY_ID is
+/// required).
+Result<GenlFamily> ParseGenlFamily(std::string_view payload);
 
 }  // namespace host_exporter::parse
 

@@ -1,6 +1,5 @@
 #include "parse/nl80211.h"
 
-#include <linux/genetlink.h>
 #include <linux/nl80211.h>
 
 #include <cstring>
@@ -10,35 +9,7 @@
 namespace host_exporter::parse {
 namespace {
 
-constexpr size_t kGenlHeaderLen = 4;  // struct genlmsghdr
-constexpr uint8_t kIeSsid = 0;        // information element: SSID
-
-std::string AttrError(uint16_t type, std::string_view why) {
-  return "attribute " + std::to_string(type) + ": " + std::string(why);
-}
-
-// Fixed-size integer attribute values; a wrong size is an error (Go's nlenc
-// panics on it).
-template <typename T>
-bool Read(const NetlinkAttribute& a, T* out, std::string* error) {
-  if (a.value.size() != sizeof(T)) {
-    *error =
-        AttrError(a.type, "expected " + std::to_string(sizeof(T)) +
-                              " bytes, got " + std::to_string(a.value.size()));
-    return false;
-  }
-  *out = ReadHostOrder<T>(a.value, 0);
-  return true;
-}
-
-// The attributes after the genlmsghdr.
-Result<std::vector<NetlinkAttribute>> GenlAttributes(std::string_view payload) {
-  if (payload.size() < kGenlHeaderLen) {
-    return Result<std::vector<NetlinkAttribute>>::Fail(
-        "short generic netlink header");
-  }
-  return ParseNetlinkAttributes(payload.substr(kGenlHeaderLen));
-}
+constexpr uint8_t kIeSsid = 0;  // information element: SSID
 
 // A NUL-terminated string attribute.
 std::string NlCString(std::string_view v) {
@@ -57,12 +28,12 @@ bool ParseRate(std::string_view data, double* out, std::string* error) {
   for (const NetlinkAttribute& a : attrs.value) {
     if (a.type == NL80211_RATE_INFO_BITRATE32) {
       uint32_t v;
-      if (!Read(a, &v, error)) return false;
+      if (!ReadAttribute(a, &v, error)) return false;
       rate = v;
     }
     if (rate == 0 && a.type == NL80211_RATE_INFO_BITRATE) {
       uint16_t v;
-      if (!Read(a, &v, error)) return false;
+      if (!ReadAttribute(a, &v, error)) return false;
       rate = v;
     }
   }
@@ -93,42 +64,6 @@ bool SsidFromIes(std::string_view ies, std::string* ssid, std::string* error) {
 
 }  // namespace
 
-std::string GenlRequestPayload(
-    uint8_t cmd, uint8_t version,
-    const std::vector<std::pair<uint16_t, std::string>>& attrs) {
-  std::string out;
-  out.push_back(static_cast<char>(cmd));
-  out.push_back(static_cast<char>(version));
-  out.append(2, '\0');
-  for (const auto& [type, value] : attrs) {
-    const uint16_t len = static_cast<uint16_t>(4 + value.size());
-    char hdr[4];
-    std::memcpy(hdr, &len, 2);
-    std::memcpy(hdr + 2, &type, 2);
-    out.append(hdr, 4);
-    out.append(value);
-    out.append((4 - value.size() % 4) % 4, '\0');
-  }
-  return out;
-}
-
-Result<GenlFamily> ParseGenlFamily(std::string_view payload) {
-  auto attrs = GenlAttributes(payload);
-  if (!attrs.ok()) return Result<GenlFamily>::Fail(attrs.error);
-  Result<GenlFamily> r;
-  bool have_id = false;
-  for (const NetlinkAttribute& a : attrs.value) {
-    if (a.type == CTRL_ATTR_FAMILY_ID) {
-      if (!Read(a, &r.value.id, &r.error)) return r;
-      have_id = true;
-    } else if (a.type == CTRL_ATTR_VERSION) {
-      if (!Read(a, &r.value.version, &r.error)) return r;
-    }
-  }
-  if (!have_id) return Result<GenlFamily>::Fail("no family id");
-  return r;
-}
-
 Result<WifiInterface> ParseNl80211Interface(std::string_view payload) {
   auto attrs = GenlAttributes(payload);
   if (!attrs.ok()) return Result<WifiInterface>::Fail(attrs.error);
@@ -139,7 +74,7 @@ Result<WifiInterface> ParseNl80211Interface(std::string_view payload) {
     uint64_t u64 = 0;
     switch (a.type) {
       case NL80211_ATTR_IFINDEX:
-        if (!Read(a, &u32, &r.error)) return r;
+        if (!ReadAttribute(a, &u32, &r.error)) return r;
         ifi.index = u32;
         break;
       case NL80211_ATTR_IFNAME:
@@ -149,18 +84,18 @@ Result<WifiInterface> ParseNl80211Interface(std::string_view payload) {
         ifi.mac = std::string(a.value);
         break;
       case NL80211_ATTR_WIPHY:
-        if (!Read(a, &u32, &r.error)) return r;
+        if (!ReadAttribute(a, &u32, &r.error)) return r;
         ifi.phy = u32;
         break;
       case NL80211_ATTR_IFTYPE:
-        if (!Read(a, &ifi.type, &r.error)) return r;
+        if (!ReadAttribute(a, &ifi.type, &r.error)) return r;
         break;
       case NL80211_ATTR_WDEV:
-        if (!Read(a, &u64, &r.error)) return r;
+        if (!ReadAttribute(a, &u64, &r.error)) return r;
         ifi.device = static_cast<int64_t>(u64);
         break;
       case NL80211_ATTR_WIPHY_FREQ:
-        if (!Read(a, &u32, &r.error)) return r;
+        if (!ReadAttribute(a, &u32, &r.error)) return r;
         ifi.frequency_mhz = u32;
         break;
       default:
@@ -192,11 +127,11 @@ Result<std::optional<WifiBss>> ParseNl80211Bss(std::string_view payload) {
           bss.bssid = std::string(n.value);
           break;
         case NL80211_BSS_FREQUENCY:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           bss.frequency_mhz = u32;
           break;
         case NL80211_BSS_STATUS:
-          if (!Read(n, &bss.status, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &bss.status, &error)) return R::Fail(error);
           break;
         case NL80211_BSS_INFORMATION_ELEMENTS:
           if (!SsidFromIes(n.value, &bss.ssid, &error)) return R::Fail(error);
@@ -232,45 +167,45 @@ Result<std::optional<WifiStation>> ParseNl80211Station(
       uint64_t u64 = 0;
       switch (n.type) {
         case NL80211_STA_INFO_CONNECTED_TIME:  // seconds
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.connected_seconds = u32;
           break;
         case NL80211_STA_INFO_INACTIVE_TIME:  // milliseconds
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.inactive_seconds = u32 / 1000.0;
           break;
         case NL80211_STA_INFO_RX_BYTES64:
-          if (!Read(n, &u64, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u64, &error)) return R::Fail(error);
           sta.received_bytes = u64;
           break;
         case NL80211_STA_INFO_TX_BYTES64:
-          if (!Read(n, &u64, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u64, &error)) return R::Fail(error);
           sta.transmitted_bytes = u64;
           break;
         case NL80211_STA_INFO_SIGNAL:  // s8 dBm
           if (n.value.empty()) {
-            return R::Fail(AttrError(n.type, "expected 1 byte, got 0"));
+            return R::Fail(AttributeError(n.type, "expected 1 byte, got 0"));
           }
           sta.signal_dbm = static_cast<int8_t>(n.value[0]);
           break;
         case NL80211_STA_INFO_RX_PACKETS:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.received_packets = u32;
           break;
         case NL80211_STA_INFO_TX_PACKETS:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.transmitted_packets = u32;
           break;
         case NL80211_STA_INFO_TX_RETRIES:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.transmit_retries = u32;
           break;
         case NL80211_STA_INFO_TX_FAILED:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.transmit_failed = u32;
           break;
         case NL80211_STA_INFO_BEACON_LOSS:
-          if (!Read(n, &u32, &error)) return R::Fail(error);
+          if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
           sta.beacon_loss = u32;
           break;
         case NL80211_STA_INFO_RX_BITRATE:
@@ -288,11 +223,11 @@ Result<std::optional<WifiStation>> ParseNl80211Station(
       }
       // 32-bit byte counters only count while no 64-bit one was seen.
       if (sta.received_bytes == 0 && n.type == NL80211_STA_INFO_RX_BYTES) {
-        if (!Read(n, &u32, &error)) return R::Fail(error);
+        if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
         sta.received_bytes = u32;
       }
       if (sta.transmitted_bytes == 0 && n.type == NL80211_STA_INFO_TX_BYTES) {
-        if (!Read(n, &u32, &error)) return R::Fail(error);
+        if (!ReadAttribute(n, &u32, &error)) return R::Fail(error);
         sta.transmitted_bytes = u32;
       }
     }

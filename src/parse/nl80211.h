@@ -9,18 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
+#include "parse/netlink.h"  // the generic netlink requests and replies
 #include "parse/parse_util.h"
 
 namespace host_exporter::parse {
-
-/// A generic netlink family as the controller (nlctrl) describes it.
-struct GenlFamily {
-  uint16_t id = 0;
-  uint32_t version = 0;
-};
 
 /// A wireless interface (NL80211_CMD_NEW_INTERFACE).
 struct WifiInterface {
@@ -52,16 +45,6 @@ struct WifiStation {
   int signal_dbm = 0;
   uint64_t transmit_retries = 0, transmit_failed = 0, beacon_loss = 0;
 };
-
-/// Payload of a generic netlink request: genlmsghdr (cmd, version) followed
-/// by `attrs` (type, value), each padded to 4 bytes.
-std::string GenlRequestPayload(
-    uint8_t cmd, uint8_t version,
-    const std::vector<std::pair<uint16_t, std::string>>& attrs);
-
-/// Parses nlctrl's CTRL_CMD_NEWFAMILY reply (CTRL_ATTR_FAMILY_ID is
-/// required).
-Result<GenlFamily> ParseGenlFamily(std::string_view payload);
 
 /// Parses one NL80211_CMD_GET_INTERFACE reply.
 Result<WifiInterface> ParseNl80211Interface(std::string_view payload);

@@ -10,7 +10,7 @@
 
 namespace host_exporter::parse {
 
-/// The first three counters of one line (one online CPU).
+/// The counters of one line (one online CPU).
 struct SoftnetStat {
   uint32_t processed = 0;
   uint32_t dropped = 0;

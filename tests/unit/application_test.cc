@@ -7,23 +7,20 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/unit/temp_dir.h"
+
 namespace host_exporter::app {
 namespace {
 
 // A config file in a fresh directory, rewritten at will.
 class ConfigFile {
  public:
-  ConfigFile() {
-    char tmpl[] = "/tmp/app_test.XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    path_ = dir_ + "/config.json";
-  }
-  ~ConfigFile() { std::filesystem::remove_all(dir_); }
   void Write(const std::string& text) const { std::ofstream(path_) << text; }
   const std::string& path() const { return path_; }
 
  private:
-  std::string dir_, path_;
+  const testing::TempDir dir_;
+  const std::string path_ = dir_.dir() + "/config.json";
 };
 
 // Flags as main.cc hands them over: loopback, any free port, one cheap

@@ -20,6 +20,7 @@
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
 #include "host_exporter/paths.h"
+#include "tests/unit/temp_dir.h"
 
 namespace host_exporter::testing {
 
@@ -127,34 +128,9 @@ inline std::optional<double> FindValue(const Families& fams,
 
 /// A scratch root directory under $TMPDIR for one test, removed with
 /// everything in it when the test ends. Collectors see it through paths().
-class TempRoot {
+class TempRoot : public TempDir {
  public:
-  TempRoot() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "host_exporter_test.XXXXXX")
-            .string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    dir_ = tmpl;
-  }
-  ~TempRoot() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  TempRoot(const TempRoot&) = delete;
-  TempRoot& operator=(const TempRoot&) = delete;
-
-  /// Writes <root>/<rel>, creating directories; returns the full path.
-  std::string Write(const std::string& rel, const std::string& text) const {
-    const std::string p = dir_ + "/" + rel;
-    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const std::string& dir() const { return dir_; }
-  HostPaths paths() const { return FixturePaths(dir_); }
-
- private:
-  std::string dir_;
+  HostPaths paths() const { return FixturePaths(dir()); }
 };
 
 // A scratch root (a TempRoot) whose paths are relative to its sys/.

@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "tests/unit/temp_dir.h"
+
 namespace host_exporter {
 namespace {
 
@@ -374,8 +376,8 @@ TEST(ConfigTest, DeepNestingIsRefused) {
 // A FIFO as config file hung start-up, --check-config and a reload;
 // /dev/zero was read until memory ran out.
 TEST(ConfigTest, ConfigFileMustBeARegularFileOfBoundedSize) {
-  char dir[] = "/tmp/config_test.XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const testing::TempDir tmp;
+  const std::string& dir = tmp.dir();
   const std::string fifo = std::string(dir) + "/config.fifo";
   const std::string huge = std::string(dir) + "/huge.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
@@ -409,7 +411,6 @@ TEST(ConfigTest, ConfigFileMustBeARegularFileOfBoundedSize) {
   EXPECT_FALSE(ReadConfigFile(fifo, 100, &text, &err, "web config"));
   EXPECT_EQ(err, "cannot read web config " + fifo +
                      ": is a FIFO, not a regular file");
-  std::filesystem::remove_all(dir);
 }
 
 // node_exporter's --path.udev.data, --web.disable-exporter-metrics,

@@ -14,19 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/temp_dir.h"
+
 namespace host_exporter::sinks {
 namespace {
 
 class DiskQueueTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/disk_queue_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = std::string(tmpl) + "/q";  // created by Open()
-  }
-  void TearDown() override {
-    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path());
-  }
   DiskQueueOptions Options(uint64_t max_bytes = 1 << 20,
                            uint64_t segment_bytes = 100) {
     DiskQueueOptions o;
@@ -54,7 +48,8 @@ class DiskQueueTest : public ::testing::Test {
     EXPECT_TRUE(q->Read(1000000, &out, &err, &w)) << err;
     return out;
   }
-  std::string dir_;
+  const testing::TempDir tmp_;
+  const std::string dir_ = tmp_.dir() + "/q";  // created by Open()
 };
 
 TEST_F(DiskQueueTest, RotatesSegmentsAndReplaysInOrderAfterReopen) {

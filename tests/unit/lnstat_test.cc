@@ -55,8 +55,7 @@ TEST(LnstatCollectorTest, ReadsFixture) {
   EXPECT_EQ(FindValue(fams, "node_lnstat_insert_failed_total",
                       {{"subsystem", "nf_conntrack"}, {"cpu", "0"}}),
             2);
-  EXPECT_EQ(FindFamily(fams, "node_lnstat_table_fulls_total")->metric.size(),
-            8u);
+  EXPECT_EQ(Family(fams, "node_lnstat_table_fulls_total").metric.size(), 8u);
 }
 
 TEST(LnstatCollectorTest, NoDirectoryIsNoSeriesBadFileAnError) {

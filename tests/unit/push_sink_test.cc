@@ -20,6 +20,7 @@
 #include "sinks/influxdb_sink.h"
 #include "sinks/secrets.h"
 #include "sinks/sink_config.h"
+#include "tests/unit/temp_dir.h"
 
 namespace host_exporter::sinks {
 namespace {
@@ -862,15 +863,8 @@ TEST(PushSinkRunTest, StopAbortsARequestThatIsNeverAnswered) {
 // quiet logger.
 class PushSinkDiskTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/sink_queue_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-  }
-  void TearDown() override {
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
-  std::string dir;
+  const testing::TempDir tmp;
+  const std::string dir = tmp.dir();
   QuietLog log;
 };
 

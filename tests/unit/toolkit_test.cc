@@ -45,6 +45,88 @@ TEST(FilterTest, BadPatternNamesTheFlag) {
   }
 }
 
+// What `f()` throws as std::invalid_argument, or "" if it does not throw.
+template <typename F>
+std::string InvalidArgument(F f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(NameFilterTest, PrefixNamesTheTwoFlags) {
+  const CollectorOptions o({{"collector.x.device-include", {"^e"}},
+                            {"collector.x.device-exclude", {"1$"}}});
+  const NameFilter f(o, "collector.x.device-");
+  EXPECT_TRUE(f.Keeps("eth0"));
+  EXPECT_FALSE(f.Keeps("eth1"));
+  EXPECT_FALSE(f.Keeps("lo"));
+  EXPECT_TRUE(NameFilter(CollectorOptions(), "collector.x.device-").Keeps("a"));
+  const auto refused = NameFilter::Both::kRefused;
+  EXPECT_EQ(
+      InvalidArgument([&] { NameFilter(o, "collector.x.device-", refused); }),
+      "--collector.x.device-include and "
+      "--collector.x.device-exclude are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(Opt("collector.x.include", "a"), "collector.x.",
+                         refused);
+            }),
+            "");  // one pattern: no error
+  // Both given is refused before a pattern is compiled.
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(CollectorOptions({{"collector.x.include", {"("}},
+                                           {"collector.x.exclude", {"b"}}}),
+                         "collector.x.", refused);
+            }),
+            "--collector.x.include and --collector.x.exclude are mutually "
+            "exclusive");
+  // Or after (node_exporter's interrupts names a bad pattern first).
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(CollectorOptions({{"collector.x.include", {"("}},
+                                           {"collector.x.exclude", {"b"}}}),
+                         "collector.x.",
+                         NameFilter::Both::kRefusedOnceCompiled);
+            }).rfind("--collector.x.include: invalid regular expression", 0),
+            0u);
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(o, "collector.x.device-",
+                         NameFilter::Both::kRefusedOnceCompiled);
+            }),
+            "--collector.x.device-include and "
+            "--collector.x.device-exclude are mutually exclusive");
+}
+
+TEST(NameFilterTest, DeprecatedPrefixStandsInAndIsNamed) {
+  const CollectorOptions old({{"collector.y.device-include", {"^e"}},
+                              {"collector.x.device-exclude", {"1$"}}});
+  const auto allowed = NameFilter::Both::kAllowed;
+  const NameFilter f(old, "collector.x.device-", allowed,
+                     "collector.y.device-");
+  EXPECT_TRUE(f.Keeps("eth0"));
+  EXPECT_FALSE(f.Keeps("lo"));
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(old, "collector.x.device-", NameFilter::Both::kRefused,
+                         "collector.y.device-");
+            }),
+            "--collector.y.device-include and "
+            "--collector.x.device-exclude are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([&] {
+              NameFilter(
+                  CollectorOptions({{"collector.y.device-include", {"a"}},
+                                    {"collector.x.device-include", {"b"}}}),
+                  "collector.x.device-", allowed, "collector.y.device-");
+            }),
+            "--collector.y.device-include and "
+            "--collector.x.device-include are mutually exclusive");
+  EXPECT_EQ(InvalidArgument([] {
+              NameFilter(Opt("collector.x.device-exclude", "("),
+                         "collector.x.device-");
+            }).rfind("--collector.x.device-exclude: ", 0),
+            0u);
+}
+
 TEST(FileReadTest, ErrorsNameThePathAndMissingIsNoData) {
   TempRoot root;
   const std::string present = root.Write("a", "text\n");
@@ -111,6 +193,32 @@ TEST(ListOrNoDataTest, MissingDirectoryIsNoData) {
   EXPECT_EQ((*list)[0].kind, Kind::kRegular);
   EXPECT_EQ(ListDir(root.dir() + "/nothing"), std::vector<std::string>{});
   EXPECT_EQ(ListDir(root.dir() + "/d"), (std::vector<std::string>{"x", "y"}));
+}
+
+// The readers of a tree where an absent or denied part is "no data here":
+// nullopt for it, the value otherwise, a CollectError naming the path for
+// any other failure.
+TEST(NoDataTest, AbsentPartIsNulloptNotAnException) {
+  TempRoot root;
+  const std::string attr = root.Write("d/attr", " live\n");
+  EXPECT_EQ(AttrOrNoData(attr), "live");
+  EXPECT_EQ(AttrOrNoData(root.dir() + "/d/absent"), std::nullopt);
+  EXPECT_EQ(AttrOrNoData(attr + "/below_a_file"), std::nullopt);  // ENOTDIR
+  EXPECT_EQ(DirOrNoData(root.dir() + "/absent"), std::nullopt);
+  EXPECT_EQ(DirOrNoData(attr), std::nullopt);  // ENOTDIR
+  const auto entries = DirOrNoData(root.dir() + "/d");
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].name, "attr");
+  try {
+    AttrOrNoData(root.dir() + "/d");  // EISDIR: an error, not "no data"
+    ADD_FAILURE() << "no CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()).find(root.dir() + "/d: "), 0u) << e.what();
+  }
+  EXPECT_TRUE(IsAbsentOrDenied(EACCES));
+  EXPECT_TRUE(IsAbsentOrDenied(EPERM));
+  EXPECT_FALSE(IsAbsentOrDenied(EIO));
 }
 
 TEST(IsPrefixDigitTest, GlobPrefixDigit) {
