@@ -13,7 +13,7 @@
 #include <cstring>
 #include <string>
 
-#include "collector_test_util.h"
+#include "temp_dir.h"
 
 namespace host_exporter::app::sd {
 namespace {
@@ -45,7 +45,7 @@ std::string Receive(int fd) {
 }
 
 TEST(SdDaemonTest, NotifiesAPathSocket) {
-  testing::TempRoot dir;
+  testing::TempDir dir;
   const std::string path = dir.dir() + "/notify";
   const int fd = BindNotifySocket(path);
   ASSERT_GE(fd, 0) << path;
