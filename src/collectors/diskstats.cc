@@ -6,9 +6,13 @@
 // on node_disk_info, serial from ID_SERIAL_SHORT only).
 #include "parse/diskstats.h"
 
+#include <sys/stat.h>
+
 #include <array>
+#include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -103,23 +107,6 @@ std::string Prop(const parse::UdevProperties& p, std::string_view key) {
   return it == p.end() ? std::string() : it->second;
 }
 
-// The udev properties of block device major:minor. A missing or unreadable
-// database file gives none: node_exporter then exposes empty labels rather
-// than failing (containers often have no /run/udev).
-parse::UdevProperties ReadUdev(const HostPaths& paths, uint32_t major,
-                               uint32_t minor) {
-  const std::string path = paths.UdevData() + "/b" + std::to_string(major) +
-                           ":" + std::to_string(minor);
-  std::optional<std::string> text;
-  try {
-    text = ReadFileIfExists(path);
-  } catch (const CollectError&) {
-    return {};
-  }
-  if (!text) return {};
-  return parse::ParseUdevProperties(*text).value;
-}
-
 class DiskstatsCollector : public Collector {
  public:
   DiskstatsCollector(Filter exclude, Filter include, bool ne15)
@@ -145,9 +132,15 @@ class DiskstatsCollector : public Collector {
       ata[i] = &out.Gauge(kAtaFamilies[i].name, kAtaFamilies[i].help);
     }
 
+    std::set<std::string> seen_devices, seen_udev;  // this cycle's
     for (const parse::DiskStats& d : disks) {
       if (Ignored(d.name)) continue;
-      const parse::UdevProperties udev = ReadUdev(paths, d.major, d.minor);
+      seen_devices.insert(d.name);
+      const std::string udev_path = paths.UdevData() + "/b" +
+                                    std::to_string(d.major) + ":" +
+                                    std::to_string(d.minor);
+      seen_udev.insert(udev_path);
+      const parse::UdevProperties& udev = Udev(udev_path);
       const Labels dev = {{"device", d.name}};
 
       // node_exporter 1.9 prefers SCSI_IDENT_SERIAL (the serial on the
@@ -198,67 +191,85 @@ class DiskstatsCollector : public Collector {
       }
     }
 
+    // What was kept for devices that are gone goes.
+    std::erase_if(udev_,
+                  [&](const auto& kv) { return !seen_udev.count(kv.first); });
+    std::erase_if(queues_, [&](const auto& kv) {
+      if (seen_devices.count(kv.first)) return false;
+      ForgetKeptUnder(kv.second.dir);
+      return true;
+    });
     return out.Take();
   }
 
  private:
+  // The udev properties in database file `path`, parsed again only when the
+  // file changes (StampedFile). A missing or unreadable file gives none:
+  // node_exporter then exposes empty labels rather than failing (containers
+  // often have no /run/udev).
+  const parse::UdevProperties& Udev(const std::string& path) {
+    static const parse::UdevProperties kNone;
+    try {
+      const parse::UdevProperties* p =
+          udev_[path].Get(path, [](const std::string& text) {
+            return parse::ParseUdevProperties(text).value;
+          });
+      return p ? *p : kNone;
+    } catch (const CollectError&) {
+      return kNone;
+    }
+  }
+
   // node_exporter 1.9's "rotational" label: sysfs block/<device>/queue/
   // rotational, as prometheus/procfs' SysBlockDeviceQueueStats gives it:
   // that reads every file below at once and returns all zeros when any one
   // is missing or does not parse (a partition has no queue; kernels differ
   // in which files they have: io_timeout is missing on some), so the label
-  // is then "0" whatever rotational holds.
-  static std::string Rotational(const HostPaths& paths,
-                                const std::string& device) {
-    static constexpr const char* kUnsigned[] = {"add_random",
-                                                "dax",
-                                                "discard_granularity",
-                                                "discard_max_hw_bytes",
-                                                "discard_max_bytes",
-                                                "hw_sector_size",
-                                                "io_poll",
-                                                "io_timeout",
-                                                "iostats",
-                                                "logical_block_size",
-                                                "max_hw_sectors_kb",
-                                                "max_integrity_segments",
-                                                "max_sectors_kb",
-                                                "max_segments",
-                                                "max_segment_size",
-                                                "minimum_io_size",
-                                                "nomerges",
-                                                "nr_requests",
-                                                "optimal_io_size",
-                                                "physical_block_size",
-                                                "read_ahead_kb",
-                                                "rotational",
-                                                "rq_affinity",
-                                                "write_same_max_bytes",
-                                                "nr_zones",
-                                                "chunk_sectors",
-                                                "fua",
-                                                "max_discard_segments",
-                                                "write_zeroes_max_bytes"};
-    static constexpr const char* kSigned[] = {"io_poll_delay", "wbt_lat_usec"};
-    static constexpr const char* kText[] = {"write_cache", "zoned",
-                                            "scheduler"};
-    const std::string queue = paths.Sys("block/" + device + "/queue/");
-    std::string rotational = "0";
-    for (const char* f : kUnsigned) {
-      FileRead r = ReadPath(queue + f);
-      const auto v =
-          r.ok() ? parse::ParseU64(parse::Trim(r.data)) : std::nullopt;
-      if (!v) return "0";
-      if (std::string_view(f) == "rotational") rotational = std::to_string(*v);
+  // is then "0" whatever rotational holds. Which files there are and that
+  // they parse is a property of the kernel and the device: it is checked
+  // again only when the queue directory changes (its DirStamp: another
+  // device under the same name, a file added or removed), and rotational
+  // alone is read each cycle, through a descriptor kept under that stamp.
+  std::string Rotational(const HostPaths& paths, const std::string& device) {
+    const std::string dir = paths.Sys("block/" + device + "/queue");
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) {
+      if (auto it = queues_.find(device); it != queues_.end()) {
+        ForgetKeptUnder(it->second.dir);
+        queues_.erase(it);
+      }
+      return "0";
     }
-    for (const char* f : kSigned) {
-      FileRead r = ReadPath(queue + f);
-      if (!r.ok() || !parse::ParseGoInt(parse::Trim(r.data), 10)) return "0";
+    const DirStamp stamp = DirStamp::Of(st);
+    Queue& q = queues_[device];
+    if (!q.checked || q.dir != dir || !(q.stamp == stamp)) {
+      q.complete = QueueStatsComplete(dir + "/");
+      if (!q.complete) ForgetKeptUnder(dir);
+      q.dir = dir;
+      q.stamp = stamp;
+      q.checked = true;
     }
-    for (const char* f : kText) {
-      if (!ReadPath(queue + f).ok()) return "0";
+    if (!q.complete) return "0";
+    const FileRead r = ReadPathStamped(dir + "/rotational", stamp);
+    const auto v = r.ok() ? parse::ParseU64(parse::Trim(r.data)) : std::nullopt;
+    return v ? std::to_string(*v) : "0";
+  }
+
+  // Whether every file of procfs' queue stats is there and parses
+  // (rotational is read again each cycle).
+  static bool QueueStatsComplete(const std::string& queue) {
+    for (const char* f : parse::kQueueUnsignedFiles) {
+      FileRead r = ReadUncached(queue + f);
+      if (!r.ok() || !parse::ParseU64(parse::Trim(r.data))) return false;
     }
-    return rotational;
+    for (const char* f : parse::kQueueSignedFiles) {
+      FileRead r = ReadUncached(queue + f);
+      if (!r.ok() || !parse::ParseGoInt(parse::Trim(r.data), 10)) return false;
+    }
+    for (const char* f : parse::kQueueTextFiles) {
+      if (!ReadUncached(queue + f).ok()) return false;
+    }
+    return true;
   }
 
   // node_exporter's deviceFilter: excluded if the exclude pattern matches,
@@ -270,6 +281,17 @@ class DiskstatsCollector : public Collector {
   Filter exclude_;
   Filter include_;
   bool ne15_;
+  // Per device: its queue directory, under which stamp it was checked, and
+  // whether procfs' queue stats were complete then.
+  struct Queue {
+    std::string dir;
+    DirStamp stamp;
+    bool checked = false;
+    bool complete = false;
+  };
+  std::map<std::string, Queue> queues_;
+  // Per udev database file.
+  std::map<std::string, StampedFile<parse::UdevProperties>> udev_;
 };
 
 std::unique_ptr<Collector> Create(const CollectorOptions& options) {

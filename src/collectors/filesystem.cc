@@ -9,8 +9,10 @@
 // node_filesystem_readonly).
 //
 // A statfs() on a dead network filesystem can block for minutes. The calls
-// run on a helper thread; one still running after
-// --collector.filesystem.mount-timeout is left to its thread, its mount point
+// run on a long-lived helper thread, one per collector, that makes every
+// cycle's calls (no thread is started per cycle); one still running after
+// --collector.filesystem.mount-timeout is left to its thread, which leaves
+// once that call returns, and a new helper takes its place. The mount point
 // is reported with device_error 1 and is not statted again until that call
 // returns. So a hung mount costs one parked thread, never a hung collector
 // nor a pile of threads, and a collection takes at most about two timeouts
@@ -86,10 +88,11 @@ struct StatBatch {
   bool abandoned = false;  // the collector gave up on call `done`
 };
 
-// The helper thread's body. Stops at the call the collector gave up on,
-// un-sticking its path once it returns.
-void RunBatch(std::shared_ptr<StatBatch> batch,
-              std::shared_ptr<StuckPaths> stuck, StatfsFunc statfs) {
+// Makes the calls of one batch. Stops at the call the collector gave up on,
+// un-sticking its path once it returns, and returns false then.
+bool RunBatch(const std::shared_ptr<StatBatch>& batch,
+              const std::shared_ptr<StuckPaths>& stuck,
+              const StatfsFunc& statfs) {
   for (size_t i = 0; i < batch->paths.size(); ++i) {
     FsUsage usage;
     int err;
@@ -102,12 +105,41 @@ void RunBatch(std::shared_ptr<StatBatch> batch,
     if (batch->abandoned) {
       std::lock_guard<std::mutex> stuck_lock(stuck->mu);
       stuck->paths.erase(batch->paths[i]);
-      return;
+      return false;
     }
     batch->errors[i] = err;
     batch->usages[i] = usage;
     batch->done = i + 1;
     batch->cv.notify_all();
+  }
+  return true;
+}
+
+// A helper thread that runs the batches handed to it, one after the other,
+// until it is told to quit or a batch is abandoned (it then leaves once the
+// hung call returns). Shared between the collector and the thread.
+struct StatWorker {
+  std::mutex mu;
+  std::condition_variable cv;       // a batch was handed over, or quit
+  std::shared_ptr<StatBatch> next;  // the batch to run
+  bool quit = false;
+};
+
+void RunWorker(std::shared_ptr<StatWorker> worker,
+               std::shared_ptr<StuckPaths> stuck, StatfsFunc statfs) {
+  while (true) {
+    std::shared_ptr<StatBatch> batch;
+    {
+      std::unique_lock<std::mutex> lock(worker->mu);
+      worker->cv.wait(lock, [&] { return worker->quit || worker->next; });
+      if (!worker->next) return;
+      batch = std::move(worker->next);
+    }
+    try {
+      if (!RunBatch(batch, stuck, statfs)) return;
+    } catch (...) {  // an exception must not escape the thread
+      return;
+    }
   }
 }
 
@@ -211,6 +243,16 @@ class FilesystemCollector : public Collector {
         timeout_(timeout),
         statfs_(std::move(statfs)),
         stuck_(std::make_shared<StuckPaths>()) {}
+
+  ~FilesystemCollector() override {
+    if (!worker_) return;
+    {
+      std::lock_guard<std::mutex> lock(worker_->mu);
+      worker_->quit = true;
+    }
+    worker_->cv.notify_one();
+    worker_thread_.join();  // idle: Collect() never leaves a batch running
+  }
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
@@ -327,10 +369,10 @@ class FilesystemCollector : public Collector {
   }
 
   // statfs() on each path, on helper threads. Paths still stuck from an
-  // earlier collection are not retried. Normally one thread makes all the
-  // calls in turn, each given timeout_. Once one hangs, the rest get a
-  // thread each and one shared deadline, so several dead servers cost one
-  // timeout more rather than one timeout each.
+  // earlier collection are not retried. Normally the collector's helper
+  // thread makes all the calls in turn, each given timeout_. Once one hangs,
+  // the rest get a thread each and one shared deadline, so several dead
+  // servers cost one timeout more rather than one timeout each.
   std::vector<StatOutcome> StatAll(const std::vector<std::string>& paths) {
     std::vector<StatOutcome> out(paths.size());
     std::vector<size_t> todo;  // indexes into paths
@@ -346,30 +388,30 @@ class FilesystemCollector : public Collector {
     }
     if (todo.empty()) return out;
 
-    // Phase 1: one thread, in order.
+    // Phase 1: the helper thread, in order.
     std::vector<std::string> batch_paths;
     for (size_t t : todo) batch_paths.push_back(paths[t]);
-    Running first = Start(std::move(batch_paths));
+    std::shared_ptr<StatBatch> first = HandToWorker(std::move(batch_paths));
     size_t hung = 0;  // the call that hung, if any
     {
-      std::unique_lock<std::mutex> lock(first.batch->mu);
+      std::unique_lock<std::mutex> lock(first->mu);
       for (; hung < todo.size(); ++hung) {
         // The wait starts no earlier than the call did, so a call is only
         // given up on after it really ran for the whole timeout.
-        if (!first.batch->cv.wait_for(
-                lock, timeout_, [&] { return first.batch->done > hung; })) {
-          Abandon(*first.batch, hung);
+        if (!first->cv.wait_for(lock, timeout_,
+                                [&] { return first->done > hung; })) {
+          Abandon(*first, hung);
           out[todo[hung]].stuck = true;
           break;
         }
-        Take(*first.batch, hung, &out[todo[hung]]);
+        Take(*first, hung, &out[todo[hung]]);
       }
     }
-    if (hung == todo.size()) {
-      first.thread.join();
-      return out;
-    }
-    first.thread.detach();
+    if (hung == todo.size()) return out;
+    // The helper leaves by itself once its call returns; a new one takes
+    // its place for the next cycles.
+    worker_thread_.detach();
+    StartWorker();
 
     // Phase 2: the calls after the hung one, in parallel.
     std::vector<Running> rest;
@@ -395,18 +437,44 @@ class FilesystemCollector : public Collector {
     return out;
   }
 
-  // A helper thread and the calls it makes.
+  // A one-off helper thread (phase 2) and the calls it makes.
   struct Running {
     std::shared_ptr<StatBatch> batch;
     std::thread thread;
   };
 
-  Running Start(std::vector<std::string> paths) {
+  static std::shared_ptr<StatBatch> NewBatch(std::vector<std::string> paths) {
     auto batch = std::make_shared<StatBatch>();
     batch->paths = std::move(paths);
     batch->errors.resize(batch->paths.size());
     batch->usages.resize(batch->paths.size());
-    return {batch, std::thread(RunBatch, batch, stuck_, statfs_)};
+    return batch;
+  }
+
+  Running Start(std::vector<std::string> paths) {
+    auto batch = NewBatch(std::move(paths));
+    return {batch, std::thread([batch, stuck = stuck_, statfs = statfs_] {
+              RunBatch(batch, stuck, statfs);
+            })};
+  }
+
+  // Starts the long-lived helper thread, in place of one that was given up
+  // on (left detached) if any.
+  void StartWorker() {
+    worker_ = std::make_shared<StatWorker>();
+    worker_thread_ = std::thread(RunWorker, worker_, stuck_, statfs_);
+  }
+
+  // Hands a batch to the long-lived helper thread (started on first use).
+  std::shared_ptr<StatBatch> HandToWorker(std::vector<std::string> paths) {
+    if (!worker_) StartWorker();
+    auto batch = NewBatch(std::move(paths));
+    {
+      std::lock_guard<std::mutex> lock(worker_->mu);
+      worker_->next = batch;
+    }
+    worker_->cv.notify_one();
+    return batch;
   }
 
   // Gives up on call i, the one the thread is in. Called with batch.mu
@@ -431,6 +499,9 @@ class FilesystemCollector : public Collector {
   std::chrono::nanoseconds timeout_;
   StatfsFunc statfs_;
   std::shared_ptr<StuckPaths> stuck_;
+  // The long-lived helper thread (idle between collections), once started.
+  std::shared_ptr<StatWorker> worker_;
+  std::thread worker_thread_;
 };
 
 // An include flag (node_exporter 1.9): mutually exclusive with an exclude

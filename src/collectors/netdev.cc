@@ -16,10 +16,12 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -115,10 +117,16 @@ class NetdevCollector : public Collector {
     // By device name, so a name listed twice keeps its last line (as the
     // map node_exporter builds does).
     std::map<std::string, DeviceStats> devices;
+    std::set<std::string> stamped;  // device directories read this cycle
     for (const parse::NetDevLine& line : lines) {
       if (Ignored(line.name)) continue;
-      devices[line.name] = Stats(paths, line);
+      devices[line.name] = Stats(paths, line, &stamped);
     }
+    // Devices gone since the last cycle: their kept files are closed.
+    for (const std::string& dir : stamped_) {
+      if (!stamped.count(dir)) ForgetKeptUnder(dir);
+    }
+    stamped_ = std::move(stamped);
 
     FamilySet out;
     std::map<std::string, FamilyBuilder*> families;  // by statistic
@@ -159,14 +167,31 @@ class NetdevCollector : public Collector {
     return exclude_.Excludes(name) || !include_.Includes(name);
   }
 
-  // The statistics node_exporter would report for one device.
-  DeviceStats Stats(const HostPaths& paths, const parse::NetDevLine& line) {
-    const std::string dir = paths.Sys("class/net/" + line.name + "/statistics");
+  // The statistics node_exporter would report for one device. The sysfs
+  // counters are read through descriptors kept while the device's directory
+  // is the same one (ReadPathStamped, as netclass); the directory goes into
+  // *stamped.
+  DeviceStats Stats(const HostPaths& paths, const parse::NetDevLine& line,
+                    std::set<std::string>* stamped) {
+    const std::string device_dir = paths.Sys("class/net/" + line.name);
+    const std::string dir = device_dir + "/statistics";
     DeviceStats stats;
-    if (netlink_ && detailed_ && !ListDir(dir).empty()) {
+    if (!netlink_) {
+      const auto& names = detailed_ ? kProcNames : kLegacyNames;
+      for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
+        stats[names[f]] = line.values[f];
+      }
+      return stats;
+    }
+    std::optional<DirStamp> stamp;
+    if (struct stat st; ::stat(device_dir.c_str(), &st) == 0) {
+      stamp = DirStamp::Of(st);
+      stamped->insert(device_dir);
+    }
+    if (detailed_ && !ListDir(dir).empty()) {
       // Every netlink counter, under node_exporter's netlink names.
       for (const auto& [key, file] : kNetlinkNames) {
-        if (auto v = ReadCounter(dir + "/" + file)) stats[key] = *v;
+        if (auto v = ReadCounter(dir + "/" + file, stamp)) stats[key] = *v;
       }
       return stats;
     }
@@ -174,20 +199,20 @@ class NetdevCollector : public Collector {
     for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
       stats[names[f]] = line.values[f];
     }
-    if (netlink_) {
-      // The one netlink counter /proc/net/dev does not show.
-      if (auto v = ReadCounter(dir + "/rx_nohandler")) {
-        stats["receive_nohandler"] = *v;
-      }
+    // The one netlink counter /proc/net/dev does not show.
+    if (auto v = ReadCounter(dir + "/rx_nohandler", stamp)) {
+      stats["receive_nohandler"] = *v;
     }
     return stats;
   }
 
-  // A sysfs counter, or nullopt if the file does not exist.
-  static std::optional<uint64_t> ReadCounter(const std::string& path) {
-    auto text = ReadFileIfExists(path);
-    if (!text) return std::nullopt;
-    return Unwrap(parse::ParseSysfsCounter(*text), path);
+  // A sysfs counter, or nullopt if the file does not exist; read under the
+  // device directory's stamp if there is one.
+  static std::optional<uint64_t> ReadCounter(
+      const std::string& path, const std::optional<DirStamp>& stamp) {
+    FileRead r = stamp ? ReadPathStamped(path, *stamp) : ReadPath(path);
+    if (r.missing()) return std::nullopt;
+    return Unwrap(parse::ParseSysfsCounter(r.Value(path)), path);
   }
 
   // node_network_address_info from getifaddrs(3): the live host's
@@ -250,6 +275,7 @@ class NetdevCollector : public Collector {
   bool label_ifalias_;
   Filter include_;
   Filter exclude_;
+  std::set<std::string> stamped_;  // device directories read last cycle
 };
 
 }  // namespace

@@ -45,16 +45,22 @@ int ReadFd(int fd, bool from_start, size_t limit, std::string* out) {
   }
 }
 
-// True for a path with an all-digit component (/proc/<pid>/...): a process
-// comes and goes, its files are not kept.
+// True for a path with an all-digit component other than "1"
+// (/proc/<pid>/...): a process comes and goes, its files are not kept. PID
+// 1's are (the filesystem collector's 1/mountinfo): it lives as long as the
+// PID namespace we run in, and a kept descriptor of its mountinfo reads its
+// mount namespace's table anew each time, as a fresh open would (an init
+// that moved to another mount namespace or root after the first read would
+// still be shown as it was; no init does).
 bool HasNumericComponent(std::string_view path) {
   size_t i = 0;
   while (i < path.size()) {
     size_t j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
-    if (j > i && std::all_of(path.begin() + static_cast<ptrdiff_t>(i),
-                             path.begin() + static_cast<ptrdiff_t>(j),
-                             [](char c) { return c >= '0' && c <= '9'; })) {
+    const std::string_view part = path.substr(i, j - i);
+    if (!part.empty() && part != "1" &&
+        std::all_of(part.begin(), part.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
       return true;
     }
     i = j + 1;
@@ -63,8 +69,8 @@ bool HasNumericComponent(std::string_view path) {
 }
 
 // Whether a file open as `fd` may be kept: procfs files but /proc/<pid>/
-// ones, and sysfs files under devices/system/ (CPUs, memory nodes,
-// clocksources: never renamed, and a removed one fails to read, ENODEV,
+// ones (PID 1's are kept), and sysfs files under devices/system/ (CPUs, memory
+// nodes, clocksources: never renamed, and a removed one fails to read, ENODEV,
 // and is opened afresh). Not a regular file, which rename(2) may replace
 // behind a kept descriptor, nor a sysfs device that may be renamed (a
 // network interface: those are read with ReadPathStamped, which checks the
@@ -111,7 +117,8 @@ class KeptFiles {
     return fd;
   }
 
-  // Hands back a descriptor after a successful read: kept for the next
+  // Hands back a descriptor after a read (one that succeeded or failed with
+  // an attribute's error, IsAttributeError): kept for the next
   // reader if `path` may be kept (a stamped file always; else Keepable) and
   // the budget allows, else closed.
   void Give(const std::string& path, int fd, bool was_kept,
@@ -191,13 +198,36 @@ KeptFiles& Kept() {
   return *kept;
 }
 
-// ReadPath and ReadPathStamped (`stamp` non-null).
+// True for a read error that belongs to what the file shows rather than to
+// the file: a sysfs attribute the driver cannot give now or ever (a virtual
+// interface's speed: EINVAL; ENODATA, EOPNOTSUPP; a sensor's EIO, EAGAIN,
+// EBUSY). The descriptor stays good for the next read. Other errors (ENODEV:
+// the device is gone) have the file opened afresh.
+bool IsAttributeError(int error) {
+  switch (error) {
+    case EINVAL:
+    case ENODATA:
+    case EOPNOTSUPP:
+    case EIO:
+    case EAGAIN:
+    case EBUSY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ReadPath and ReadPathStamped (`stamp` non-null). A descriptor whose read
+// fails with an attribute's error is kept as after a successful read.
 FileRead ReadKeeping(const std::string& path, size_t limit,
                      const DirStamp* stamp) {
   FileRead r;
   std::string* out = &r.data;
   if (int fd = Kept().Take(path, stamp); fd >= 0) {
-    if (ReadFd(fd, true, limit, out) == 0) {
+    const int err = ReadFd(fd, true, limit, out);
+    if (err == 0 || IsAttributeError(err)) {
+      if (err != 0) out->clear();
+      r.error = err;
       Kept().Give(path, fd, true, stamp);
       return r;
     }
@@ -210,9 +240,13 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
     return r;
   }
   if (int err = ReadFd(fd, false, limit, out)) {
-    ::close(fd);
     out->clear();
     r.error = err;
+    if (IsAttributeError(err)) {
+      Kept().Give(path, fd, false, stamp);
+    } else {
+      ::close(fd);
+    }
     return r;
   }
   Kept().Give(path, fd, false, stamp);
@@ -370,6 +404,17 @@ std::optional<std::string> AttrOrNoData(const std::string& path) {
   FileRead r = ReadAttr(path);
   if (IsAbsentOrDenied(r.error)) return std::nullopt;
   return std::move(r).Value(path);
+}
+
+StampResult StampOf(const std::string& path) {
+  StampResult r;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    r.error = errno;
+  } else {
+    r.stamp = FileStamp::Of(st);
+  }
+  return r;
 }
 
 std::optional<std::string> ReadFileIfExists(const std::string& path) {

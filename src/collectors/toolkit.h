@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,10 +51,14 @@ struct FileRead {
 };
 
 /// Reads `path` until EOF (limit 0) or with one read of at most `limit`
-/// bytes. Procfs files (not /proc/<pid>/ ones) and sysfs files under
-/// devices/system/ stay open for the next call, which reads them again with
-/// pread(2) instead of paying for open and close (within the TryKeepFds
-/// budget).
+/// bytes. Procfs files (not /proc/<pid>/ ones but PID 1's) and sysfs files
+/// under devices/system/ stay open for the next call, which reads them again
+/// with pread(2) instead of paying for open and close (within the TryKeepFds
+/// budget); so do those whose read fails with an error of the attribute
+/// rather than of the file (EINVAL, ENODATA, EOPNOTSUPP, EIO, EAGAIN, EBUSY:
+/// the error is returned each time, without an open and close). A kept
+/// descriptor whose read fails otherwise (ENODEV: the device is gone) is
+/// closed and the file opened afresh.
 FileRead ReadPath(const std::string& path, size_t limit = 0);
 
 /// What tells one directory from another across cycles: its device, inode
@@ -73,12 +78,37 @@ struct DirStamp {
   }
 };
 
+/// What tells one version of a file from another across cycles without
+/// reading it: its device, inode, size and modification time (a file
+/// replaced by rename(2) has another inode, one rewritten in place another
+/// size or mtime), as node_exporter's os collector checks os-release.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  struct timespec mtime {};
+  static FileStamp Of(const struct stat& st) {
+    return {st.st_dev, st.st_ino, st.st_size, st.st_mtim};
+  }
+  bool operator==(const FileStamp& o) const {
+    return dev == o.dev && ino == o.ino && size == o.size &&
+           mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec;
+  }
+};
+
+/// The stat(2) of `path` as a FileStamp, or the errno of the failure.
+struct StampResult {
+  FileStamp stamp;
+  int error = 0;
+};
+StampResult StampOf(const std::string& path);
+
 /// ReadPath for a file of a directory that may be renamed or re-created (a
 /// sysfs device such as /sys/class/net/<iface>/), whose DirStamp the caller
 /// took this cycle: the descriptor is kept between calls (in the same cache
 /// and budget as ReadPath's) while the stamp stays the one it was opened
-/// under, and opened afresh once it differs. A kept descriptor whose read
-/// fails is closed and the file opened afresh.
+/// under, and opened afresh once it differs. Failed reads are kept or not
+/// as ReadPath's (a virtual interface's speed, EINVAL, stays open).
 FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
                          size_t limit = 0);
 
@@ -137,6 +167,37 @@ const char* FileKind(unsigned mode);
 
 /// Throws CollectError("<path>: <strerror(error)>").
 [[noreturn]] void ThrowErrno(const std::string& path, int error);
+
+/// What a parser made of a file that rarely changes (os-release, a udev
+/// database file), kept across cycles while the file's FileStamp holds: a
+/// cycle then costs one stat(2) instead of an open, reads, a close and the
+/// parse. One instance per file; not thread-safe (a collector's own state).
+template <typename T>
+class StampedFile {
+ public:
+  /// parse(text) of `path`'s contents, read and parsed again only when the
+  /// file's stamp differs from the one it was read under; nullptr if the
+  /// file is missing (ENOENT, ENOTDIR). Another error throws CollectError
+  /// naming the path; what `parse` throws passes through. Either way nothing
+  /// is kept. The pointer is valid until the next call.
+  template <typename Parse>
+  const T* Get(const std::string& path, Parse&& parse) {
+    const StampResult st = StampOf(path);
+    if (st.error == 0 && stamp_ && *stamp_ == st.stamp) return &value_;
+    stamp_.reset();
+    if (st.error == ENOENT || st.error == ENOTDIR) return nullptr;
+    if (st.error != 0) ThrowErrno(path, st.error);
+    std::optional<std::string> text = ReadFileIfExists(path);
+    if (!text) return nullptr;
+    value_ = parse(*text);
+    stamp_ = st.stamp;  // taken before the read: a change after it is seen
+    return &value_;
+  }
+
+ private:
+  std::optional<FileStamp> stamp_;
+  T value_{};
+};
 
 /// The budget of descriptors collectors keep open between cycles (the
 /// readers' procfs, sysfs and stamped files): a quarter of

@@ -70,6 +70,43 @@ using UdevProperties = std::map<std::string, std::string, std::less<>>;
 /// node_exporter does. Never fails; the Result is for uniformity.
 Result<UdevProperties> ParseUdevProperties(std::string_view text);
 
+/// The files below sysfs block/<device>/queue/ that prometheus/procfs'
+/// SysBlockDeviceQueueStats reads (all of them, or it fails): unsigned
+/// integers, signed integers and text.
+inline constexpr const char* kQueueUnsignedFiles[] = {"add_random",
+                                                      "dax",
+                                                      "discard_granularity",
+                                                      "discard_max_hw_bytes",
+                                                      "discard_max_bytes",
+                                                      "hw_sector_size",
+                                                      "io_poll",
+                                                      "io_timeout",
+                                                      "iostats",
+                                                      "logical_block_size",
+                                                      "max_hw_sectors_kb",
+                                                      "max_integrity_segments",
+                                                      "max_sectors_kb",
+                                                      "max_segments",
+                                                      "max_segment_size",
+                                                      "minimum_io_size",
+                                                      "nomerges",
+                                                      "nr_requests",
+                                                      "optimal_io_size",
+                                                      "physical_block_size",
+                                                      "read_ahead_kb",
+                                                      "rotational",
+                                                      "rq_affinity",
+                                                      "write_same_max_bytes",
+                                                      "nr_zones",
+                                                      "chunk_sectors",
+                                                      "fua",
+                                                      "max_discard_segments",
+                                                      "write_zeroes_max_bytes"};
+inline constexpr const char* kQueueSignedFiles[] = {"io_poll_delay",
+                                                    "wbt_lat_usec"};
+inline constexpr const char* kQueueTextFiles[] = {"write_cache", "zoned",
+                                                  "scheduler"};
+
 }  // namespace host_exporter::parse
 
 #endif  // HOST_EXPORTER_PARSE_DISKSTATS_H_

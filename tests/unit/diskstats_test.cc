@@ -2,8 +2,10 @@
 // fixture root and on small generated roots.
 #include "parse/diskstats.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -394,6 +396,107 @@ TEST(DiskstatsCollectorTest, UnparsableAtaValueIsSkipped) {
                        {"serial", ""},
                        {"revision", ""}}),
             1);
+}
+
+// Every queue stats file procfs reads, each parsing, with rotational
+// `rotational`.
+void WriteQueue(const TempRoot& root, const std::string& device,
+                const std::string& rotational) {
+  const std::string queue = "sys/block/" + device + "/queue/";
+  for (const char* f : parse::kQueueUnsignedFiles) root.Write(queue + f, "0\n");
+  for (const char* f : parse::kQueueSignedFiles) root.Write(queue + f, "-1\n");
+  for (const char* f : parse::kQueueTextFiles) root.Write(queue + f, "none\n");
+  root.Write(queue + "rotational", rotational + "\n");
+}
+
+// The rotational label of a disk's node_disk_info, or "" without one.
+std::string RotationalOf(const Families& fams, const std::string& device) {
+  const auto* info = FindFamily(fams, "node_disk_info");
+  if (info == nullptr) return "";
+  for (const auto& m : info->metric) {
+    std::string dev, rot;
+    for (const auto& l : m.label) {
+      if (l.name == "device") dev = l.value;
+      if (l.name == "rotational") rot = l.value;
+    }
+    if (dev == device) return rot;
+  }
+  return "";
+}
+
+// node_exporter 1.9's rotational label: the queue files are checked once per
+// queue directory (again when it changes), rotational itself is read every
+// cycle through a kept descriptor; a device that goes has it closed.
+TEST(DiskstatsCollectorTest, RotationalKeptPerQueueDirectory) {
+  DiskstatsRoot root(
+      "   8       0 sda 1 0 2 3 4 0 5 6 0 7 8\n"
+      "   8      16 sdb 1 0 2 3 4 0 5 6 0 7 8\n");
+  WriteQueue(root, "sda", "1");
+  WriteQueue(root, "sdb", "1");
+  const std::string sda_queue = root.root() + "/sys/block/sda/queue";
+  auto c = MakeCollector("diskstats", With(kNodeExporterCompatKey, "1.9"));
+  Families fams = c->Collect(root.paths());
+  EXPECT_EQ(RotationalOf(fams, "sda"), "1");
+  EXPECT_EQ(RotationalOf(fams, "sdb"), "1");
+  EXPECT_EQ(CountKeptUnder(sda_queue), 1u);  // rotational
+
+  // rotational rewritten (as by a write to it): seen at once.
+  root.Write("sys/block/sda/queue/rotational", "0\n");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "0");
+  root.Write("sys/block/sda/queue/rotational", "1\n");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "1");
+
+  // A file removed changes the directory: checked again, "0" (procfs' all
+  // zeros); back, "1" again.
+  std::filesystem::remove(sda_queue + "/io_timeout");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "0");
+  root.Write("sys/block/sda/queue/io_timeout", "30000\n");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "1");
+
+  // The device directory replaced by another device's (no io_timeout).
+  std::filesystem::remove_all(root.root() + "/sys/block/sda");
+  WriteQueue(root, "sda", "1");
+  std::filesystem::remove(sda_queue + "/io_timeout");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "0");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sdb"), "1");
+
+  // sda gone from diskstats: its kept descriptor is closed.
+  root.Write("sys/block/sda/queue/io_timeout", "30000\n");
+  EXPECT_EQ(RotationalOf(c->Collect(root.paths()), "sda"), "1");
+  EXPECT_EQ(CountKeptUnder(sda_queue), 1u);
+  root.Write("proc/diskstats", "   8      16 sdb 1 0 2 3 4 0 5 6 0 7 8\n");
+  fams = c->Collect(root.paths());
+  EXPECT_EQ(RotationalOf(fams, "sda"), "");
+  EXPECT_EQ(CountKeptUnder(sda_queue), 0u);
+  ForgetKeptUnder(root.root() + "/sys/block/sdb/queue");
+}
+
+// The udev database file of a disk is parsed again only when it changes.
+TEST(DiskstatsCollectorTest, UdevFileKeptUntilItChanges) {
+  DiskstatsRoot root("   8       0 sda 1 0 2 3 4 0 5 6 0 7 8\n");
+  const std::string db = root.Write("run/udev/data/b8:0", "E:ID_MODEL=AAA\n");
+  const struct timespec t[2] = {{1000, 0}, {1000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, db.c_str(), t, 0), 0);
+  HostPaths paths = root.paths();
+  auto c = MakeCollector("diskstats");
+  auto model = [&] {
+    const Families fams = c->Collect(paths);
+    const auto* info = FindFamily(fams, "node_disk_info");
+    if (info == nullptr || info->metric.empty()) return std::string("?");
+    for (const auto& l : info->metric[0].label) {
+      if (l.name == "model") return l.value;
+    }
+    return std::string("?");
+  };
+  EXPECT_EQ(model(), "AAA");
+  root.Write("run/udev/data/b8:0", "E:ID_MODEL=BBB\n");  // same size
+  ASSERT_EQ(::utimensat(AT_FDCWD, db.c_str(), t, 0), 0);
+  EXPECT_EQ(model(), "AAA");  // same stat: not read again
+  const struct timespec t2[2] = {{1001, 0}, {1001, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, db.c_str(), t2, 0), 0);
+  EXPECT_EQ(model(), "BBB");
+  std::filesystem::remove(db);
+  EXPECT_EQ(model(), "");
 }
 
 TEST(DiskstatsCollectorTest, MalformedFileIsACollectErrorNamingIt) {

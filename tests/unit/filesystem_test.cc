@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -67,11 +68,13 @@ struct FakeStatfs {
   std::map<std::string, int> calls;
   std::map<std::string, int> errors;
   std::set<std::string> blocking;
+  std::set<pid_t> threads;  // the threads that made the calls
   std::atomic<int> in_flight{0};
 
   int Stat(const std::string& path, FsUsage* out) {
     std::unique_lock<std::mutex> lock(mu);
     ++calls[path];
+    threads.insert(::gettid());
     ++in_flight;
     cv.wait(lock, [&] { return blocking.count(path) == 0; });
     --in_flight;
@@ -453,6 +456,44 @@ TEST(FilesystemCollectorTest, StuckMountIsSkippedUntilItsCallReturns) {
   EXPECT_EQ(FindValue(fams, "node_filesystem_size_bytes", b), 1000 * 4096);
   EXPECT_EQ(fake->Calls(stuck_path), 2);
   EXPECT_EQ(fake->in_flight.load(), 0);
+}
+
+TEST(FilesystemCollectorTest, OneHelperThreadMakesTheCallsOfEveryCycle) {
+  MountsRoot root("1/mounts",
+                  "/dev/sda1 /a ext4 rw 0 0\n"
+                  "/dev/sda2 /b ext4 rw 0 0\n");
+  auto fake = std::make_shared<FakeStatfs>();
+  auto collector = WithFake(fake);
+  for (int i = 0; i < 5; ++i) {
+    Families fams = collector->Collect(root.paths());
+    EXPECT_EQ(MountValue(fams, "device_error", "/dev/sda2", "/b", "ext4"), 0);
+  }
+  EXPECT_EQ(fake->Calls(root.root() + "/a"), 5);
+  std::lock_guard<std::mutex> lock(fake->mu);
+  // Not a thread started per cycle: the same helper made all ten calls.
+  EXPECT_EQ(fake->threads.size(), 1u);
+  EXPECT_EQ(fake->threads.count(::gettid()), 0u);
+}
+
+TEST(FilesystemCollectorTest, AHelperStuckInACallIsReplacedOnce) {
+  MountsRoot root("1/mounts",
+                  "/dev/sda1 /a ext4 rw 0 0\n"
+                  "nas:/x /b nfs4 rw 0 0\n");
+  const std::string stuck_path = root.root() + "/b";
+  auto fake = std::make_shared<FakeStatfs>();
+  fake->blocking.insert(stuck_path);
+  auto collector =
+      WithFake(fake, Options({{"collector.filesystem.mount-timeout", "50ms"}}));
+  for (int i = 0; i < 4; ++i) collector->Collect(root.paths());
+  EXPECT_EQ(fake->Calls(stuck_path), 1);
+  EXPECT_EQ(fake->Calls(root.root() + "/a"), 4);
+  {
+    // The first helper hangs in /b; its replacement serves cycles 2 to 4.
+    std::lock_guard<std::mutex> lock(fake->mu);
+    EXPECT_EQ(fake->threads.size(), 2u);
+  }
+  fake->Release(stuck_path);
+  fake->WaitIdle();
 }
 
 TEST(FilesystemCollectorTest, SeveralHungMountsCostAboutTwoTimeouts) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "collectors/toolkit.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -584,6 +585,34 @@ TEST(NetdevCollectorTest, AddressInfoOnTheLiveHost) {
   // Off by default.
   EXPECT_EQ(FindFamily(RunCollector("netdev"), "node_network_address_info"),
             nullptr);
+}
+
+// rx_nohandler is read through a descriptor kept while the device's
+// directory is the same one (a value rewritten is seen), closed once the
+// device is gone from /proc/net/dev.
+TEST(NetdevCollectorTest, RxNohandlerKeptWhileTheDeviceIs) {
+  testing::TempRoot root;
+  const std::string eth0_line = "  eth0: 1 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0\n";
+  root.Write("proc/net/dev", std::string(kHeader) + eth0_line);
+  root.Write("sys/class/net/eth0/statistics/rx_nohandler", "5\n");
+  const std::string dir = root.dir() + "/sys/class/net/eth0";
+  auto c = testing::MakeCollector("netdev");
+  EXPECT_EQ(
+      FindValue(c->Collect(root.paths()),
+                "node_network_receive_nohandler_total", {{"device", "eth0"}}),
+      5.0);
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  root.Write("sys/class/net/eth0/statistics/rx_nohandler", "6\n");
+  EXPECT_EQ(
+      FindValue(c->Collect(root.paths()),
+                "node_network_receive_nohandler_total", {{"device", "eth0"}}),
+      6.0);
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  root.Write("proc/net/dev", kHeader);
+  EXPECT_EQ(FindFamily(c->Collect(root.paths()),
+                       "node_network_receive_nohandler_total"),
+            nullptr);
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
 }
 
 }  // namespace

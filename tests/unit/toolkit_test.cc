@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <filesystem>
@@ -179,6 +180,51 @@ TEST(ReadPathStampedTest, KeptWhileTheStampHolds) {
   EXPECT_EQ(CountKeptUnder(dir), 0u);
   EXPECT_EQ(ReadPathStamped(dir + "/absent", other).error, ENOENT);
   EXPECT_EQ(CountKeptUnder(dir), 0u);
+}
+
+// A file whose read fails with an error of what it shows (a sysfs
+// attribute's EINVAL, the EIO of /proc/self/mem at address 0) keeps its
+// descriptor: the error comes back on each read without an open and close.
+TEST(ReadPathTest, AttributeErrorKeepsTheDescriptor) {
+  const std::string mem = "/proc/self/mem";
+  ForgetKeptUnder("/proc/self");
+  EXPECT_EQ(ReadPath(mem, 128).error, EIO);
+  EXPECT_EQ(CountKeptUnder("/proc/self"), 1u);
+  EXPECT_EQ(ReadPath(mem, 128).error, EIO);  // through the kept one
+  EXPECT_EQ(CountKeptUnder("/proc/self"), 1u);
+  ForgetKeptUnder("/proc/self");
+
+  // A virtual interface's speed (EINVAL), stamped as netclass reads it.
+  const std::string lo = "/sys/class/net/lo";
+  struct stat st;
+  if (::stat(lo.c_str(), &st) != 0) GTEST_SKIP() << "no " << lo;
+  const DirStamp stamp = DirStamp::Of(st);
+  if (ReadPathStamped(lo + "/speed", stamp, 128).error != EINVAL) {
+    ForgetKeptUnder(lo);
+    GTEST_SKIP() << lo << "/speed does not fail with EINVAL here";
+  }
+  EXPECT_EQ(CountKeptUnder(lo), 1u);
+  FileRead again = ReadPathStamped(lo + "/speed", stamp, 128);
+  EXPECT_EQ(again.error, EINVAL);
+  EXPECT_EQ(again.data, "");
+  EXPECT_EQ(CountKeptUnder(lo), 1u);
+  ForgetKeptUnder(lo);
+}
+
+// PID 1's files are kept (its mountinfo), other processes' are not.
+TEST(ReadPathTest, KeepsPid1FilesButNotOtherProcesses) {
+  const std::string self = "/proc/" + std::to_string(::getpid());
+  ForgetKeptUnder(self);
+  EXPECT_TRUE(ReadPath(self + "/mountinfo").ok());
+  EXPECT_EQ(CountKeptUnder(self), 0u);
+  ForgetKeptUnder("/proc/1");
+  if (!ReadPath("/proc/1/mountinfo").ok()) {
+    GTEST_SKIP() << "/proc/1/mountinfo cannot be read here";
+  }
+  EXPECT_EQ(CountKeptUnder("/proc/1"), 1u);
+  EXPECT_TRUE(ReadPath("/proc/1/mountinfo").ok());
+  EXPECT_EQ(CountKeptUnder("/proc/1"), 1u);
+  ForgetKeptUnder("/proc/1");
 }
 
 TEST(ListOrNoDataTest, MissingDirectoryIsNoData) {
