@@ -38,6 +38,9 @@ struct CollectorResult {
 
 /// One published cycle. Never modified after publication.
 struct Snapshot {
+  /// Hands the families back for reuse (RecycleFamilies).
+  ~Snapshot();
+
   Families families;  ///< merged, sorted by name then labels
   /// When each series started counting (parallel to `families`; see
   /// CreatedTimes), for OpenMetrics "_created" and protobuf.
@@ -48,9 +51,9 @@ struct Snapshot {
   /// escaping schemes give different bodies (otherwise all are `text`'s).
   bool utf8_names = false;
   std::vector<CollectorStatus> collectors;
-  double timestamp = 0;  ///< Unix seconds at the end of the cycle
-  uint64_t cycle = 0;    ///< 1 for the first cycle
-  int gzip_level = 1;    ///< zlib level of TextGzip()
+  double timestamp = 0;              ///< Unix seconds at the end of the cycle
+  uint64_t cycle = 0;                ///< 1 for the first cycle
+  int gzip_level = 1;                ///< zlib level of TextGzip()
   bool openmetrics_created = false;  ///< see SnapshotOptions
 
   /// `text` gzipped, compressed by the first caller and then kept. Scrapes

@@ -622,12 +622,14 @@ std::optional<std::string> RealPath(const std::string& path) {
 
 FamilyBuilder& FamilySet::Family(std::string_view name, std::string_view help,
                                  prometheus::MetricType type) {
-  auto it = families_.find(name);
-  if (it == families_.end()) {
-    return families_
-        .try_emplace(std::string(name), std::string(name), std::string(help),
-                     type)
-        .first->second;
+  auto it = families_.lower_bound(name);
+  if (it == families_.end() || it->first != name) {
+    // Inserted under the caller's view, then keyed by the builder's own name
+    // (a node handle moves no element and allocates nothing).
+    auto node =
+        families_.extract(families_.try_emplace(it, name, name, help, type));
+    node.key() = node.mapped().name();
+    return families_.insert(it, std::move(node))->second;
   }
   if (it->second.help() != help || it->second.type() != type) return dropped_;
   return it->second;
@@ -640,6 +642,7 @@ Families FamilySet::Take() {
     if (!builder.empty()) out.push_back(builder.Take());
   }
   families_.clear();
+  arena_.release();
   dropped_ = FamilyBuilder("", "", prometheus::MetricType::Untyped);
   return out;
 }
@@ -657,21 +660,31 @@ class UntypedFields : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
-    if (known_.size() > kMaxKnown) known_.clear();
+    if (known_.size() > kMaxKnown) {
+      known_.clear();
+      order_.clear();
+    }
+    size_t i = 0;
     for (const UntypedField& f : read_(paths)) {
       key_.assign(f.group);
       if (!f.group.empty()) key_.push_back('_');
       key_.append(f.name);
       // A field's family name, help and inclusion are worked out the first
-      // time it is seen and kept: no string is built for it afterwards.
-      auto it = known_.find(key_);
-      if (it == known_.end()) {
-        Known k{fields_.Includes(key_), prefix_ + key_, help_(f.group, f.name)};
-        it = known_.emplace(key_, std::move(k)).first;
+      // time it is seen and kept: no string is built for it afterwards. The
+      // file lists its fields in the same order each cycle: the field seen
+      // at this position last cycle is tried before the table is hashed.
+      const KnownEntry* k =
+          i < order_.size() && order_[i]->first == key_ ? order_[i] : Find(f);
+      if (i < order_.size()) {
+        order_[i] = k;
+      } else {
+        order_.push_back(k);
       }
-      if (!it->second.included) continue;
-      out.Untyped(it->second.name, it->second.help).Add(f.value);
+      ++i;
+      if (!k->second.included) continue;
+      out.Untyped(k->second.name, k->second.help).Add(f.value);
     }
+    order_.resize(i);
     return out.Take();
   }
 
@@ -681,7 +694,18 @@ class UntypedFields : public Collector {
     std::string name;
     std::string help;
   };
+  using KnownEntry = std::pair<const std::string, Known>;
   static constexpr size_t kMaxKnown = 4096;  // then start over
+
+  // The entry of key_ (the field `f`'s key), made if it is new.
+  const KnownEntry* Find(const UntypedField& f) {
+    auto it = known_.find(key_);
+    if (it == known_.end()) {
+      Known k{fields_.Includes(key_), prefix_ + key_, help_(f.group, f.name)};
+      it = known_.emplace(key_, std::move(k)).first;
+    }
+    return &*it;
+  }
 
   const std::string prefix_;
   const Filter fields_;
@@ -689,6 +713,9 @@ class UntypedFields : public Collector {
   const UntypedFieldHelp help_;
   std::string key_;  // this field's key, in a kept buffer
   std::unordered_map<std::string, Known> known_;
+  // The entries of last cycle's fields in the file's order (pointers to
+  // unordered_map elements stay valid until known_ is cleared).
+  std::vector<const KnownEntry*> order_;
 };
 
 }  // namespace

@@ -14,10 +14,12 @@
 
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <regex>
 #include <string>
@@ -409,6 +411,11 @@ struct FamilyDef {
 /// Families without series are not output.
 class FamilySet {
  public:
+  FamilySet() = default;
+  // The map's nodes live in arena_, which its address is part of.
+  FamilySet(const FamilySet&) = delete;
+  FamilySet& operator=(const FamilySet&) = delete;
+
   /// The family `name`, created on first request (the name and help are
   /// copied then only: a table's `const char*` makes no string per call).
   FamilyBuilder& Family(std::string_view name, std::string_view help,
@@ -448,8 +455,15 @@ class FamilySet {
     return out;
   }
 
-  // A map node never moves: handles stay valid until Take().
-  std::map<std::string, FamilyBuilder, std::less<>> families_;
+  // The map's nodes are carved from a buffer of the set's own, then from
+  // chunks growing geometrically: no allocation per family (released by
+  // Take()).
+  std::array<std::byte, 2048> buffer_;
+  std::pmr::monotonic_buffer_resource arena_{buffer_.data(), buffer_.size()};
+  // A map node never moves: handles stay valid until Take(). A key views
+  // the name its builder holds (no string of its own).
+  std::pmr::map<std::string_view, FamilyBuilder, std::less<>> families_{
+      &arena_};
   // Where an inconsistent request's series go (cleared by Take()).
   FamilyBuilder dropped_{"", "", prometheus::MetricType::Untyped};
 };
@@ -492,13 +506,24 @@ double FieldOf(const T& t) {
 
 /// Adds a series with `labels` to each family of `table`, its value taken
 /// from `from`.
-template <typename T, size_t N>
-void AddFields(FamilySet* out, const FieldFamily<T> (&table)[N], const T& from,
-               const Labels& labels) {
+template <typename T, size_t N, typename L>
+void AddFieldsWith(FamilySet* out, const FieldFamily<T> (&table)[N],
+                   const T& from, const L& labels) {
   for (const FieldFamily<T>& f : table) {
     out->Family(f.name, f.help, f.type)
         .Add(labels, f.value(from) * f.scale / f.divisor);
   }
+}
+template <typename T, size_t N>
+void AddFields(FamilySet* out, const FieldFamily<T> (&table)[N], const T& from,
+               const Labels& labels) {
+  AddFieldsWith(out, table, from, labels);
+}
+/// The same for a braced list of label views (nothing allocated for them).
+template <typename T, size_t N>
+void AddFields(FamilySet* out, const FieldFamily<T> (&table)[N], const T& from,
+               LabelViews labels) {
+  AddFieldsWith(out, table, from, labels);
 }
 
 // --- Collectors of untyped fields -----------------------------------------

@@ -30,16 +30,24 @@ constexpr std::pair<std::string_view, std::string_view> kSubsystems[] = {
 
 constexpr std::string_view kBase = "spl/kstat/zfs";
 
-// The metric name part of a kstat, as node_exporter derives it from
+// "<prefix><part>" into *out (a buffer kept between series), where the part
+// is the metric name part of a kstat as node_exporter derives it from
 // "kstat.zfs.misc.<file>.<name>": the text after the last dot, with dashes
 // as underscores.
-std::string MetricPart(std::string_view kstat) {
+const std::string& MetricName(std::string* out, std::string_view prefix,
+                              std::string_view kstat) {
   const size_t dot = kstat.rfind('.');
-  std::string s(dot == std::string_view::npos ? kstat : kstat.substr(dot + 1));
-  for (char& c : s) {
-    if (c == '-') c = '_';
-  }
-  return s;
+  out->assign(prefix).append(
+      dot == std::string_view::npos ? kstat : kstat.substr(dot + 1));
+  std::replace(out->begin() + static_cast<std::ptrdiff_t>(prefix.size()),
+               out->end(), '-', '_');
+  return *out;
+}
+
+// "kstat.zfs.misc.<file>.<name>" into *out (a kept buffer).
+const std::string& KstatHelp(std::string* out, std::string_view file,
+                             std::string_view name) {
+  return out->assign("kstat.zfs.misc.").append(file).append(".").append(name);
 }
 
 class ZfsCollector : public Collector {
@@ -58,9 +66,11 @@ class ZfsCollector : public Collector {
       if (!text) continue;
       for (const auto& v : Unwrap(parse::ParseZfsKstat(*text), path)) {
         families
-            .Untyped(
-                "node_" + std::string(subsystem) + "_" + MetricPart(v.name),
-                "kstat.zfs.misc." + std::string(file) + "." + v.name)
+            .Untyped(MetricName(
+                         &name_,
+                         prefix_.assign("node_").append(subsystem).append("_"),
+                         v.name),
+                     KstatHelp(&help_, file, v.name))
             .Add(static_cast<double>(v.value));
       }
     }
@@ -73,8 +83,8 @@ class ZfsCollector : public Collector {
       if (!text) continue;
       for (const auto& v : Unwrap(parse::ParseZfsPoolIo(*text), path)) {
         families
-            .Untyped("node_zfs_zpool_" + MetricPart(v.name),
-                     "kstat.zfs.misc.io." + v.name)
+            .Untyped(MetricName(&name_, "node_zfs_zpool_", v.name),
+                     KstatHelp(&help_, "io", v.name))
             .Add({{"zpool", pool}}, static_cast<double>(v.value));
       }
     }
@@ -87,9 +97,10 @@ class ZfsCollector : public Collector {
         if (!text) continue;
         for (const auto& v : Unwrap(parse::ParseZfsObjset(*text), path)) {
           families
-              .Untyped("node_zfs_zpool_dataset_" + MetricPart(v.name),
-                       "kstat.zfs.misc.objset." + v.name)
-              .Add({{"zpool", v.after_dataset_name ? pool : ""},
+              .Untyped(MetricName(&name_, "node_zfs_zpool_dataset_", v.name),
+                       KstatHelp(&help_, "objset", v.name))
+              .Add({{"zpool",
+                     v.after_dataset_name ? std::string_view(pool) : ""},
                     {"dataset", v.dataset}},
                    static_cast<double>(v.value));
         }
@@ -101,12 +112,16 @@ class ZfsCollector : public Collector {
       const std::string state = parse::ParseZfsPoolState(*text);
       auto& f = families.Gauge("node_zfs_zpool_state", "kstat.zfs.misc.state");
       for (std::string_view name : parse::kZfsPoolStates) {
-        f.Add({{"zpool", pool}, {"state", std::string(name)}},
-              state == name ? 1 : 0);
+        f.Add({{"zpool", pool}, {"state", name}}, state == name ? 1 : 0);
       }
     }
     return families.Take();
   }
+
+ private:
+  // This series' family name and help, built in buffers kept between series
+  // and cycles (FamilySet copies them only for a new family).
+  std::string prefix_, name_, help_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -12,22 +13,35 @@ namespace {
 using Label = prometheus::ClientMetric::Label;
 
 void AppendEscaped(std::string* out, std::string_view s, bool quote) {
-  for (char c : s) {
-    if (c == '\\') {
-      out->append("\\\\");
-    } else if (c == '\n') {
-      out->append("\\n");
-    } else if (quote && c == '"') {
-      out->append("\\\"");
-    } else {
-      out->push_back(c);
-    }
+  // Appended in runs between the bytes escaped (nearly always the whole
+  // string at once).
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* escaped = c == '\\'           ? "\\\\"
+                          : c == '\n'         ? "\\n"
+                          : quote && c == '"' ? "\\\""
+                                              : nullptr;
+    if (escaped == nullptr) continue;
+    out->append(s.data() + run, i - run).append(escaped, 2);
+    run = i + 1;
   }
+  out->append(s.data() + run, s.size() - run);
 }
 
+// The bytes of legacy names (a digit not first).
+constexpr std::array<bool, 256> kLegacyByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           c == ':' || (c >= '0' && c <= '9');
+  }
+  return t;
+}();
+
 bool LegacyRune(char32_t c, size_t i) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         c == ':' || (c >= '0' && c <= '9' && i > 0);
+  return c < kLegacyByte.size() && kLegacyByte[c] &&
+         (i > 0 || c < '0' || c > '9');
 }
 
 // Decodes the UTF-8 rune at s[*i] and advances *i; an invalid byte is
@@ -271,9 +285,9 @@ std::string_view EscapingName(Escaping e) {
 }
 
 bool IsLegacyName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (!LegacyRune(static_cast<unsigned char>(name[i]), i)) return false;
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    if (!kLegacyByte[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }

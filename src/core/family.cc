@@ -1,8 +1,71 @@
 #include "host_exporter/family.h"
 
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
 namespace host_exporter {
 
 namespace {
+
+// The families handed back by RecycleFamilies, one per name.
+struct Recycled {
+  prometheus::MetricFamily family;
+  bool full = false;
+  uint64_t handed = 0;  // the call of RecycleFamilies that last filled it
+};
+
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+struct Pool {
+  std::mutex mu;
+  std::unordered_map<std::string, Recycled, NameHash, std::equal_to<>> by_name;
+  uint64_t calls = 0;
+};
+
+// Never destroyed: a snapshot may be freed after static destructors ran.
+Pool& ThePool() {
+  static Pool* pool = new Pool;
+  return *pool;
+}
+
+// Moves the recycled family called `name` into *out, if the pool has one.
+void TakeRecycled(std::string_view name, prometheus::MetricFamily* out) {
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mu);
+  auto it = pool.by_name.find(name);
+  if (it == pool.by_name.end() || !it->second.full) return;
+  *out = std::move(it->second.family);
+  it->second.full = false;
+}
+
+void ResetValues(prometheus::ClientMetric* m) {
+  m->counter = {};
+  m->gauge = {};
+  m->untyped = {};
+  m->summary = {};
+  m->histogram = {};
+  m->timestamp_ms = 0;
+}
+
+// The labels of a series set to `labels`, in their order, assigned into
+// the strings the series already has.
+template <typename L>
+void AssignLabels(const L& labels, prometheus::ClientMetric* m) {
+  m->label.resize(labels.size());
+  size_t i = 0;
+  for (const auto& [name, value] : labels) {
+    m->label[i].name.assign(name);
+    m->label[i].value.assign(value);
+    ++i;
+  }
+}
 
 void SetValue(prometheus::MetricType type, double value,
               prometheus::ClientMetric* m) {
@@ -21,22 +84,90 @@ void SetValue(prometheus::MetricType type, double value,
 
 }  // namespace
 
+FamilyBuilder::FamilyBuilder(std::string_view name, std::string_view help,
+                             prometheus::MetricType t) {
+  if (!name.empty()) TakeRecycled(name, &family_);
+  family_.name.assign(name);
+  family_.help.assign(help);
+  family_.type = t;
+}
+
+prometheus::ClientMetric& FamilyBuilder::Next() {
+  if (used_ < family_.metric.size()) {
+    prometheus::ClientMetric& m = family_.metric[used_++];
+    ResetValues(&m);
+    return m;
+  }
+  ++used_;
+  return family_.metric.emplace_back();
+}
+
 FamilyBuilder& FamilyBuilder::Add(const Labels& labels, double value) {
-  prometheus::ClientMetric& m = family_.metric.emplace_back();
-  m.label.reserve(labels.size());
-  for (const auto& [name, val] : labels) m.label.push_back({name, val});
+  prometheus::ClientMetric& m = Next();
+  AssignLabels(labels, &m);
   SetValue(family_.type, value, &m);
   return *this;
 }
 
 FamilyBuilder& FamilyBuilder::Add(Labels&& labels, double value) {
-  prometheus::ClientMetric& m = family_.metric.emplace_back();
-  m.label.reserve(labels.size());
-  for (auto& [name, val] : labels) {
-    m.label.push_back({std::move(name), std::move(val)});
+  prometheus::ClientMetric& m = Next();
+  m.label.resize(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    m.label[i].name = std::move(labels[i].first);
+    m.label[i].value = std::move(labels[i].second);
   }
   SetValue(family_.type, value, &m);
   return *this;
+}
+
+FamilyBuilder& FamilyBuilder::Add(LabelViews labels, double value) {
+  prometheus::ClientMetric& m = Next();
+  AssignLabels(labels, &m);
+  SetValue(family_.type, value, &m);
+  return *this;
+}
+
+prometheus::MetricFamily FamilyBuilder::Take() {
+  family_.metric.erase(
+      family_.metric.begin() + static_cast<std::ptrdiff_t>(used_),
+      family_.metric.end());
+  used_ = 0;
+  return std::move(family_);
+}
+
+void RecycleFamilies(Families&& families) {
+  Pool& pool = ThePool();
+  {
+    std::lock_guard<std::mutex> lock(pool.mu);
+    const uint64_t call = ++pool.calls;
+    for (auto& f : families) {
+      if (f.name.empty()) continue;
+      auto it = pool.by_name.find(f.name);
+      if (it == pool.by_name.end()) {
+        if (pool.by_name.size() >= kMaxRecycledFamilies) continue;
+        it = pool.by_name.try_emplace(f.name).first;
+      }
+      // A family not taken since it was handed back is swapped out and
+      // freed with `families`, outside the lock.
+      std::swap(it->second.family, f);
+      it->second.full = true;
+      it->second.handed = call;
+    }
+    // A name not handed back for two calls is gone (a device removed, a
+    // textfile changed): its family and entry are freed.
+    std::erase_if(pool.by_name, [&](const auto& entry) {
+      return entry.second.handed + 2 < call;
+    });
+  }
+  families.clear();
+}
+
+size_t RecycledFamilies() {
+  Pool& pool = ThePool();
+  std::lock_guard<std::mutex> lock(pool.mu);
+  size_t n = 0;
+  for (const auto& [name, r] : pool.by_name) n += r.full ? 1 : 0;
+  return n;
 }
 
 double SeriesValue(const prometheus::MetricFamily& family,

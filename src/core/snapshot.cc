@@ -255,6 +255,8 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   return snap;
 }
 
+Snapshot::~Snapshot() { RecycleFamilies(std::move(families)); }
+
 const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
                                      bool gzip) const {
   // Without names outside the legacy charset every scheme gives one body.

@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "host_exporter/collector.h"
+#include "host_exporter/config.h"
 #include "host_exporter/encoder.h"
 #include "host_exporter/family.h"
 #include "host_exporter/paths.h"
+#include "host_exporter/scheduler.h"
 #include "tests/unit/temp_dir.h"
 
 namespace host_exporter::testing {
@@ -31,6 +33,27 @@ inline HostPaths FixturePaths(const std::string& root = FIXTURE_ROOT) {
   p.sysfs = root + "/sys";
   p.rootfs = root;
   return p;
+}
+
+/// The configuration the flags give with the fixture root as procfs, sysfs
+/// and rootfs: the default collectors, in node_exporter 1.9's shape.
+inline Config FixtureConfig() {
+  Settings flags;
+  flags["path.procfs"] = {{FIXTURE_ROOT "/proc"}, "flag --path.procfs"};
+  flags["path.sysfs"] = {{FIXTURE_ROOT "/sys"}, "flag --path.sysfs"};
+  flags["path.rootfs"] = {{FIXTURE_ROOT}, "flag --path.rootfs"};
+  Config c;
+  std::string err;
+  if (!LoadConfig(flags, {}, &c, &err)) ADD_FAILURE() << err;
+  return c;
+}
+
+/// One instance of each collector of `config`, for a Scheduler.
+inline std::vector<NamedCollector> MakeCollectors(const Config& config) {
+  std::vector<NamedCollector> out;
+  for (const auto& [spec, opts] : config.collectors)
+    out.push_back({std::string(spec->name), spec->create(opts)});
+  return out;
 }
 
 /// A collector's default options as the unit tests take them: in

@@ -196,6 +196,11 @@ TEST(EscapeNameTest, AsPrometheusCommon) {
   EXPECT_FALSE(IsLegacyName("9a"));
   EXPECT_FALSE(IsLegacyName(""));
   EXPECT_FALSE(IsLegacyName("a.b"));
+  EXPECT_TRUE(IsLegacyName("_9"));
+  EXPECT_TRUE(IsLegacyName(":"));
+  EXPECT_FALSE(IsLegacyName("a-b"));
+  EXPECT_FALSE(IsLegacyName("caf\xc3\xa9"));  // bytes above 0x7f
+  EXPECT_FALSE(IsLegacyName(std::string_view("a\0b", 3)));
 }
 
 Families Sample() {

@@ -316,5 +316,86 @@ TEST(FamilySetTest, HandlesStayValidAndEmptyFamiliesAreNotOutput) {
   EXPECT_EQ(next[0].metric.size(), 1u);
 }
 
+TEST(FamilySetTest, RecycledFamiliesAreReusedAndGiveTheSameOutput) {
+  const std::string long_value(40, 'v');  // beyond the small-string buffer
+  FamilySet set;
+  auto& c = set.Counter("toolkit_test_recycled", "help");
+  c.Add({{"device", long_value}, {"mode", "a"}}, 1);
+  c.Add({{"device", long_value}, {"mode", "b"}}, 2);
+  c.Add({{"device", long_value}, {"mode", "c"}}, 3);
+  Families first = set.Take();
+  ASSERT_EQ(first.size(), 1u);
+  const char* kept = first[0].metric[0].label[0].value.data();
+  RecycleFamilies(std::move(first));
+
+  // The same name with another type, fewer series and labels: the strings
+  // are reused, nothing of the first cycle shows.
+  auto& g = set.Gauge("toolkit_test_recycled", "other help");
+  g.Add({{"device", std::string(30, 'w')}}, 7);
+  g.Add(8);
+  const Families second = set.Take();
+  ASSERT_EQ(second.size(), 1u);
+  const auto& f = second[0];
+  EXPECT_EQ(f.help, "other help");
+  EXPECT_EQ(f.type, prometheus::MetricType::Gauge);
+  ASSERT_EQ(f.metric.size(), 2u);
+  ASSERT_EQ(f.metric[0].label.size(), 1u);
+  EXPECT_EQ(f.metric[0].label[0].value.data(), kept);
+  EXPECT_EQ(f.metric[0].label[0].value, std::string(30, 'w'));
+  EXPECT_EQ(f.metric[0].gauge.value, 7);
+  EXPECT_EQ(f.metric[0].counter.value, 0);  // the first cycle's value reset
+  EXPECT_TRUE(f.metric[1].label.empty());
+  EXPECT_EQ(f.metric[1].gauge.value, 8);
+  EXPECT_EQ(f.metric[1].counter.value, 0);
+}
+
+TEST(FamilySetTest, RecyclingPoolForgetsNamesNotHandedBack) {
+  auto one = [](const std::string& name) {
+    FamilySet set;
+    set.Gauge(name, "h").Add(1);
+    return set.Take();
+  };
+  RecycleFamilies(one("toolkit_test_gone"));
+  const size_t with = RecycledFamilies();
+  RecycleFamilies(one("toolkit_test_kept"));
+  EXPECT_EQ(RecycledFamilies(), with + 1);
+  RecycleFamilies(one("toolkit_test_kept"));
+  RecycleFamilies(one("toolkit_test_kept"));
+  // "gone" was last handed back three calls ago: freed.
+  EXPECT_EQ(RecycledFamilies(), 1u);
+}
+
+TEST(UntypedFieldsTest, FieldsInAnotherOrderOrNewOrGone) {
+  std::vector<std::vector<UntypedField>> cycles = {
+      {{"Ip", "Forwarding", 1}, {"Ip", "InReceives", 2}, {"", "pgfault", 3}},
+      {{"", "pgfault", 4}, {"Ip", "Forwarding", 5}, {"Tcp", "InSegs", 6}},
+      {{"Tcp", "InSegs", 7}}};
+  size_t cycle = 0;
+  auto c = UntypedFieldsCollector(
+      "node_x_", Filter("collector.x.fields", "^(Ip|Tcp|pg)"),
+      [&](const HostPaths&) { return cycles[cycle]; },
+      [](const std::string& g, const std::string& n) { return g + "." + n; });
+  const HostPaths paths = FixturePaths();
+  Families f = c->Collect(paths);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(FindValue(f, "node_x_Ip_InReceives", {}), 2);
+  EXPECT_EQ(Family(f, "node_x_pgfault").help, ".pgfault");
+  cycle = 1;
+  f = c->Collect(paths);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(FindValue(f, "node_x_pgfault", {}), 4);
+  EXPECT_EQ(FindValue(f, "node_x_Ip_Forwarding", {}), 5);
+  EXPECT_EQ(FindValue(f, "node_x_Tcp_InSegs", {}), 6);
+  EXPECT_EQ(Family(f, "node_x_Tcp_InSegs").help, "Tcp.InSegs");
+  cycle = 2;
+  f = c->Collect(paths);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(FindValue(f, "node_x_Tcp_InSegs", {}), 7);
+  cycle = 0;
+  f = c->Collect(paths);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(FindValue(f, "node_x_Ip_Forwarding", {}), 1);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing
