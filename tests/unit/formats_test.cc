@@ -187,7 +187,9 @@ TEST(EscapeNameTest, AsPrometheusCommon) {
   for (const auto& c : cases) {
     EXPECT_EQ(EscapeName(c.in, Escaping::kUnderscores), c.underscores) << c.in;
     EXPECT_EQ(EscapeName(c.in, Escaping::kDots), c.dots) << c.in;
-    if (c.values) EXPECT_EQ(EscapeName(c.in, Escaping::kValues), c.values);
+    if (c.values) {
+      EXPECT_EQ(EscapeName(c.in, Escaping::kValues), c.values) << c.in;
+    }
     EXPECT_EQ(EscapeName(c.in, Escaping::kAllowUtf8), c.in);
   }
   // A legacy name is never changed, not even its underscores by "dots".
