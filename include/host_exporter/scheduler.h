@@ -3,6 +3,7 @@
 #ifndef HOST_EXPORTER_SCHEDULER_H_
 #define HOST_EXPORTER_SCHEDULER_H_
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -102,6 +103,10 @@ class Scheduler {
   std::function<Families()> extra_;
   std::function<void(const Snapshot&)> on_cycle_;
   uint64_t cycle_ = 0;
+  // The forms (FormBit()s) each of the last snapshots served, by cycle
+  // number: the next snapshot encodes their union in the cycle. Four
+  // cycles cover a 15 s scraper of a 5 s interval (a push sink's).
+  std::array<uint64_t, 4> served_{};
   std::set<std::string> failing_;  // collectors failing now
   struct FailureLog {
     bool logged = false;  // a failure was logged (at `last`)

@@ -2,9 +2,10 @@
 //
 // A snapshot holds the merged families (for sinks and the landing page) and
 // the exposition already encoded, so an HTTP scrape only copies bytes that
-// are already there: the text form is made with the snapshot, every other
-// form (OpenMetrics, protobuf, an escaping scheme, gzip) once, by the first
-// scrape that asks for it.
+// are already there: the forms the scrapers asked for in the last cycles
+// (text, OpenMetrics, protobuf, an escaping scheme, gzip) are made with the
+// snapshot, in the cycle; any other form once, by the first scrape that asks
+// for it. No form is made for nobody (a push-only exporter encodes none).
 #ifndef HOST_EXPORTER_SNAPSHOT_H_
 #define HOST_EXPORTER_SNAPSHOT_H_
 
@@ -45,8 +46,6 @@ struct Snapshot {
   /// When each series started counting (parallel to `families`; see
   /// CreatedTimes), for OpenMetrics "_created" and protobuf.
   CreatedTimes created;
-  std::string
-      text;  ///< Prometheus text format 0.0.4, names escaped "underscores"
   /// Some metric or label name is outside the legacy charset, so the
   /// escaping schemes give different bodies (otherwise all are `text`'s).
   bool utf8_names = false;
@@ -62,19 +61,51 @@ struct Snapshot {
   const std::string& TextGzip() const {
     return Encoded(Encoding::kText, Escaping::kUnderscores, true);
   }
+  /// Prometheus text format 0.0.4, names escaped "underscores".
+  const std::string& Text() const {
+    return Encoded(Encoding::kText, Escaping::kUnderscores, false);
+  }
 
   /// The exposition in `encoding` with names escaped by `escaping`, gzipped
-  /// if `gzip`: made by the first caller, then kept (thread-safe).
+  /// if `gzip`: made by the first caller (unless made with the snapshot),
+  /// then kept (thread-safe). Counted as served (Served()).
   const std::string& Encoded(Encoding encoding, Escaping escaping,
                              bool gzip) const;
+
+  /// The forms asked for through Encoded() so far, a bit per FormBit().
+  uint64_t Served() const { return served_.load(std::memory_order_relaxed); }
+  /// The forms made so far (asked for, or made with the snapshot).
+  uint64_t Made() const;
+  /// Makes the forms of `forms` (FormBit()s) now, without counting them as
+  /// served: BuildSnapshot, in the cycle, for what scrapers asked before.
+  void Make(uint64_t forms) const;
 
  private:
   struct Form {
     std::once_flag once;
+    std::atomic<bool> made{false};
     std::string bytes;
   };
+  const std::string& Get(size_t index) const;
   mutable std::array<Form, kEncodings * kEscapings * 2> forms_;
+  mutable std::atomic<uint64_t> served_{0};
 };
+
+/// The index of a form in a snapshot's forms.
+inline constexpr size_t FormIndex(Encoding encoding, Escaping escaping,
+                                  bool gzip) {
+  return (static_cast<size_t>(encoding) * kEscapings +
+          static_cast<size_t>(escaping)) *
+             2 +
+         (gzip ? 1 : 0);
+}
+/// The bit of a form in Snapshot::Served(), Made() and
+/// SnapshotOptions::make.
+inline constexpr uint64_t FormBit(Encoding encoding, Escaping escaping,
+                                  bool gzip) {
+  return uint64_t{1} << FormIndex(encoding, escaping, gzip);
+}
+static_assert(kEncodings * kEscapings * 2 <= 64);
 
 /// Options of the snapshot builder.
 struct SnapshotOptions {
@@ -94,6 +125,10 @@ struct SnapshotOptions {
   /// Off by default, as in client_golang: Prometheus 2.x stores each as a
   /// series of its own, and reads created times only from protobuf.
   bool openmetrics_created = false;
+  /// The forms (FormBit()s) encoded with the snapshot; others are encoded by
+  /// the first scrape that asks. The scheduler sets the forms its last
+  /// snapshots served; the default is the text form.
+  uint64_t make = FormBit(Encoding::kText, Escaping::kUnderscores, false);
 };
 
 /// Merges collector results and `extra` families (self-metrics) into a

@@ -177,7 +177,7 @@ bool Application::CollectOnce(const Settings& given, std::string* text,
       &log, &store, [exporter = !c.disable_exporter_metrics] {
         return SelfMetrics(exporter);
       });
-  *text = scheduler.RunOnce()->text;
+  *text = scheduler.RunOnce()->Text();
   return true;
 }
 

@@ -152,8 +152,13 @@ Scheduler::~Scheduler() {
 std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
   // Cycle numbers keep rising across schedulers (a SIGHUP reload makes a new
   // one), so sinks waiting for "a newer snapshot" are not confused.
-  if (auto last = store_->Get(); last && last->cycle > cycle_)
-    cycle_ = last->cycle;
+  auto last = store_->Get();
+  if (last && last->cycle > cycle_) cycle_ = last->cycle;
+  // The forms the last snapshots were asked for are encoded with this one,
+  // in the cycle, so their scrapes copy bytes: Prometheus's OpenMetrics and
+  // gzip rather than a text form nobody reads; none without scrapers.
+  if (last) served_[cycle_ % served_.size()] = last->Served();
+  last.reset();
   const uint64_t cycle = ++cycle_;
   const auto cycle_start = Clock::now();
   const auto deadline = cycle_start + options_.timeout;
@@ -261,8 +266,11 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
                           "against the scrapes, cycles per scrape.")
                       .Add(static_cast<double>(cycle))
                       .Take());
+  SnapshotOptions snapshot_options = options_.snapshot;
+  snapshot_options.make = 0;
+  for (uint64_t forms : served_) snapshot_options.make |= forms;
   auto snap = BuildSnapshot(std::move(results), std::move(extra),
-                            options_.snapshot, now, cycle, &warnings);
+                            snapshot_options, now, cycle, &warnings);
   for (const auto& w : warnings) {
     if (warned_.insert(w).second) log_->Warn(w);
   }

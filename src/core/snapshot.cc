@@ -249,9 +249,9 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
       break;
     }
   }
-  snap->text = EncodeText(snap->families);
   snap->gzip_level = options.gzip_level;
   snap->openmetrics_created = options.openmetrics_created;
+  snap->Make(options.make);
   return snap;
 }
 
@@ -261,30 +261,55 @@ const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
                                      bool gzip) const {
   // Without names outside the legacy charset every scheme gives one body.
   if (!utf8_names) escaping = Escaping::kUnderscores;
-  const bool plain_text =
-      encoding == Encoding::kText && escaping == Escaping::kUnderscores;
-  if (plain_text && !gzip) return text;
-  Form& form = forms_[(static_cast<size_t>(encoding) * kEscapings +
-                       static_cast<size_t>(escaping)) *
-                          2 +
-                      (gzip ? 1 : 0)];
+  served_.fetch_or(FormBit(encoding, escaping, gzip),
+                   std::memory_order_relaxed);
+  return Get(FormIndex(encoding, escaping, gzip));
+}
+
+uint64_t Snapshot::Made() const {
+  uint64_t made = 0;
+  for (size_t i = 0; i < forms_.size(); ++i) {
+    if (forms_[i].made.load(std::memory_order_acquire))
+      made |= uint64_t{1} << i;
+  }
+  return made;
+}
+
+void Snapshot::Make(uint64_t forms) const {
+  for (size_t i = 0; i < forms_.size(); ++i) {
+    if (!(forms & (uint64_t{1} << i))) continue;
+    // A form asked of an earlier snapshot with other names: as Encoded()
+    // would serve it from this one.
+    const auto escaping = utf8_names ? static_cast<Escaping>(i / 2 % kEscapings)
+                                     : Escaping::kUnderscores;
+    Get(FormIndex(static_cast<Encoding>(i / 2 / kEscapings), escaping,
+                  i % 2 == 1));
+  }
+}
+
+const std::string& Snapshot::Get(size_t index) const {
+  Form& form = forms_[index];
   std::call_once(form.once, [&] {
-    if (gzip) {
-      form.bytes = GzipCompress(Encoded(encoding, escaping, false), gzip_level);
-      return;
+    const auto escaping = static_cast<Escaping>(index / 2 % kEscapings);
+    const auto encoding = static_cast<Encoding>(index / 2 / kEscapings);
+    if (index % 2 == 1) {  // gzip of the form before it
+      form.bytes = GzipCompress(Get(index - 1), gzip_level);
+    } else {
+      switch (encoding) {
+        case Encoding::kText:
+          form.bytes = EncodeText(families, escaping);
+          break;
+        case Encoding::kOpenMetrics:
+          form.bytes = EncodeOpenMetrics(
+              families, openmetrics_created ? created : CreatedTimes{},
+              escaping);
+          break;
+        case Encoding::kProtoDelimited:
+          form.bytes = EncodeProtoDelimited(families, created, escaping);
+          break;
+      }
     }
-    switch (encoding) {
-      case Encoding::kText:
-        form.bytes = EncodeText(families, escaping);
-        break;
-      case Encoding::kOpenMetrics:
-        form.bytes = EncodeOpenMetrics(
-            families, openmetrics_created ? created : CreatedTimes{}, escaping);
-        break;
-      case Encoding::kProtoDelimited:
-        form.bytes = EncodeProtoDelimited(families, created, escaping);
-        break;
-    }
+    form.made.store(true, std::memory_order_release);
   });
   return form.bytes;
 }

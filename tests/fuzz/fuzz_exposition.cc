@@ -99,10 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto snap =
       host_exporter::BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
   FUZZ_CHECK(snap != nullptr);
-  FUZZ_CHECK(hf::IsValidUtf8(snap->text));
+  FUZZ_CHECK(hf::IsValidUtf8(snap->Text()));
   std::string unzipped;
   FUZZ_CHECK(host_exporter::GzipDecompress(snap->TextGzip(), &unzipped));
-  FUZZ_CHECK(unzipped == snap->text);
+  FUZZ_CHECK(unzipped == snap->Text());
   // Names as they are (escaping could make two names one).
   auto again = hp::ParseExposition(
       snap->Encoded(host_exporter::Encoding::kText,

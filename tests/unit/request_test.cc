@@ -36,7 +36,8 @@ TEST(AcceptsGzipTest, Variants) {
 
 std::shared_ptr<const Snapshot> Snap() {
   auto s = std::make_shared<Snapshot>();
-  s->text = "plain";
+  s->families.push_back(prometheus::MetricFamily{
+      "plain", "h", prometheus::MetricType::Gauge, {{}}});
   s->collectors.push_back({"cpu", true, 0.001, ""});
   s->collectors.push_back({"bad<x>", false, 4, "timed <out>"});
   return s;
@@ -46,13 +47,14 @@ TEST(RouteTest, MetricsPicksEncoding) {
   RouteConfig c;
   auto r = Route({"GET", "/metrics", ""}, Snap(), c);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.Body(), "plain");
+  const std::string plain = "# HELP plain h\n# TYPE plain gauge\nplain 0\n";
+  EXPECT_EQ(r.Body(), plain);
   EXPECT_EQ(r.content_type,
             "text/plain; version=0.0.4; charset=utf-8; escaping=underscores");
   r = Route({"GET", "/metrics", "gzip"}, Snap(), c);
   std::string unzipped;
   ASSERT_TRUE(GzipDecompress(r.Body(), &unzipped));
-  EXPECT_EQ(unzipped, "plain");
+  EXPECT_EQ(unzipped, plain);
   EXPECT_EQ(r.headers[0],
             (std::pair<std::string, std::string>("Content-Encoding", "gzip")));
 }
@@ -66,7 +68,6 @@ TEST(RouteTest, MetricsNegotiatesFormat) {
       "c_total", "h", prometheus::MetricType::Counter, {{}}});
   snap->created = {{1700000000}};
   snap->openmetrics_created = true;
-  snap->text = EncodeText(snap->families);
   const char* om = "application/openmetrics-text;version=1.0.0";
   auto r = Route({"GET", "/metrics", "", om}, snap, c);
   EXPECT_EQ(r.content_type,
@@ -90,16 +91,19 @@ TEST(RouteTest, MetricsNegotiatesFormat) {
   auto t1 = Route({"GET", "/metrics", "", "text/plain;version=1.0.0"}, snap, c);
   EXPECT_EQ(t1.content_type,
             "text/plain; version=1.0.0; charset=utf-8; escaping=underscores");
-  EXPECT_EQ(t1.Body().data(), snap->text.data());
+  EXPECT_EQ(t1.Body().data(), snap->Text().data());
   EXPECT_EQ(r.headers.back(), (std::pair<std::string, std::string>(
                                   "Vary", "Accept, Accept-Encoding")));
 }
 
 TEST(RouteTest, HeadHasLengthButNoBody) {
-  auto r = Route({"HEAD", "/metrics", ""}, Snap(), {});
+  auto snap = Snap();
+  auto r = Route({"HEAD", "/metrics", ""}, snap, {});
   EXPECT_TRUE(r.head);
-  EXPECT_NE(ResponseHead(r, true).find("Content-Length: 5\r\n"),
-            std::string::npos);
+  const std::string length =
+      "Content-Length: " + std::to_string(snap->Text().size()) + "\r\n";
+  EXPECT_EQ(length, "Content-Length: 42\r\n");
+  EXPECT_NE(ResponseHead(r, true).find(length), std::string::npos);
 }
 
 TEST(RouteTest, StatusCodes) {

@@ -84,10 +84,10 @@ const CollectorStatus* StatusOf(const Snapshot& s, const std::string& name) {
 std::vector<std::string> SteadyLines(const Snapshot& s) {
   std::vector<std::string> out;
   size_t start = 0;
-  while (start < s.text.size()) {
-    size_t end = s.text.find('\n', start);
-    if (end == std::string::npos) end = s.text.size();
-    std::string line = s.text.substr(start, end - start);
+  while (start < s.Text().size()) {
+    size_t end = s.Text().find('\n', start);
+    if (end == std::string::npos) end = s.Text().size();
+    std::string line = s.Text().substr(start, end - start);
     start = end + 1;
     if (line.starts_with("host_exporter_") || line.starts_with("process_")) {
       continue;
@@ -140,10 +140,33 @@ TEST(SchedulerTest, FailuresAreIsolatedAndExceptionsNeverEscape) {
   EXPECT_FALSE(StatusOf(*snap, "throws")->success);
   EXPECT_EQ(StatusOf(*snap, "throws")->error, "boom");
   EXPECT_EQ(StatusOf(*snap, "throws_int")->error, "unknown exception");
-  EXPECT_NE(snap->text.find("fixed 7\n"), std::string::npos);
-  EXPECT_NE(
-      snap->text.find("node_scrape_collector_success{collector=\"throws\"} 0"),
-      std::string::npos);
+  EXPECT_NE(snap->Text().find("fixed 7\n"), std::string::npos);
+  EXPECT_NE(snap->Text().find(
+                "node_scrape_collector_success{collector=\"throws\"} 0"),
+            std::string::npos);
+}
+
+// A cycle encodes the forms its last snapshots were asked for (Prometheus's
+// OpenMetrics with gzip here), so the next scrape copies bytes; four cycles
+// after the last request, none: no form is encoded for nobody.
+TEST(SchedulerTest, CycleMakesTheFormsScrapersAskedFor) {
+  Logger log;
+  SnapshotStore store;
+  std::vector<NamedCollector> cs;
+  cs.push_back({"ok", std::make_unique<FixedCollector>(7)});
+  Scheduler s(std::move(cs), {}, FastOptions(), &log, &store);
+  const uint64_t om_gzip =
+      FormBit(Encoding::kOpenMetrics, Escaping::kUnderscores, true);
+  const uint64_t om =
+      FormBit(Encoding::kOpenMetrics, Escaping::kUnderscores, false);
+  EXPECT_EQ(s.RunOnce()->Made(), 0u);  // nobody has asked yet
+  store.Get()->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, true);
+  for (int i = 0; i < 4; ++i) {
+    auto snap = s.RunOnce();
+    EXPECT_EQ(snap->Made(), om | om_gzip) << "cycle " << i;
+    EXPECT_EQ(snap->Served(), 0u);
+  }
+  EXPECT_EQ(s.RunOnce()->Made(), 0u);
 }
 
 TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
@@ -160,7 +183,7 @@ TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {
     const CollectorStatus* st = StatusOf(*snap, "stuck");
     ASSERT_NE(st, nullptr);
     EXPECT_FALSE(st->success);
-    EXPECT_EQ(snap->text.find("blocking"), std::string::npos);
+    EXPECT_EQ(snap->Text().find("blocking"), std::string::npos);
   }
   EXPECT_EQ(gate->calls.load(), 1) << "a stuck collector must not pile up";
   {

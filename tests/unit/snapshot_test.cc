@@ -54,8 +54,8 @@ TEST(SnapshotTest, CreatedTimes) {
   EXPECT_TRUE(created("node_load1").empty());
   // Sorted by labels: k="a" (created as told) before k="b" (unknown).
   EXPECT_EQ(created("jobs_total"), (std::vector<double>{1700000100.5, 0}));
-  EXPECT_EQ(snap->text.find(kCreatedLabel), std::string::npos);
-  EXPECT_NE(snap->text.find("jobs_total{k=\"a\"} 3\n"), std::string::npos);
+  EXPECT_EQ(snap->Text().find(kCreatedLabel), std::string::npos);
+  EXPECT_NE(snap->Text().find("jobs_total{k=\"a\"} 3\n"), std::string::npos);
   const std::string om =
       snap->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, false);
   EXPECT_NE(om.find("jobs_created{k=\"a\"} 1.7000001005e+09\n"),
@@ -87,7 +87,7 @@ TEST(SnapshotTest, EscapingFormsShareBodiesUnlessUtf8Names) {
   auto plain = BuildSnapshot(std::move(legacy), {}, {}, 1, 1, &warnings);
   EXPECT_FALSE(plain->utf8_names);
   EXPECT_EQ(plain->Encoded(Encoding::kText, Escaping::kDots, false).data(),
-            plain->text.data());
+            plain->Text().data());
   EXPECT_EQ(&plain->Encoded(Encoding::kOpenMetrics, Escaping::kAllowUtf8, true),
             &plain->Encoded(Encoding::kOpenMetrics, Escaping::kValues, true));
 
@@ -96,7 +96,7 @@ TEST(SnapshotTest, EscapingFormsShareBodiesUnlessUtf8Names) {
       Ok("textfile", {Gauge("g", "h").Add({{"host.name", "x"}}, 1).Take()}));
   auto snap = BuildSnapshot(std::move(utf8), {}, {}, 1, 1, &warnings);
   EXPECT_TRUE(snap->utf8_names);
-  EXPECT_NE(snap->text.find("g{host_name=\"x\"} 1\n"), std::string::npos);
+  EXPECT_NE(snap->Text().find("g{host_name=\"x\"} 1\n"), std::string::npos);
   EXPECT_NE(snap->Encoded(Encoding::kText, Escaping::kAllowUtf8, false)
                 .find("g{\"host.name\"=\"x\"} 1\n"),
             std::string::npos);
@@ -138,7 +138,7 @@ TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
   auto snap = BuildSnapshot(std::move(results), {}, {}, 1000, 3, &warnings);
   EXPECT_TRUE(warnings.empty());
   EXPECT_EQ(snap->cycle, 3u);
-  EXPECT_EQ(snap->text,
+  EXPECT_EQ(snap->Text(),
             "# HELP aa_total a\n# TYPE aa_total counter\naa_total 7\n"
             "# HELP node_scrape_collector_duration_seconds node_exporter: "
             "Duration of a collector scrape.\n"
@@ -155,7 +155,7 @@ TEST(SnapshotTest, MergesSortsAndAddsScrapeMetrics) {
             "# HELP zz z\n# TYPE zz gauge\nzz{x=\"1\"} 1\nzz{x=\"2\"} 2\n");
   std::string unzipped;
   ASSERT_TRUE(GzipDecompress(snap->TextGzip(), &unzipped));
-  EXPECT_EQ(unzipped, snap->text);
+  EXPECT_EQ(unzipped, snap->Text());
   ASSERT_EQ(snap->collectors.size(), 3u);
   EXPECT_EQ(snap->collectors[2].error, "timed out");
 }
@@ -169,8 +169,8 @@ TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
                Counter("m", "other type").Add(5).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
-  EXPECT_NE(snap->text.find("m{k=\"2\",l=\"1\"} 1\n"), std::string::npos);
-  EXPECT_EQ(snap->text.find("} 9\n"), std::string::npos);
+  EXPECT_NE(snap->Text().find("m{k=\"2\",l=\"1\"} 1\n"), std::string::npos);
+  EXPECT_EQ(snap->Text().find("} 9\n"), std::string::npos);
   ASSERT_EQ(warnings.size(), 2u);
   EXPECT_EQ(warnings[0],
             "family m from b dropped: already defined with another type by a");
@@ -203,19 +203,19 @@ TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
   auto snap =
       BuildSnapshot(std::move(results), std::move(extra), {}, 0, 1, &warnings);
   EXPECT_NE(
-      snap->text.find("node_scrape_collector_success{collector=\"cpu\"} 1\n"),
+      snap->Text().find("node_scrape_collector_success{collector=\"cpu\"} 1\n"),
       std::string::npos)
-      << snap->text;
-  EXPECT_NE(snap->text.find(
+      << snap->Text();
+  EXPECT_NE(snap->Text().find(
                 "node_scrape_collector_success{collector=\"textfile\"} 1\n"),
             std::string::npos);
-  EXPECT_EQ(snap->text.find("collector=\"fake\""), std::string::npos)
-      << snap->text;
-  EXPECT_EQ(snap->text.find("version=\"fake\""), std::string::npos)
-      << snap->text;
-  EXPECT_NE(snap->text.find("host_exporter_build_info{version=\"1\"} 1\n"),
+  EXPECT_EQ(snap->Text().find("collector=\"fake\""), std::string::npos)
+      << snap->Text();
+  EXPECT_EQ(snap->Text().find("version=\"fake\""), std::string::npos)
+      << snap->Text();
+  EXPECT_NE(snap->Text().find("host_exporter_build_info{version=\"1\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(snap->text.find("# TYPE node_scrape_collector_success gauge\n"),
+  EXPECT_NE(snap->Text().find("# TYPE node_scrape_collector_success gauge\n"),
             std::string::npos);
   ASSERT_EQ(warnings.size(), 3u);
   std::sort(warnings.begin(), warnings.end());
@@ -271,7 +271,7 @@ TEST(SnapshotTest, InvalidUtf8IsReplaced) {
       Ok("x", {Gauge("g", "help \xfe").Add({{"l", "v\x80"}}, 1).Take()}));
   std::vector<std::string> warnings;
   auto snap = BuildSnapshot(std::move(results), {}, {}, 0, 1, &warnings);
-  EXPECT_NE(snap->text.find("g{l=\"v\xef\xbf\xbd\"} 1\n"), std::string::npos);
+  EXPECT_NE(snap->Text().find("g{l=\"v\xef\xbf\xbd\"} 1\n"), std::string::npos);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0], "invalid UTF-8 replaced by U+FFFD in g");
 }
@@ -291,6 +291,39 @@ TEST(SnapshotStoreTest, PublishAndWaitNewer) {
   EXPECT_EQ(got->cycle, 1u);
   stop = true;
   EXPECT_EQ(store.WaitNewer(1, stop), nullptr);
+}
+
+// The forms a snapshot makes in the cycle are the ones asked for (the
+// scheduler passes what its last snapshots served); the others wait for a
+// scrape that asks, and asking counts as served, making does not.
+TEST(SnapshotTest, MakesTheFormsAskedAndCountsWhatIsServed) {
+  std::vector<std::string> warnings;
+  SnapshotOptions options;
+  const uint64_t om_gzip =
+      FormBit(Encoding::kOpenMetrics, Escaping::kUnderscores, true);
+  const uint64_t om =
+      FormBit(Encoding::kOpenMetrics, Escaping::kUnderscores, false);
+  const uint64_t text = FormBit(Encoding::kText, Escaping::kUnderscores, false);
+  options.make = om_gzip;
+  std::vector<CollectorResult> r;
+  r.push_back(Ok("a", {Gauge("g", "h").Add(1).Take()}));
+  auto snap = BuildSnapshot(std::move(r), {}, options, 1, 1, &warnings);
+  EXPECT_EQ(snap->Made(), om_gzip | om);  // gzip of the OpenMetrics made
+  EXPECT_EQ(snap->Served(), 0u);
+  EXPECT_NE(snap->Text().find("g 1\n"), std::string::npos);
+  EXPECT_EQ(snap->Made(), om_gzip | om | text);
+  EXPECT_EQ(snap->Served(), text);
+  // Another scheme asked of a snapshot without UTF-8 names is the
+  // underscores form, made once and counted as that.
+  snap->Encoded(Encoding::kOpenMetrics, Escaping::kDots, true);
+  EXPECT_EQ(snap->Served(), text | om_gzip);
+  EXPECT_EQ(snap->Made(), om_gzip | om | text);
+
+  options.make = 0;  // nobody asked: nothing made
+  std::vector<CollectorResult> none;
+  none.push_back(Ok("a", {Gauge("g", "h").Add(1).Take()}));
+  EXPECT_EQ(
+      BuildSnapshot(std::move(none), {}, options, 1, 2, &warnings)->Made(), 0u);
 }
 
 }  // namespace
