@@ -320,11 +320,12 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
       std::move(collectors), config_.paths,
       SchedulerOptionsFor(config_, sink_config_.any(), planner_), &log_,
       &store_, [this] { return SelfMetricsWithSinks(); });
-  // systemd (Type=notify, WatchdogSec=): ready after the first collection,
-  // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
-  // Both are no-ops when not started by systemd.
+  // systemd (Type=notify): ready after the first collection; a no-op when
+  // not started by systemd. The watchdog's pings (WatchdogSec=) come from
+  // the scheduler's loop every half of it (SchedulerOptionsFor), not per
+  // cycle, so a wedged loop gets restarted.
   scheduler_->OnCycle([](const Snapshot& s) {
-    sd::Notify(s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
+    if (s.cycle == 1) sd::Notify("READY=1");
   });
   WarnIfWatchdogTooShort(config_, &log_);
   scheduler_->Start();

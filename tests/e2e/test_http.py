@@ -228,7 +228,8 @@ class FlagsAndConfigTest(unittest.TestCase):
         # Type=notify as systemd sees it: datagrams on $NOTIFY_SOCKET (a
         # socket of this test in systemd's place; no systemd runs here).
         # READY=1 after the first cycle, RELOADING=1 and READY=1 around a
-        # SIGHUP, STOPPING=1 on SIGTERM; WATCHDOG=1 with each cycle.
+        # SIGHUP, STOPPING=1 on SIGTERM. No WATCHDOG_USEC (no WatchdogSec=):
+        # no WATCHDOG=1 at all, though cycles come every 100 ms.
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "notify")
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -238,15 +239,17 @@ class FlagsAndConfigTest(unittest.TestCase):
             env = dict(os.environ, NOTIFY_SOCKET=path)
             p = subprocess.Popen(
                 [harness.binary(), "--web.listen-address=127.0.0.1:%d" % port,
-                 "--collector.disable-defaults", "--collector.loadavg"],
+                 "--collector.disable-defaults", "--collector.loadavg",
+                 "--collection.interval=100ms"],
                 env=env, stderr=subprocess.DEVNULL)
             try:
                 def next_state():
-                    while True:
-                        m = sock.recv(256).decode()
-                        if m != "WATCHDOG=1":
-                            return m
-                self.assertEqual(next_state(), "READY=1\nWATCHDOG=1")
+                    return sock.recv(256).decode()
+                self.assertEqual(next_state(), "READY=1")
+                # Ten cycles' time: any datagram now would be a ping.
+                sock.settimeout(1.0)
+                self.assertRaises(socket.timeout, sock.recv, 256)
+                sock.settimeout(15)
                 p.send_signal(signal.SIGHUP)
                 self.assertEqual(next_state(), "RELOADING=1")
                 self.assertEqual(next_state(), "READY=1")
@@ -257,6 +260,43 @@ class FlagsAndConfigTest(unittest.TestCase):
                 if p.poll() is None:
                     p.kill()
                     p.wait()
+                sock.close()
+
+    def test_pings_the_watchdog_at_half_its_period(self):
+        # WatchdogSec=1s as systemd passes it (WATCHDOG_PID names us: exec
+        # keeps the shell's PID): WATCHDOG=1 every 500 ms, not with each of
+        # the 100 ms cycles.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "notify")
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            sock.bind(path)
+            sock.settimeout(15)
+            port = harness.free_port()
+            cmd = ('NOTIFY_SOCKET=%s WATCHDOG_USEC=1000000 WATCHDOG_PID=$$ '
+                   'exec "$0" --web.listen-address=127.0.0.1:%d '
+                   '--collector.disable-defaults --collector.loadavg '
+                   '--collection.interval=100ms' % (path, port))
+            p = subprocess.Popen(["sh", "-c", cmd, harness.binary()],
+                                 stderr=subprocess.DEVNULL)
+            try:
+                self.assertEqual(sock.recv(256).decode(), "READY=1")
+                start = time.monotonic()
+                pings = 0
+                sock.settimeout(0.2)
+                while time.monotonic() - start < 2.0:
+                    try:
+                        m = sock.recv(256).decode()
+                    except socket.timeout:
+                        continue
+                    self.assertEqual(m, "WATCHDOG=1")
+                    pings += 1
+                # Four in 2 s at 500 ms (20 cycles); a slow machine sends
+                # fewer, never one per cycle.
+                self.assertGreaterEqual(pings, 1)
+                self.assertLessEqual(pings, 6)
+            finally:
+                p.send_signal(signal.SIGTERM)
+                p.wait(timeout=10)
                 sock.close()
 
     def test_check_config(self):
