@@ -65,8 +65,9 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.snapshot.process_start = ProcessStartTime();
   o.snapshot.openmetrics_created = c.openmetrics_created;
   o.pool_size = static_cast<size_t>(c.pool_size);
-  // Under systemd with WatchdogSec=, a ping at least every half of it
-  // (cycles may be up to max_age apart); without, no wake-ups for it.
+  // Under systemd with WatchdogSec=, a ping every half of it from the
+  // scheduler's loop (cycles may be up to max_age apart), not per cycle;
+  // without, no pings and no wake-ups for them.
   if (const uint64_t watchdog_us = sd::WatchdogUsec(); watchdog_us > 0) {
     o.heartbeat = [] { sd::Notify("WATCHDOG=1"); };
     o.heartbeat_period = std::max<std::chrono::milliseconds>(
@@ -77,8 +78,10 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   return o;
 }
 
-// Under systemd with WatchdogSec=, a ping comes once per cycle: an interval
-// longer than half the watchdog timeout gets the service killed as wedged.
+// Under systemd with WatchdogSec=, the loop pings every half of it but not
+// during a cycle, which may last up to collector.timeout (at most the
+// interval): an interval longer than half the watchdog timeout can get the
+// service killed as wedged.
 void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
   const uint64_t usec = sd::WatchdogUsec();
   if (usec == 0) return;
