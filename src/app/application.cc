@@ -201,10 +201,13 @@ bool Application::Start(std::string* error) {
   http.max_requests = config_.max_requests;
   http.version = HOST_EXPORTER_VERSION;
   http.on_scrape = [p = planner_](auto t) { p->OnScrape(t); };
+  // Socket activation's variables are read (and removed, the descriptors
+  // made close-on-exec) whether or not they are used, so that no child
+  // process inherits them.
+  const int passed = sd::ListenFds();
   if (config_.systemd_socket) {
     // node_exporter's --web.systemd-socket: the sockets of the .socket unit.
-    const int n = sd::ListenFds();
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < passed; ++i) {
       const int fd = sd::kListenFdsStart + i;
       if (!sd::IsListeningStreamSocket(fd)) {
         *error = "--web.systemd-socket: descriptor " + std::to_string(fd) +
