@@ -47,16 +47,18 @@ struct SchedulerOptions {
   std::chrono::milliseconds max_age{90000};
   /// With a planner: cycles at least every `interval` too (push sinks).
   bool keep_interval = false;
-  /// Called each time the loop wakes between cycles (at each /metrics
-  /// arrival, and at least every `heartbeat_period` if that is set): the
-  /// systemd watchdog ping, since with a planner cycles may be up to
-  /// `max_age` apart.
+  /// The systemd watchdog ping: with `heartbeat_period` set, called by the
+  /// loop once every period (checked after each cycle and each wake, not
+  /// more often; with a planner cycles may be up to `max_age` apart, so the
+  /// loop wakes for it). Without a period, called each time the loop wakes
+  /// between cycles (a /metrics arrival, a planned start).
   std::function<void()> heartbeat;
   /// Threads of the pool kept idle (--runtime.gomaxprocs); 0 is one per CPU,
   /// at least two. Never more than there are collectors.
   size_t pool_size = 0;
   /// Zero (no watchdog): the loop sleeps until the planned cycle, an
   /// arrival or Stop(), and an idle exporter does not wake in between.
+  /// Else `heartbeat` is called every period (half of WatchdogSec).
   std::chrono::milliseconds heartbeat_period{0};
 };
 

@@ -65,8 +65,9 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   o.snapshot.process_start = ProcessStartTime();
   o.snapshot.openmetrics_created = c.openmetrics_created;
   o.pool_size = static_cast<size_t>(c.pool_size);
-  // Under systemd with WatchdogSec=, a ping at least every half of it
-  // (cycles may be up to max_age apart); without, no wake-ups for it.
+  // Under systemd with WatchdogSec=, a ping every half of it from the
+  // scheduler's loop (cycles may be up to max_age apart), not per cycle;
+  // without, no pings and no wake-ups for them.
   if (const uint64_t watchdog_us = sd::WatchdogUsec(); watchdog_us > 0) {
     o.heartbeat = [] { sd::Notify("WATCHDOG=1"); };
     o.heartbeat_period = std::max<std::chrono::milliseconds>(
@@ -77,8 +78,10 @@ SchedulerOptions SchedulerOptionsFor(const Config& c, bool push,
   return o;
 }
 
-// Under systemd with WatchdogSec=, a ping comes once per cycle: an interval
-// longer than half the watchdog timeout gets the service killed as wedged.
+// Under systemd with WatchdogSec=, the loop pings every half of it but not
+// during a cycle, which may last up to collector.timeout (at most the
+// interval): an interval longer than half the watchdog timeout can get the
+// service killed as wedged.
 void WarnIfWatchdogTooShort(const Config& c, Logger* log) {
   const uint64_t usec = sd::WatchdogUsec();
   if (usec == 0) return;
@@ -198,10 +201,13 @@ bool Application::Start(std::string* error) {
   http.max_requests = config_.max_requests;
   http.version = HOST_EXPORTER_VERSION;
   http.on_scrape = [p = planner_](auto t) { p->OnScrape(t); };
+  // Socket activation's variables are read (and removed, the descriptors
+  // made close-on-exec) whether or not they are used, so that no child
+  // process inherits them.
+  const int passed = sd::ListenFds();
   if (config_.systemd_socket) {
     // node_exporter's --web.systemd-socket: the sockets of the .socket unit.
-    const int n = sd::ListenFds();
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < passed; ++i) {
       const int fd = sd::kListenFdsStart + i;
       if (!sd::IsListeningStreamSocket(fd)) {
         *error = "--web.systemd-socket: descriptor " + std::to_string(fd) +
@@ -320,11 +326,12 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
       std::move(collectors), config_.paths,
       SchedulerOptionsFor(config_, sink_config_.any(), planner_), &log_,
       &store_, [this] { return SelfMetricsWithSinks(); });
-  // systemd (Type=notify, WatchdogSec=): ready after the first collection,
-  // then a watchdog ping per cycle, so a wedged scheduler gets restarted.
-  // Both are no-ops when not started by systemd.
+  // systemd (Type=notify): ready after the first collection; a no-op when
+  // not started by systemd. The watchdog's pings (WatchdogSec=) come from
+  // the scheduler's loop every half of it (SchedulerOptionsFor), not per
+  // cycle, so a wedged loop gets restarted.
   scheduler_->OnCycle([](const Snapshot& s) {
-    sd::Notify(s.cycle == 1 ? "READY=1\nWATCHDOG=1" : "WATCHDOG=1");
+    if (s.cycle == 1) sd::Notify("READY=1");
   });
   WarnIfWatchdogTooShort(config_, &log_);
   scheduler_->Start();

@@ -33,6 +33,20 @@ bool ForThisProcess(const char* pid_variable, bool required) {
   return *pid == static_cast<uint64_t>(::getpid());
 }
 
+// The count ListenFds() returns, read from the environment.
+int TakeListenFds() {
+  const auto fds = EnvNumber("LISTEN_FDS");
+  if (!fds || *fds == 0 || *fds >= 4096 || !ForThisProcess("LISTEN_PID", true))
+    return 0;
+  const int n = static_cast<int>(*fds);
+  for (int fd = kListenFdsStart; fd < kListenFdsStart + n; ++fd) {
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags < 0) return 0;  // not open: not ours after all
+    ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+  return n;
+}
+
 }  // namespace
 
 bool Notify(std::string_view state) {
@@ -63,16 +77,8 @@ uint64_t WatchdogUsec() {
 }
 
 int ListenFds() {
-  int n = 0;
-  const auto fds = EnvNumber("LISTEN_FDS");
-  if (fds && *fds > 0 && *fds < 4096 && ForThisProcess("LISTEN_PID", true)) {
-    n = static_cast<int>(*fds);
-    for (int fd = kListenFdsStart; fd < kListenFdsStart + n; ++fd) {
-      const int flags = ::fcntl(fd, F_GETFD);
-      if (flags < 0) return 0;  // not open: not ours after all
-      ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-    }
-  }
+  const int n = TakeListenFds();
+  // Once read, gone whatever the outcome: no child process inherits them.
   ::unsetenv("LISTEN_PID");
   ::unsetenv("LISTEN_FDS");
   ::unsetenv("LISTEN_FDNAMES");

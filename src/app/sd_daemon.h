@@ -33,8 +33,9 @@ uint64_t WatchdogUsec();
 
 /// The number of descriptors passed by socket activation ($LISTEN_FDS, for
 /// this process by $LISTEN_PID), starting at kListenFdsStart, each made
-/// close-on-exec; the variables are then removed from the environment. 0 if
-/// none. Like sd_listen_fds(1).
+/// close-on-exec; 0 if none (or one of them is not open). LISTEN_PID,
+/// LISTEN_FDS and LISTEN_FDNAMES are removed from the environment on every
+/// path, so no child process inherits them. Like sd_listen_fds(1).
 int ListenFds();
 
 /// True if `fd` is a stream socket in the listening state. Like

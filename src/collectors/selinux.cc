@@ -10,6 +10,10 @@
 //     hide SELinux, means disabled), or -- for a plain directory such as a
 //     fixture tree -- when it contains an "enforce" file; otherwise the first
 //     writable selinuxfs mount listed in <procfs>/self/mounts (under rootfs);
+//   - selinuxfs is looked for by a collector's first cycle only (as
+//     node_exporter, whose libselinux-compatible code does it once per
+//     process), so a host without SELinux is not probed every cycle; a
+//     SIGHUP makes new collectors that look again;
 //   - current mode: <selinuxfs>/enforce; configured mode:
 //     <rootfs>/etc/selinux/config (SELINUX=enforcing|permissive; else -1).
 #include "parse/selinux.h"
@@ -67,7 +71,11 @@ class SelinuxCollector : public Collector {
     FamilySet out;
     auto& enabled = out.Gauge("node_selinux_enabled",
                               "SELinux is enabled, 1 is true, 0 is false");
-    const std::optional<std::string> fs = FindSelinuxfs(paths);
+    // Looked for once, as node_exporter's libselinux-compatible code finds
+    // its mount point once per process: SELinux is not enabled at run time,
+    // and a host without it is not probed again each cycle.
+    if (!selinuxfs_) selinuxfs_ = FindSelinuxfs(paths);
+    const std::optional<std::string>& fs = *selinuxfs_;
     if (!fs) {
       enabled.Add(0);
       return out.Take();
@@ -89,6 +97,10 @@ class SelinuxCollector : public Collector {
         .Add(current_mode);
     return out.Take();
   }
+
+ private:
+  // Where selinuxfs is (nullopt inside: disabled), once looked for.
+  std::optional<std::optional<std::string>> selinuxfs_;
 };
 
 }  // namespace

@@ -157,10 +157,12 @@ class XfsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     // node_exporter globs fs/xfs/*/stats/stats: every directory with a
-    // stats/stats file is a device (the host-wide "stats" directory has no
-    // stats/stats below it).
+    // stats/stats file is a device. The host-wide "stats" directory holds
+    // the file stats (/sys/fs/xfs/stats/stats), so it is no device and its
+    // stats/stats/stats, which cannot exist, is not looked for.
     std::vector<std::pair<std::string, parse::XfsStats>> devices;
     for (const std::string& name : ListDir(paths.Sys("fs/xfs"))) {
+      if (name == "stats") continue;
       const std::string path = paths.Sys("fs/xfs/" + name + "/stats/stats");
       auto text = ReadFileIfExists(path);
       if (!text) continue;

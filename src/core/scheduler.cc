@@ -294,7 +294,9 @@ void Scheduler::Start() {
   loop_ = std::thread([this] {
     const CyclePlannerOptions plan{options_.interval, options_.max_age,
                                    options_.keep_interval};
+    const auto period = options_.heartbeat_period;
     auto next = Clock::now();
+    auto last_beat = next;
     std::unique_lock<std::mutex> lock(loop_mu_);
     while (!stop_) {
       lock.unlock();
@@ -304,6 +306,14 @@ void Scheduler::Start() {
       if (next < Clock::now()) next = Clock::now();  // slow: skip, no burst
       while (!stop_) {
         const auto now = Clock::now();
+        // With a period (the watchdog's), a ping when one is due, checked
+        // after each cycle and each wake: none more often, and none if the
+        // loop is stuck.
+        if (period.count() > 0 && options_.heartbeat &&
+            now - last_beat >= period) {
+          options_.heartbeat();
+          last_beat = now;
+        }
         const auto at =
             options_.planner ? options_.planner->NextStart(now, plan) : next;
         if (at <= now) break;
@@ -313,12 +323,12 @@ void Scheduler::Start() {
         auto until = at;
         if (options_.planner)
           until = std::min(until, options_.planner->ReplanAt(now));
-        if (options_.heartbeat_period.count() > 0)
-          until = std::min(until, now + options_.heartbeat_period);
+        if (period.count() > 0) until = std::min(until, last_beat + period);
         const uint64_t seen = wakes_;
         loop_cv_.wait_until(lock, until,
                             [&] { return stop_ || wakes_ != seen; });
-        if (!stop_ && options_.heartbeat) options_.heartbeat();
+        if (!stop_ && period.count() == 0 && options_.heartbeat)
+          options_.heartbeat();
       }
     }
   });

@@ -1,4 +1,5 @@
 """The live binary on loopback: HTTP behaviour, flags, config, signals."""
+import contextlib
 import gzip
 import json
 import os
@@ -15,6 +16,31 @@ from harness import Exporter, fixture_flags, free_port, request, read_response, 
 # A long interval keeps one snapshot for the whole test, so bodies compare.
 BASE = fixture_flags() + ["--collection.interval=1h", "--collector.disable-defaults",
                           "--collector.loadavg", "--collector.cpu", "--collector.meminfo"]
+
+
+@contextlib.contextmanager
+def started_by_systemd(environment=""):
+    """The exporter as systemd starts a Type=notify unit, cycling every 100 ms:
+    $NOTIFY_SOCKET names a datagram socket of the test, in systemd's place (no
+    systemd runs here); `environment` adds variables, $$ being the exporter's
+    PID (exec keeps the shell's). Yields the process and the socket."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "notify")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(15)
+        cmd = ('NOTIFY_SOCKET=%s %s exec "$0" --web.listen-address=127.0.0.1:%d '
+               '--collector.disable-defaults --collector.loadavg '
+               '--collection.interval=100ms' % (path, environment, free_port()))
+        p = subprocess.Popen(["sh", "-c", cmd, harness.binary()],
+                             stderr=subprocess.DEVNULL)
+        try:
+            yield p, sock
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            sock.close()
 
 
 class HttpTest(unittest.TestCase):
@@ -225,39 +251,43 @@ class FlagsAndConfigTest(unittest.TestCase):
                 self.assertIn("interval_ms=20000 watchdog_ms=30000", err)
 
     def test_notifies_the_service_manager(self):
-        # Type=notify as systemd sees it: datagrams on $NOTIFY_SOCKET (a
-        # socket of this test in systemd's place; no systemd runs here).
-        # READY=1 after the first cycle, RELOADING=1 and READY=1 around a
-        # SIGHUP, STOPPING=1 on SIGTERM; WATCHDOG=1 with each cycle.
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "notify")
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-            sock.bind(path)
+        # Type=notify as systemd sees it: READY=1 after the first cycle,
+        # RELOADING=1 and READY=1 around a SIGHUP, STOPPING=1 on SIGTERM. No
+        # WATCHDOG_USEC (no WatchdogSec=): no WATCHDOG=1 at all, though
+        # cycles come every 100 ms.
+        with started_by_systemd() as (p, sock):
+            next_state = lambda: sock.recv(256).decode()
+            self.assertEqual(next_state(), "READY=1")
+            # Ten cycles' time: any datagram now would be a ping.
+            sock.settimeout(1.0)
+            self.assertRaises(socket.timeout, sock.recv, 256)
             sock.settimeout(15)
-            port = harness.free_port()
-            env = dict(os.environ, NOTIFY_SOCKET=path)
-            p = subprocess.Popen(
-                [harness.binary(), "--web.listen-address=127.0.0.1:%d" % port,
-                 "--collector.disable-defaults", "--collector.loadavg"],
-                env=env, stderr=subprocess.DEVNULL)
-            try:
-                def next_state():
-                    while True:
-                        m = sock.recv(256).decode()
-                        if m != "WATCHDOG=1":
-                            return m
-                self.assertEqual(next_state(), "READY=1\nWATCHDOG=1")
-                p.send_signal(signal.SIGHUP)
-                self.assertEqual(next_state(), "RELOADING=1")
-                self.assertEqual(next_state(), "READY=1")
-                p.send_signal(signal.SIGTERM)
-                self.assertEqual(next_state(), "STOPPING=1")
-                self.assertEqual(p.wait(timeout=10), 0)
-            finally:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
-                sock.close()
+            p.send_signal(signal.SIGHUP)
+            self.assertEqual(next_state(), "RELOADING=1")
+            self.assertEqual(next_state(), "READY=1")
+            p.send_signal(signal.SIGTERM)
+            self.assertEqual(next_state(), "STOPPING=1")
+            self.assertEqual(p.wait(timeout=10), 0)
+
+    def test_pings_the_watchdog_at_half_its_period(self):
+        # WatchdogSec=1s as systemd passes it (WATCHDOG_PID names the
+        # exporter): WATCHDOG=1 every 500 ms, not with each 100 ms cycle.
+        with started_by_systemd("WATCHDOG_USEC=1000000 WATCHDOG_PID=$$") as (p, sock):
+            self.assertEqual(sock.recv(256).decode(), "READY=1")
+            start = time.monotonic()
+            pings = 0
+            sock.settimeout(0.2)
+            while time.monotonic() - start < 2.0:
+                try:
+                    m = sock.recv(256).decode()
+                except socket.timeout:
+                    continue
+                self.assertEqual(m, "WATCHDOG=1")
+                pings += 1
+            # Four in 2 s (20 cycles); a slow machine sends fewer, never one
+            # per cycle.
+            self.assertGreaterEqual(pings, 1)
+            self.assertLessEqual(pings, 6)
 
     def test_check_config(self):
         good = self.write(json.dumps({

@@ -63,6 +63,23 @@ TEST(ApplicationTest, ReloadAppliesAGoodConfigAndKeepsTheRunningOneOnABadOne) {
   EXPECT_TRUE(app.BoundAddresses().empty());
 }
 
+TEST(ApplicationTest, StartRemovesSocketActivationVariablesWithoutTheFlag) {
+  // Passed by a .socket unit but not asked for (no --web.systemd-socket):
+  // read and removed all the same, so no child process inherits them.
+  ConfigFile file;
+  file.Write("{}");
+  ::setenv("LISTEN_FDS", "1", 1);
+  ::setenv("LISTEN_PID", "1", 1);
+  ::setenv("LISTEN_FDNAMES", "web", 1);
+  Application app(Given(file));
+  std::string err;
+  ASSERT_TRUE(app.Start(&err)) << err;
+  EXPECT_EQ(::getenv("LISTEN_FDS"), nullptr);
+  EXPECT_EQ(::getenv("LISTEN_PID"), nullptr);
+  EXPECT_EQ(::getenv("LISTEN_FDNAMES"), nullptr);
+  app.Stop("test");
+}
+
 TEST(ApplicationTest, ReloadIsAbandonedWhenAStopIsPending) {
   ConfigFile file;
   file.Write(R"({"collection.interval": "2s"})");

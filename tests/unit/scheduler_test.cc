@@ -551,5 +551,25 @@ TEST(SchedulerTest, HeartbeatPeriodWakesTheSleepingLoop) {
   s.Stop();
 }
 
+TEST(SchedulerTest, HeartbeatComesAtItsPeriodNotWithEachCycle) {
+  // The watchdog's ping is due every heartbeat_period (half of systemd's
+  // WatchdogSec), not after each cycle: cycles every 10 ms for an hour's
+  // period send none.
+  Logger log;
+  SnapshotStore store;
+  SchedulerOptions o = FastOptions();
+  o.interval = std::chrono::milliseconds(10);
+  o.heartbeat_period = std::chrono::hours(1);
+  std::atomic<int> beats{0};
+  o.heartbeat = [&] { ++beats; };
+  Scheduler s({}, {}, o, &log, &store);
+  std::atomic<bool> stop{false};
+  s.Start();
+  uint64_t seen = 0;
+  while (seen < 6) seen = store.WaitNewer(seen, stop)->cycle;
+  s.Stop();
+  EXPECT_EQ(beats.load(), 0);
+}
+
 }  // namespace
 }  // namespace host_exporter

@@ -161,5 +161,32 @@ TEST(SdDaemonTest, TakesTheDescriptorsPassedToThisProcess) {
   }
 }
 
+TEST(SdDaemonTest, RemovesTheVariablesOnEveryPath) {
+  // sd_listen_fds(1): once read, LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES
+  // are gone whatever the outcome, so no child process inherits them.
+  const std::string me = std::to_string(::getpid());
+  const int saved = ::dup(kListenFdsStart);
+  ::close(kListenFdsStart);  // passed but not open: not ours after all
+  struct Case {
+    const char* fds;
+    const char* pid;
+  };
+  for (const Case& c :
+       {Case{"1", me.c_str()}, Case{"0", me.c_str()}, Case{"x", me.c_str()},
+        Case{"5000", me.c_str()}, Case{"1", "x"}, Case{"", me.c_str()}}) {
+    ::setenv("LISTEN_FDS", c.fds, 1);
+    ::setenv("LISTEN_PID", c.pid, 1);
+    ::setenv("LISTEN_FDNAMES", "web", 1);
+    EXPECT_EQ(ListenFds(), 0) << c.fds << " " << c.pid;
+    EXPECT_EQ(std::getenv("LISTEN_FDS"), nullptr) << c.fds << " " << c.pid;
+    EXPECT_EQ(std::getenv("LISTEN_PID"), nullptr) << c.fds << " " << c.pid;
+    EXPECT_EQ(std::getenv("LISTEN_FDNAMES"), nullptr) << c.fds << " " << c.pid;
+  }
+  if (saved >= 0) {
+    ::dup2(saved, kListenFdsStart);
+    ::close(saved);
+  }
+}
+
 }  // namespace
 }  // namespace host_exporter::app::sd

@@ -81,6 +81,21 @@ TEST(SelinuxCollectorTest, ReadOnlySelinuxfsMountMeansDisabled) {
   EXPECT_EQ(FindValue(fams, "node_selinux_enabled"), 0);
 }
 
+TEST(SelinuxCollectorTest, SelinuxfsIsLookedForOncePerCollector) {
+  // As node_exporter (libselinux's mount point, found once per process):
+  // SELinux is not enabled at run time, so a host without it is not probed
+  // again each cycle. A new collector (a SIGHUP) looks again.
+  SysfsRoot root;
+  auto c = MakeCollector("selinux");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(FindValue(c->Collect(root.Paths()), "node_selinux_enabled"), 0);
+  root.Write("fs/selinux/enforce", "1");
+  EXPECT_EQ(FindValue(c->Collect(root.Paths()), "node_selinux_enabled"), 0);
+  EXPECT_EQ(FindValue(RunCollector("selinux", {}, root.Paths()),
+                      "node_selinux_enabled"),
+            1);
+}
+
 }  // namespace
 }  // namespace testing
 }  // namespace host_exporter

@@ -33,5 +33,22 @@ TEST(XfsCollectorTest, NoXfsIsNoMetrics) {
       RunCollector("xfs", {}, testing::FixturePaths("/nonexistent")).empty());
 }
 
+TEST(XfsCollectorTest, TheHostWideStatsDirectoryIsNoDevice) {
+  // sys/fs/xfs/stats is the host-wide directory, never a device: its
+  // stats/stats/stats, which cannot exist, is not even looked for. Here it
+  // does, so a look would show as a device "stats".
+  SysfsRoot root;
+  const std::string stats =
+      std::string(FIXTURE_ROOT) + "/sys/fs/xfs/nvme0n1p1/stats/stats";
+  root.Link("fs/xfs/sda1/stats/stats", stats);
+  root.Link("fs/xfs/stats/stats/stats", stats);
+  Families f = RunCollector("xfs", {}, root.Paths());
+  for (const auto& family : f) {
+    EXPECT_EQ(family.metric.size(), 1u) << family.name;
+  }
+  EXPECT_EQ(FindValue(f, "node_xfs_read_calls_total", {{"device", "sda1"}}),
+            94045);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing
