@@ -25,6 +25,81 @@ std::string SeriesName(const std::string& family,
   return s + "}";
 }
 
+// The order of Label's and std::vector<Label>'s operator<, with one
+// comparison per string (operator< compares each pair of names twice).
+int CompareLabel(const Label& a, const Label& b) {
+  if (const int c = a.name.compare(b.name)) return c;
+  return a.value.compare(b.value);
+}
+int CompareLabels(const std::vector<Label>& a, const std::vector<Label>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (const int c = CompareLabel(a[i], b[i])) return c;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+enum class SeriesOrder { kUnsorted, kSorted, kDistinct };
+
+// Whether the series are sorted by labels (kSorted), with no two equal
+// (kDistinct): one pass.
+SeriesOrder OrderOf(const std::vector<prometheus::ClientMetric>& metric) {
+  SeriesOrder order = SeriesOrder::kDistinct;
+  for (size_t i = 1; i < metric.size(); ++i) {
+    const int c = CompareLabels(metric[i - 1].label, metric[i].label);
+    if (c > 0) return SeriesOrder::kUnsorted;
+    if (c == 0) order = SeriesOrder::kSorted;
+  }
+  return order;
+}
+
+// Reorders *metric so that series i is the one that was at perm[i].
+void Permute(const std::vector<uint32_t>& perm,
+             std::vector<prometheus::ClientMetric>* metric,
+             std::vector<prometheus::ClientMetric>* scratch) {
+  scratch->resize(metric->size());
+  for (size_t i = 0; i < perm.size(); ++i) {
+    (*scratch)[i] = std::move((*metric)[perm[i]]);
+  }
+  metric->swap(*scratch);  // both keep their capacity for the next family
+}
+
+// Sorts a family's series by labels, stably, trying first the order
+// `orders` kept for `name` (see SeriesOrders); returns the order reached.
+SeriesOrder SortSeries(std::vector<prometheus::ClientMetric>* metric,
+                       SeriesOrders* orders, const std::string& name) {
+  const SeriesOrder order = OrderOf(*metric);
+  if (order != SeriesOrder::kUnsorted) return order;
+  SeriesOrders::Order* kept = nullptr;
+  if (orders) {
+    kept = &orders->by_family[name];
+    kept->build = orders->builds;
+    if (kept->perm.size() == metric->size()) {
+      Permute(kept->perm, metric, &orders->scratch);
+      // Distinct series have one sorted order, which a stable sort gives
+      // too; equal ones need the stable sort (the first one added stays).
+      if (OrderOf(*metric) == SeriesOrder::kDistinct) {
+        return SeriesOrder::kDistinct;
+      }
+      // Not last time's order: put back in the collector's, then sorted.
+      std::vector<uint32_t>& back = orders->index;
+      back.resize(metric->size());
+      for (size_t i = 0; i < back.size(); ++i) back[kept->perm[i]] = i;
+      Permute(back, metric, &orders->scratch);
+    }
+  }
+  std::vector<uint32_t> local;
+  std::vector<uint32_t>& index = kept ? kept->perm : local;
+  index.resize(metric->size());
+  for (size_t i = 0; i < index.size(); ++i) index[i] = i;
+  std::stable_sort(index.begin(), index.end(), [&](uint32_t a, uint32_t b) {
+    return CompareLabels((*metric)[a].label, (*metric)[b].label) < 0;
+  });
+  std::vector<prometheus::ClientMetric> own;
+  Permute(index, metric, orders ? &orders->scratch : &own);
+  return OrderOf(*metric);
+}
+
 // Taken before SortAndDedup and looked up after it: the label values made
 // valid UTF-8 the same way in both.
 std::string CreatedKey(const std::string& family, std::vector<Label> labels) {
@@ -93,7 +168,14 @@ bool MakeValidUtf8(std::string* s) {
   return true;
 }
 
-void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
+void SortAndDedup(Families* families, std::vector<std::string>* warnings,
+                  SeriesOrders* orders) {
+  if (orders) {
+    const uint64_t build = ++orders->builds;
+    std::erase_if(orders->by_family, [&](const auto& entry) {
+      return entry.second.build + 2 < build;
+    });
+  }
   for (auto& f : *families) {
     // Prometheus rejects a whole scrape with invalid UTF-8 in HELP or a
     // label value; a kernel or textfile string can hold any bytes.
@@ -105,21 +187,22 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
       warnings->push_back("invalid UTF-8 replaced by U+FFFD in " + f.name);
     }
     // Collectors mostly add in order already: checked before sorting (a
-    // stable sort allocates its buffer even for sorted input).
+    // stable sort allocates its buffer even for sorted input), in one pass
+    // that also tells whether any neighbours are equal (duplicates).
     for (auto& m : f.metric) {
-      if (!std::is_sorted(m.label.begin(), m.label.end())) {
-        std::sort(m.label.begin(), m.label.end());
+      auto& labels = m.label;
+      for (size_t i = 1; i < labels.size(); ++i) {
+        if (CompareLabel(labels[i - 1], labels[i]) > 0) {
+          std::sort(labels.begin(), labels.end());
+          break;
+        }
       }
     }
-    auto by_labels = [](const auto& a, const auto& b) {
-      return a.label < b.label;
-    };
-    if (!std::is_sorted(f.metric.begin(), f.metric.end(), by_labels)) {
-      std::stable_sort(f.metric.begin(), f.metric.end(), by_labels);
-    }
+    const SeriesOrder order = SortSeries(&f.metric, orders, f.name);
+    if (order == SeriesOrder::kDistinct) continue;
     auto dup = std::unique(
         f.metric.begin(), f.metric.end(), [&](const auto& a, const auto& b) {
-          if (a.label != b.label) return false;
+          if (CompareLabels(a.label, b.label) != 0) return false;
           if (warnings) {
             warnings->push_back("duplicate series dropped: " +
                                 SeriesName(f.name, b.label));
@@ -236,7 +319,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     if (!owner.metric.empty()) snap->families.push_back(std::move(owner));
     i = j;
   }
-  SortAndDedup(&snap->families, warnings);
+  SortAndDedup(&snap->families, warnings, options.orders);
   FillCreated(snap.get(), options, told, told_families, own_families);
   for (const auto& f : snap->families) {
     bool legacy = IsLegacyName(f.name);
