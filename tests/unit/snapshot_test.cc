@@ -300,6 +300,19 @@ TEST(SnapshotTest, InvalidUtf8IsReplaced) {
   s = "\xed\xa0\x80";  // a surrogate
   EXPECT_TRUE(MakeValidUtf8(&s));
   EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  // ASCII is checked eight bytes at a time: a byte >= 0x80 anywhere in
+  // strings of 1 to 20 bytes, in a whole word or in the tail, is found.
+  for (size_t n = 1; n <= 20; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      std::string t(n, 'a');
+      t[at] = '\x80';
+      EXPECT_TRUE(MakeValidUtf8(&t)) << n << " " << at;
+      EXPECT_EQ(t, std::string(at, 'a') + "\xef\xbf\xbd" +
+                       std::string(n - at - 1, 'a'));
+    }
+    std::string ascii(n, '\x7f');
+    EXPECT_FALSE(MakeValidUtf8(&ascii)) << n;
+  }
 
   std::vector<CollectorResult> results;
   results.push_back(
