@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <numeric>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -307,25 +308,33 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // The exporter's own families (self-metrics, node_scrape_collector_*)
   // sort first among those of their name and own it: a collector (a
   // textfile) cannot replace or extend them.
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    if (a.family.name != b.family.name) return a.family.name < b.family.name;
+  // Sorted as indices: a family moved per merge step is ~100 bytes, an
+  // index 4; each name compared once per step.
+  std::vector<uint32_t> order(all.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Tagged& a = all[x];
+    const Tagged& b = all[y];
+    if (const int c = a.family.name.compare(b.family.name)) return c < 0;
     return a.own && !b.own;
   });
   snap->families.reserve(all.size());
-  for (size_t i = 0; i < all.size();) {
-    prometheus::MetricFamily& owner = all[i].family;
+  for (size_t i = 0; i < order.size();) {
+    Tagged& first = all[order[i]];
+    prometheus::MetricFamily& owner = first.family;
     size_t j = i + 1;
-    for (; j < all.size() && all[j].family.name == owner.name; ++j) {
-      prometheus::MetricFamily& f = all[j].family;
-      if (all[i].own && !all[j].own) {
-        warnings->push_back("family " + f.name + " from " + *all[j].who +
+    for (; j < order.size() && all[order[j]].family.name == owner.name; ++j) {
+      Tagged& other = all[order[j]];
+      prometheus::MetricFamily& f = other.family;
+      if (first.own && !other.own) {
+        warnings->push_back("family " + f.name + " from " + *other.who +
                             " dropped: the exporter's own family");
         continue;
       }
       if (f.type != owner.type) {
-        warnings->push_back("family " + f.name + " from " + *all[j].who +
+        warnings->push_back("family " + f.name + " from " + *other.who +
                             " dropped: already defined with another type by " +
-                            *all[i].who);
+                            *first.who);
         continue;
       }
       owner.metric.insert(owner.metric.end(),
