@@ -109,6 +109,7 @@ class Scheduler {
   // number: the next snapshot encodes their union in the cycle. Four
   // cycles cover a 15 s scraper of a 5 s interval (a push sink's).
   std::array<uint64_t, 4> served_{};
+  SeriesOrders orders_;            // BuildSnapshot's, from cycle to cycle
   std::set<std::string> failing_;  // collectors failing now
   struct FailureLog {
     bool logged = false;  // a failure was logged (at `last`)

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "host_exporter/collector.h"
@@ -107,6 +108,24 @@ inline constexpr uint64_t FormBit(Encoding encoding, Escaping escaping,
 }
 static_assert(kEncodings * kEscapings * 2 <= 64);
 
+/// The order SortAndDedup sorted each family's series into last time, kept
+/// from one snapshot to the next by their builder (the scheduler). A
+/// collector adds its series in the order of its files (eth10 before eth2,
+/// mounts as mounted), the same each cycle: SortAndDedup puts such a family
+/// in last time's order and checks it in one pass instead of sorting it
+/// again. A family not sorted in two builds is forgotten. Not thread-safe.
+struct SeriesOrders {
+  struct Order {
+    std::vector<uint32_t> perm;  ///< sorted series i was series perm[i]
+    uint64_t build = 0;          ///< the last build that used it
+  };
+  std::unordered_map<std::string, Order> by_family;
+  uint64_t builds = 0;
+  // Kept buffers: no allocation per family sorted.
+  std::vector<prometheus::ClientMetric> scratch;
+  std::vector<uint32_t> index;
+};
+
 /// Options of the snapshot builder.
 struct SnapshotOptions {
   /// zlib level 1: a fifth of level 6's CPU for a body ~15% larger
@@ -129,6 +148,9 @@ struct SnapshotOptions {
   /// the first scrape that asks. The scheduler sets the forms its last
   /// snapshots served; the default is the text form.
   uint64_t make = FormBit(Encoding::kText, Escaping::kUnderscores, false);
+  /// The series orders of the last snapshots (see SeriesOrders), updated by
+  /// BuildSnapshot; none kept if null.
+  SeriesOrders* orders = nullptr;
 };
 
 /// Merges collector results and `extra` families (self-metrics) into a
@@ -153,7 +175,10 @@ bool MakeValidUtf8(std::string* s);
 /// Replaces invalid UTF-8 in HELP and label values, sorts labels inside each
 /// series, then series, then families, and drops duplicates; exposed for the
 /// textfile collector and tests.
-void SortAndDedup(Families* families, std::vector<std::string>* warnings);
+/// With `orders`, a family's series are first put in the order they were
+/// sorted into last time (see SeriesOrders).
+void SortAndDedup(Families* families, std::vector<std::string>* warnings,
+                  SeriesOrders* orders = nullptr);
 
 /// Holds the current snapshot. Get() copies a shared_ptr under a mutex held
 /// for a few nanoseconds (GCC 12's std::atomic<std::shared_ptr> releases its

@@ -45,13 +45,22 @@ void TakeRecycled(std::string_view name, prometheus::MetricFamily* out) {
   it->second.full = false;
 }
 
+// Zeroes a recycled series' values; a summary's quantiles and a
+// histogram's buckets are cleared only if it has some (assigning `{}` would
+// build and move an empty one each time).
 void ResetValues(prometheus::ClientMetric* m) {
-  m->counter = {};
-  m->gauge = {};
-  m->untyped = {};
-  m->summary = {};
-  m->histogram = {};
+  m->counter.value = 0;
+  m->gauge.value = 0;
+  m->untyped.value = 0;
   m->timestamp_ms = 0;
+  auto& s = m->summary;
+  s.sample_count = 0;
+  s.sample_sum = 0;
+  if (!s.quantile.empty()) s.quantile.clear();
+  auto& h = m->histogram;
+  h.sample_count = 0;
+  h.sample_sum = 0;
+  if (!h.bucket.empty()) h.bucket.clear();
 }
 
 // The labels of a series set to `labels`, in their order, assigned into

@@ -269,6 +269,7 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
   SnapshotOptions snapshot_options = options_.snapshot;
   snapshot_options.make = 0;
   for (uint64_t forms : served_) snapshot_options.make |= forms;
+  snapshot_options.orders = &orders_;
   auto snap = BuildSnapshot(std::move(results), std::move(extra),
                             snapshot_options, now, cycle, &warnings);
   for (const auto& w : warnings) {

@@ -1,7 +1,10 @@
 #include "host_exporter/snapshot.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
+#include <numeric>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,6 +18,8 @@ namespace {
 
 using Label = prometheus::ClientMetric::Label;
 
+constexpr std::string_view kCreated = kCreatedLabel;
+
 std::string SeriesName(const std::string& family,
                        const std::vector<Label>& labels) {
   std::string s = family + "{";
@@ -23,6 +28,81 @@ std::string SeriesName(const std::string& family,
     s += labels[i].name + "=\"" + labels[i].value + "\"";
   }
   return s + "}";
+}
+
+// The order of Label's and std::vector<Label>'s operator<, with one
+// comparison per string (operator< compares each pair of names twice).
+int CompareLabel(const Label& a, const Label& b) {
+  if (const int c = a.name.compare(b.name)) return c;
+  return a.value.compare(b.value);
+}
+int CompareLabels(const std::vector<Label>& a, const std::vector<Label>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (const int c = CompareLabel(a[i], b[i])) return c;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+enum class SeriesOrder { kUnsorted, kSorted, kDistinct };
+
+// Whether the series are sorted by labels (kSorted), with no two equal
+// (kDistinct): one pass.
+SeriesOrder OrderOf(const std::vector<prometheus::ClientMetric>& metric) {
+  SeriesOrder order = SeriesOrder::kDistinct;
+  for (size_t i = 1; i < metric.size(); ++i) {
+    const int c = CompareLabels(metric[i - 1].label, metric[i].label);
+    if (c > 0) return SeriesOrder::kUnsorted;
+    if (c == 0) order = SeriesOrder::kSorted;
+  }
+  return order;
+}
+
+// Reorders *metric so that series i is the one that was at perm[i].
+void Permute(const std::vector<uint32_t>& perm,
+             std::vector<prometheus::ClientMetric>* metric,
+             std::vector<prometheus::ClientMetric>* scratch) {
+  scratch->resize(metric->size());
+  for (size_t i = 0; i < perm.size(); ++i) {
+    (*scratch)[i] = std::move((*metric)[perm[i]]);
+  }
+  metric->swap(*scratch);  // both keep their capacity for the next family
+}
+
+// Sorts a family's series by labels, stably, trying first the order
+// `orders` kept for `name` (see SeriesOrders); returns the order reached.
+SeriesOrder SortSeries(std::vector<prometheus::ClientMetric>* metric,
+                       SeriesOrders* orders, const std::string& name) {
+  const SeriesOrder order = OrderOf(*metric);
+  if (order != SeriesOrder::kUnsorted) return order;
+  SeriesOrders::Order* kept = nullptr;
+  if (orders) {
+    kept = &orders->by_family[name];
+    kept->build = orders->builds;
+    if (kept->perm.size() == metric->size()) {
+      Permute(kept->perm, metric, &orders->scratch);
+      // Distinct series have one sorted order, which a stable sort gives
+      // too; equal ones need the stable sort (the first one added stays).
+      if (OrderOf(*metric) == SeriesOrder::kDistinct) {
+        return SeriesOrder::kDistinct;
+      }
+      // Not last time's order: put back in the collector's, then sorted.
+      std::vector<uint32_t>& back = orders->index;
+      back.resize(metric->size());
+      for (size_t i = 0; i < back.size(); ++i) back[kept->perm[i]] = i;
+      Permute(back, metric, &orders->scratch);
+    }
+  }
+  std::vector<uint32_t> local;
+  std::vector<uint32_t>& index = kept ? kept->perm : local;
+  index.resize(metric->size());
+  for (size_t i = 0; i < index.size(); ++i) index[i] = i;
+  std::stable_sort(index.begin(), index.end(), [&](uint32_t a, uint32_t b) {
+    return CompareLabels((*metric)[a].label, (*metric)[b].label) < 0;
+  });
+  std::vector<prometheus::ClientMetric> own;
+  Permute(index, metric, orders ? &orders->scratch : &own);
+  return OrderOf(*metric);
 }
 
 // Taken before SortAndDedup and looked up after it: the label values made
@@ -65,11 +145,20 @@ void FillCreated(Snapshot* snap, const SnapshotOptions& options,
 }  // namespace
 
 bool MakeValidUtf8(std::string* s) {
-  // ASCII, nearly every string here, is valid as it is.
-  if (std::all_of(s->begin(), s->end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x80;
-      })) {
-    return false;
+  // ASCII, nearly every string here, is valid as it is: checked eight bytes
+  // at a time, the high bits of all of them or'ed.
+  {
+    const char* p = s->data();
+    const size_t n = s->size();
+    uint64_t high = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      high |= word;
+    }
+    for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+    if ((high & 0x8080808080808080u) == 0) return false;
   }
   size_t i = 0;
   while (i < s->size()) {
@@ -93,7 +182,14 @@ bool MakeValidUtf8(std::string* s) {
   return true;
 }
 
-void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
+void SortAndDedup(Families* families, std::vector<std::string>* warnings,
+                  SeriesOrders* orders) {
+  if (orders) {
+    const uint64_t build = ++orders->builds;
+    std::erase_if(orders->by_family, [&](const auto& entry) {
+      return entry.second.build + 2 < build;
+    });
+  }
   for (auto& f : *families) {
     // Prometheus rejects a whole scrape with invalid UTF-8 in HELP or a
     // label value; a kernel or textfile string can hold any bytes.
@@ -105,21 +201,22 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings) {
       warnings->push_back("invalid UTF-8 replaced by U+FFFD in " + f.name);
     }
     // Collectors mostly add in order already: checked before sorting (a
-    // stable sort allocates its buffer even for sorted input).
+    // stable sort allocates its buffer even for sorted input), in one pass
+    // that also tells whether any neighbours are equal (duplicates).
     for (auto& m : f.metric) {
-      if (!std::is_sorted(m.label.begin(), m.label.end())) {
-        std::sort(m.label.begin(), m.label.end());
+      auto& labels = m.label;
+      for (size_t i = 1; i < labels.size(); ++i) {
+        if (CompareLabel(labels[i - 1], labels[i]) > 0) {
+          std::sort(labels.begin(), labels.end());
+          break;
+        }
       }
     }
-    auto by_labels = [](const auto& a, const auto& b) {
-      return a.label < b.label;
-    };
-    if (!std::is_sorted(f.metric.begin(), f.metric.end(), by_labels)) {
-      std::stable_sort(f.metric.begin(), f.metric.end(), by_labels);
-    }
+    const SeriesOrder order = SortSeries(&f.metric, orders, f.name);
+    if (order == SeriesOrder::kDistinct) continue;
     auto dup = std::unique(
         f.metric.begin(), f.metric.end(), [&](const auto& a, const auto& b) {
-          if (a.label != b.label) return false;
+          if (CompareLabels(a.label, b.label) != 0) return false;
           if (warnings) {
             warnings->push_back("duplicate series dropped: " +
                                 SeriesName(f.name, b.label));
@@ -160,9 +257,12 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     for (auto& f : fams) {
       if (own) own_families.insert(f.name);
       for (auto& m : f.metric) {
-        auto it = std::find_if(
-            m.label.begin(), m.label.end(),
-            [](const Label& l) { return l.name == kCreatedLabel; });
+        // Lengths first: a label name is seldom 11 bytes long, and a
+        // std::string compared with a char array is a memcmp every time.
+        auto it =
+            std::find_if(m.label.begin(), m.label.end(), [](const Label& l) {
+              return l.name.size() == kCreated.size() && l.name == kCreated;
+            });
         if (it == m.label.end()) continue;
         auto v = parse::ParseDouble(it->value);
         m.label.erase(it);
@@ -208,25 +308,33 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // The exporter's own families (self-metrics, node_scrape_collector_*)
   // sort first among those of their name and own it: a collector (a
   // textfile) cannot replace or extend them.
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    if (a.family.name != b.family.name) return a.family.name < b.family.name;
+  // Sorted as indices: a family moved per merge step is ~100 bytes, an
+  // index 4; each name compared once per step.
+  std::vector<uint32_t> order(all.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const Tagged& a = all[x];
+    const Tagged& b = all[y];
+    if (const int c = a.family.name.compare(b.family.name)) return c < 0;
     return a.own && !b.own;
   });
   snap->families.reserve(all.size());
-  for (size_t i = 0; i < all.size();) {
-    prometheus::MetricFamily& owner = all[i].family;
+  for (size_t i = 0; i < order.size();) {
+    Tagged& first = all[order[i]];
+    prometheus::MetricFamily& owner = first.family;
     size_t j = i + 1;
-    for (; j < all.size() && all[j].family.name == owner.name; ++j) {
-      prometheus::MetricFamily& f = all[j].family;
-      if (all[i].own && !all[j].own) {
-        warnings->push_back("family " + f.name + " from " + *all[j].who +
+    for (; j < order.size() && all[order[j]].family.name == owner.name; ++j) {
+      Tagged& other = all[order[j]];
+      prometheus::MetricFamily& f = other.family;
+      if (first.own && !other.own) {
+        warnings->push_back("family " + f.name + " from " + *other.who +
                             " dropped: the exporter's own family");
         continue;
       }
       if (f.type != owner.type) {
-        warnings->push_back("family " + f.name + " from " + *all[j].who +
+        warnings->push_back("family " + f.name + " from " + *other.who +
                             " dropped: already defined with another type by " +
-                            *all[i].who);
+                            *first.who);
         continue;
       }
       owner.metric.insert(owner.metric.end(),
@@ -236,7 +344,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     if (!owner.metric.empty()) snap->families.push_back(std::move(owner));
     i = j;
   }
-  SortAndDedup(&snap->families, warnings);
+  SortAndDedup(&snap->families, warnings, options.orders);
   FillCreated(snap.get(), options, told, told_families, own_families);
   for (const auto& f : snap->families) {
     bool legacy = IsLegacyName(f.name);

@@ -334,9 +334,12 @@ TEST(SchedulerTest, BlockedCollectorsDoNotStarveTheOthers) {
     gate->open = true;
   }
   gate->cv.notify_all();
-  // Released, they all succeed again in a later cycle.
+  // Released, they all succeed again in a later cycle: once their threads
+  // have run, which on a loaded machine may take longer than 50 back-to-back
+  // cycles do (each waits a little first; at most 5 s in all).
   bool recovered = false;
-  for (int i = 0; i < 50 && !recovered; ++i) {
+  for (int i = 0; i < 500 && !recovered; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     snap = s.RunOnce();
     recovered = true;
     for (int j = 0; j < blocked; ++j) {

@@ -177,6 +177,41 @@ TEST(SnapshotTest, DropsDuplicateSeriesAndTypeConflicts) {
   EXPECT_EQ(warnings[1], "duplicate series dropped: m{k=\"2\",l=\"1\"}");
 }
 
+// SortAndDedup with the orders of earlier builds gives what it gives
+// without: the same order, the first of equal series kept, whether the
+// collector's order is last time's, another, or has duplicates.
+TEST(SnapshotTest, SeriesOrdersGiveTheSameResultAsSorting) {
+  auto family = [](std::initializer_list<std::pair<const char*, double>> s) {
+    FamilyBuilder b = Gauge("m", "m");
+    for (const auto& [device, v] : s) b.Add({{"device", device}}, v);
+    Families f;
+    f.push_back(b.Take());
+    return f;
+  };
+  const std::vector<Families> inputs = {
+      family({{"eth10", 1}, {"eth2", 2}, {"eth1", 3}}),
+      family({{"eth10", 4}, {"eth2", 5}, {"eth1", 6}}),  // the same order
+      family({{"eth2", 7}, {"eth10", 8}, {"eth1", 9}}),  // another
+      family({{"eth2", 7}, {"eth10", 8}, {"eth1", 9}}),
+      family({{"eth2", 1}, {"eth1", 2}, {"eth2", 3}}),  // a duplicate
+      family({{"eth2", 4}, {"eth1", 5}, {"eth2", 6}}),
+      family({{"eth2", 7}, {"eth2", 8}, {"eth1", 9}}),
+      family({{"eth1", 1}, {"eth3", 2}}),  // fewer, sorted
+      family({{"eth3", 1}, {"eth1", 2}, {"eth0", 3}}),
+  };
+  SeriesOrders orders;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Families kept = inputs[i], fresh = inputs[i];
+    std::vector<std::string> w_kept, w_fresh;
+    SortAndDedup(&kept, &w_kept, &orders);
+    SortAndDedup(&fresh, &w_fresh);
+    EXPECT_EQ(EncodeText(kept), EncodeText(fresh)) << "input " << i;
+    EXPECT_EQ(w_kept, w_fresh) << "input " << i;
+  }
+  EXPECT_EQ(EncodeText(inputs[0]).size(), EncodeText(inputs[1]).size());
+  EXPECT_EQ(orders.by_family.size(), 1u);  // m: sorted, so kept
+}
+
 // A collector (the textfile one) cannot replace or extend a family the
 // exporter produces itself: its family is dropped whole, whatever its type.
 TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
@@ -265,6 +300,19 @@ TEST(SnapshotTest, InvalidUtf8IsReplaced) {
   s = "\xed\xa0\x80";  // a surrogate
   EXPECT_TRUE(MakeValidUtf8(&s));
   EXPECT_EQ(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  // ASCII is checked eight bytes at a time: a byte >= 0x80 anywhere in
+  // strings of 1 to 20 bytes, in a whole word or in the tail, is found.
+  for (size_t n = 1; n <= 20; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      std::string t(n, 'a');
+      t[at] = '\x80';
+      EXPECT_TRUE(MakeValidUtf8(&t)) << n << " " << at;
+      EXPECT_EQ(t, std::string(at, 'a') + "\xef\xbf\xbd" +
+                       std::string(n - at - 1, 'a'));
+    }
+    std::string ascii(n, '\x7f');
+    EXPECT_FALSE(MakeValidUtf8(&ascii)) << n;
+  }
 
   std::vector<CollectorResult> results;
   results.push_back(
