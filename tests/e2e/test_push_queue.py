@@ -164,6 +164,18 @@ class FaultServer:
         self.stop = True
         self.sock.close()
 
+    def unread_request(self):
+        """True once a connection to this server waits in its accept queue
+        with bytes received (a request sent, nobody reading it): the
+        server's side in /proc/net/tcp, ESTABLISHED with rx_queue > 0."""
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                _, local, _, state, queues = line.split()[:5]
+                if int(local.split(":")[1], 16) == self.port and state == "01" and \
+                        int(queues.split(":")[1], 16) > 0:
+                    return True
+        return False
+
 
 class PushFaultTest(unittest.TestCase):
     def setUp(self):
@@ -207,7 +219,8 @@ class PushFaultTest(unittest.TestCase):
         exp, port = self.start({"database": {
             "type": "influxdb", "url": "http://127.0.0.1:%d" % server.port,
             "flush_interval": "1s", "timeout": "8s"}})
-        time.sleep(2.5)  # a request is in flight, waiting for an answer
+        wait_for("a request in flight, waiting for an answer", server.unread_request,
+                 timeout=10)
         t0 = time.monotonic()
         exp.proc.send_signal(signal.SIGTERM)
         exp.proc.wait(15)
