@@ -133,14 +133,17 @@ class DiskstatsCollector : public Collector {
     }
 
     std::set<std::string> seen_devices, seen_udev;  // this cycle's
+    // The queue directories are stamped through the kept /sys/block.
+    if (!ne15_) block_dir_.Refresh(paths.Sys("block"));
+    udev_dir_.Refresh(paths.UdevData());
     for (const parse::DiskStats& d : disks) {
       if (Ignored(d.name)) continue;
       seen_devices.insert(d.name);
-      const std::string udev_path = paths.UdevData() + "/b" +
-                                    std::to_string(d.major) + ":" +
-                                    std::to_string(d.minor);
+      const std::string udev_name =
+          "b" + std::to_string(d.major) + ":" + std::to_string(d.minor);
+      const std::string udev_path = paths.UdevData() + "/" + udev_name;
       seen_udev.insert(udev_path);
-      const parse::UdevProperties& udev = Udev(udev_path);
+      const parse::UdevProperties& udev = Udev(udev_name, udev_path);
       const Labels dev = {{"device", d.name}};
 
       // node_exporter 1.9 prefers SCSI_IDENT_SERIAL (the serial on the
@@ -203,15 +206,17 @@ class DiskstatsCollector : public Collector {
   }
 
  private:
-  // The udev properties in database file `path`, parsed again only when the
-  // file changes (StampedFile). A missing or unreadable file gives none:
+  // The udev properties in database file `name` (at `path`), parsed again
+  // only when the file changes (StampedFile, stamped through the kept
+  // database directory). A missing or unreadable file gives none:
   // node_exporter then exposes empty labels rather than failing (containers
   // often have no /run/udev).
-  const parse::UdevProperties& Udev(const std::string& path) {
+  const parse::UdevProperties& Udev(const std::string& name,
+                                    const std::string& path) {
     static const parse::UdevProperties kNone;
     try {
       const parse::UdevProperties* p =
-          udev_[path].Get(path, [](const std::string& text) {
+          udev_[path].Get(udev_dir_, name, path, [](const std::string& text) {
             return parse::ParseUdevProperties(text).value;
           });
       return p ? *p : kNone;
@@ -227,20 +232,22 @@ class DiskstatsCollector : public Collector {
   // in which files they have: io_timeout is missing on some), so the label
   // is then "0" whatever rotational holds. Which files there are and that
   // they parse is a property of the kernel and the device: it is checked
-  // again only when the queue directory changes (its DirStamp: another
-  // device under the same name, a file added or removed), and rotational
-  // alone is read each cycle, through a descriptor kept under that stamp.
+  // again only when the device or its queue directory changes (its stamp
+  // from the kept /sys/block, KeptDir::Stamp: on sysfs the device's symlink,
+  // another one for another device under the same name; in a fixture tree
+  // the queue directory's, also when a file is added or removed), and
+  // rotational alone is read each cycle, through a descriptor kept under
+  // that stamp.
   std::string Rotational(const HostPaths& paths, const std::string& device) {
     const std::string dir = paths.Sys("block/" + device + "/queue");
-    struct stat st;
-    if (::stat(dir.c_str(), &st) != 0) {
+    DirStamp stamp;
+    if (block_dir_.Stamp(device, &stamp, "queue") != 0) {
       if (auto it = queues_.find(device); it != queues_.end()) {
         ForgetKeptUnder(it->second.dir);
         queues_.erase(it);
       }
       return "0";
     }
-    const DirStamp stamp = DirStamp::Of(st);
     Queue& q = queues_[device];
     if (!q.checked || q.dir != dir || !(q.stamp == stamp)) {
       q.complete = QueueStatsComplete(dir + "/");
@@ -290,8 +297,11 @@ class DiskstatsCollector : public Collector {
     bool complete = false;
   };
   std::map<std::string, Queue> queues_;
-  // Per udev database file.
+  // The block class directory, its devices stamped through it.
+  KeptDir block_dir_;
+  // Per udev database file, and their directory.
   std::map<std::string, StampedFile<parse::UdevProperties>> udev_;
+  KeptDir udev_dir_;
 };
 
 std::unique_ptr<Collector> Create(const CollectorOptions& options) {

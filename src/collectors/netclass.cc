@@ -134,10 +134,12 @@ struct Iface {
 // between cycles in the toolkit's cache (ReadPathStamped): the kernel makes
 // an attribute's text again on every read from offset 0, and the open(2)
 // and close(2) of a sysfs file cost three times its read. They are valid
-// while the interface's directory is the same one (its DirStamp: a renamed
-// or re-created interface has another directory, and one where a driver
-// added a file another change time); the directory is listed again then,
-// and every kRelistEvery cycles.
+// while the interface is the same one (its DirStamp from the kept class
+// directory, KeptDir::Stamp: on sysfs its symlink's, elsewhere its
+// directory's: a renamed or re-created interface has another one, and in a
+// fixture tree a directory where a file was added another change time); the
+// directory is listed again then, and every kRelistEvery cycles (a driver
+// adding an attribute on sysfs).
 struct IfaceFiles {
   std::string dir;
   DirStamp stamp;
@@ -148,15 +150,17 @@ struct IfaceFiles {
 
 constexpr unsigned kRelistEvery = 120;
 
-// One interface, or nullopt for no data (its directory is gone or may not
-// be read).
-std::optional<Iface> ReadIface(const std::string& dir, IfaceFiles* k) {
-  struct stat st;
-  if (::stat(dir.c_str(), &st) != 0) {
-    if (IsNoData(errno)) return std::nullopt;
-    ThrowErrno(dir, errno);
+// Interface `name` of class directory `root` (open as `class_dir`), or
+// nullopt for no data (its directory is gone or may not be read).
+std::optional<Iface> ReadIface(const KeptDir& class_dir,
+                               const std::string& root, const std::string& name,
+                               IfaceFiles* k) {
+  const std::string dir = root + "/" + name;
+  DirStamp stamp;
+  if (int err = class_dir.Stamp(name, &stamp)) {
+    if (IsNoData(err)) return std::nullopt;
+    ThrowErrno(dir, err);
   }
-  const DirStamp stamp = DirStamp::Of(st);
   if (!k->listed || k->dir != dir || !(k->stamp == stamp) ||
       ++k->cycles >= kRelistEvery) {
     const auto entries = ListOrNoData(dir, true);
@@ -201,7 +205,7 @@ class NetclassCollector : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/net");
-    const auto entries = ListOrNoData(root, true);
+    const auto entries = class_dir_.ListOrNoData(root, true);
     if (!entries) return {};
     std::map<std::string, Iface> ifaces;
     std::map<std::string, IfaceFiles> files;
@@ -214,7 +218,7 @@ class NetclassCollector : public Collector {
         k = std::move(it->second);
         files_.erase(it);
       }
-      std::optional<Iface> iface = ReadIface(root + "/" + e.name, &k);
+      std::optional<Iface> iface = ReadIface(class_dir_, root, e.name, &k);
       if (!iface) {
         // No data this cycle; what is kept for the interfaces read so far
         // stays kept.
@@ -311,6 +315,8 @@ class NetclassCollector : public Collector {
   const bool ne15_;  // --compat.node-exporter=1.5: no adminstate label
   // By interface name; only the scheduler's one running Collect touches it.
   std::map<std::string, IfaceFiles> files_;
+  // The class directory, listed and its interfaces stamped through it.
+  KeptDir class_dir_;
 };
 
 }  // namespace

@@ -118,6 +118,8 @@ class NetdevCollector : public Collector {
     // map node_exporter builds does).
     std::map<std::string, DeviceStats> devices;
     std::set<std::string> stamped;  // device directories read this cycle
+    // The devices are stamped through the kept class directory.
+    if (netlink_) class_dir_.Refresh(paths.Sys("class/net"));
     for (const parse::NetDevLine& line : lines) {
       if (Ignored(line.name)) continue;
       devices[line.name] = Stats(paths, line, &stamped);
@@ -168,9 +170,9 @@ class NetdevCollector : public Collector {
   }
 
   // The statistics node_exporter would report for one device. The sysfs
-  // counters are read through descriptors kept while the device's directory
-  // is the same one (ReadPathStamped, as netclass); the directory goes into
-  // *stamped.
+  // counters are read through descriptors kept while the device is the same
+  // one (its stamp from the kept class directory and ReadPathStamped, as
+  // netclass); the directory goes into *stamped.
   DeviceStats Stats(const HostPaths& paths, const parse::NetDevLine& line,
                     std::set<std::string>* stamped) {
     const std::string device_dir = paths.Sys("class/net/" + line.name);
@@ -184,11 +186,16 @@ class NetdevCollector : public Collector {
       return stats;
     }
     std::optional<DirStamp> stamp;
-    if (struct stat st; ::stat(device_dir.c_str(), &st) == 0) {
-      stamp = DirStamp::Of(st);
+    bool absent_dir = false;
+    DirStamp s;
+    if (const int err = class_dir_.Stamp(line.name, &s); err == 0) {
+      stamp = s;
       stamped->insert(device_dir);
+    } else if (err == ENOENT || err == ENOTDIR) {
+      // No device directory (a device sysfs does not show): no file in it.
+      absent_dir = true;
     }
-    if (detailed_ && !ListDir(dir).empty()) {
+    if (detailed_ && !absent_dir && !ListDir(dir).empty()) {
       // Every netlink counter, under node_exporter's netlink names.
       for (const auto& [key, file] : kNetlinkNames) {
         if (auto v = ReadCounter(dir + "/" + file, stamp)) stats[key] = *v;
@@ -200,6 +207,7 @@ class NetdevCollector : public Collector {
       stats[names[f]] = line.values[f];
     }
     // The one netlink counter /proc/net/dev does not show.
+    if (absent_dir) return stats;
     if (auto v = ReadCounter(dir + "/rx_nohandler", stamp)) {
       stats["receive_nohandler"] = *v;
     }
@@ -276,6 +284,7 @@ class NetdevCollector : public Collector {
   Filter include_;
   Filter exclude_;
   std::set<std::string> stamped_;  // device directories read last cycle
+  KeptDir class_dir_;              // /sys/class/net, devices stamped in it
 };
 
 }  // namespace

@@ -539,50 +539,137 @@ StatResult Stat(const std::string& path) {
   return {KindOf(st.st_mode), 0};
 }
 
-DirRead ReadDir(const std::string& path) {
+namespace {
+
+// The entries of directory `fd` from its current offset, sorted, as Go's
+// os.ReadDir lists them, read with getdents64(2) (opendir(3) would add an
+// fstat(2)); an entry of unknown type (DT_UNKNOWN) is lstat'ed relative to
+// the directory.
+DirRead ReadEntries(int fd) {
   DirRead r;
-  DIR* dir = ::opendir(path.c_str());
-  if (dir == nullptr) {
-    r.error = errno;
-    return r;
-  }
+  alignas(struct dirent64) char buf[32768];
   while (true) {
-    errno = 0;
-    struct dirent* e = ::readdir(dir);
-    if (e == nullptr) {
+    const ssize_t n = ::getdents64(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
       r.error = errno;
-      break;
+      r.entries.clear();
+      return r;
     }
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    Kind kind = Kind::kOther;
-    switch (e->d_type) {
-      case DT_REG:
-        kind = Kind::kRegular;
-        break;
-      case DT_DIR:
-        kind = Kind::kDirectory;
-        break;
-      case DT_LNK:
-        kind = Kind::kSymlink;
-        break;
-      case DT_UNKNOWN:
-        kind = Lstat(path + "/" + name).kind;
-        break;
-      default:
-        break;
+    if (n == 0) break;
+    for (ssize_t off = 0; off < n;) {
+      const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+      off += e->d_reclen;
+      const std::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      Kind kind = Kind::kOther;
+      switch (e->d_type) {
+        case DT_REG:
+          kind = Kind::kRegular;
+          break;
+        case DT_DIR:
+          kind = Kind::kDirectory;
+          break;
+        case DT_LNK:
+          kind = Kind::kSymlink;
+          break;
+        case DT_UNKNOWN:
+          if (struct stat st;
+              ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            kind = KindOf(st.st_mode);
+          }
+          break;
+        default:
+          break;
+      }
+      r.entries.push_back({std::string(name), kind});
     }
-    r.entries.push_back({std::move(name), kind});
-  }
-  ::closedir(dir);
-  if (r.error) {
-    r.entries.clear();
-    return r;
   }
   std::sort(
       r.entries.begin(), r.entries.end(),
       [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
   return r;
+}
+
+}  // namespace
+
+DirRead ReadDir(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return {{}, errno};
+  DirRead r = ReadEntries(fd);
+  ::close(fd);
+  return r;
+}
+
+KeptDir::~KeptDir() { Close(); }
+
+void KeptDir::Close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  error_ = EBADF;
+}
+
+int KeptDir::Refresh(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    Close();
+    return error_ = err;
+  }
+  if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
+  Close();
+  fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd_ < 0) return error_ = errno;
+  // The directory opened, which may differ from the one stat'ed if it was
+  // replaced in between: the next Refresh() sees that.
+  struct statfs fs;
+  if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
+    const int err = errno;
+    Close();
+    return error_ = err;
+  }
+  dev_ = st.st_dev;
+  ino_ = st.st_ino;
+  sysfs_ = fs.f_type == SYSFS_MAGIC;
+  return error_ = 0;
+}
+
+StampResult KeptDir::FileStampOf(const std::string& name) const {
+  if (fd_ < 0) return {{}, error_};
+  struct stat st;
+  if (::fstatat(fd_, name.c_str(), &st, 0) != 0) return {{}, errno};
+  return {FileStamp::Of(st), 0};
+}
+
+DirRead KeptDir::List() {
+  if (fd_ < 0) return {{}, error_};
+  if (::lseek(fd_, 0, SEEK_SET) != 0) return {{}, errno};
+  return ReadEntries(fd_);
+}
+
+int KeptDir::Stamp(const std::string& name, DirStamp* out,
+                   std::string_view below) const {
+  if (fd_ < 0) return error_;
+  struct stat st;
+  const int fd = fd_;
+  if (sysfs_) {
+    if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      return errno;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      *out = DirStamp::Of(st);
+      return 0;
+    }
+    if (below.empty()) {  // a directory: its own stamp
+      *out = DirStamp::Of(st);
+      return 0;
+    }
+  }
+  const std::string rel =
+      below.empty() ? name : name + "/" + std::string(below);
+  if (::fstatat(fd, rel.c_str(), &st, 0) != 0) return errno;
+  *out = DirStamp::Of(st);
+  return 0;
 }
 
 std::vector<std::string> GlobDigit(const std::string& dir,
@@ -594,15 +681,31 @@ std::vector<std::string> GlobDigit(const std::string& dir,
   return out;
 }
 
-std::optional<std::vector<DirEntry>> ListOrNoData(const std::string& dir,
-                                                  bool denied_is_no_data) {
-  DirRead list = ReadDir(dir);
+namespace {
+
+// ListOrNoData's rules for a listing of `dir`.
+std::optional<std::vector<DirEntry>> EntriesOrNoData(DirRead list,
+                                                     const std::string& dir,
+                                                     bool denied_is_no_data) {
   if (list.error == ENOENT) return std::nullopt;
   if (denied_is_no_data && (list.error == EACCES || list.error == EPERM)) {
     return std::nullopt;
   }
   if (!list.ok()) ThrowErrno(dir, list.error);
   return std::move(list.entries);
+}
+
+}  // namespace
+
+std::optional<std::vector<DirEntry>> ListOrNoData(const std::string& dir,
+                                                  bool denied_is_no_data) {
+  return EntriesOrNoData(ReadDir(dir), dir, denied_is_no_data);
+}
+
+std::optional<std::vector<DirEntry>> KeptDir::ListOrNoData(
+    const std::string& path, bool denied_is_no_data) {
+  Refresh(path);
+  return EntriesOrNoData(List(), path, denied_is_no_data);
 }
 
 std::optional<std::vector<DirEntry>> DirOrNoData(const std::string& dir) {

@@ -170,37 +170,6 @@ const char* FileKind(unsigned mode);
 /// Throws CollectError("<path>: <strerror(error)>").
 [[noreturn]] void ThrowErrno(const std::string& path, int error);
 
-/// What a parser made of a file that rarely changes (os-release, a udev
-/// database file), kept across cycles while the file's FileStamp holds: a
-/// cycle then costs one stat(2) instead of an open, reads, a close and the
-/// parse. One instance per file; not thread-safe (a collector's own state).
-template <typename T>
-class StampedFile {
- public:
-  /// parse(text) of `path`'s contents, read and parsed again only when the
-  /// file's stamp differs from the one it was read under; nullptr if the
-  /// file is missing (ENOENT, ENOTDIR). Another error throws CollectError
-  /// naming the path; what `parse` throws passes through. Either way nothing
-  /// is kept. The pointer is valid until the next call.
-  template <typename Parse>
-  const T* Get(const std::string& path, Parse&& parse) {
-    const StampResult st = StampOf(path);
-    if (st.error == 0 && stamp_ && *stamp_ == st.stamp) return &value_;
-    stamp_.reset();
-    if (st.error == ENOENT || st.error == ENOTDIR) return nullptr;
-    if (st.error != 0) ThrowErrno(path, st.error);
-    std::optional<std::string> text = ReadFileIfExists(path);
-    if (!text) return nullptr;
-    value_ = parse(*text);
-    stamp_ = st.stamp;  // taken before the read: a change after it is seen
-    return &value_;
-  }
-
- private:
-  std::optional<FileStamp> stamp_;
-  T value_{};
-};
-
 /// The budget of descriptors collectors keep open between cycles (the
 /// readers' procfs, sysfs and stamped files): a quarter of
 /// RLIMIT_NOFILE's soft limit at the first call, at most 4096. TryKeepFds(n)
@@ -263,6 +232,102 @@ std::vector<std::string> ListDir(const std::string& path);
 /// families; throws CollectError naming it on any other failure.
 std::optional<std::vector<DirEntry>> ListOrNoData(
     const std::string& dir, bool denied_is_no_data = false);
+
+/// A directory kept open across cycles whose entries are devices that may be
+/// renamed or re-created (a class directory: /sys/class/net, /sys/block):
+/// their DirStamps are taken relative to its descriptor, so the kernel walks
+/// one component instead of every one of the full path (and the symlink
+/// into /sys/devices/), and it is listed again from offset 0 instead of
+/// being opened. The descriptor itself is revalidated once a cycle by Refresh()
+/// with one stat(2) of the full path, as a DirStamp was taken before: another
+/// directory there (renamed, re-created) is opened anew. One instance per
+/// collector; not thread-safe.
+class KeptDir {
+ public:
+  KeptDir() = default;
+  ~KeptDir();
+  KeptDir(const KeptDir&) = delete;
+  KeptDir& operator=(const KeptDir&) = delete;
+
+  /// Checks that `path` is still the directory kept (device and inode),
+  /// and opens it (again) if not; 0, or the errno of the failed stat or
+  /// open (nothing is kept then, and the other calls fail with it).
+  int Refresh(const std::string& path);
+
+  /// The entries, sorted, as ReadDir() lists them; the error of Refresh().
+  DirRead List();
+
+  /// Refresh(path) and List() with ListOrNoData()'s rules: nullopt if the
+  /// directory does not exist (or, with `denied_is_no_data`, may not be
+  /// read); throws CollectError naming `path` on any other failure.
+  std::optional<std::vector<DirEntry>> ListOrNoData(
+      const std::string& path, bool denied_is_no_data = false);
+
+  /// The stamp of entry `name` (a device), or the errno of the failure. On
+  /// sysfs, where an entry is a symlink into /sys/devices/ whose target is
+  /// fixed for its life and whose inode number is never reused, the
+  /// symlink's own stamp (lstat): a renamed or re-created device has another
+  /// symlink under that name. Elsewhere (a fixture tree) the stamp of the
+  /// directory `name` leads to, or of `name`/`below` if `below` is given
+  /// (diskstats' queue directory), as stat(2) of the full path gave it.
+  int Stamp(const std::string& name, DirStamp* out,
+            std::string_view below = {}) const;
+
+  /// The FileStamp of file `name` in the directory (stat(2) relative to
+  /// it), or the errno of the failure (StampOf() of the full path).
+  StampResult FileStampOf(const std::string& name) const;
+
+ private:
+  void Close();
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  bool sysfs_ = false;
+  int error_ = EBADF;
+};
+
+/// What a parser made of a file that rarely changes (os-release, a udev
+/// database file), kept across cycles while the file's FileStamp holds: a
+/// cycle then costs one stat(2) instead of an open, reads, a close and the
+/// parse. One instance per file; not thread-safe (a collector's own state).
+template <typename T>
+class StampedFile {
+ public:
+  /// parse(text) of `path`'s contents, read and parsed again only when the
+  /// file's stamp differs from the one it was read under; nullptr if the
+  /// file is missing (ENOENT, ENOTDIR). Another error throws CollectError
+  /// naming the path; what `parse` throws passes through. Either way nothing
+  /// is kept. The pointer is valid until the next call.
+  template <typename Parse>
+  const T* Get(const std::string& path, Parse&& parse) {
+    return Get(StampOf(path), path, std::forward<Parse>(parse));
+  }
+  /// The same for file `name` of a kept directory (`path` is its full path):
+  /// the stamp is taken relative to it (KeptDir::FileStampOf), one component
+  /// walked; `dir` was refreshed this cycle.
+  template <typename Parse>
+  const T* Get(const KeptDir& dir, const std::string& name,
+               const std::string& path, Parse&& parse) {
+    return Get(dir.FileStampOf(name), path, std::forward<Parse>(parse));
+  }
+
+ private:
+  template <typename Parse>
+  const T* Get(const StampResult& st, const std::string& path, Parse&& parse) {
+    if (st.error == 0 && stamp_ && *stamp_ == st.stamp) return &value_;
+    stamp_.reset();
+    if (st.error == ENOENT || st.error == ENOTDIR) return nullptr;
+    if (st.error != 0) ThrowErrno(path, st.error);
+    std::optional<std::string> text = ReadFileIfExists(path);
+    if (!text) return nullptr;
+    value_ = parse(*text);
+    stamp_ = st.stamp;  // taken before the read: a change after it is seen
+    return &value_;
+  }
+
+  std::optional<FileStamp> stamp_;
+  T value_{};
+};
 
 /// True for the errnos that mean "no data here" anywhere in a tree whose
 /// every file is required (ENOENT, ENOTDIR, EACCES, EPERM): node_exporter's

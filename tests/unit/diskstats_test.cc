@@ -495,6 +495,13 @@ TEST(DiskstatsCollectorTest, UdevFileKeptUntilItChanges) {
   const struct timespec t2[2] = {{1001, 0}, {1001, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, db.c_str(), t2, 0), 0);
   EXPECT_EQ(model(), "BBB");
+
+  // The database directory replaced under the one the collector keeps
+  // open: the file of the new one is read.
+  std::filesystem::rename(root.root() + "/run/udev/data",
+                          root.root() + "/run/udev/data.old");
+  root.Write("run/udev/data/b8:0", "E:ID_MODEL=CCC\n");
+  EXPECT_EQ(model(), "CCC");
   std::filesystem::remove(db);
   EXPECT_EQ(model(), "");
 }

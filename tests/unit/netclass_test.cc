@@ -149,6 +149,15 @@ TEST(NetclassCollectorTest, KeptFilesFollowChanges) {
   fams = c->Collect(root.Paths());
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth1), std::nullopt);
   EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), 9000);
+
+  // The class directory itself replaced under the one the collector keeps
+  // open: the interfaces of the new one, listed and stamped there.
+  std::filesystem::rename(root.Sys("class/net"), root.Sys("class/net.old"));
+  root.Write("class/net/eth5/mtu", "1280\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", {{"device", "eth5"}}),
+            1280);
+  EXPECT_EQ(FindValue(fams, "node_network_mtu_bytes", eth0), std::nullopt);
 }
 
 // The attribute files are kept in the toolkit's one cache of open files

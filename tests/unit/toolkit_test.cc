@@ -8,7 +8,9 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/unit/collector_test_util.h"
 
@@ -180,6 +182,99 @@ TEST(ReadPathStampedTest, KeptWhileTheStampHolds) {
   EXPECT_EQ(CountKeptUnder(dir), 0u);
   EXPECT_EQ(ReadPathStamped(dir + "/absent", other).error, ENOENT);
   EXPECT_EQ(CountKeptUnder(dir), 0u);
+}
+
+// The names of a listing.
+std::vector<std::string> Names(const DirRead& list) {
+  std::vector<std::string> names;
+  for (const DirEntry& e : list.entries) names.push_back(e.name);
+  return names;
+}
+
+// A kept class directory stamps its entries relative to its descriptor as
+// stat(2) of the full path would (the directory an entry leads to, or a
+// directory below it): an entry renamed or re-created under it has another
+// stamp. The directory itself renamed away and replaced is seen by the next
+// Refresh(), which opens the new one: its entries are listed and stamped
+// from it, not from the old one still open.
+TEST(KeptDirTest, FollowsRenamesOfEntriesAndOfItself) {
+  TempRoot root;
+  root.Write("net/eth0/mtu", "1500\n");
+  root.Write("net/eth1/mtu", "9000\n");
+  root.Write("net/sda/queue/rotational", "1\n");
+  const std::string net = root.dir() + "/net";
+  KeptDir dir;
+  EXPECT_EQ(dir.List().error, EBADF);  // nothing kept before Refresh()
+  ASSERT_EQ(dir.Refresh(net), 0);
+  EXPECT_EQ(Names(dir.List()),
+            (std::vector<std::string>{"eth0", "eth1", "sda"}));
+  DirStamp eth0, eth1, queue, s;
+  ASSERT_EQ(dir.Stamp("eth0", &eth0), 0);
+  ASSERT_EQ(dir.Stamp("eth1", &eth1), 0);
+  ASSERT_EQ(dir.Stamp("sda", &queue, "queue"), 0);
+  struct stat st;
+  ASSERT_EQ(::stat((net + "/eth0").c_str(), &st), 0);
+  EXPECT_EQ(DirStamp::Of(st), eth0);
+  ASSERT_EQ(::stat((net + "/sda/queue").c_str(), &st), 0);
+  EXPECT_EQ(DirStamp::Of(st), queue);
+  EXPECT_FALSE(eth0 == eth1);
+
+  // eth0 and eth1 swap names under the kept descriptor.
+  std::filesystem::rename(net + "/eth0", net + "/tmp");
+  std::filesystem::rename(net + "/eth1", net + "/eth0");
+  std::filesystem::rename(net + "/tmp", net + "/eth1");
+  ASSERT_EQ(dir.Refresh(net), 0);
+  ASSERT_EQ(dir.Stamp("eth0", &s), 0);
+  EXPECT_FALSE(s == eth0);
+  EXPECT_EQ(s.ino, eth1.ino);
+  ASSERT_EQ(dir.Stamp("eth1", &s), 0);
+  EXPECT_EQ(s.ino, eth0.ino);
+
+  // The class directory itself renamed away and another one made.
+  std::filesystem::rename(net, root.dir() + "/net.old");
+  root.Write("net/eth2/mtu", "1400\n");
+  EXPECT_EQ(dir.Stamp("eth0", &s), 0);  // the old one, until Refresh()
+  ASSERT_EQ(dir.Refresh(net), 0);
+  EXPECT_EQ(Names(dir.List()), std::vector<std::string>{"eth2"});
+  EXPECT_EQ(dir.Stamp("eth0", &s), ENOENT);
+  EXPECT_EQ(dir.Stamp("eth2", &s), 0);
+  EXPECT_EQ(dir.Stamp("eth2", &s, "queue"), ENOENT);
+
+  // Gone: no data, and nothing is stamped through the old descriptor.
+  std::filesystem::remove_all(net);
+  EXPECT_EQ(dir.Refresh(net), ENOENT);
+  EXPECT_EQ(dir.List().error, ENOENT);
+  EXPECT_EQ(dir.Stamp("eth2", &s), ENOENT);
+  EXPECT_EQ(dir.ListOrNoData(net), std::nullopt);
+  // A file where the directory was: an error naming it.
+  root.Write("net", "x");
+  try {
+    dir.ListOrNoData(net);
+    FAIL() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()), net + ": Not a directory");
+  }
+}
+
+// On sysfs an entry of a class directory is a symlink into /sys/devices/
+// whose target is fixed for its life: its stamp is the symlink's own (no
+// walk into /sys/devices/), as lstat(2) of the full path gives it.
+TEST(KeptDirTest, StampsSysfsEntriesByTheirSymlink) {
+  const std::string net = "/sys/class/net";
+  KeptDir dir;
+  if (dir.Refresh(net) != 0) GTEST_SKIP() << "no " << net;
+  std::string link;
+  for (const DirEntry& e : dir.List().entries) {
+    if (e.kind == Kind::kSymlink) link = e.name;
+  }
+  if (link.empty()) GTEST_SKIP() << "no symlink in " << net;
+  DirStamp s;
+  ASSERT_EQ(dir.Stamp(link, &s), 0);
+  struct stat st;
+  ASSERT_EQ(::lstat((net + "/" + link).c_str(), &st), 0);
+  EXPECT_EQ(DirStamp::Of(st), s);
+  ASSERT_EQ(::stat((net + "/" + link).c_str(), &st), 0);
+  EXPECT_NE(DirStamp::Of(st).ino, s.ino);  // not the device directory's
 }
 
 // A file whose read fails with an error of what it shows (a sysfs
