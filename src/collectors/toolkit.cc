@@ -27,9 +27,17 @@ namespace {
 // Reads fd until EOF (limit 0) or with one read of at most `limit` bytes,
 // with read(2), or pread(2) from offset 0 if `from_start` (a kept
 // descriptor). Returns errno on failure, 0 on success.
-int ReadFd(int fd, bool from_start, size_t limit, std::string* out) {
+// Reads a file to its end. With `short_is_end` (a sysfs attribute: one
+// show of at most a page, read whole into the larger buffer), a read
+// shorter than asked and than a page is the end, and no read is spent on
+// finding it; otherwise the end is the read that returns 0 (a procfs file
+// of records may stop short of its end at its one-page buffer, and a sysfs
+// binary attribute gives at most a page a read).
+int ReadFd(int fd, bool from_start, size_t limit, std::string* out,
+           bool short_is_end) {
   out->clear();
   char buf[16384];
+  constexpr size_t kPage = 4096;
   off_t offset = 0;
   while (true) {
     const size_t want = limit ? std::min(limit, sizeof buf) : sizeof buf;
@@ -41,6 +49,10 @@ int ReadFd(int fd, bool from_start, size_t limit, std::string* out) {
     }
     out->append(buf, static_cast<size_t>(n));
     if (n == 0 || limit) return 0;
+    if (short_is_end && offset == 0 && static_cast<size_t>(n) < want &&
+        static_cast<size_t>(n) < kPage) {
+      return 0;
+    }
     offset += n;
   }
 }
@@ -75,12 +87,16 @@ bool HasNumericComponent(std::string_view path) {
 // behind a kept descriptor, nor a sysfs device that may be renamed (a
 // network interface: those are read with ReadPathStamped, which checks the
 // directory).
-bool Keepable(int fd, std::string_view path) {
-  struct statfs fs;
-  if (::fstatfs(fd, &fs) != 0) return false;
-  if (fs.f_type == PROC_SUPER_MAGIC) return !HasNumericComponent(path);
-  return fs.f_type == SYSFS_MAGIC &&
+bool Keepable(long fs_type, std::string_view path) {
+  if (fs_type == PROC_SUPER_MAGIC) return !HasNumericComponent(path);
+  return fs_type == SYSFS_MAGIC &&
          path.find("/devices/system/") != std::string_view::npos;
+}
+
+// The filesystem type of an open file, 0 if unknown.
+long FsType(int fd) {
+  struct statfs fs;
+  return ::fstatfs(fd, &fs) == 0 ? static_cast<long>(fs.f_type) : 0;
 }
 
 // The one cache of open files: procfs and sysfs files that ReadPath keeps
@@ -96,14 +112,17 @@ class KeptFiles {
  public:
   // A kept descriptor of `path` for the caller alone, or -1. With a stamp,
   // only one kept under that stamp: those kept under another are closed.
-  int Take(const std::string& path, const DirStamp* stamp) {
+  // *sysfs tells whether the path is a sysfs file, as far as known.
+  int Take(const std::string& path, const DirStamp* stamp, bool* sysfs) {
     std::vector<int> stale;
     int fd = -1;
+    *sysfs = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = files_.find(path);
       if (it == files_.end()) return -1;
       Entry& e = it->second;
+      *sysfs = e.sysfs;
       if (e.stamped != (stamp != nullptr)) return -1;
       if (stamp != nullptr && !(e.stamp == *stamp)) {
         stale.swap(e.idle);
@@ -134,7 +153,9 @@ class KeptFiles {
       Entry e;
       e.stamped = stamp != nullptr;
       if (stamp != nullptr) e.stamp = *stamp;
-      e.keep = e.stamped || Keepable(fd, path);
+      const long type = FsType(fd);
+      e.sysfs = type == SYSFS_MAGIC;
+      e.keep = e.stamped || Keepable(type, path);
       it = files_.emplace(path, std::move(e)).first;
     }
     Entry& e = it->second;
@@ -187,6 +208,7 @@ class KeptFiles {
     std::vector<int> idle;
     bool keep = false;
     bool stamped = false;  // a ReadPathStamped file, kept under `stamp`
+    bool sysfs = false;    // on sysfs: a short read is the end (ReadFd)
     DirStamp stamp;
   };
   std::mutex mu_;
@@ -223,8 +245,9 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
                      const DirStamp* stamp) {
   FileRead r;
   std::string* out = &r.data;
-  if (int fd = Kept().Take(path, stamp); fd >= 0) {
-    const int err = ReadFd(fd, true, limit, out);
+  bool sysfs = false;
+  if (int fd = Kept().Take(path, stamp, &sysfs); fd >= 0) {
+    const int err = ReadFd(fd, true, limit, out, sysfs);
     if (err == 0 || IsAttributeError(err)) {
       if (err != 0) out->clear();
       r.error = err;
@@ -239,7 +262,7 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
     r.error = errno;
     return r;
   }
-  if (int err = ReadFd(fd, false, limit, out)) {
+  if (int err = ReadFd(fd, false, limit, out, sysfs)) {
     out->clear();
     r.error = err;
     if (IsAttributeError(err)) {
@@ -275,7 +298,7 @@ FileRead ReadUncached(const std::string& path) {
     r.error = errno;
     return r;
   }
-  r.error = ReadFd(fd, false, 0, &r.data);
+  r.error = ReadFd(fd, false, 0, &r.data, false);
   if (r.error) r.data.clear();
   ::close(fd);
   return r;

@@ -306,6 +306,35 @@ TEST(ReadPathTest, AttributeErrorKeepsTheDescriptor) {
   ForgetKeptUnder(lo);
 }
 
+// A sysfs attribute (one show of at most a page) comes whole from one read
+// into a larger buffer, so a short read is its end: one read system call,
+// not a second one to find the end of the file.
+TEST(ReadPathTest, SysfsAttributeIsOneRead) {
+  const std::string online = "/sys/devices/system/cpu/online";
+  if (!ReadPath(online).ok()) GTEST_SKIP() << "no " << online;  // now kept
+  // Read system calls of this thread so far (as of before this read).
+  auto reads = [] {
+    const std::string io = ReadUncached("/proc/thread-self/io").data;
+    const size_t at = io.find("syscr: ");
+    return at == std::string::npos ? -1L : std::stol(io.substr(at + 7));
+  };
+  const long before = reads();
+  if (before < 0) GTEST_SKIP() << "no syscr in /proc/thread-self/io";
+  const long after_io = reads();
+  const FileRead r = ReadPath(online);
+  const long after = reads();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.data.empty());
+  EXPECT_EQ((after - after_io) - (after_io - before), 1);
+  // A procfs file with records keeps reading to the end (its reads may
+  // stop short at its one-page buffer before the end).
+  const std::string mountinfo = "/proc/self/mountinfo";
+  const long before_proc = reads();
+  ASSERT_TRUE(ReadPath(mountinfo).ok());
+  const long after_proc = reads();
+  EXPECT_GE((after_proc - before_proc) - (after_io - before), 2);
+}
+
 // PID 1's files are kept (its mountinfo), other processes' are not.
 TEST(ReadPathTest, KeepsPid1FilesButNotOtherProcesses) {
   const std::string self = "/proc/" + std::to_string(::getpid());
