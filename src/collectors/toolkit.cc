@@ -674,23 +674,19 @@ int KeptDir::Stamp(const std::string& name, DirStamp* out,
                    std::string_view below) const {
   if (fd_ < 0) return error_;
   struct stat st;
-  const int fd = fd_;
   if (sysfs_) {
-    if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(fd_, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       return errno;
     }
-    if (S_ISLNK(st.st_mode)) {
-      *out = DirStamp::Of(st);
-      return 0;
-    }
-    if (below.empty()) {  // a directory: its own stamp
+    // The device's symlink, or a directory itself asked for: its own stamp.
+    if (S_ISLNK(st.st_mode) || below.empty()) {
       *out = DirStamp::Of(st);
       return 0;
     }
   }
   const std::string rel =
       below.empty() ? name : name + "/" + std::string(below);
-  if (::fstatat(fd, rel.c_str(), &st, 0) != 0) return errno;
+  if (::fstatat(fd_, rel.c_str(), &st, 0) != 0) return errno;
   *out = DirStamp::Of(st);
   return 0;
 }
