@@ -19,6 +19,7 @@
 // however many servers die at once.
 #include "collectors/filesystem.h"
 
+#include <pthread.h>
 #include <sys/statfs.h>
 
 #include <algorithm>
@@ -127,6 +128,7 @@ struct StatWorker {
 
 void RunWorker(std::shared_ptr<StatWorker> worker,
                std::shared_ptr<StuckPaths> stuck, StatfsFunc statfs) {
+  pthread_setname_np(pthread_self(), "statfs");
   while (true) {
     std::shared_ptr<StatBatch> batch;
     {
@@ -454,6 +456,7 @@ class FilesystemCollector : public Collector {
   Running Start(std::vector<std::string> paths) {
     auto batch = NewBatch(std::move(paths));
     return {batch, std::thread([batch, stuck = stuck_, statfs = statfs_] {
+              pthread_setname_np(pthread_self(), "statfs");
               RunBatch(batch, stuck, statfs);
             })};
   }

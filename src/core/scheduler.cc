@@ -1,5 +1,7 @@
 #include "host_exporter/scheduler.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <deque>
 #include <exception>
@@ -78,6 +80,7 @@ struct Scheduler::Worker {
 };
 
 void Scheduler::Shared::Thread(std::shared_ptr<Shared> sh) {
+  pthread_setname_np(pthread_self(), "collector");  // top -H, ps -T
   EnableMatchCacheForThisThread();
   std::unique_lock<std::mutex> lock(sh->mu);
   while (true) {
@@ -293,6 +296,7 @@ void Scheduler::Start() {
     waker_set_ = true;
   }
   loop_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "scheduler");
     const CyclePlannerOptions plan{options_.interval, options_.max_age,
                                    options_.keep_interval};
     const auto period = options_.heartbeat_period;

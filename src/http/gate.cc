@@ -2,6 +2,7 @@
 
 #include <civetweb.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -165,6 +166,7 @@ void Gate::Stop() {
 size_t Gate::Waiting() const { return impl_->waiting.load(); }
 
 void Gate::Impl::Run() {
+  pthread_setname_np(pthread_self(), "http-gate");
   epoll_event events[64];
   for (;;) {
     int timeout = -1;

@@ -1,5 +1,7 @@
 #include "sinks/push_sink.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string_view>
@@ -225,6 +227,7 @@ PushSinkStats PushSink::Stats() const {
 }
 
 void PushSink::ConsumeLoop() {
+  pthread_setname_np(pthread_self(), "push-encode");
   uint64_t after = 0;
   std::shared_ptr<const Snapshot> last;
   while (!consumer_stop_) {
@@ -452,6 +455,7 @@ WriteOutcome PushSink::SendBatch(std::unique_lock<std::mutex>* lock,
 }
 
 void PushSink::SendLoop() {
+  pthread_setname_np(pthread_self(), "push-send");
   std::unique_lock<std::mutex> lock(mu_);
   auto retry_at = Clock::time_point::min();
   while (!sender_stop_) {

@@ -70,6 +70,22 @@ class HttpTest(unittest.TestCase):
         self.assertIn('node_scrape_collector_success{collector="loadavg"} 1\n', text)
         self.assertIn("host_exporter_build_info{", text)
 
+    def test_threads_are_named_for_what_they_do(self):
+        # `top -H` and `ps -T` show what each thread is; only the main thread
+        # keeps the program's name.
+        self.get("/metrics")
+        task = "/proc/%d/task" % self.exp.pid
+        names = []
+        for tid in os.listdir(task):
+            with open(os.path.join(task, tid, "comm")) as f:
+                names.append(f.read().strip())
+        with open("/proc/%d/comm" % self.exp.pid) as f:
+            main = f.read().strip()
+        self.assertEqual(names.count(main), 1, names)
+        for name in ("scheduler", "collector", "http-gate", "civetweb-master",
+                     "civetweb-worker"):
+            self.assertIn(name, names)
+
     def test_gzip_round_trip(self):
         _, _, plain = self.get("/metrics")
         status, h, zipped = self.get("/metrics", headers={"Accept-Encoding": "gzip"})
