@@ -28,7 +28,13 @@ struct HttpOptions {
   /// requests) at once; beyond it the one waiting longest is closed.
   int max_waiting_connections = 2048;
   int request_timeout_ms = 5000;
-  int keep_alive_timeout_ms = 5000;
+  /// An idle kept-alive connection's wait for its next request. Longer than
+  /// Prometheus keeps an idle connection to a target (5 min), so that its
+  /// scrapes, at any interval up to 5 min, reuse one connection (and, on
+  /// TLS, one handshake), as with node_exporter's Go server, which sets no
+  /// idle timeout. Waiting costs a socket in the gate, within
+  /// max_waiting_connections.
+  int keep_alive_timeout_ms = 310000;
   int max_request_size = 8192;
   /// Requests served at once; beyond it, 503 at once (node_exporter's
   /// --web.max-requests). 0 = no limit.

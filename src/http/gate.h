@@ -41,9 +41,9 @@ namespace host_exporter::http {
 
 struct GateOptions {
   int head_timeout_ms = 5000;  ///< a request head must be complete by then
-  int keep_alive_timeout_ms = 5000;  ///< an idle kept-alive connection closes
-  size_t max_head = 8192;            ///< bytes of a request head, at most
-  size_t max_connections = 2048;     ///< connections the gate holds at once
+  int keep_alive_timeout_ms = 310000;  ///< an idle kept-alive connection closes
+  size_t max_head = 8192;              ///< bytes of a request head, at most
+  size_t max_connections = 2048;       ///< connections the gate holds at once
 };
 
 /// Whether `data` holds a complete request head (ends with an empty line),
