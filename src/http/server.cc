@@ -613,15 +613,24 @@ bool HttpServer::Start(std::string* error) {
       std::to_string(impl_->options.request_timeout_ms);
   const std::string max_request =
       std::to_string(impl_->options.max_request_size);
-  const char* opts[] = {"listening_ports", ports.c_str(), "num_threads",
-                        threads.c_str(), "request_timeout_ms",
+  // A worker only reads a next request already complete (the gate waits
+  // for the others), so CivetWeb's own keep-alive wait stays the request
+  // timeout.
+  const char* opts[] = {"listening_ports",
+                        ports.c_str(),
+                        "num_threads",
+                        threads.c_str(),
+                        "request_timeout_ms",
                         request_timeout.c_str(),
-                        // A worker only reads a next request already
-                        // complete (the gate waits for the others), so its
-                        // own wait stays the request timeout.
-                        "keep_alive_timeout_ms", request_timeout.c_str(),
-                        "enable_keep_alive", "yes", "tcp_nodelay", "1",
-                        "max_request_size", max_request.c_str(), "decode_url",
+                        "keep_alive_timeout_ms",
+                        request_timeout.c_str(),
+                        "enable_keep_alive",
+                        "yes",
+                        "tcp_nodelay",
+                        "1",
+                        "max_request_size",
+                        max_request.c_str(),
+                        "decode_url",
                         "no",  // DecodedPath() does it
                         nullptr};
   http::GateOptions gate_options;
