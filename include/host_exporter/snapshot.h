@@ -53,7 +53,7 @@ struct Snapshot {
   std::vector<CollectorStatus> collectors;
   double timestamp = 0;              ///< Unix seconds at the end of the cycle
   uint64_t cycle = 0;                ///< 1 for the first cycle
-  int gzip_level = 1;                ///< zlib level of TextGzip()
+  int gzip_level = 1;                ///< libdeflate level of the gzip forms
   bool openmetrics_created = false;  ///< see SnapshotOptions
 
   /// `text` gzipped, compressed by the first caller and then kept. Scrapes
@@ -128,9 +128,9 @@ struct SeriesOrders {
 
 /// Options of the snapshot builder.
 struct SnapshotOptions {
-  /// zlib level 1: a fifth of level 6's CPU for a body ~15% larger
-  /// (54 KB → 10.1 KB instead of 8.7 KB), paid once per snapshot scraped
-  /// with gzip.
+  /// libdeflate level 1, paid once per snapshot scraped with gzip: a 58 KB
+  /// OpenMetrics body in 0.52 ms to 10.4 KB, against 1.5 ms and 9.6 KB at
+  /// level 6 (zlib's level 1 took 2.4 ms to 11.1 KB).
   int gzip_level = 1;
   /// Series a single collector may contribute; 0 = unlimited. The excess is
   /// dropped (and reported in warnings) rather than flooding Prometheus.

@@ -1,10 +1,14 @@
 #include "host_exporter/encoder.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace host_exporter {
@@ -443,22 +447,60 @@ std::string EncodeOpenMetrics(const Families& families,
   return out;
 }
 
-std::string GzipCompress(std::string_view data, int level) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
+namespace {
+
+// libdeflate compresses a whole buffer, which is what a snapshot's form is,
+// about four times faster than zlib at level 1 and smaller (a 58 KB
+// OpenMetrics body: 0.52 ms and 10.4 KB against 2.4 ms and 11.1 KB here).
+// A compressor (about 200 KB at level 1) is kept per level and lent to one
+// caller at a time; a caller finding it lent out makes one of its own.
+struct CompressorFree {
+  void operator()(libdeflate_compressor* c) const {
+    libdeflate_free_compressor(c);
   }
+};
+using Compressor = std::unique_ptr<libdeflate_compressor, CompressorFree>;
+
+class KeptCompressors {
+ public:
+  Compressor Take(int level) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (kept_[level]) return std::move(kept_[level]);
+    }
+    Compressor c(libdeflate_alloc_compressor(level));
+    if (!c) throw std::bad_alloc();
+    return c;
+  }
+  void Give(int level, Compressor c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!kept_[level]) kept_[level] = std::move(c);
+  }
+
+ private:
+  std::mutex mu_;
+  std::array<Compressor, 13> kept_;  // libdeflate's levels 0..12
+};
+
+KeptCompressors& Compressors() {
+  static auto* kept = new KeptCompressors;  // never destroyed: see below
+  return *kept;
+}
+
+}  // namespace
+
+std::string GzipCompress(std::string_view data, int level) {
+  level = std::clamp(level, 1, 12);
+  // A thread still encoding at exit must not find the pool destroyed.
+  KeptCompressors& kept = Compressors();
+  Compressor c = kept.Take(level);
   std::string out;
-  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
+  out.resize(libdeflate_gzip_compress_bound(c.get(), data.size()));
+  const size_t n = libdeflate_gzip_compress(c.get(), data.data(), data.size(),
+                                            out.data(), out.size());
+  kept.Give(level, std::move(c));
+  if (n == 0) throw std::runtime_error("gzip compression failed");
+  out.resize(n);
   return out;
 }
 

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "host_exporter/family.h"
 
@@ -82,7 +86,8 @@ TEST(EncodeTextTest, HistogramAndSummary) {
 
 TEST(GzipTest, RoundTrip) {
   std::string text(100000, 'a');
-  for (size_t i = 0; i < text.size(); i += 7) text[i] = static_cast<char>('a' + i % 26);
+  for (size_t i = 0; i < text.size(); i += 7)
+    text[i] = static_cast<char>('a' + i % 26);
   std::string gz = GzipCompress(text, 6);
   ASSERT_GE(gz.size(), 18u);
   EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1f);
@@ -92,6 +97,35 @@ TEST(GzipTest, RoundTrip) {
   ASSERT_TRUE(GzipDecompress(gz, &back));
   EXPECT_EQ(back, text);
   EXPECT_FALSE(GzipDecompress("not gzip at all", &back));
+}
+
+// The kept compressor is lent to one caller at a time: callers at once (the
+// cycle and a worker making a form first asked) each get a whole stream.
+TEST(GzipTest, CallersAtOnceAndEveryLevel) {
+  std::string text;
+  for (int i = 0; i < 20000; ++i)
+    text += "node_x{cpu=\"" + std::to_string(i % 64) + "\"} 1\n";
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        std::string back;
+        if (GzipDecompress(GzipCompress(text, 1), &back) && back == text)
+          ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good.load(), 80);
+  for (int level : {0, 1, 6, 9, 12, 13}) {
+    std::string back;
+    ASSERT_TRUE(GzipDecompress(GzipCompress(text, level), &back)) << level;
+    EXPECT_EQ(back, text) << level;
+  }
+  std::string back = "x";
+  ASSERT_TRUE(GzipDecompress(GzipCompress("", 1), &back));
+  EXPECT_EQ(back, "");
 }
 
 }  // namespace
