@@ -6,6 +6,10 @@
 // disabled; the other two are required.
 #include "parse/netstat.h"
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
@@ -28,33 +32,30 @@ constexpr char kDefaultFields15[] =
     "RcvbufErrors|SndbufErrors))$";
 
 // The counters of /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6,
-// grouped by protocol.
-std::vector<UntypedField> ReadNetstat(const HostPaths& paths) {
-  const std::string netstat_path = paths.Proc("net/netstat");
-  const std::string snmp_path = paths.Proc("net/snmp");
-  const std::string snmp6_path = paths.Proc("net/snmp6");
-  parse::NetStats stats =
-      Unwrap(parse::ParseNetstat(ReadFile(netstat_path)), netstat_path);
-  // Merged by protocol, a later file's protocol replacing an earlier one
-  // of the same name (node_exporter's map merge; the names never clash).
-  for (auto& [protocol, values] :
-       Unwrap(parse::ParseNetstat(ReadFile(snmp_path)), snmp_path)) {
-    stats[protocol] = std::move(values);
-  }
-  if (auto snmp6 = ReadFileIfExists(snmp6_path)) {
-    for (auto& [protocol, values] :
-         Unwrap(parse::ParseSnmp6(*snmp6), snmp6_path)) {
-      stats[protocol] = std::move(values);
+// viewed in their contents, which it keeps until the next cycle. A later
+// file's protocol replaces an earlier one of the same name (node_exporter's
+// map merge; the names never clash).
+class NetstatFiles {
+ public:
+  void operator()(const HostPaths& paths, std::vector<UntypedField>* out) {
+    const std::string netstat_path = paths.Proc("net/netstat");
+    const std::string snmp_path = paths.Proc("net/snmp");
+    const std::string snmp6_path = paths.Proc("net/snmp6");
+    netstat_ = ReadFile(netstat_path);
+    ThrowParseError(parse::ParseNetstat(netstat_, out), netstat_path);
+    snmp_ = ReadFile(snmp_path);
+    ThrowParseError(parse::ParseNetstat(snmp_, out), snmp_path);
+    if (auto snmp6 = ReadFileIfExists(snmp6_path)) {
+      snmp6_ = std::move(*snmp6);
+      ThrowParseError(parse::ParseSnmp6(snmp6_, out), snmp6_path);
     }
   }
-  std::vector<UntypedField> out;
-  for (const auto& [protocol, values] : stats) {
-    for (const auto& [name, value] : values) {
-      out.push_back({protocol, name, value});
-    }
-  }
-  return out;
-}
+
+ private:
+  std::string netstat_;
+  std::string snmp_;
+  std::string snmp6_;
+};
 
 }  // namespace
 
@@ -69,10 +70,14 @@ CollectorSpec Spec() {
                 "node_netstat_",
                 Filter(kFields,
                        o.GetCompat(kFields, kDefaultFields, kDefaultFields15)),
-                ReadNetstat,
-                [](const std::string& protocol, const std::string& name) {
-                  return "Statistic " + protocol + name + ".";
-                });
+                NetstatFiles(),
+                [](std::string_view protocol, std::string_view name) {
+                  return std::string("Statistic ")
+                      .append(protocol)
+                      .append(name)
+                      .append(".");
+                },
+                RepeatedKey::kLast);
           }};
 }
 

@@ -774,70 +774,98 @@ namespace {
 class UntypedFields : public Collector {
  public:
   UntypedFields(std::string prefix, Filter fields, UntypedFieldReader read,
-                UntypedFieldHelp help)
+                UntypedFieldHelp help, RepeatedKey repeated)
       : prefix_(std::move(prefix)),
         fields_(std::move(fields)),
         read_(std::move(read)),
-        help_(std::move(help)) {}
+        help_(std::move(help)),
+        repeated_(repeated) {}
 
   Families Collect(const HostPaths& paths) override {
-    FamilySet out;
+    read_fields_.clear();
+    read_(paths, &read_fields_);
     if (known_.size() > kMaxKnown) {
       known_.clear();
       order_.clear();
     }
-    size_t i = 0;
-    for (const UntypedField& f : read_(paths)) {
-      key_.assign(f.group);
-      if (!f.group.empty()) key_.push_back('_');
-      key_.append(f.name);
-      // A field's family name, help and inclusion are worked out the first
-      // time it is seen and kept: no string is built for it afterwards. The
-      // file lists its fields in the same order each cycle: the field seen
-      // at this position last cycle is tried before the table is hashed.
-      const KnownEntry* k =
-          i < order_.size() && order_[i]->first == key_ ? order_[i] : Find(f);
+    kept_.clear();
+    const size_t n = read_fields_.size();
+    for (size_t i = 0; i < n; ++i) {
+      const UntypedField& f = read_fields_[i];
+      // The files list their fields in the same order each cycle: the entry
+      // of the field seen at this position last cycle is compared first (no
+      // key built, no hash), and only a field that moved is looked up.
+      Known* k = i < order_.size() && Is(*order_[i], f) ? order_[i] : Find(f);
       if (i < order_.size()) {
         order_[i] = k;
       } else {
         order_.push_back(k);
       }
-      ++i;
-      if (!k->second.included) continue;
-      out.Untyped(k->second.name, k->second.help).Add(f.value);
+      if (!k->included) continue;
+      k->last = i;
+      kept_.emplace_back(k, i);
     }
-    order_.resize(i);
+    order_.resize(n);
+    FamilySet out;
+    for (const auto& [k, i] : kept_) {
+      if (repeated_ == RepeatedKey::kLast && k->last != i) continue;
+      // Converted only now: the values of the fields left out never are.
+      const std::optional<double> v = parse::ParseDouble(read_fields_[i].value);
+      if (!v) {
+        throw CollectError(k->name + ": value is not a number: '" +
+                           std::string(read_fields_[i].value) + "'");
+      }
+      out.Untyped(k->name, k->help).Add(*v);
+    }
     return out.Take();
   }
 
  private:
+  // What a key's fields become, worked out the first time it is seen.
   struct Known {
-    bool included;
-    std::string name;
+    std::string name;  // prefix_ + key
     std::string help;
+    bool included;
+    size_t last = 0;  // the position of its last field this cycle
   };
-  using KnownEntry = std::pair<const std::string, Known>;
   static constexpr size_t kMaxKnown = 4096;  // then start over
 
-  // The entry of key_ (the field `f`'s key), made if it is new.
-  const KnownEntry* Find(const UntypedField& f) {
+  // Whether `f`'s key is the key of `k` (its name after the prefix).
+  bool Is(const Known& k, const UntypedField& f) const {
+    const std::string_view key =
+        std::string_view(k.name).substr(prefix_.size());
+    if (f.group.empty()) return key == f.name;
+    return key.size() == f.group.size() + 1 + f.name.size() &&
+           key[f.group.size()] == '_' && key.starts_with(f.group) &&
+           key.ends_with(f.name);
+  }
+
+  // The entry of `f`'s key, made if it is new.
+  Known* Find(const UntypedField& f) {
+    key_.assign(f.group);
+    if (!f.group.empty()) key_.push_back('_');
+    key_.append(f.name);
     auto it = known_.find(key_);
     if (it == known_.end()) {
-      Known k{fields_.Includes(key_), prefix_ + key_, help_(f.group, f.name)};
+      Known k{prefix_ + key_, help_(f.group, f.name), fields_.Includes(key_)};
       it = known_.emplace(key_, std::move(k)).first;
     }
-    return &*it;
+    return &it->second;
   }
 
   const std::string prefix_;
   const Filter fields_;
   const UntypedFieldReader read_;
   const UntypedFieldHelp help_;
-  std::string key_;  // this field's key, in a kept buffer
+  const RepeatedKey repeated_;
+  std::vector<UntypedField> read_fields_;  // this cycle's, kept for capacity
+  std::string key_;                        // a key, in a kept buffer
   std::unordered_map<std::string, Known> known_;
-  // The entries of last cycle's fields in the file's order (pointers to
+  // The entries of last cycle's fields in the files' order (pointers to
   // unordered_map elements stay valid until known_ is cleared).
-  std::vector<const KnownEntry*> order_;
+  std::vector<Known*> order_;
+  // This cycle's included fields: entry and position.
+  std::vector<std::pair<Known*, size_t>> kept_;
 };
 
 }  // namespace
@@ -845,9 +873,11 @@ class UntypedFields : public Collector {
 std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
                                                   Filter fields,
                                                   UntypedFieldReader read,
-                                                  UntypedFieldHelp help) {
+                                                  UntypedFieldHelp help,
+                                                  RepeatedKey repeated) {
   return std::make_unique<UntypedFields>(std::move(prefix), std::move(fields),
-                                         std::move(read), std::move(help));
+                                         std::move(read), std::move(help),
+                                         repeated);
 }
 
 }  // namespace host_exporter

@@ -594,29 +594,46 @@ void AddFields(FamilySet* out, const FieldFamily<T> (&table)[N], const T& from,
 // --- Collectors of untyped fields -----------------------------------------
 
 /// One field of a file of counters: `name` in `group` (a protocol of
-/// /proc/net/snmp; empty for a file without groups, such as /proc/vmstat).
-/// Its key is "<group>_<name>", or "<name>" without a group.
-struct UntypedField {
-  std::string group;
-  std::string name;
-  double value = 0;
-};
+/// /proc/net/snmp; empty for a file without groups, such as /proc/vmstat)
+/// and the text of its value (a number: its parser checked it), viewed in
+/// the file's contents as its reader keeps them. Its key is
+/// "<group>_<name>", or "<name>" without a group.
+using UntypedField = parse::CounterView;
 
-/// This cycle's fields, read under `paths`; throws CollectError naming the
-/// file at fault.
+/// Appends this cycle's fields, read under `paths`, to *out (empty, its
+/// capacity kept from the last cycle), viewing the files' contents that the
+/// reader keeps until its next call; throws CollectError naming the file at
+/// fault.
 using UntypedFieldReader =
-    std::function<std::vector<UntypedField>(const HostPaths& paths)>;
+    std::function<void(const HostPaths& paths, std::vector<UntypedField>* out)>;
 /// The help of a field's family, from its group and name.
-using UntypedFieldHelp = std::function<std::string(const std::string& group,
-                                                   const std::string& name)>;
+using UntypedFieldHelp =
+    std::function<std::string(std::string_view group, std::string_view name)>;
+
+/// What a key given twice in one cycle becomes.
+enum class RepeatedKey {
+  kLast,  ///< one series, of its last value (netstat: node_exporter's maps)
+  kEach,  ///< a series each, of which the snapshot keeps the first and
+          ///< warns (vmstat: node_exporter's registry reports the second)
+};
 
 /// node_exporter's netstat and vmstat collectors: one untyped family per
 /// field, "<prefix><key>" with one unlabelled series, for the keys that its
-/// --collector.<name>.fields regex (`fields`) includes.
+/// --collector.<name>.fields regex (`fields`) includes. A key's family name,
+/// help and inclusion are worked out once and kept; a field at the position
+/// its key had last cycle is matched by comparing it with that key, and the
+/// values of the fields left out are never converted.
 std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
                                                   Filter fields,
                                                   UntypedFieldReader read,
-                                                  UntypedFieldHelp help);
+                                                  UntypedFieldHelp help,
+                                                  RepeatedKey repeated);
+
+/// Throws CollectError("<path>: <error>") if a parser returned an error
+/// (a parser that returns its error rather than a parse::Result).
+inline void ThrowParseError(const std::string& error, const std::string& path) {
+  if (!error.empty()) throw CollectError(path + ": " + error);
+}
 
 }  // namespace host_exporter
 

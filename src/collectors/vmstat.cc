@@ -3,6 +3,7 @@
 #include "parse/vmstat.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collectors/toolkit.h"
@@ -13,14 +14,19 @@ namespace {
 
 constexpr char kFieldsFlag[] = "collector.vmstat.fields";
 
-// The fields of /proc/vmstat, without groups.
-std::vector<UntypedField> ReadVmstat(const HostPaths& paths) {
-  const std::string path = paths.Proc("vmstat");
-  std::vector<UntypedField> out;
-  for (auto& [name, value] : Unwrap(parse::ParseVmstat(ReadFile(path)), path))
-    out.push_back({"", std::move(name), value});
-  return out;
-}
+// The fields of /proc/vmstat, without groups, viewed in its contents,
+// which it keeps until the next cycle.
+class VmstatFile {
+ public:
+  void operator()(const HostPaths& paths, std::vector<UntypedField>* out) {
+    const std::string path = paths.Proc("vmstat");
+    text_ = ReadFile(path);
+    ThrowParseError(parse::ParseVmstat(text_, out), path);
+  }
+
+ private:
+  std::string text_;
+};
 
 }  // namespace
 
@@ -33,9 +39,13 @@ CollectorSpec Spec() {
           [](const CollectorOptions& o) {
             return UntypedFieldsCollector(
                 "node_vmstat_", Filter(kFieldsFlag, o.Get(kFieldsFlag)),
-                ReadVmstat, [](const std::string&, const std::string& name) {
-                  return "/proc/vmstat information field " + name + ".";
-                });
+                VmstatFile(),
+                [](std::string_view, std::string_view name) {
+                  return std::string("/proc/vmstat information field ")
+                      .append(name)
+                      .append(".");
+                },
+                RepeatedKey::kEach);
           }};
 }
 

@@ -120,21 +120,45 @@ std::optional<double> ParseDouble(std::string_view s) {
   return negative ? -v : v;
 }
 
+bool IsNumber(std::string_view s) {
+  for (char c : s) {
+    if (!IsDigit(c)) return ParseDouble(s).has_value();
+  }
+  return !s.empty();
+}
+
 std::string LineError(size_t index0, std::string_view why) {
   return "line " + std::to_string(index0 + 1) + ": " + std::string(why);
+}
+
+std::string SplitNameNumber(std::string_view line, bool exact,
+                            std::string_view* name, std::string_view* number) {
+  size_t pos = 0;
+  size_t fields = 0;
+  if (NextField(line, &pos, name)) ++fields;
+  if (fields == 1 && NextField(line, &pos, number)) ++fields;
+  std::string_view more;
+  if (fields == 2 && exact) {
+    while (NextField(line, &pos, &more)) ++fields;
+  }
+  if (fields != 2) {
+    return "expected 2 fields, got " + std::to_string(fields);
+  }
+  if (!IsNumber(*number)) {
+    return "value is not a number: '" + std::string(*number) + "'";
+  }
+  return "";
 }
 
 Result<std::pair<std::string_view, double>> ParseNameNumber(
     std::string_view line, bool exact) {
   using R = Result<std::pair<std::string_view, double>>;
-  const auto f = SplitFields(line);
-  if (exact ? f.size() != 2 : f.size() < 2) {
-    return R::Fail("expected 2 fields, got " + std::to_string(f.size()));
-  }
-  const auto v = ParseDouble(f[1]);
-  if (!v) return R::Fail("value is not a number: '" + std::string(f[1]) + "'");
+  std::string_view name;
+  std::string_view number;
+  std::string why = SplitNameNumber(line, exact, &name, &number);
+  if (!why.empty()) return R::Fail(std::move(why));
   R r;
-  r.value = {f[0], *v};
+  r.value = {name, ParseDouble(number).value_or(0)};
   return r;
 }
 

@@ -57,6 +57,34 @@ std::vector<std::string_view> SplitLines(std::string_view text);
 /// Strips leading and trailing whitespace (space, tab, CR, LF).
 std::string_view Trim(std::string_view s);
 
+/// The next line of `text` from *pos, as SplitLines() gives them ('\n' ends
+/// a line and is skipped; a trailing newline gives no empty last line);
+/// false at the end. Nothing is allocated.
+inline bool NextLine(std::string_view text, size_t* pos,
+                     std::string_view* line) {
+  if (*pos >= text.size()) return false;
+  size_t end = text.find('\n', *pos);
+  if (end == std::string_view::npos) end = text.size();
+  *line = text.substr(*pos, end - *pos);
+  *pos = end + 1;
+  return true;
+}
+
+/// The next field of `line` from *pos, as SplitFields() gives them (runs of
+/// spaces and tabs separate fields); false when there is none. Nothing is
+/// allocated.
+inline bool NextField(std::string_view line, size_t* pos,
+                      std::string_view* field) {
+  size_t i = *pos;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  const size_t start = i;
+  while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+  *pos = i;
+  if (i == start) return false;
+  *field = line.substr(start, i - start);
+  return true;
+}
+
 /// Whole-string unsigned integer (base 10), or nullopt.
 std::optional<uint64_t> ParseU64(std::string_view s);
 /// Whole-string signed integer (base 10), or nullopt.
@@ -64,6 +92,22 @@ std::optional<int64_t> ParseI64(std::string_view s);
 /// Whole-string floating point number ("1.5", "1e3", "NaN", "+Inf"), or
 /// nullopt.
 std::optional<double> ParseDouble(std::string_view s);
+
+/// True if ParseDouble(s) would give a number: a plain count (digits only,
+/// what counters files hold) is checked by one pass over it, anything else
+/// by ParseDouble itself. For parsers that check every value of a file but
+/// leave converting them to whoever keeps some (CounterView).
+bool IsNumber(std::string_view s);
+
+/// A named number of a file of counters, viewed in the file's text: `name`
+/// in `group` (a protocol of /proc/net/snmp; empty in a file without
+/// groups, /proc/vmstat) and the text of its value, which its parser checked
+/// is a number (IsNumber) but did not convert.
+struct CounterView {
+  std::string_view group;
+  std::string_view name;
+  std::string_view value;
+};
 
 /// "line N: " prefix for error messages (N is 1-based).
 std::string LineError(size_t index0, std::string_view why);
@@ -88,6 +132,12 @@ Result<T> ParseLines(std::string_view text, F&& line) {
 /// "value is not a number: '<field>'".
 Result<std::pair<std::string_view, double>> ParseNameNumber(
     std::string_view line, bool exact);
+
+/// ParseNameNumber() without converting the number: sets *name and *number
+/// (checked with IsNumber) and returns "", or returns its error. Nothing is
+/// allocated unless the line is bad.
+std::string SplitNameNumber(std::string_view line, bool exact,
+                            std::string_view* name, std::string_view* number);
 
 /// Go's path.Clean (and filepath.Clean on Linux): the shortest equivalent
 /// path, lexically.

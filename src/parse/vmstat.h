@@ -4,19 +4,19 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "parse/parse_util.h"
 
 namespace host_exporter::parse {
 
-/// Parses every "name value" line, in file order. As node_exporter, every
-/// value must be a number (even of fields that are later filtered out): a
-/// line with fewer than two fields or a non-numeric value is an error naming
-/// the line. Extra fields are ignored.
-Result<std::vector<std::pair<std::string, double>>> ParseVmstat(
-    std::string_view text);
+/// Appends every "name value" line to *out, in file order, as a counter
+/// without a group viewed in `text` (nothing allocated per line). As
+/// node_exporter, every value must be a number (even of fields that are
+/// later filtered out): a line with fewer than two fields or a non-numeric
+/// value is an error naming the line ("line N: ...", returned; "" if none).
+/// Extra fields are ignored.
+std::string ParseVmstat(std::string_view text, std::vector<CounterView>* out);
 
 }  // namespace host_exporter::parse
 

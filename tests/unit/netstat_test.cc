@@ -5,14 +5,47 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
 namespace {
 
-using parse::ParseNetstat;
-using parse::ParseSnmp6;
+using parse::CounterView;
+
+// What the parsers appended, as node_exporter's map of maps (a name given
+// twice: its last value), and their error.
+struct Parsed {
+  std::map<std::string, std::map<std::string, double>> value;
+  std::string error;
+  bool ok() const { return error.empty(); }
+};
+
+Parsed AsMap(const std::vector<CounterView>& counters, std::string error) {
+  Parsed p;
+  p.error = std::move(error);
+  if (!p.ok()) return p;  // the counters appended may hold the bad value
+  for (const CounterView& c : counters) {
+    p.value[std::string(c.group)][std::string(c.name)] =
+        parse::ParseDouble(c.value).value();
+  }
+  return p;
+}
+
+Parsed ParseNetstat(std::string_view text) {
+  std::vector<CounterView> out;
+  std::string error = parse::ParseNetstat(text, &out);
+  return AsMap(out, std::move(error));
+}
+
+Parsed ParseSnmp6(std::string_view text) {
+  std::vector<CounterView> out;
+  std::string error = parse::ParseSnmp6(text, &out);
+  return AsMap(out, std::move(error));
+}
 
 TEST(ParseNetstatTest, PairsOfLines) {
   auto r = ParseNetstat(
@@ -25,6 +58,19 @@ TEST(ParseNetstatTest, PairsOfLines) {
   EXPECT_EQ(r.value["TcpExt"]["SyncookiesSent"], 3);
   EXPECT_EQ(r.value["TcpExt"]["ListenDrops"], 17);
   EXPECT_EQ(r.value["IpExt"]["OutOctets"], 654321);
+}
+
+TEST(ParseNetstatTest, CountersAreViewsOfTheTextInItsOrder) {
+  const std::string text = "Tcp: MaxConn InSegs\nTcp: -1 1e3\n";
+  std::vector<CounterView> out;
+  ASSERT_EQ(parse::ParseNetstat(text, &out), "");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].group, "Tcp");
+  EXPECT_EQ(out[0].name, "MaxConn");
+  EXPECT_EQ(out[0].value, "-1");  // checked, not converted
+  EXPECT_EQ(out[1].value, "1e3");
+  EXPECT_GE(out[1].value.data(), text.data());
+  EXPECT_LT(out[1].value.data(), text.data() + text.size());
 }
 
 TEST(ParseNetstatTest, SnmpWithNegativeAndHugeValues) {
@@ -42,10 +88,44 @@ TEST(ParseNetstatTest, SnmpWithNegativeAndHugeValues) {
 TEST(ParseNetstatTest, ARepeatedProtocolKeepsItsLastPair) {
   auto r = ParseNetstat(
       "IcmpMsg: InType3 OutType3\nIcmpMsg: 1 2\n"
+      "Tcp: A\nTcp: 4\n"
       "IcmpMsg: InType8\nIcmpMsg: 5\n");
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.value["IcmpMsg"].size(), 1u);
   EXPECT_EQ(r.value["IcmpMsg"]["InType8"], 5);
+  EXPECT_EQ(r.value["Tcp"]["A"], 4);
+  // Even with a pair of lines without counters.
+  r = ParseNetstat("Tcp: A\nTcp: 4\nUdp: B\nUdp: 2\nTcp:\nTcp:\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.value.count("Tcp"), 0u);
+  EXPECT_EQ(r.value["Udp"]["B"], 2);
+}
+
+// node_exporter merges the files' maps of protocols: a later file's
+// protocol replaces an earlier file's of the same name.
+TEST(ParseNetstatTest, ALaterFilesProtocolReplacesAnEarlierOne) {
+  const std::string netstat = "Tcp: A B\nTcp: 1 2\nUdp: C\nUdp: 3\n";
+  const std::string snmp = "Ip: D\nIp: 4\nTcp: E\nTcp: 5\n";
+  const std::string snmp6 = "Ip6X 6\nUdp6Y 7\nIp6Z 8\n";
+  std::vector<CounterView> out;
+  ASSERT_EQ(parse::ParseSnmp6(snmp6, &out), "");
+  ASSERT_EQ(parse::ParseNetstat(netstat, &out), "");
+  ASSERT_EQ(parse::ParseNetstat(snmp, &out), "");
+  Parsed r = AsMap(out, "");
+  EXPECT_EQ(r.value.size(), 5u);
+  EXPECT_EQ(r.value["Tcp"].size(), 1u);
+  EXPECT_EQ(r.value["Tcp"]["E"], 5);
+  EXPECT_EQ(r.value["Udp"]["C"], 3);
+  EXPECT_EQ(r.value["Ip6"].size(), 2u);
+  // snmp6's lines of a protocol add up; a later file replaces them.
+  ASSERT_EQ(parse::ParseSnmp6("Ip6W 9\n", &out), "");
+  r = AsMap(out, "");
+  EXPECT_EQ(r.value["Ip6"].size(), 1u);
+  EXPECT_EQ(r.value["Ip6"]["W"], 9);
+  EXPECT_EQ(r.value["Udp6"]["Y"], 7);
+  // A pair of lines without counters replaces too.
+  ASSERT_EQ(parse::ParseNetstat("Udp:\nUdp:\n", &out), "");
+  EXPECT_EQ(AsMap(out, "").value.count("Udp"), 0u);
 }
 
 TEST(ParseNetstatTest, EmptyFile) {
@@ -64,6 +144,8 @@ TEST(ParseNetstatTest, RejectsMismatchTruncatedAndGarbage) {
             "line 3: field count mismatch for Udp: 2 names, 1 values");
   EXPECT_EQ(ParseNetstat("Tcp: A\nTcp: many\n").error,
             "line 2: invalid value 'many' for Tcp A");
+  EXPECT_EQ(ParseNetstat("Tcp: A B\nTcp: 1 \n").error,
+            "line 2: invalid value '' for Tcp B");
   EXPECT_EQ(ParseNetstat("\n\n").error, "line 1: no protocol name");
 }
 
@@ -162,6 +244,41 @@ TEST(NetstatCollectorTest, Snmp6IsOptionalTheOthersAreNot) {
   EXPECT_EQ(fams.size(), 2u);
   EXPECT_EQ(FindValue(fams, "node_netstat_TcpExt_ListenDrops"), 9);
   EXPECT_EQ(FindValue(fams, "node_netstat_Udp_NoPorts"), 4);
+}
+
+// A name given twice keeps its last value (node_exporter's map), and a
+// protocol of /proc/net/snmp replaces one of /proc/net/netstat.
+TEST(NetstatCollectorTest, RepeatedNamesAndProtocols) {
+  TempRoot tmp;
+  tmp.Write("proc/net/netstat", "Tcp: A B A\nTcp: 1 2 3\nUdp: C\nUdp: 4\n");
+  tmp.Write("proc/net/snmp", "Udp: D\nUdp: 5\n");
+  tmp.Write("proc/net/snmp6", "Ip6E 6\nIp6E 7\n");
+  CollectorOptions all;
+  all.Set("collector.netstat.fields", {""});
+  auto c = MakeCollector("netstat", all);
+  for (int cycle = 0; cycle < 2; ++cycle) {  // the second from kept entries
+    Families fams = c->Collect(tmp.paths());
+    ASSERT_EQ(fams.size(), 4u);
+    EXPECT_EQ(Family(fams, "node_netstat_Tcp_A").metric.size(), 1u);
+    EXPECT_EQ(FindValue(fams, "node_netstat_Tcp_A"), 3);
+    EXPECT_EQ(FindValue(fams, "node_netstat_Tcp_B"), 2);
+    EXPECT_FALSE(FindValue(fams, "node_netstat_Udp_C"));
+    EXPECT_EQ(FindValue(fams, "node_netstat_Udp_D"), 5);
+    EXPECT_EQ(FindValue(fams, "node_netstat_Ip6_E"), 7);
+  }
+}
+
+TEST(NetstatCollectorTest, BadValueNamesFileAndLine) {
+  TempRoot tmp;
+  tmp.Write("proc/net/netstat", "TcpExt: A\nTcpExt: 1\n");
+  const std::string snmp = tmp.Write("proc/net/snmp", "Udp: A B\nUdp: 1 x\n");
+  try {
+    RunCollector("netstat", {}, tmp.paths());
+    ADD_FAILURE() << "no error";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              snmp + ": line 2: invalid value 'x' for Udp B");
+  }
 }
 
 }  // namespace

@@ -491,14 +491,21 @@ TEST(FamilySetTest, RecyclingPoolForgetsNamesNotHandedBack) {
 
 TEST(UntypedFieldsTest, FieldsInAnotherOrderOrNewOrGone) {
   std::vector<std::vector<UntypedField>> cycles = {
-      {{"Ip", "Forwarding", 1}, {"Ip", "InReceives", 2}, {"", "pgfault", 3}},
-      {{"", "pgfault", 4}, {"Ip", "Forwarding", 5}, {"Tcp", "InSegs", 6}},
-      {{"Tcp", "InSegs", 7}}};
+      {{"Ip", "Forwarding", "1"},
+       {"Ip", "InReceives", "2"},
+       {"", "pgfault", "3"}},
+      {{"", "pgfault", "4"}, {"Ip", "Forwarding", "5"}, {"Tcp", "InSegs", "6"}},
+      {{"Tcp", "InSegs", "7"}}};
   size_t cycle = 0;
   auto c = UntypedFieldsCollector(
       "node_x_", Filter("collector.x.fields", "^(Ip|Tcp|pg)"),
-      [&](const HostPaths&) { return cycles[cycle]; },
-      [](const std::string& g, const std::string& n) { return g + "." + n; });
+      [&](const HostPaths&, std::vector<UntypedField>* out) {
+        out->insert(out->end(), cycles[cycle].begin(), cycles[cycle].end());
+      },
+      [](std::string_view g, std::string_view n) {
+        return std::string(g) + "." + std::string(n);
+      },
+      RepeatedKey::kLast);
   const HostPaths paths = FixturePaths();
   Families f = c->Collect(paths);
   ASSERT_EQ(f.size(), 3u);
@@ -519,6 +526,59 @@ TEST(UntypedFieldsTest, FieldsInAnotherOrderOrNewOrGone) {
   f = c->Collect(paths);
   ASSERT_EQ(f.size(), 3u);
   EXPECT_EQ(FindValue(f, "node_x_Ip_Forwarding", {}), 1);
+}
+
+// Keys that differ only where a group ends ("Ip" "InX" against "IpIn"
+// "X"), fields without a group beside grouped ones, and a key given twice.
+TEST(UntypedFieldsTest, KeysComparedWholeAndRepeatedKeys) {
+  std::vector<UntypedField> fields = {
+      {"Ip", "InX", "1"}, {"IpIn", "X", "2"}, {"", "Ip_InX", "3"},
+      {"Tcp", "A", "4"},  {"Tcp", "A", "5"},  {"Tcp", "B", "junk"}};
+  for (RepeatedKey repeated : {RepeatedKey::kLast, RepeatedKey::kEach}) {
+    auto c = UntypedFieldsCollector(
+        "node_x_", Filter("collector.x.fields", "^(Ip|Tcp_A)"),
+        [&](const HostPaths&, std::vector<UntypedField>* out) {
+          out->insert(out->end(), fields.begin(), fields.end());
+        },
+        [](std::string_view g, std::string_view n) {
+          return std::string(g) + "." + std::string(n);
+        },
+        repeated);
+    for (int cycle = 0; cycle < 2; ++cycle) {
+      Families f = c->Collect(FixturePaths());
+      ASSERT_EQ(f.size(), 3u);
+      // "Ip_InX" twice: the family of its first field, and its help.
+      EXPECT_EQ(Family(f, "node_x_Ip_InX").help, "Ip.InX");
+      EXPECT_EQ(FindValue(f, "node_x_IpIn_X", {}), 2);
+      const auto& a = Family(f, "node_x_Tcp_A");
+      if (repeated == RepeatedKey::kLast) {
+        ASSERT_EQ(a.metric.size(), 1u);
+        EXPECT_EQ(a.metric[0].untyped.value, 5);
+        EXPECT_EQ(FindValue(f, "node_x_Ip_InX", {}), 3);
+      } else {
+        ASSERT_EQ(a.metric.size(), 2u);
+        EXPECT_EQ(a.metric[0].untyped.value, 4);
+        EXPECT_EQ(a.metric[1].untyped.value, 5);
+      }
+    }
+  }
+  // An included field whose value is not a number (a reader's bug): an
+  // error naming its family.
+  fields.push_back({"Ip", "Bad", "x"});
+  auto c = UntypedFieldsCollector(
+      "node_x_", Filter("collector.x.fields", "^Ip"),
+      [&](const HostPaths&, std::vector<UntypedField>* out) {
+        out->insert(out->end(), fields.begin(), fields.end());
+      },
+      [](std::string_view, std::string_view) { return std::string("h"); },
+      RepeatedKey::kLast);
+  try {
+    c->Collect(FixturePaths());
+    ADD_FAILURE() << "no error";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "node_x_Ip_Bad: value is not a number: 'x'");
+  }
 }
 
 }  // namespace

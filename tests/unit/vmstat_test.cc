@@ -3,12 +3,38 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
 namespace {
 
-using parse::ParseVmstat;
+using parse::CounterView;
+
+struct Parsed {
+  std::vector<std::pair<std::string, double>> value;
+  std::string error;
+  bool ok() const { return error.empty(); }
+};
+
+// What ParseVmstat appended, converted, and its error.
+Parsed ParseVmstat(std::string_view text) {
+  std::vector<CounterView> out;
+  Parsed p;
+  p.error = parse::ParseVmstat(text, &out);
+  if (!p.ok()) return p;
+  for (const CounterView& c : out) {
+    EXPECT_TRUE(c.group.empty());
+    p.value.emplace_back(std::string(c.name),
+                         parse::ParseDouble(c.value).value());
+  }
+  return p;
+}
 
 TEST(VmstatParseTest, ParsesNameValueLines) {
   auto r = ParseVmstat("nr_free_pages 12345\npgfault 18446744073709551615\n");
@@ -29,6 +55,8 @@ TEST(VmstatParseTest, RejectsTruncatedAndGarbage) {
   EXPECT_EQ(ParseVmstat("a 1\nb\n").error, "line 2: expected 2 fields, got 1");
   EXPECT_EQ(ParseVmstat("a 1\n\n").error, "line 2: expected 2 fields, got 0");
   EXPECT_EQ(ParseVmstat("a x\n").error, "line 1: value is not a number: 'x'");
+  EXPECT_EQ(ParseVmstat("a 1\nb 2x 3\n").error,
+            "line 2: value is not a number: '2x'");
 }
 
 TEST(VmstatParseTest, EmptyFileHasNoFields) {
@@ -75,6 +103,33 @@ TEST(VmstatCollectorTest, EmptyPatternSelectsEverything) {
   CollectorOptions o;
   o.Set("collector.vmstat.fields", {""});
   EXPECT_EQ(RunCollector("vmstat", o).size(), 192u);
+}
+
+// A field given twice is added twice, as node_exporter sends it twice: the
+// snapshot keeps the first and warns.
+TEST(VmstatCollectorTest, ARepeatedFieldIsAddedTwice) {
+  TempRoot tmp;
+  tmp.Write("proc/vmstat", "pgfault 1\nnr_x 5\npgfault 2\n");
+  auto c = MakeCollector("vmstat");
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    Families fams = c->Collect(tmp.paths());
+    ASSERT_EQ(fams.size(), 1u);
+    ASSERT_EQ(fams[0].metric.size(), 2u);
+    EXPECT_EQ(fams[0].metric[0].untyped.value, 1);
+    EXPECT_EQ(fams[0].metric[1].untyped.value, 2);
+  }
+}
+
+TEST(VmstatCollectorTest, BadValueNamesFileAndLine) {
+  TempRoot tmp;
+  const std::string path = tmp.Write("proc/vmstat", "nr_x 5\nnr_y -\n");
+  try {
+    RunCollector("vmstat", {}, tmp.paths());
+    ADD_FAILURE() << "no error";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": line 2: value is not a number: '-'");
+  }
 }
 
 }  // namespace
