@@ -2,6 +2,22 @@
 
 namespace host_exporter::parse {
 
+namespace {
+
+// ParseU64 of a counter: a run of at most 19 digits, which cannot overflow,
+// summed here; a longer one by ParseU64 (std::from_chars).
+std::optional<uint64_t> ParseCounter(std::string_view s) {
+  if (s.empty() || s.size() > 19) return ParseU64(s);
+  uint64_t v = 0;
+  for (const char c : s) {
+    if (!IsDigit(c)) return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
 std::string ParseNetDevInto(std::string_view text,
                             std::vector<NetDevLine>* out) {
   out->clear();
@@ -49,7 +65,7 @@ std::string ParseNetDevInto(std::string_view text,
       while (j < rest.size() && rest[j] != ' ' && rest[j] != '\t') ++j;
       const std::string_view field = rest.substr(start, j - start);
       if (fields < kNetDevFieldCount) {
-        if (auto v = ParseU64(field)) {
+        if (auto v = ParseCounter(field)) {
           dev.values[fields] = *v;
         } else if (bad == kNetDevFieldCount) {
           bad = fields;
