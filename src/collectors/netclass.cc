@@ -21,11 +21,15 @@
 // rtnl_link_stats64 values netlink returns.
 #include <sys/stat.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
+#include <iterator>
 #include <map>
-#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
@@ -38,99 +42,107 @@ constexpr char kInvalidSpeed[] = "collector.netclass.ignore-invalid-speed";
 constexpr char kNetclassNetlink[] = "collector.netclass.netlink";
 constexpr char kWithStats[] = "collector.netclass_rtnl.with-stats";
 
-// Numeric attribute file -> metric suffix, in node_exporter's order. speed
-// is handled on its own.
-constexpr std::pair<const char*, const char*> kGauges[] = {
-    {"addr_assign_type", "address_assign_type"},
-    {"carrier", "carrier"},
-    {"dev_id", "device_id"},
-    {"dormant", "dormant"},
-    {"flags", "flags"},
-    {"ifindex", "iface_id"},
-    {"iflink", "iface_link"},
-    {"link_mode", "iface_link_mode"},
-    {"mtu", "mtu_bytes"},
-    {"name_assign_type", "name_assign_type"},
-    {"netdev_group", "net_dev_group"},
-    {"tx_queue_len", "transmit_queue_length"},
-    {"type", "protocol_type"},
+// A numeric attribute file and its family, in node_exporter's order: the
+// gauges, then the counters. speed is handled on its own.
+struct Property {
+  const char* file;
+  FamilyDef family;
 };
-
-constexpr std::pair<const char*, const char*> kNetclassCounters[] = {
-    {"carrier_changes", "carrier_changes_total"},
-    {"carrier_up_count", "carrier_up_changes_total"},
-    {"carrier_down_count", "carrier_down_changes_total"},
+#define NETCLASS_PROPERTY(file, metric, type)                                  \
+  {                                                                            \
+    file, { "node_network_" metric, "Network device property: " metric, type } \
+  }
+constexpr Property kProperties[] = {
+    NETCLASS_PROPERTY("addr_assign_type", "address_assign_type", kGauge),
+    NETCLASS_PROPERTY("carrier", "carrier", kGauge),
+    NETCLASS_PROPERTY("dev_id", "device_id", kGauge),
+    NETCLASS_PROPERTY("dormant", "dormant", kGauge),
+    NETCLASS_PROPERTY("flags", "flags", kGauge),
+    NETCLASS_PROPERTY("ifindex", "iface_id", kGauge),
+    NETCLASS_PROPERTY("iflink", "iface_link", kGauge),
+    NETCLASS_PROPERTY("link_mode", "iface_link_mode", kGauge),
+    NETCLASS_PROPERTY("mtu", "mtu_bytes", kGauge),
+    NETCLASS_PROPERTY("name_assign_type", "name_assign_type", kGauge),
+    NETCLASS_PROPERTY("netdev_group", "net_dev_group", kGauge),
+    NETCLASS_PROPERTY("tx_queue_len", "transmit_queue_length", kGauge),
+    NETCLASS_PROPERTY("type", "protocol_type", kGauge),
+    NETCLASS_PROPERTY("carrier_changes", "carrier_changes_total", kCounter),
+    NETCLASS_PROPERTY("carrier_up_count", "carrier_up_changes_total", kCounter),
+    NETCLASS_PROPERTY("carrier_down_count", "carrier_down_changes_total",
+                      kCounter),
 };
-
-// Numeric attributes handled on their own.
-constexpr const char* kOtherInts[] = {"speed"};
+#undef NETCLASS_PROPERTY
+constexpr size_t kPropertyCount = std::size(kProperties);
 
 // Text attributes node_exporter exposes. (Its procfs library also reads
 // addr_len and the phys_* files, then drops them: not read here, a third of
 // the collector's system calls.)
-constexpr const char* kNetclassStrings[] = {
+constexpr const char* kStringFiles[] = {
     "address", "broadcast", "duplex", "ifalias", "operstate",
 };
+enum StringAttr { kAddress, kBroadcast, kDuplex, kIfalias, kOperstate };
 
-// statistics/ file -> metric name, for --collector.netclass_rtnl.with-stats.
-constexpr std::pair<const char*, const char*> kStats[] = {
-    {"rx_packets", "receive_packets_total"},
-    {"tx_packets", "transmit_packets_total"},
-    {"rx_bytes", "receive_bytes_total"},
-    {"tx_bytes", "transmit_bytes_total"},
-    {"rx_errors", "receive_errors_total"},
-    {"tx_errors", "transmit_errors_total"},
-    {"rx_dropped", "receive_dropped_total"},
-    {"tx_dropped", "transmit_dropped_total"},
-    {"multicast", "multicast_total"},
-    {"collisions", "collisions_total"},
-    {"rx_length_errors", "receive_length_errors_total"},
-    {"rx_over_errors", "receive_over_errors_total"},
-    {"rx_crc_errors", "receive_crc_errors_total"},
-    {"rx_frame_errors", "receive_frame_errors_total"},
-    {"rx_fifo_errors", "receive_fifo_errors_total"},
-    {"rx_missed_errors", "receive_missed_errors_total"},
-    {"tx_aborted_errors", "transmit_aborted_errors_total"},
-    {"tx_carrier_errors", "transmit_carrier_errors_total"},
-    {"tx_fifo_errors", "transmit_fifo_errors_total"},
-    {"tx_heartbeat_errors", "transmit_heartbeat_errors_total"},
-    {"tx_window_errors", "transmit_window_errors_total"},
-    {"rx_compressed", "receive_compressed_total"},
-    {"tx_compressed", "transmit_compressed_total"},
-    {"rx_nohandler", "receive_nohandler_total"},
+// The attributes read, numbered: the properties, speed, the text ones.
+constexpr size_t kSpeed = kPropertyCount;
+constexpr size_t kFirstString = kSpeed + 1;
+constexpr size_t kAttrCount = kFirstString + std::size(kStringFiles);
+constexpr size_t kFlags = 4;
+static_assert(std::string_view(kProperties[kFlags].file) == "flags");
+static_assert(kAttrCount <= 32, "Iface::have is a 32-bit mask");
+
+const char* AttrFile(size_t attr) {
+  if (attr < kPropertyCount) return kProperties[attr].file;
+  if (attr == kSpeed) return "speed";
+  return kStringFiles[attr - kFirstString];
+}
+
+// The number of an exposed attribute file, or -1.
+int AttrOf(std::string_view file) {
+  for (size_t a = 0; a < kAttrCount; ++a) {
+    if (file == AttrFile(a)) return static_cast<int>(a);
+  }
+  return -1;
+}
+
+// statistics/ file -> family, for --collector.netclass_rtnl.with-stats
+// (gauges, as node_exporter 1.5 exposes them).
+#define NETCLASS_STAT(file, metric) \
+  { file, "node_network_" metric, "Network device property: " metric }
+constexpr SourceFamily kStats[] = {
+    NETCLASS_STAT("rx_packets", "receive_packets_total"),
+    NETCLASS_STAT("tx_packets", "transmit_packets_total"),
+    NETCLASS_STAT("rx_bytes", "receive_bytes_total"),
+    NETCLASS_STAT("tx_bytes", "transmit_bytes_total"),
+    NETCLASS_STAT("rx_errors", "receive_errors_total"),
+    NETCLASS_STAT("tx_errors", "transmit_errors_total"),
+    NETCLASS_STAT("rx_dropped", "receive_dropped_total"),
+    NETCLASS_STAT("tx_dropped", "transmit_dropped_total"),
+    NETCLASS_STAT("multicast", "multicast_total"),
+    NETCLASS_STAT("collisions", "collisions_total"),
+    NETCLASS_STAT("rx_length_errors", "receive_length_errors_total"),
+    NETCLASS_STAT("rx_over_errors", "receive_over_errors_total"),
+    NETCLASS_STAT("rx_crc_errors", "receive_crc_errors_total"),
+    NETCLASS_STAT("rx_frame_errors", "receive_frame_errors_total"),
+    NETCLASS_STAT("rx_fifo_errors", "receive_fifo_errors_total"),
+    NETCLASS_STAT("rx_missed_errors", "receive_missed_errors_total"),
+    NETCLASS_STAT("tx_aborted_errors", "transmit_aborted_errors_total"),
+    NETCLASS_STAT("tx_carrier_errors", "transmit_carrier_errors_total"),
+    NETCLASS_STAT("tx_fifo_errors", "transmit_fifo_errors_total"),
+    NETCLASS_STAT("tx_heartbeat_errors", "transmit_heartbeat_errors_total"),
+    NETCLASS_STAT("tx_window_errors", "transmit_window_errors_total"),
+    NETCLASS_STAT("rx_compressed", "receive_compressed_total"),
+    NETCLASS_STAT("tx_compressed", "transmit_compressed_total"),
+    NETCLASS_STAT("rx_nohandler", "receive_nohandler_total"),
 };
-
-bool IsNumeric(const std::string& file) {
-  for (const auto& [f, m] : kGauges) {
-    if (file == f) return true;
-  }
-  for (const auto& [f, m] : kNetclassCounters) {
-    if (file == f) return true;
-  }
-  for (const char* f : kOtherInts) {
-    if (file == f) return true;
-  }
-  return false;
-}
-
-bool IsString(const std::string& file) {
-  for (const char* f : kNetclassStrings) {
-    if (file == f) return true;
-  }
-  return false;
-}
+#undef NETCLASS_STAT
+constexpr size_t kStatCount = std::size(kStats);
 
 bool IsNoData(int error) {
   return error == ENOENT || error == EACCES || error == EPERM;
 }
 
-// The attributes of one interface that were present and readable.
-struct Iface {
-  std::map<std::string, int64_t> ints;
-  std::map<std::string, std::string> strings;
-};
-
-// One interface's exposed attribute files. Their descriptors stay open
+// One interface, kept between cycles: its exposed attribute files, with
+// their paths, and what they held this cycle. The descriptors stay open
 // between cycles in the toolkit's cache (ReadPathStamped): the kernel makes
 // an attribute's text again on every read from offset 0, and the open(2)
 // and close(2) of a sysfs file cost three times its read. They are valid
@@ -139,60 +151,92 @@ struct Iface {
 // directory's: a renamed or re-created interface has another one, and in a
 // fixture tree a directory where a file was added another change time); the
 // directory is listed again then, and every kRelistEvery cycles (a driver
-// adding an attribute on sysfs).
-struct IfaceFiles {
+// adding an attribute on sysfs). A cycle then joins no path and makes no
+// string but the readers' own.
+struct Iface {
   std::string dir;
   DirStamp stamp;
   unsigned cycles = 0;
   bool listed = false;
-  std::vector<std::string> names;
+  uint64_t seen = 0;   // the last cycle the class directory listed it
+  std::string device;  // the device label: the name as valid UTF-8
+  std::vector<std::pair<uint8_t, std::string>> files;  // attribute, path
+  std::vector<std::string> stats;  // statistics/ paths (with-stats only)
+  // This cycle's values: those of the attributes in `have` (a bit per
+  // attribute) were read; a text attribute not read is empty.
+  uint32_t have = 0;
+  std::array<int64_t, kFirstString> ints{};
+  std::array<std::string, std::size(kStringFiles)> strings;
+  bool Has(size_t attr) const { return (have >> attr) & 1; }
 };
 
 constexpr unsigned kRelistEvery = 120;
 
-// Interface `name` of class directory `root` (open as `class_dir`), or
-// nullopt for no data (its directory is gone or may not be read).
-std::optional<Iface> ReadIface(const KeptDir& class_dir,
-                               const std::string& root, const std::string& name,
-                               IfaceFiles* k) {
-  const std::string dir = root + "/" + name;
+// An attribute's integer: procfs' ValueParser.PInt64 on the trimmed text,
+// a value that does not parse kept as 0.
+int64_t AttrInt(std::string_view text) {
+  return parse::ParseGoInt(parse::GoTrimSpace(text), 0).value_or(0);
+}
+
+// *out = Go's strings.ToValidUTF8 of the trimmed text, into the string's
+// storage when it is valid already (nearly always).
+void AssignText(std::string_view text, std::string* out) {
+  text = parse::GoTrimSpace(text);
+  if (parse::IsValidUtf8(text)) {
+    out->assign(text);
+  } else {
+    *out = parse::ToValidUtf8(text);
+  }
+}
+
+// Reads interface `name` of class directory `root` (open as `class_dir`)
+// into *k; false for no data (its directory is gone or may not be read).
+bool ReadIface(const KeptDir& class_dir, const std::string& root,
+               const std::string& name, bool with_stats, Iface* k) {
   DirStamp stamp;
   if (int err = class_dir.Stamp(name, &stamp)) {
-    if (IsNoData(err)) return std::nullopt;
-    ThrowErrno(dir, err);
+    if (IsNoData(err)) return false;
+    ThrowErrno(root + "/" + name, err);
   }
-  if (!k->listed || k->dir != dir || !(k->stamp == stamp) ||
-      ++k->cycles >= kRelistEvery) {
+  if (!k->listed || !(k->stamp == stamp) || ++k->cycles >= kRelistEvery) {
+    const std::string dir = root + "/" + name;
     const auto entries = ListOrNoData(dir, true);
-    if (!entries) return std::nullopt;
-    k->names.clear();
+    if (!entries) return false;
+    k->files.clear();
     for (const DirEntry& e : *entries) {
       if (e.kind != Kind::kRegular) continue;
-      if (IsNumeric(e.name) || IsString(e.name)) k->names.push_back(e.name);
+      if (const int a = AttrOf(e.name); a >= 0) {
+        k->files.emplace_back(static_cast<uint8_t>(a), dir + "/" + e.name);
+      }
+    }
+    k->stats.clear();
+    if (with_stats) {
+      for (const SourceFamily& s : kStats) {
+        k->stats.push_back(dir + "/statistics/" + s.source);
+      }
     }
     k->dir = dir;
     k->stamp = stamp;
     k->cycles = 0;
     k->listed = true;
   }
-  Iface iface;
-  for (const std::string& name : k->names) {
-    const std::string path = dir + "/" + name;
+  k->have = 0;
+  for (std::string& s : k->strings) s.clear();
+  for (const auto& [attr, path] : k->files) {
     const FileRead f = ReadPathStamped(path, stamp, 128);
     if (!f.ok()) {
       if (IsNoData(f.error) || f.error == EOPNOTSUPP || f.error == EINVAL)
         continue;
       ThrowErrno(path, f.error);
     }
-    const std::string_view text = parse::GoTrimSpace(f.data);
-    if (IsNumeric(name)) {
-      // procfs keeps a value that does not parse, as 0.
-      iface.ints[name] = parse::ParseGoInt(text, 0).value_or(0);
+    if (attr < kFirstString) {
+      k->ints[attr] = AttrInt(f.data);
     } else {
-      iface.strings[name] = parse::ToValidUtf8(std::string(text));
+      AssignText(f.data, &k->strings[attr - kFirstString]);
     }
+    k->have |= uint32_t{1} << attr;
   }
-  return iface;
+  return true;
 }
 
 class NetclassCollector : public Collector {
@@ -207,103 +251,118 @@ class NetclassCollector : public Collector {
     const std::string root = paths.Sys("class/net");
     const auto entries = class_dir_.ListOrNoData(root, true);
     if (!entries) return {};
-    std::map<std::string, Iface> ifaces;
-    std::map<std::string, IfaceFiles> files;
+    if (root != root_) {
+      // Another --path.sysfs (a test's): nothing kept holds.
+      Forget([](const Iface&) { return true; });
+      root_ = root;
+    }
+    ++cycle_;
+    read_.clear();
     for (const DirEntry& e : *entries) {
       // bonding_masters and other plain files are not interfaces.
       if (e.kind == Kind::kRegular) continue;
       if (!ignored_.active() || ignored_.Excludes(e.name)) continue;
-      IfaceFiles& k = files[e.name];
-      if (auto it = files_.find(e.name); it != files_.end()) {
-        k = std::move(it->second);
-        files_.erase(it);
+      auto it = ifaces_.find(e.name);
+      if (it == ifaces_.end()) {
+        it = ifaces_.try_emplace(e.name).first;
+        it->second.device = parse::ToValidUtf8(e.name);
       }
-      std::optional<Iface> iface = ReadIface(class_dir_, root, e.name, &k);
-      if (!iface) {
-        // No data this cycle; what is kept for the interfaces read so far
-        // stays kept.
-        for (auto& [name, k2] : files) files_[name] = std::move(k2);
-        return {};
-      }
-      ifaces[e.name] = std::move(*iface);
+      Iface& k = it->second;
+      k.seen = cycle_;
+      // No data this cycle; what is kept for every interface stays kept.
+      if (!ReadIface(class_dir_, root, e.name, with_stats_, &k)) return {};
+      read_.push_back(&k);
     }
     // Interfaces gone since the last cycle: their kept files are closed.
-    for (const auto& [name, k] : files_) {
-      if (k.listed) ForgetKeptUnder(k.dir);
-    }
-    files_ = std::move(files);
+    Forget([&](const Iface& k) { return k.seen != cycle_; });
+    if (read_.empty()) return {};
 
+    // The handles, each asked for once a cycle, when its first series comes
+    // (a family without series is not asked for).
     FamilySet out;
-    for (const auto& [name, iface] : ifaces) {
-      const std::string device = parse::ToValidUtf8(name);
-      const Labels labels = {{"device", device}};
-      auto text = [&](const char* key) {
-        auto it = iface.strings.find(key);
-        return it == iface.strings.end() ? std::string() : it->second;
-      };
-      out.Gauge("node_network_up",
-                "Value is 1 if operstate is 'up', 0 otherwise.")
-          .Add(labels, text("operstate") == "up" ? 1 : 0);
-      Labels info = {{"device", device},
-                     {"address", text("address")},
-                     {"broadcast", text("broadcast")},
-                     {"duplex", text("duplex")},
-                     {"operstate", text("operstate")},
-                     {"ifalias", text("ifalias")}};
-      if (!ne15_) {
+    FamilyBuilder& up = out.Gauge(
+        "node_network_up", "Value is 1 if operstate is 'up', 0 otherwise.");
+    FamilyBuilder& info = out.Gauge(
+        "node_network_info",
+        "Non-numeric data from /sys/class/net/<iface>, value is always 1.");
+    std::array<FamilyBuilder*, kPropertyCount> properties{};
+    FamilyBuilder* speed = nullptr;
+    std::array<FamilyBuilder*, kStatCount> stats{};
+    for (const Iface* k : read_) {
+      const std::string_view device = k->device;
+      const auto& text = k->strings;
+      up.Add({{"device", device}}, text[kOperstate] == "up" ? 1 : 0);
+      if (ne15_) {
+        info.Add({{"device", device},
+                  {"address", text[kAddress]},
+                  {"broadcast", text[kBroadcast]},
+                  {"duplex", text[kDuplex]},
+                  {"operstate", text[kOperstate]},
+                  {"ifalias", text[kIfalias]}},
+                 1);
+      } else {
         // node_exporter 1.9: IFF_UP of the flags, "unknown" without them.
-        auto flags = iface.ints.find("flags");
-        info.push_back({"adminstate", flags == iface.ints.end()  ? "unknown"
-                                      : (flags->second & 1) != 0 ? "up"
-                                                                 : "down"});
+        const std::string_view admin = !k->Has(kFlags)              ? "unknown"
+                                       : (k->ints[kFlags] & 1) != 0 ? "up"
+                                                                    : "down";
+        info.Add({{"device", device},
+                  {"address", text[kAddress]},
+                  {"broadcast", text[kBroadcast]},
+                  {"duplex", text[kDuplex]},
+                  {"operstate", text[kOperstate]},
+                  {"ifalias", text[kIfalias]},
+                  {"adminstate", admin}},
+                 1);
       }
-      out.Gauge(
-             "node_network_info",
-             "Non-numeric data from /sys/class/net/<iface>, value is always 1.")
-          .Add(info, 1);
-      auto property = [&](const char* file, const std::string& metric,
-                          prometheus::MetricType type) {
-        auto it = iface.ints.find(file);
-        if (it == iface.ints.end()) return;
-        out.Family("node_network_" + metric,
-                   "Network device property: " + metric, type)
-            .Add(labels, static_cast<double>(it->second));
-      };
-      for (const auto& [file, metric] : kGauges) {
-        property(file, metric, prometheus::MetricType::Gauge);
-      }
-      for (const auto& [file, metric] : kNetclassCounters) {
-        property(file, metric, prometheus::MetricType::Counter);
-      }
-      if (auto it = iface.ints.find("speed"); it != iface.ints.end()) {
-        // Some devices report -1 when the speed is unknown.
-        if (it->second >= 0 || !ignore_invalid_speed_) {
-          // Go's int64 arithmetic, which wraps.
-          const int64_t megabits_by_million = static_cast<int64_t>(
-              static_cast<uint64_t>(it->second) * 1000 * 1000);
-          out.Gauge("node_network_speed_bytes",
-                    "Network device property: speed_bytes")
-              .Add(labels, static_cast<double>(megabits_by_million / 8));
+      for (size_t p = 0; p < kPropertyCount; ++p) {
+        if (!k->Has(p)) continue;
+        if (!properties[p]) {
+          const FamilyDef& def = kProperties[p].family;
+          properties[p] = &out.Family(def.name, def.help, def.type);
         }
+        properties[p]->Add({{"device", device}},
+                           static_cast<double>(k->ints[p]));
       }
-      if (with_stats_)
-        AddNetclassStats(root + "/" + name + "/statistics", labels, &out);
+      // Some devices report -1 when the speed is unknown.
+      if (k->Has(kSpeed) && (k->ints[kSpeed] >= 0 || !ignore_invalid_speed_)) {
+        // Go's int64 arithmetic, which wraps.
+        const int64_t megabits_by_million = static_cast<int64_t>(
+            static_cast<uint64_t>(k->ints[kSpeed]) * 1000 * 1000);
+        if (!speed) {
+          speed = &out.Gauge("node_network_speed_bytes",
+                             "Network device property: speed_bytes");
+        }
+        speed->Add({{"device", device}},
+                   static_cast<double>(megabits_by_million / 8));
+      }
+      if (with_stats_) AddNetclassStats(*k, &stats, &out);
     }
     return out.Take();
   }
 
  private:
+  // Drops the interfaces `gone` says are, closing their kept files.
+  template <typename Gone>
+  void Forget(Gone gone) {
+    std::erase_if(ifaces_, [&](const auto& kv) {
+      if (!gone(kv.second)) return false;
+      if (kv.second.listed) ForgetKeptUnder(kv.second.dir);
+      return true;
+    });
+  }
+
   // The interface counters --collector.netclass_rtnl.with-stats adds.
-  static void AddNetclassStats(const std::string& dir, const Labels& labels,
+  static void AddNetclassStats(const Iface& k,
+                               std::array<FamilyBuilder*, kStatCount>* handles,
                                FamilySet* out) {
-    for (const auto& [file, metric] : kStats) {
-      const std::string path = dir + "/" + file;
+    for (size_t i = 0; i < kStatCount && i < k.stats.size(); ++i) {
+      const std::string& path = k.stats[i];
       FileRead f = ReadWhole(path);
       if (!f.ok()) continue;  // a driver without this counter
-      out->Gauge(std::string("node_network_") + metric,
-                 std::string("Network device property: ") + metric)
-          .Add(labels,
-               static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path)));
+      FamilyBuilder*& h = (*handles)[i];
+      if (!h) h = &out->Gauge(kStats[i].name, kStats[i].help);
+      h->Add({{"device", k.device}},
+             static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path)));
     }
   }
 
@@ -313,8 +372,12 @@ class NetclassCollector : public Collector {
   const bool ignore_invalid_speed_;
   const bool with_stats_;
   const bool ne15_;  // --compat.node-exporter=1.5: no adminstate label
-  // By interface name; only the scheduler's one running Collect touches it.
-  std::map<std::string, IfaceFiles> files_;
+  // By interface name; only the scheduler's one running Collect touches
+  // them.
+  std::map<std::string, Iface, std::less<>> ifaces_;
+  std::string root_;  // the class directory they are in
+  uint64_t cycle_ = 0;
+  std::vector<const Iface*> read_;  // this cycle's interfaces, by name
   // The class directory, listed and its interfaces stamped through it.
   KeptDir class_dir_;
 };

@@ -18,13 +18,19 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -87,8 +93,6 @@ constexpr std::pair<const char*, const char*> kNetlinkNames[] = {
     {"receive_nohandler", "rx_nohandler"},
 };
 
-using DeviceStats = std::map<std::string, uint64_t>;
-
 class NetdevCollector : public Collector {
  public:
   explicit NetdevCollector(const CollectorOptions& o)
@@ -108,110 +112,215 @@ class NetdevCollector : public Collector {
     }
     include_ = Filter(include_flag, include);
     exclude_ = Filter(exclude_flag, exclude);
+    // The statistics this mode can report, each family's name and help
+    // made once.
+    const auto& names = detailed_ ? kProcNames : kLegacyNames;
+    for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
+      proc_stats_[f] = StatOf(names[f]);
+    }
+    nohandler_stat_ = StatOf("receive_nohandler");
+    for (size_t i = 0; i < std::size(kNetlinkNames); ++i) {
+      netlink_stats_[i] = StatOf(kNetlinkNames[i].first);
+    }
   }
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("net/dev");
-    auto lines = Unwrap(parse::ParseNetDev(ReadFile(path)), path);
-
-    // By device name, so a name listed twice keeps its last line (as the
-    // map node_exporter builds does).
-    std::map<std::string, DeviceStats> devices;
-    std::set<std::string> stamped;  // device directories read this cycle
+    if (std::string error = parse::ParseNetDevInto(ReadFile(path), &lines_);
+        !error.empty()) {
+      throw CollectError(path + ": " + error);
+    }
+    SortByName();
+    ++cycle_;
+    // sysfs, through the devices kept by name (paths joined once).
+    const bool sysfs = netlink_ || label_ifalias_;
+    const std::string root = sysfs ? paths.Sys("class/net") : std::string();
+    if (root != root_) {
+      // Another --path.sysfs (a test's): no kept path holds.
+      for (const auto& [name, d] : devices_) {
+        if (d.kept) ForgetKeptUnder(d.dir);
+      }
+      devices_.clear();
+      root_ = root;
+    }
     // The devices are stamped through the kept class directory.
-    if (netlink_) class_dir_.Refresh(paths.Sys("class/net"));
-    for (const parse::NetDevLine& line : lines) {
-      if (Ignored(line.name)) continue;
-      devices[line.name] = Stats(paths, line, &stamped);
-    }
-    // Devices gone since the last cycle: their kept files are closed.
-    for (const std::string& dir : stamped_) {
-      if (!stamped.count(dir)) ForgetKeptUnder(dir);
-    }
-    stamped_ = std::move(stamped);
+    if (netlink_) class_dir_.Refresh(root);
 
     FamilySet out;
-    std::map<std::string, FamilyBuilder*> families;  // by statistic
-    for (const auto& [device, stats] : devices) {
-      Labels labels = {{"device", device}};
+    // A family's handle, asked for once a cycle, with its first series.
+    handles_.assign(stats_.size(), nullptr);
+    auto add = [&](size_t stat, LabelViews labels, uint64_t value) {
+      FamilyBuilder*& h = handles_[stat];
+      if (h == nullptr) h = &out.Counter(stats_[stat].name, stats_[stat].help);
+      h->Add(labels, static_cast<double>(value));
+    };
+    for (const uint32_t i : order_) {
+      const parse::NetDevLine& line = lines_[i];
+      if (Ignored(line.name)) continue;
+      Device* device = sysfs ? &DeviceOf(root, line.name) : nullptr;
+      Stats(line, device);
+      std::optional<std::string> alias;
       if (label_ifalias_) {
         // node_exporter 1.9: the ifalias of a device sysfs has (an empty
         // one is no label).
-        const std::string alias_path =
-            paths.Sys("class/net/" + device + "/ifalias");
-        if (auto alias = ReadFileIfExists(alias_path)) {
+        alias = ReadFileIfExists(device->ifalias);
+        if (alias) {
           while (!alias->empty() &&
                  (alias->back() == '\n' || alias->back() == ' ' ||
                   alias->back() == '\t'))
             alias->pop_back();
-          labels.push_back({"ifalias", *alias});
         }
       }
-      for (const auto& [key, value] : stats) {
-        auto it = families.find(key);
-        if (it == families.end()) {
-          it = families
-                   .emplace(key, &out.Counter(
-                                     "node_network_" + key + "_total",
-                                     "Network device statistic " + key + "."))
-                   .first;
+      for (const auto& [stat, value] : values_) {
+        if (alias) {
+          add(stat, {{"device", line.name}, {"ifalias", *alias}}, value);
+        } else {
+          add(stat, {{"device", line.name}}, value);
         }
-        it->second->Add(labels, static_cast<double>(value));
       }
+    }
+    // Devices gone since the last cycle, or no longer stamped: their kept
+    // files are closed.
+    for (auto it = devices_.begin(); it != devices_.end();) {
+      Device& d = it->second;
+      const bool stamped = d.stamped == cycle_;
+      if (d.kept && !stamped) ForgetKeptUnder(d.dir);
+      d.kept = stamped;
+      it = d.seen == cycle_ ? std::next(it) : devices_.erase(it);
     }
     if (address_info_) AddAddressInfo(&out);
     return out.Take();
   }
 
  private:
+  // A statistic's family, named once.
+  struct Stat {
+    std::string key;  // node_exporter's statistic name
+    std::string name;
+    std::string help;
+  };
+
+  // One device's sysfs paths, kept between cycles while /proc/net/dev lists
+  // it.
+  struct Device {
+    std::string dir;  // <sysfs>/class/net/<device>
+    std::string statistics;
+    std::string nohandler;
+    std::vector<std::string> netlink;  // kNetlinkNames' files (detailed)
+    std::string ifalias;
+    uint64_t seen = 0;     // the last cycle /proc/net/dev listed it
+    uint64_t stamped = 0;  // the last cycle its directory was stamped
+    bool kept = false;     // stamped the cycle before: files may be kept
+  };
+
+  // The number of statistic `key` in stats_, added if new.
+  size_t StatOf(std::string_view key) {
+    for (size_t i = 0; i < stats_.size(); ++i) {
+      if (stats_[i].key == key) return i;
+    }
+    stats_.push_back({std::string(key),
+                      "node_network_" + std::string(key) + "_total",
+                      "Network device statistic " + std::string(key) + "."});
+    return stats_.size() - 1;
+  }
+
+  // order_: the lines by name, a name listed twice by its last line (as the
+  // map node_exporter builds keeps it). Last cycle's order is checked first:
+  // the kernel lists its devices in the same order every time.
+  void SortByName() {
+    auto less = [&](uint32_t a, uint32_t b) {
+      return lines_[a].name < lines_[b].name;
+    };
+    if (order_.size() == lines_.size() &&
+        std::all_of(order_.begin(), order_.end(),
+                    [&](uint32_t i) { return i < lines_.size(); }) &&
+        std::adjacent_find(order_.begin(), order_.end(),
+                           [&](uint32_t a, uint32_t b) {
+                             return !less(a, b);
+                           }) == order_.end()) {
+      return;  // strictly increasing, every line once
+    }
+    order_.resize(lines_.size());
+    for (uint32_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    std::stable_sort(order_.begin(), order_.end(), less);
+    // Of each run of one name, the last line.
+    size_t kept = 0;
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (i + 1 < order_.size() &&
+          lines_[order_[i]].name == lines_[order_[i + 1]].name)
+        continue;
+      order_[kept++] = order_[i];
+    }
+    order_.resize(kept);
+  }
+
+  // The kept device `name` under class directory `root`, seen this cycle.
+  Device& DeviceOf(const std::string& root, const std::string& name) {
+    auto it = devices_.find(name);
+    if (it == devices_.end()) it = devices_.try_emplace(name).first;
+    Device& d = it->second;
+    d.seen = cycle_;
+    if (d.dir.empty()) {  // new
+      d.dir = root + "/" + name;
+      d.statistics = d.dir + "/statistics";
+      d.nohandler = d.statistics + "/rx_nohandler";
+      d.netlink.clear();
+      if (detailed_) {
+        for (const auto& [key, file] : kNetlinkNames) {
+          d.netlink.push_back(d.statistics + "/" + file);
+        }
+      }
+      d.ifalias = d.dir + "/ifalias";
+    }
+    return d;
+  }
+
   // node_exporter's deviceFilter.ignored: excluded, or not included.
   bool Ignored(const std::string& name) const {
     return exclude_.Excludes(name) || !include_.Includes(name);
   }
 
-  // The statistics node_exporter would report for one device. The sysfs
+  // values_: the statistics node_exporter would report for one device (its
+  // kept sysfs paths in *device with --collector.netdev.netlink). The sysfs
   // counters are read through descriptors kept while the device is the same
   // one (its stamp from the kept class directory and ReadPathStamped, as
-  // netclass); the directory goes into *stamped.
-  DeviceStats Stats(const HostPaths& paths, const parse::NetDevLine& line,
-                    std::set<std::string>* stamped) {
-    const std::string device_dir = paths.Sys("class/net/" + line.name);
-    const std::string dir = device_dir + "/statistics";
-    DeviceStats stats;
-    if (!netlink_) {
-      const auto& names = detailed_ ? kProcNames : kLegacyNames;
+  // netclass).
+  void Stats(const parse::NetDevLine& line, Device* device) {
+    values_.clear();
+    auto proc_columns = [&] {
       for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
-        stats[names[f]] = line.values[f];
+        values_.emplace_back(proc_stats_[f], line.values[f]);
       }
-      return stats;
+    };
+    if (!netlink_) {
+      proc_columns();
+      return;
     }
     std::optional<DirStamp> stamp;
     bool absent_dir = false;
     DirStamp s;
     if (const int err = class_dir_.Stamp(line.name, &s); err == 0) {
       stamp = s;
-      stamped->insert(device_dir);
+      device->stamped = cycle_;
     } else if (err == ENOENT || err == ENOTDIR) {
       // No device directory (a device sysfs does not show): no file in it.
       absent_dir = true;
     }
-    if (detailed_ && !absent_dir && !ListDir(dir).empty()) {
+    if (detailed_ && !absent_dir && !ListDir(device->statistics).empty()) {
       // Every netlink counter, under node_exporter's netlink names.
-      for (const auto& [key, file] : kNetlinkNames) {
-        if (auto v = ReadCounter(dir + "/" + file, stamp)) stats[key] = *v;
+      for (size_t i = 0; i < std::size(kNetlinkNames); ++i) {
+        if (auto v = ReadCounter(device->netlink[i], stamp)) {
+          values_.emplace_back(netlink_stats_[i], *v);
+        }
       }
-      return stats;
+      return;
     }
-    const auto& names = detailed_ ? kProcNames : kLegacyNames;
-    for (size_t f = 0; f < parse::kNetDevFieldCount; ++f) {
-      stats[names[f]] = line.values[f];
-    }
+    proc_columns();
     // The one netlink counter /proc/net/dev does not show.
-    if (absent_dir) return stats;
-    if (auto v = ReadCounter(dir + "/rx_nohandler", stamp)) {
-      stats["receive_nohandler"] = *v;
+    if (absent_dir) return;
+    if (auto v = ReadCounter(device->nohandler, stamp)) {
+      values_.emplace_back(nohandler_stat_, *v);
     }
-    return stats;
   }
 
   // A sysfs counter, or nullopt if the file does not exist; read under the
@@ -283,8 +392,21 @@ class NetdevCollector : public Collector {
   bool label_ifalias_;
   Filter include_;
   Filter exclude_;
-  std::set<std::string> stamped_;  // device directories read last cycle
-  KeptDir class_dir_;              // /sys/class/net, devices stamped in it
+  // The statistics' families, and which one each source gives.
+  std::vector<Stat> stats_;
+  std::array<size_t, parse::kNetDevFieldCount> proc_stats_{};
+  size_t nohandler_stat_ = 0;
+  std::array<size_t, std::size(kNetlinkNames)> netlink_stats_{};
+  // Kept between cycles (their storage reused); only the scheduler's one
+  // running Collect touches them.
+  std::vector<parse::NetDevLine> lines_;  // /proc/net/dev's
+  std::vector<uint32_t> order_;           // lines_ by name (SortByName)
+  std::vector<std::pair<size_t, uint64_t>> values_;  // a device's: stat, value
+  std::vector<FamilyBuilder*> handles_;              // by stat, this cycle's
+  std::map<std::string, Device, std::less<>> devices_;  // by name
+  std::string root_;  // the class directory they are in
+  uint64_t cycle_ = 0;
+  KeptDir class_dir_;  // /sys/class/net, devices stamped in it
 };
 
 }  // namespace

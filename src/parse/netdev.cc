@@ -2,62 +2,112 @@
 
 namespace host_exporter::parse {
 
-Result<std::vector<NetDevLine>> ParseNetDev(std::string_view text) {
-  using R = Result<std::vector<NetDevLine>>;
-  const auto lines = SplitLines(text);
-  R r;
-  if (lines.empty()) return r;
+namespace {
+
+// ParseU64 of a counter: a run of at most 19 digits, which cannot overflow,
+// summed here; a longer one by ParseU64 (std::from_chars).
+std::optional<uint64_t> ParseCounter(std::string_view s) {
+  if (s.empty() || s.size() > 19) return ParseU64(s);
+  uint64_t v = 0;
+  for (const char c : s) {
+    if (!IsDigit(c)) return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string ParseNetDevInto(std::string_view text,
+                            std::vector<NetDevLine>* out) {
+  out->clear();
+  // The lines as SplitLines gives them, without a vector of them.
+  size_t pos = 0;
+  auto next_line = [&](std::string_view* line) {
+    if (pos >= text.size()) return false;
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    *line = text.substr(pos, end - pos);
+    pos = end + 1;
+    return true;
+  };
+  std::string_view line;
+  if (text.empty()) return "";
   // "Inter-|   Receive ...|  Transmit" and " face |bytes ...|bytes ...".
   for (size_t i = 0; i < 2; ++i) {
-    if (i >= lines.size()) return R::Fail(LineError(i, "missing header line"));
-    if (lines[i].find('|') == std::string_view::npos) {
-      return R::Fail(LineError(i, "not a /proc/net/dev header line"));
+    if (!next_line(&line)) return LineError(i, "missing header line");
+    if (line.find('|') == std::string_view::npos) {
+      return LineError(i, "not a /proc/net/dev header line");
     }
   }
-  for (size_t i = 2; i < lines.size(); ++i) {
-    const std::string_view line = lines[i];
+  for (size_t i = 2; next_line(&line); ++i) {
     if (Trim(line).empty()) continue;
     const size_t colon = line.rfind(':');
     if (colon == std::string_view::npos) {
-      return R::Fail(LineError(i, "missing ':' after the interface name"));
+      return LineError(i, "missing ':' after the interface name");
     }
-    NetDevLine dev;
-    dev.name = std::string(Trim(line.substr(0, colon)));
-    if (dev.name.empty()) return R::Fail(LineError(i, "empty interface name"));
-    const auto fields = SplitFields(line.substr(colon + 1));
-    if (fields.size() < kNetDevFieldCount) {
-      return R::Fail(
-          LineError(i, "expected " + std::to_string(kNetDevFieldCount) +
-                           " counters after '" + dev.name + ":', got " +
-                           std::to_string(fields.size())));
-    }
-    for (size_t f = 0; f < kNetDevFieldCount; ++f) {
-      auto v = ParseU64(fields[f]);
-      if (!v) {
-        return R::Fail(LineError(i, "counter " + std::to_string(f + 1) +
-                                        " of '" + dev.name +
-                                        "' is not an unsigned 64-bit "
-                                        "integer: '" +
-                                        std::string(fields[f]) + "'"));
+    const std::string_view name = Trim(line.substr(0, colon));
+    if (name.empty()) return LineError(i, "empty interface name");
+    NetDevLine& dev = out->emplace_back();
+    dev.name.assign(name);
+    // The fields (SplitFields'), counted to the end: too few is the error
+    // named before a field that does not parse.
+    const std::string_view rest = line.substr(colon + 1);
+    size_t fields = 0;
+    size_t bad = kNetDevFieldCount;  // the first field that does not parse
+    std::string_view bad_field;
+    for (size_t j = 0; j < rest.size();) {
+      if (rest[j] == ' ' || rest[j] == '\t') {
+        ++j;
+        continue;
       }
-      dev.values[f] = *v;
+      const size_t start = j;
+      while (j < rest.size() && rest[j] != ' ' && rest[j] != '\t') ++j;
+      const std::string_view field = rest.substr(start, j - start);
+      if (fields < kNetDevFieldCount) {
+        if (auto v = ParseCounter(field)) {
+          dev.values[fields] = *v;
+        } else if (bad == kNetDevFieldCount) {
+          bad = fields;
+          bad_field = field;
+        }
+      }
+      ++fields;
     }
-    r.value.push_back(std::move(dev));
+    if (fields < kNetDevFieldCount) {
+      return LineError(i, "expected " + std::to_string(kNetDevFieldCount) +
+                              " counters after '" + dev.name + ":', got " +
+                              std::to_string(fields));
+    }
+    if (bad < kNetDevFieldCount) {
+      return LineError(i, "counter " + std::to_string(bad + 1) + " of '" +
+                              dev.name +
+                              "' is not an unsigned 64-bit integer: '" +
+                              std::string(bad_field) + "'");
+    }
   }
+  return "";
+}
+
+Result<std::vector<NetDevLine>> ParseNetDev(std::string_view text) {
+  Result<std::vector<NetDevLine>> r;
+  r.error = ParseNetDevInto(text, &r.value);
+  if (!r.ok()) r.value.clear();
   return r;
 }
 
 Result<uint64_t> ParseSysfsCounter(std::string_view text) {
-  const auto lines = SplitLines(text);
-  if (lines.empty()) return Result<uint64_t>::Fail("empty file");
-  if (lines.size() > 1) {
+  // One line, as SplitLines counts them: a newline only at the end.
+  if (text.empty()) return Result<uint64_t>::Fail("empty file");
+  const size_t newline = text.find('\n');
+  if (newline != std::string_view::npos && newline + 1 < text.size()) {
     return Result<uint64_t>::Fail(LineError(1, "expected a single line"));
   }
-  auto v = ParseU64(Trim(lines[0]));
+  const std::string_view value = Trim(text.substr(0, newline));
+  auto v = ParseU64(value);
   if (!v) {
-    return Result<uint64_t>::Fail(
-        LineError(0, "not an unsigned 64-bit integer: '" +
-                         std::string(Trim(lines[0])) + "'"));
+    return Result<uint64_t>::Fail(LineError(
+        0, "not an unsigned 64-bit integer: '" + std::string(value) + "'"));
   }
   Result<uint64_t> r;
   r.value = *v;

@@ -48,6 +48,13 @@ struct NetDevLine {
 /// skipped; an empty file gives no interfaces.
 Result<std::vector<NetDevLine>> ParseNetDev(std::string_view text);
 
+/// ParseNetDev into *out (cleared first; its capacity kept, for a vector
+/// kept between cycles): "" or the error (line and reason), out's contents
+/// unspecified then. No allocation but out's growth and a name longer than
+/// a short string.
+std::string ParseNetDevInto(std::string_view text,
+                            std::vector<NetDevLine>* out);
+
 /// The value of a one-number sysfs file such as
 /// class/net/eth0/statistics/rx_nohandler ("42\n").
 Result<uint64_t> ParseSysfsCounter(std::string_view text);

@@ -66,9 +66,12 @@ bool IsAsciiSpace(char c) {
 }
 
 // The length of a white-space rune at the start (front) or end of s, or 0.
+// An ASCII byte there (a sysfs attribute's digits and newline) is one on its
+// own: every other white-space rune is a sequence of non-ASCII bytes.
 size_t SpaceAt(std::string_view s, bool front) {
   if (s.empty()) return 0;
-  if (IsAsciiSpace(front ? s.front() : s.back())) return 1;
+  const char c = front ? s.front() : s.back();
+  if (static_cast<unsigned char>(c) < 0x80) return IsAsciiSpace(c) ? 1 : 0;
   for (std::string_view sp : kUnicodeSpaces) {
     if (s.size() < sp.size()) continue;
     if ((front ? s.substr(0, sp.size()) : s.substr(s.size() - sp.size())) ==

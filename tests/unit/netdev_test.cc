@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -554,6 +555,50 @@ TEST(NetdevCollectorTest, DuplicateNameKeepsTheLastLine) {
   EXPECT_EQ(
       FindValue(fams, "node_network_receive_bytes_total", {{"device", "eth0"}}),
       99.0);
+}
+
+// One collector over cycles whose /proc/net/dev changes: the devices it
+// keeps (their order by name, their sysfs paths) follow the file, a name
+// listed twice still by its last line, a device gone no longer reported.
+TEST(NetdevCollectorTest, DevicesFollowProcNetDevAcrossCycles) {
+  testing::TempRoot s;
+  auto c = testing::MakeCollector("netdev");
+  auto line = [](const std::string& name, int bytes) {
+    return name + ": " + std::to_string(bytes) +
+           " 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
+  };
+  auto bytes = [&](const Families& fams) {
+    std::map<std::string, double> out;
+    const auto* f = FindFamily(fams, "node_network_receive_bytes_total");
+    if (f == nullptr) return out;
+    for (const auto& m : f->metric) out[m.label[0].value] = m.counter.value;
+    return out;
+  };
+  using Bytes = std::map<std::string, double>;
+  s.Write("proc/net/dev", std::string(kHeader) + line("lo", 1) +
+                              line("eth0", 2) + line("eth10", 3) +
+                              line("eth2", 4));
+  s.Write("sys/class/net/eth2/statistics/rx_nohandler", "7\n");
+  EXPECT_EQ(bytes(c->Collect(s.paths())),
+            (Bytes{{"lo", 1}, {"eth0", 2}, {"eth10", 3}, {"eth2", 4}}));
+  EXPECT_EQ(bytes(c->Collect(s.paths())),  // the same, from kept state
+            (Bytes{{"lo", 1}, {"eth0", 2}, {"eth10", 3}, {"eth2", 4}}));
+  // Reordered, one device twice (its last line counts), one gone.
+  s.Write("proc/net/dev", std::string(kHeader) + line("eth2", 5) +
+                              line("lo", 6) + line("eth2", 8));
+  EXPECT_EQ(bytes(c->Collect(s.paths())), (Bytes{{"lo", 6}, {"eth2", 8}}));
+  // As many lines as devices kept last cycle, other names: nothing of the
+  // order kept before is taken for them.
+  s.Write("proc/net/dev",
+          std::string(kHeader) + line("veth1", 9) + line("veth0", 10));
+  EXPECT_EQ(bytes(c->Collect(s.paths())), (Bytes{{"veth0", 10}, {"veth1", 9}}));
+  EXPECT_EQ(CountKeptUnder(s.dir() + "/sys/class/net/eth2"), 0u);
+  s.Write("proc/net/dev", std::string(kHeader) + line("eth2", 11));
+  const Families fams = c->Collect(s.paths());
+  EXPECT_EQ(bytes(fams), (Bytes{{"eth2", 11}}));
+  EXPECT_EQ(FindValue(fams, "node_network_receive_nohandler_total",
+                      {{"device", "eth2"}}),
+            7.0);
 }
 
 TEST(NetdevCollectorTest, AddressInfoOnTheLiveHost) {

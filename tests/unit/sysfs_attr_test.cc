@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <string_view>
 
 namespace host_exporter::parse {
 namespace {
@@ -19,6 +21,87 @@ TEST(SysfsAttrTest, TrimSpaceAndFieldsAsGo) {
   EXPECT_EQ(f[0], "bond0");
   EXPECT_EQ(f[2], "bond2");
   EXPECT_TRUE(GoFields(" \n ").empty());
+}
+
+// GoTrimSpace looks at an ASCII byte alone (a sysfs attribute's digits and
+// newline): every other white-space rune is non-ASCII bytes only. Checked
+// against the rule spelled out (an ASCII space, or one of the UTF-8 encoded
+// White_Space runes, at either end) on every string of one or two bytes and
+// on three-byte strings of the bytes that matter.
+std::string_view TrimSpaceReference(std::string_view s) {
+  static constexpr std::string_view kSpaces[] = {
+      " ",
+      "\t",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      "\xC2\x85",
+      "\xC2\xA0",
+      "\xE1\x9A\x80",
+      "\xE2\x80\x80",
+      "\xE2\x80\x81",
+      "\xE2\x80\x82",
+      "\xE2\x80\x83",
+      "\xE2\x80\x84",
+      "\xE2\x80\x85",
+      "\xE2\x80\x86",
+      "\xE2\x80\x87",
+      "\xE2\x80\x88",
+      "\xE2\x80\x89",
+      "\xE2\x80\x8A",
+      "\xE2\x80\xA8",
+      "\xE2\x80\xA9",
+      "\xE2\x80\xAF",
+      "\xE2\x81\x9F",
+      "\xE3\x80\x80",
+  };
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view sp : kSpaces) {
+      if (s.starts_with(sp)) {
+        s.remove_prefix(sp.size());
+        trimmed = true;
+      }
+    }
+  }
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view sp : kSpaces) {
+      if (s.ends_with(sp)) {
+        s.remove_suffix(sp.size());
+        trimmed = true;
+      }
+    }
+  }
+  return s;
+}
+
+TEST(SysfsAttrTest, TrimSpaceOfAsciiAndUnicodeEnds) {
+  EXPECT_EQ(GoTrimSpace("1500\n"), "1500");
+  EXPECT_EQ(GoTrimSpace("42\xC2\xA0\n"), "42");
+  EXPECT_EQ(GoTrimSpace("\n\xE2\x80\x85"
+                        "42"),
+            "42");
+  EXPECT_EQ(GoTrimSpace("4\xC2"), "4\xC2");  // a lead byte alone stays
+  EXPECT_EQ(GoTrimSpace("\xA0"), "\xA0");    // so does a continuation byte
+  for (int a = 0; a < 256; ++a) {
+    const std::string one(1, static_cast<char>(a));
+    ASSERT_EQ(GoTrimSpace(one), TrimSpaceReference(one)) << a;
+    for (int b = 0; b < 256; ++b) {
+      const std::string two = one + static_cast<char>(b);
+      ASSERT_EQ(GoTrimSpace(two), TrimSpaceReference(two)) << a << " " << b;
+    }
+  }
+  const std::string bytes = " \n4x\x80\x81\x85\x9A\x9F\xA0\xC2\xE1\xE2\xE3";
+  for (char a : bytes) {
+    for (char b : bytes) {
+      for (char c : bytes) {
+        const std::string three = {a, b, c};
+        ASSERT_EQ(GoTrimSpace(three), TrimSpaceReference(three));
+      }
+    }
+  }
 }
 
 TEST(SysfsAttrTest, ParseUintBase10) {
