@@ -55,13 +55,17 @@ struct Scheduler::Worker {
   bool running = false;    // running (taken from the queue)
   CollectorResult result;
   std::vector<std::string> warnings;  // from Collector::TakeWarnings()
+  // The collector's families, handed back by the snapshots (FamilyPool).
+  std::shared_ptr<FamilyPool> pool = std::make_shared<FamilyPool>();
 
   // Runs the collector without the lock held.
   void Collect(CollectorResult* r, std::vector<std::string>* w) {
     r->status.name = name;
     auto start = Clock::now();
     try {
+      FamilyPool::Scope scope(pool.get());
       r->families = collector->Collect(paths);
+      r->pool = pool;
       r->status.success = true;
     } catch (const std::exception& e) {
       r->status.error = e.what();

@@ -245,7 +245,8 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   struct Tagged {
     prometheus::MetricFamily family;
     const std::string* who;
-    bool own;  // produced by the exporter itself, not by a collector
+    bool own;       // produced by the exporter itself, not by a collector
+    uint16_t pool;  // index in snap->pools, or Snapshot::kNoPool
   };
   std::vector<Tagged> all;
   all.reserve(512);
@@ -253,7 +254,8 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // sorted labels; rare (textfile only), so looked up only for their names.
   std::unordered_map<std::string, double> told;
   std::unordered_set<std::string> told_families, own_families;
-  auto add = [&](const std::string& who, Families fams, bool own) {
+  auto add = [&](const std::string& who, Families fams, bool own,
+                 uint16_t pool) {
     for (auto& f : fams) {
       if (own) own_families.insert(f.name);
       for (auto& m : f.metric) {
@@ -282,10 +284,11 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
         }
         used += f.metric.size();
       }
-      all.push_back({std::move(f), &who, own});
+      all.push_back({std::move(f), &who, own, pool});
     }
   };
 
+  snap->pools.reserve(results.size());
   FamilyBuilder duration("node_scrape_collector_duration_seconds",
                          "node_exporter: Duration of a collector scrape.",
                          prometheus::MetricType::Gauge);
@@ -296,13 +299,20 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     const std::string& name = r.status.name;
     duration.Add({{"collector", name}}, r.status.duration_seconds);
     success.Add({{"collector", name}}, r.status.success ? 1 : 0);
-    if (r.status.success) add(name, std::move(r.families), false);
+    if (r.status.success) {
+      uint16_t pool = Snapshot::kNoPool;
+      if (r.pool && snap->pools.size() < Snapshot::kNoPool) {
+        pool = static_cast<uint16_t>(snap->pools.size());
+        snap->pools.push_back(std::move(r.pool));
+      }
+      add(name, std::move(r.families), false, pool);
+    }
     snap->collectors.push_back(r.status);  // a copy: `all` points to names
   }
   const std::string self = "host_exporter", scheduler = "scheduler";
-  add(self, std::move(extra), true);
+  add(self, std::move(extra), true, Snapshot::kNoPool);
   if (!duration.empty()) {
-    add(scheduler, {duration.Take(), success.Take()}, true);
+    add(scheduler, {duration.Take(), success.Take()}, true, Snapshot::kNoPool);
   }
 
   // The exporter's own families (self-metrics, node_scrape_collector_*)
@@ -319,6 +329,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     return a.own && !b.own;
   });
   snap->families.reserve(all.size());
+  snap->pool_of.reserve(all.size());
   for (size_t i = 0; i < order.size();) {
     Tagged& first = all[order[i]];
     prometheus::MetricFamily& owner = first.family;
@@ -341,7 +352,10 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
                           std::make_move_iterator(f.metric.begin()),
                           std::make_move_iterator(f.metric.end()));
     }
-    if (!owner.metric.empty()) snap->families.push_back(std::move(owner));
+    if (!owner.metric.empty()) {
+      snap->families.push_back(std::move(owner));
+      snap->pool_of.push_back(first.pool);
+    }
     i = j;
   }
   SortAndDedup(&snap->families, warnings, options.orders);
@@ -363,7 +377,31 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   return snap;
 }
 
-Snapshot::~Snapshot() { RecycleFamilies(std::move(families)); }
+Snapshot::~Snapshot() {
+  if (pools.empty() || pool_of.size() != families.size()) {
+    RecycleFamilies(std::move(families));
+    return;
+  }
+  // Each collector's families, in their order (by name), back to its pool;
+  // the exporter's own to the global one.
+  std::vector<Families*> batches(pools.size(), nullptr);
+  Families rest;
+  rest.reserve(
+      static_cast<size_t>(std::count(pool_of.begin(), pool_of.end(), kNoPool)));
+  for (size_t i = 0; i < families.size(); ++i) {
+    const uint16_t p = pool_of[i];
+    if (p == kNoPool) {
+      rest.push_back(std::move(families[i]));
+      continue;
+    }
+    if (!batches[p]) batches[p] = pools[p]->Batch();
+    batches[p]->push_back(std::move(families[i]));
+  }
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (batches[p]) pools[p]->HandBack(batches[p]);
+  }
+  RecycleFamilies(std::move(rest));
+}
 
 const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
                                      bool gzip) const {

@@ -268,6 +268,68 @@ TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
             "own family");
 }
 
+// A destroyed snapshot hands each collector's families back to that
+// collector's pool, in their order (by name), and a family two collectors
+// output to the first one's; the exporter's own go to the global pool.
+TEST(SnapshotTest, FamiliesGoBackToTheirCollectorsPools) {
+  auto a = std::make_shared<FamilyPool>();
+  auto b = std::make_shared<FamilyPool>();
+  std::vector<CollectorResult> results;
+  results.push_back(Ok("a", {Gauge("snap_test_a1", "h").Add(1).Take(),
+                             Gauge("snap_test_both", "h").Add(2).Take(),
+                             Gauge("snap_test_a2", "h").Add(3).Take()}));
+  results.back().pool = a;
+  results.push_back(
+      Ok("b", {Gauge("snap_test_b", "h").Add(4).Take(),
+               Gauge("snap_test_both", "h").Add({{"l", "x"}}, 5).Take()}));
+  results.back().pool = b;
+  std::vector<std::string> warnings;
+  auto snap = BuildSnapshot(std::move(results), {}, {}, 1000, 1, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  snap.reset();
+  auto taken = [](FamilyPool* pool, size_t position, const char* name) {
+    FamilyPool::Scope scope(pool);
+    prometheus::MetricFamily f;
+    return pool->Take(position, name, &f) ? f.metric.size() : 0;
+  };
+  // a's: snap_test_a1, snap_test_a2, snap_test_both (with b's series).
+  EXPECT_EQ(taken(a.get(), 0, "snap_test_a1"), 1u);
+  EXPECT_EQ(taken(a.get(), 0, "snap_test_a2"), 0u);  // taken by a Scope once
+  auto again = [&] {
+    std::vector<CollectorResult> r;
+    r.push_back(Ok("a", {Gauge("snap_test_a1", "h").Add(1).Take(),
+                         Gauge("snap_test_both", "h").Add(2).Take(),
+                         Gauge("snap_test_a2", "h").Add(3).Take()}));
+    r.back().pool = a;
+    r.push_back(
+        Ok("b", {Gauge("snap_test_b", "h").Add(4).Take(),
+                 Gauge("snap_test_both", "h").Add({{"l", "x"}}, 5).Take()}));
+    r.back().pool = b;
+    BuildSnapshot(std::move(r), {}, {}, 1000, 2, &warnings);
+  };
+  again();
+  {
+    FamilyPool::Scope scope(a.get());
+    prometheus::MetricFamily f;
+    EXPECT_FALSE(a->Take(0, "snap_test_a2", &f));  // position 1
+    EXPECT_TRUE(a->Take(1, "snap_test_a2", &f));
+    EXPECT_TRUE(a->Take(2, "snap_test_both", &f));
+    EXPECT_EQ(f.metric.size(), 2u);
+    EXPECT_FALSE(a->Take(0, "snap_test_b", &f));
+  }
+  again();
+  {
+    FamilyPool::Scope scope(b.get());
+    prometheus::MetricFamily f;
+    EXPECT_TRUE(b->Take(0, "snap_test_b", &f));
+    EXPECT_FALSE(b->Take(1, "snap_test_both", &f));  // a's
+  }
+  // Without a Scope nothing is taken.
+  again();
+  prometheus::MetricFamily f;
+  EXPECT_FALSE(a->Take(0, "snap_test_a1", &f));
+}
+
 TEST(SnapshotTest, CapsSeriesPerCollector) {
   FamilyBuilder f = Gauge("many", "m");
   for (int i = 0; i < 10; ++i) f.Add({{"i", std::to_string(i)}}, i);
