@@ -133,6 +133,10 @@ struct SeriesOrders {
   // Kept buffers: no allocation per family sorted.
   std::vector<prometheus::ClientMetric> scratch;
   std::vector<uint32_t> index;
+  /// The order BuildSnapshot merged the families in last time (indices of
+  /// the collectors' families, in collector order): checked in one pass,
+  /// sorted again only if it no longer holds.
+  std::vector<uint32_t> families;
 };
 
 /// Options of the snapshot builder.

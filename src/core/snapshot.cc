@@ -44,6 +44,25 @@ int CompareLabels(const std::vector<Label>& a, const std::vector<Label>& b) {
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
+// Sorts a series' labels by name then value: an insertion sort comparing
+// each pair once (a series has a few labels, mostly in order already).
+void SortLabels(std::vector<Label>* labels) {
+  auto& l = *labels;
+  if (l.size() > 16) {
+    if (!std::is_sorted(l.begin(), l.end())) std::sort(l.begin(), l.end());
+    return;
+  }
+  for (size_t i = 1; i < l.size(); ++i) {
+    if (CompareLabel(l[i - 1], l[i]) <= 0) continue;
+    Label moved = std::move(l[i]);
+    size_t j = i;
+    for (; j > 0 && CompareLabel(l[j - 1], moved) > 0; --j) {
+      l[j] = std::move(l[j - 1]);
+    }
+    l[j] = std::move(moved);
+  }
+}
+
 enum class SeriesOrder { kUnsorted, kSorted, kDistinct };
 
 // Whether the series are sorted by labels (kSorted), with no two equal
@@ -203,15 +222,7 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings,
     // Collectors mostly add in order already: checked before sorting (a
     // stable sort allocates its buffer even for sorted input), in one pass
     // that also tells whether any neighbours are equal (duplicates).
-    for (auto& m : f.metric) {
-      auto& labels = m.label;
-      for (size_t i = 1; i < labels.size(); ++i) {
-        if (CompareLabel(labels[i - 1], labels[i]) > 0) {
-          std::sort(labels.begin(), labels.end());
-          break;
-        }
-      }
-    }
+    for (auto& m : f.metric) SortLabels(&m.label);
     const SeriesOrder order = SortSeries(&f.metric, orders, f.name);
     if (order == SeriesOrder::kDistinct) continue;
     auto dup = std::unique(
@@ -320,14 +331,29 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // textfile) cannot replace or extend them.
   // Sorted as indices: a family moved per merge step is ~100 bytes, an
   // index 4; each name compared once per step.
-  std::vector<uint32_t> order(all.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+  // The collectors output the same families each cycle: last build's order
+  // (SeriesOrders::families) is checked in one pass, a stable sort's result
+  // if each neighbour is in order (by name, the exporter's own first, then
+  // as added), and sorted again only if not.
+  std::vector<uint32_t> local;
+  std::vector<uint32_t>& order =
+      options.orders ? options.orders->families : local;
+  auto before = [&](uint32_t x, uint32_t y) {
     const Tagged& a = all[x];
     const Tagged& b = all[y];
     if (const int c = a.family.name.compare(b.family.name)) return c < 0;
     return a.own && !b.own;
-  });
+  };
+  bool kept = order.size() == all.size();
+  for (size_t i = 1; kept && i < order.size(); ++i) {
+    const uint32_t x = order[i - 1], y = order[i];
+    kept = before(x, y) || (!before(y, x) && x < y);
+  }
+  if (!kept) {
+    order.resize(all.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), before);
+  }
   snap->families.reserve(all.size());
   snap->pool_of.reserve(all.size());
   for (size_t i = 0; i < order.size();) {
@@ -362,9 +388,23 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   FillCreated(snap.get(), options, told, told_families, own_families);
   for (const auto& f : snap->families) {
     bool legacy = IsLegacyName(f.name);
+    // A family's series mostly have the same label names: one equal to the
+    // previous series' at its position (length, then bytes) was checked.
+    const std::vector<Label>* previous = nullptr;
     for (size_t i = 0; legacy && i < f.metric.size(); ++i) {
-      for (const auto& l : f.metric[i].label)
-        legacy = legacy && IsLegacyName(l.name);
+      const std::vector<Label>& labels = f.metric[i].label;
+      for (size_t k = 0; legacy && k < labels.size(); ++k) {
+        const std::string& name = labels[k].name;
+        if (previous && k < previous->size()) {
+          const std::string& before = (*previous)[k].name;
+          if (before.size() == name.size() &&
+              std::memcmp(before.data(), name.data(), name.size()) == 0) {
+            continue;
+          }
+        }
+        legacy = IsLegacyName(name);
+      }
+      previous = &labels;
     }
     if (!legacy) {
       snap->utf8_names = true;

@@ -91,8 +91,11 @@ namespace {
 // FamilySet's map nodes come from a buffer of its own; 5.0 (7,900) since zfs
 // builds its families' names and helps in kept buffers; 4.84 (7,660) since
 // a family added out of order is put in last cycle's order, not stably
-// sorted (SeriesOrders). Lower it when a change cuts allocations.
-constexpr double kMaxAllocationsPerSeries = 4.9;
+// sorted (SeriesOrders); 4.82 (7,636; 7,633 to 7,642 in three runs) since
+// the text encoder checks a family's name once rather than building the
+// name and suffix of each sample in a string, with the pools per collector
+// (7,666 with them alone). Lower it when a change cuts allocations.
+constexpr double kMaxAllocationsPerSeries = 4.86;
 
 TEST(AllocationTest, SteadyCycleOfTheDefaultCollectors) {
   const Config c = testing::FixtureConfig();
