@@ -107,7 +107,11 @@ void Scheduler::Shared::Thread(std::shared_ptr<Shared> sh) {
     w->busy = false;
     w->running = false;
     if (cycle == sh->cycle && sh->pending > 0 && --sh->pending == 0) {
+      // Woken with the mutex released: the scheduler's thread does not
+      // wake only to block on it.
+      lock.unlock();
       sh->done_cv.notify_all();
+      lock.lock();
     }
     // A thread started while this one was blocked: one of them leaves.
     if (sh->threads - sh->running > sh->pool_size) break;
@@ -181,7 +185,11 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
       shared_->queue.push_back(workers_[i]);
       ++shared_->pending;
     }
+    // The pool's threads are woken with the mutex released, so that they
+    // do not wake only to block on it.
+    lock.unlock();
     shared_->work_cv.notify_all();
+    lock.lock();
     while (shared_->pending > 0 && !shared_->stopping) {
       const auto now = Clock::now();
       if (now >= deadline) break;
