@@ -7,6 +7,8 @@
 
 #include <prometheus/metric_family.h>
 
+#include <atomic>
+#include <deque>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -37,6 +39,10 @@ class FamilyBuilder {
  public:
   FamilyBuilder(std::string_view name, std::string_view help,
                 prometheus::MetricType t);
+  /// Starts from `recycled` (its storage; its contents are replaced), not
+  /// from the global pool: a FamilySet's family of a FamilyPool.
+  FamilyBuilder(std::string_view name, std::string_view help,
+                prometheus::MetricType t, prometheus::MetricFamily&& recycled);
 
   /// Appends a series with these labels and value.
   FamilyBuilder& Add(const Labels& labels, double value);
@@ -73,6 +79,72 @@ inline constexpr size_t kMaxRecycledFamilies = 16384;
 
 /// How many families the pool holds now (for tests).
 size_t RecycledFamilies();
+
+/// The families of one collector, handed back by the snapshots that held
+/// them, for that collector's next run (its FamilySet): a pool per
+/// collector instead of the global one, and no lock on the way. A snapshot
+/// hands back the families of each collector in one batch (HandBack(), any
+/// thread: an atomic exchange); the collector's thread takes the latest
+/// batch when it starts a run (Scope) and its FamilySet takes each family
+/// at the position it was output last run, checked by name. Owned by the
+/// scheduler's worker and by the snapshots holding its families.
+class FamilyPool {
+ public:
+  FamilyPool() = default;
+  ~FamilyPool();
+  FamilyPool(const FamilyPool&) = delete;
+  FamilyPool& operator=(const FamilyPool&) = delete;
+
+  /// A vector to fill for HandBack(): the one the last run emptied, if any
+  /// (no allocation in a steady cycle). Any thread.
+  Families* Batch();
+  /// Hands back `batch` (from Batch(); its families in the order the
+  /// collector output them: by name): it replaces a batch handed back
+  /// before and not taken. Any thread.
+  void HandBack(Families* batch);
+
+  /// While a Scope lives, the calling thread runs this pool's collector:
+  /// its first FamilySet uses the pool (Current()), and the latest batch
+  /// handed back is the one families are taken from.
+  class Scope {
+   public:
+    explicit Scope(FamilyPool* pool);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    FamilyPool* pool_;
+    FamilyPool* previous_;
+  };
+  /// The pool of the collector the calling thread runs, or nullptr.
+  static FamilyPool* Current();
+
+  /// What a FamilySet keeps from one run to the next (the collector's
+  /// thread only): its builders (their storage), the name of each and the
+  /// builder asked for at each call of the last run, so that a collector
+  /// asking in the same order as last run is answered without a lookup.
+  struct Kept {
+    std::deque<FamilyBuilder> builders;
+    std::vector<std::string> names;  ///< builder j's name, last run
+    std::vector<uint32_t> calls;     ///< call k asked for builder calls[k]
+    std::vector<uint32_t> sorted;    ///< builders by name (Take's order)
+    std::vector<uint32_t> output;    ///< builder j's position in Take's output
+    bool claimed = false;            ///< a FamilySet of this run has it
+  };
+  Kept& kept() { return kept_; }
+
+  /// The family output at `position` last run if it is called `name`
+  /// (moved into *out); false otherwise. Within a Scope, its thread only.
+  bool Take(size_t position, std::string_view name,
+            prometheus::MetricFamily* out);
+
+ private:
+  std::atomic<Families*> returned_{nullptr};  // handed back, not taken
+  std::atomic<Families*> spare_{nullptr};     // emptied, for Batch()
+  Families* taking_ = nullptr;                // the batch of this run
+  Kept kept_;
+};
 
 /// Shorthands for the core's own families (collectors use FamilySet's).
 inline FamilyBuilder Counter(std::string_view name, std::string_view help) {

@@ -36,11 +36,15 @@ struct CollectorStatus {
 struct CollectorResult {
   CollectorStatus status;
   Families families;  ///< empty unless status.success
+  /// The collector's pool: the snapshot hands its families back to it.
+  std::shared_ptr<FamilyPool> pool;
 };
 
 /// One published cycle. Never modified after publication.
 struct Snapshot {
-  /// Hands the families back for reuse (RecycleFamilies).
+  /// Hands the families back for reuse: each to the pool of the collector
+  /// that output it (FamilyPool), the others to the global one
+  /// (RecycleFamilies).
   ~Snapshot();
 
   Families families;  ///< merged, sorted by name then labels
@@ -55,6 +59,11 @@ struct Snapshot {
   uint64_t cycle = 0;                ///< 1 for the first cycle
   int gzip_level = 1;                ///< libdeflate level of the gzip forms
   bool openmetrics_created = false;  ///< see SnapshotOptions
+  /// The pools of the collectors, and the pool of each family (parallel to
+  /// `families`: an index into `pools`, or kNoPool), for the destructor.
+  std::vector<std::shared_ptr<FamilyPool>> pools;
+  std::vector<uint16_t> pool_of;
+  static constexpr uint16_t kNoPool = UINT16_MAX;
 
   /// `text` gzipped, compressed by the first caller and then kept. Scrapes
   /// usually come less often than cycles (15 s against 5 s), so most
@@ -124,6 +133,10 @@ struct SeriesOrders {
   // Kept buffers: no allocation per family sorted.
   std::vector<prometheus::ClientMetric> scratch;
   std::vector<uint32_t> index;
+  /// The order BuildSnapshot merged the families in last time (indices of
+  /// the collectors' families, in collector order): checked in one pass,
+  /// sorted again only if it no longer holds.
+  std::vector<uint32_t> families;
 };
 
 /// Options of the snapshot builder.

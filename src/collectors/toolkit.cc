@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <numeric>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -742,31 +743,151 @@ std::optional<std::string> RealPath(const std::string& path) {
   return out;
 }
 
+namespace {
+
+bool SameBytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+constexpr uint32_t kNotOutput = UINT32_MAX;
+
+}  // namespace
+
+FamilySet::FamilySet() {
+  FamilyPool* pool = FamilyPool::Current();
+  if (pool && !pool->kept().claimed) {
+    pool->kept().claimed = true;
+    pool_ = pool;
+    kept_ = &pool->kept();
+  } else {
+    own_ = std::make_unique<FamilyPool::Kept>();
+    kept_ = own_.get();
+  }
+}
+
+FamilySet::~FamilySet() {
+  if (used_ == 0 && call_ == 0) return;
+  // A run cut short (an exception): what it asked is kept, consistently.
+  kept_->calls.resize(call_);
+  kept_->names.resize(used_);
+  kept_->sorted.clear();
+}
+
 FamilyBuilder& FamilySet::Family(std::string_view name, std::string_view help,
                                  prometheus::MetricType type) {
-  auto it = families_.lower_bound(name);
-  if (it == families_.end() || it->first != name) {
-    // Inserted under the caller's view, then keyed by the builder's own name
-    // (a node handle moves no element and allocates nothing).
-    auto node =
-        families_.extract(families_.try_emplace(it, name, name, help, type));
-    node.key() = node.mapped().name();
-    return families_.insert(it, std::move(node))->second;
+  if (in_sync_) {
+    // Collectors ask for their families in the same order each run: the
+    // builder asked for at this call last run is tried first, checked by
+    // length and bytes. While every call matched, the builders so far are
+    // last run's, so one created at this call last run is new now too.
+    const FamilyPool::Kept& k = *kept_;
+    if (call_ < k.calls.size()) {
+      const uint32_t j = k.calls[call_];
+      if (SameBytes(k.names[j], name)) {
+        if (j < used_) {
+          ++call_;
+          return Check(j, help, type);
+        }
+        if (j == used_) {
+          ++call_;
+          return Create(name, help, type);
+        }
+      }
+    }
+    // Another order from here: the builders so far are indexed by name, and
+    // this run's calls recorded from here on.
+    in_sync_ = false;
+    kept_->calls.resize(call_);
+    for (uint32_t j = 0; j < used_; ++j) {
+      index_.emplace(kept_->builders[j].name(), j);
+    }
   }
-  if (it->second.help() != help || it->second.type() != type) return dropped_;
-  return it->second;
+  return Find(name, help, type);
+}
+
+FamilyBuilder& FamilySet::Find(std::string_view name, std::string_view help,
+                               prometheus::MetricType type) {
+  ++call_;
+  auto it = index_.find(name);
+  if (it != index_.end()) {
+    kept_->calls.push_back(it->second);
+    return Check(it->second, help, type);
+  }
+  kept_->calls.push_back(static_cast<uint32_t>(used_));
+  FamilyBuilder& b = Create(name, help, type);
+  index_.emplace(b.name(), static_cast<uint32_t>(used_ - 1));
+  return b;
+}
+
+FamilyBuilder& FamilySet::Check(uint32_t j, std::string_view help,
+                                prometheus::MetricType type) {
+  FamilyBuilder& b = kept_->builders[j];
+  if (b.type() != type || !SameBytes(b.help(), help)) return dropped_;
+  return b;
+}
+
+FamilyBuilder& FamilySet::Create(std::string_view name, std::string_view help,
+                                 prometheus::MetricType type) {
+  FamilyPool::Kept& k = *kept_;
+  const size_t j = used_++;
+  if (j < k.names.size()) {
+    if (!in_sync_) k.names[j].assign(name);
+  } else {
+    k.names.emplace_back(name);
+  }
+  // The family this builder output last run, as the snapshots handed it
+  // back (its storage reused); a new one if it is not there. Without a
+  // pool, the global pool's family of the name.
+  auto make = [&] {
+    if (!pool_) return FamilyBuilder(name, help, type);
+    prometheus::MetricFamily recycled;
+    if (j < k.output.size() && k.output[j] != kNotOutput) {
+      pool_->Take(k.output[j], name, &recycled);
+    }
+    return FamilyBuilder(name, help, type, std::move(recycled));
+  };
+  if (j < k.builders.size()) {
+    k.builders[j] = make();
+    return k.builders[j];
+  }
+  return k.builders.emplace_back(make());
 }
 
 Families FamilySet::Take() {
-  Families out;
-  out.reserve(families_.size());
-  for (auto& [name, builder] : families_) {
-    if (!builder.empty()) out.push_back(builder.Take());
+  FamilyPool::Kept& k = *kept_;
+  // By name: last run's order when the builders are last run's (every call
+  // as last run, as many builders), else sorted.
+  if (!in_sync_ || k.sorted.size() != used_) {
+    k.sorted.resize(used_);
+    std::iota(k.sorted.begin(), k.sorted.end(), 0u);
+    std::sort(k.sorted.begin(), k.sorted.end(), [&](uint32_t a, uint32_t b) {
+      return k.builders[a].name() < k.builders[b].name();
+    });
   }
-  families_.clear();
-  arena_.release();
-  dropped_ = FamilyBuilder("", "", prometheus::MetricType::Untyped);
+  Families out;
+  out.reserve(used_);
+  k.output.assign(used_, kNotOutput);
+  for (uint32_t j : k.sorted) {
+    FamilyBuilder& b = k.builders[j];
+    if (b.empty()) continue;
+    k.output[j] = static_cast<uint32_t>(out.size());
+    out.push_back(b.Take());
+  }
+  Finish();
   return out;
+}
+
+void FamilySet::Finish() {
+  kept_->calls.resize(call_);
+  kept_->names.resize(used_);
+  used_ = 0;
+  call_ = 0;
+  in_sync_ = true;
+  if (!index_.empty()) {
+    index_ = std::pmr::unordered_map<std::string_view, uint32_t>(&arena_);
+    arena_.release();
+  }
+  dropped_ = FamilyBuilder("", "", prometheus::MetricType::Untyped);
 }
 
 namespace {

@@ -24,6 +24,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -476,8 +477,14 @@ struct FamilyDef {
 /// Families without series are not output.
 class FamilySet {
  public:
-  FamilySet() = default;
-  // The map's nodes live in arena_, which its address is part of.
+  /// Within a collector's run (FamilyPool::Scope, the scheduler's), the
+  /// first set takes the collector's FamilyPool: what it learned last run
+  /// and the families the last snapshots handed back. Otherwise the set
+  /// keeps its own (a set used again after Take() learned from its last
+  /// run) and takes recycled families from the global pool.
+  FamilySet();
+  ~FamilySet();
+  // Handles point into the kept builders.
   FamilySet(const FamilySet&) = delete;
   FamilySet& operator=(const FamilySet&) = delete;
 
@@ -519,16 +526,30 @@ class FamilySet {
     }
     return out;
   }
+  // Builder j, or dropped_ if asked with another help or type.
+  FamilyBuilder& Check(uint32_t j, std::string_view help,
+                       prometheus::MetricType type);
+  // A new builder j = used_ called `name`.
+  FamilyBuilder& Create(std::string_view name, std::string_view help,
+                        prometheus::MetricType type);
+  // The lookup once the calls differ from last run's.
+  FamilyBuilder& Find(std::string_view name, std::string_view help,
+                      prometheus::MetricType type);
+  // Records what this run asked (for the next) and resets for a new run.
+  void Finish();
 
-  // The map's nodes are carved from a buffer of the set's own, then from
-  // chunks growing geometrically: no allocation per family (released by
-  // Take()).
-  std::array<std::byte, 2048> buffer_;
+  // The collector's pool (pool_ set) or the set's own memory.
+  FamilyPool* pool_ = nullptr;
+  std::unique_ptr<FamilyPool::Kept> own_;
+  FamilyPool::Kept* kept_;
+  size_t used_ = 0;      // builders of this run: kept_->builders[0, used_)
+  size_t call_ = 0;      // calls of this run
+  bool in_sync_ = true;  // every call so far asked what last run's did
+  // Builder index by name, built when the calls leave last run's order;
+  // its nodes come from a buffer of the set's own.
+  std::array<std::byte, 1024> buffer_;
   std::pmr::monotonic_buffer_resource arena_{buffer_.data(), buffer_.size()};
-  // A map node never moves: handles stay valid until Take(). A key views
-  // the name its builder holds (no string of its own).
-  std::pmr::map<std::string_view, FamilyBuilder, std::less<>> families_{
-      &arena_};
+  std::pmr::unordered_map<std::string_view, uint32_t> index_{&arena_};
   // Where an inconsistent request's series go (cleared by Take()).
   FamilyBuilder dropped_{"", "", prometheus::MetricType::Untyped};
 };

@@ -139,14 +139,15 @@ void AppendLabelName(std::string* out, const std::string& name,
 // One sample line: name+suffix, labels, an extra label (le, quantile), the
 // value, the timestamp. A name outside the legacy charset goes inside the
 // braces, quoted, as client_golang writes it.
+// `legacy`: whether name+suffix is a legacy name (LegacyWithSuffix()),
+// worked out once per family.
 void AppendSeries(std::string* out, const Style& st, std::string_view name,
                   std::string_view suffix, const std::vector<Label>& labels,
                   std::string_view extra_name, std::string_view extra_value,
-                  std::string_view value, int64_t timestamp_ms) {
+                  std::string_view value, int64_t timestamp_ms, bool legacy) {
   char sep = '{';
   bool braces = false;
-  if (suffix.empty() ? IsLegacyName(name)
-                     : IsLegacyName(std::string(name).append(suffix))) {
+  if (legacy) {
     out->append(name).append(suffix);
   } else {
     out->push_back('{');
@@ -207,6 +208,10 @@ void AppendSamples(std::string* out, const Style& st,
                    const prometheus::MetricFamily& f, std::string_view name,
                    const std::vector<double>* created,
                    std::string_view total = {}) {
+  // The suffixes ("_total", "_sum", "_bucket", ...) are legacy names'
+  // bytes: with one, a name is legacy if it is, or is empty.
+  const bool plain = IsLegacyName(name);
+  const bool suffixed = plain || name.empty();
   for (size_t i = 0; i < f.metric.size(); ++i) {
     const auto& m = f.metric[i];
     const double ct =
@@ -217,26 +222,28 @@ void AppendSamples(std::string* out, const Style& st,
     switch (f.type) {
       case prometheus::MetricType::Counter:
         AppendSeries(out, st, name, total, m.label, {}, {},
-                     StyleFloat(st, m.counter.value), m.timestamp_ms);
+                     StyleFloat(st, m.counter.value), m.timestamp_ms,
+                     total.empty() ? plain : suffixed);
         break;
       case prometheus::MetricType::Gauge:
         AppendSeries(out, st, name, {}, m.label, {}, {},
-                     StyleFloat(st, m.gauge.value), m.timestamp_ms);
+                     StyleFloat(st, m.gauge.value), m.timestamp_ms, plain);
         break;
       case prometheus::MetricType::Untyped:
         AppendSeries(out, st, name, {}, m.label, {}, {},
-                     StyleFloat(st, m.untyped.value), m.timestamp_ms);
+                     StyleFloat(st, m.untyped.value), m.timestamp_ms, plain);
         break;
       case prometheus::MetricType::Summary: {
         for (const auto& q : m.summary.quantile) {
           AppendSeries(out, st, name, {}, m.label, "quantile",
                        FormatValue(q.quantile), StyleFloat(st, q.value),
-                       m.timestamp_ms);
+                       m.timestamp_ms, plain);
         }
         AppendSeries(out, st, name, "_sum", m.label, {}, {},
-                     StyleFloat(st, m.summary.sample_sum), m.timestamp_ms);
+                     StyleFloat(st, m.summary.sample_sum), m.timestamp_ms,
+                     suffixed);
         AppendSeries(out, st, name, "_count", m.label, {}, {},
-                     count(m.summary.sample_count), m.timestamp_ms);
+                     count(m.summary.sample_count), m.timestamp_ms, suffixed);
         break;
       }
       case prometheus::MetricType::Histogram: {
@@ -245,23 +252,25 @@ void AppendSamples(std::string* out, const Style& st,
           if (std::isinf(b.upper_bound)) has_inf = true;
           AppendSeries(out, st, name, "_bucket", m.label, "le",
                        FormatValue(b.upper_bound), count(b.cumulative_count),
-                       m.timestamp_ms);
+                       m.timestamp_ms, suffixed);
         }
         if (!has_inf) {
           AppendSeries(out, st, name, "_bucket", m.label, "le", "+Inf",
-                       count(m.histogram.sample_count), m.timestamp_ms);
+                       count(m.histogram.sample_count), m.timestamp_ms,
+                       suffixed);
         }
         AppendSeries(out, st, name, "_sum", m.label, {}, {},
-                     StyleFloat(st, m.histogram.sample_sum), m.timestamp_ms);
+                     StyleFloat(st, m.histogram.sample_sum), m.timestamp_ms,
+                     suffixed);
         AppendSeries(out, st, name, "_count", m.label, {}, {},
-                     count(m.histogram.sample_count), m.timestamp_ms);
+                     count(m.histogram.sample_count), m.timestamp_ms, suffixed);
         break;
       }
     }
     if (ct > 0 && f.type != prometheus::MetricType::Gauge &&
         f.type != prometheus::MetricType::Untyped) {
       AppendSeries(out, st, name, "_created", m.label, {}, {}, OmFloat(ct),
-                   m.timestamp_ms);
+                   m.timestamp_ms, suffixed);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "host_exporter/family.h"
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
@@ -101,6 +102,15 @@ FamilyBuilder::FamilyBuilder(std::string_view name, std::string_view help,
   family_.type = t;
 }
 
+FamilyBuilder::FamilyBuilder(std::string_view name, std::string_view help,
+                             prometheus::MetricType t,
+                             prometheus::MetricFamily&& recycled)
+    : family_(std::move(recycled)) {
+  family_.name.assign(name);
+  family_.help.assign(help);
+  family_.type = t;
+}
+
 prometheus::ClientMetric& FamilyBuilder::Next() {
   if (used_ < family_.metric.size()) {
     prometheus::ClientMetric& m = family_.metric[used_++];
@@ -169,6 +179,59 @@ void RecycleFamilies(Families&& families) {
     });
   }
   families.clear();
+}
+
+namespace {
+thread_local FamilyPool* current_pool = nullptr;
+}  // namespace
+
+FamilyPool::~FamilyPool() {
+  delete returned_.load();
+  delete spare_.load();
+}
+
+Families* FamilyPool::Batch() {
+  Families* batch = spare_.exchange(nullptr, std::memory_order_acq_rel);
+  return batch ? batch : new Families;
+}
+
+void FamilyPool::HandBack(Families* batch) {
+  Families* old = returned_.exchange(batch, std::memory_order_acq_rel);
+  delete old;  // handed back before and not taken: freed
+}
+
+FamilyPool::Scope::Scope(FamilyPool* pool)
+    : pool_(pool), previous_(current_pool) {
+  current_pool = pool;
+  if (pool) {
+    pool->taking_ =
+        pool->returned_.exchange(nullptr, std::memory_order_acq_rel);
+  }
+}
+
+FamilyPool::Scope::~Scope() {
+  current_pool = previous_;
+  if (!pool_) return;
+  pool_->kept_.claimed = false;
+  Families* batch = pool_->taking_;
+  pool_->taking_ = nullptr;
+  if (!batch) return;
+  batch->clear();  // the families not taken are freed; the vector is kept
+  delete pool_->spare_.exchange(batch, std::memory_order_acq_rel);
+}
+
+FamilyPool* FamilyPool::Current() { return current_pool; }
+
+bool FamilyPool::Take(size_t position, std::string_view name,
+                      prometheus::MetricFamily* out) {
+  if (!taking_ || position >= taking_->size()) return false;
+  prometheus::MetricFamily& f = (*taking_)[position];
+  if (f.name.size() != name.size() ||
+      std::memcmp(f.name.data(), name.data(), name.size()) != 0) {
+    return false;
+  }
+  *out = std::move(f);
+  return true;
 }
 
 size_t RecycledFamilies() {

@@ -57,13 +57,17 @@ struct Scheduler::Worker {
   bool running = false;    // running (taken from the queue)
   CollectorResult result;
   std::vector<std::string> warnings;  // from Collector::TakeWarnings()
+  // The collector's families, handed back by the snapshots (FamilyPool).
+  std::shared_ptr<FamilyPool> pool = std::make_shared<FamilyPool>();
 
   // Runs the collector without the lock held.
   void Collect(CollectorResult* r, std::vector<std::string>* w) {
     r->status.name = name;
     auto start = Clock::now();
     try {
+      FamilyPool::Scope scope(pool.get());
       r->families = collector->Collect(paths);
+      r->pool = pool;
       r->status.success = true;
     } catch (const std::exception& e) {
       r->status.error = e.what();
@@ -106,7 +110,11 @@ void Scheduler::Shared::Thread(std::shared_ptr<Shared> sh) {
     w->busy = false;
     w->running = false;
     if (cycle == sh->cycle && sh->pending > 0 && --sh->pending == 0) {
+      // Woken with the mutex released: the scheduler's thread does not
+      // wake only to block on it.
+      lock.unlock();
       sh->done_cv.notify_all();
+      lock.lock();
     }
     // A thread started while this one was blocked: one of them leaves.
     if (sh->threads - sh->running > sh->pool_size) break;
@@ -180,7 +188,11 @@ std::shared_ptr<const Snapshot> Scheduler::RunOnce() {
       shared_->queue.push_back(workers_[i]);
       ++shared_->pending;
     }
+    // The pool's threads are woken with the mutex released, so that they
+    // do not wake only to block on it.
+    lock.unlock();
     shared_->work_cv.notify_all();
+    lock.lock();
     while (shared_->pending > 0 && !shared_->stopping) {
       const auto now = Clock::now();
       if (now >= deadline) break;

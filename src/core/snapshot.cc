@@ -44,6 +44,25 @@ int CompareLabels(const std::vector<Label>& a, const std::vector<Label>& b) {
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
+// Sorts a series' labels by name then value: an insertion sort comparing
+// each pair once (a series has a few labels, mostly in order already).
+void SortLabels(std::vector<Label>* labels) {
+  auto& l = *labels;
+  if (l.size() > 16) {
+    if (!std::is_sorted(l.begin(), l.end())) std::sort(l.begin(), l.end());
+    return;
+  }
+  for (size_t i = 1; i < l.size(); ++i) {
+    if (CompareLabel(l[i - 1], l[i]) <= 0) continue;
+    Label moved = std::move(l[i]);
+    size_t j = i;
+    for (; j > 0 && CompareLabel(l[j - 1], moved) > 0; --j) {
+      l[j] = std::move(l[j - 1]);
+    }
+    l[j] = std::move(moved);
+  }
+}
+
 enum class SeriesOrder { kUnsorted, kSorted, kDistinct };
 
 // Whether the series are sorted by labels (kSorted), with no two equal
@@ -203,15 +222,7 @@ void SortAndDedup(Families* families, std::vector<std::string>* warnings,
     // Collectors mostly add in order already: checked before sorting (a
     // stable sort allocates its buffer even for sorted input), in one pass
     // that also tells whether any neighbours are equal (duplicates).
-    for (auto& m : f.metric) {
-      auto& labels = m.label;
-      for (size_t i = 1; i < labels.size(); ++i) {
-        if (CompareLabel(labels[i - 1], labels[i]) > 0) {
-          std::sort(labels.begin(), labels.end());
-          break;
-        }
-      }
-    }
+    for (auto& m : f.metric) SortLabels(&m.label);
     const SeriesOrder order = SortSeries(&f.metric, orders, f.name);
     if (order == SeriesOrder::kDistinct) continue;
     auto dup = std::unique(
@@ -245,7 +256,8 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   struct Tagged {
     prometheus::MetricFamily family;
     const std::string* who;
-    bool own;  // produced by the exporter itself, not by a collector
+    bool own;       // produced by the exporter itself, not by a collector
+    uint16_t pool;  // index in snap->pools, or Snapshot::kNoPool
   };
   std::vector<Tagged> all;
   all.reserve(512);
@@ -253,7 +265,8 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // sorted labels; rare (textfile only), so looked up only for their names.
   std::unordered_map<std::string, double> told;
   std::unordered_set<std::string> told_families, own_families;
-  auto add = [&](const std::string& who, Families fams, bool own) {
+  auto add = [&](const std::string& who, Families fams, bool own,
+                 uint16_t pool) {
     for (auto& f : fams) {
       if (own) own_families.insert(f.name);
       for (auto& m : f.metric) {
@@ -282,10 +295,11 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
         }
         used += f.metric.size();
       }
-      all.push_back({std::move(f), &who, own});
+      all.push_back({std::move(f), &who, own, pool});
     }
   };
 
+  snap->pools.reserve(results.size());
   FamilyBuilder duration("node_scrape_collector_duration_seconds",
                          "node_exporter: Duration of a collector scrape.",
                          prometheus::MetricType::Gauge);
@@ -296,13 +310,20 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
     const std::string& name = r.status.name;
     duration.Add({{"collector", name}}, r.status.duration_seconds);
     success.Add({{"collector", name}}, r.status.success ? 1 : 0);
-    if (r.status.success) add(name, std::move(r.families), false);
+    if (r.status.success) {
+      uint16_t pool = Snapshot::kNoPool;
+      if (r.pool && snap->pools.size() < Snapshot::kNoPool) {
+        pool = static_cast<uint16_t>(snap->pools.size());
+        snap->pools.push_back(std::move(r.pool));
+      }
+      add(name, std::move(r.families), false, pool);
+    }
     snap->collectors.push_back(r.status);  // a copy: `all` points to names
   }
   const std::string self = "host_exporter", scheduler = "scheduler";
-  add(self, std::move(extra), true);
+  add(self, std::move(extra), true, Snapshot::kNoPool);
   if (!duration.empty()) {
-    add(scheduler, {duration.Take(), success.Take()}, true);
+    add(scheduler, {duration.Take(), success.Take()}, true, Snapshot::kNoPool);
   }
 
   // The exporter's own families (self-metrics, node_scrape_collector_*)
@@ -310,15 +331,31 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   // textfile) cannot replace or extend them.
   // Sorted as indices: a family moved per merge step is ~100 bytes, an
   // index 4; each name compared once per step.
-  std::vector<uint32_t> order(all.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+  // The collectors output the same families each cycle: last build's order
+  // (SeriesOrders::families) is checked in one pass, a stable sort's result
+  // if each neighbour is in order (by name, the exporter's own first, then
+  // as added), and sorted again only if not.
+  std::vector<uint32_t> local;
+  std::vector<uint32_t>& order =
+      options.orders ? options.orders->families : local;
+  auto before = [&](uint32_t x, uint32_t y) {
     const Tagged& a = all[x];
     const Tagged& b = all[y];
     if (const int c = a.family.name.compare(b.family.name)) return c < 0;
     return a.own && !b.own;
-  });
+  };
+  bool kept = order.size() == all.size();
+  for (size_t i = 1; kept && i < order.size(); ++i) {
+    const uint32_t x = order[i - 1], y = order[i];
+    kept = before(x, y) || (!before(y, x) && x < y);
+  }
+  if (!kept) {
+    order.resize(all.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), before);
+  }
   snap->families.reserve(all.size());
+  snap->pool_of.reserve(all.size());
   for (size_t i = 0; i < order.size();) {
     Tagged& first = all[order[i]];
     prometheus::MetricFamily& owner = first.family;
@@ -341,16 +378,33 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
                           std::make_move_iterator(f.metric.begin()),
                           std::make_move_iterator(f.metric.end()));
     }
-    if (!owner.metric.empty()) snap->families.push_back(std::move(owner));
+    if (!owner.metric.empty()) {
+      snap->families.push_back(std::move(owner));
+      snap->pool_of.push_back(first.pool);
+    }
     i = j;
   }
   SortAndDedup(&snap->families, warnings, options.orders);
   FillCreated(snap.get(), options, told, told_families, own_families);
   for (const auto& f : snap->families) {
     bool legacy = IsLegacyName(f.name);
+    // A family's series mostly have the same label names: one equal to the
+    // previous series' at its position (length, then bytes) was checked.
+    const std::vector<Label>* previous = nullptr;
     for (size_t i = 0; legacy && i < f.metric.size(); ++i) {
-      for (const auto& l : f.metric[i].label)
-        legacy = legacy && IsLegacyName(l.name);
+      const std::vector<Label>& labels = f.metric[i].label;
+      for (size_t k = 0; legacy && k < labels.size(); ++k) {
+        const std::string& name = labels[k].name;
+        if (previous && k < previous->size()) {
+          const std::string& before = (*previous)[k].name;
+          if (before.size() == name.size() &&
+              std::memcmp(before.data(), name.data(), name.size()) == 0) {
+            continue;
+          }
+        }
+        legacy = IsLegacyName(name);
+      }
+      previous = &labels;
     }
     if (!legacy) {
       snap->utf8_names = true;
@@ -363,7 +417,31 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   return snap;
 }
 
-Snapshot::~Snapshot() { RecycleFamilies(std::move(families)); }
+Snapshot::~Snapshot() {
+  if (pools.empty() || pool_of.size() != families.size()) {
+    RecycleFamilies(std::move(families));
+    return;
+  }
+  // Each collector's families, in their order (by name), back to its pool;
+  // the exporter's own to the global one.
+  std::vector<Families*> batches(pools.size(), nullptr);
+  Families rest;
+  rest.reserve(
+      static_cast<size_t>(std::count(pool_of.begin(), pool_of.end(), kNoPool)));
+  for (size_t i = 0; i < families.size(); ++i) {
+    const uint16_t p = pool_of[i];
+    if (p == kNoPool) {
+      rest.push_back(std::move(families[i]));
+      continue;
+    }
+    if (!batches[p]) batches[p] = pools[p]->Batch();
+    batches[p]->push_back(std::move(families[i]));
+  }
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (batches[p]) pools[p]->HandBack(batches[p]);
+  }
+  RecycleFamilies(std::move(rest));
+}
 
 const std::string& Snapshot::Encoded(Encoding encoding, Escaping escaping,
                                      bool gzip) const {

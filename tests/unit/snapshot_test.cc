@@ -212,6 +212,58 @@ TEST(SnapshotTest, SeriesOrdersGiveTheSameResultAsSorting) {
   EXPECT_EQ(orders.by_family.size(), 1u);  // m: sorted, so kept
 }
 
+// BuildSnapshot merges the families in last build's order when it still
+// holds (SeriesOrders::families): builds whose families come in the same
+// order, another order, with one more or one less, a family of the same
+// name from two collectors or from the exporter itself, and series whose
+// labels come out of order give what a build without kept orders gives.
+TEST(SnapshotTest, KeptFamilyOrderGivesTheSameResultAsSorting) {
+  using Spec = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  auto results = [](const Spec& spec) {
+    std::vector<CollectorResult> out;
+    for (const auto& [collector, names] : spec) {
+      Families fams;
+      int v = 0;
+      for (const auto& name : names) {
+        fams.push_back(Gauge(name, "h")
+                           .Add({{"z", "1"}, {"a", collector}}, ++v)
+                           .Add({{"a", collector}}, ++v)
+                           .Take());
+      }
+      out.push_back(Ok(collector, std::move(fams)));
+    }
+    return out;
+  };
+  auto own = [](bool with) {
+    Families f;
+    if (with) f.push_back(Gauge("b", "own").Add(9).Take());
+    return f;
+  };
+  const std::vector<std::pair<Spec, bool>> builds = {
+      {{{"x", {"a", "c"}}, {"y", {"b", "d"}}}, false},
+      {{{"x", {"a", "c"}}, {"y", {"b", "d"}}}, false},  // the same
+      {{{"x", {"a", "c"}}, {"y", {"b", "d"}}}, true},   // own "b" wins
+      {{{"x", {"a", "c"}}, {"y", {"e", "d"}}}, false},  // as many, renamed
+      {{{"x", {"d", "c"}}, {"y", {"e", "d"}}}, false},  // two collectors' d
+      {{{"x", {"d", "c"}}, {"y", {"e", "d"}}}, false},
+      {{{"y", {"e", "d"}}, {"x", {"d", "c"}}}, false},  // collectors swapped
+      {{{"x", {"c"}}, {"y", {"e", "d"}}}, false},       // one less
+  };
+  SeriesOrders orders;
+  SnapshotOptions kept_options;
+  kept_options.orders = &orders;
+  for (size_t i = 0; i < builds.size(); ++i) {
+    std::vector<std::string> w_kept, w_fresh;
+    auto kept = BuildSnapshot(results(builds[i].first), own(builds[i].second),
+                              kept_options, 1000, i + 1, &w_kept);
+    auto fresh = BuildSnapshot(results(builds[i].first), own(builds[i].second),
+                               {}, 1000, i + 1, &w_fresh);
+    EXPECT_EQ(kept->Text(), fresh->Text()) << "build " << i;
+    EXPECT_EQ(w_kept, w_fresh) << "build " << i;
+  }
+  EXPECT_FALSE(orders.families.empty());
+}
+
 // A collector (the textfile one) cannot replace or extend a family the
 // exporter produces itself: its family is dropped whole, whatever its type.
 TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
@@ -266,6 +318,59 @@ TEST(SnapshotTest, OwnFamiliesWinOverCollectors) {
             "family node_scrape_collector_success from textfile dropped: the "
             "exporter's "
             "own family");
+}
+
+// A destroyed snapshot hands each collector's families back to that
+// collector's pool, in their order (by name), and a family two collectors
+// output to the first one's; the exporter's own go to the global pool.
+TEST(SnapshotTest, FamiliesGoBackToTheirCollectorsPools) {
+  auto a = std::make_shared<FamilyPool>();
+  auto b = std::make_shared<FamilyPool>();
+  std::vector<std::string> warnings;
+  // A snapshot of a's and b's families, destroyed at once.
+  auto build = [&](uint64_t cycle) {
+    std::vector<CollectorResult> r;
+    r.push_back(Ok("a", {Gauge("snap_test_a1", "h").Add(1).Take(),
+                         Gauge("snap_test_both", "h").Add(2).Take(),
+                         Gauge("snap_test_a2", "h").Add(3).Take()}));
+    r.back().pool = a;
+    r.push_back(
+        Ok("b", {Gauge("snap_test_b", "h").Add(4).Take(),
+                 Gauge("snap_test_both", "h").Add({{"l", "x"}}, 5).Take()}));
+    r.back().pool = b;
+    BuildSnapshot(std::move(r), {}, {}, 1000, cycle, &warnings);
+  };
+  build(1);
+  EXPECT_TRUE(warnings.empty());
+  auto taken = [](FamilyPool* pool, size_t position, const char* name) {
+    FamilyPool::Scope scope(pool);
+    prometheus::MetricFamily f;
+    return pool->Take(position, name, &f) ? f.metric.size() : 0;
+  };
+  // a's: snap_test_a1, snap_test_a2, snap_test_both (with b's series).
+  EXPECT_EQ(taken(a.get(), 0, "snap_test_a1"), 1u);
+  EXPECT_EQ(taken(a.get(), 0, "snap_test_a2"), 0u);  // taken by a Scope once
+  build(2);
+  {
+    FamilyPool::Scope scope(a.get());
+    prometheus::MetricFamily f;
+    EXPECT_FALSE(a->Take(0, "snap_test_a2", &f));  // position 1
+    EXPECT_TRUE(a->Take(1, "snap_test_a2", &f));
+    EXPECT_TRUE(a->Take(2, "snap_test_both", &f));
+    EXPECT_EQ(f.metric.size(), 2u);
+    EXPECT_FALSE(a->Take(0, "snap_test_b", &f));
+  }
+  build(3);
+  {
+    FamilyPool::Scope scope(b.get());
+    prometheus::MetricFamily f;
+    EXPECT_TRUE(b->Take(0, "snap_test_b", &f));
+    EXPECT_FALSE(b->Take(1, "snap_test_both", &f));  // a's
+  }
+  // Without a Scope nothing is taken.
+  build(4);
+  prometheus::MetricFamily f;
+  EXPECT_FALSE(a->Take(0, "snap_test_a1", &f));
 }
 
 TEST(SnapshotTest, CapsSeriesPerCollector) {

@@ -489,6 +489,92 @@ TEST(FamilySetTest, RecyclingPoolForgetsNamesNotHandedBack) {
   EXPECT_EQ(RecycledFamilies(), 1u);
 }
 
+// One family's series as "name{l=v,...} value" lines, for comparing runs.
+std::vector<std::string> Lines(const Families& fams) {
+  std::vector<std::string> out;
+  for (const auto& f : fams) {
+    for (const auto& m : f.metric) {
+      std::string line = f.name + "{";
+      for (const auto& l : m.label) line += l.name + "=" + l.value + ",";
+      out.push_back(line + "} " + std::to_string(SeriesValue(f, m)));
+    }
+  }
+  return out;
+}
+
+// A set used for several runs learns the order of its calls: runs asking in
+// last run's order, in another, with new, gone and inconsistent families
+// give what a fresh set gives.
+TEST(FamilySetTest, RunsInTheSameOrAnotherOrderGiveWhatAFreshSetGives) {
+  using Call = std::pair<std::string, std::string>;  // name, help
+  const std::vector<std::vector<Call>> runs = {
+      {{"b", "h"}, {"a", "h"}, {"b", "h"}, {"c", "h"}},
+      {{"b", "h"}, {"a", "h"}, {"b", "h"}, {"c", "h"}},      // the same
+      {{"b", "h"}, {"a", "other"}, {"b", "h"}, {"c", "h"}},  // a: new help
+      {{"b", "h"}, {"a", "h"}, {"d", "h"}, {"b", "h"}},      // c gone, d new
+      {{"d", "h"}, {"b", "h"}, {"b", "x"}, {"a", "h"}},      // another order
+      {{"d", "h"}},                                          // fewer
+      {{"d", "h"}, {"b", "h"}, {"b", "x"}, {"a", "h"}, {"e", "h"}},
+      {{"d", "h"}, {"b", "h"}, {"b", "x"}, {"a", "h"}, {"e", "h"}},
+  };
+  FamilySet kept;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    FamilySet fresh;
+    int value = 0;
+    for (const auto& [name, help] : runs[r]) {
+      ++value;
+      const std::string v = std::to_string(value);
+      kept.Gauge(name, help).Add({{"l", v}}, value);
+      fresh.Gauge(name, help).Add({{"l", v}}, value);
+    }
+    EXPECT_EQ(Lines(kept.Take()), Lines(fresh.Take())) << "run " << r;
+  }
+}
+
+// Within a collector's run (a FamilyPool::Scope) the first set uses the
+// collector's pool: the families handed back are taken at the position
+// they were output, their storage reused; a second set in the same run
+// works without it.
+TEST(FamilySetTest, ACollectorsPoolGivesBackItsFamilies) {
+  const std::string long_value(40, 'v');  // beyond the small-string buffer
+  FamilyPool pool;
+  auto run = [&](int value, const char** kept_data) {
+    FamilyPool::Scope scope(&pool);
+    EXPECT_EQ(FamilyPool::Current(), &pool);
+    FamilySet set;
+    FamilySet second;  // not the pool's: the first set has it
+    set.Counter("toolkit_test_pool_b", "help b").Add({{"d", long_value}}, 1);
+    second.Gauge("toolkit_test_pool_second", "h").Add(value);
+    auto& a = set.Gauge("toolkit_test_pool_a", "help a");
+    a.Add({{"d", long_value}, {"m", "x"}}, value);
+    a.Add({{"d", long_value}, {"m", "y"}}, value + 1);
+    Families out = set.Take();
+    EXPECT_EQ(second.Take().size(), 1u);
+    if (kept_data) *kept_data = out[0].metric[1].label[0].value.data();
+    return out;
+  };
+  const char* first_data = nullptr;
+  Families first = run(1, &first_data);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(FamilyPool::Current(), nullptr);
+  const std::vector<std::string> first_lines = Lines(first);
+  Families* batch = pool.Batch();
+  for (auto& f : first) batch->push_back(std::move(f));
+  pool.HandBack(batch);
+
+  const char* second_data = nullptr;
+  const Families second = run(1, &second_data);
+  EXPECT_EQ(second_data, first_data);  // the label string reused
+  EXPECT_EQ(Lines(second), first_lines);
+  // Nothing handed back: new families, the same output.
+  const Families third = run(1, nullptr);
+  EXPECT_EQ(Lines(third), first_lines);
+  const Families fourth = run(5, nullptr);
+  EXPECT_EQ(
+      FindValue(fourth, "toolkit_test_pool_a", {{"d", long_value}, {"m", "y"}}),
+      6);
+}
+
 TEST(UntypedFieldsTest, FieldsInAnotherOrderOrNewOrGone) {
   std::vector<std::vector<UntypedField>> cycles = {
       {{"Ip", "Forwarding", "1"},
