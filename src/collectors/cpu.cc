@@ -1,6 +1,7 @@
 // cpu: per-CPU time in each mode from /proc/stat, thermal throttle counts
 // and isolated CPUs from sysfs, and (behind --collector.cpu.info) the
 // identity of each CPU from /proc/cpuinfo, as node_exporter 1.5 does.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -125,15 +126,41 @@ class CpuCollector : public Collector {
     auto stat = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
 
     // Keep only the CPUs present now, so an offlined CPU's series go away.
-    std::map<uint64_t, parse::CpuTimes> next;
+    // Both lists are sorted by CPU (the kernel prints them in order): no
+    // map node per CPU and cycle, the kept vectors swapped.
+    next_.clear();
     for (const parse::CpuLine& line : stat.cpus) {
-      auto it = cached_.find(line.cpu);
-      parse::CpuTimes times =
-          it == cached_.end() ? parse::CpuTimes{} : it->second;
+      auto it = std::lower_bound(
+          cached_.begin(), cached_.end(), line.cpu,
+          [](const CpuState& c, uint64_t cpu) { return c.first < cpu; });
+      parse::CpuTimes times = it == cached_.end() || it->first != line.cpu
+                                  ? parse::CpuTimes{}
+                                  : it->second;
       Advance(line.times, &times);
-      next[line.cpu] = times;
+      next_.emplace_back(line.cpu, times);
     }
-    cached_ = std::move(next);
+    auto by_cpu = [](const CpuState& a, const CpuState& b) {
+      return a.first < b.first;
+    };
+    if (!std::is_sorted(next_.begin(), next_.end(), by_cpu)) {
+      std::stable_sort(next_.begin(), next_.end(), by_cpu);
+    }
+    // A CPU listed twice has the times of its last line, as a map's.
+    auto last = [](const CpuState& a, const CpuState& b) {
+      return a.first == b.first;
+    };
+    if (std::adjacent_find(next_.begin(), next_.end(), last) != next_.end()) {
+      std::vector<CpuState> unique;
+      for (const CpuState& c : next_) {
+        if (!unique.empty() && unique.back().first == c.first) {
+          unique.back() = c;
+        } else {
+          unique.push_back(c);
+        }
+      }
+      next_ = std::move(unique);
+    }
+    cached_.swap(next_);
 
     auto& seconds = out->Counter("node_cpu_seconds_total",
                                  "Seconds the CPUs spent in each mode.");
@@ -222,8 +249,10 @@ class CpuCollector : public Collector {
   const bool info_;
   const Filter flags_include_;
   const Filter bugs_include_;
-  // The last times exposed per CPU, so counters never go backwards.
-  std::map<uint64_t, parse::CpuTimes> cached_;
+  // The last times exposed per CPU, sorted by CPU, so counters never go
+  // backwards; and this cycle's, a kept buffer.
+  using CpuState = std::pair<uint64_t, parse::CpuTimes>;
+  std::vector<CpuState> cached_, next_;
 };
 
 }  // namespace

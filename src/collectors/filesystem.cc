@@ -27,7 +27,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -37,7 +36,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -153,21 +152,102 @@ struct StatOutcome {
   bool ok() const { return !stuck && error == 0; }
 };
 
-// One mount to report.
-struct Mount {
-  std::string device;
-  std::string major, minor;  // from mountinfo (node_exporter 1.9)
-  std::string mount_point;   // host path, without the rootfs prefix
-  std::string fs_type;
-  bool read_only = false;
-  std::string stat_path;  // mount_point under the rootfs
+// What is decided once for an entry of the mount table, by its mount point
+// (as the table prints it) and fstype, and kept while the table lists it:
+// whether the filters keep it (std::regex matches, most of a cycle's cost
+// otherwise), its host path and the path statted.
+struct MountDecision {
+  bool keep = false;
+  std::string mount_point;  // host path, without the rootfs prefix
+  std::string stat_path;    // mount_point under the rootfs
 };
+
+// The decisions of the entries of last cycle's mount table, and of this
+// cycle's so far. An entry of last cycle's table is moved to this cycle's
+// (no allocation); one not in it (a new mount, or a changed mount point or
+// fstype) is decided anew; the entries of last cycle's table that this
+// cycle's lacks are dropped at its end, so the memo holds one table's
+// entries at most.
+class MountDecisions {
+ public:
+  // Starts a cycle under `rootfs` (the decisions depend on it: one kept
+  // under another is dropped).
+  void BeginCycle(std::string_view rootfs) {
+    if (rootfs != rootfs_) {
+      last_.clear();
+      next_.clear();
+      rootfs_.assign(rootfs);
+    }
+  }
+
+  // The decision for (mount_point, fs_type), made by `decide()` unless kept.
+  template <typename Decide>
+  const MountDecision& Get(std::string_view mount_point,
+                           std::string_view fs_type, Decide&& decide) {
+    key_.assign(mount_point).push_back('\0');
+    key_.append(fs_type);
+    if (auto it = next_.find(key_); it != next_.end()) return it->second;
+    if (auto it = last_.find(key_); it != last_.end()) {
+      return next_.insert(last_.extract(it)).position->second;
+    }
+    return next_.emplace(key_, decide()).first->second;
+  }
+
+  // Ends a cycle (also one that failed half-way): its entries are the ones
+  // kept, every other is dropped. References taken before stay valid until
+  // the next call.
+  void EndCycle() {
+    last_.swap(next_);
+    next_.clear();
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using Map =
+      std::unordered_map<std::string, MountDecision, Hash, std::equal_to<>>;
+  std::string rootfs_;
+  std::string key_;  // "<mount point>\0<fstype>", a kept buffer
+  Map last_, next_;
+};
+
+// One mount to report: views of this cycle's mount table and of its kept
+// decision.
+struct Mount {
+  std::string_view device;
+  std::string major, minor;  // from mountinfo (node_exporter 1.9)
+  std::string_view fs_type;
+  bool read_only = false;
+  const MountDecision* decision = nullptr;
+};
+
+// For each i < n, (*first)[i] is the least j with key(j) == key(i), found by
+// sorting indexes in `order` (both kept buffers: no allocation in a steady
+// cycle, no map node per key).
+template <typename Key>
+void FirstOccurrences(size_t n, Key key, std::vector<size_t>* order,
+                      std::vector<size_t>* first) {
+  order->resize(n);
+  for (size_t i = 0; i < n; ++i) (*order)[i] = i;
+  std::sort(order->begin(), order->end(), [&](size_t a, size_t b) {
+    return std::pair(key(a), a) < std::pair(key(b), b);
+  });
+  first->resize(n);
+  for (size_t k = 0, run = 0; k < n; ++k) {
+    if (k > 0 && key((*order)[k]) != key((*order)[run])) run = k;
+    (*first)[(*order)[k]] = (*order)[run];
+  }
+}
 
 // node_exporter's rootfsStripPrefix: when running with --path.rootfs=/host
 // in a container, mounts read from procfs show the host's mounts under
 // /host. Unlike node_exporter, only a whole path component is stripped
 // ("/hostdata" stays as is).
-std::string StripRoot(std::string_view rootfs, const std::string& mp) {
+std::string StripRoot(std::string_view rootfs, std::string mp) {
   while (rootfs.size() > 1 && rootfs.back() == '/') rootfs.remove_suffix(1);
   if (rootfs.empty() || rootfs == "/") return mp;
   if (mp == rootfs) return "/";
@@ -178,47 +258,31 @@ std::string StripRoot(std::string_view rootfs, const std::string& mp) {
   return mp;
 }
 
-// procfs 1/mounts (the host's mount namespace when we run in a container
-// with the host's PID namespace), else procfs mounts (1/mounts is hidden
-// with hidepid).
-std::vector<parse::MountEntry> ReadMounts(const HostPaths& paths) {
-  std::string path = paths.Proc("1/mounts");
-  std::optional<std::string> text = ReadFileIfExists(path);
-  if (!text) {
-    path = paths.Proc("mounts");
-    text = ReadFile(path);
+// The path of procfs 1/<file>, or procfs self/<file> (or <file>) if it is
+// absent (hidden with hidepid), and its contents into *text.
+std::string ReadMountTable(const HostPaths& paths, std::string_view file,
+                           std::string_view fallback, std::string* text) {
+  std::string path = paths.Proc(std::string("1/").append(file));
+  std::optional<std::string> read = ReadFileIfExists(path);
+  if (!read) {
+    path = paths.Proc(fallback);
+    read = ReadFile(path);
   }
-  return Unwrap(parse::ParseMounts(*text), path);
+  *text = std::move(*read);
+  return path;
 }
 
-// node_exporter 1.9's mount table: procfs 1/mountinfo, else procfs
-// self/mountinfo; "major:minor" by mount.
-std::vector<parse::MountEntry> ReadMountInfo(
-    const HostPaths& paths,
-    std::vector<std::pair<std::string, std::string>>* devices) {
-  std::string path = paths.Proc("1/mountinfo");
-  std::optional<std::string> text = ReadFileIfExists(path);
-  if (!text) {
-    path = paths.Proc("self/mountinfo");
-    text = ReadFile(path);
+// A "major:minor" number as node_exporter prints it (the kernel's digits,
+// without leading zeros), into *out; false if it is not a number.
+bool DeviceNumber(std::string_view digits, std::string* out) {
+  const auto v = parse::ParseU64(digits);
+  if (!v) return false;
+  if (digits.size() > 1 && digits[0] == '0') {
+    *out = std::to_string(*v);
+  } else {
+    out->assign(digits);
   }
-  std::vector<parse::MountEntry> out;
-  for (parse::MountInfoEntry& e : Unwrap(parse::ParseMountInfo(*text), path)) {
-    const size_t colon = e.major_minor.find(':');
-    auto major = parse::ParseU64(e.major_minor.substr(0, colon));
-    auto minor = colon == std::string::npos
-                     ? std::nullopt
-                     : parse::ParseU64(e.major_minor.substr(colon + 1));
-    if (!major || !minor) {
-      throw CollectError(
-          path + ": malformed mount point information: " + e.major_minor);
-    }
-    devices->emplace_back(std::to_string(*major), std::to_string(*minor));
-    out.push_back({std::move(e.source),
-                   parse::UnescapeMountField(e.mount_point),
-                   std::move(e.fs_type), std::move(e.options)});
-  }
-  return out;
+  return true;
 }
 
 // A statfs() error as node_exporter 1.9's device_error label shows it (Go's
@@ -258,14 +322,25 @@ class FilesystemCollector : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
-    const std::vector<Mount> mounts = SelectMounts(paths);
+    SelectMounts(paths);
+    const std::vector<Mount>& mounts = mounts_;
 
-    // Each distinct path is statted once (over-mounts share a mount point).
+    // Each distinct path is statted once (over-mounts share a mount point):
+    // mount i's is stat_paths[stat_of_[i]].
+    FirstOccurrences(
+        mounts.size(),
+        [&](size_t i) -> std::string_view {
+          return mounts[i].decision->stat_path;
+        },
+        &order_, &first_);
     std::vector<std::string> stat_paths;
-    std::map<std::string, size_t> index;
-    for (const Mount& m : mounts) {
-      if (index.emplace(m.stat_path, stat_paths.size()).second) {
-        stat_paths.push_back(m.stat_path);
+    stat_of_.resize(mounts.size());
+    for (size_t i = 0; i < mounts.size(); ++i) {
+      if (first_[i] == i) {
+        stat_of_[i] = stat_paths.size();
+        stat_paths.push_back(mounts[i].decision->stat_path);
+      } else {
+        stat_of_[i] = stat_of_[first_[i]];
       }
     }
     const std::vector<StatOutcome> outcomes = StatAll(stat_paths);
@@ -292,32 +367,46 @@ class FilesystemCollector : public Collector {
               : &out.Gauge("node_filesystem_mount_info",
                            "Filesystem mount information.");
 
-    for (const Mount& m : mounts) {
-      const StatOutcome& o = outcomes[index.at(m.stat_path)];
-      Labels labels = {{"device", m.device},
-                       {"mountpoint", m.mount_point},
-                       {"fstype", m.fs_type}};
-      if (!ne15_)
-        labels.push_back({"device_error", o.ok() ? "" : ErrorLabel(o)});
-      device_error->Add(labels, o.ok() ? 0 : 1);
+    std::string error;  // this mount's device_error label
+    for (size_t i = 0; i < mounts.size(); ++i) {
+      const Mount& m = mounts[i];
+      const std::string& mount_point = m.decision->mount_point;
+      const StatOutcome& o = outcomes[stat_of_[i]];
+      error.clear();
+      if (!o.ok()) error = ErrorLabel(o);
+      auto add = [&](FamilyBuilder* f, double v) {
+        if (ne15_) {
+          f->Add({{"device", m.device},
+                  {"mountpoint", mount_point},
+                  {"fstype", m.fs_type}},
+                 v);
+        } else {
+          f->Add({{"device", m.device},
+                  {"mountpoint", mount_point},
+                  {"fstype", m.fs_type},
+                  {"device_error", error}},
+                 v);
+        }
+      };
+      add(device_error, o.ok() ? 0 : 1);
       // A mount that cannot be statted gets device_error 1 and nothing
       // else in node_exporter 1.5; 1.9 adds its read-only status.
       if (!o.ok()) {
-        if (!ne15_) readonly->Add(labels, m.read_only ? 1 : 0);
+        if (!ne15_) add(readonly, m.read_only ? 1 : 0);
         continue;
       }
       const double bsize = static_cast<double>(o.usage.block_size);
-      size->Add(labels, static_cast<double>(o.usage.blocks) * bsize);
-      free->Add(labels, static_cast<double>(o.usage.bfree) * bsize);
-      avail->Add(labels, static_cast<double>(o.usage.bavail) * bsize);
-      files->Add(labels, static_cast<double>(o.usage.files));
-      files_free->Add(labels, static_cast<double>(o.usage.ffree));
-      readonly->Add(labels, m.read_only ? 1 : 0);
+      add(size, static_cast<double>(o.usage.blocks) * bsize);
+      add(free, static_cast<double>(o.usage.bfree) * bsize);
+      add(avail, static_cast<double>(o.usage.bavail) * bsize);
+      add(files, static_cast<double>(o.usage.files));
+      add(files_free, static_cast<double>(o.usage.ffree));
+      add(readonly, m.read_only ? 1 : 0);
       if (mount_info) {
         mount_info->Add({{"device", m.device},
                          {"major", m.major},
                          {"minor", m.minor},
-                         {"mountpoint", m.mount_point}},
+                         {"mountpoint", mount_point}},
                         1);
       }
     }
@@ -326,48 +415,98 @@ class FilesystemCollector : public Collector {
   }
 
  private:
-  // The mounts to report: not excluded, and each (device, mount point) once.
-  // A repeated pair (a bind mount of a directory onto itself, a mount
-  // repeated over itself) keeps the last entry, the one on top, whose
-  // options are in effect. node_exporter 1.5 would emit it twice when the
-  // options differ, and the scrape would fail on the duplicate series.
-  std::vector<Mount> SelectMounts(const HostPaths& paths) const {
-    std::vector<Mount> out;
-    std::map<std::pair<std::string, std::string>, size_t> seen;
-    std::vector<std::pair<std::string, std::string>> devices;
-    std::vector<parse::MountEntry> entries =
-        ne15_ ? ReadMounts(paths) : ReadMountInfo(paths, &devices);
-    for (size_t i = 0; i < entries.size(); ++i) {
-      parse::MountEntry& e = entries[i];
-      Mount m;
-      if (i < devices.size()) std::tie(m.major, m.minor) = devices[i];
-      m.mount_point = StripRoot(paths.rootfs, e.mount_point);
+  // The mounts to report into mounts_: not excluded, and each (device,
+  // mount point) once. A repeated pair (a bind mount of a directory onto
+  // itself, a mount repeated over itself) keeps the last entry, the one on
+  // top, whose options are in effect. node_exporter 1.5 would emit it twice
+  // when the options differ, and the scrape would fail on the duplicate
+  // series. The entries view text_ (or entries_), kept until the next call.
+  void SelectMounts(const HostPaths& paths) {
+    candidates_.clear();
+    mounts_.clear();
+    decisions_.BeginCycle(paths.rootfs);
+    if (ne15_) {
+      const std::string path =
+          ReadMountTable(paths, "mounts", "mounts", &text_);
+      entries_ = Unwrap(parse::ParseMounts(text_), path);
+      for (const parse::MountEntry& e : entries_) {
+        // ParseMounts has unescaped the mount point already.
+        Add(paths, e.mount_point, false, e.fs_type, e.device, e.options, {},
+            {});
+      }
+    } else {
+      const std::string path =
+          ReadMountTable(paths, "mountinfo", "self/mountinfo", &text_);
+      infos_ = Unwrap(parse::ParseMountInfo(text_), path);
+      for (const parse::MountInfoEntry& e : infos_) {
+        const size_t colon = e.major_minor.find(':');
+        if (!DeviceNumber(e.major_minor.substr(0, colon), &major_) ||
+            colon == std::string_view::npos ||
+            !DeviceNumber(e.major_minor.substr(colon + 1), &minor_)) {
+          decisions_.EndCycle();
+          throw CollectError(path + ": malformed mount point information: " +
+                             std::string(e.major_minor));
+        }
+        Add(paths, e.mount_point, true, e.fs_type, e.source, e.options, major_,
+            minor_);
+      }
+    }
+    decisions_.EndCycle();
+
+    FirstOccurrences(
+        candidates_.size(),
+        [&](size_t i) {
+          return std::pair<std::string_view, std::string_view>(
+              candidates_[i].device, candidates_[i].decision->mount_point);
+        },
+        &order_, &first_);
+    slot_.resize(candidates_.size());
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      if (first_[i] == i) {
+        slot_[i] = mounts_.size();
+        mounts_.push_back(candidates_[i]);
+      } else {
+        slot_[i] = slot_[first_[i]];
+        mounts_[slot_[i]] = candidates_[i];
+      }
+    }
+  }
+
+  // Adds an entry of the mount table to candidates_ if the filters keep it.
+  void Add(const HostPaths& paths, std::string_view mount_point, bool escaped,
+           std::string_view fs_type, std::string_view device,
+           std::string_view options, std::string_view major,
+           std::string_view minor) {
+    const MountDecision& d = decisions_.Get(mount_point, fs_type, [&] {
+      MountDecision d;
+      d.mount_point = StripRoot(paths.rootfs,
+                                escaped ? parse::UnescapeMountField(mount_point)
+                                        : std::string(mount_point));
+      const std::string type(fs_type);
       // node_exporter compiles these flags as given, and Go's empty regexp
       // matches everything: an empty pattern excludes every mount (unlike
       // Filter's "no filter"). An include pattern replaces the exclude one.
       const bool mount_point_ok =
           mount_points_include_.active()
-              ? mount_points_include_.Includes(m.mount_point)
+              ? mount_points_include_.Includes(d.mount_point)
               : mount_points_exclude_.active() &&
-                    !mount_points_exclude_.Excludes(m.mount_point);
-      const bool fs_type_ok = fs_types_include_.active()
-                                  ? fs_types_include_.Includes(e.fs_type)
-                                  : fs_types_exclude_.active() &&
-                                        !fs_types_exclude_.Excludes(e.fs_type);
-      if (!mount_point_ok || !fs_type_ok) continue;
-      m.device = std::move(e.device);
-      m.fs_type = std::move(e.fs_type);
-      m.read_only = parse::HasMountOption(e.options, "ro");
-      m.stat_path = paths.Root(m.mount_point);
-      auto [it, inserted] =
-          seen.emplace(std::make_pair(m.device, m.mount_point), out.size());
-      if (inserted) {
-        out.push_back(std::move(m));
-      } else {
-        out[it->second] = std::move(m);
-      }
-    }
-    return out;
+                    !mount_points_exclude_.Excludes(d.mount_point);
+      const bool fs_type_ok =
+          fs_types_include_.active()
+              ? fs_types_include_.Includes(type)
+              : fs_types_exclude_.active() && !fs_types_exclude_.Excludes(type);
+      d.keep = mount_point_ok && fs_type_ok;
+      if (d.keep) d.stat_path = paths.Root(d.mount_point);
+      return d;
+    });
+    if (!d.keep) return;
+    Mount& m = candidates_.emplace_back();
+    m.device = device;
+    m.major.assign(major);
+    m.minor.assign(minor);
+    m.fs_type = fs_type;
+    m.read_only = parse::HasMountOption(options, "ro");
+    m.decision = &d;
   }
 
   // statfs() on each path, on helper threads. Paths still stuck from an
@@ -502,6 +641,15 @@ class FilesystemCollector : public Collector {
   std::chrono::nanoseconds timeout_;
   StatfsFunc statfs_;
   std::shared_ptr<StuckPaths> stuck_;
+  // This cycle's mount table and what was made of it, kept between cycles
+  // (their buffers, and the decisions by entry).
+  std::string text_;
+  std::vector<parse::MountEntry> entries_;    // node_exporter 1.5
+  std::vector<parse::MountInfoEntry> infos_;  // 1.9: views of text_
+  MountDecisions decisions_;
+  std::string major_, minor_;
+  std::vector<Mount> candidates_, mounts_;
+  std::vector<size_t> order_, first_, slot_, stat_of_;
   // The long-lived helper thread (idle between collections), once started.
   std::shared_ptr<StatWorker> worker_;
   std::thread worker_thread_;

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -81,6 +82,20 @@ const std::set<std::string, std::less<>>& Fields19() {
   return fields;
 }
 
+// What is made of the line at one position of the file, kept while the
+// line there has the same key and unit (a kernel prints the same lines each
+// time): its family's name and help, built once, not one string each a
+// cycle.
+struct KeptLine {
+  std::string key;
+  bool bytes = false;
+  std::string name;  // "node_memory_<Field>"
+  std::string help;  // "Memory information field <Field>."
+  prometheus::MetricType type = prometheus::MetricType::Gauge;
+  bool listed = false;   // node_exporter exposes the field
+  bool exposed = false;  // listed, and no later line has the same name
+};
+
 class MeminfoCollector : public Collector {
  public:
   explicit MeminfoCollector(const CollectorOptions& o)
@@ -88,24 +103,48 @@ class MeminfoCollector : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     const std::string path = paths.Proc("meminfo");
-    auto fields = Unwrap(parse::ParseMeminfo(ReadFile(path)), path);
-    FamilySet out;
-    for (const parse::MeminfoField& f : fields) {
-      const std::string name = Sanitize(f.name);
-      if (!all_ && !Fields19().contains(name)) continue;
+    const std::string text = ReadFile(path);
+    const auto fields = Unwrap(parse::ParseMeminfo(text), path);
+    bool changed = fields.size() != lines_.size();
+    lines_.resize(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      KeptLine& l = lines_[i];
+      if (l.key == fields[i].key && l.bytes == fields[i].bytes &&
+          !l.name.empty()) {
+        continue;
+      }
+      const std::string name = Sanitize(parse::MeminfoFieldName(fields[i]));
+      l.key.assign(fields[i].key);
+      l.bytes = fields[i].bytes;
+      l.name = "node_memory_" + name;
+      l.help = "Memory information field " + name + ".";
       // node_exporter types a "_total" field as a counter (none on Linux
       // today: HugePages_Total has a capital T) and the rest as gauges.
-      out.Family("node_memory_" + name,
-                 "Memory information field " + name + ".",
-                 name.ends_with("_total") ? prometheus::MetricType::Counter
-                                          : prometheus::MetricType::Gauge)
-          .Add(f.value);
+      l.type = name.ends_with("_total") ? prometheus::MetricType::Counter
+                                        : prometheus::MetricType::Gauge;
+      l.listed = all_ || Fields19().contains(name);
+      changed = true;
+    }
+    // A name given twice has its last value (one series per family).
+    if (changed) {
+      for (size_t i = 0; i < lines_.size(); ++i) {
+        lines_[i].exposed = lines_[i].listed;
+        for (size_t j = i + 1; j < lines_.size() && lines_[i].exposed; ++j) {
+          if (lines_[j].name == lines_[i].name) lines_[i].exposed = false;
+        }
+      }
+    }
+    FamilySet out;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const KeptLine& l = lines_[i];
+      if (l.exposed) out.Family(l.name, l.help, l.type).Add(fields[i].value);
     }
     return out.Take();
   }
 
  private:
-  bool all_;  // every line (node_exporter 1.5)
+  bool all_;                     // every line (node_exporter 1.5)
+  std::vector<KeptLine> lines_;  // by position in the file
 };
 
 }  // namespace

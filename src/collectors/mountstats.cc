@@ -4,6 +4,7 @@
 #include "parse/mountstats.h"
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -242,10 +243,9 @@ class MountstatsCollector : public Collector {
     // mountinfo lists the same mounts in the same order; it has the server
     // address ("addr=") that mountstats lacks.
     const std::string info_path = paths.Proc("self/mountinfo");
-    std::vector<parse::MountInfoEntry> infos;
-    if (auto info_text = ReadFileIfExists(info_path)) {
-      infos = Unwrap(parse::ParseMountInfo(*info_text), info_path);
-    }
+    std::vector<parse::MountInfoEntry> infos;  // views of info_text
+    const std::optional<std::string> info_text = ReadFileIfExists(info_path);
+    if (info_text) infos = Unwrap(parse::ParseMountInfo(*info_text), info_path);
 
     FamilySet out;
     std::vector<FamilyBuilder*> per_mount;
@@ -266,8 +266,8 @@ class MountstatsCollector : public Collector {
       if (!m.has_nfs_stats) continue;
       std::string addr;
       if (i < infos.size()) {
-        auto it = infos[i].super_options.find("addr");
-        if (it != infos[i].super_options.end()) addr = it->second;
+        addr = parse::MountOptionValue(infos[i].super_options, "addr")
+                   .value_or("");
       }
       const std::string& protocol = m.nfs.transport.protocol;
       if (!seen.emplace(m.device, protocol, addr).second) continue;

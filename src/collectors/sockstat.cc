@@ -7,6 +7,10 @@
 
 #include <unistd.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
@@ -17,18 +21,40 @@ class SockstatCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
+    next_name_ = 0;
     for (const char* file : {"net/sockstat", "net/sockstat6"}) {
       const std::string path = paths.Proc(file);
       auto text = ReadFileIfExists(path);
       if (!text) continue;
       Add(Unwrap(parse::ParseSockstat(*text), path),
-          std::string(file) == "net/sockstat", &out);
+          std::string_view(file) == "net/sockstat", &out);
     }
     return out.Take();
   }
 
  private:
-  static void Add(const parse::Sockstat& s, bool ipv4, FamilySet* out) {
+  // The name and help of a protocol's state, kept between cycles by the
+  // order they are asked for in (the same each cycle): built once, not two
+  // strings a family each cycle.
+  struct KeptName {
+    std::string protocol;
+    const char* state = nullptr;
+    std::string name, help;
+  };
+
+  const KeptName& Name(const std::string& protocol, const char* state) {
+    if (next_name_ == names_.size()) names_.emplace_back();
+    KeptName& n = names_[next_name_++];
+    if (n.state != state || n.protocol != protocol) {
+      n.protocol = protocol;
+      n.state = state;
+      n.name = "node_sockstat_" + protocol + "_" + state;
+      n.help = "Number of " + protocol + " sockets in state " + state + ".";
+    }
+    return n;
+  }
+
+  void Add(const parse::Sockstat& s, bool ipv4, FamilySet* out) {
     // Only the IPv4 file has a "sockets: used" line.
     if (ipv4 && s.used) {
       out->Gauge("node_sockstat_sockets_used", "Number of IPv4 sockets in use.")
@@ -45,13 +71,14 @@ class SockstatCollector : public Collector {
       };
       for (const auto& [state, value] : states) {
         if (!value) continue;
-        out->Gauge(
-               "node_sockstat_" + p.protocol + "_" + state,
-               "Number of " + p.protocol + " sockets in state " + state + ".")
-            .Add(static_cast<double>(*value));
+        const KeptName& n = Name(p.protocol, state);
+        out->Gauge(n.name, n.help).Add(static_cast<double>(*value));
       }
     }
   }
+
+  std::vector<KeptName> names_;
+  size_t next_name_ = 0;  // this cycle's next entry of names_
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "parse/meminfo.h"
 
+#include <algorithm>
+#include <string>
+
 namespace host_exporter::parse {
 
 std::string MeminfoMetricName(std::string_view key) {
@@ -16,43 +19,45 @@ std::string MeminfoMetricName(std::string_view key) {
   return out;
 }
 
+std::string MeminfoFieldName(const MeminfoField& field) {
+  std::string name = MeminfoMetricName(field.key);
+  if (field.bytes) name += "_bytes";
+  return name;
+}
+
 Result<std::vector<MeminfoField>> ParseMeminfo(std::string_view text) {
   using R = Result<std::vector<MeminfoField>>;
   R r = ParseLines<std::vector<MeminfoField>>(
       text,
       [&](size_t, std::string_view line,
           std::vector<MeminfoField>* out) -> std::string {
-        const auto parts = SplitFields(Trim(line));
-        if (parts.empty()) return {};
-        if (parts.size() < 2 || parts.size() > 3) {
+        // "Name: value [kB]", the fields taken one by one (no vector).
+        if (out->capacity() == 0) {  // one allocation, not one per doubling
+          out->reserve(
+              static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) +
+              1);
+        }
+        std::string_view rest = Trim(line);
+        const std::string_view name = NextField(&rest);
+        if (name.empty()) return {};
+        const std::string_view number = NextField(&rest);
+        const std::string_view unit = NextField(&rest);
+        if (number.empty() || !NextField(&rest).empty()) {
           return "expected 'Name: value [kB]', got '" +
                  std::string(Trim(line)) + "'";
         }
-        if (parts[0].size() < 2 || parts[0].back() != ':') {
-          return "expected a name ending in ':', got '" +
-                 std::string(parts[0]) + "'";
+        if (name.size() < 2 || name.back() != ':') {
+          return "expected a name ending in ':', got '" + std::string(name) +
+                 "'";
         }
-        auto value = ParseDouble(parts[1]);
+        auto value = ParseDouble(number);
         if (!value) {
-          return "value is not a number: '" + std::string(parts[1]) + "'";
+          return "value is not a number: '" + std::string(number) + "'";
         }
-        std::string name =
-            MeminfoMetricName(parts[0].substr(0, parts[0].size() - 1));
-        double v = *value;
         // A unit is always kB; node_exporter presumes so without checking.
-        if (parts.size() == 3) {
-          v *= 1024;
-          name += "_bytes";
-        }
-        bool replaced = false;
-        for (MeminfoField& f : *out) {
-          if (f.name == name) {
-            f.value = v;
-            replaced = true;
-            break;
-          }
-        }
-        if (!replaced) out->push_back({std::move(name), v});
+        const bool bytes = !unit.empty();
+        out->push_back({name.substr(0, name.size() - 1), bytes,
+                        bytes ? *value * 1024 : *value});
         return {};
       });
   if (!r.ok()) return r;

@@ -45,10 +45,14 @@ Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
 }
 
 bool HasMountOption(std::string_view options, std::string_view option) {
-  for (std::string_view o : Split(options, ',')) {
-    if (o == option) return true;
+  // One option at a time, no vector: the filesystem collector asks this of
+  // every mount each cycle.
+  while (true) {
+    const size_t comma = options.find(',');
+    if (options.substr(0, comma) == option) return true;
+    if (comma == std::string_view::npos) return false;
+    options.remove_prefix(comma + 1);
   }
-  return false;
 }
 
 }  // namespace host_exporter::parse

@@ -1,6 +1,8 @@
 #include "parse/mountstats.h"
 
+#include <array>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace host_exporter::parse {
@@ -173,16 +175,6 @@ bool ParseNfsStats(const std::vector<std::string_view>& lines, size_t* i,
   return true;
 }
 
-std::map<std::string, std::string, std::less<>> ParseOptions(
-    std::string_view s) {
-  std::map<std::string, std::string, std::less<>> out;
-  for (std::string_view opt : Split(s, ',')) {
-    auto kv = Split(opt, '=');
-    out[std::string(kv[0])] = kv.size() < 2 ? "" : std::string(kv[1]);
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<MountStatsEntry>> ParseMountStats(std::string_view text) {
@@ -230,27 +222,48 @@ Result<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text) {
       text,
       [&](size_t, std::string_view line,
           std::vector<MountInfoEntry>* out) -> std::string {
-        auto f = Split(line, ' ');
-        const size_t n = f.size();
+        // Fields split on single spaces (empty ones kept): the first six
+        // and the last four are used, so only those are kept.
+        std::array<std::string_view, 6> head;
+        std::array<std::string_view, 4> tail;  // by n % 4
+        size_t n = 0;
+        for (size_t start = 0;; ++n) {
+          const size_t end = line.find(' ', start);
+          const std::string_view f = line.substr(start, end - start);
+          if (n < head.size()) head[n] = f;
+          tail[n % 4] = f;
+          if (end == std::string_view::npos) break;
+          start = end + 1;
+        }
+        ++n;
         if (n < 10) {
           return "expected at least 10 fields, got " + std::to_string(n);
         }
-        if (f[n - 4] != "-") {
+        // Field n - k is tail[(n - k) % 4].
+        auto last = [&](size_t k) { return tail[(n - k) % 4]; };
+        if (last(4) != "-") {
           return "no '-' separator before the fstype";
         }
-        if (!ParseI64(f[0]) || !ParseI64(f[1])) {
+        if (!ParseI64(head[0]) || !ParseI64(head[1])) {
           return "mount and parent IDs must be numbers";
         }
-        MountInfoEntry e;
-        e.major_minor = std::string(f[2]);
-        e.mount_point = std::string(f[4]);
-        e.options = std::string(f[5]);
-        e.fs_type = std::string(f[n - 3]);
-        e.source = std::string(f[n - 2]);
-        e.super_options = ParseOptions(f[n - 1]);
-        out->push_back(std::move(e));
+        out->push_back({head[2], head[4], head[5], last(3), last(2), last(1)});
         return {};
       });
+}
+
+std::optional<std::string_view> MountOptionValue(std::string_view options,
+                                                 std::string_view key) {
+  std::optional<std::string_view> value;
+  for (std::string_view opt : Split(options, ',')) {
+    const size_t eq = opt.find('=');
+    if (opt.substr(0, eq) != key) continue;
+    // "a=b=c" is "b" (procfs splits on every '=').
+    value = eq == std::string_view::npos
+                ? std::string_view()
+                : opt.substr(eq + 1, opt.find('=', eq + 1) - eq - 1);
+  }
+  return value;
 }
 
 }  // namespace host_exporter::parse

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,21 +86,28 @@ struct MountStatsEntry {
 /// protocols and bad numbers are errors naming the line.
 Result<std::vector<MountStatsEntry>> ParseMountStats(std::string_view text);
 
-/// The parts of one /proc/<pid>/mountinfo line node_exporter uses.
+/// The parts of one /proc/<pid>/mountinfo line node_exporter uses, as views
+/// into the text parsed (valid while it is): no string per field.
 struct MountInfoEntry {
-  std::string major_minor;  ///< "8:1", the device of the mount
-  std::string mount_point;
-  std::string options;  ///< the per-mount options ("rw,relatime")
-  std::string fs_type;
-  std::string source;
-  /// The per-superblock options ("addr" -> "10.0.0.9"); an option without
-  /// "=" maps to "".
-  std::map<std::string, std::string, std::less<>> super_options;
+  std::string_view major_minor;  ///< "8:1", the device of the mount
+  std::string_view mount_point;  ///< escaped as the kernel prints it
+  std::string_view options;      ///< the per-mount options ("rw,relatime")
+  std::string_view fs_type;
+  std::string_view source;
+  /// The per-superblock options ("rw,addr=10.0.0.9"): MountOptionValue().
+  std::string_view super_options;
 };
 
 /// Parses mountinfo: space-separated lines of at least 10 fields, with the
-/// "-" separator fourth from the end and numeric mount and parent IDs.
+/// "-" separator fourth from the end and numeric mount and parent IDs. The
+/// entries view `text`.
 Result<std::vector<MountInfoEntry>> ParseMountInfo(std::string_view text);
+
+/// The value of option `key` in comma-separated `options` ("addr" in
+/// "rw,addr=10.0.0.9" is "10.0.0.9"; an option without "=" has the value
+/// ""), the last one if it is repeated; nullopt if absent.
+std::optional<std::string_view> MountOptionValue(std::string_view options,
+                                                 std::string_view key);
 
 }  // namespace host_exporter::parse
 

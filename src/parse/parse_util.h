@@ -50,6 +50,20 @@ inline int HexDigit(char c) {
 
 /// Splits on runs of spaces and tabs; no empty fields.
 std::vector<std::string_view> SplitFields(std::string_view line);
+/// The next field of *rest as SplitFields() splits (runs of spaces and
+/// tabs between fields), taken off it with the blanks before it; "" once
+/// none is left. For a line whose fields are used one by one, or only the
+/// first few of many: no vector.
+inline std::string_view NextField(std::string_view* rest) {
+  // Plain loops: find_first_of(" \t") costs a search of the set per byte.
+  const char* p = rest->data();
+  const char* const end = p + rest->size();
+  while (p != end && (*p == ' ' || *p == '\t')) ++p;
+  const char* const begin = p;
+  while (p != end && *p != ' ' && *p != '\t') ++p;
+  *rest = std::string_view(p, static_cast<size_t>(end - p));
+  return std::string_view(begin, static_cast<size_t>(p - begin));
+}
 /// Splits on `sep`, keeping empty fields.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 /// Splits text into lines ('\n'); a trailing newline gives no empty last line.

@@ -24,33 +24,35 @@ bool ParseCounter(std::string_view s, size_t line, std::string_view what,
   return false;
 }
 
-// Parses one "cpu"/"cpuN" line's time columns (fields after the name),
-// converting USER_HZ ticks to seconds. Tick counts beyond 2^64 are kept as
-// doubles (they only ever become seconds as doubles anyway).
-bool ParseCpuTimes(const std::vector<std::string_view>& fields, size_t line,
+// Parses one "cpu"/"cpuN" line's time columns (`columns`, the fields after
+// the name), converting USER_HZ ticks to seconds. Tick counts beyond 2^64
+// are kept as doubles (they only ever become seconds as doubles anyway).
+bool ParseCpuTimes(std::string_view name, std::string_view columns, size_t line,
                    CpuTimes* out, std::string* error) {
-  const size_t columns = fields.size() - 1;
-  if (columns < 4) {
-    *error = LineError(line, "'" + std::string(fields[0]) + "' has " +
-                                 std::to_string(columns) +
-                                 " time columns, expected at least 4");
-    return false;
-  }
   double* slots[] = {&out->user,   &out->nice,      &out->system,  &out->idle,
                      &out->iowait, &out->irq,       &out->softirq, &out->steal,
                      &out->guest,  &out->guest_nice};
-  const size_t n = std::min(columns, std::size(slots));
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view f = fields[i + 1];
+  size_t count = 0;  // up to 4: enough to tell a short line
+  for (std::string_view c = columns; count < 4 && !NextField(&c).empty();) {
+    ++count;
+  }
+  if (count < 4) {
+    *error = LineError(line, "'" + std::string(name) + "' has " +
+                                 std::to_string(count) +
+                                 " time columns, expected at least 4");
+    return false;
+  }
+  size_t n = 0;  // columns parsed (those after the tenth are ignored)
+  for (std::string_view f = NextField(&columns);
+       !f.empty() && n < std::size(slots); f = NextField(&columns), ++n) {
     std::optional<double> v = AllDigits(f) ? ParseDouble(f) : std::nullopt;
     if (!v) {
-      *error =
-          LineError(line, "'" + std::string(fields[0]) + "' column " +
-                              std::to_string(i + 1) + " is not a number: '" +
-                              std::string(f) + "'");
+      *error = LineError(
+          line, "'" + std::string(name) + "' column " + std::to_string(n + 1) +
+                    " is not a number: '" + std::string(f) + "'");
       return false;
     }
-    *slots[i] = *v / kUserHz;
+    *slots[n] = *v / kUserHz;
   }
   return true;
 }
@@ -61,12 +63,18 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
   if (Trim(text).empty()) return Result<ProcStat>::Fail("empty file");
   Result<ProcStat> r;
   ProcStat& st = r.value;
-  const auto lines = SplitLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const auto fields = SplitFields(lines[i]);
+  // Each line's fields are taken one by one as needed: "intr" has one per
+  // interrupt source (thousands on a large machine), and only its first is
+  // used.
+  for (size_t i = 0; !text.empty(); ++i) {
+    const size_t nl = text.find('\n');
+    std::string_view rest = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    const std::string_view key = NextField(&rest);
+    const std::string_view columns = rest;
+    const std::string_view first = NextField(&rest);
     // Like procfs, a line needs at least a key and one value.
-    if (fields.size() < 2) continue;
-    const std::string_view key = fields[0];
+    if (first.empty()) continue;
     std::optional<uint64_t>* single = nullptr;
     if (key == "intr") {
       single = &st.intr;
@@ -82,10 +90,11 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
       single = &st.procs_blocked;
     } else if (key == "softirq") {
       uint64_t total = 0;
-      if (!ParseCounter(fields[1], i, key, &total, &r.error)) return r;
-      std::vector<uint64_t> vectors(fields.size() - 2);
-      for (size_t j = 2; j < fields.size(); ++j) {
-        if (!ParseCounter(fields[j], i, key, &vectors[j - 2], &r.error)) {
+      if (!ParseCounter(first, i, key, &total, &r.error)) return r;
+      std::vector<uint64_t> vectors;
+      for (std::string_view f = NextField(&rest); !f.empty();
+           f = NextField(&rest)) {
+        if (!ParseCounter(f, i, key, &vectors.emplace_back(), &r.error)) {
           return r;
         }
       }
@@ -94,7 +103,7 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
       continue;
     } else if (key.substr(0, 3) == "cpu") {
       CpuTimes times;
-      if (!ParseCpuTimes(fields, i, &times, &r.error)) return r;
+      if (!ParseCpuTimes(key, columns, i, &times, &r.error)) return r;
       if (key == "cpu") {
         st.total = times;
         continue;
@@ -110,7 +119,7 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
       continue;  // a key this exporter does not use (e.g. "page" on 2.4)
     }
     uint64_t v = 0;
-    if (!ParseCounter(fields[1], i, key, &v, &r.error)) return r;
+    if (!ParseCounter(first, i, key, &v, &r.error)) return r;
     *single = v;
   }
   return r;

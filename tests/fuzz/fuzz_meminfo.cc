@@ -1,5 +1,6 @@
 // Fuzzes parse::ParseMeminfo (/proc/meminfo).
-#include <set>
+#include <string>
+#include <string_view>
 
 #include "fuzz_util.h"
 #include "parse/meminfo.h"
@@ -12,15 +13,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = hp::ParseMeminfo(text);
   hf::CheckResult(r, text);
   if (r.ok()) {
-    std::set<std::string> names;
     for (const auto& f : r.value) {
-      // A name seen twice keeps one position.
-      FUZZ_CHECK(names.insert(f.name).second);
+      // The key views the text: a name without its colon, no blank in it.
+      FUZZ_CHECK(!f.key.empty());
+      FUZZ_CHECK(f.key.data() >= text.data() &&
+                 f.key.data() + f.key.size() <= text.data() + text.size());
+      FUZZ_CHECK(f.key.find_first_of(" \t") == std::string_view::npos);
       // Only a matched "(x)" becomes "_x" (Go: regexp `\((.*)\)`, from
       // the first '(' to the last ')'): no '(' with a ')' after it is left.
-      const size_t open = f.name.find('(');
+      const std::string name = hp::MeminfoFieldName(f);
+      const size_t open = name.find('(');
       FUZZ_CHECK(open == std::string::npos ||
-                 f.name.find(')', open) == std::string::npos);
+                 name.find(')', open) == std::string::npos);
     }
   }
   return 0;

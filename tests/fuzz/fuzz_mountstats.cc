@@ -22,6 +22,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto i = hp::ParseMountInfo(text);
   hf::CheckResult(i, text);
-  if (i.ok()) FUZZ_CHECK(i.value.size() <= hp::SplitLines(text).size());
+  if (i.ok()) {
+    FUZZ_CHECK(i.value.size() <= hp::SplitLines(text).size());
+    for (const auto& e : i.value) {
+      // The fields view the text.
+      FUZZ_CHECK(e.fs_type.data() >= text.data() &&
+                 e.fs_type.data() + e.fs_type.size() <=
+                     text.data() + text.size());
+      if (auto addr = hp::MountOptionValue(e.super_options, "addr")) {
+        FUZZ_CHECK(addr->find(',') == std::string_view::npos);
+      }
+    }
+  }
   return 0;
 }

@@ -285,6 +285,62 @@ TEST(FilesystemCollectorTest, RepeatedMountKeepsTheOneOnTop) {
   EXPECT_EQ(fake->Calls(root.root() + "/data"), 1);
 }
 
+// The decisions kept between cycles, by mount point and fstype, follow the
+// mount table: a changed entry is decided anew, one that comes back too.
+TEST(FilesystemCollectorTest, KeptDecisionsFollowTheMountTable) {
+  MountsRoot root("1/mountinfo", "");
+  auto write = [&](const std::string& table) {
+    root.Write("proc/1/mountinfo", table);
+  };
+  const std::string root_line =
+      "23 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n";
+  const std::string proc_line =
+      "24 23 0:22 / /proc rw,nosuid shared:2 - proc proc rw\n";
+  auto fake = std::make_shared<FakeStatfs>();
+  auto c = WithFake(fake, Options({{kNodeExporterCompatKey, "1.9"}}));
+  auto readonly = [&](const Families& f, const std::string& device,
+                      const std::string& mount_point,
+                      const std::string& fs_type) {
+    return FindValue(f, "node_filesystem_readonly",
+                     {{"device", device},
+                      {"mountpoint", mount_point},
+                      {"fstype", fs_type},
+                      {"device_error", ""}});
+  };
+  write(root_line + proc_line +
+        "25 23 8:17 / /my\\040data ro shared:3 - xfs /dev/sdb1 rw\n");
+  for (int i = 0; i < 3; ++i) {
+    Families f = c->Collect(root.paths());
+    EXPECT_EQ(Family(f, "node_filesystem_readonly").metric.size(), 2u);
+    EXPECT_EQ(readonly(f, "/dev/sda1", "/", "ext4"), 0);
+    EXPECT_EQ(readonly(f, "/dev/sdb1", "/my data", "xfs"), 1);
+    EXPECT_EQ(FindValue(f, "node_filesystem_mount_info",
+                        {{"device", "/dev/sdb1"},
+                         {"major", "8"},
+                         {"minor", "17"},
+                         {"mountpoint", "/my data"}}),
+              1);
+  }
+  EXPECT_EQ(fake->Calls(root.root() + "/my data"), 3);
+  // Its fstype is now excluded, /proc's device changed, a mount is added.
+  write(root_line +
+        "24 23 0:23 / /proc rw,nosuid shared:2 - proc other rw\n"
+        "25 23 8:17 / /my\\040data ro shared:3 - squashfs /dev/sdb1 rw\n"
+        "26 23 8:33 / /srv rw shared:4 - ext4 /dev/sdc1 rw\n");
+  Families f = c->Collect(root.paths());
+  EXPECT_EQ(Family(f, "node_filesystem_readonly").metric.size(), 2u);
+  EXPECT_EQ(readonly(f, "/dev/sdc1", "/srv", "ext4"), 0);
+  EXPECT_EQ(CountForMountPoint(f, "node_filesystem_readonly", "/my data"), 0u);
+  EXPECT_EQ(fake->Calls(root.root() + "/my data"), 3);
+  // Back as it was.
+  write(root_line + proc_line +
+        "25 23 8:17 / /my\\040data rw shared:3 - xfs /dev/sdb1 rw\n");
+  f = c->Collect(root.paths());
+  EXPECT_EQ(Family(f, "node_filesystem_readonly").metric.size(), 2u);
+  EXPECT_EQ(readonly(f, "/dev/sdb1", "/my data", "xfs"), 0);
+  EXPECT_EQ(CountForMountPoint(f, "node_filesystem_readonly", "/srv"), 0u);
+}
+
 TEST(FilesystemCollectorTest, FallsBackToProcMounts) {
   MountsRoot root("mounts", "/dev/sdb1 / ext4 rw 0 0\n");
   auto fake = std::make_shared<FakeStatfs>();

@@ -16,7 +16,7 @@ using parse::ParseMeminfo;
 std::map<std::string, double> AsMap(
     const std::vector<parse::MeminfoField>& fields) {
   std::map<std::string, double> m;
-  for (const auto& f : fields) m[f.name] = f.value;
+  for (const auto& f : fields) m[parse::MeminfoFieldName(f)] = f.value;
   return m;
 }
 
@@ -32,16 +32,16 @@ TEST(MeminfoTest, ParsesModernKernel) {
   ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 7u);
   // File order is kept.
-  EXPECT_EQ(r.value[0].name, "MemTotal_bytes");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[0]), "MemTotal_bytes");
   EXPECT_EQ(r.value[0].value, 24684084.0 * 1024);
-  EXPECT_EQ(r.value[1].name, "Active_anon_bytes");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[1]), "Active_anon_bytes");
   EXPECT_EQ(r.value[1].value, 1532.0 * 1024);
-  EXPECT_EQ(r.value[2].name, "Inactive_file_bytes");
-  EXPECT_EQ(r.value[3].name, "NFS_Unstable_bytes");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[2]), "Inactive_file_bytes");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[3]), "NFS_Unstable_bytes");
   // Unit-less lines keep their name and value.
-  EXPECT_EQ(r.value[4].name, "HugePages_Total");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[4]), "HugePages_Total");
   EXPECT_EQ(r.value[4].value, 4.0);
-  EXPECT_EQ(r.value[6].name, "Hugepagesize_bytes");
+  EXPECT_EQ(parse::MeminfoFieldName(r.value[6]), "Hugepagesize_bytes");
 }
 
 TEST(MeminfoTest, OldKernelWithBlankLinesAndOddNames) {
@@ -62,12 +62,24 @@ TEST(MeminfoTest, OldKernelWithBlankLinesAndOddNames) {
   EXPECT_EQ(m["LowTotal_bytes"], 0.0);
 }
 
-TEST(MeminfoTest, DuplicateNameKeepsFirstPositionAndLastValue) {
+TEST(MeminfoTest, DuplicateNameIsListedTwice) {
   auto r = ParseMeminfo("A: 1 kB\nB: 2\nA: 3 kB\n");
   ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.value.size(), 3u);
+  EXPECT_EQ(r.value[0].key, "A");
+  EXPECT_TRUE(r.value[0].bytes);
+  EXPECT_EQ(r.value[0].value, 1024.0);
+  EXPECT_EQ(r.value[2].value, 3072.0);
+  EXPECT_FALSE(r.value[1].bytes);
+}
+
+TEST(MeminfoTest, CarriageReturnsAndTabsAreBlanks) {
+  auto r = ParseMeminfo("MemTotal:\t1 kB\r\nHugePages_Total: 4\r\n");
+  ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 2u);
-  EXPECT_EQ(r.value[0].name, "A_bytes");
-  EXPECT_EQ(r.value[0].value, 3072.0);
+  EXPECT_EQ(r.value[0].value, 1024.0);
+  EXPECT_EQ(r.value[1].value, 4.0);
+  EXPECT_FALSE(r.value[1].bytes);
 }
 
 TEST(MeminfoTest, HugeNumbers) {
@@ -118,6 +130,29 @@ TEST(MeminfoCollectorTest, ReadsFixture) {
   for (const auto& family : f) {
     EXPECT_EQ(family.type, prometheus::MetricType::Gauge) << family.name;
   }
+}
+
+// The names kept by the line's position follow the file when it changes,
+// and a name given twice has one series, with its last value.
+TEST(MeminfoCollectorTest, KeptNamesFollowTheFile) {
+  TempRoot root;
+  auto c = MakeCollector("meminfo");  // 1.5: every line
+  root.Write("proc/meminfo", "A: 1 kB\nB: 2\nA: 3 kB\n");
+  Families f = c->Collect(root.paths());
+  EXPECT_EQ(f.size(), 2u);
+  EXPECT_EQ(Family(f, "node_memory_A_bytes").metric.size(), 1u);
+  EXPECT_EQ(FindValue(f, "node_memory_A_bytes"), 3072.0);
+  EXPECT_EQ(FindValue(f, "node_memory_B"), 2.0);
+  for (int i = 0; i < 2; ++i) f = c->Collect(root.paths());
+  EXPECT_EQ(FindValue(f, "node_memory_A_bytes"), 3072.0);
+  root.Write("proc/meminfo", "A: 5 kB\nC(x): 7\nB: 1 kB\n");
+  f = c->Collect(root.paths());
+  EXPECT_EQ(f.size(), 3u);
+  EXPECT_EQ(FindValue(f, "node_memory_A_bytes"), 5120.0);
+  EXPECT_EQ(FindValue(f, "node_memory_C_x"), 7.0);
+  EXPECT_EQ(FindValue(f, "node_memory_B_bytes"), 1024.0);
+  EXPECT_EQ(FindFamily(f, "node_memory_B"), nullptr);
+  EXPECT_EQ(Family(f, "node_memory_C_x").help, "Memory information field C_x.");
 }
 
 TEST(MeminfoCollectorTest, MissingFileIsACollectErrorNamingThePath) {

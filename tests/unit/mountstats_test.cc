@@ -12,6 +12,7 @@
 namespace host_exporter {
 namespace {
 
+using parse::MountOptionValue;
 using parse::ParseMountInfo;
 using parse::ParseMountStats;
 
@@ -182,12 +183,15 @@ TEST(MountInfoParseTest, SuperOptions) {
       "35 23 0:49 / /x rw - tmpfs tmpfs rw\n");
   ASSERT_TRUE(r.ok()) << r.error;
   ASSERT_EQ(r.value.size(), 3u);
-  EXPECT_EQ(r.value[0].super_options.at("errors"), "remount-ro");
+  EXPECT_EQ(MountOptionValue(r.value[0].super_options, "errors"), "remount-ro");
   EXPECT_EQ(r.value[1].mount_point, "/mnt/archive");
   EXPECT_EQ(r.value[1].fs_type, "nfs4");
   EXPECT_EQ(r.value[1].source, "nas:/export");
-  EXPECT_EQ(r.value[1].super_options.at("addr"), "10.0.0.9");
-  EXPECT_EQ(r.value[1].super_options.at("rw"), "");
+  EXPECT_EQ(MountOptionValue(r.value[1].super_options, "addr"), "10.0.0.9");
+  EXPECT_EQ(MountOptionValue(r.value[1].super_options, "rw"), "");
+  EXPECT_EQ(MountOptionValue(r.value[1].super_options, "ro"), std::nullopt);
+  EXPECT_EQ(MountOptionValue("a=b=c,x=1,x=2", "a"), "b");
+  EXPECT_EQ(MountOptionValue("a=b=c,x=1,x=2", "x"), "2");
   EXPECT_TRUE(ParseMountInfo("").ok());
 }
 
