@@ -3,6 +3,7 @@
 #ifndef HOST_EXPORTER_PARSE_PARSE_UTIL_H_
 #define HOST_EXPORTER_PARSE_PARSE_UTIL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,19 +85,14 @@ inline bool NextLine(std::string_view text, size_t* pos,
   return true;
 }
 
-/// The next field of `line` from *pos, as SplitFields() gives them (runs of
-/// spaces and tabs separate fields); false when there is none. Nothing is
-/// allocated.
+/// The next field of `line` from *pos, as NextField(&rest) takes it; false
+/// when there is none. Nothing is allocated.
 inline bool NextField(std::string_view line, size_t* pos,
                       std::string_view* field) {
-  size_t i = *pos;
-  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-  const size_t start = i;
-  while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-  *pos = i;
-  if (i == start) return false;
-  *field = line.substr(start, i - start);
-  return true;
+  std::string_view rest = line.substr(std::min(*pos, line.size()));
+  *field = NextField(&rest);
+  *pos = line.size() - rest.size();
+  return !field->empty();
 }
 
 /// Whole-string unsigned integer (base 10), or nullopt.
