@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -99,20 +100,74 @@ struct Style {
   Escaping escaping = Escaping::kUnderscores;
 };
 
-std::string OmFloat(double v) {
-  if (v == 1) return "1.0";
-  if (v == 0) return "0.0";
-  if (v == -1) return "-1.0";
-  std::string s = FormatValue(v);
-  if (!std::isnan(v) && !std::isinf(v) &&
-      s.find_first_of("e.") == std::string::npos) {
-    s.append(".0");
+// A value's text in a buffer of its own (no allocation): what FormatValue
+// or OpenMetrics' float form gives.
+struct ValueText {
+  char buf[40];
+  size_t size = 0;
+  operator std::string_view() const { return {buf, size}; }
+};
+
+// FormatValue's text of v into t.
+void FormatValueInto(double v, ValueText* t) {
+  char* const buf = t->buf;
+  auto put = [&](std::string_view s) {
+    std::memcpy(buf, s.data(), s.size());
+    t->size = s.size();
+  };
+  if (std::isnan(v)) return put("NaN");
+  if (std::isinf(v)) return put(v > 0 ? "+Inf" : "-Inf");
+  if (v == 0) return put(std::signbit(v) ? "-0" : "0");
+  // Most values are whole numbers: one below 1e6 is its digits, as Go's
+  // strconv.FormatFloat(v, 'g', -1, 64) writes it (below its exponent
+  // form's threshold, and the shortest digits that round-trip).
+  if (v > -1e6 && v < 1e6) {
+    const auto whole = static_cast<int32_t>(v);
+    if (static_cast<double>(whole) == v) {
+      t->size = static_cast<size_t>(
+          std::to_chars(buf, buf + sizeof t->buf, whole).ptr - buf);
+      return;
+    }
   }
-  return s;
+  // Shortest round-trip digits in scientific form tell the decimal exponent.
+  auto sci =
+      std::to_chars(buf, buf + sizeof t->buf, v, std::chars_format::scientific);
+  std::string_view s(buf, static_cast<size_t>(sci.ptr - buf));
+  size_t e = s.find('e');
+  int exp = 0;
+  const char* digits = s.data() + e + 1;
+  if (*digits == '+') ++digits;  // from_chars takes no '+'
+  std::from_chars(digits, s.data() + s.size(), exp);
+  // strconv.FormatFloat(v, 'g', -1, 64), as Prometheus' Go encoder writes
+  // values, switches to the exponent form at exp < -4 || exp >= 6
+  // (6.5733099e+07), and so do we: byte-identical values ease comparisons.
+  if (exp < -4 || exp >= 6) {
+    t->size = s.size();
+    return;
+  }
+  auto fix =
+      std::to_chars(buf, buf + sizeof t->buf, v, std::chars_format::fixed);
+  t->size = static_cast<size_t>(fix.ptr - buf);
 }
 
-std::string StyleFloat(const Style& st, double v) {
-  return st.om ? OmFloat(v) : FormatValue(v);
+// OpenMetrics' float: FormatValue's text with ".0" after a whole number.
+ValueText OmFloat(double v) {
+  ValueText t;
+  FormatValueInto(v, &t);
+  const std::string_view s = t;
+  if (!std::isnan(v) && !std::isinf(v) &&
+      s.find_first_of("e.") == std::string_view::npos) {
+    t.buf[t.size++] = '.';
+    t.buf[t.size++] = '0';
+  }
+  return t;
+}
+
+ValueText StyleFloat(const Style& st, double v) {
+  if (st.om) return OmFloat(v);
+  ValueText t;
+  FormatValueInto(v, &t);
+  return t;
 }
 
 // A name (already escaped by the scheme): as is if legacy, else quoted (only
@@ -181,7 +236,8 @@ void AppendSeries(std::string* out, const Style& st, std::string_view name,
   if (timestamp_ms != 0) {
     out->push_back(' ');
     if (st.om) {
-      out->append(OmFloat(static_cast<double>(timestamp_ms) / 1000));
+      out->append(
+          std::string_view(OmFloat(static_cast<double>(timestamp_ms) / 1000)));
     } else {
       out->append(std::to_string(timestamp_ms));
     }
@@ -217,7 +273,14 @@ void AppendSamples(std::string* out, const Style& st,
     const double ct =
         st.om && created && i < created->size() ? (*created)[i] : 0;
     auto count = [&](uint64_t n) {
-      return st.om ? std::to_string(n) : FormatValue(static_cast<double>(n));
+      ValueText t;
+      if (st.om) {
+        t.size = static_cast<size_t>(
+            std::to_chars(t.buf, t.buf + sizeof t.buf, n).ptr - t.buf);
+      } else {
+        FormatValueInto(static_cast<double>(n), &t);
+      }
+      return t;
     };
     switch (f.type) {
       case prometheus::MetricType::Counter:
@@ -236,7 +299,7 @@ void AppendSamples(std::string* out, const Style& st,
       case prometheus::MetricType::Summary: {
         for (const auto& q : m.summary.quantile) {
           AppendSeries(out, st, name, {}, m.label, "quantile",
-                       FormatValue(q.quantile), StyleFloat(st, q.value),
+                       StyleFloat(Style{}, q.quantile), StyleFloat(st, q.value),
                        m.timestamp_ms, plain);
         }
         AppendSeries(out, st, name, "_sum", m.label, {}, {},
@@ -251,8 +314,8 @@ void AppendSamples(std::string* out, const Style& st,
         for (const auto& b : m.histogram.bucket) {
           if (std::isinf(b.upper_bound)) has_inf = true;
           AppendSeries(out, st, name, "_bucket", m.label, "le",
-                       FormatValue(b.upper_bound), count(b.cumulative_count),
-                       m.timestamp_ms, suffixed);
+                       StyleFloat(Style{}, b.upper_bound),
+                       count(b.cumulative_count), m.timestamp_ms, suffixed);
         }
         if (!has_inf) {
           AppendSeries(out, st, name, "_bucket", m.label, "le", "+Inf",
@@ -382,25 +445,9 @@ const char* TypeName(prometheus::MetricType t) {
 }
 
 std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (v == 0) return std::signbit(v) ? "-0" : "0";
-  char buf[64];
-  // Shortest round-trip digits in scientific form tell the decimal exponent.
-  auto sci =
-      std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string_view s(buf, static_cast<size_t>(sci.ptr - buf));
-  size_t e = s.find('e');
-  int exp = 0;
-  const char* digits = s.data() + e + 1;
-  if (*digits == '+') ++digits;  // from_chars takes no '+'
-  std::from_chars(digits, s.data() + s.size(), exp);
-  // strconv.FormatFloat(v, 'g', -1, 64), as Prometheus' Go encoder writes
-  // values, switches to the exponent form at exp < -4 || exp >= 6
-  // (6.5733099e+07), and so do we: byte-identical values ease comparisons.
-  if (exp < -4 || exp >= 6) return std::string(s);
-  auto fix = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return std::string(buf, static_cast<size_t>(fix.ptr - buf));
+  ValueText t;
+  FormatValueInto(v, &t);
+  return std::string(t);
 }
 
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,

@@ -29,6 +29,28 @@ TEST(FormatValueTest, MatchesGoShortestG) {
   EXPECT_EQ(FormatValue(1.8446744073709552e19), "1.8446744073709552e+19");
 }
 
+// Whole numbers below 1e6 take a path of their own (their digits); at 1e6
+// and beyond, and for any fraction, Go's exponent and fixed forms.
+TEST(FormatValueTest, WholeNumbersAroundTheExponentThreshold) {
+  EXPECT_EQ(FormatValue(999999), "999999");
+  EXPECT_EQ(FormatValue(-999999), "-999999");
+  EXPECT_EQ(FormatValue(-1e6), "-1e+06");
+  EXPECT_EQ(FormatValue(1000001), "1.000001e+06");
+  EXPECT_EQ(FormatValue(999999.5), "999999.5");
+  EXPECT_EQ(FormatValue(-3), "-3");
+  EXPECT_EQ(FormatValue(5e-7), "5e-07");
+  EXPECT_EQ(FormatValue(-0.0), "-0");
+  // std::to_string's "%f", its trailing zeros dropped.
+  auto fixed = [](double v) {
+    const std::string s = std::to_string(v);
+    return s.substr(0, s.find_last_not_of('0') + 1);
+  };
+  for (int i = -5000; i <= 5000; i += 7) {
+    EXPECT_EQ(FormatValue(i), std::to_string(i));
+    EXPECT_EQ(FormatValue(i + 0.25), fixed(i + 0.25));
+  }
+}
+
 TEST(FormatValueTest, SpecialValuesAsTheFormatSpells) {
   EXPECT_EQ(FormatValue(std::numeric_limits<double>::quiet_NaN()), "NaN");
   EXPECT_EQ(FormatValue(std::numeric_limits<double>::infinity()), "+Inf");
