@@ -259,16 +259,19 @@ std::string StripRoot(std::string_view rootfs, std::string mp) {
 }
 
 // The path of procfs 1/<file>, or procfs self/<file> (or <file>) if it is
-// absent (hidden with hidepid), and its contents into *text.
+// absent (hidden with hidepid), and its contents into *text if it may have
+// changed since the last call (*changed; else *text is left as it was).
 std::string ReadMountTable(const HostPaths& paths, std::string_view file,
-                           std::string_view fallback, std::string* text) {
+                           std::string_view fallback, KeptMountTable* kept,
+                           std::string* text, bool* changed) {
   std::string path = paths.Proc(std::string("1/").append(file));
-  std::optional<std::string> read = ReadFileIfExists(path);
-  if (!read) {
+  int error = 0;
+  *changed = kept->Read(path, text, &error);
+  if (error == ENOENT || error == ENOTDIR) {
     path = paths.Proc(fallback);
-    read = ReadFile(path);
+    *changed = kept->Read(path, text, &error);
   }
-  *text = std::move(*read);
+  if (error) ThrowErrno(path, error);
   return path;
 }
 
@@ -425,19 +428,23 @@ class FilesystemCollector : public Collector {
     candidates_.clear();
     mounts_.clear();
     decisions_.BeginCycle(paths.rootfs);
+    // The table is parsed again only when it may have changed; the entries
+    // of an unchanged one (views of text_) are last cycle's. A parse error
+    // has it read again next cycle.
+    bool changed = false;
     if (ne15_) {
       const std::string path =
-          ReadMountTable(paths, "mounts", "mounts", &text_);
-      entries_ = Unwrap(parse::ParseMounts(text_), path);
+          ReadMountTable(paths, "mounts", "mounts", &table_, &text_, &changed);
+      if (changed) ParseTable(parse::ParseMounts(text_), path, &entries_);
       for (const parse::MountEntry& e : entries_) {
         // ParseMounts has unescaped the mount point already.
         Add(paths, e.mount_point, false, e.fs_type, e.device, e.options, {},
             {});
       }
     } else {
-      const std::string path =
-          ReadMountTable(paths, "mountinfo", "self/mountinfo", &text_);
-      infos_ = Unwrap(parse::ParseMountInfo(text_), path);
+      const std::string path = ReadMountTable(
+          paths, "mountinfo", "self/mountinfo", &table_, &text_, &changed);
+      if (changed) ParseTable(parse::ParseMountInfo(text_), path, &infos_);
       for (const parse::MountInfoEntry& e : infos_) {
         const size_t colon = e.major_minor.find(':');
         if (!DeviceNumber(e.major_minor.substr(0, colon), &major_) ||
@@ -643,6 +650,20 @@ class FilesystemCollector : public Collector {
   std::shared_ptr<StuckPaths> stuck_;
   // This cycle's mount table and what was made of it, kept between cycles
   // (their buffers, and the decisions by entry).
+  // A parser's entries into *out; on its error the table is read again
+  // next cycle and *out, which may view the text, is emptied.
+  template <typename T>
+  void ParseTable(parse::Result<std::vector<T>> r, const std::string& path,
+                  std::vector<T>* out) {
+    if (!r.ok()) {
+      out->clear();
+      table_.Forget();
+      ThrowParseError(r.error, path);
+    }
+    *out = std::move(r.value);
+  }
+
+  KeptMountTable table_;  // procfs 1/mountinfo (or mounts), kept open
   std::string text_;
   std::vector<parse::MountEntry> entries_;    // node_exporter 1.5
   std::vector<parse::MountInfoEntry> infos_;  // 1.9: views of text_

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -27,21 +28,27 @@ namespace {
 
 // Reads fd until EOF (limit 0) or with one read of at most `limit` bytes,
 // with read(2), or pread(2) from offset 0 if `from_start` (a kept
-// descriptor). Returns errno on failure, 0 on success.
-// Reads a file to its end. With `short_is_end` (a sysfs attribute: one
-// show of at most a page, read whole into the larger buffer), a read
+// descriptor). Returns errno on failure, 0 on success. With `short_is_end` (a
+// sysfs attribute: one show of at most a page; a sysctl under /proc/sys, whose
+// handler formats the whole value into a buffer of the size asked), a read
 // shorter than asked and than a page is the end, and no read is spent on
-// finding it; otherwise the end is the read that returns 0 (a procfs file
-// of records may stop short of its end at its one-page buffer, and a sysfs
-// binary attribute gives at most a page a read).
+// finding it; such a file is asked a page at a time (the kernel zeroes a buffer
+// of the size asked for each read of a sysctl: 16 KB cost twice a page).
+// Otherwise the end is the read that returns 0 (a procfs file of records may
+// stop short of its end at its one-page buffer, and a sysfs binary attribute
+// gives at most a page a read), unless `record_max` says the file is a
+// procfs seq_file of records of at most that many bytes: the kernel fills a
+// read's page with whole records, so a first read that left room in the
+// page for one more ended at the end of the file.
 int ReadFd(int fd, bool from_start, size_t limit, std::string* out,
-           bool short_is_end) {
+           bool short_is_end, size_t record_max = 0) {
   out->clear();
   char buf[16384];
   constexpr size_t kPage = 4096;
   off_t offset = 0;
   while (true) {
-    const size_t want = limit ? std::min(limit, sizeof buf) : sizeof buf;
+    const size_t most = short_is_end ? kPage : sizeof buf;
+    const size_t want = limit ? std::min(limit, most) : most;
     ssize_t n =
         from_start ? ::pread(fd, buf, want, offset) : ::read(fd, buf, want);
     if (n < 0) {
@@ -50,8 +57,10 @@ int ReadFd(int fd, bool from_start, size_t limit, std::string* out,
     }
     out->append(buf, static_cast<size_t>(n));
     if (n == 0 || limit) return 0;
-    if (short_is_end && offset == 0 && static_cast<size_t>(n) < want &&
-        static_cast<size_t>(n) < kPage) {
+    if (offset == 0 && static_cast<size_t>(n) < want &&
+        ((short_is_end && static_cast<size_t>(n) < kPage) ||
+         (record_max > 0 && record_max < kPage &&
+          static_cast<size_t>(n) + record_max <= kPage))) {
       return 0;
     }
     offset += n;
@@ -77,6 +86,24 @@ bool HasNumericComponent(std::string_view path) {
       return true;
     }
     i = j + 1;
+  }
+  return false;
+}
+
+// Whether `path`, a procfs file, is a sysctl: below the directory "sys" of
+// a procfs root (inode 1, whatever --path.procfs calls it), where what a
+// handler gives fits the size asked of one read (see ReadFd). Asked once
+// per path, when the cache first sees it.
+bool IsSysctl(std::string_view path) {
+  for (size_t at = path.find("/sys/"); at != std::string_view::npos;
+       at = path.find("/sys/", at + 1)) {
+    const std::string root = at == 0 ? "/" : std::string(path.substr(0, at));
+    struct stat st;
+    struct statfs fs;
+    if (::stat(root.c_str(), &st) == 0 && st.st_ino == 1 &&
+        ::statfs(root.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) {
+      return true;
+    }
   }
   return false;
 }
@@ -113,17 +140,18 @@ class KeptFiles {
  public:
   // A kept descriptor of `path` for the caller alone, or -1. With a stamp,
   // only one kept under that stamp: those kept under another are closed.
-  // *sysfs tells whether the path is a sysfs file, as far as known.
-  int Take(const std::string& path, const DirStamp* stamp, bool* sysfs) {
+  // *short_is_end tells whether a short read of the path is its end (a
+  // sysfs file or a sysctl), as far as known.
+  int Take(const std::string& path, const DirStamp* stamp, bool* short_is_end) {
     std::vector<int> stale;
     int fd = -1;
-    *sysfs = false;
+    *short_is_end = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = files_.find(path);
       if (it == files_.end()) return -1;
       Entry& e = it->second;
-      *sysfs = e.sysfs;
+      *short_is_end = e.short_is_end;
       if (e.stamped != (stamp != nullptr)) return -1;
       if (stamp != nullptr && !(e.stamp == *stamp)) {
         stale.swap(e.idle);
@@ -155,7 +183,8 @@ class KeptFiles {
       e.stamped = stamp != nullptr;
       if (stamp != nullptr) e.stamp = *stamp;
       const long type = FsType(fd);
-      e.sysfs = type == SYSFS_MAGIC;
+      e.short_is_end =
+          type == SYSFS_MAGIC || (type == PROC_SUPER_MAGIC && IsSysctl(path));
       e.keep = e.stamped || Keepable(type, path);
       it = files_.emplace(path, std::move(e)).first;
     }
@@ -208,8 +237,8 @@ class KeptFiles {
   struct Entry {
     std::vector<int> idle;
     bool keep = false;
-    bool stamped = false;  // a ReadPathStamped file, kept under `stamp`
-    bool sysfs = false;    // on sysfs: a short read is the end (ReadFd)
+    bool stamped = false;       // a ReadPathStamped file, kept under `stamp`
+    bool short_is_end = false;  // sysfs or a sysctl: see ReadFd
     DirStamp stamp;
   };
   std::mutex mu_;
@@ -243,12 +272,12 @@ bool IsAttributeError(int error) {
 // ReadPath and ReadPathStamped (`stamp` non-null). A descriptor whose read
 // fails with an attribute's error is kept as after a successful read.
 FileRead ReadKeeping(const std::string& path, size_t limit,
-                     const DirStamp* stamp) {
+                     const DirStamp* stamp, size_t record_max = 0) {
   FileRead r;
   std::string* out = &r.data;
-  bool sysfs = false;
-  if (int fd = Kept().Take(path, stamp, &sysfs); fd >= 0) {
-    const int err = ReadFd(fd, true, limit, out, sysfs);
+  bool short_is_end = false;
+  if (int fd = Kept().Take(path, stamp, &short_is_end); fd >= 0) {
+    const int err = ReadFd(fd, true, limit, out, short_is_end, record_max);
     if (err == 0 || IsAttributeError(err)) {
       if (err != 0) out->clear();
       r.error = err;
@@ -263,7 +292,7 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
     r.error = errno;
     return r;
   }
-  if (int err = ReadFd(fd, false, limit, out, sysfs)) {
+  if (int err = ReadFd(fd, false, limit, out, short_is_end, record_max)) {
     out->clear();
     r.error = err;
     if (IsAttributeError(err)) {
@@ -281,6 +310,10 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
 
 FileRead ReadPath(const std::string& path, size_t limit) {
   return ReadKeeping(path, limit, nullptr);
+}
+
+FileRead ReadRecords(const std::string& path, size_t record_max) {
+  return ReadKeeping(path, 0, nullptr, record_max);
 }
 
 FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
@@ -445,6 +478,58 @@ std::optional<std::string> ReadFileIfExists(const std::string& path) {
   FileRead r = ReadPath(path);
   if (r.missing()) return std::nullopt;
   return std::move(r).Value(path);
+}
+
+bool KeptMountTable::Read(const std::string& path, std::string* text,
+                          int* error) {
+  *error = 0;
+  if (fd_ >= 0 && path == path_) {
+    struct pollfd p = {fd_, POLLPRI, 0};
+    int n;
+    do {
+      n = ::poll(&p, 1, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0 ||
+        (n == 1 && !(p.revents & (POLLPRI | POLLERR | POLLHUP | POLLNVAL)))) {
+      return false;
+    }
+    // Changed (or poll failed): read again from the start, the event
+    // taken; a change after this poll is reported by the next one.
+    if (n == 1 && !(p.revents & (POLLHUP | POLLNVAL)) &&
+        ReadFd(fd_, true, 0, text, false) == 0) {
+      return true;
+    }
+  }
+  Forget();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = errno;
+    text->clear();
+    return true;
+  }
+  // Opened before the read: a change from now on is reported.
+  if (int err = ReadFd(fd, false, 0, text, false)) {
+    ::close(fd);
+    *error = err;
+    text->clear();
+    return true;
+  }
+  if (FsType(fd) == PROC_SUPER_MAGIC && TryKeepFds(1)) {
+    fd_ = fd;
+    path_ = path;
+  } else {
+    ::close(fd);
+  }
+  return true;
+}
+
+void KeptMountTable::Forget() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ReleaseKeptFds(1);
+  }
+  fd_ = -1;
+  path_.clear();
 }
 
 std::vector<std::string> ListDir(const std::string& path) {

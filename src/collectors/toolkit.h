@@ -64,6 +64,14 @@ struct FileRead {
 /// closed and the file opened afresh.
 FileRead ReadPath(const std::string& path, size_t limit = 0);
 
+/// ReadPath for a procfs file of records (a seq_file such as
+/// /proc/net/udp) whose records are at most `record_max` bytes: the kernel
+/// fills a read's page with whole records, so a first read that leaves room
+/// in its page for one more is the whole file, and no second read is spent
+/// on finding the end (for /proc/net/udp a second walk of every slot of
+/// UDP's hash table).
+FileRead ReadRecords(const std::string& path, size_t record_max);
+
 /// What tells one directory from another across cycles: its device, inode
 /// and change time. A renamed or re-created directory (a network interface)
 /// is another one, and one where a file was added or removed has another
@@ -150,6 +158,33 @@ inline std::string ReadFile(const std::string& path) {
 /// The whole file, or nullopt if it is missing (ENOENT, ENOTDIR); other
 /// errors throw CollectError naming the path.
 std::optional<std::string> ReadFileIfExists(const std::string& path);
+
+/// A procfs mount table (`<procfs>/1/mountinfo`, `mounts`) read again only
+/// when it may have changed. Its descriptor is kept open (within the
+/// TryKeepFds budget), and poll(2) of it reports a mount, unmount or
+/// remount in its mount namespace since the last poll as POLLPRI (proc(5)):
+/// a cycle without one costs a poll, not the kernel's formatting of every
+/// mount (about 40 us here) and the parse. A table not on procfs (a fixture
+/// tree) is read every time.
+class KeptMountTable {
+ public:
+  KeptMountTable() = default;
+  KeptMountTable(const KeptMountTable&) = delete;
+  KeptMountTable& operator=(const KeptMountTable&) = delete;
+  ~KeptMountTable() { Forget(); }
+
+  /// Reads `path` into *text and returns true, unless it is the path of the
+  /// last read, kept, and its namespace has not changed since: then false,
+  /// *text untouched. The open's or read's error in FileRead's terms in
+  /// *error (0 if none; *text cleared, true returned).
+  bool Read(const std::string& path, std::string* text, int* error);
+  /// Closes the descriptor: the next Read() reads (after a parse error).
+  void Forget();
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
 
 /// How ReadRegularFile() ended.
 enum class ReadOutcome { kOk, kError, kNotRegular, kTooBig };
@@ -378,10 +413,16 @@ double ToDouble(T v) {
   return static_cast<double>(v);
 }
 
+/// Throws CollectError("<path>: <error>") if a parser returned an error
+/// (a parser that returns its error rather than a parse::Result).
+inline void ThrowParseError(const std::string& error, const std::string& path) {
+  if (!error.empty()) throw CollectError(path + ": " + error);
+}
+
 /// Turns a parser's error into a CollectError naming the file.
 template <typename T>
 T Unwrap(parse::Result<T> r, const std::string& path) {
-  if (!r.ok()) throw CollectError(path + ": " + r.error);
+  if (!r.ok()) ThrowParseError(r.error, path);
   return std::move(r.value);
 }
 
@@ -649,12 +690,6 @@ std::unique_ptr<Collector> UntypedFieldsCollector(std::string prefix,
                                                   UntypedFieldReader read,
                                                   UntypedFieldHelp help,
                                                   RepeatedKey repeated);
-
-/// Throws CollectError("<path>: <error>") if a parser returned an error
-/// (a parser that returns its error rather than a parse::Result).
-inline void ThrowParseError(const std::string& error, const std::string& path) {
-  if (!error.empty()) throw CollectError(path + ": " + error);
-}
 
 }  // namespace host_exporter
 

@@ -9,6 +9,10 @@
 namespace host_exporter::collectors::udp_queues {
 namespace {
 
+// The longest line of /proc/net/udp6 (or udp) with every field at its widest
+// is about 230 bytes (udp's are padded to 128).
+constexpr size_t kRecordMax = 512;
+
 class UdpQueuesCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
@@ -19,10 +23,13 @@ class UdpQueuesCollector : public Collector {
     for (const auto& [file, ip] :
          {std::pair{"net/udp", "v4"}, std::pair{"net/udp6", "v6"}}) {
       const std::string path = paths.Proc(file);
-      auto text = ReadFileIfExists(path);
-      if (!text) continue;
+      // Lines of at most kRecordMax bytes: one read, not a second walk of
+      // every slot of the UDP hash table to find the end.
+      FileRead read = ReadRecords(path, kRecordMax);
+      if (read.missing()) continue;
+      const std::string& text = read.Value(path);
       uint64_t tx = 0, rx = 0;  // summed as integers, as Go's procfs does
-      for (const auto& s : Unwrap(parse::ParseNetSocketTable(*text), path)) {
+      for (const auto& s : Unwrap(parse::ParseNetSocketTable(text), path)) {
         tx += s.tx_queue;
         rx += s.rx_queue;
       }

@@ -3,7 +3,10 @@
 #include "collectors/toolkit.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -306,33 +309,155 @@ TEST(ReadPathTest, AttributeErrorKeepsTheDescriptor) {
   ForgetKeptUnder(lo);
 }
 
+// Read system calls of this thread so far (as of before this read), -1 if
+// the kernel does not count them.
+long ThreadReads() {
+  const std::string io = ReadUncached("/proc/thread-self/io").data;
+  const size_t at = io.find("syscr: ");
+  return at == std::string::npos ? -1L : std::stol(io.substr(at + 7));
+}
+
 // A sysfs attribute (one show of at most a page) comes whole from one read
 // into a larger buffer, so a short read is its end: one read system call,
 // not a second one to find the end of the file.
 TEST(ReadPathTest, SysfsAttributeIsOneRead) {
   const std::string online = "/sys/devices/system/cpu/online";
   if (!ReadPath(online).ok()) GTEST_SKIP() << "no " << online;  // now kept
-  // Read system calls of this thread so far (as of before this read).
-  auto reads = [] {
-    const std::string io = ReadUncached("/proc/thread-self/io").data;
-    const size_t at = io.find("syscr: ");
-    return at == std::string::npos ? -1L : std::stol(io.substr(at + 7));
-  };
-  const long before = reads();
+  const long before = ThreadReads();
   if (before < 0) GTEST_SKIP() << "no syscr in /proc/thread-self/io";
-  const long after_io = reads();
+  const long after_io = ThreadReads();
   const FileRead r = ReadPath(online);
-  const long after = reads();
+  const long after = ThreadReads();
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r.data.empty());
   EXPECT_EQ((after - after_io) - (after_io - before), 1);
   // A procfs file with records keeps reading to the end (its reads may
   // stop short at its one-page buffer before the end).
   const std::string mountinfo = "/proc/self/mountinfo";
-  const long before_proc = reads();
+  const long before_proc = ThreadReads();
   ASSERT_TRUE(ReadPath(mountinfo).ok());
-  const long after_proc = reads();
+  const long after_proc = ThreadReads();
   EXPECT_GE((after_proc - before_proc) - (after_io - before), 2);
+}
+
+// A sysctl's handler formats its whole value into a buffer of the size
+// asked, which the kernel zeroes for each read: a kept one is asked a page,
+// and a short read is its end (one read system call, not a second one of
+// 16 KB zeroed to find the end).
+TEST(ReadPathTest, SysctlIsOneRead) {
+  const std::string ostype = "/proc/sys/kernel/ostype";
+  if (!ReadPath(ostype).ok()) GTEST_SKIP() << "no " << ostype;  // now kept
+  const long before = ThreadReads();
+  if (before < 0) GTEST_SKIP() << "no syscr in /proc/thread-self/io";
+  const long after_io = ThreadReads();
+  const FileRead r = ReadPath(ostype);
+  const long after = ThreadReads();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.data, "Linux\n");
+  EXPECT_EQ((after - after_io) - (after_io - before), 1);
+  // A procfs file outside /proc/sys is read to the read that returns 0.
+  const long before_stat = ThreadReads();
+  ASSERT_TRUE(ReadPath("/proc/stat").ok());
+  const long after_stat = ThreadReads();
+  EXPECT_GE((after_stat - before_stat) - (after_io - before), 2);
+}
+
+// A procfs file of short records (/proc/net/udp) whose first read leaves
+// room in its page for one more record is whole: one read system call.
+TEST(ReadPathTest, RecordsFileShortOfAPageIsOneRead) {
+  const std::string udp = "/proc/net/udp";
+  const FileRead first = ReadRecords(udp, 512);  // now kept
+  if (!first.ok()) GTEST_SKIP() << "no " << udp;
+  if (first.data.size() + 512 > 4096) {
+    GTEST_SKIP() << udp << " is too long here to be one read";
+  }
+  const long before = ThreadReads();
+  if (before < 0) GTEST_SKIP() << "no syscr in /proc/thread-self/io";
+  const long after_io = ThreadReads();
+  const FileRead r = ReadRecords(udp, 512);
+  const long after = ThreadReads();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.data.substr(0, r.data.find('\n')),
+            first.data.substr(0, first.data.find('\n')));
+  EXPECT_EQ((after - after_io) - (after_io - before), 1);
+  // Without the bound it reads on to the read that returns 0.
+  const long before_path = ThreadReads();
+  ASSERT_TRUE(ReadPath(udp).ok());
+  EXPECT_EQ((ThreadReads() - before_path) - (after_io - before), 2);
+}
+
+// A regular file of any size is read whole whatever the bound says.
+TEST(ReadPathTest, RecordsBoundReadsARegularFileWhole) {
+  TempRoot root;
+  const std::string big(20000, 'x');
+  root.Write("big", big);
+  root.Write("mid", big.substr(0, 5000));
+  EXPECT_EQ(ReadRecords(root.dir() + "/big", 512).data, big);
+  EXPECT_EQ(ReadRecords(root.dir() + "/mid", 512).data, big.substr(0, 5000));
+}
+
+// A mount table outside procfs (a fixture tree) is read every time.
+TEST(KeptMountTableTest, FixtureTableIsReadEveryTime) {
+  TempRoot root;
+  root.Write("proc/1/mountinfo", "first\n");
+  const std::string path = root.dir() + "/proc/1/mountinfo";
+  KeptMountTable table;
+  std::string text;
+  int error = -1;
+  EXPECT_TRUE(table.Read(path, &text, &error));
+  EXPECT_EQ(error, 0);
+  EXPECT_EQ(text, "first\n");
+  root.Write("proc/1/mountinfo", "second\n");
+  EXPECT_TRUE(table.Read(path, &text, &error));
+  EXPECT_EQ(text, "second\n");
+  EXPECT_TRUE(table.Read(root.dir() + "/absent", &text, &error));
+  EXPECT_EQ(error, ENOENT);
+  EXPECT_EQ(text, "");
+}
+
+// procfs' table is read again only after a mount or unmount in its
+// namespace: checked in a child in a mount namespace of its own (nothing
+// else mounts there), which needs CAP_SYS_ADMIN.
+TEST(KeptMountTableTest, ProcfsTableIsReadAgainOnlyAfterAMountChange) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+      ::_exit(77);
+    }
+    char dir[] = "/tmp/kept-mount-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) ::_exit(10);
+    const std::string path = "/proc/self/mountinfo";
+    KeptMountTable table;
+    std::string text;
+    int error = 0;
+    int code = 0;
+    if (!table.Read(path, &text, &error) || error != 0) {
+      code = 1;
+    } else if (table.Read(path, &text, &error)) {
+      code = 2;  // read again without a change
+    } else if (::mount("none", dir, "tmpfs", 0, nullptr) != 0) {
+      code = 77;
+    } else if (!table.Read(path, &text, &error) ||
+               text.find(dir) == std::string::npos) {
+      code = 3;  // the mount not seen
+    } else if (table.Read(path, &text, &error)) {
+      code = 4;
+    } else if (::umount(dir) != 0 || !table.Read(path, &text, &error) ||
+               text.find(dir) != std::string::npos) {
+      code = 5;  // the unmount not seen
+    }
+    ::rmdir(dir);
+    ::_exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) {
+    GTEST_SKIP() << "no mount namespace of our own here";
+  }
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // PID 1's files are kept (its mountinfo), other processes' are not.
