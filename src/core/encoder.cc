@@ -153,6 +153,11 @@ void FormatValueInto(double v, ValueText* t) {
 // OpenMetrics' float: FormatValue's text with ".0" after a whole number.
 ValueText OmFloat(double v) {
   ValueText t;
+  if (v == 0) {  // -0 too, as "0.0"
+    std::memcpy(t.buf, "0.0", 3);
+    t.size = 3;
+    return t;
+  }
   FormatValueInto(v, &t);
   const std::string_view s = t;
   if (!std::isnan(v) && !std::isinf(v) &&

@@ -280,6 +280,34 @@ TEST(EncodeOpenMetricsTest, AsClientGolangWritesItKeepingTextSeriesNames) {
             "# EOF\n");
 }
 
+// OpenMetrics' floats: a whole number with ".0" (below 1e6 and beyond),
+// zero of either sign as "0.0", fractions and exponents as the text form.
+TEST(EncodeOpenMetricsTest, FloatsOfEveryShape) {
+  Families fams;
+  fams.push_back(Gauge("g", "G.")
+                     .Add({{"v", "a"}}, -0.0)
+                     .Add({{"v", "b"}}, 0.0)
+                     .Add({{"v", "c"}}, 1)
+                     .Add({{"v", "d"}}, -1)
+                     .Add({{"v", "e"}}, 999999)
+                     .Add({{"v", "f"}}, 1e6)
+                     .Add({{"v", "g"}}, 2.5)
+                     .Add({{"v", "h"}}, 1e-5)
+                     .Take());
+  EXPECT_EQ(EncodeOpenMetrics(fams, {}, Escaping::kUnderscores),
+            "# HELP g G.\n"
+            "# TYPE g gauge\n"
+            "g{v=\"a\"} 0.0\n"
+            "g{v=\"b\"} 0.0\n"
+            "g{v=\"c\"} 1.0\n"
+            "g{v=\"d\"} -1.0\n"
+            "g{v=\"e\"} 999999.0\n"
+            "g{v=\"f\"} 1e+06\n"
+            "g{v=\"g\"} 2.5\n"
+            "g{v=\"h\"} 1e-05\n"
+            "# EOF\n");
+}
+
 TEST(EncodeOpenMetricsTest, EmptyIsJustEof) {
   EXPECT_EQ(EncodeOpenMetrics({}, {}, Escaping::kUnderscores), "# EOF\n");
 }
