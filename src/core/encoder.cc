@@ -150,15 +150,16 @@ void FormatValueInto(double v, ValueText* t) {
   t->size = static_cast<size_t>(fix.ptr - buf);
 }
 
+// FormatValue's text of v.
+ValueText TextFloat(double v) {
+  ValueText t;
+  FormatValueInto(v, &t);
+  return t;
+}
+
 // OpenMetrics' float: FormatValue's text with ".0" after a whole number.
 ValueText OmFloat(double v) {
-  ValueText t;
-  if (v == 0) {  // -0 too, as "0.0"
-    std::memcpy(t.buf, "0.0", 3);
-    t.size = 3;
-    return t;
-  }
-  FormatValueInto(v, &t);
+  ValueText t = TextFloat(v == 0 ? 0.0 : v);  // -0 too, as "0.0"
   const std::string_view s = t;
   if (!std::isnan(v) && !std::isinf(v) &&
       s.find_first_of("e.") == std::string_view::npos) {
@@ -169,10 +170,7 @@ ValueText OmFloat(double v) {
 }
 
 ValueText StyleFloat(const Style& st, double v) {
-  if (st.om) return OmFloat(v);
-  ValueText t;
-  FormatValueInto(v, &t);
-  return t;
+  return st.om ? OmFloat(v) : TextFloat(v);
 }
 
 // A name (already escaped by the scheme): as is if legacy, else quoted (only
@@ -278,13 +276,10 @@ void AppendSamples(std::string* out, const Style& st,
     const double ct =
         st.om && created && i < created->size() ? (*created)[i] : 0;
     auto count = [&](uint64_t n) {
+      if (!st.om) return TextFloat(static_cast<double>(n));
       ValueText t;
-      if (st.om) {
-        t.size = static_cast<size_t>(
-            std::to_chars(t.buf, t.buf + sizeof t.buf, n).ptr - t.buf);
-      } else {
-        FormatValueInto(static_cast<double>(n), &t);
-      }
+      t.size = static_cast<size_t>(
+          std::to_chars(t.buf, t.buf + sizeof t.buf, n).ptr - t.buf);
       return t;
     };
     switch (f.type) {
@@ -304,7 +299,7 @@ void AppendSamples(std::string* out, const Style& st,
       case prometheus::MetricType::Summary: {
         for (const auto& q : m.summary.quantile) {
           AppendSeries(out, st, name, {}, m.label, "quantile",
-                       StyleFloat(Style{}, q.quantile), StyleFloat(st, q.value),
+                       TextFloat(q.quantile), StyleFloat(st, q.value),
                        m.timestamp_ms, plain);
         }
         AppendSeries(out, st, name, "_sum", m.label, {}, {},
@@ -319,8 +314,8 @@ void AppendSamples(std::string* out, const Style& st,
         for (const auto& b : m.histogram.bucket) {
           if (std::isinf(b.upper_bound)) has_inf = true;
           AppendSeries(out, st, name, "_bucket", m.label, "le",
-                       StyleFloat(Style{}, b.upper_bound),
-                       count(b.cumulative_count), m.timestamp_ms, suffixed);
+                       TextFloat(b.upper_bound), count(b.cumulative_count),
+                       m.timestamp_ms, suffixed);
         }
         if (!has_inf) {
           AppendSeries(out, st, name, "_bucket", m.label, "le", "+Inf",
@@ -449,11 +444,7 @@ const char* TypeName(prometheus::MetricType t) {
   return "untyped";
 }
 
-std::string FormatValue(double v) {
-  ValueText t;
-  FormatValueInto(v, &t);
-  return std::string(t);
-}
+std::string FormatValue(double v) { return std::string(TextFloat(v)); }
 
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
                       Escaping escaping) {
