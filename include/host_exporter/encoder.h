@@ -62,16 +62,21 @@ void AppendTextFamily(const prometheus::MetricFamily& family, std::string* out,
 
 /// Encodes families in the order given (text 0.0.4, which text 1.0.0 is
 /// too: a name outside the legacy charset is escaped by `escaping`, or with
-/// kAllowUtf8 written quoted, `{"a.b",l="v"}`).
+/// kAllowUtf8 written quoted, `{"a.b",l="v"}`). `names_legacy`: the
+/// caller knows every label name to be in the legacy charset (a Snapshot
+/// checks its families once), so none is checked again.
 std::string EncodeText(const Families& families,
-                       Escaping escaping = Escaping::kUnderscores);
+                       Escaping escaping = Escaping::kUnderscores,
+                       bool names_legacy = false);
 
 /// OpenMetrics 1.0.0 text as client_golang writes it: "# UNIT" where the
 /// name ends in a known unit, a counter family named without "_total" and
 /// its samples with it, "_created" samples where `created` knows the time,
 /// "unknown" for untyped, floats as "1.0", and "# EOF" last.
+/// `names_legacy` as for EncodeText().
 std::string EncodeOpenMetrics(const Families& families,
-                              const CreatedTimes& created, Escaping escaping);
+                              const CreatedTimes& created, Escaping escaping,
+                              bool names_legacy = false);
 
 /// Length-delimited io.prometheus.client.MetricFamily messages (the
 /// protobuf exposition), with created timestamps where known.

@@ -98,6 +98,7 @@ void AppendRune(std::string* out, char32_t c) {
 struct Style {
   bool om = false;  // OpenMetrics: floats "1.0", HELP escapes '"'
   Escaping escaping = Escaping::kUnderscores;
+  bool names_legacy = false;  // every label name known legacy: none checked
 };
 
 // A value's text in a buffer of its own (no allocation): what FormatValue
@@ -220,7 +221,11 @@ void AppendSeries(std::string* out, const Style& st, std::string_view name,
     for (const auto& l : labels) {
       out->push_back(sep);
       sep = ',';
-      AppendLabelName(out, l.name, st.escaping);
+      if (st.names_legacy) {
+        out->append(l.name);
+      } else {
+        AppendLabelName(out, l.name, st.escaping);
+      }
       out->append("=\"");
       AppendEscaped(out, l.value, true);
       out->push_back('"');
@@ -251,7 +256,11 @@ void AppendSeries(std::string* out, const Style& st, std::string_view name,
 void AppendComment(std::string* out, const Style& st, std::string_view what,
                    std::string_view name, std::string_view text, bool escape) {
   out->append("# ").append(what).push_back(' ');
-  AppendName(out, name);
+  if (st.names_legacy) {
+    out->append(name);
+  } else {
+    AppendName(out, name);
+  }
   out->push_back(' ');
   if (escape) {
     AppendEscaped(out, text, st.om);
@@ -269,7 +278,7 @@ void AppendSamples(std::string* out, const Style& st,
                    std::string_view total = {}) {
   // The suffixes ("_total", "_sum", "_bucket", ...) are legacy names'
   // bytes: with one, a name is legacy if it is, or is empty.
-  const bool plain = IsLegacyName(name);
+  const bool plain = st.names_legacy || IsLegacyName(name);
   const bool suffixed = plain || name.empty();
   for (size_t i = 0; i < f.metric.size(); ++i) {
     const auto& m = f.metric[i];
@@ -446,13 +455,16 @@ const char* TypeName(prometheus::MetricType t) {
 
 std::string FormatValue(double v) { return std::string(TextFloat(v)); }
 
+namespace {
+
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
-                      Escaping escaping) {
-  const Style st{false, escaping};
+                      const Style& st) {
+  const Escaping escaping = st.escaping;
   // Escaped into a new string only when the scheme changes the name.
   std::string escaped;
   std::string_view name = f.name;
-  if (escaping != Escaping::kAllowUtf8 && !IsLegacyName(name)) {
+  if (!st.names_legacy && escaping != Escaping::kAllowUtf8 &&
+      !IsLegacyName(name)) {
     escaped = EscapeName(name, escaping);
     name = escaped;
   }
@@ -461,21 +473,31 @@ void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
   AppendSamples(out, st, f, name, nullptr);
 }
 
-std::string EncodeText(const Families& families, Escaping escaping) {
+}  // namespace
+
+void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
+                      Escaping escaping) {
+  AppendTextFamily(f, out, Style{false, escaping});
+}
+
+std::string EncodeText(const Families& families, Escaping escaping,
+                       bool names_legacy) {
+  const Style st{false, escaping, names_legacy};
   std::string out;
   out.reserve(Estimate(families));
-  for (const auto& f : families) AppendTextFamily(f, &out, escaping);
+  for (const auto& f : families) AppendTextFamily(f, &out, st);
   return out;
 }
 
 std::string EncodeOpenMetrics(const Families& families,
-                              const CreatedTimes& created, Escaping escaping) {
-  const Style st{true, escaping};
+                              const CreatedTimes& created, Escaping escaping,
+                              bool names_legacy) {
+  const Style st{true, escaping, names_legacy};
   std::string out;
   out.reserve(Estimate(families) * 5 / 4);
   for (size_t i = 0; i < families.size(); ++i) {
     const auto& f = families[i];
-    std::string name = EscapeName(f.name, escaping);
+    std::string name = st.names_legacy ? f.name : EscapeName(f.name, escaping);
     // A counter is named without "_total" and its samples with it. One whose
     // name lacks the suffix is served as unknown under its own name: with the
     // suffix added, Prometheus would store it under a new name, and the

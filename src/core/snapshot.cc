@@ -483,12 +483,12 @@ const std::string& Snapshot::Get(size_t index) const {
     } else {
       switch (encoding) {
         case Encoding::kText:
-          form.bytes = EncodeText(families, escaping);
+          form.bytes = EncodeText(families, escaping, !utf8_names);
           break;
         case Encoding::kOpenMetrics:
           form.bytes = EncodeOpenMetrics(
               families, openmetrics_created ? created : CreatedTimes{},
-              escaping);
+              escaping, !utf8_names);
           break;
         case Encoding::kProtoDelimited:
           form.bytes = EncodeProtoDelimited(families, created, escaping);

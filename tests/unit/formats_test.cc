@@ -282,6 +282,22 @@ TEST(EncodeOpenMetricsTest, AsClientGolangWritesItKeepingTextSeriesNames) {
 
 // OpenMetrics' floats: a whole number with ".0" (below 1e6 and beyond),
 // zero of either sign as "0.0", fractions and exponents as the text form.
+// A Snapshot whose names are all legacy tells the encoders so, and they
+// check no name again: the bodies must be the ones they write checking.
+TEST(EncodeOpenMetricsTest, NamesKnownLegacyGiveTheSameBodies) {
+  const CreatedTimes created = {
+      {1700000000, 1700000000.25}, {}, {0}, {}, {1600000000}, {}};
+  Families fams = Sample();
+  fams.push_back(Gauge("node_network_up", "Up.")
+                     .Add({{"device", "eth0"}, {"operstate", "up"}}, 1)
+                     .Add({{"device", "lo"}, {"operstate", "unknown"}}, 0)
+                     .Take());
+  EXPECT_EQ(EncodeOpenMetrics(fams, created, Escaping::kUnderscores, true),
+            EncodeOpenMetrics(fams, created, Escaping::kUnderscores, false));
+  EXPECT_EQ(EncodeText(fams, Escaping::kUnderscores, true),
+            EncodeText(fams, Escaping::kUnderscores, false));
+}
+
 TEST(EncodeOpenMetricsTest, FloatsOfEveryShape) {
   Families fams;
   fams.push_back(Gauge("g", "G.")
