@@ -8,6 +8,7 @@
 #include <chrono>
 #include <utility>
 
+#include "app/resident.h"
 #include "app/sd_daemon.h"
 #include "build_config.h"
 #include "host_exporter/collector.h"
@@ -19,6 +20,9 @@
 
 namespace host_exporter::app {
 namespace {
+
+// The cycle after which start-up's resident code is let go.
+constexpr uint64_t kReleaseAfterCycle = 3;
 
 // Self-metrics added to every snapshot: the build info, and the process's
 // own metrics unless --web.disable-exporter-metrics.
@@ -330,8 +334,20 @@ void Application::StartScheduler(std::vector<NamedCollector> collectors) {
   // not started by systemd. The watchdog's pings (WatchdogSec=) come from
   // the scheduler's loop every half of it (SchedulerOptionsFor), not per
   // cycle, so a wedged loop gets restarted.
-  scheduler_->OnCycle([](const Snapshot& s) {
+  // After the third cycle (the first ones run code once: discovery, the
+  // first scrape's encoder), start-up's code is let go (app/resident.h).
+  scheduler_->OnCycle([this](const Snapshot& s) {
     if (s.cycle == 1) sd::Notify("READY=1");
+    if (s.cycle == kReleaseAfterCycle) {
+      const Released r = ReleaseStartUpPages();
+      if (!r.error.empty()) {
+        log_.Debug("start-up pages kept", {{"err", r.error}});
+      } else {
+        log_.Debug("start-up pages released",
+                   {{"code_kb", std::to_string(r.code_bytes / 1024)},
+                    {"mappings", std::to_string(r.mappings)}});
+      }
+    }
   });
   WarnIfWatchdogTooShort(config_, &log_);
   scheduler_->Start();
