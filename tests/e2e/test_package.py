@@ -12,6 +12,7 @@
 The build compiles the whole project once more (a few minutes on 2 cores),
 so this file is the meson test suite 'package'.
 """
+import contextlib
 import os
 import re
 import shutil
@@ -102,6 +103,21 @@ def tar_member(deb, member):
     return out.stdout
 
 
+@contextlib.contextmanager
+def packaged_binary(deb):
+    """The package's /usr/bin/host_exporter, written executable into a
+    directory of its own that goes afterwards."""
+    tmp = tempfile.mkdtemp(prefix="packaged-")
+    try:
+        binary = os.path.join(tmp, "host_exporter")
+        with open(binary, "wb") as f:
+            f.write(tar_member(deb, "./usr/bin/host_exporter"))
+        os.chmod(binary, 0o755)
+        yield binary
+    finally:
+        shutil.rmtree(tmp)
+
+
 _BUILT = {}
 
 
@@ -180,20 +196,14 @@ class PackageTest(unittest.TestCase):
         """The packaged binary asks the loader for libc, libm, libcrypt (LGPL),
         zlib and expat (Debian's embedded-library) only: the other libraries
         it links are linked in (meson.build, link_static)."""
-        tmp = tempfile.mkdtemp(prefix="needed-")
-        try:
-            binary = os.path.join(tmp, "host_exporter")
-            with open(binary, "wb") as f:
-                f.write(tar_member(self.deb, "./usr/bin/host_exporter"))
+        with packaged_binary(self.deb) as binary:
             r = run(["readelf", "--dynamic", binary])
-            self.assertEqual(r.returncode, 0, r.stderr)
-            needed = sorted(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", r.stdout))
-            # The loader itself (ld-linux-<arch>) is libc's too.
-            needed = [n for n in needed if not n.startswith("ld-linux")]
-            self.assertEqual(needed, ["libc.so.6", "libcrypt.so.1", "libexpat.so.1", "libm.so.6",
-                                      "libz.so.1"])
-        finally:
-            shutil.rmtree(tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        needed = sorted(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", r.stdout))
+        # The loader itself (ld-linux-<arch>) is libc's too.
+        needed = [n for n in needed if not n.startswith("ld-linux")]
+        self.assertEqual(needed, ["libc.so.6", "libcrypt.so.1", "libexpat.so.1", "libm.so.6",
+                                  "libz.so.1"])
 
     def test_files(self):
         expected = {
@@ -275,12 +285,7 @@ class PackageTest(unittest.TestCase):
         """The packaged binary, every collector, under the unit's restrictions
         (see test_systemd_unit.Sandbox), system-call filter included."""
         import test_systemd_unit as unit
-        tmp = tempfile.mkdtemp(prefix="packaged-")
-        try:
-            binary = os.path.join(tmp, "host_exporter")
-            with open(binary, "wb") as f:
-                f.write(tar_member(self.deb, "./usr/bin/host_exporter"))
-            os.chmod(binary, 0o755)
+        with packaged_binary(self.deb) as binary:
             box = unit.Sandbox(binary)
             try:
                 why = box.seccomp_unavailable()
@@ -290,8 +295,6 @@ class PackageTest(unittest.TestCase):
                                      "in the unit's sandbox")
             finally:
                 box.close()
-        finally:
-            shutil.rmtree(tmp)
 
     def test_packaged_binary_keeps_little_of_its_code_resident(self):
         """The packaged binary's code mapping after 40 cycles and scrapes:
@@ -300,12 +303,7 @@ class PackageTest(unittest.TestCase):
         (src/app/resident.h), so at most 2/5 of it is resident. Linked
         without the order, 58 % was (the kernel maps 64 KB around each
         fault); ordered, 22 % (build tree) and 27 % (package), 2026-12-07."""
-        tmp = tempfile.mkdtemp(prefix="packaged-")
-        try:
-            binary = os.path.join(tmp, "host_exporter")
-            with open(binary, "wb") as f:
-                f.write(tar_member(self.deb, "./usr/bin/host_exporter"))
-            os.chmod(binary, 0o755)
+        with packaged_binary(self.deb) as binary:
             port = harness.free_port()
             with harness.Exporter(["--web.listen-address=127.0.0.1:%d" % port,
                                    "--collection.interval=100ms"], port, exe=binary) as e:
@@ -325,12 +323,10 @@ class PackageTest(unittest.TestCase):
                             size += int(fields[1])
                         elif current and fields[0] == "Rss:":
                             rss += int(fields[1])
-            self.assertGreater(size, 0, "no code mapping of " + binary)
-            print("code resident: %d of %d kB (%.0f %%)" % (rss, size, 100.0 * rss / size),
-                  file=sys.stderr)
-            self.assertLess(rss, size * 2 / 5)
-        finally:
-            shutil.rmtree(tmp)
+        self.assertGreater(size, 0, "no code mapping of the packaged binary")
+        print("code resident: %d of %d kB (%.0f %%)" % (rss, size, 100.0 * rss / size),
+              file=sys.stderr)
+        self.assertLess(rss, size * 2 / 5)
 
     def test_lintian_reports_no_error(self):
         if not shutil.which("lintian"):
