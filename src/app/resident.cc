@@ -1,12 +1,10 @@
 #include "app/resident.h"
 
-#include <fcntl.h>
 #include <malloc.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -17,7 +15,6 @@ namespace {
 struct Mapping {
   uintptr_t start = 0, end = 0;
   bool code_of_file = false;  // r-xp or r--p, and a path
-  std::string path;
   size_t rss_kb = 0, anonymous_kb = 0;
 };
 
@@ -47,10 +44,6 @@ Released ReleaseStartUpPages(const std::string& smaps) {
       m.code_of_file = (std::strcmp(perms, "r-xp") == 0 ||
                         std::strcmp(perms, "r--p") == 0) &&
                        line[path_at] == '/';
-      if (m.code_of_file) {
-        m.path = line + path_at;
-        if (!m.path.empty() && m.path.back() == '\n') m.path.pop_back();
-      }
       maps.push_back(m);
       continue;
     }
@@ -63,6 +56,8 @@ Released ReleaseStartUpPages(const std::string& smaps) {
     }
   }
   std::fclose(f);
+  // The mappings read are still those: after start-up the exporter maps no
+  // file and unmaps none (dlopen() of OpenSSL or libcurl only adds some).
   for (const Mapping& m : maps) {
     // A page of code with a private copy (a debugger's breakpoint) would
     // be lost: such a mapping is left as it is.
@@ -73,7 +68,6 @@ Released ReleaseStartUpPages(const std::string& smaps) {
       ++out.mappings;
     }
   }
-
   malloc_trim(0);
   return out;
 }
