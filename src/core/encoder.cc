@@ -98,7 +98,7 @@ void AppendRune(std::string* out, char32_t c) {
 struct Style {
   bool om = false;  // OpenMetrics: floats "1.0", HELP escapes '"'
   Escaping escaping = Escaping::kUnderscores;
-  bool names_legacy = false;  // every label name known legacy: none checked
+  bool names_legacy = false;  // every name known legacy: none checked
 };
 
 // A value's text in a buffer of its own (no allocation): what FormatValue
@@ -174,10 +174,16 @@ ValueText StyleFloat(const Style& st, double v) {
   return st.om ? OmFloat(v) : TextFloat(v);
 }
 
+// Whether `name` is in the legacy charset: known for every name of a
+// snapshot that said so (Style::names_legacy), checked otherwise.
+bool Legacy(const Style& st, std::string_view name) {
+  return st.names_legacy || IsLegacyName(name);
+}
+
 // A name (already escaped by the scheme): as is if legacy, else quoted (only
 // kAllowUtf8 leaves such names).
-void AppendName(std::string* out, std::string_view name) {
-  if (IsLegacyName(name)) {
+void AppendName(std::string* out, const Style& st, std::string_view name) {
+  if (Legacy(st, name)) {
     out->append(name);
   } else {
     out->push_back('"');
@@ -186,12 +192,12 @@ void AppendName(std::string* out, std::string_view name) {
   }
 }
 
-void AppendLabelName(std::string* out, const std::string& name,
-                     Escaping escaping) {
-  if (IsLegacyName(name)) {
+void AppendLabelName(std::string* out, const Style& st,
+                     const std::string& name) {
+  if (Legacy(st, name)) {
     out->append(name);
   } else {
-    AppendName(out, EscapeName(name, escaping));
+    AppendName(out, st, EscapeName(name, st.escaping));
   }
 }
 
@@ -221,11 +227,7 @@ void AppendSeries(std::string* out, const Style& st, std::string_view name,
     for (const auto& l : labels) {
       out->push_back(sep);
       sep = ',';
-      if (st.names_legacy) {
-        out->append(l.name);
-      } else {
-        AppendLabelName(out, l.name, st.escaping);
-      }
+      AppendLabelName(out, st, l.name);
       out->append("=\"");
       AppendEscaped(out, l.value, true);
       out->push_back('"');
@@ -256,11 +258,7 @@ void AppendSeries(std::string* out, const Style& st, std::string_view name,
 void AppendComment(std::string* out, const Style& st, std::string_view what,
                    std::string_view name, std::string_view text, bool escape) {
   out->append("# ").append(what).push_back(' ');
-  if (st.names_legacy) {
-    out->append(name);
-  } else {
-    AppendName(out, name);
-  }
+  AppendName(out, st, name);
   out->push_back(' ');
   if (escape) {
     AppendEscaped(out, text, st.om);
@@ -278,7 +276,7 @@ void AppendSamples(std::string* out, const Style& st,
                    std::string_view total = {}) {
   // The suffixes ("_total", "_sum", "_bucket", ...) are legacy names'
   // bytes: with one, a name is legacy if it is, or is empty.
-  const bool plain = st.names_legacy || IsLegacyName(name);
+  const bool plain = Legacy(st, name);
   const bool suffixed = plain || name.empty();
   for (size_t i = 0; i < f.metric.size(); ++i) {
     const auto& m = f.metric[i];
@@ -463,8 +461,7 @@ void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
   // Escaped into a new string only when the scheme changes the name.
   std::string escaped;
   std::string_view name = f.name;
-  if (!st.names_legacy && escaping != Escaping::kAllowUtf8 &&
-      !IsLegacyName(name)) {
+  if (escaping != Escaping::kAllowUtf8 && !Legacy(st, name)) {
     escaped = EscapeName(name, escaping);
     name = escaped;
   }
@@ -497,6 +494,7 @@ std::string EncodeOpenMetrics(const Families& families,
   out.reserve(Estimate(families) * 5 / 4);
   for (size_t i = 0; i < families.size(); ++i) {
     const auto& f = families[i];
+    // EscapeName() checks the name itself unless the snapshot said.
     std::string name = st.names_legacy ? f.name : EscapeName(f.name, escaping);
     // A counter is named without "_total" and its samples with it. One whose
     // name lacks the suffix is served as unknown under its own name: with the
