@@ -3,8 +3,10 @@ and the servers it talks to (node_exporter, Prometheus, influxd) on loopback.
 
 Every test here talks only to 127.0.0.1 / [::1] with bounded request counts.
 """
+import errno
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -29,10 +31,54 @@ def binary():
     return path
 
 
-def free_port(family=socket.AF_INET, host="127.0.0.1"):
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+_PORTS_GIVEN = set()
+
+
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _port_is_free(port):
+    """True when `port` can be bound on every address of both families: a
+    server given ":port" binds 0.0.0.0 and [::], one given 127.0.0.1 or [::1]
+    binds those, and any of them fails on a port taken on any address."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            s.bind(("::", port))
+        return True
+    except OSError as e:
+        if e.errno != errno.EAFNOSUPPORT:  # a host without IPv6: IPv4 alone
+            return False
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("0.0.0.0", port))
+        return True
+    except OSError:
+        return False
+
+
+def free_port():
+    """A port for a server a test starts, free on every address of IPv4 and
+    IPv6 and outside the kernel's ephemeral range. A port the kernel hands out
+    for bind(0) is an ephemeral one: between this check and the server's bind,
+    any outgoing connection of a test running beside this one (a scrape, a
+    push) can take it as its source port, and the server then fails with
+    "address in use". Ports below the range are never taken that way."""
+    low, high = _ephemeral_range()
+    first, last = (10000, low - 1) if low > 11000 else (high + 1, 65535)
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.randint(first, last)
+        if port not in _PORTS_GIVEN and _port_is_free(port):
+            _PORTS_GIVEN.add(port)
+            return port
+    raise AssertionError("no free port in %d-%d after 1000 tries" % (first, last))
 
 
 def fixture_flags(root=FIXTURE_ROOT):

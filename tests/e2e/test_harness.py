@@ -5,6 +5,7 @@ each case takes about a second at most.
 """
 import os
 import re
+import socket
 import sys
 import tempfile
 import unittest
@@ -84,6 +85,27 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(srv.close(), -9)
         self.assertTrue(gone(srv.pid))
         self.assertFalse(os.path.exists(srv.dir))
+
+
+class FreePortTest(unittest.TestCase):
+    def test_ports_are_distinct_free_on_both_families_and_not_ephemeral(self):
+        low, high = harness._ephemeral_range()
+        ports = [free_port() for _ in range(50)]
+        self.assertEqual(len(set(ports)), len(ports))
+        for port in ports:
+            self.assertFalse(low <= port <= high, port)
+        # what a server given ":port" binds: both wildcards, each its own socket
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as v4, \
+                socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as v6:
+            v4.bind(("0.0.0.0", ports[0]))
+            v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            v6.bind(("::", ports[0]))
+
+    def test_a_port_taken_on_ipv6_alone_is_not_given(self):
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as taken:
+            taken.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            taken.bind(("::1", 0))
+            self.assertFalse(harness._port_is_free(taken.getsockname()[1]))
 
 
 if __name__ == "__main__":

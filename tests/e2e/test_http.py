@@ -168,7 +168,7 @@ class HttpTest(unittest.TestCase):
 
 class ListenTest(unittest.TestCase):
     def test_ipv6_loopback(self):
-        port = free_port(socket.AF_INET6, "::1")
+        port = free_port()
         with Exporter(BASE + ["--web.listen-address=[::1]:%d" % port], port,
                       wait_ready=False) as exp:
             def scrape_v6():
