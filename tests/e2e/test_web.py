@@ -3,6 +3,7 @@ live binary, with curl and openssl s_client (loopback only)."""
 import base64
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -217,15 +218,30 @@ class AuthTest(unittest.TestCase):
         # below are fast while the wrong one (never cached) is slow.
         self.assertEqual(self.get(port, "alice:secret")[0], 200)
         # While the slow request is in flight (bcrypt at cost 13), fast
-        # (cached) requests must be refused at once. A probe may get in just
-        # before the slow request, which is then the one refused (a 503 for
-        # it is right too): try again, at most five times.
+        # (cached) requests must be refused at once. The probes start once
+        # the slow request was sent, and 50 ms later (on a loaded machine
+        # the thread sending it may start after a probe went through). A
+        # probe may still get in before the server read the slow request,
+        # which is then the one refused (a 503 for it is right too): try
+        # again, at most five times.
         refused, slow_results = [], []
+        wrong = "Basic " + base64.b64encode(b"alice:wrong").decode()
+
+        def slow(results, sent):
+            with socket.socket() as s:
+                s.settimeout(10)
+                s.connect(("127.0.0.1", port))
+                harness.send_request(s, "127.0.0.1", "GET", "/metrics",
+                                     {"Authorization": wrong}, b"", close=True)
+                sent.set()
+                results.append(harness.read_response(s)[0])
+
         for _ in range(5):
-            results = []
-            t = threading.Thread(target=lambda: results.append(
-                self.get(port, "alice:wrong")[0]))
+            results, sent = [], threading.Event()
+            t = threading.Thread(target=slow, args=(results, sent))
             t.start()
+            self.assertTrue(sent.wait(10))
+            time.sleep(0.05)
             while t.is_alive() and not refused:
                 start = time.monotonic()
                 status, _, _ = self.get(port, "alice:secret")
