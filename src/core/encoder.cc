@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -17,21 +18,114 @@ namespace {
 
 using Label = prometheus::ClientMetric::Label;
 
-void AppendEscaped(std::string* out, std::string_view s, bool quote) {
-  // Appended in runs between the bytes escaped (nearly always the whole
-  // string at once).
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const char* escaped = c == '\\'           ? "\\\\"
-                          : c == '\n'         ? "\\n"
-                          : quote && c == '"' ? "\\\""
-                                              : nullptr;
-    if (escaped == nullptr) continue;
-    out->append(s.data() + run, i - run).append(escaped, 2);
-    run = i + 1;
+// Nonzero when a byte of the word x is b, eight bytes in a few instructions
+// (the "has a zero byte" test on x ^ b..b: as a yes or no it is exact).
+constexpr uint64_t HasByte(uint64_t x, unsigned char b) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t v = x ^ (kOnes * b);
+  return (v - kOnes) & ~v & (kOnes << 7);
+}
+
+// The bytes up to the first one AppendEscaped escapes, eight at a time:
+// label values and help texts rarely have one.
+size_t PlainPrefix(std::string_view s, bool quote) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if (HasByte(w, '\\') | HasByte(w, '\n') | (quote ? HasByte(w, '"') : 0)) {
+      break;
+    }
   }
-  out->append(s.data() + run, s.size() - run);
+  return i;
+}
+
+// A text form written through a pointer into its string: the string is
+// sized ahead (one memset for the whole body) and each line makes room for
+// its longest text once (Ensure), then its bytes are stored without the
+// size and capacity checks of a std::string append each. Finish() cuts
+// the string to what was written.
+class Writer {
+ public:
+  Writer(std::string* out, size_t estimate) : out_(out) {
+    const size_t used = out->size();
+    out->resize(used + estimate);
+    Reset(used);
+  }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Room for n more bytes.
+  void Ensure(size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n) Grow(n);
+  }
+  void Put(char c) { *p_++ = c; }
+  void Put(std::string_view s) {
+    if (s.empty()) return;  // an empty view's data() may be null: no memcpy
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  // A string of any length: room made for it first.
+  void Append(std::string_view s) {
+    Ensure(s.size());
+    Put(s);
+  }
+  char*& Cursor() { return p_; }
+  void Finish() { out_->resize(static_cast<size_t>(p_ - out_->data())); }
+
+ private:
+  void Reset(size_t used) {
+    p_ = out_->data() + used;
+    end_ = out_->data() + out_->size();
+  }
+  void Grow(size_t n) {
+    const size_t used = static_cast<size_t>(p_ - out_->data());
+    out_->resize(std::max(out_->size() * 2, used + n + 4096));
+    Reset(used);
+  }
+
+  std::string* out_;
+  char* p_ = nullptr;
+  char* end_ = nullptr;
+};
+
+// The bytes AppendEscaped escapes: 1 for a backslash and a newline, 2 for
+// a double quote (escaped only in quoted strings).
+constexpr std::array<unsigned char, 256> kEscaped = [] {
+  std::array<unsigned char, 256> t{};
+  t['\\'] = 1;
+  t['\n'] = 1;
+  t['"'] = 2;
+  return t;
+}();
+
+// s escaped (backslash, newline, and a double quote if quote), with room
+// for it made first (twice its size: every byte may be escaped). The whole
+// of s is copied at once and its bytes after the words PlainPrefix cleared
+// are looked at; from the first one escaped on, they are written again one
+// by one (rare: label values and help texts seldom have one).
+void AppendEscaped(Writer* w, std::string_view s, bool quote) {
+  w->Ensure(2 * s.size());
+  char*& p = w->Cursor();
+  char* const start = p;
+  w->Put(s);
+  const unsigned char escapes = quote ? 3 : 1;
+  size_t i = PlainPrefix(s, quote);
+  while (i < s.size() &&
+         !(kEscaped[static_cast<unsigned char>(s[i])] & escapes)) {
+    ++i;
+  }
+  if (i == s.size()) return;
+  p = start + i;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (kEscaped[static_cast<unsigned char>(c)] & escapes) {
+      *p++ = '\\';
+      *p++ = c == '\n' ? 'n' : c;
+    } else {
+      *p++ = c;
+    }
+  }
 }
 
 // The bytes of legacy names (a digit not first).
@@ -130,6 +224,37 @@ void FormatValueInto(double v, ValueText* t) {
       return;
     }
   }
+  // A larger whole number below 2^53 (byte and packet counters): every
+  // integer there is a double of its own, so its shortest round-trip digits
+  // are its decimal digits without the trailing zeros, and with 7 to 16
+  // digits it is in the exponent form (1.000001e+06, 2.70553174016e+11).
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (v > -kExact && v < kExact) {
+    const auto whole = static_cast<int64_t>(v);
+    if (static_cast<double>(whole) == v) {
+      char digits[20];
+      const uint64_t magnitude =
+          whole < 0 ? uint64_t(0) - static_cast<uint64_t>(whole)
+                    : static_cast<uint64_t>(whole);
+      char* end = std::to_chars(digits, digits + sizeof digits, magnitude).ptr;
+      const int exp10 = static_cast<int>(end - digits) - 1;  // 6 to 15
+      while (end[-1] == '0') --end;
+      char* p = buf;
+      if (whole < 0) *p++ = '-';
+      *p++ = digits[0];
+      if (end - digits > 1) {
+        *p++ = '.';
+        std::memcpy(p, digits + 1, static_cast<size_t>(end - digits - 1));
+        p += end - digits - 1;
+      }
+      *p++ = 'e';
+      *p++ = '+';
+      *p++ = static_cast<char>('0' + exp10 / 10);
+      *p++ = static_cast<char>('0' + exp10 % 10);
+      t->size = static_cast<size_t>(p - buf);
+      return;
+    }
+  }
   // Shortest round-trip digits in scientific form tell the decimal exponent.
   auto sci =
       std::to_chars(buf, buf + sizeof t->buf, v, std::chars_format::scientific);
@@ -182,22 +307,23 @@ bool Legacy(const Style& st, std::string_view name) {
 
 // A name (already escaped by the scheme): as is if legacy, else quoted (only
 // kAllowUtf8 leaves such names).
-void AppendName(std::string* out, const Style& st, std::string_view name) {
+void AppendName(Writer* w, const Style& st, std::string_view name) {
   if (Legacy(st, name)) {
-    out->append(name);
+    w->Append(name);
   } else {
-    out->push_back('"');
-    AppendEscaped(out, name, true);
-    out->push_back('"');
+    w->Ensure(2);
+    w->Put('"');
+    AppendEscaped(w, name, true);
+    w->Ensure(1);
+    w->Put('"');
   }
 }
 
-void AppendLabelName(std::string* out, const Style& st,
-                     const std::string& name) {
+void AppendLabelName(Writer* w, const Style& st, const std::string& name) {
   if (Legacy(st, name)) {
-    out->append(name);
+    w->Append(name);
   } else {
-    AppendName(out, st, EscapeName(name, st.escaping));
+    AppendName(w, st, EscapeName(name, st.escaping));
   }
 }
 
@@ -206,71 +332,100 @@ void AppendLabelName(std::string* out, const Style& st,
 // braces, quoted, as client_golang writes it.
 // `legacy`: whether name+suffix is a legacy name (LegacyWithSuffix()),
 // worked out once per family.
-void AppendSeries(std::string* out, const Style& st, std::string_view name,
+void AppendSeries(Writer* w, const Style& st, std::string_view name,
                   std::string_view suffix, const std::vector<Label>& labels,
                   std::string_view extra_name, std::string_view extra_value,
                   std::string_view value, int64_t timestamp_ms, bool legacy) {
   char sep = '{';
   bool braces = false;
   if (legacy) {
-    out->append(name).append(suffix);
+    w->Ensure(name.size() + suffix.size());
+    w->Put(name);
+    w->Put(suffix);
   } else {
-    out->push_back('{');
+    w->Ensure(2);
+    w->Put('{');
+    w->Put('"');
     braces = true;
     sep = ',';
-    out->push_back('"');
-    AppendEscaped(out, name, true);
-    AppendEscaped(out, suffix, true);
-    out->push_back('"');
+    AppendEscaped(w, name, true);
+    AppendEscaped(w, suffix, true);
+    w->Ensure(1);
+    w->Put('"');
   }
   if (!labels.empty() || !extra_name.empty()) {
     for (const auto& l : labels) {
-      out->push_back(sep);
+      if (Legacy(st, l.name)) {
+        // the name, '=', the value escaped (at most twice its size), quotes
+        w->Ensure(l.name.size() + 2 * l.value.size() + 4);
+        w->Put(sep);
+        w->Put(l.name);
+      } else {
+        w->Ensure(1);
+        w->Put(sep);
+        AppendLabelName(w, st, l.name);
+        w->Ensure(2 * l.value.size() + 3);
+      }
       sep = ',';
-      AppendLabelName(out, st, l.name);
-      out->append("=\"");
-      AppendEscaped(out, l.value, true);
-      out->push_back('"');
+      w->Put('=');
+      w->Put('"');
+      AppendEscaped(w, l.value, true);
+      w->Put('"');
     }
     if (!extra_name.empty()) {
-      out->push_back(sep);
-      out->append(extra_name).append("=\"");
-      out->append(extra_value);
-      out->push_back('"');
+      w->Ensure(extra_name.size() + extra_value.size() + 4);
+      w->Put(sep);
+      w->Put(extra_name);
+      w->Put('=');
+      w->Put('"');
+      w->Put(extra_value);
+      w->Put('"');
     }
     braces = true;
   }
-  if (braces) out->push_back('}');
-  out->push_back(' ');
-  out->append(value);
+  // '}', ' ', the value, ' ' and the timestamp (at most 40 bytes), '\n'
+  w->Ensure(value.size() + 44);
+  if (braces) w->Put('}');
+  w->Put(' ');
+  w->Put(value);
   if (timestamp_ms != 0) {
-    out->push_back(' ');
+    w->Put(' ');
     if (st.om) {
-      out->append(
+      w->Put(
           std::string_view(OmFloat(static_cast<double>(timestamp_ms) / 1000)));
     } else {
-      out->append(std::to_string(timestamp_ms));
+      char buf[24];
+      w->Put(std::string_view(
+          buf,
+          static_cast<size_t>(
+              std::to_chars(buf, buf + sizeof buf, timestamp_ms).ptr - buf)));
     }
   }
-  out->push_back('\n');
+  w->Put('\n');
 }
 
-void AppendComment(std::string* out, const Style& st, std::string_view what,
+void AppendComment(Writer* w, const Style& st, std::string_view what,
                    std::string_view name, std::string_view text, bool escape) {
-  out->append("# ").append(what).push_back(' ');
-  AppendName(out, st, name);
-  out->push_back(' ');
+  w->Ensure(what.size() + 3);
+  w->Put('#');
+  w->Put(' ');
+  w->Put(what);
+  w->Put(' ');
+  AppendName(w, st, name);
+  w->Ensure(1);
+  w->Put(' ');
   if (escape) {
-    AppendEscaped(out, text, st.om);
+    AppendEscaped(w, text, st.om);
   } else {
-    out->append(text);
+    w->Append(text);
   }
-  out->push_back('\n');
+  w->Ensure(1);
+  w->Put('\n');
 }
 
 // The samples of one family in the text forms. `created` is the series'
 // created times (may be null or short); written only in OpenMetrics.
-void AppendSamples(std::string* out, const Style& st,
+void AppendSamples(Writer* w, const Style& st,
                    const prometheus::MetricFamily& f, std::string_view name,
                    const std::vector<double>* created,
                    std::string_view total = {}) {
@@ -291,28 +446,28 @@ void AppendSamples(std::string* out, const Style& st,
     };
     switch (f.type) {
       case prometheus::MetricType::Counter:
-        AppendSeries(out, st, name, total, m.label, {}, {},
+        AppendSeries(w, st, name, total, m.label, {}, {},
                      StyleFloat(st, m.counter.value), m.timestamp_ms,
                      total.empty() ? plain : suffixed);
         break;
       case prometheus::MetricType::Gauge:
-        AppendSeries(out, st, name, {}, m.label, {}, {},
+        AppendSeries(w, st, name, {}, m.label, {}, {},
                      StyleFloat(st, m.gauge.value), m.timestamp_ms, plain);
         break;
       case prometheus::MetricType::Untyped:
-        AppendSeries(out, st, name, {}, m.label, {}, {},
+        AppendSeries(w, st, name, {}, m.label, {}, {},
                      StyleFloat(st, m.untyped.value), m.timestamp_ms, plain);
         break;
       case prometheus::MetricType::Summary: {
         for (const auto& q : m.summary.quantile) {
-          AppendSeries(out, st, name, {}, m.label, "quantile",
+          AppendSeries(w, st, name, {}, m.label, "quantile",
                        TextFloat(q.quantile), StyleFloat(st, q.value),
                        m.timestamp_ms, plain);
         }
-        AppendSeries(out, st, name, "_sum", m.label, {}, {},
+        AppendSeries(w, st, name, "_sum", m.label, {}, {},
                      StyleFloat(st, m.summary.sample_sum), m.timestamp_ms,
                      suffixed);
-        AppendSeries(out, st, name, "_count", m.label, {}, {},
+        AppendSeries(w, st, name, "_count", m.label, {}, {},
                      count(m.summary.sample_count), m.timestamp_ms, suffixed);
         break;
       }
@@ -320,26 +475,26 @@ void AppendSamples(std::string* out, const Style& st,
         bool has_inf = false;
         for (const auto& b : m.histogram.bucket) {
           if (std::isinf(b.upper_bound)) has_inf = true;
-          AppendSeries(out, st, name, "_bucket", m.label, "le",
+          AppendSeries(w, st, name, "_bucket", m.label, "le",
                        TextFloat(b.upper_bound), count(b.cumulative_count),
                        m.timestamp_ms, suffixed);
         }
         if (!has_inf) {
-          AppendSeries(out, st, name, "_bucket", m.label, "le", "+Inf",
+          AppendSeries(w, st, name, "_bucket", m.label, "le", "+Inf",
                        count(m.histogram.sample_count), m.timestamp_ms,
                        suffixed);
         }
-        AppendSeries(out, st, name, "_sum", m.label, {}, {},
+        AppendSeries(w, st, name, "_sum", m.label, {}, {},
                      StyleFloat(st, m.histogram.sample_sum), m.timestamp_ms,
                      suffixed);
-        AppendSeries(out, st, name, "_count", m.label, {}, {},
+        AppendSeries(w, st, name, "_count", m.label, {}, {},
                      count(m.histogram.sample_count), m.timestamp_ms, suffixed);
         break;
       }
     }
     if (ct > 0 && f.type != prometheus::MetricType::Gauge &&
         f.type != prometheus::MetricType::Untyped) {
-      AppendSeries(out, st, name, "_created", m.label, {}, {}, OmFloat(ct),
+      AppendSeries(w, st, name, "_created", m.label, {}, {}, OmFloat(ct),
                    m.timestamp_ms, suffixed);
     }
   }
@@ -426,11 +581,13 @@ std::string_view UnitOf(std::string_view name) {
   static constexpr std::string_view kUnits[] = {
       "seconds", "bytes", "joules", "watts",  "volts", "amperes",
       "celsius", "hertz", "ratio",  "meters", "grams", "kelvin"};
+  // The word after the last '_' (not the name's first byte), compared
+  // with the units of its length only.
+  const size_t underscore = name.rfind('_');
+  if (underscore == std::string_view::npos || underscore == 0) return {};
+  const std::string_view last = name.substr(underscore + 1);
   for (std::string_view u : kUnits) {
-    if (name.size() > u.size() + 1 && name.ends_with(u) &&
-        name[name.size() - u.size() - 1] == '_') {
-      return u;
-    }
+    if (u.size() == last.size() && u == last) return u;
   }
   return {};
 }
@@ -455,7 +612,7 @@ std::string FormatValue(double v) { return std::string(TextFloat(v)); }
 
 namespace {
 
-void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
+void AppendTextFamily(const prometheus::MetricFamily& f, Writer* w,
                       const Style& st) {
   const Escaping escaping = st.escaping;
   // Escaped into a new string only when the scheme changes the name.
@@ -465,24 +622,27 @@ void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
     escaped = EscapeName(name, escaping);
     name = escaped;
   }
-  AppendComment(out, st, "HELP", name, f.help, true);
-  AppendComment(out, st, "TYPE", name, TypeName(f.type), false);
-  AppendSamples(out, st, f, name, nullptr);
+  AppendComment(w, st, "HELP", name, f.help, true);
+  AppendComment(w, st, "TYPE", name, TypeName(f.type), false);
+  AppendSamples(w, st, f, name, nullptr);
 }
 
 }  // namespace
 
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
                       Escaping escaping) {
-  AppendTextFamily(f, out, Style{false, escaping});
+  Writer w(out, 96 + f.metric.size() * 64);
+  AppendTextFamily(f, &w, Style{false, escaping});
+  w.Finish();
 }
 
 std::string EncodeText(const Families& families, Escaping escaping,
                        bool names_legacy) {
   const Style st{false, escaping, names_legacy};
   std::string out;
-  out.reserve(Estimate(families));
-  for (const auto& f : families) AppendTextFamily(f, &out, st);
+  Writer w(&out, Estimate(families));
+  for (const auto& f : families) AppendTextFamily(f, &w, st);
+  w.Finish();
   return out;
 }
 
@@ -491,31 +651,38 @@ std::string EncodeOpenMetrics(const Families& families,
                               bool names_legacy) {
   const Style st{true, escaping, names_legacy};
   std::string out;
-  out.reserve(Estimate(families) * 5 / 4);
+  Writer w(&out, Estimate(families) * 5 / 4);
   for (size_t i = 0; i < families.size(); ++i) {
     const auto& f = families[i];
-    // EscapeName() checks the name itself unless the snapshot said.
-    std::string name = st.names_legacy ? f.name : EscapeName(f.name, escaping);
+    // EscapeName() checks the name itself unless the snapshot said; a
+    // legacy name is not copied.
+    std::string escaped;
+    std::string_view name = f.name;
+    if (!st.names_legacy) {
+      escaped = EscapeName(f.name, escaping);
+      name = escaped;
+    }
     // A counter is named without "_total" and its samples with it. One whose
     // name lacks the suffix is served as unknown under its own name: with the
     // suffix added, Prometheus would store it under a new name, and the
     // series a text scrape stored would end.
     const bool counter =
         f.type == prometheus::MetricType::Counter && name.ends_with("_total");
-    if (counter) name.resize(name.size() - 6);
+    if (counter) name.remove_suffix(6);
     const bool unknown =
         f.type == prometheus::MetricType::Untyped ||
         (f.type == prometheus::MetricType::Counter && !counter);
-    AppendComment(&out, st, "HELP", name, f.help, true);
-    AppendComment(&out, st, "TYPE", name,
-                  unknown ? "unknown" : TypeName(f.type), false);
+    AppendComment(&w, st, "HELP", name, f.help, true);
+    AppendComment(&w, st, "TYPE", name, unknown ? "unknown" : TypeName(f.type),
+                  false);
     std::string_view unit = UnitOf(name);
-    if (!unit.empty()) AppendComment(&out, st, "UNIT", name, unit, false);
-    AppendSamples(&out, st, f, name,
+    if (!unit.empty()) AppendComment(&w, st, "UNIT", name, unit, false);
+    AppendSamples(&w, st, f, name,
                   !unknown && i < created.size() ? &created[i] : nullptr,
                   counter ? "_total" : "");
   }
-  out.append("# EOF\n");
+  w.Append("# EOF\n");
+  w.Finish();
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -31,6 +32,44 @@ TEST(FormatValueTest, MatchesGoShortestG) {
 
 // Whole numbers below 1e6 take a path of their own (their digits); at 1e6
 // and beyond, and for any fraction, Go's exponent and fixed forms.
+// Whole numbers from 1e6 to 2^53 take a path of their own: the same text as
+// the shortest round-trip digits in the exponent form.
+TEST(FormatValueTest, LargeWholeNumbersAsShortestScientific) {
+  auto scientific = [](double v) {
+    char buf[64];
+    auto r =
+        std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    return std::string(buf, r.ptr);
+  };
+  std::vector<double> values = {1e6,
+                                1000001,
+                                -1000000,
+                                1e15,
+                                9007199254740991.0,
+                                -9007199254740991.0,
+                                123456789000.0,
+                                9007199254740992.0,
+                                1.8446744073709552e19};
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const uint64_t magnitude = 1000000 + x % (uint64_t{1} << 53);
+    // a third with trailing zeros
+    const uint64_t rounded = i % 3 == 0 ? magnitude / 1000 * 1000 : magnitude;
+    const double v = static_cast<double>(
+        rounded >= (uint64_t{1} << 53) ? rounded / 2 : rounded);
+    values.push_back(i % 2 ? -v : v);
+  }
+  for (double v : values) {
+    if (std::abs(v) < 1e6) continue;
+    EXPECT_EQ(FormatValue(v), scientific(v)) << std::fixed << v;
+  }
+  EXPECT_EQ(FormatValue(9007199254740991.0), "9.007199254740991e+15");
+  EXPECT_EQ(FormatValue(-123456700), "-1.234567e+08");
+}
+
 TEST(FormatValueTest, WholeNumbersAroundTheExponentThreshold) {
   EXPECT_EQ(FormatValue(999999), "999999");
   EXPECT_EQ(FormatValue(-999999), "-999999");
@@ -66,6 +105,51 @@ TEST(EncodeTextTest, EscapesHelpAndLabelValues) {
             "# HELP x line1\\nback\\\\slash \"quoted\"\n"
             "# TYPE x gauge\n"
             "x{a=\"q\\\"uote\",b=\"new\\nline\\\\\"} 1.5\n");
+}
+
+// Each byte escaped at every position of strings up to 3 words long: the
+// escaper scans eight bytes at a time before it looks at single ones.
+TEST(EncodeTextTest, EscapesAtEveryPosition) {
+  for (const char special : {'\\', '\n', '"'}) {
+    for (size_t size = 1; size <= 24; ++size) {
+      for (size_t at = 0; at < size; ++at) {
+        std::string value(size, 'v');
+        value[at] = special;
+        std::string want_value = value.substr(0, at);
+        want_value += special == '\n' ? "\\n" : std::string{'\\', special};
+        want_value += value.substr(at + 1);
+        // Help text: a quote is escaped in OpenMetrics only.
+        const std::string want_help = special == '"' ? value : want_value;
+        Families fams;
+        fams.push_back(Gauge("x", value).Add({{"a", value}}, 1).Take());
+        EXPECT_EQ(EncodeText(fams), "# HELP x " + want_help +
+                                        "\n# TYPE x gauge\nx{a=\"" +
+                                        want_value + "\"} 1\n")
+            << "byte " << int(special) << " at " << at << " of " << size;
+      }
+    }
+  }
+}
+
+// Lines far longer than the body's estimate (96 bytes a family, 64 a
+// series): the buffer grows under them and nothing written is lost.
+TEST(EncodeTextTest, LinesLongerThanTheEstimate) {
+  const std::string value(100000, 'v');
+  const std::string newlines(50000, '\n');
+  std::string escaped_newlines;
+  for (int i = 0; i < 50000; ++i) escaped_newlines += "\\n";
+  Families fams;
+  fams.push_back(Gauge("x", newlines)
+                     .Add({{"a", value}}, 1)
+                     .Add({{"a", value + "w"}, {"b", newlines}}, 2)
+                     .Take());
+  const std::string want =
+      "# HELP x " + escaped_newlines + "\n# TYPE x gauge\nx{a=\"" + value +
+      "\"} 1\n" + "x{a=\"" + value + "w\",b=\"" + escaped_newlines + "\"} 2\n";
+  EXPECT_EQ(EncodeText(fams), want);
+  const std::string om = EncodeOpenMetrics(fams, {}, Escaping::kUnderscores);
+  EXPECT_EQ(om.size(), want.size() + std::string("# EOF\n").size() + 4);
+  EXPECT_TRUE(om.ends_with("} 2.0\n# EOF\n"));
 }
 
 TEST(EncodeTextTest, CounterUntypedAndNoLabels) {

@@ -503,6 +503,10 @@ TEST(UnitOfTest, KnownSuffixesOnly) {
   EXPECT_EQ(UnitOf("seconds"), "");
   EXPECT_EQ(UnitOf("node_fooseconds"), "");
   EXPECT_EQ(UnitOf("node_load1"), "");
+  EXPECT_EQ(UnitOf("_seconds"), "");
+  EXPECT_EQ(UnitOf("a_seconds"), "seconds");
+  EXPECT_EQ(UnitOf("node_seconds_"), "");
+  EXPECT_EQ(UnitOf("node_bytes_seconds"), "seconds");
 }
 
 }  // namespace
