@@ -307,7 +307,11 @@ class ProcessTopCollector : public Collector {
         int32_t pid = 0;
         const char* p = d->d_name;
         if (*p == '\0') continue;
-        for (; *p >= '0' && *p <= '9'; ++p) pid = pid * 10 + (*p - '0');
+        // A PID has at most 7 digits (PID_MAX_LIMIT is 2^22): a longer name
+        // is no process, and would overflow pid.
+        for (; *p >= '0' && *p <= '9' && p - d->d_name < 8; ++p) {
+          pid = pid * 10 + (*p - '0');
+        }
         if (*p != '\0' || pid <= 0) continue;
         ScanProcess(paths, proc_fd, d->d_name, pid);
       }
@@ -317,7 +321,7 @@ class ProcessTopCollector : public Collector {
   void ScanProcess(const HostPaths& paths, int proc_fd, const char* name,
                    int32_t pid) {
     char rel[48];
-    std::snprintf(rel, sizeof rel, "%s/stat", name);
+    std::snprintf(rel, sizeof rel, "%.8s/stat", name);
     ssize_t n = ReadAt(proc_fd, rel);
     if (n < 0) {
       if (!Vanished(static_cast<int>(-n))) Warn(paths, rel, std::strerror(-n));
@@ -342,7 +346,7 @@ class ProcessTopCollector : public Collector {
       proc.comm.assign(st.comm);
       bool created;
       proc.comm_group = comms_.Find(proc.comm, &created);
-      std::snprintf(rel, sizeof rel, "%s/cgroup", name);
+      std::snprintf(rel, sizeof rel, "%.8s/cgroup", name);
       n = ReadAt(proc_fd, rel);
       const parse::PidUnit unit = parse::ParsePidUnit(
           n > 0 ? std::string_view(buf_.data(), static_cast<size_t>(n))
@@ -376,7 +380,7 @@ class ProcessTopCollector : public Collector {
       g->processes += 1;
     }
     if (io_) {
-      std::snprintf(rel, sizeof rel, "%s/io", name);
+      std::snprintf(rel, sizeof rel, "%.8s/io", name);
       n = ReadAt(proc_fd, rel);
       parse::PidIoBytes io;
       if (n >= 0 && parse::ParsePidIo(
@@ -403,7 +407,7 @@ class ProcessTopCollector : public Collector {
       }
     }
     if (fds_) {
-      std::snprintf(rel, sizeof rel, "%s/fd", name);
+      std::snprintf(rel, sizeof rel, "%.8s/fd", name);
       const long fds = CountEntries(proc_fd, rel);
       if (fds >= 0) {
         cg.fds += static_cast<double>(fds);
