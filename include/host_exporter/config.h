@@ -72,7 +72,7 @@ struct Config {
   /// --compat.node-exporter: "1.9" (default) or "1.5", passed to every
   /// collector as kNodeExporterCompatKey.
   std::string node_exporter_compat = "1.9";
-  /// --runtime.gomaxprocs: threads of the collector pool; 0 is one per CPU.
+  /// --runtime.gomaxprocs: threads of the collector pool; 0 is the default (1).
   int pool_size = 0;
   /// Flags given that are accepted without effect here, one message each,
   /// logged once at start-up.

@@ -53,8 +53,9 @@ struct SchedulerOptions {
   /// loop wakes for it). Without a period, called each time the loop wakes
   /// between cycles (a /metrics arrival, a planned start).
   std::function<void()> heartbeat;
-  /// Threads of the pool kept idle (--runtime.gomaxprocs); 0 is one per CPU,
-  /// at least two. Never more than there are collectors.
+  /// Threads of the pool kept idle (--runtime.gomaxprocs); 0 is the
+  /// default, one (node_exporter's GOMAXPROCS). Never more than there are
+  /// collectors.
   size_t pool_size = 0;
   /// Zero (no watchdog): the loop sleeps until the planned cycle, an
   /// arrival or Stop(), and an idle exporter does not wake in between.
@@ -62,7 +63,7 @@ struct SchedulerOptions {
   std::chrono::milliseconds heartbeat_period{0};
 };
 
-/// Runs the collectors on a pool of threads (one per CPU, at least two) that
+/// Runs the collectors on a pool of threads (one by default) that
 /// grows by one thread whenever every thread has been blocked in a collector
 /// for 20 ms while others wait, and shrinks back when they return. A
 /// collector still running from an earlier cycle is not started again (no

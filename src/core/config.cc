@@ -173,8 +173,9 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "--web.listen-address.",
        false, true},
       {"runtime.gomaxprocs", "",
-       "Threads of the collector pool (node_exporter: GOMAXPROCS, default "
-       "1). Default: one per CPU, at least two.",
+       "Threads of the collector pool, which grows by one while all of "
+       "them are blocked in collectors (node_exporter: GOMAXPROCS). "
+       "Default: 1.",
        false, false},
       {"compat.node-exporter", "1.9",
        "Which node_exporter's output to match series for series: 1.9 "

@@ -139,11 +139,15 @@ Scheduler::Scheduler(std::vector<NamedCollector> collectors, HostPaths paths,
     w->paths = paths_;
     workers_.push_back(std::move(w));
   }
-  const size_t cpus = options_.pool_size > 0
-                          ? options_.pool_size
-                          : std::max(2u, std::thread::hardware_concurrency());
+  // One thread by default, as node_exporter's GOMAXPROCS: a cycle's
+  // collectors mostly wait on nothing, and one thread running them in turn
+  // costs less CPU than two handing the work between them (3.46 against
+  // 3.62 and 3.21 against 3.34 ms a cycle, default collectors, 1 s scrapes,
+  // the two side by side for 100 s, twice). A blocked collector still has
+  // the pool grow.
+  const size_t threads = options_.pool_size > 0 ? options_.pool_size : 1;
   std::lock_guard<std::mutex> lock(shared_->mu);
-  shared_->pool_size = std::min(cpus, std::max<size_t>(1, workers_.size()));
+  shared_->pool_size = std::min(threads, std::max<size_t>(1, workers_.size()));
   for (size_t i = 0; i < shared_->pool_size; ++i) shared_->StartThread(shared_);
 }
 
