@@ -355,21 +355,15 @@ void AppendSeries(Writer* w, const Style& st, std::string_view name,
   }
   if (!labels.empty() || !extra_name.empty()) {
     for (const auto& l : labels) {
-      if (Legacy(st, l.name)) {
-        // the name, '=', the value escaped (at most twice its size), quotes
-        w->Ensure(l.name.size() + 2 * l.value.size() + 4);
-        w->Put(sep);
-        w->Put(l.name);
-      } else {
-        w->Ensure(1);
-        w->Put(sep);
-        AppendLabelName(w, st, l.name);
-        w->Ensure(2 * l.value.size() + 3);
-      }
+      w->Ensure(1);
+      w->Put(sep);
       sep = ',';
+      AppendLabelName(w, st, l.name);
+      w->Ensure(2);
       w->Put('=');
       w->Put('"');
       AppendEscaped(w, l.value, true);
+      w->Ensure(1);
       w->Put('"');
     }
     if (!extra_name.empty()) {
@@ -500,9 +494,14 @@ void AppendSamples(Writer* w, const Style& st,
   }
 }
 
+// A family's text size to size the body for: it grows if it is more.
+size_t Estimate(const prometheus::MetricFamily& f) {
+  return 96 + f.metric.size() * 64;
+}
+
 size_t Estimate(const Families& families) {
   size_t estimate = 0;
-  for (const auto& f : families) estimate += 96 + f.metric.size() * 64;
+  for (const auto& f : families) estimate += Estimate(f);
   return estimate;
 }
 
@@ -581,13 +580,12 @@ std::string_view UnitOf(std::string_view name) {
   static constexpr std::string_view kUnits[] = {
       "seconds", "bytes", "joules", "watts",  "volts", "amperes",
       "celsius", "hertz", "ratio",  "meters", "grams", "kelvin"};
-  // The word after the last '_' (not the name's first byte), compared
-  // with the units of its length only.
+  // The word after the last '_' (not the name's first byte).
   const size_t underscore = name.rfind('_');
   if (underscore == std::string_view::npos || underscore == 0) return {};
   const std::string_view last = name.substr(underscore + 1);
   for (std::string_view u : kUnits) {
-    if (u.size() == last.size() && u == last) return u;
+    if (u == last) return u;
   }
   return {};
 }
@@ -631,7 +629,7 @@ void AppendTextFamily(const prometheus::MetricFamily& f, Writer* w,
 
 void AppendTextFamily(const prometheus::MetricFamily& f, std::string* out,
                       Escaping escaping) {
-  Writer w(out, 96 + f.metric.size() * 64);
+  Writer w(out, Estimate(f));
   AppendTextFamily(f, &w, Style{false, escaping});
   w.Finish();
 }
