@@ -11,6 +11,7 @@
 
 #include <prometheus/metric_family.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -130,6 +131,38 @@ std::unique_ptr<Collector> MakeCollector(const CollectorOptions& options) {
 /// src/collectors/toolkit.h). Called by each scheduler worker thread, which
 /// runs one collector instance for its whole life.
 void EnableMatchCacheForThisThread();
+
+/// While one lives on a thread, ReadPath (src/collectors/toolkit.h) keeps the
+/// files below `paths`' procfs and sysfs roots that it would otherwise open and
+/// close on every call (a class device's attributes: hwmon, power_supply,
+/// infiniband, fc_host, btrfs, ...; in a fixture tree, whose files are regular
+/// files, every one) between calls, under the DirStamp of the directory the
+/// path leads to, as ReadPathStamped keeps a network interface's under its own:
+/// one stat(2) of each such directory per scope instead of an open and a
+/// close of each of its files. The scheduler's pool thread holds one around
+/// each collector's Collect, so stamps are taken anew each cycle; without
+/// one these files are opened afresh. A directory whose change time is
+/// within `settled` of now is not trusted (a coarse clock can give two
+/// changes one change time) and its files are read afresh that scope.
+/// On sysfs a kept descriptor holds its page-sized buffer in the kernel
+/// (about 4.5 KB each, within the TryKeepFds budget). Not nestable across
+/// threads; one scope per thread at a time (an inner one replaces the outer
+/// until it ends).
+class DirStampScope {
+ public:
+  explicit DirStampScope(
+      const HostPaths& paths,
+      std::chrono::nanoseconds settled = std::chrono::seconds(1));
+  /// `paths` must outlive the scope (it is not copied).
+  DirStampScope(HostPaths&&, std::chrono::nanoseconds = {}) = delete;
+  ~DirStampScope();
+  DirStampScope(const DirStampScope&) = delete;
+  DirStampScope& operator=(const DirStampScope&) = delete;
+
+ private:
+  const HostPaths* previous_paths_;
+  std::chrono::nanoseconds previous_settled_;
+};
 
 /// Every collector this build knows, in the order they are documented.
 const std::vector<CollectorSpec>& AllCollectors();

@@ -7,11 +7,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -127,6 +129,98 @@ long FsType(int fd) {
   return ::fstatfs(fd, &fs) == 0 ? static_cast<long>(fs.f_type) : 0;
 }
 
+// Whether a file that is not Keepable may be kept under its directory's
+// stamp (DirStampScope): a sysfs attribute (a class device's: the directory
+// the path leads to is a kernfs node whose inode number is never reused, so
+// the same stamp is the same device, and a removed attribute fails to read,
+// ENODEV), or a file on a filesystem of files (a fixture tree standing in for
+// procfs and sysfs, where a file replaced by rename(2) changes its
+// directory's change time). Not procfs (a /proc/<pid>/ directory's number
+// is reused), nor cgroupfs, selinuxfs and the like, whose files come and go
+// with what they show.
+bool KeepableByDir(long fs_type) {
+  switch (fs_type) {
+    case SYSFS_MAGIC:
+      return true;
+    case PROC_SUPER_MAGIC:
+    case CGROUP_SUPER_MAGIC:
+    case CGROUP2_SUPER_MAGIC:
+    case SELINUX_MAGIC:
+    case SECURITYFS_MAGIC:
+    case DEBUGFS_MAGIC:
+    case TRACEFS_MAGIC:
+    case BPF_FS_MAGIC:
+    case 0:  // unknown
+      return false;
+    default:
+      return true;
+  }
+}
+
+// The stamps of the directories whose files are kept by directory, taken at
+// most once per DirStampScope; one per thread, kept from scope to scope so
+// that a steady cycle allocates nothing here.
+struct DirStamps {
+  const HostPaths* paths = nullptr;  // set while a scope lives
+  std::chrono::nanoseconds settled{};
+  uint64_t generation = 0;
+  struct Taken {
+    uint64_t generation = 0;
+    bool usable = false;
+    DirStamp stamp;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, Taken, Hash, std::equal_to<>> dirs;
+
+  static bool Below(std::string_view path, std::string_view root) {
+    if (root.empty()) return false;
+    while (root.size() > 1 && root.back() == '/') root.remove_suffix(1);
+    return path.size() > root.size() && path.starts_with(root) &&
+           (root == "/" || path[root.size()] == '/');
+  }
+
+  // The stamp of the directory of `path` this scope, or null: no scope, a
+  // path outside its procfs and sysfs roots, a directory that cannot be
+  // stat'ed or that changed too recently for its change time to tell two
+  // changes apart (a change time within `settled` of now: a filesystem's
+  // clock may tick coarser than the changes).
+  const DirStamp* For(std::string_view path) {
+    if (paths == nullptr ||
+        !(Below(path, paths->sysfs) || Below(path, paths->procfs))) {
+      return nullptr;
+    }
+    const std::string_view dir = path.substr(0, path.rfind('/'));
+    auto it = dirs.find(dir);
+    if (it == dirs.end()) {
+      if (dirs.size() >= 8192) dirs.clear();
+      it = dirs.emplace(std::string(dir), Taken{}).first;
+    }
+    Taken& t = it->second;
+    if (t.generation != generation) {
+      t.generation = generation;
+      struct stat st;
+      t.usable = false;
+      if (::stat(it->first.c_str(), &st) == 0) {
+        struct timespec now;
+        ::clock_gettime(CLOCK_REALTIME, &now);
+        const auto age =
+            std::chrono::seconds(now.tv_sec - st.st_ctim.tv_sec) +
+            std::chrono::nanoseconds(now.tv_nsec - st.st_ctim.tv_nsec);
+        t.usable = age >= settled;
+        t.stamp = DirStamp::Of(st);
+      }
+    }
+    return t.usable ? &t.stamp : nullptr;
+  }
+};
+
+thread_local DirStamps dir_stamps;
+
 // The one cache of open files: procfs and sysfs files that ReadPath keeps
 // open between cycles, and the files of renamable directories that
 // ReadPathStamped keeps while their directory's stamp holds. Such a file
@@ -142,19 +236,39 @@ class KeptFiles {
   // only one kept under that stamp: those kept under another are closed.
   // *short_is_end tells whether a short read of the path is its end (a
   // sysfs file or a sysctl), as far as known.
-  int Take(const std::string& path, const DirStamp* stamp, bool* short_is_end) {
+  // A path kept under its directory's stamp and asked without a stamp gets
+  // that stamp (DirStamps::For, taken here, under the lock: once per
+  // directory and scope) in *stamp, for Give; *unkept is set if there is
+  // none (no scope, an unsettled directory): the caller reads the file
+  // afresh and closes it.
+  int Take(const std::string& path, const DirStamp** stamp_in_out,
+           bool* short_is_end, bool* unkept) {
     std::vector<int> stale;
     int fd = -1;
     *short_is_end = false;
+    *unkept = false;
+    const DirStamp*& stamp = *stamp_in_out;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = files_.find(path);
       if (it == files_.end()) return -1;
       Entry& e = it->second;
       *short_is_end = e.short_is_end;
-      if (e.stamped != (stamp != nullptr)) return -1;
-      if (stamp != nullptr && !(e.stamp == *stamp)) {
-        stale.swap(e.idle);
+      if (e.by_dir) {
+        const int64_t now = CoarseSeconds();
+        e.used = now;
+        if (now - last_sweep_ >= kSweepEvery.count()) {
+          last_sweep_ = now;
+          SweepLocked(now - kIdleAfter.count(), &stale);
+        }
+        if (stamp == nullptr) stamp = dir_stamps.For(path);
+        *unkept = stamp == nullptr;
+      }
+      if (*unkept || e.stamped != (stamp != nullptr)) {
+        // read afresh
+      } else if (stamp != nullptr && !(e.stamp == *stamp)) {
+        stale.insert(stale.end(), e.idle.begin(), e.idle.end());
+        e.idle.clear();
         e.stamp = *stamp;
       } else if (!e.idle.empty()) {
         fd = e.idle.back();
@@ -163,6 +277,29 @@ class KeptFiles {
     }
     for (int s : stale) Close(s, true);
     return fd;
+  }
+
+  // Closes the descriptors of the files kept under their directory's stamp
+  // that were not read since `before` (CoarseSeconds) and forgets them: a
+  // device that is gone is never read again, and its descriptors would
+  // otherwise hold the budget for good. Called with the lock held; the
+  // descriptors are added to *closing, for the caller to close.
+  void SweepLocked(int64_t before, std::vector<int>* closing) {
+    std::erase_if(files_, [&](auto& kv) {
+      const Entry& e = kv.second;
+      if (!e.by_dir || e.used >= before) return false;
+      closing->insert(closing->end(), e.idle.begin(), e.idle.end());
+      return true;
+    });
+  }
+
+  void CloseIdle(std::chrono::seconds idle) {
+    std::vector<int> closing;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      SweepLocked(CoarseSeconds() - idle.count() + 1, &closing);
+    }
+    for (int fd : closing) Close(fd, true);
   }
 
   // Hands back a descriptor after a read (one that succeeded or failed with
@@ -186,6 +323,10 @@ class KeptFiles {
       e.short_is_end =
           type == SYSFS_MAGIC || (type == PROC_SUPER_MAGIC && IsSysctl(path));
       e.keep = e.stamped || Keepable(type, path);
+      if (!e.keep && KeepableByDir(type)) {
+        // Kept from the next read on, under its directory's stamp.
+        e.by_dir = e.stamped = e.keep = true;
+      }
       it = files_.emplace(path, std::move(e)).first;
     }
     Entry& e = it->second;
@@ -234,11 +375,21 @@ class KeptFiles {
  private:
   static constexpr size_t kMaxPaths = 4096;
   static constexpr size_t kMaxIdlePerPath = 2;
+  static constexpr std::chrono::seconds kSweepEvery{60};
+  static constexpr std::chrono::seconds kIdleAfter{600};
+  static int64_t CoarseSeconds() {
+    struct timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return now.tv_sec;
+  }
+  int64_t last_sweep_ = CoarseSeconds();
   struct Entry {
     std::vector<int> idle;
     bool keep = false;
     bool stamped = false;       // a ReadPathStamped file, kept under `stamp`
     bool short_is_end = false;  // sysfs or a sysctl: see ReadFd
+    bool by_dir = false;        // stamped by its directory (DirStampScope)
+    int64_t used = 0;           // by_dir: when last read (CoarseSeconds)
     DirStamp stamp;
   };
   std::mutex mu_;
@@ -276,7 +427,10 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
   FileRead r;
   std::string* out = &r.data;
   bool short_is_end = false;
-  if (int fd = Kept().Take(path, stamp, &short_is_end); fd >= 0) {
+  bool unkept = false;
+  const int kept = Kept().Take(path, &stamp, &short_is_end, &unkept);
+  const bool keep = !unkept;
+  if (int fd = kept; fd >= 0) {
     const int err = ReadFd(fd, true, limit, out, short_is_end, record_max);
     if (err == 0 || IsAttributeError(err)) {
       if (err != 0) out->clear();
@@ -295,14 +449,18 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
   if (int err = ReadFd(fd, false, limit, out, short_is_end, record_max)) {
     out->clear();
     r.error = err;
-    if (IsAttributeError(err)) {
+    if (keep && IsAttributeError(err)) {
       Kept().Give(path, fd, false, stamp);
     } else {
       ::close(fd);
     }
     return r;
   }
-  Kept().Give(path, fd, false, stamp);
+  if (keep) {
+    Kept().Give(path, fd, false, stamp);
+  } else {
+    ::close(fd);
+  }
   return r;
 }
 
@@ -323,7 +481,23 @@ FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
 
 void ForgetKeptUnder(const std::string& dir) { Kept().ForgetUnder(dir); }
 
+DirStampScope::DirStampScope(const HostPaths& paths,
+                             std::chrono::nanoseconds settled)
+    : previous_paths_(dir_stamps.paths), previous_settled_(dir_stamps.settled) {
+  dir_stamps.paths = &paths;
+  dir_stamps.settled = settled;
+  ++dir_stamps.generation;
+}
+
+DirStampScope::~DirStampScope() {
+  dir_stamps.paths = previous_paths_;
+  dir_stamps.settled = previous_settled_;
+  ++dir_stamps.generation;
+}
+
 size_t CountKeptUnder(const std::string& dir) { return Kept().CountUnder(dir); }
+
+void CloseKeptIdleFor(std::chrono::seconds idle) { Kept().CloseIdle(idle); }
 
 FileRead ReadUncached(const std::string& path) {
   FileRead r;

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,7 +62,9 @@ struct FileRead {
 /// rather than of the file (EINVAL, ENODATA, EOPNOTSUPP, EIO, EAGAIN, EBUSY:
 /// the error is returned each time, without an open and close). A kept
 /// descriptor whose read fails otherwise (ENODEV: the device is gone) is
-/// closed and the file opened afresh.
+/// closed and the file opened afresh. Inside a DirStampScope (collector.h)
+/// the other files below the procfs and sysfs roots are kept too, under
+/// their directory's stamp.
 FileRead ReadPath(const std::string& path, size_t limit = 0);
 
 /// ReadPath for a procfs file of records (a seq_file such as
@@ -129,6 +132,12 @@ void ForgetKeptUnder(const std::string& dir);
 
 /// How many descriptors of files below `dir` are kept (for tests).
 size_t CountKeptUnder(const std::string& dir);
+
+/// Closes and forgets the files kept under their directory's stamp
+/// (DirStampScope) that were not read for `idle` or longer (a device that
+/// is gone, never read again). ReadPath does this itself once a minute for
+/// those not read for ten minutes; for tests.
+void CloseKeptIdleFor(std::chrono::seconds idle);
 
 /// The whole file with open, read and close, bypassing the descriptor cache
 /// of ReadPath: for the many files read once a cycle that are never kept

@@ -66,6 +66,7 @@ struct Scheduler::Worker {
     auto start = Clock::now();
     try {
       FamilyPool::Scope scope(pool.get());
+      DirStampScope stamps(paths);
       r->families = collector->Collect(paths);
       r->pool = pool;
       r->status.success = true;

@@ -1,17 +1,20 @@
 #include "host_exporter/scheduler.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
 
+#include "collectors/toolkit.h"
 #include "host_exporter/config.h"
 #include "host_exporter/family.h"
 #include "tests/unit/collector_test_util.h"
@@ -62,6 +65,20 @@ class BlockingCollector : public Collector {
 
  private:
   std::shared_ptr<Gate> g_;
+};
+
+// Reads one file with the toolkit's ReadPath each cycle.
+class ReadingCollector : public Collector {
+ public:
+  explicit ReadingCollector(std::string path) : path_(std::move(path)) {}
+  Families Collect(const HostPaths&) override {
+    return {Gauge("read_bytes", "r")
+                .Add(static_cast<double>(ReadPath(path_).data.size()))
+                .Take()};
+  }
+
+ private:
+  std::string path_;
 };
 
 SchedulerOptions FastOptions() {
@@ -167,6 +184,30 @@ TEST(SchedulerTest, CycleMakesTheFormsScrapersAskedFor) {
     EXPECT_EQ(snap->Served(), 0u);
   }
   EXPECT_EQ(s.RunOnce()->Made(), 0u);
+}
+
+// A collector runs inside a DirStampScope of its paths: a class device's
+// file of the fixture tree (a regular file, opened afresh outside a scope)
+// is kept from cycle to cycle under its directory's stamp.
+TEST(SchedulerTest, CollectorsReadInsideADirStampScope) {
+  const HostPaths paths = testing::FixturePaths();
+  const std::string dir = paths.Sys("class/hwmon/hwmon0");
+  struct stat st;
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+  if (::time(nullptr) - st.st_ctim.tv_sec < 2) {
+    GTEST_SKIP() << dir << " changed too recently to be trusted";
+  }
+  ForgetKeptUnder(dir);
+  Logger log;
+  SnapshotStore store;
+  std::vector<NamedCollector> cs;
+  cs.push_back({"reading", std::make_unique<ReadingCollector>(dir + "/name")});
+  Scheduler s(std::move(cs), paths, FastOptions(), &log, &store);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_TRUE(StatusOf(*s.RunOnce(), "reading")->success);
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  ForgetKeptUnder(dir);
 }
 
 TEST(SchedulerTest, StuckCollectorTimesOutAndIsNotStartedAgain) {

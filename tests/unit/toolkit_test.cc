@@ -7,9 +7,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -185,6 +187,138 @@ TEST(ReadPathStampedTest, KeptWhileTheStampHolds) {
   EXPECT_EQ(CountKeptUnder(dir), 0u);
   EXPECT_EQ(ReadPathStamped(dir + "/absent", other).error, ENOENT);
   EXPECT_EQ(CountKeptUnder(dir), 0u);
+}
+
+// Seconds since `path`'s change time, -1 if it cannot be stat'ed.
+double ChangedSecondsAgo(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<double>(now.tv_sec - st.st_ctim.tv_sec) +
+         static_cast<double>(now.tv_nsec - st.st_ctim.tv_nsec) * 1e-9;
+}
+
+// The change time of a directory, to see whether a rename changed it.
+struct timespec ChangeTime(const std::string& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_ctim;
+}
+
+// Inside a DirStampScope, a file below the sysfs or procfs root that
+// ReadPath would open afresh (here a fixture tree's regular file) is kept
+// under its directory's stamp, one stat of the directory a scope; a change
+// in place is read through the kept descriptor, a file renamed over it or
+// removed changes the directory's stamp and is seen in the next scope.
+// Outside a scope, and outside the roots, nothing is kept.
+TEST(DirStampScopeTest, FixtureFilesKeptUnderTheirDirectory) {
+  TempRoot root;
+  const HostPaths paths = root.paths();
+  const std::string dir = root.dir() + "/sys/class/hwmon/hwmon0";
+  const std::string file =
+      root.Write("sys/class/hwmon/hwmon0/temp1_input", "42000\n");
+  const std::string elsewhere = root.Write("etc/hwmon0/name", "coretemp\n");
+  constexpr std::chrono::nanoseconds kNow{0};  // every directory settled
+
+  EXPECT_EQ(ReadPath(file).data, "42000\n");
+  EXPECT_EQ(ReadPath(file).data, "42000\n");
+  EXPECT_EQ(CountKeptUnder(dir), 0u);  // no scope
+  {
+    DirStampScope scope(paths, kNow);
+    EXPECT_EQ(ReadPath(file).data, "42000\n");
+    EXPECT_EQ(ReadPath(elsewhere).data, "coretemp\n");
+    EXPECT_EQ(ReadPath(elsewhere).data, "coretemp\n");
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  EXPECT_EQ(CountKeptUnder(root.dir() + "/etc"), 0u);  // not below a root
+
+  root.Write("sys/class/hwmon/hwmon0/temp1_input", "43000\n");  // in place
+  {
+    DirStampScope scope(paths, kNow);
+    EXPECT_EQ(ReadPath(file, 128).data, "43000\n");
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+
+  const struct timespec before = ChangeTime(dir);
+  root.Write("sys/class/hwmon/hwmon0/temp1_input.new", "44000\n");
+  std::filesystem::rename(file + ".new", file);
+  const struct timespec after = ChangeTime(dir);
+  if (before.tv_sec == after.tv_sec && before.tv_nsec == after.tv_nsec) {
+    ForgetKeptUnder(root.dir());
+    GTEST_SKIP() << "this filesystem's clock did not tick between two changes";
+  }
+  {
+    DirStampScope scope(paths, kNow);
+    EXPECT_EQ(ReadPath(file).data, "44000\n");
+    EXPECT_EQ(ReadPath(file).data, "44000\n");
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 1u);  // the replaced one closed
+
+  std::filesystem::remove(file);
+  {
+    DirStampScope scope(paths, kNow);
+    EXPECT_EQ(ReadPath(file).error, ENOENT);
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
+  ForgetKeptUnder(root.dir());
+}
+
+// A device that is gone is never read again: its kept descriptors are
+// closed once they were not read for a while, not held for good.
+TEST(DirStampScopeTest, FilesNotReadForAWhileAreClosed) {
+  TempRoot root;
+  const HostPaths paths = root.paths();
+  const std::string dir = root.dir() + "/sys/class/power_supply/BAT1";
+  const std::string file =
+      root.Write("sys/class/power_supply/BAT1/status", "Full\n");
+  for (int i = 0; i < 2; ++i) {
+    DirStampScope scope(paths, std::chrono::nanoseconds(0));
+    EXPECT_EQ(ReadPath(file).data, "Full\n");
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  CloseKeptIdleFor(std::chrono::hours(1));  // read just now: kept
+  EXPECT_EQ(CountKeptUnder(dir), 1u);
+  CloseKeptIdleFor(std::chrono::seconds(0));
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
+  {
+    DirStampScope scope(paths, std::chrono::nanoseconds(0));
+    EXPECT_EQ(ReadPath(file).data, "Full\n");  // read afresh
+  }
+  ForgetKeptUnder(root.dir());
+}
+
+// A directory changed within `settled` of now may change again within the
+// same tick of a coarse clock, unseen by its stamp: its files are read
+// afresh and not kept.
+TEST(DirStampScopeTest, RecentlyChangedDirectoryIsNotTrusted) {
+  TempRoot root;
+  const std::string dir = root.dir() + "/proc/spl/kstat/zfs";
+  const std::string file = root.Write("proc/spl/kstat/zfs/arcstats", "1\n");
+  for (int i = 0; i < 2; ++i) {
+    const HostPaths paths = root.paths();
+    DirStampScope scope(paths, std::chrono::hours(1));
+    EXPECT_EQ(ReadPath(file).data, "1\n");
+  }
+  EXPECT_EQ(CountKeptUnder(dir), 0u);
+  ForgetKeptUnder(root.dir());
+}
+
+// On sysfs a class device's attribute (not under devices/system/, which
+// ReadPath keeps anyway) is kept under the stamp of the device's directory.
+TEST(DirStampScopeTest, SysfsClassAttributeKept) {
+  const std::string lo = "/sys/class/net/lo";
+  if (ChangedSecondsAgo(lo) < 0) GTEST_SKIP() << "no " << lo;
+  ForgetKeptUnder(lo);
+  const std::string mtu = ReadUncached(lo + "/mtu").data;
+  ASSERT_FALSE(mtu.empty());
+  for (int i = 0; i < 2; ++i) {
+    const HostPaths paths;
+    DirStampScope scope(paths, std::chrono::nanoseconds(0));
+    EXPECT_EQ(ReadPath(lo + "/mtu").data, mtu);
+  }
+  EXPECT_EQ(CountKeptUnder(lo), 1u);
+  ForgetKeptUnder(lo);
 }
 
 // The names of a listing.
