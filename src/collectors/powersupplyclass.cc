@@ -7,9 +7,14 @@
 // Every supply is parsed before --collector.powersupply.ignored-supplies is
 // applied, so a malformed attribute fails the scrape even for an ignored
 // supply, as there. No /sys/class/power_supply: no families.
+#include <algorithm>
+#include <array>
 #include <cerrno>
-#include <map>
-#include <optional>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
@@ -21,7 +26,7 @@ constexpr char kSupplyIgnored[] = "collector.powersupply.ignored-supplies";
 
 // Numeric attributes procfs parses (a malformed one is an error even when
 // node_exporter does not expose it).
-constexpr const char* kIntFiles[] = {
+constexpr std::string_view kIntFiles[] = {
     "authentic",
     "calibrate",
     "capacity",
@@ -81,7 +86,7 @@ constexpr const char* kIntFiles[] = {
 };
 
 // Text attributes, each a label of node_power_supply_info when not empty.
-constexpr const char* kStringFiles[] = {
+constexpr std::string_view kStringFiles[] = {
     "capacity_level", "charge_type", "health",        "manufacturer",
     "model_name",     "scope",       "serial_number", "status",
     "technology",     "type",        "usb_type",
@@ -145,39 +150,78 @@ constexpr Exposed kExposed[] = {
     {"temp_min", "temp_min_celsius", 10},
 };
 
-bool IsIn(const std::string& name, const auto& list) {
-  for (const char* f : list) {
-    if (name == f) return true;
-  }
-  return false;
+static_assert(std::is_sorted(std::begin(kIntFiles), std::end(kIntFiles)));
+static_assert(std::is_sorted(std::begin(kStringFiles), std::end(kStringFiles)));
+static_assert(std::size(kIntFiles) <= 64);
+
+// The index of `name` in a sorted list, or -1.
+template <size_t N>
+int IndexIn(std::string_view name, const std::string_view (&list)[N]) {
+  const auto* it = std::lower_bound(std::begin(list), std::end(list), name);
+  return it != std::end(list) && *it == name
+             ? static_cast<int>(it - std::begin(list))
+             : -1;
 }
 
+// One supply's attributes, kept from cycle to cycle (its strings assigned
+// into): the numeric ones by their index in kIntFiles (a bit each in `has`),
+// the text ones by theirs in kStringFiles (empty: absent).
 struct Supply {
-  std::map<std::string, int64_t> ints;
-  std::map<std::string, std::string> strings;
+  std::string name;
+  uint64_t has = 0;
+  std::array<int64_t, std::size(kIntFiles)> ints{};
+  std::array<std::string, std::size(kStringFiles)> strings;
 };
 
-// procfs' parsePowerSupply; nullopt for no data (the directory is gone).
-std::optional<Supply> ReadSupply(const std::string& dir) {
+// Each exposed attribute's index in kIntFiles, family name and help, made
+// once.
+struct ExposedFamily {
+  int index;
+  std::string name, help;
+  double divisor;
+};
+const std::vector<ExposedFamily>& ExposedFamilies() {
+  static const auto* families = [] {
+    auto* out = new std::vector<ExposedFamily>;
+    for (const Exposed& x : kExposed) {
+      out->push_back({IndexIn(x.file, kIntFiles),
+                      std::string("node_power_supply_") + x.metric,
+                      std::string(x.metric) +
+                          " value of /sys/class/power_supply/<power_supply>.",
+                      x.divisor});
+    }
+    return out;
+  }();
+  return *families;
+}
+
+// procfs' parsePowerSupply into *s; false for no data (the directory is
+// gone). `path` is a buffer kept between calls.
+bool ReadSupply(const std::string& dir, std::string* path, Supply* s) {
   DirRead list = ReadDir(dir);
-  if (list.error == ENOENT) return std::nullopt;
+  if (list.error == ENOENT) return false;
   if (!list.ok()) ThrowErrno(dir, list.error);
-  Supply s;
+  s->has = 0;
+  for (std::string& v : s->strings) v.clear();
   for (const DirEntry& e : list.entries) {
     if (e.kind != Kind::kRegular) continue;
-    const std::string path = dir + "/" + e.name;
-    FileRead f = ReadAttr(path);
+    const int i = IndexIn(e.name, kIntFiles);
+    const int j = i < 0 ? IndexIn(e.name, kStringFiles) : -1;
+    path->assign(dir).append("/").append(e.name);
+    // Every regular file is read, as procfs does, even one not parsed.
+    FileRead f = ReadAttr(*path);
     if (f.error == ENOENT || f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
-    if (!f.ok()) ThrowErrno(path, f.error);
-    if (IsIn(e.name, kIntFiles)) {
-      s.ints[e.name] = Unwrap(parse::ParseIntAttr(f.data), path);
-    } else if (IsIn(e.name, kStringFiles)) {
-      s.strings[e.name] = parse::ToValidUtf8(f.data);
+    if (!f.ok()) ThrowErrno(*path, f.error);
+    if (i >= 0) {
+      s->ints[i] = Unwrap(parse::ParseIntAttr(f.data), *path);
+      s->has |= uint64_t{1} << i;
+    } else if (j >= 0) {
+      s->strings[j] = parse::ToValidUtf8(f.data);
     }
   }
-  return s;
+  return true;
 }
 
 class PowersupplyclassCollector : public Collector {
@@ -189,33 +233,42 @@ class PowersupplyclassCollector : public Collector {
     const std::string root = paths.Sys("class/power_supply");
     const auto entries = ListOrNoData(root);
     if (!entries) return {};
-    std::map<std::string, Supply> supplies;
-    for (const DirEntry& e : *entries) {
-      std::optional<Supply> supply = ReadSupply(root + "/" + e.name);
-      if (!supply) return {};
-      supplies[e.name] = std::move(*supply);
+    // The directory lists its supplies sorted, as node_exporter's map
+    // ranges over them.
+    supplies_.resize(entries->size());
+    for (size_t k = 0; k < entries->size(); ++k) {
+      Supply& s = supplies_[k];
+      s.name.assign((*entries)[k].name);
+      dir_.assign(root).append("/").append(s.name);
+      if (!ReadSupply(dir_, &path_, &s)) return {};
     }
 
     FamilySet out;
-    for (const auto& [name, supply] : supplies) {
-      if (!ignored_.active() || ignored_.Excludes(name)) continue;
-      const std::string label = parse::ToValidUtf8(name);
-      for (const Exposed& x : kExposed) {
-        auto it = supply.ints.find(x.file);
-        if (it == supply.ints.end()) continue;
-        const double v = static_cast<double>(it->second);
-        out.Gauge(std::string("node_power_supply_") + x.metric,
-                  std::string(x.metric) +
-                      " value of /sys/class/power_supply/<power_supply>.")
+    for (const Supply& supply : supplies_) {
+      if (!ignored_.active() || ignored_.Excludes(supply.name)) continue;
+      const std::string label = parse::ToValidUtf8(supply.name);
+      for (const ExposedFamily& x : ExposedFamilies()) {
+        if (!((supply.has >> x.index) & 1)) continue;
+        const double v = static_cast<double>(supply.ints[x.index]);
+        out.Gauge(x.name, x.help)
             .Add({{"power_supply", label}}, x.divisor == 1 ? v : v / x.divisor);
       }
-      Labels info = {{"power_supply", label}};
-      for (const auto& [file, value] : supply.strings) {
-        if (!value.empty()) info.emplace_back(file, value);
+      // Assigned into the pairs of the last supply's (kept) labels.
+      size_t n = 0;
+      auto put = [&](std::string_view name, std::string_view value) {
+        if (n == info_.size()) info_.emplace_back();
+        info_[n].first.assign(name);
+        info_[n].second.assign(value);
+        ++n;
+      };
+      put("power_supply", label);
+      for (size_t j = 0; j < std::size(kStringFiles); ++j) {
+        if (!supply.strings[j].empty()) put(kStringFiles[j], supply.strings[j]);
       }
+      info_.resize(n);
       out.Gauge("node_power_supply_info",
                 "info of /sys/class/power_supply/<power_supply>.")
-          .Add(info, 1);
+          .Add(info_, 1);
     }
     return out.Take();
   }
@@ -224,6 +277,9 @@ class PowersupplyclassCollector : public Collector {
   // Go's empty regexp matches every name: an empty pattern ignores every
   // device (node_exporter's behaviour), unlike Filter's "no filter".
   const Filter ignored_;
+  std::vector<Supply> supplies_;  // kept between cycles
+  std::string dir_, path_;        // buffers kept between supplies
+  Labels info_;                   // node_power_supply_info's labels
 };
 
 }  // namespace
