@@ -16,6 +16,13 @@ temporary data directory and config:
   one-1s    one Prometheus, scrape_interval 1s
   push-10s  host_exporter alone, collection.interval 10s, remote-writing to
             a Prometheus (--web.enable-remote-write-receiver); nobody scrapes
+  cycle     no Prometheus: the three exporters scraped once a second with
+            Prometheus's headers for 60 s; CPU a host_exporter cycle and a
+            node_exporter scrape (schedstat), their user/kernel split
+            (utime/stime), the floor (the kernel's CPU to read once the
+            procfs and sysfs files host_exporter keeps open, from kept
+            descriptors) and the allocations of a steady cycle
+            (tests/allocations_tests, if built)
 
 After a warm-up (host_exporter learns the scrapers' cadence from three
 scrapes, then runs every collection.interval for 30 s more: 100 s covers it
@@ -33,6 +40,7 @@ a few seconds, prints the table, writes nothing unless --out is given.
 Everything listens on 127.0.0.1; every process is stopped at the end.
 """
 import argparse
+import gzip
 import json
 import os
 import re
@@ -45,7 +53,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from run import cpu_seconds, machine, percentile, rss_bytes  # noqa: E402
+from run import (cpu_seconds, cpu_split, http_get, machine,  # noqa: E402
+                 percentile, rss_bytes)
 import harness  # noqa: E402  (tests/e2e, put on sys.path by run)
 from harness import Exporter, NodeExporter, free_port  # noqa: E402
 
@@ -197,6 +206,172 @@ def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
             s.stop()
 
 
+PROM_ACCEPT = ("application/openmetrics-text;version=1.0.0,"
+               "application/openmetrics-text;version=0.0.1;q=0.75,"
+               "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+
+
+def prom_scrape(port):
+    """A scrape with Prometheus's headers; the body, gunzipped if it can be."""
+    status, body = http_get(port, "/metrics", {"Accept": PROM_ACCEPT,
+                                               "Accept-Encoding": "gzip"})
+    if status != 200:
+        raise RuntimeError("scrape of :%d answered %d" % (port, status))
+    try:
+        return gzip.decompress(body).decode()
+    except (OSError, EOFError):
+        return ""  # chunked (node_exporter): not read
+
+
+def cycles_total(port):
+    m = re.search(r"^host_exporter_cycles_total (\S+)$", prom_scrape(port), re.M)
+    return float(m.group(1)) if m else float("nan")
+
+
+def kept_files(pid):
+    """The procfs and sysfs files a process holds open (its kept readers)."""
+    out = []
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            path = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if path.startswith(("/proc/", "/sys/")) and os.path.isfile(path):
+            out.append(path)
+    return sorted(set(out))
+
+
+def floor_ms(paths, passes):
+    """Kernel CPU (ms) of reading every file of `paths` once to its end from
+    a descriptor kept open, the average of `passes` passes: what the
+    kernel's making of their text costs, whoever reads them."""
+    fds = []
+    for p in paths:
+        try:
+            fds.append(os.open(p, os.O_RDONLY))
+        except OSError:
+            pass
+    try:
+        t0 = os.times()
+        for _ in range(passes):
+            for fd in fds:
+                off = 0
+                try:
+                    while True:
+                        n = len(os.pread(fd, 16384, off))
+                        if n == 0:
+                            break
+                        off += n
+                except OSError:
+                    pass
+        t1 = os.times()
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return (t1.system - t0.system) * 1000 / passes, len(fds)
+
+
+def steady_allocations(build):
+    """allocations_tests' count of a steady cycle of the default collectors
+    on the fixture tree, or None if that test is not built."""
+    exe = os.path.join(build, "tests", "allocations_tests")
+    if not os.access(exe, os.X_OK):
+        return None
+    r = subprocess.run([exe, "--gtest_filter=AllocationTest."
+                        "SteadyCycleOfTheDefaultCollectors"],
+                       capture_output=True, text=True, timeout=300)
+    m = re.search(r"steady cycle: (\d+) allocations \((\d+) bytes\), (\d+) "
+                  r"series, ([\d.]+) per series", r.stdout)
+    if not m:
+        return None
+    return {"allocations": int(m.group(1)), "bytes": int(m.group(2)),
+            "series": int(m.group(3)), "per_series": float(m.group(4))}
+
+
+def run_cycle(exes, build, count, smoke):
+    """CPU of one host_exporter cycle and of one node_exporter scrape, each
+    exporter scraped once a second with Prometheus's headers (gzip,
+    OpenMetrics) side by side: on-CPU time (schedstat) per cycle or scrape,
+    the user/kernel split of utime and stime over the same window; the
+    floor (the kernel's CPU to make the text of the files host_exporter
+    keeps open, read once); allocations of a steady cycle (the fixture)."""
+    servers, ports = {}, {}
+    try:
+        for job, exe in exes.items():
+            ports[job] = free_port()
+            args = ["--web.listen-address=127.0.0.1:%d" % ports[job]]
+            if job == "host_exporter":
+                servers[job] = Exporter(args, ports[job], exe=exe, timeout=20.0)
+            else:
+                servers[job] = NodeExporter(args, ports[job], exe=exe,
+                                            ready_path="/", timeout=20.0)
+        he = ports["host_exporter"]
+        for _ in range(3 if smoke else 8):  # the cadence learned, files kept
+            for port in ports.values():
+                prom_scrape(port)
+            time.sleep(1)
+        c0 = cycles_total(he)
+        split0 = {j: cpu_split(s.pid) for j, s in servers.items()}
+        sched0 = {j: sched_cpu_seconds(s.pid) for j, s in servers.items()}
+        for _ in range(count):
+            for port in ports.values():
+                prom_scrape(port)
+            time.sleep(1)
+        sched1 = {j: sched_cpu_seconds(s.pid) for j, s in servers.items()}
+        split1 = {j: cpu_split(s.pid) for j, s in servers.items()}
+        cycles = cycles_total(he) - c0
+        out = {"scrapes": count, "exporters": {}}
+        for job in servers:
+            n = cycles if job == "host_exporter" else count
+            out["exporters"][job] = {
+                "per": "cycle" if job == "host_exporter" else "scrape",
+                "n": n,
+                "cpu_ms": (sched1[job] - sched0[job]) * 1000 / n,
+                "user_ms": (split1[job][0] - split0[job][0]) * 1000 / n,
+                "kernel_ms": (split1[job][1] - split0[job][1]) * 1000 / n}
+        paths = kept_files(servers["host_exporter"].pid)
+        floor, files = floor_ms(paths, 20 if smoke else 200)
+        out["floor_kernel_ms"], out["floor_files"] = floor, files
+        out["allocations"] = steady_allocations(build)
+        return out
+    finally:
+        for s in servers.values():
+            s.stop()
+
+
+def cycle_section(c):
+    he = c["exporters"]["host_exporter"]
+    lines = ["", "CPU of a cycle (`--only cycle`): each exporter scraped once a "
+             "second with Prometheus's headers (OpenMetrics, gzip), side by "
+             "side, %d scrapes; on-CPU time from schedstat per host_exporter "
+             "cycle (%d) and per node_exporter scrape, user and kernel from "
+             "utime and stime (10 ms ticks) over the same window." % (
+                 c["scrapes"], he["n"]), "",
+             "| exporter | per | CPU (ms) | user (ms) | kernel (ms) | "
+             "host_exporter / this |",
+             "|---|---|---:|---:|---:|---:|"]
+    for job, e in c["exporters"].items():
+        ratio = "" if job == "host_exporter" else "%.2f" % (he["cpu_ms"] / e["cpu_ms"])
+        lines.append("| %s | %s | %.2f | %.2f | %.2f | %s |" % (
+            job, e["per"], e["cpu_ms"], e["user_ms"], e["kernel_ms"], ratio))
+    lines += ["", "Floor: the kernel's CPU to read once, from descriptors kept "
+              "open, the %d procfs and sysfs files host_exporter keeps open "
+              "(the text the kernel makes on every read, which any reader "
+              "pays): %.2f ms, against host_exporter's %.2f ms of kernel time a "
+              "cycle (%.1f×)." % (c["floor_files"], c["floor_kernel_ms"],
+                                  he["kernel_ms"],
+                                  he["kernel_ms"] / c["floor_kernel_ms"]
+                                  if c["floor_kernel_ms"] else float("nan"))]
+    a = c.get("allocations")
+    if a:
+        lines.append("Allocations of a steady cycle of the default collectors "
+                     "on the fixture tree (tests/unit/alloc_test.cc): %d (%d "
+                     "bytes) for %d series, %.2f a series (target: none a "
+                     "series)." % (a["allocations"], a["bytes"], a["series"],
+                                   a["per_series"]))
+    return lines
+
+
 def cpu_ms(e):
     """CPU a minute that the ratios compare: the on-CPU time from schedstat
     (nanoseconds) where measured; utime+stime count whole 10 ms ticks, and
@@ -268,6 +443,23 @@ def section(res):
         for row in verdicts(name, d):
             lines.append("| %s | %s | %s | %s | %s |" % (
                 row[0], row[1], row[2], row[3], "met" if row[4] else "**not met**"))
+    if res.get("cycle"):
+        lines += cycle_section(res["cycle"])
+        c = res["cycle"]
+        he = c["exporters"]["host_exporter"]
+        rows = []
+        for ref in ("node_exporter 1.5", "node_exporter 1.9"):
+            if ref in c["exporters"]:
+                r = he["cpu_ms"] / c["exporters"][ref]["cpu_ms"]
+                rows.append("| cycle | CPU a cycle vs %s's a scrape | %.2f | ≤ 1/5 | %s |"
+                            % (ref, r, "met" if r <= 1 / 5 else "**not met**"))
+        a = c.get("allocations")
+        if a:
+            rows.append("| cycle | allocations a series, steady cycle | %.2f | 0 | %s |"
+                        % (a["per_series"],
+                           "met" if a["per_series"] == 0 else "**not met**"))
+        lines += ["", "| deployment | figure | measured | target | verdict |",
+                  "|---|---|---:|---|---|"] + rows
     if res.get("notes"):
         lines += [""] + ["- " + n for n in res["notes"]]
     if res.get("analysis"):
@@ -314,8 +506,11 @@ def main():
             for name, d in more["deployments"].items():
                 d.setdefault("warmup", more["warmup"])
                 res["deployments"][name] = d
-            res["notes"].append("%s rerun %s" % (
-                ", ".join(more["deployments"]), more["date"]))
+            rerun = list(more["deployments"])
+            if more.get("cycle"):
+                res["cycle"] = more["cycle"]
+                rerun.append("cycle")
+            res["notes"].append("%s rerun %s" % (", ".join(rerun), more["date"]))
     else:
         if not os.access(PROMETHEUS, os.X_OK) or not os.access(NE15, os.X_OK):
             print("deploy.py: needs %s and %s (apt-get install prometheus "
@@ -340,12 +535,18 @@ def main():
         else:
             res["notes"].append("node_exporter 1.9 not measured: " + why)
         exes["host_exporter"] = he
-        names = ["one-1s"] if a.smoke else ["one-15s", "ha-15s", "one-1s", "push-10s"]
+        names = (["one-1s", "cycle"] if a.smoke else
+                 ["one-15s", "ha-15s", "one-1s", "push-10s", "cycle"])
         if a.only:
             names = [n for n in names if n in a.only]
         tmp = tempfile.mkdtemp(prefix="host_exporter_deploy_")
         try:
             for name in names:
+                if name == "cycle":
+                    print("deploy.py: cycle", file=sys.stderr)
+                    res["cycle"] = run_cycle(exes, a.build, 5 if a.smoke else 60,
+                                             a.smoke)
+                    continue
                 print("deploy.py: %s (%d s + %d s warm-up)" % (name, a.seconds, a.warmup),
                       file=sys.stderr)
                 res["deployments"][name] = run_deployment(
@@ -362,6 +563,20 @@ def main():
             json.dump(res, f, indent=1)
     if a.out:
         write_section(a.out, text)
+    if a.smoke and not a.from_json:
+        # What the smoke proves: every exporter was measured.
+        bad = [job for d in res["deployments"].values()
+               for job, e in d["exporters"].items()
+               if not e["cpu_per_min_ms"] >= 0 or not e.get("scrapes")]
+        c = res.get("cycle")
+        if not c or not c["exporters"]["host_exporter"]["n"] > 0:
+            bad.append("host_exporter cycles")
+        elif not all(e["cpu_ms"] > 0 for e in c["exporters"].values()):
+            bad.append("cycle CPU")
+        if bad:
+            print("deploy.py --smoke: not measured: " + ", ".join(bad),
+                  file=sys.stderr)
+            return 1
     return 0
 
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace host_exporter {
 namespace {
@@ -644,12 +645,63 @@ std::string EncodeText(const Families& families, Escaping escaping,
   return out;
 }
 
+namespace {
+
+// The comment lines (HELP, TYPE, UNIT) of each family as EncodeOpenMetrics
+// wrote them last, by family name, kept from encode to encode: a family's
+// name, help and type rarely change, and copying its lines costs a fifth of
+// making them (escaping the help, checking the name, finding the unit): on
+// the fixture tree's 528 families about 0.5 million instructions a cycle.
+// One encoder at a time uses it (another, finding it taken, writes its
+// lines itself); it is emptied when it holds more than kMax names.
+class OmHeaders {
+ public:
+  struct Entry {
+    std::string help;
+    prometheus::MetricType type;
+    Escaping escaping;
+    std::string text;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  static constexpr size_t kMax = 16384;
+
+  std::mutex mu;
+  Map by_name;
+};
+
+OmHeaders& Headers() {
+  static auto* headers = new OmHeaders;  // never destroyed: used at exit
+  return *headers;
+}
+
+// The comment lines of family `f` shown as `name` (escaped, without a
+// counter's "_total"), typed `type_name`.
+void AppendOmHeader(Writer* w, const Style& st,
+                    const prometheus::MetricFamily& f, std::string_view name,
+                    std::string_view type_name) {
+  AppendComment(w, st, "HELP", name, f.help, true);
+  AppendComment(w, st, "TYPE", name, type_name, false);
+  std::string_view unit = UnitOf(name);
+  if (!unit.empty()) AppendComment(w, st, "UNIT", name, unit, false);
+}
+
+}  // namespace
+
 std::string EncodeOpenMetrics(const Families& families,
                               const CreatedTimes& created, Escaping escaping,
                               bool names_legacy) {
   const Style st{true, escaping, names_legacy};
   std::string out;
   Writer w(&out, Estimate(families) * 5 / 4);
+  std::unique_lock<std::mutex> kept(Headers().mu, std::try_to_lock);
+  OmHeaders::Map* headers = kept.owns_lock() ? &Headers().by_name : nullptr;
+  if (headers && headers->size() > OmHeaders::kMax) headers->clear();
   for (size_t i = 0; i < families.size(); ++i) {
     const auto& f = families[i];
     // EscapeName() checks the name itself unless the snapshot said; a
@@ -670,11 +722,28 @@ std::string EncodeOpenMetrics(const Families& families,
     const bool unknown =
         f.type == prometheus::MetricType::Untyped ||
         (f.type == prometheus::MetricType::Counter && !counter);
-    AppendComment(&w, st, "HELP", name, f.help, true);
-    AppendComment(&w, st, "TYPE", name, unknown ? "unknown" : TypeName(f.type),
-                  false);
-    std::string_view unit = UnitOf(name);
-    if (!unit.empty()) AppendComment(&w, st, "UNIT", name, unit, false);
+    const std::string_view type_name = unknown ? "unknown" : TypeName(f.type);
+    if (headers == nullptr) {
+      AppendOmHeader(&w, st, f, name, type_name);
+    } else {
+      auto it = headers->find(std::string_view(f.name));
+      if (it == headers->end()) {
+        it = headers->try_emplace(f.name).first;
+        it->second.text.clear();  // made below
+      }
+      OmHeaders::Entry& e = it->second;
+      if (e.text.empty() || e.type != f.type || e.escaping != escaping ||
+          e.help != f.help) {
+        e.help.assign(f.help);
+        e.type = f.type;
+        e.escaping = escaping;
+        e.text.clear();
+        Writer hw(&e.text, f.help.size() + 3 * name.size() + 48);
+        AppendOmHeader(&hw, st, f, name, type_name);
+        hw.Finish();
+      }
+      w.Append(e.text);
+    }
     AppendSamples(&w, st, f, name,
                   !unknown && i < created.size() ? &created[i] : nullptr,
                   counter ? "_total" : "");

@@ -152,6 +152,35 @@ TEST(EncodeTextTest, LinesLongerThanTheEstimate) {
   EXPECT_TRUE(om.ends_with("} 2.0\n# EOF\n"));
 }
 
+// OpenMetrics' comment lines are kept by family name from encode to encode:
+// a family whose help, type or escaping changed under the same name gets
+// its own lines, and the first form comes back as it was.
+TEST(EncodeOpenMetricsTest, KeptHeadersFollowHelpTypeAndEscaping) {
+  constexpr Escaping kU = Escaping::kUnderscores;
+  auto one = [](FamilyBuilder&& b) {
+    Families fams;
+    fams.push_back(b.Add(1).Take());
+    return fams;
+  };
+  const std::string first =
+      EncodeOpenMetrics(one(Counter("hdr_total", "h1")), {}, kU);
+  EXPECT_EQ(first, "# HELP hdr h1\n# TYPE hdr counter\nhdr_total 1.0\n# EOF\n");
+  EXPECT_EQ(EncodeOpenMetrics(one(Counter("hdr_total", "h2")), {}, kU),
+            "# HELP hdr h2\n# TYPE hdr counter\nhdr_total 1.0\n# EOF\n");
+  EXPECT_EQ(
+      EncodeOpenMetrics(one(Gauge("hdr_total", "h2")), {}, kU),
+      "# HELP hdr_total h2\n# TYPE hdr_total gauge\nhdr_total 1.0\n# EOF\n");
+  EXPECT_EQ(EncodeOpenMetrics(one(Counter("hdr_total", "h1")), {}, kU), first);
+
+  const auto dotted = [&] { return one(Gauge("hdr.seconds", "d")); };
+  EXPECT_EQ(EncodeOpenMetrics(dotted(), {}, kU),
+            "# HELP hdr_seconds d\n# TYPE hdr_seconds gauge\n"
+            "# UNIT hdr_seconds seconds\nhdr_seconds 1.0\n# EOF\n");
+  const std::string utf8 =
+      EncodeOpenMetrics(dotted(), {}, Escaping::kAllowUtf8);
+  EXPECT_NE(utf8.find("# HELP \"hdr.seconds\" d\n"), std::string::npos) << utf8;
+}
+
 TEST(EncodeTextTest, CounterUntypedAndNoLabels) {
   Families fams;
   fams.push_back(Counter("c_total", "c").Add(3).Take());
