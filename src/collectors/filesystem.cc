@@ -42,6 +42,7 @@
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
+#include "host_exporter/string_map.h"
 #include "parse/duration.h"
 #include "parse/mounts.h"
 #include "parse/mountstats.h"
@@ -202,14 +203,7 @@ class MountDecisions {
   }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  using Map =
-      std::unordered_map<std::string, MountDecision, Hash, std::equal_to<>>;
+  using Map = StringMap<MountDecision>;
   std::string rootfs_;
   std::string key_;  // "<mount point>\0<fstype>", a kept buffer
   Map last_, next_;

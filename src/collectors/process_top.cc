@@ -39,6 +39,7 @@
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
+#include "host_exporter/string_map.h"
 #include "parse/process_top.h"
 #include "parse/utf8.h"
 
@@ -68,13 +69,6 @@ size_t PositiveFlag(const CollectorOptions& o, const char* flag) {
   }
   return static_cast<size_t>(*n);
 }
-
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    return std::hash<std::string_view>()(s);
-  }
-};
 
 // One kind of group (by comm or by unit), capped, with stable indices.
 struct Group {
@@ -152,7 +146,7 @@ class GroupTable {
  private:
   size_t cap_;
   std::vector<Group> groups_;
-  std::unordered_map<std::string, uint32_t, SvHash, std::equal_to<>> index_;
+  StringMap<uint32_t> index_;
   std::vector<uint32_t> free_;
 };
 

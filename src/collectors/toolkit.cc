@@ -23,6 +23,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "host_exporter/string_map.h"
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter {
@@ -169,13 +170,7 @@ struct DirStamps {
     bool usable = false;
     DirStamp stamp;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  std::unordered_map<std::string, Taken, Hash, std::equal_to<>> dirs;
+  StringMap<Taken> dirs;
 
   static bool Below(std::string_view path, std::string_view root) {
     if (root.empty()) return false;
@@ -427,10 +422,8 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
   FileRead r;
   std::string* out = &r.data;
   bool short_is_end = false;
-  bool unkept = false;
-  const int kept = Kept().Take(path, &stamp, &short_is_end, &unkept);
-  const bool keep = !unkept;
-  if (int fd = kept; fd >= 0) {
+  bool unkept = false;  // read afresh and closed, not handed back
+  if (int fd = Kept().Take(path, &stamp, &short_is_end, &unkept); fd >= 0) {
     const int err = ReadFd(fd, true, limit, out, short_is_end, record_max);
     if (err == 0 || IsAttributeError(err)) {
       if (err != 0) out->clear();
@@ -449,14 +442,14 @@ FileRead ReadKeeping(const std::string& path, size_t limit,
   if (int err = ReadFd(fd, false, limit, out, short_is_end, record_max)) {
     out->clear();
     r.error = err;
-    if (keep && IsAttributeError(err)) {
+    if (!unkept && IsAttributeError(err)) {
       Kept().Give(path, fd, false, stamp);
     } else {
       ::close(fd);
     }
     return r;
   }
-  if (keep) {
+  if (!unkept) {
     Kept().Give(path, fd, false, stamp);
   } else {
     ::close(fd);

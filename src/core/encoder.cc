@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "host_exporter/string_map.h"
+
 namespace host_exporter {
 namespace {
 
@@ -662,13 +664,7 @@ class OmHeaders {
     Escaping escaping;
     std::string text;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Map = StringMap<Entry>;
   static constexpr size_t kMax = 16384;
 
   std::mutex mu;

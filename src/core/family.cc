@@ -6,6 +6,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "host_exporter/string_map.h"
+
 namespace host_exporter {
 
 namespace {
@@ -17,16 +19,9 @@ struct Recycled {
   uint64_t handed = 0;  // the call of RecycleFamilies that last filled it
 };
 
-struct NameHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-
 struct Pool {
   std::mutex mu;
-  std::unordered_map<std::string, Recycled, NameHash, std::equal_to<>> by_name;
+  StringMap<Recycled> by_name;
   uint64_t calls = 0;
 };
 
