@@ -256,8 +256,9 @@ class BtrfsCollector : public Collector {
         }
         reserved->Add({{"uuid", uuid}, {"block_group_type", type}},
                       static_cast<double>(value(alloc + "/bytes_reserved")));
-        for (const std::string& mode : ListDir(dir + "/" + alloc)) {
-          if (!IsDirectory(dir + "/" + alloc + "/" + mode)) continue;
+        for (const DirEntry& entry : ListEntries(dir + "/" + alloc)) {
+          if (entry.kind != Kind::kDirectory) continue;  // lstat's answer
+          const std::string& mode = entry.name;
           const Labels l = {
               {"uuid", uuid}, {"block_group_type", type}, {"mode", mode}};
           used->Add(l, static_cast<double>(

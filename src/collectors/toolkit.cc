@@ -699,13 +699,18 @@ void KeptMountTable::Forget() {
   path_.clear();
 }
 
+std::vector<DirEntry> ListEntries(const std::string& path) {
+  DirRead list = ReadDir(path);
+  if (list.error == ENOENT || list.error == ENOTDIR) return {};
+  if (!list.ok()) ThrowErrno(path, list.error);
+  return std::move(list.entries);
+}
+
 std::vector<std::string> ListDir(const std::string& path) {
   std::vector<std::string> names;
-  DirRead list = ReadDir(path);
-  if (list.error == ENOENT || list.error == ENOTDIR) return names;
-  if (!list.ok()) ThrowErrno(path, list.error);
-  names.reserve(list.entries.size());
-  for (DirEntry& e : list.entries) names.push_back(std::move(e.name));
+  std::vector<DirEntry> entries = ListEntries(path);
+  names.reserve(entries.size());
+  for (DirEntry& e : entries) names.push_back(std::move(e.name));
   return names;
 }
 

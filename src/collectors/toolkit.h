@@ -271,6 +271,9 @@ DirRead ReadDir(const std::string& path);
 /// ENOTDIR); other errors throw CollectError naming it.
 std::vector<std::string> ListDir(const std::string& path);
 
+/// ListDir's entries with their kinds (from the listing: no stat(2) each).
+std::vector<DirEntry> ListEntries(const std::string& path);
+
 /// A class directory's entries (ReadDir) where its absence means "no such
 /// hardware": nullopt if it does not exist (or, with `denied_is_no_data`,
 /// may not be read: EACCES, EPERM), and the collector then returns no
