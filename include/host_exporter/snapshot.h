@@ -57,7 +57,7 @@ struct Snapshot {
   std::vector<CollectorStatus> collectors;
   double timestamp = 0;              ///< Unix seconds at the end of the cycle
   uint64_t cycle = 0;                ///< 1 for the first cycle
-  int gzip_level = 1;                ///< libdeflate level of the gzip forms
+  int gzip_level = 1;                ///< igzip level of the gzip forms
   bool openmetrics_created = false;  ///< see SnapshotOptions
   /// The pools of the collectors, and the pool of each family (parallel to
   /// `families`: an index into `pools`, or kNoPool), for the destructor.
@@ -141,9 +141,9 @@ struct SeriesOrders {
 
 /// Options of the snapshot builder.
 struct SnapshotOptions {
-  /// libdeflate level 1, paid once per snapshot scraped with gzip: a 58 KB
-  /// OpenMetrics body in 0.52 ms to 10.4 KB, against 1.5 ms and 9.6 KB at
-  /// level 6 (zlib's level 1 took 2.4 ms to 11.1 KB).
+  /// igzip (ISA-L) level 1, paid once per snapshot scraped with gzip: a
+  /// 193 KB OpenMetrics body in 0.29 ms to 33.8 KB, against libdeflate's
+  /// fastest 0.89 ms and 31.9 KB (zlib's level 1 is slower still).
   int gzip_level = 1;
   /// Series a single collector may contribute; 0 = unlimited. The excess is
   /// dropped (and reported in warnings) rather than flooding Prometheus.

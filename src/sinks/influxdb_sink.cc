@@ -126,7 +126,9 @@ PushSinkOptions InfluxSinkOptions(const DatabaseConfig& d,
   }
   if (d.gzip) {
     o.request.headers.push_back("Content-Encoding: gzip");
-    o.make_body = [](std::string raw) { return GzipCompress(raw, 6); };
+    o.make_body = [](std::string raw) {
+      return GzipCompress(raw, kMaxGzipLevel);
+    };
   }
   PointOptions points;
   ParsePrecision(d.precision, &points.precision);

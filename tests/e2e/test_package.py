@@ -187,23 +187,25 @@ class PackageTest(unittest.TestCase):
         # basic auth; the D-Bus collectors), so not found by shlibs.
         for lib in ("libc6", "libsystemd0", "libssl3", "libcurl4"):
             self.assertIn(lib, depends)
+        # Linked shared (Debian ships no static archive): found by shlibs.
+        self.assertIn("libisal2", depends)
         # Linked statically (meson.build, link_static): not a dependency.
-        for lib in ("libstdc++6", "libprotobuf-lite32", "libyaml-cpp0.7", "libdeflate0",
-                    "libsnappy1v5"):
+        for lib in ("libstdc++6", "libprotobuf-lite32", "libyaml-cpp0.7", "libsnappy1v5"):
             self.assertNotIn(lib, depends)
 
     def test_binary_needs_only_libc(self):
         """The packaged binary asks the loader for libc, libm, libcrypt (LGPL),
-        zlib and expat (Debian's embedded-library) only: the other libraries
-        it links are linked in (meson.build, link_static)."""
+        zlib and expat (Debian's embedded-library) and ISA-L (no static
+        archive in Debian) only: the other libraries it links are linked in
+        (meson.build, link_static)."""
         with packaged_binary(self.deb) as binary:
             r = run(["readelf", "--dynamic", binary])
         self.assertEqual(r.returncode, 0, r.stderr)
         needed = sorted(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", r.stdout))
         # The loader itself (ld-linux-<arch>) is libc's too.
         needed = [n for n in needed if not n.startswith("ld-linux")]
-        self.assertEqual(needed, ["libc.so.6", "libcrypt.so.1", "libexpat.so.1", "libm.so.6",
-                                  "libz.so.1"])
+        self.assertEqual(needed, ["libc.so.6", "libcrypt.so.1", "libexpat.so.1",
+                                  "libisal.so.2", "libm.so.6", "libz.so.1"])
 
     def test_files(self):
         expected = {
