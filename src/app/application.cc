@@ -11,6 +11,7 @@
 #include "app/resident.h"
 #include "app/sd_daemon.h"
 #include "build_config.h"
+#include "build_revision.h"
 #include "host_exporter/collector.h"
 #include "host_exporter/family.h"
 #include "host_exporter/http_server.h"

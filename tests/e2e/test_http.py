@@ -230,6 +230,14 @@ class FlagsAndConfigTest(unittest.TestCase):
         r = run(["--version"])
         self.assertEqual(r.returncode, 0)
         self.assertTrue(r.stdout.startswith("host_exporter, version "))
+        # A build of this tree names its commit of build time, also when the
+        # build directory was configured at an older one.
+        exe = os.path.realpath(harness.binary())
+        head = subprocess.run(["git", "-C", harness.SOURCE_ROOT, "rev-parse", "--short=12",
+                               "HEAD"], capture_output=True, text=True)
+        if exe.startswith(os.path.realpath(harness.SOURCE_ROOT) + os.sep) and \
+                head.returncode == 0:
+            self.assertIn("(revision: %s," % head.stdout.strip(), r.stdout)
         r = run(["--help"])
         self.assertEqual(r.returncode, 0)
         for flag in ["--web.listen-address", "--web.telemetry-path", "--path.procfs",
