@@ -140,6 +140,17 @@ class Prometheus(harness.Prometheus):
                 out.append(float(ts) - float(v))
         return out
 
+    def rate_per_min(self, metric, job, seconds, at):
+        """A counter's increase a minute over the window's raw samples (the
+        first to the last), or None without two samples."""
+        for series in self.query('%s{job="%s"}[%ds]' % (metric, job, seconds),
+                                 time="%.3f" % at)["result"]:
+            v = series["values"]
+            if len(v) >= 2 and float(v[-1][0]) > float(v[0][0]):
+                return ((float(v[-1][1]) - float(v[0][1])) /
+                        (float(v[-1][0]) - float(v[0][0])) * 60)
+        return None
+
 
 SCALED_DEVICES = 10000
 
@@ -224,6 +235,12 @@ def run_deployment(name, exes, build, seconds, warmup, tmp, smoke):
                 e["age_p50_s"] = percentile(ages, 50)
                 e["age_p99_s"] = percentile(ages, 99)
                 e["age_max_s"] = max(ages) if ages else float("nan")
+                if job == "host_exporter":
+                    # Cycles as the scrapes saw them: no client of the
+                    # bench's own to move the plan.
+                    e["cycles_per_min"] = proms[0].rate_per_min(
+                        "host_exporter_cycles_total", job, window, t1)
+                    e["scrapes_per_min"] = len(ages) / window * 60
         return out
     finally:
         for p in proms:
@@ -454,16 +471,18 @@ def section(res):
                  res["build"], res["seconds"]),
              "",
              "| deployment | warm-up | exporter | CPU ms/min | schedstat ms/min | "
-             "RSS MB | threads | scrapes | age p50 | age p99 | age max |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "RSS MB | threads | scrapes | cycles/min | age p50 | age p99 | age max |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, d in res["deployments"].items():
         for job, e in d["exporters"].items():
             age = lambda k: ("%.3f s" % e[k]) if k in e else "—"  # noqa: E731
             sched = e.get("sched_cpu_per_min_ms")
-            lines.append("| %s | %s s | %s | %.0f | %s | %.1f | %d | %s | %s | %s | %s |" % (
+            cyc = e.get("cycles_per_min")
+            lines.append("| %s | %s s | %s | %.0f | %s | %.1f | %d | %s | %s | %s | %s | %s |" % (
                 name, d.get("warmup", res["warmup"]), job, e["cpu_per_min_ms"],
                 "%.1f" % sched if sched is not None else "—", e["rss_mb"], e["threads"],
-                e.get("scrapes", "—"), age("age_p50_s"), age("age_p99_s"),
+                e.get("scrapes", "—"), "%.2f" % cyc if cyc is not None else "—",
+                age("age_p50_s"), age("age_p99_s"),
                 age("age_max_s")))
     lines += ["", "| deployment | figure | measured | target | verdict |",
               "|---|---|---:|---|---|"]
