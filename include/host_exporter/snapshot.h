@@ -97,6 +97,8 @@ struct Snapshot {
     std::string bytes;
   };
   const std::string& Get(size_t index) const;
+  /// The body of plain form `index` (even), encoded now.
+  std::string EncodePlain(size_t index) const;
   mutable std::array<Form, kEncodings * kEscapings * 2> forms_;
   mutable std::atomic<uint64_t> served_{0};
 };

@@ -461,16 +461,29 @@ TEST(SnapshotTest, MakesTheFormsAskedAndCountsWhatIsServed) {
   std::vector<CollectorResult> r;
   r.push_back(Ok("a", {Gauge("g", "h").Add(1).Take()}));
   auto snap = BuildSnapshot(std::move(r), {}, options, 1, 1, &warnings);
-  EXPECT_EQ(snap->Made(), om_gzip | om);  // gzip of the OpenMetrics made
+  // The gzip of the OpenMetrics made; its plain body, asked by nobody, not
+  // kept.
+  EXPECT_EQ(snap->Made(), om_gzip);
   EXPECT_EQ(snap->Served(), 0u);
   EXPECT_NE(snap->Text().find("g 1\n"), std::string::npos);
-  EXPECT_EQ(snap->Made(), om_gzip | om | text);
+  EXPECT_EQ(snap->Made(), om_gzip | text);
   EXPECT_EQ(snap->Served(), text);
   // Another scheme asked of a snapshot without UTF-8 names is the
   // underscores form, made once and counted as that.
   snap->Encoded(Encoding::kOpenMetrics, Escaping::kDots, true);
   EXPECT_EQ(snap->Served(), text | om_gzip);
+  EXPECT_EQ(snap->Made(), om_gzip | text);
+  // The plain body asked after its gzip: made then, the same bytes the gzip
+  // holds.
+  const std::string& plain =
+      snap->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, false);
   EXPECT_EQ(snap->Made(), om_gzip | om | text);
+  std::string unzipped;
+  ASSERT_TRUE(GzipDecompress(
+      snap->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, true),
+      &unzipped));
+  EXPECT_EQ(unzipped, plain);
+  EXPECT_NE(plain.find("# TYPE g gauge\n"), std::string::npos);
 
   options.make = 0;  // nobody asked: nothing made
   std::vector<CollectorResult> none;
