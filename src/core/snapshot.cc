@@ -323,7 +323,12 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
   const std::string self = "host_exporter", scheduler = "scheduler";
   add(self, std::move(extra), true, Snapshot::kNoPool);
   if (!duration.empty()) {
-    add(scheduler, {duration.Take(), success.Take()}, true, Snapshot::kNoPool);
+    // Moved in: a braced list would copy both families and their series.
+    Families own;
+    own.reserve(2);
+    own.push_back(duration.Take());
+    own.push_back(success.Take());
+    add(scheduler, std::move(own), true, Snapshot::kNoPool);
   }
 
   // The exporter's own families (self-metrics, node_scrape_collector_*)

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 
+#include "host_exporter/encoder.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -204,6 +206,51 @@ TEST(HwmonCollectorTest, HelpTextsFollowTheElement) {
   EXPECT_EQ(Family(fams, "node_hwmon_fan_alarm").help,
             "Hardware sensor alarm status (fan)");
   EXPECT_EQ(fams.size(), 38u);
+}
+
+// A chip's plan (its label, its files, their slots) is kept while its
+// stamp holds: a steady run gives what the first gave, values are read
+// again each run, and an added file, an added chip and a removed chip are
+// seen at the next run.
+TEST(HwmonCollectorTest, KeptPlanFollowsTheChips) {
+  std::unique_ptr<Collector> fixture = testing::MakeCollector("hwmon", {});
+  const std::string first = EncodeText(
+      fixture->Collect(testing::FixturePaths()), Escaping::kUnderscores, true);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(EncodeText(fixture->Collect(testing::FixturePaths()),
+                         Escaping::kUnderscores, true),
+              first);
+  }
+
+  testing::SysfsRoot root;
+  root.Write("class/hwmon/hwmon0/name", "chipa\n");
+  root.Write("class/hwmon/hwmon0/temp1_input", "30000\n");
+  std::unique_ptr<Collector> c = testing::MakeCollector("hwmon", {});
+  auto temp = [](const Families& fams, const char* chip, const char* sensor) {
+    return FindValue(fams, "node_hwmon_temp_celsius",
+                     {{"chip", chip}, {"sensor", sensor}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(temp(fams, "chipa", "temp1"), 30);
+  root.Write("class/hwmon/hwmon0/temp1_input", "31000\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(temp(fams, "chipa", "temp1"), 31);
+  EXPECT_FALSE(temp(fams, "chipa", "temp2"));
+  root.Write("class/hwmon/hwmon0/temp2_input", "40000\n");
+  root.Write("class/hwmon/hwmon1/name", "chipb\n");
+  root.Write("class/hwmon/hwmon1/temp1_input", "50000\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(temp(fams, "chipa", "temp2"), 40);
+  EXPECT_EQ(temp(fams, "chipb", "temp1"), 50);
+  std::filesystem::remove_all(root.Sys("class/hwmon/hwmon0"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(temp(fams, "chipa", "temp1"));
+  EXPECT_EQ(temp(fams, "chipb", "temp1"), 50);
+  // A file that cannot be read this run is left out this run only.
+  std::filesystem::remove(root.Sys("class/hwmon/hwmon1/temp1_input"));
+  std::filesystem::create_directory(root.Sys("class/hwmon/hwmon1/temp1_input"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(temp(fams, "chipb", "temp1"));
 }
 
 TEST(HwmonCollectorTest, NoHwmonNoFamilies) {
