@@ -7,6 +7,7 @@
 // No /sys/class/fc_host, or a host without statistics/: no families. A
 // missing attribute file fails the scrape, as there. Where node_exporter
 // crashes on a malformed counter, this collector fails the scrape.
+#include <array>
 #include <cerrno>
 #include <limits>
 #include <map>
@@ -58,78 +59,168 @@ bool StripsHexPrefix(std::string_view attr) {
          attr == "fabric_name";
 }
 
+constexpr size_t kAttributeCount = std::size(kAttributes);
+constexpr size_t kCounterCount = std::size(kCounters);
+
+// "node_fibrechannel_" and each counter's name, made once.
+const std::array<std::string, kCounterCount>& CounterNames() {
+  static const auto* names = [] {
+    auto* out = new std::array<std::string, kCounterCount>;
+    for (size_t i = 0; i < kCounterCount; ++i) {
+      (*out)[i] = std::string("node_fibrechannel_") + kCounters[i].name;
+    }
+    return out;
+  }();
+  return *names;
+}
+
+// A host as listed when first seen (or when its stamps changed): its
+// files' paths and which counter each statistics file is. The transport
+// class registers a host's attributes and statistics with the host, so
+// they stay while it lives: on sysfs its class symlink's stamp is fixed for
+// that life (KeptDir::Stamp), elsewhere (a fixture tree) the directories'
+// change times tell a file added or removed. A cycle reads the values only.
+struct Host {
+  DirStamp stamp, stats_stamp;
+  bool stats_stamped = false;
+  bool seen = false;
+  std::string label;  // the host's name, valid UTF-8
+  std::array<std::string, kAttributeCount> attr_paths;
+  std::array<std::string, kAttributeCount> attrs;  // this cycle's
+  bool has_stats = false;                          // statistics/ exists
+  struct Stat {
+    std::string path;
+    int counter;  // index in kCounters, or -1
+  };
+  std::vector<Stat> stats;  // regular files but reset_statistics
+  std::array<uint64_t, kCounterCount> counters{};
+};
+
 class FibrechannelCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/fc_host");
-    const auto hosts = ListOrNoData(root);
-    if (!hosts) return {};
-    FamilySet out;
-    for (const DirEntry& host : *hosts) {
-      if (!CollectHost(root + "/" + host.name, host.name, &out)) return {};
+    const auto hosts = root_dir_.ListOrNoData(root);
+    if (!hosts) {
+      hosts_.clear();
+      return {};
     }
+    FamilySet out;
+    for (auto& [name, h] : hosts_) h.seen = false;
+    for (const DirEntry& entry : *hosts) {
+      Host& h = Plan(root, entry.name);
+      if (!CollectHost(h, &out)) return {};
+    }
+    std::erase_if(hosts_, [](const auto& kv) { return !kv.second.seen; });
     return out.Take();
   }
 
  private:
-  // False for no data (a host without statistics).
-  static bool CollectHost(const std::string& dir, const std::string& host,
-                          FamilySet* out) {
-    std::map<std::string, std::string> attrs;
-    for (const char* attr : kAttributes) {
-      const std::string path = dir + "/" + attr;
-      FileRead f = ReadAttr(path);
-      if (!f.ok()) ThrowErrno(path, f.error);
-      std::string value = std::move(f.data);
-      if (StripsHexPrefix(attr) && value.size() > 2) value = value.substr(2);
-      attrs[attr] = parse::ToValidUtf8(value);
+  // Host `name`, listed again if its stamps changed.
+  Host& Plan(const std::string& root, const std::string& name) {
+    DirStamp stamp, stats_stamp;
+    const int err = root_dir_.Stamp(name, &stamp);
+    const bool stats_stamped =
+        root_dir_.Stamp(name, &stats_stamp, "statistics") == 0;
+    auto [it, added] = hosts_.try_emplace(name);
+    Host& h = it->second;
+    h.seen = true;
+    if (!added && err == 0 && h.stamp == stamp &&
+        h.stats_stamped == stats_stamped &&
+        (!stats_stamped || h.stats_stamp == stats_stamp)) {
+      return h;
     }
-
+    const std::string dir = root + "/" + name;
+    h.label = parse::ToValidUtf8(name);
+    for (size_t i = 0; i < kAttributeCount; ++i) {
+      h.attr_paths[i] = dir + "/" + kAttributes[i];
+    }
+    h.stats.clear();
     const std::string stats_dir = dir + "/statistics";
     DirRead stats = ReadDir(stats_dir);
-    if (stats.error == ENOENT) return false;
-    if (!stats.ok()) ThrowErrno(stats_dir, stats.error);
-    std::map<std::string, uint64_t> counters;
+    h.has_stats = stats.error != ENOENT;
+    if (h.has_stats && !stats.ok()) {
+      hosts_.erase(it);
+      ThrowErrno(stats_dir, stats.error);
+    }
     for (const DirEntry& e : stats.entries) {
       if (e.kind != Kind::kRegular || e.name == "reset_statistics") {
         continue;
       }
-      const std::string path = stats_dir + "/" + e.name;
-      FileRead f = ReadAttr(path);
+      int counter = -1;
+      for (size_t i = 0; i < kCounterCount; ++i) {
+        if (e.name == kCounters[i].source) counter = static_cast<int>(i);
+      }
+      h.stats.push_back({stats_dir + "/" + e.name, counter});
+    }
+    // A stamp that failed is taken again next cycle: planned again then.
+    h.stamp = err == 0 ? stamp : DirStamp{};
+    h.stats_stamp = stats_stamp;
+    h.stats_stamped = stats_stamped && err == 0;
+    return h;
+  }
+
+  // False for no data (a host without statistics).
+  static bool CollectHost(Host& h, FamilySet* out) {
+    for (size_t i = 0; i < kAttributeCount; ++i) {
+      FileRead f = ReadAttr(h.attr_paths[i]);
+      if (!f.ok()) ThrowErrno(h.attr_paths[i], f.error);
+      std::string_view value = f.data;
+      if (StripsHexPrefix(kAttributes[i]) && value.size() > 2) {
+        value.remove_prefix(2);
+      }
+      if (parse::IsValidUtf8(value)) {
+        h.attrs[i].assign(value);
+      } else {
+        h.attrs[i] = parse::ToValidUtf8(value);
+      }
+    }
+    if (!h.has_stats) return false;
+    h.counters.fill(0);  // a missing file reads 0
+    for (const Host::Stat& st : h.stats) {
+      FileRead f = ReadAttr(st.path);
       if (f.error == ENOENT || f.error == EOPNOTSUPP || f.error == EINVAL) {
         continue;  // write-only or unsupported by the driver
       }
-      if (!f.ok()) ThrowErrno(path, f.error);
-      for (const SourceFamily& c : kCounters) {
-        if (e.name == c.source) {
-          counters[c.source] = Unwrap(parse::ParseUintAttr(f.data), path);
-        }
+      if (!f.ok()) ThrowErrno(st.path, f.error);
+      if (st.counter >= 0) {
+        h.counters[static_cast<size_t>(st.counter)] =
+            Unwrap(parse::ParseUintAttr(f.data), st.path);
       }
     }
 
+    auto attr = [&](std::string_view name) -> std::string_view {
+      for (size_t i = 0; i < kAttributeCount; ++i) {
+        if (name == kAttributes[i]) return h.attrs[i];
+      }
+      return {};
+    };
     out->Gauge("node_fibrechannel_info",
                "Non-numeric data from /sys/class/fc_host/<host>, value is "
                "always 1.")
-        .Add({{"fc_host", parse::ToValidUtf8(host)},
-              {"speed", attrs["speed"]},
-              {"port_state", attrs["port_state"]},
-              {"port_type", attrs["port_type"]},
-              {"port_id", attrs["port_id"]},
-              {"port_name", attrs["port_name"]},
-              {"fabric_name", attrs["fabric_name"]},
-              {"symbolic_name", attrs["symbolic_name"]},
-              {"supported_classes", attrs["supported_classes"]},
-              {"supported_speeds", attrs["supported_speeds"]},
-              {"dev_loss_tmo", attrs["dev_loss_tmo"]}},
+        .Add({{"fc_host", h.label},
+              {"speed", attr("speed")},
+              {"port_state", attr("port_state")},
+              {"port_type", attr("port_type")},
+              {"port_id", attr("port_id")},
+              {"port_name", attr("port_name")},
+              {"fabric_name", attr("fabric_name")},
+              {"symbolic_name", attr("symbolic_name")},
+              {"supported_classes", attr("supported_classes")},
+              {"supported_speeds", attr("supported_speeds")},
+              {"dev_loss_tmo", attr("dev_loss_tmo")}},
              1);
-    for (const SourceFamily& c : kCounters) {
-      const uint64_t v = counters[c.source];  // a missing file reads 0
+    for (size_t i = 0; i < kCounterCount; ++i) {
+      const uint64_t v = h.counters[i];
       if (v == std::numeric_limits<uint64_t>::max()) continue;
-      out->Counter(std::string("node_fibrechannel_") + c.name, c.help)
-          .Add({{"fc_host", parse::ToValidUtf8(host)}}, static_cast<double>(v));
+      out->Counter(CounterNames()[i], kCounters[i].help)
+          .Add({{"fc_host", h.label}}, static_cast<double>(v));
     }
     return true;
   }
+
+  KeptDir root_dir_;  // class/fc_host, the hosts stamped in it
+  std::map<std::string, Host> hosts_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "host_exporter/encoder.h"
 #include "parse/sysfs_attr.h"
 #include "tests/unit/collector_test_util.h"
 
@@ -59,6 +60,40 @@ TEST(FibrechannelCollectorTest, MissingAttributeAndStatistics) {
   EXPECT_EQ(ErrorOf("fibrechannel", root),
             root.Sys("class/fc_host/host1/statistics/rx_frames") +
                 ": line 1: not an unsigned integer: 'oops'");
+}
+
+// A host's paths and statistics files are kept while its stamps hold: a
+// steady run gives what the first gave, values are read again, and a
+// statistics file added (or a host removed) is seen at the next run.
+TEST(FibrechannelCollectorTest, KeptHostsFollowTheTree) {
+  std::unique_ptr<Collector> fixture = MakeCollector("fibrechannel", {});
+  const std::string first = EncodeText(fixture->Collect(FixturePaths()),
+                                       Escaping::kUnderscores, true);
+  EXPECT_EQ(EncodeText(fixture->Collect(FixturePaths()), Escaping::kUnderscores,
+                       true),
+            first);
+
+  SysfsRoot root;
+  for (const char* f :
+       {"speed", "port_state", "port_type", "node_name", "port_id", "port_name",
+        "fabric_name", "dev_loss_tmo", "symbolic_name", "supported_classes",
+        "supported_speeds"}) {
+    root.Write(std::string("class/fc_host/host1/") + f, "0x1\n");
+  }
+  root.Write("class/fc_host/host1/statistics/rx_frames", "0x10\n");
+  std::unique_ptr<Collector> c = MakeCollector("fibrechannel", {});
+  const Labels host = {{"fc_host", "host1"}};
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_fibrechannel_rx_frames_total", host), 16);
+  EXPECT_EQ(FindValue(fams, "node_fibrechannel_tx_frames_total", host), 0);
+  root.Write("class/fc_host/host1/statistics/rx_frames", "0x11\n");
+  root.Write("class/fc_host/host1/statistics/tx_frames",
+             "0xffffffffffffffff\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_fibrechannel_rx_frames_total", host), 17);
+  EXPECT_FALSE(FindValue(fams, "node_fibrechannel_tx_frames_total", host));
+  std::filesystem::remove_all(root.Sys("class/fc_host/host1"));
+  EXPECT_TRUE(c->Collect(root.Paths()).empty());
 }
 
 }  // namespace
