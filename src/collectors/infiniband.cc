@@ -8,6 +8,7 @@
 // families (node_exporter's ErrNoData). A malformed file fails the scrape.
 #include "parse/infiniband.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <optional>
@@ -107,139 +108,269 @@ constexpr IbCounterSpec kLegacyCounters[] = {
      "Number of data packets received on all links"},
 };
 
-// Counter family name -> value, for one port.
-using Counters = std::map<const IbCounterSpec*, uint64_t>;
-
-struct Port {
-  parse::IbState state;
-  parse::IbState phys_state;
-  uint64_t rate = 0;
-  Counters counters;
-};
-
 // A file that must exist: nullopt (no data) if missing, other errors fail.
 std::optional<std::string> ReadIbRequired(const std::string& path, bool trim) {
   return (trim ? ReadAttr(path) : ReadWhole(path)).OrNoData(path);
 }
 
-// Reads the counter files of one directory that `specs` names. False for
-// no data: a `required` directory is missing.
-template <size_t N>
-bool ReadCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
-                  bool required, Counters* out) {
-  DirRead list = ReadDir(dir);
-  if (list.error == ENOENT) return !required;
-  if (!list.ok()) ThrowErrno(dir, list.error);
-  for (const DirEntry& e : list.entries) {
-    if (e.kind != Kind::kRegular) continue;
-    const std::string path = dir + "/" + e.name;
-    FileRead f = ReadAttr(path);
-    if (f.error == ENOENT || f.error == EACCES || f.error == EPERM ||
-        f.error == EOPNOTSUPP || f.error == EINVAL) {
-      continue;
-    }
-    if (!f.ok()) ThrowErrno(path, f.error);
-    for (const IbCounterSpec& spec : specs) {
-      if (e.name != spec.file) continue;
-      auto v = parse::ParseUintAttr(f.data);
-      if (!v.ok()) {
-        // Older kernels print this for counters the port cannot read.
-        if (f.data.find("N/A (no PMA)") != std::string::npos) break;
-        throw CollectError(path + ": " + v.error);
-      }
-      (*out)[&spec] = spec.words ? v.value * 4 : v.value;
-    }
+// "node_infiniband_" and each counter's name, made once.
+const std::string& FullName(const IbCounterSpec& spec) {
+  static const auto* names = [] {
+    auto* out = new std::map<const IbCounterSpec*, std::string>;
+    for (const IbCounterSpec& s : kIbCounters)
+      (*out)[&s] = std::string("node_infiniband_") + s.name;
+    for (const IbCounterSpec& s : kLegacyCounters)
+      (*out)[&s] = std::string("node_infiniband_") + s.name;
+    return out;
+  }();
+  return names->at(&spec);
+}
+
+// A device as listed when first seen (or when one of its stamps changed):
+// its ports, their files' paths and which counter each counter file is.
+// The verbs core registers a device's ports and counters with the device,
+// so they stay while it lives: on sysfs its class symlink's stamp is fixed
+// for that life (KeptDir::Stamp), elsewhere (a fixture tree) the change
+// times of the directories listed tell a file added or removed. A cycle
+// reads the values only.
+struct Device {
+  struct CounterFile {
+    std::string path;
+    const IbCounterSpec* spec;  // nullptr: read, not exposed
+  };
+  struct PortPlan {
+    std::string number;  // its label: the number, not the name ("01": "1")
+    std::string state, phys_state, rate;  // paths
+    std::vector<CounterFile> counters;    // counters/, then counters_ext/
+    bool counters_missing = false;        // counters/ absent: no data
+  };
+  // The directories listed, below the device's entry ("" for itself), and
+  // their stamps (or the errno of taking one).
+  struct Stamped {
+    std::string below;
+    DirStamp stamp;
+    int error = 0;
+  };
+  std::vector<Stamped> stamps;
+  bool seen = false;
+  bool ports_missing = false;              // ports/ absent: no data
+  std::string label;                       // the device's name, valid UTF-8
+  std::string board_id, fw_ver, hca_type;  // paths
+  std::vector<PortPlan> ports;             // by number (the later "01" wins)
+  // This cycle's values of ports[i]'s counters (parallel).
+  std::vector<std::vector<std::pair<const IbCounterSpec*, uint64_t>>> values;
+};
+
+// The stamp of `below` in the device's entry `name` (KeptDir::Stamp).
+Device::Stamped StampOf(const KeptDir& dir, const std::string& name,
+                        std::string below) {
+  Device::Stamped s;
+  s.below = std::move(below);
+  s.error = dir.Stamp(name, &s.stamp, s.below);
+  return s;
+}
+
+bool SameStamps(const KeptDir& dir, const std::string& name, const Device& d) {
+  if (d.stamps.empty()) return false;
+  for (const Device::Stamped& s : d.stamps) {
+    const Device::Stamped now = StampOf(dir, name, s.below);
+    if (now.error != s.error || (now.error == 0 && !(now.stamp == s.stamp)))
+      return false;
   }
   return true;
 }
 
-// One port, or nullopt for no data (a required file missing).
-std::optional<Port> ReadPort(const std::string& dir) {
-  Port port;
-  const std::string state = dir + "/state";
-  const auto state_text = ReadIbRequired(state, false);
-  if (!state_text) return std::nullopt;
-  port.state = Unwrap(parse::ParseIbState(*state_text), state);
-  const std::string phys = dir + "/phys_state";
-  const auto phys_text = ReadIbRequired(phys, false);
-  if (!phys_text) return std::nullopt;
-  port.phys_state = Unwrap(parse::ParseIbState(*phys_text), phys);
-  const std::string rate = dir + "/rate";
-  const auto rate_text = ReadIbRequired(rate, false);
-  if (!rate_text) return std::nullopt;
-  port.rate = Unwrap(parse::ParseIbRate(*rate_text), rate);
-  if (!ReadCounters(dir + "/counters", kIbCounters, true, &port.counters) ||
-      !ReadCounters(dir + "/counters_ext", kLegacyCounters, false,
-                    &port.counters)) {
-    return std::nullopt;
+// The counter files of one directory that `specs` may name. False if the
+// directory is missing.
+template <size_t N>
+bool ListCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
+                  std::vector<Device::CounterFile>* out) {
+  DirRead list = ReadDir(dir);
+  if (list.error == ENOENT) return false;
+  if (!list.ok()) ThrowErrno(dir, list.error);
+  for (const DirEntry& e : list.entries) {
+    if (e.kind != Kind::kRegular) continue;
+    const IbCounterSpec* found = nullptr;
+    for (const IbCounterSpec& spec : specs) {
+      if (e.name == spec.file) found = &spec;
+    }
+    out->push_back({dir + "/" + e.name, found});
   }
-  return port;
+  return true;
+}
+
+// Lists device `name` (throws CollectError as the listings fail).
+void Plan(const KeptDir& kept, const std::string& root, const std::string& name,
+          Device* d) {
+  const std::string dir = root + "/" + name;
+  d->stamps = {StampOf(kept, name, ""), StampOf(kept, name, "ports")};
+  d->label = parse::ToValidUtf8(name);
+  d->board_id = dir + "/board_id";
+  d->fw_ver = dir + "/fw_ver";
+  d->hca_type = dir + "/hca_type";
+  d->ports.clear();
+  const std::string ports_dir = dir + "/ports";
+  DirRead port_list = ReadDir(ports_dir);
+  d->ports_missing = port_list.error == ENOENT;
+  if (d->ports_missing) return;
+  if (!port_list.ok()) ThrowErrno(ports_dir, port_list.error);
+  // By number: "1" and "01" are the same port, the later one wins.
+  std::map<uint32_t, Device::PortPlan> ports;
+  for (const DirEntry& p : port_list.entries) {
+    auto number = parse::ParseGoUint(p.name, 10);
+    if (!number || *number > UINT32_MAX) {
+      throw CollectError(ports_dir + "/" + p.name + ": port is not a number");
+    }
+    const std::string port_dir = ports_dir + "/" + p.name;
+    Device::PortPlan port;
+    port.number = std::to_string(*number);
+    port.state = port_dir + "/state";
+    port.phys_state = port_dir + "/phys_state";
+    port.rate = port_dir + "/rate";
+    d->stamps.push_back(StampOf(kept, name, "ports/" + p.name + "/counters"));
+    d->stamps.push_back(
+        StampOf(kept, name, "ports/" + p.name + "/counters_ext"));
+    port.counters_missing =
+        !ListCounters(port_dir + "/counters", kIbCounters, &port.counters);
+    if (!port.counters_missing) {
+      ListCounters(port_dir + "/counters_ext", kLegacyCounters, &port.counters);
+    }
+    ports[static_cast<uint32_t>(*number)] = std::move(port);
+  }
+  for (auto& [number, port] : ports) d->ports.push_back(std::move(port));
+  d->values.resize(d->ports.size());
+}
+
+// Reads one port's state, rate and counters into `values`; false for no
+// data (a required file missing).
+bool ReadPort(const Device::PortPlan& port, parse::IbState* state,
+              parse::IbState* phys_state, uint64_t* rate,
+              std::vector<std::pair<const IbCounterSpec*, uint64_t>>* values) {
+  const auto state_text = ReadIbRequired(port.state, false);
+  if (!state_text) return false;
+  *state = Unwrap(parse::ParseIbState(*state_text), port.state);
+  const auto phys_text = ReadIbRequired(port.phys_state, false);
+  if (!phys_text) return false;
+  *phys_state = Unwrap(parse::ParseIbState(*phys_text), port.phys_state);
+  const auto rate_text = ReadIbRequired(port.rate, false);
+  if (!rate_text) return false;
+  *rate = Unwrap(parse::ParseIbRate(*rate_text), port.rate);
+  if (port.counters_missing) return false;
+  values->clear();
+  for (const Device::CounterFile& c : port.counters) {
+    FileRead f = ReadAttr(c.path);
+    if (f.error == ENOENT || f.error == EACCES || f.error == EPERM ||
+        f.error == EOPNOTSUPP || f.error == EINVAL) {
+      continue;
+    }
+    if (!f.ok()) ThrowErrno(c.path, f.error);
+    if (!c.spec) continue;
+    auto v = parse::ParseUintAttr(f.data);
+    if (!v.ok()) {
+      // Older kernels print this for counters the port cannot read.
+      if (f.data.find("N/A (no PMA)") != std::string::npos) continue;
+      throw CollectError(c.path + ": " + v.error);
+    }
+    // A counter read twice (counters/ and counters_ext/ name none twice)
+    // keeps its last value.
+    const uint64_t value = c.spec->words ? v.value * 4 : v.value;
+    auto it = std::find_if(values->begin(), values->end(),
+                           [&](const auto& kv) { return kv.first == c.spec; });
+    if (it != values->end()) {
+      it->second = value;
+    } else {
+      values->emplace_back(c.spec, value);
+    }
+  }
+  // In the order of the specs' addresses, as node_exporter's map.
+  std::sort(values->begin(), values->end());
+  return true;
 }
 
 class InfinibandCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("class/infiniband");
-    const auto devices = ListOrNoData(root);
-    if (!devices) return {};
-    FamilySet out;
-    for (const DirEntry& d : *devices) {
-      const std::string dir = root + "/" + d.name;
-      const std::string device = parse::ToValidUtf8(d.name);
-      const auto board_id = ReadIbRequired(dir + "/board_id", true);
-      if (!board_id) return {};
-      const auto fw_ver = ReadIbRequired(dir + "/fw_ver", true);
-      if (!fw_ver) return {};
-      const auto hca_type = ReadIbRequired(dir + "/hca_type", true);
-      if (!hca_type) return {};
-      const std::string ports_dir = dir + "/ports";
-      DirRead port_list = ReadDir(ports_dir);
-      if (port_list.error == ENOENT) return {};
-      if (!port_list.ok()) ThrowErrno(ports_dir, port_list.error);
-      // By number: "1" and "01" are the same port, the later one wins.
-      std::map<uint32_t, Port> ports;
-      for (const DirEntry& p : port_list.entries) {
-        auto number = parse::ParseGoUint(p.name, 10);
-        if (!number || *number > UINT32_MAX) {
-          throw CollectError(ports_dir + "/" + p.name +
-                             ": port is not a number");
-        }
-        std::optional<Port> port = ReadPort(ports_dir + "/" + p.name);
-        if (!port) return {};
-        ports[static_cast<uint32_t>(*number)] = std::move(*port);
-      }
-
-      out.Gauge("node_infiniband_info",
-                "Non-numeric data from /sys/class/infiniband/<device>, value "
-                "is always 1.")
-          .Add({{"device", device},
-                {"board_id", parse::ToValidUtf8(*board_id)},
-                {"firmware_version", parse::ToValidUtf8(*fw_ver)},
-                {"hca_type", parse::ToValidUtf8(*hca_type)}},
-               1);
-      for (const auto& [number, port] : ports) {
-        const Labels labels = {{"device", device},
-                               {"port", std::to_string(number)}};
-        out.Gauge("node_infiniband_state_id",
-                  "State of the InfiniBand port (0: no change, 1: down, 2: "
-                  "init, 3: armed, 4: active, 5: act defer)")
-            .Add(labels, port.state.id);
-        out.Gauge("node_infiniband_physical_state_id",
-                  "Physical state of the InfiniBand port (0: no change, 1: "
-                  "sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: "
-                  "link error recover, 7: phytest)")
-            .Add(labels, port.phys_state.id);
-        out.Gauge("node_infiniband_rate_bytes_per_second",
-                  "Maximum signal transfer rate")
-            .Add(labels, static_cast<double>(port.rate));
-        for (const auto& [spec, value] : port.counters) {
-          out.Counter(std::string("node_infiniband_") + spec->name, spec->help)
-              .Add(labels, static_cast<double>(value));
-        }
-      }
+    const auto devices = root_dir_.ListOrNoData(root);
+    if (!devices) {
+      devices_.clear();
+      return {};
     }
+    FamilySet out;
+    for (auto& [name, d] : devices_) d.seen = false;
+    for (const DirEntry& entry : *devices) {
+      auto [it, added] = devices_.try_emplace(entry.name);
+      Device& d = it->second;
+      d.seen = true;
+      if (added || !SameStamps(root_dir_, entry.name, d)) {
+        try {
+          Plan(root_dir_, root, entry.name, &d);
+        } catch (...) {
+          devices_.erase(it);  // listed again next cycle
+          throw;
+        }
+      }
+      if (!CollectDevice(d, &out)) return {};
+    }
+    std::erase_if(devices_, [](const auto& kv) { return !kv.second.seen; });
     return out.Take();
   }
+
+ private:
+  // False for no data (a required file or directory missing).
+  static bool CollectDevice(Device& d, FamilySet* out) {
+    const auto board_id = ReadIbRequired(d.board_id, true);
+    if (!board_id) return false;
+    const auto fw_ver = ReadIbRequired(d.fw_ver, true);
+    if (!fw_ver) return false;
+    const auto hca_type = ReadIbRequired(d.hca_type, true);
+    if (!hca_type) return false;
+    if (d.ports_missing) return false;
+    struct PortRead {
+      parse::IbState state, phys_state;
+      uint64_t rate = 0;
+    };
+    std::vector<PortRead> reads(d.ports.size());
+    for (size_t i = 0; i < d.ports.size(); ++i) {
+      if (!ReadPort(d.ports[i], &reads[i].state, &reads[i].phys_state,
+                    &reads[i].rate, &d.values[i])) {
+        return false;
+      }
+    }
+    out->Gauge("node_infiniband_info",
+               "Non-numeric data from /sys/class/infiniband/<device>, value "
+               "is always 1.")
+        .Add({{"device", d.label},
+              {"board_id", parse::ToValidUtf8(*board_id)},
+              {"firmware_version", parse::ToValidUtf8(*fw_ver)},
+              {"hca_type", parse::ToValidUtf8(*hca_type)}},
+             1);
+    for (size_t i = 0; i < d.ports.size(); ++i) {
+      const std::string& port = d.ports[i].number;
+      out->Gauge("node_infiniband_state_id",
+                 "State of the InfiniBand port (0: no change, 1: down, 2: "
+                 "init, 3: armed, 4: active, 5: act defer)")
+          .Add({{"device", d.label}, {"port", port}}, reads[i].state.id);
+      out->Gauge("node_infiniband_physical_state_id",
+                 "Physical state of the InfiniBand port (0: no change, 1: "
+                 "sleep, 2: polling, 3: disable, 4: shift, 5: link up, 6: "
+                 "link error recover, 7: phytest)")
+          .Add({{"device", d.label}, {"port", port}}, reads[i].phys_state.id);
+      out->Gauge("node_infiniband_rate_bytes_per_second",
+                 "Maximum signal transfer rate")
+          .Add({{"device", d.label}, {"port", port}},
+               static_cast<double>(reads[i].rate));
+      for (const auto& [spec, value] : d.values[i]) {
+        out->Counter(FullName(*spec), spec->help)
+            .Add({{"device", d.label}, {"port", port}},
+                 static_cast<double>(value));
+      }
+    }
+    return true;
+  }
+
+  KeptDir root_dir_;  // class/infiniband, the devices stamped in it
+  std::map<std::string, Device> devices_;
 };
 
 }  // namespace

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "host_exporter/encoder.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -75,6 +78,50 @@ TEST(InfinibandCollectorTest, NoInfinibandNoFamilies) {
   EXPECT_TRUE(
       RunCollector("infiniband", {}, testing::FixturePaths("/nonexistent"))
           .empty());
+}
+
+// A device's ports and counter files are kept while its stamps hold: a
+// steady run gives what the first gave, values are read again, and a port
+// or a counter file added, or a required file removed, is seen at the next
+// run.
+TEST(InfinibandCollectorTest, KeptDevicesFollowTheTree) {
+  std::unique_ptr<Collector> fixture = testing::MakeCollector("infiniband", {});
+  const std::string first = EncodeText(
+      fixture->Collect(testing::FixturePaths()), Escaping::kUnderscores, true);
+  EXPECT_EQ(EncodeText(fixture->Collect(testing::FixturePaths()),
+                       Escaping::kUnderscores, true),
+            first);
+
+  testing::SysfsRoot root;
+  const std::string dev = "class/infiniband/mlx5_0/";
+  root.Write(dev + "board_id", "B\n");
+  root.Write(dev + "fw_ver", "1.2\n");
+  root.Write(dev + "hca_type", "MT4115\n");
+  auto port = [&](const std::string& n) {
+    root.Write(dev + "ports/" + n + "/state", "4: ACTIVE\n");
+    root.Write(dev + "ports/" + n + "/phys_state", "5: LinkUp\n");
+    root.Write(dev + "ports/" + n + "/rate", "100 Gb/sec (4X EDR)\n");
+    root.Write(dev + "ports/" + n + "/counters/symbol_error", "1\n");
+  };
+  port("1");
+  std::unique_ptr<Collector> c = testing::MakeCollector("infiniband", {});
+  auto errors = [](const Families& fams, const char* p) {
+    return FindValue(fams, "node_infiniband_symbol_error_total",
+                     {{"device", "mlx5_0"}, {"port", p}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(errors(fams, "1"), 1);
+  root.Write(dev + "ports/1/counters/symbol_error", "2\n");
+  root.Write(dev + "ports/1/counters/link_downed", "3\n");
+  port("2");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(errors(fams, "1"), 2);
+  EXPECT_EQ(errors(fams, "2"), 1);
+  EXPECT_EQ(FindValue(fams, "node_infiniband_link_downed_total",
+                      {{"device", "mlx5_0"}, {"port", "1"}}),
+            3);
+  std::filesystem::remove(root.Sys(dev + "ports/2/rate"));
+  EXPECT_TRUE(c->Collect(root.Paths()).empty());  // no data, as there
 }
 
 }  // namespace
