@@ -1,13 +1,30 @@
 #include "parse/zfs_kstat.h"
 
+#include <algorithm>
+
 namespace host_exporter::parse {
 namespace {
 
 constexpr std::string_view kUint64Type = "4";  // KSTAT_DATA_UINT64
 
-bool IsNameTypeData(const std::vector<std::string_view>& parts) {
-  return parts.size() == 3 && parts[0] == "name" && parts[1] == "type" &&
-         parts[2] == "data";
+// A row's first three fields (fewer are ""), and whether it has a fourth:
+// no vector per row (arcstats has about 150 rows a cycle).
+struct Row {
+  std::string_view f[3];
+  bool more = false;
+  size_t count() const {
+    return f[2].empty() ? (f[1].empty() ? (f[0].empty() ? 0 : 1) : 2) : 3;
+  }
+};
+Row SplitRow(std::string_view line) {
+  Row r;
+  for (auto& field : r.f) field = NextField(&line);
+  r.more = !NextField(&line).empty();
+  return r;
+}
+
+bool IsNameTypeData(const Row& r) {
+  return !r.more && r.f[0] == "name" && r.f[1] == "type" && r.f[2] == "data";
 }
 
 std::string KstatNotANumber(std::string_view name, std::string_view value) {
@@ -15,24 +32,40 @@ std::string KstatNotANumber(std::string_view name, std::string_view value) {
          std::string(value) + "'";
 }
 
+// ParseLines() without its vector of lines, the output reserved for one
+// value a line: a kstat of 150 rows grows no vector row by row.
+template <typename T, typename F>
+Result<std::vector<T>> ParseRows(std::string_view text, F&& line) {
+  Result<std::vector<T>> r;
+  r.value.reserve(
+      static_cast<size_t>(std::count(text.begin(), text.end(), '\n') + 1));
+  size_t pos = 0, i = 0;
+  std::string_view l;
+  for (; NextLine(text, &pos, &l); ++i) {
+    std::string why = line(i, l, &r.value);
+    if (!why.empty()) return Result<std::vector<T>>::Fail(LineError(i, why));
+  }
+  return r;
+}
+
 }  // namespace
 
 Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
   using R = Result<std::vector<ZfsKstatValue>>;
   bool in_rows = false;
-  R r = ParseLines<std::vector<ZfsKstatValue>>(
+  R r = ParseRows<ZfsKstatValue>(
       text,
       [&](size_t, std::string_view line,
           std::vector<ZfsKstatValue>* out) -> std::string {
-        auto parts = SplitFields(line);
-        if (!in_rows && IsNameTypeData(parts)) {
+        const Row row = SplitRow(line);
+        if (!in_rows && IsNameTypeData(row)) {
           in_rows = true;
           return {};
         }
-        if (!in_rows || parts.size() < 3 || parts[1] != kUint64Type) return {};
-        auto v = ParseU64(parts[2]);
-        if (!v) return KstatNotANumber(parts[0], parts[2]);
-        out->push_back({std::string(parts[0]), *v});
+        if (!in_rows || row.count() < 3 || row.f[1] != kUint64Type) return {};
+        auto v = ParseU64(row.f[2]);
+        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+        out->push_back({row.f[0], *v});
         return {};
       });
   if (!r.ok()) return r;
@@ -58,7 +91,7 @@ Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text) {
         for (size_t c = 0; c < columns.size(); ++c) {
           auto v = ParseU64(parts[c]);
           if (!v) return KstatNotANumber(columns[c], parts[c]);
-          out->push_back({std::string(columns[c]), *v});
+          out->push_back({columns[c], *v});
         }
         return {};
       });
@@ -68,26 +101,26 @@ Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {
   using R = Result<std::vector<ZfsObjsetValue>>;
   bool in_rows = false;
   bool have_dataset = false;
-  std::string dataset;
-  R r = ParseLines<std::vector<ZfsObjsetValue>>(
+  std::string_view dataset;
+  R r = ParseRows<ZfsObjsetValue>(
       text,
       [&](size_t, std::string_view line,
           std::vector<ZfsObjsetValue>* out) -> std::string {
-        auto parts = SplitFields(line);
-        if (!in_rows && IsNameTypeData(parts)) {
+        const Row row = SplitRow(line);
+        if (!in_rows && IsNameTypeData(row)) {
           in_rows = true;
           return {};
         }
-        if (!in_rows || parts.size() < 3) return {};
-        if (parts[0] == "dataset_name") {
-          dataset = std::string(parts[2]);
+        if (!in_rows || row.count() < 3) return {};
+        if (row.f[0] == "dataset_name") {
+          dataset = row.f[2];
           have_dataset = true;
           return {};
         }
-        if (parts[1] != kUint64Type) return {};
-        auto v = ParseU64(parts[2]);
-        if (!v) return KstatNotANumber(parts[0], parts[2]);
-        out->push_back({dataset, have_dataset, std::string(parts[0]), *v});
+        if (row.f[1] != kUint64Type) return {};
+        auto v = ParseU64(row.f[2]);
+        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+        out->push_back({dataset, have_dataset, row.f[0], *v});
         return {};
       });
   if (!r.ok()) return r;

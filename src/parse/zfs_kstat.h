@@ -13,9 +13,10 @@
 
 namespace host_exporter::parse {
 
-/// One named kstat value.
+/// One named kstat value. Its name is a view into the text parsed (valid
+/// while that text is): a cycle makes no string per row.
 struct ZfsKstatValue {
-  std::string name;  ///< "hits", "erpt-dropped"
+  std::string_view name;  ///< "hits", "erpt-dropped"
   uint64_t value = 0;
 };
 
@@ -31,12 +32,13 @@ Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text);
 /// header gives no values.
 Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text);
 
-/// One value of a dataset's "objset-0x..." kstat.
+/// One value of a dataset's "objset-0x..." kstat; views into the text
+/// parsed, as ZfsKstatValue's.
 struct ZfsObjsetValue {
   /// The "dataset_name" row seen before this value ("" if none yet).
-  std::string dataset;
+  std::string_view dataset;
   bool after_dataset_name = false;  ///< a "dataset_name" row came before
-  std::string name;
+  std::string_view name;
   uint64_t value = 0;
 };
 
