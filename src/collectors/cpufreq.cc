@@ -10,6 +10,7 @@
 // only) is skipped; a malformed one fails the scrape, and so does a missing
 // string file (scaling_governor, scaling_driver, ...), which procfs requires.
 // CPUs without cpufreq/ are skipped.
+#include <array>
 #include <cerrno>
 #include <iterator>
 #include <map>
@@ -57,62 +58,113 @@ constexpr const char* kRequiredStrings[] = {
     "scaling_setspeed",
 };
 
+constexpr size_t kFrequencyCount = std::size(kFrequencies);
+constexpr size_t kStringCount = std::size(kRequiredStrings);
+
+// A CPU's file paths, made when it is first listed, and the strings read
+// this cycle (kept: no string per file per cycle).
+struct Cpu {
+  std::string label;  // "0" of "cpu0"
+  std::string dir;    // .../cpu0/cpufreq
+  std::string latency;
+  std::array<std::string, kFrequencyCount> khz;
+  std::array<std::string, kStringCount> string_paths;
+  std::array<std::string, kStringCount> strings;
+  bool seen = false;
+};
+
 class CpufreqCollector : public Collector {
  public:
   explicit CpufreqCollector(const CollectorOptions& o)
-      : ne15_(o.NodeExporter15()) {}
+      : ne15_(o.NodeExporter15()) {
+    for (size_t i = 0; i < kFrequencyCount; ++i) {
+      helps_[i] = kFrequencies[i].help;
+      // node_exporter 1.5 spells the cpuinfo ones "cpu".
+      if (ne15_ && i < 3) helps_[i].replace(helps_[i].find("CPU"), 3, "cpu");
+    }
+  }
 
   Families Collect(const HostPaths& paths) override {
     const std::string root = paths.Sys("devices/system/cpu");
     FamilySet out;
-    FamilyBuilder* freq[std::size(kFrequencies)];
-    for (size_t i = 0; i < std::size(kFrequencies); ++i) {
-      std::string help = kFrequencies[i].help;
-      // node_exporter 1.5 spells the cpuinfo ones "cpu".
-      if (ne15_ && i < 3) help.replace(help.find("CPU"), 3, "cpu");
-      freq[i] = &out.Gauge(kFrequencies[i].name, help);
+    FamilyBuilder* freq[kFrequencyCount];
+    for (size_t i = 0; i < kFrequencyCount; ++i) {
+      freq[i] = &out.Gauge(kFrequencies[i].name, helps_[i]);
     }
-    for (const std::string& cpu : GlobDigit(root, "cpu")) {
-      const std::string dir = root + "/" + cpu + "/cpufreq";
-      StatResult st = Stat(dir);
+    if (root != root_) {
+      cpus_.clear();
+      root_ = root;
+    }
+    for (auto& [name, c] : cpus_) c.seen = false;
+    for (const std::string& name : GlobDigit(root, "cpu")) {
+      Cpu& cpu = Known(root, name);
+      cpu.seen = true;
+      StatResult st = Stat(cpu.dir);
       if (st.error == ENOENT) continue;
-      if (st.error) ThrowErrno(dir, st.error);
-      std::optional<uint64_t> values[std::size(kFrequencies)];
+      if (st.error) ThrowErrno(cpu.dir, st.error);
+      std::optional<uint64_t> values[kFrequencyCount];
       // procfs reads the transition latency too; a malformed one fails.
-      ReadKhz(dir + "/cpuinfo_transition_latency");
-      for (size_t i = 0; i < std::size(kFrequencies); ++i) {
-        values[i] = ReadKhz(dir + "/" + kFrequencies[i].source);
+      ReadKhz(cpu.latency);
+      for (size_t i = 0; i < kFrequencyCount; ++i) {
+        values[i] = ReadKhz(cpu.khz[i]);
       }
-      std::map<std::string, std::string, std::less<>> strings;
-      for (const char* file : kRequiredStrings) {
-        const std::string path = dir + "/" + file;
-        FileRead f = ReadAttr(path);
-        if (!f.ok()) ThrowErrno(path, f.error);
-        strings[file] = std::string(parse::Trim(f.data));
+      for (size_t i = 0; i < kStringCount; ++i) {
+        FileRead f = ReadAttr(cpu.string_paths[i]);
+        if (!f.ok()) ThrowErrno(cpu.string_paths[i], f.error);
+        cpu.strings[i].assign(parse::Trim(f.data));
       }
-      const Labels labels = {{"cpu", cpu.substr(3)}};
-      for (size_t i = 0; i < std::size(kFrequencies); ++i) {
+      for (size_t i = 0; i < kFrequencyCount; ++i) {
         if (!values[i]) continue;
-        freq[i]->Add(labels, static_cast<double>(*values[i]) * 1000.0);
+        freq[i]->Add({{"cpu", cpu.label}},
+                     static_cast<double>(*values[i]) * 1000.0);
       }
       // node_exporter 1.9: 1 for the governor in use, 0 for the others
-      // available.
-      const std::string& governor = strings["scaling_governor"];
+      // available (split on each space, as strings.Split).
+      const std::string& governor = cpu.strings[kGovernor];
       if (!ne15_ && !governor.empty()) {
         auto& family = out.Gauge("node_cpu_scaling_governor",
                                  "Current enabled CPU frequency governor.");
-        for (std::string_view g :
-             parse::Split(strings["scaling_available_governors"], ' ')) {
-          family.Add({{"cpu", cpu.substr(3)}, {"governor", std::string(g)}},
+        std::string_view rest = cpu.strings[kAvailableGovernors];
+        while (true) {
+          const size_t space = rest.find(' ');
+          const std::string_view g = rest.substr(0, space);
+          family.Add({{"cpu", cpu.label}, {"governor", g}},
                      g == governor ? 1 : 0);
+          if (space == std::string_view::npos) break;
+          rest.remove_prefix(space + 1);
         }
       }
     }
+    std::erase_if(cpus_, [](const auto& kv) { return !kv.second.seen; });
     return out.Take();
   }
 
  private:
+  static constexpr size_t kAvailableGovernors = 0;  // in kRequiredStrings
+  static constexpr size_t kGovernor = 2;
+
+  // CPU `name`'s paths, made the first time it is listed.
+  Cpu& Known(const std::string& root, const std::string& name) {
+    auto [it, added] = cpus_.try_emplace(name);
+    Cpu& c = it->second;
+    if (added) {
+      c.label = name.substr(3);
+      c.dir = root + "/" + name + "/cpufreq";
+      c.latency = c.dir + "/cpuinfo_transition_latency";
+      for (size_t i = 0; i < kFrequencyCount; ++i) {
+        c.khz[i] = c.dir + "/" + kFrequencies[i].source;
+      }
+      for (size_t i = 0; i < kStringCount; ++i) {
+        c.string_paths[i] = c.dir + "/" + kRequiredStrings[i];
+      }
+    }
+    return c;
+  }
+
   bool ne15_;  // --compat.node-exporter=1.5: no governors, "cpu" in HELP
+  std::array<std::string, kFrequencyCount> helps_;
+  std::string root_;
+  std::map<std::string, Cpu> cpus_;  // by name ("cpu0")
 };
 
 }  // namespace
