@@ -90,6 +90,24 @@ inline Families RunCollector(std::string_view name,
   return c ? c->Collect(paths) : Families{};
 }
 
+/// Runs one instance of the collector `name` on the fixture root three
+/// times and expects the same exposition each time: what it keeps from one
+/// run to the next (paths, plans, strings) changes nothing it outputs.
+inline void ExpectSteadyRunsAlike(std::string_view name,
+                                  const CollectorOptions& overrides = {}) {
+  std::unique_ptr<Collector> c = MakeCollector(name, overrides);
+  ASSERT_NE(c, nullptr);
+  const std::string first =
+      EncodeText(c->Collect(FixturePaths()), Escaping::kUnderscores, true);
+  EXPECT_FALSE(first.empty()) << name;
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(
+        EncodeText(c->Collect(FixturePaths()), Escaping::kUnderscores, true),
+        first)
+        << name << ", run " << i + 2;
+  }
+}
+
 /// Runs the collector `name` once with $DBUS_SYSTEM_BUS_ADDRESS naming a
 /// socket that does not exist (restored afterwards) and expects a
 /// CollectError "<prefix>: system bus at <that address>: <why>".
