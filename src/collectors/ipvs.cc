@@ -3,8 +3,9 @@
 // node_exporter 1.5 (with its --collector.ipvs.backend-labels).
 #include "parse/ipvs.h"
 
+#include <algorithm>
 #include <array>
-#include <map>
+#include <charconv>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -60,13 +61,27 @@ std::vector<std::string_view> ParseLabelFlag(const std::string& value) {
   return out;
 }
 
-std::string LabelValue(std::string_view label, const parse::IpvsBackend& b) {
-  if (label == "local_address") return b.local_address;
-  if (label == "local_port") return std::to_string(b.local_port);
-  if (label == "remote_address") return b.remote_address;
-  if (label == "remote_port") return std::to_string(b.remote_port);
-  if (label == "proto") return b.proto;
-  return b.local_mark;
+// Backend `b`'s value of `label`, into *out (a kept string).
+void AssignLabelValue(std::string* out, std::string_view label,
+                      const parse::IpvsBackend& b) {
+  auto port = [out](uint16_t p) {
+    char buf[8];
+    auto r = std::to_chars(buf, buf + sizeof buf, p);
+    out->assign(buf, r.ptr);
+  };
+  if (label == "local_address") {
+    out->assign(b.local_address);
+  } else if (label == "local_port") {
+    port(b.local_port);
+  } else if (label == "remote_address") {
+    out->assign(b.remote_address);
+  } else if (label == "remote_port") {
+    port(b.remote_port);
+  } else if (label == "proto") {
+    out->assign(b.proto);
+  } else {
+    out->assign(b.local_mark);
+  }
 }
 
 class IpvsCollector : public Collector {
@@ -103,19 +118,30 @@ class IpvsCollector : public Collector {
           "The total amount of outgoing data.", stats.outgoing_bytes);
 
     // With fewer labels several real servers can share a label set: their
-    // values are summed, as node_exporter does.
-    struct Sums {
-      uint64_t active = 0, inactive = 0, weight = 0;
-    };
-    std::map<std::vector<std::string>, Sums> sums;
-    for (const parse::IpvsBackend& b : backends) {
-      std::vector<std::string> key;
-      for (std::string_view l : labels_) key.push_back(LabelValue(l, b));
-      Sums& s = sums[key];
-      s.active += b.active_conn;
-      s.inactive += b.inactive_conn;
-      s.weight += b.weight;
+    // values are summed, as node_exporter does. Each backend's label values
+    // and their key (joined by NULs) go into kept entries, sorted by key
+    // and summed run by run: a kube-proxy node's thousands of backends make
+    // no string, vector or map node each cycle (the snapshot sorts the
+    // series anyway).
+    const size_t n = backends.size();
+    if (entries_.size() < n) entries_.resize(n);
+    order_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const parse::IpvsBackend& b = backends[i];
+      Entry& e = entries_[i];
+      e.key.clear();
+      for (size_t j = 0; j < labels_.size(); ++j) {
+        AssignLabelValue(&e.values[j], labels_[j], b);
+        e.key.append(e.values[j]).push_back('\0');
+      }
+      e.active = b.active_conn;
+      e.inactive = b.inactive_conn;
+      e.weight = b.weight;
+      order_[i] = static_cast<uint32_t>(i);
     }
+    std::sort(order_.begin(), order_.end(), [&](uint32_t x, uint32_t y) {
+      return entries_[x].key < entries_[y].key;
+    });
     auto& active = out.Gauge(
         "node_ipvs_backend_connections_active",
         "The current active connections by local and remote address.");
@@ -125,20 +151,41 @@ class IpvsCollector : public Collector {
     auto& weight =
         out.Gauge("node_ipvs_backend_weight",
                   "The current backend weight by local and remote address.");
-    for (const auto& [key, s] : sums) {
-      Labels labels;
-      for (size_t i = 0; i < labels_.size(); ++i) {
-        labels.emplace_back(std::string(labels_[i]), key[i]);
+    if (labels_buf_.size() != labels_.size()) {
+      labels_buf_.clear();
+      for (std::string_view l : labels_) labels_buf_.emplace_back(l, "");
+    }
+    for (size_t i = 0; i < n;) {
+      const Entry& first = entries_[order_[i]];
+      uint64_t a = 0, in = 0, w = 0;
+      size_t j = i;
+      for (; j < n && entries_[order_[j]].key == first.key; ++j) {
+        const Entry& e = entries_[order_[j]];
+        a += e.active;
+        in += e.inactive;
+        w += e.weight;
       }
-      active.Add(labels, static_cast<double>(s.active));
-      inactive.Add(labels, static_cast<double>(s.inactive));
-      weight.Add(labels, static_cast<double>(s.weight));
+      for (size_t k = 0; k < labels_.size(); ++k) {
+        labels_buf_[k].second.assign(first.values[k]);
+      }
+      active.Add(labels_buf_, static_cast<double>(a));
+      inactive.Add(labels_buf_, static_cast<double>(in));
+      weight.Add(labels_buf_, static_cast<double>(w));
+      i = j;
     }
     return out.Take();
   }
 
  private:
+  struct Entry {
+    std::array<std::string, kAllLabels.size()> values;  // labels_'s order
+    std::string key;
+    uint64_t active = 0, inactive = 0, weight = 0;
+  };
   std::vector<std::string_view> labels_;
+  std::vector<Entry> entries_;  // kept: the first backends.size() used
+  std::vector<uint32_t> order_;
+  Labels labels_buf_;
 };
 
 }  // namespace

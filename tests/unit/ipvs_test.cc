@@ -207,6 +207,56 @@ TEST(IpvsCollectorTest, FewerLabelsSumTheirBackends) {
             248 + 251 + 17 + 12 + 0 + 0 + 0 + 5 + 2 + 4);
 }
 
+// The kept entries (label values, keys) change nothing from run to run,
+// with every label and with fewer (summed runs).
+TEST(IpvsCollectorTest, SteadyRunsAlike) {
+  testing::ExpectSteadyRunsAlike("ipvs");
+  testing::ExpectSteadyRunsAlike(
+      "ipvs",
+      testing::Opt("collector.ipvs.backend-labels", "proto,local_port"));
+  testing::ExpectSteadyRunsAlike(
+      "ipvs", testing::Opt("collector.ipvs.backend-labels", ""));
+}
+
+// A run after the backends changed groups them as they are now, not as
+// the kept entries were: two real servers that became one label set are
+// summed into one series.
+TEST(IpvsCollectorTest, KeptEntriesFollowTheBackends) {
+  testing::TempRoot root;
+  root.Write("proc/net/ip_vs_stats",
+             "   Total Incoming Outgoing         Incoming         Outgoing\n"
+             "   Conns  Packets  Packets            Bytes            Bytes\n"
+             "       1        2        3                4                5\n");
+  auto backends = [&](const char* second) {
+    root.Write("proc/net/ip_vs",
+               std::string("IP Virtual Server version 1.2.1 (size=4096)\n"
+                           "Prot LocalAddress:Port Scheduler Flags\n"
+                           "  -> RemoteAddress:Port Forward Weight "
+                           "ActiveConn InActConn\n"
+                           "TCP  0A000064:01BB wlc\n"
+                           "  -> 0A00010B:01BB      Masq    100    7        0\n"
+                           "  -> ") +
+                   second + ":01BB      Masq    100    5        0\n");
+  };
+  std::unique_ptr<Collector> c = testing::MakeCollector("ipvs", {});
+  backends("0A00010C");
+  Families f = c->Collect(root.paths());
+  EXPECT_EQ(Family(f, "node_ipvs_backend_connections_active").metric.size(),
+            2u);
+  backends("0A00010B");  // the same real server twice
+  f = c->Collect(root.paths());
+  ASSERT_EQ(Family(f, "node_ipvs_backend_connections_active").metric.size(),
+            1u);
+  EXPECT_EQ(FindValue(f, "node_ipvs_backend_connections_active",
+                      {{"local_address", "10.0.0.100"},
+                       {"local_port", "443"},
+                       {"remote_address", "10.0.1.11"},
+                       {"remote_port", "443"},
+                       {"proto", "TCP"},
+                       {"local_mark", ""}}),
+            12);
+}
+
 TEST(IpvsCollectorTest, UnknownLabelIsAStartUpError) {
   CollectorOptions o;
   o.Set("collector.ipvs.backend-labels", {"proto,zone,backend"});
