@@ -283,6 +283,19 @@ class PackageTest(unittest.TestCase):
                      "/etc/host_exporter/config.json"):
             self.assertIn(text, page, head)
 
+    def test_packaged_binary_names_its_commit(self):
+        """--version of the packaged binary names the commit the package was
+        built from (scripts/build-deb points git at the repository; the
+        revision is written at build time), when built from a checkout."""
+        head = run(["git", "-C", ROOT, "rev-parse", "--short=12", "HEAD"])
+        with packaged_binary(self.deb) as binary:
+            r = run([binary, "--version"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        if head.returncode != 0:
+            self.assertIn("(revision: unknown,", r.stdout)
+        else:
+            self.assertIn("(revision: %s," % head.stdout.strip(), r.stdout)
+
     def test_packaged_binary_in_the_unit_sandbox(self):
         """The packaged binary, every collector, under the unit's restrictions
         (see test_systemd_unit.Sandbox), system-call filter included."""
