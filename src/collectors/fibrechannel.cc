@@ -81,8 +81,7 @@ const std::array<std::string, kCounterCount>& CounterNames() {
 // that life (KeptDir::Stamp), elsewhere (a fixture tree) the directories'
 // change times tell a file added or removed. A cycle reads the values only.
 struct Host {
-  DirStamp stamp, stats_stamp;
-  bool stats_stamped = false;
+  EntryStamps stamps;  // of the host and its statistics/
   bool seen = false;
   std::string label;  // the host's name, valid UTF-8
   std::array<std::string, kAttributeCount> attr_paths;
@@ -118,18 +117,11 @@ class FibrechannelCollector : public Collector {
  private:
   // Host `name`, listed again if its stamps changed.
   Host& Plan(const std::string& root, const std::string& name) {
-    DirStamp stamp, stats_stamp;
-    const int err = root_dir_.Stamp(name, &stamp);
-    const bool stats_stamped =
-        root_dir_.Stamp(name, &stats_stamp, "statistics") == 0;
     auto [it, added] = hosts_.try_emplace(name);
     Host& h = it->second;
     h.seen = true;
-    if (!added && err == 0 && h.stamp == stamp &&
-        h.stats_stamped == stats_stamped &&
-        (!stats_stamped || h.stats_stamp == stats_stamp)) {
-      return h;
-    }
+    if (!added && h.stamps.Same(root_dir_, name)) return h;
+    h.stamps.Take(root_dir_, name, {"", "statistics"});
     const std::string dir = root + "/" + name;
     h.label = parse::ToValidUtf8(name);
     for (size_t i = 0; i < kAttributeCount; ++i) {
@@ -153,10 +145,6 @@ class FibrechannelCollector : public Collector {
       }
       h.stats.push_back({stats_dir + "/" + e.name, counter});
     }
-    // A stamp that failed is taken again next cycle: planned again then.
-    h.stamp = err == 0 ? stamp : DirStamp{};
-    h.stats_stamp = stats_stamp;
-    h.stats_stamped = stats_stamped && err == 0;
     return h;
   }
 

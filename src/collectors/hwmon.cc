@@ -108,8 +108,7 @@ struct Chip {
     std::string path;
     uint32_t slot;
   };
-  DirStamp stamp, device_stamp;
-  bool device_stamped = false;
+  EntryStamps stamps;    // of the chip and its device/
   bool is_chip = false;  // a directory (a symlink to one)
   bool ignored = false;  // left out by the chip filters
   std::string chip;      // HwmonName()
@@ -349,20 +348,11 @@ class HwmonCollector : public Collector {
     // failure at the end; a dangling symlink is one too.
     std::string last_error;
     for (const DirEntry& e : list.entries) {
-      DirStamp stamp, device_stamp;
-      if (const int err = root_dir_.Stamp(e.name, &stamp)) {
-        if (e.kind == Kind::kSymlink) {
-          last_error = root + "/" + e.name + ": " + std::strerror(err);
-        }
-        continue;
-      }
-      const bool device_stamped =
-          root_dir_.Stamp(e.name, &device_stamp, "device") == 0;
       auto [it, added] = chips_.try_emplace(e.name);
       Chip& c = it->second;
       c.seen = true;
-      if (added || !(c.stamp == stamp) || c.device_stamped != device_stamped ||
-          (device_stamped && !(c.device_stamp == device_stamp))) {
+      if (added || !c.stamps.Same(root_dir_, e.name)) {
+        c.stamps.Take(root_dir_, e.name, {"", "device"});
         const std::string dir = root + "/" + e.name;
         Kind kind = e.kind;
         if (kind == Kind::kSymlink) {
@@ -384,9 +374,6 @@ class HwmonCollector : public Collector {
             continue;
           }
         }
-        c.stamp = stamp;
-        c.device_stamp = device_stamp;
-        c.device_stamped = device_stamped;
       }
       if (!c.is_chip || c.ignored) continue;
       try {

@@ -144,14 +144,7 @@ struct Device {
     std::vector<CounterFile> counters;    // counters/, then counters_ext/
     bool counters_missing = false;        // counters/ absent: no data
   };
-  // The directories listed, below the device's entry ("" for itself), and
-  // their stamps (or the errno of taking one).
-  struct Stamped {
-    std::string below;
-    DirStamp stamp;
-    int error = 0;
-  };
-  std::vector<Stamped> stamps;
+  EntryStamps stamps;  // of the device and the directories listed
   bool seen = false;
   bool ports_missing = false;              // ports/ absent: no data
   std::string label;                       // the device's name, valid UTF-8
@@ -160,25 +153,6 @@ struct Device {
   // This cycle's values of ports[i]'s counters (parallel).
   std::vector<std::vector<std::pair<const IbCounterSpec*, uint64_t>>> values;
 };
-
-// The stamp of `below` in the device's entry `name` (KeptDir::Stamp).
-Device::Stamped StampOf(const KeptDir& dir, const std::string& name,
-                        std::string below) {
-  Device::Stamped s;
-  s.below = std::move(below);
-  s.error = dir.Stamp(name, &s.stamp, s.below);
-  return s;
-}
-
-bool SameStamps(const KeptDir& dir, const std::string& name, const Device& d) {
-  if (d.stamps.empty()) return false;
-  for (const Device::Stamped& s : d.stamps) {
-    const Device::Stamped now = StampOf(dir, name, s.below);
-    if (now.error != s.error || (now.error == 0 && !(now.stamp == s.stamp)))
-      return false;
-  }
-  return true;
-}
 
 // The counter files of one directory that `specs` may name. False if the
 // directory is missing.
@@ -203,7 +177,7 @@ bool ListCounters(const std::string& dir, const IbCounterSpec (&specs)[N],
 void Plan(const KeptDir& kept, const std::string& root, const std::string& name,
           Device* d) {
   const std::string dir = root + "/" + name;
-  d->stamps = {StampOf(kept, name, ""), StampOf(kept, name, "ports")};
+  d->stamps.Take(kept, name, {"", "ports"});
   d->label = parse::ToValidUtf8(name);
   d->board_id = dir + "/board_id";
   d->fw_ver = dir + "/fw_ver";
@@ -227,9 +201,8 @@ void Plan(const KeptDir& kept, const std::string& root, const std::string& name,
     port.state = port_dir + "/state";
     port.phys_state = port_dir + "/phys_state";
     port.rate = port_dir + "/rate";
-    d->stamps.push_back(StampOf(kept, name, "ports/" + p.name + "/counters"));
-    d->stamps.push_back(
-        StampOf(kept, name, "ports/" + p.name + "/counters_ext"));
+    d->stamps.Add(kept, name, "ports/" + p.name + "/counters");
+    d->stamps.Add(kept, name, "ports/" + p.name + "/counters_ext");
     port.counters_missing =
         !ListCounters(port_dir + "/counters", kIbCounters, &port.counters);
     if (!port.counters_missing) {
@@ -302,7 +275,7 @@ class InfinibandCollector : public Collector {
       auto [it, added] = devices_.try_emplace(entry.name);
       Device& d = it->second;
       d.seen = true;
-      if (added || !SameStamps(root_dir_, entry.name, d)) {
+      if (added || !d.stamps.Same(root_dir_, entry.name)) {
         try {
           Plan(root_dir_, root, entry.name, &d);
         } catch (...) {

@@ -949,6 +949,30 @@ int KeptDir::Stamp(const std::string& name, DirStamp* out,
   return 0;
 }
 
+void EntryStamps::Take(const KeptDir& dir, const std::string& name,
+                       std::initializer_list<std::string_view> below) {
+  stamps_.clear();
+  for (std::string_view b : below) Add(dir, name, std::string(b));
+}
+
+void EntryStamps::Add(const KeptDir& dir, const std::string& name,
+                      std::string below) {
+  Stamped s;
+  s.below = std::move(below);
+  s.error = dir.Stamp(name, &s.stamp, s.below);
+  stamps_.push_back(std::move(s));
+}
+
+bool EntryStamps::Same(const KeptDir& dir, const std::string& name) const {
+  if (stamps_.empty()) return false;
+  for (const Stamped& s : stamps_) {
+    DirStamp now;
+    const int error = dir.Stamp(name, &now, s.below);
+    if (error != s.error || (error == 0 && !(now == s.stamp))) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> GlobDigit(const std::string& dir,
                                    std::string_view prefix) {
   std::vector<std::string> out;

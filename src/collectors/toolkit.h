@@ -334,6 +334,33 @@ class KeptDir {
   int error_ = EBADF;
 };
 
+/// The stamps (KeptDir::Stamp) of a class directory's entry and of
+/// directories below it, taken when a collector planned the entry from
+/// their listings (a chip's sensor files, a host's statistics, a device's
+/// ports and counters): the plan holds while each stamp, or the error of
+/// taking it, is the same. On sysfs every stamp is the entry's symlink's,
+/// fixed for the device's life; in a fixture tree each directory's, whose
+/// change time tells a file added or removed.
+class EntryStamps {
+ public:
+  /// Takes the stamps of entry `name` and of each of `below` ("" is the
+  /// entry itself), replacing those held.
+  void Take(const KeptDir& dir, const std::string& name,
+            std::initializer_list<std::string_view> below);
+  /// Takes the stamp of one more directory below it (a port's counters/).
+  void Add(const KeptDir& dir, const std::string& name, std::string below);
+  /// Whether every stamp is as taken (false before the first Take()).
+  bool Same(const KeptDir& dir, const std::string& name) const;
+
+ private:
+  struct Stamped {
+    std::string below;
+    DirStamp stamp;
+    int error = 0;
+  };
+  std::vector<Stamped> stamps_;
+};
+
 /// What a parser made of a file that rarely changes (os-release, a udev
 /// database file), kept across cycles while the file's FileStamp holds: a
 /// cycle then costs one stat(2) instead of an open, reads, a close and the
