@@ -8,13 +8,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
-#include <map>
+#include <charconv>
 #include <optional>
 #include <regex>
-#include <set>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -102,9 +103,45 @@ constexpr std::array<AtaFamily, 3> kAtaFamilies = {{
 }};
 
 // A property's value, or "" if absent.
-std::string Prop(const parse::UdevProperties& p, std::string_view key) {
-  auto it = p.find(key);
-  return it == p.end() ? std::string() : it->second;
+// What a device's udev database file says, as the strings its series
+// carry: parsed when the file changes, not each cycle.
+struct UdevInfo {
+  std::string path, wwn, model, serial, revision;
+  std::string fs_type, fs_usage, fs_uuid, fs_version;
+  std::string dm_name, dm_uuid, vg_name, lv_name, lv_layer;
+  bool ata = false;  ///< ID_ATA set: the node_disk_ata_* values below
+  std::array<std::optional<double>, kAtaFamilies.size()> ata_values;
+};
+
+UdevInfo ParseUdev(const std::string& text, bool ne15) {
+  const parse::UdevProperties p = parse::ParseUdevProperties(text).value;
+  auto prop = [&](std::string_view key) {
+    auto it = p.find(key);
+    return it == p.end() ? std::string() : it->second;
+  };
+  UdevInfo u;
+  u.path = prop("ID_PATH");
+  u.wwn = prop("ID_WWN");
+  u.model = prop("ID_MODEL");
+  // node_exporter 1.9 prefers SCSI_IDENT_SERIAL; 1.5 knows ID_SERIAL_SHORT.
+  if (!ne15) u.serial = prop("SCSI_IDENT_SERIAL");
+  if (u.serial.empty()) u.serial = prop("ID_SERIAL_SHORT");
+  u.revision = prop("ID_REVISION");
+  u.fs_type = prop("ID_FS_TYPE");
+  u.fs_usage = prop("ID_FS_USAGE");
+  u.fs_uuid = prop("ID_FS_UUID");
+  u.fs_version = prop("ID_FS_VERSION");
+  u.dm_name = prop("DM_NAME");
+  u.dm_uuid = prop("DM_UUID");
+  u.vg_name = prop("DM_VG_NAME");
+  u.lv_name = prop("DM_LV_NAME");
+  u.lv_layer = prop("DM_LV_LAYER");
+  u.ata = !prop("ID_ATA").empty();
+  for (size_t i = 0; i < kAtaFamilies.size(); ++i) {
+    auto it = p.find(std::string_view(kAtaFamilies[i].property));
+    if (it != p.end()) u.ata_values[i] = parse::ParseDouble(it->second);
+  }
+  return u;
 }
 
 class DiskstatsCollector : public Collector {
@@ -114,10 +151,29 @@ class DiskstatsCollector : public Collector {
         include_(std::move(include)),
         ne15_(ne15) {}
 
+  ~DiskstatsCollector() override {
+    for (const Device& d : devices_) Forget(d);
+  }
+
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
-    const std::string path = paths.Proc("diskstats");
-    const auto disks = Unwrap(parse::ParseDiskstats(ReadFile(path)), path);
+    if (paths.procfs != procfs_ || paths.sysfs != sysfs_ ||
+        paths.UdevData() != udev_root_) {
+      // Other roots (tests): every kept path is rebuilt.
+      for (const Device& d : devices_) Forget(d);
+      devices_.clear();
+      procfs_ = paths.procfs;
+      sysfs_ = paths.sysfs;
+      udev_root_ = paths.UdevData();
+      stat_path_ = paths.Proc("diskstats");
+      block_path_ = paths.Sys("block");
+    }
+    if (std::string why =
+            parse::ParseDiskstatsInto(ReadFile(stat_path_), &disks_);
+        !why.empty()) {
+      ThrowParseError(why, stat_path_);
+    }
+    if (!Unchanged()) Replan();
 
     const auto stats = out.Handles(kStatFamilies);
     static constexpr FamilyDef kFamilies[] = {
@@ -132,138 +188,180 @@ class DiskstatsCollector : public Collector {
       ata[i] = &out.Gauge(kAtaFamilies[i].name, kAtaFamilies[i].help);
     }
 
-    std::set<std::string> seen_devices, seen_udev;  // this cycle's
-    // The queue directories are stamped through the kept /sys/block.
-    if (!ne15_) block_dir_.Refresh(paths.Sys("block"));
-    udev_dir_.Refresh(paths.UdevData());
-    for (const parse::DiskStats& d : disks) {
-      if (Ignored(d.name)) continue;
-      seen_devices.insert(d.name);
-      const std::string udev_name =
-          "b" + std::to_string(d.major) + ":" + std::to_string(d.minor);
-      const std::string udev_path = paths.UdevData() + "/" + udev_name;
-      seen_udev.insert(udev_path);
-      const parse::UdevProperties& udev = Udev(udev_name, udev_path);
-      const Labels dev = {{"device", d.name}};
+    if (!ne15_) block_dir_.Refresh(block_path_);
+    udev_dir_.Refresh(udev_root_);
+    for (size_t k = 0; k < disks_.size(); ++k) {
+      const parse::DiskStats& d = disks_[k];
+      Device& dev = devices_[k];
+      if (dev.ignored) continue;
+      const UdevInfo& udev = Udev(&dev);
+      const std::string_view name = dev.name;
+      if (ne15_) {
+        info->Add({{"device", name},
+                   {"major", dev.major},
+                   {"minor", dev.minor},
+                   {"path", udev.path},
+                   {"wwn", udev.wwn},
+                   {"model", udev.model},
+                   {"serial", udev.serial},
+                   {"revision", udev.revision}},
+                  1);
+      } else {
+        info->Add({{"device", name},
+                   {"major", dev.major},
+                   {"minor", dev.minor},
+                   {"path", udev.path},
+                   {"wwn", udev.wwn},
+                   {"model", udev.model},
+                   {"serial", udev.serial},
+                   {"revision", udev.revision},
+                   {"rotational", Rotational(&dev)}},
+                  1);
+      }
 
-      // node_exporter 1.9 prefers SCSI_IDENT_SERIAL (the serial on the
-      // label), 1.5 takes ID_SERIAL_SHORT only.
-      std::string serial = ne15_ ? "" : Prop(udev, "SCSI_IDENT_SERIAL");
-      if (serial.empty()) serial = Prop(udev, "ID_SERIAL_SHORT");
-      Labels labels = {{"device", d.name},
-                       {"major", std::to_string(d.major)},
-                       {"minor", std::to_string(d.minor)},
-                       {"path", Prop(udev, "ID_PATH")},
-                       {"wwn", Prop(udev, "ID_WWN")},
-                       {"model", Prop(udev, "ID_MODEL")},
-                       {"serial", serial},
-                       {"revision", Prop(udev, "ID_REVISION")}};
-      if (!ne15_) labels.push_back({"rotational", Rotational(paths, d.name)});
-      info->Add(labels, 1);
-
-      // Only the counters this kernel prints (no discards before 4.18...).
       for (size_t i = 0; i < d.count; ++i) {
-        stats[i]->Add(
-            dev, static_cast<double>(d.stats[i]) * kStatFamilies[i].factor);
+        stats[i]->Add({{"device", name}}, static_cast<double>(d.stats[i]) *
+                                              kStatFamilies[i].factor);
       }
-
-      if (std::string type = Prop(udev, "ID_FS_TYPE"); !type.empty()) {
-        fs_info->Add({{"device", d.name},
-                      {"type", type},
-                      {"usage", Prop(udev, "ID_FS_USAGE")},
-                      {"uuid", Prop(udev, "ID_FS_UUID")},
-                      {"version", Prop(udev, "ID_FS_VERSION")}},
+      if (!udev.fs_type.empty()) {
+        fs_info->Add({{"device", name},
+                      {"type", udev.fs_type},
+                      {"usage", udev.fs_usage},
+                      {"uuid", udev.fs_uuid},
+                      {"version", udev.fs_version}},
                      1);
       }
-      if (std::string name = Prop(udev, "DM_NAME"); !name.empty()) {
-        dm_info->Add({{"device", d.name},
-                      {"name", name},
-                      {"uuid", Prop(udev, "DM_UUID")},
-                      {"vg_name", Prop(udev, "DM_VG_NAME")},
-                      {"lv_name", Prop(udev, "DM_LV_NAME")},
-                      {"lv_layer", Prop(udev, "DM_LV_LAYER")}},
+      if (!udev.dm_name.empty()) {
+        dm_info->Add({{"device", name},
+                      {"name", udev.dm_name},
+                      {"uuid", udev.dm_uuid},
+                      {"vg_name", udev.vg_name},
+                      {"lv_name", udev.lv_name},
+                      {"lv_layer", udev.lv_layer}},
                      1);
       }
-      if (!Prop(udev, "ID_ATA").empty()) {
+      if (udev.ata) {
         for (size_t i = 0; i < kAtaFamilies.size(); ++i) {
-          auto it = udev.find(std::string_view(kAtaFamilies[i].property));
-          if (it == udev.end()) continue;
-          // node_exporter logs an unparsable value and skips the series.
-          if (auto v = parse::ParseDouble(it->second)) ata[i]->Add(dev, *v);
+          if (udev.ata_values[i])
+            ata[i]->Add({{"device", name}}, *udev.ata_values[i]);
         }
       }
     }
-
-    // What was kept for devices that are gone goes.
-    std::erase_if(udev_,
-                  [&](const auto& kv) { return !seen_udev.count(kv.first); });
-    std::erase_if(queues_, [&](const auto& kv) {
-      if (seen_devices.count(kv.first)) return false;
-      ForgetKeptUnder(kv.second.dir);
-      return true;
-    });
     return out.Take();
   }
 
  private:
-  // The udev properties in database file `name` (at `path`), parsed again
-  // only when the file changes (StampedFile, stamped through the kept
-  // database directory). A missing or unreadable file gives none:
-  // node_exporter then exposes empty labels rather than failing (containers
-  // often have no /run/udev).
-  const parse::UdevProperties& Udev(const std::string& name,
-                                    const std::string& path) {
-    static const parse::UdevProperties kNone;
+  // A device of /proc/diskstats and what is kept of it from cycle to cycle
+  // while it is listed with the same name and numbers.
+  struct Device {
+    std::string name;
+    uint32_t major_number = 0, minor_number = 0;
+    bool ignored = false;      // by the device filters
+    std::string major, minor;  // label values
+    std::string udev_name;     // "b<major>:<minor>"
+    std::string udev_path;
+    StampedFile<UdevInfo> udev;
+    // sysfs block/<name>/queue (node_exporter 1.9's "rotational" label):
+    // whether procfs would read all its files, checked again when the
+    // directory's stamp changes.
+    std::string queue_dir, rotational_path;
+    std::string rotational = "0";
+    DirStamp stamp;
+    bool checked = false;
+    bool complete = false;
+  };
+
+  // Whether the devices listed are those planned, in the same order.
+  bool Unchanged() const {
+    if (disks_.size() != devices_.size()) return false;
+    for (size_t k = 0; k < disks_.size(); ++k) {
+      const parse::DiskStats& d = disks_[k];
+      const Device& dev = devices_[k];
+      if (d.name != dev.name || d.major != dev.major_number ||
+          d.minor != dev.minor_number) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // One Device per listed device, in the file's order: a device listed
+  // before keeps what it had (moved), a new one is planned, one no longer
+  // listed is forgotten.
+  void Replan() {
+    std::unordered_map<std::string_view, Device*> before;
+    before.reserve(devices_.size());
+    for (Device& dev : devices_) before.emplace(dev.name, &dev);
+    std::vector<Device> next(disks_.size());
+    for (size_t k = 0; k < disks_.size(); ++k) {
+      const parse::DiskStats& d = disks_[k];
+      Device& dev = next[k];
+      auto it = before.find(d.name);
+      if (it != before.end() && it->second->major_number == d.major &&
+          it->second->minor_number == d.minor) {
+        Device* old = it->second;
+        before.erase(it);  // taken; erased before its key's name is moved
+        dev = std::move(*old);
+        continue;
+      }
+      dev.name = d.name;
+      dev.major_number = d.major;
+      dev.minor_number = d.minor;
+      dev.ignored = exclude_.Excludes(d.name) || !include_.Includes(d.name);
+      dev.major = std::to_string(d.major);
+      dev.minor = std::to_string(d.minor);
+      dev.udev_name = "b" + dev.major + ":" + dev.minor;
+      dev.udev_path = udev_root_ + "/" + dev.udev_name;
+      dev.queue_dir = block_path_ + "/" + d.name + "/queue";
+      dev.rotational_path = dev.queue_dir + "/rotational";
+    }
+    for (const auto& [name, dev] : before) Forget(*dev);
+    devices_ = std::move(next);
+  }
+
+  static void Forget(const Device& dev) {
+    if (dev.checked) ForgetKeptUnder(dev.queue_dir);
+  }
+
+  const UdevInfo& Udev(Device* dev) {
+    static const UdevInfo kNone;
     try {
-      const parse::UdevProperties* p =
-          udev_[path].Get(udev_dir_, name, path, [](const std::string& text) {
-            return parse::ParseUdevProperties(text).value;
-          });
-      return p ? *p : kNone;
+      const UdevInfo* u = dev->udev.Get(
+          udev_dir_, dev->udev_name, dev->udev_path,
+          [&](const std::string& text) { return ParseUdev(text, ne15_); });
+      return u ? *u : kNone;
     } catch (const CollectError&) {
       return kNone;
     }
   }
 
-  // node_exporter 1.9's "rotational" label: sysfs block/<device>/queue/
-  // rotational, as prometheus/procfs' SysBlockDeviceQueueStats gives it:
-  // that reads every file below at once and returns all zeros when any one
-  // is missing or does not parse (a partition has no queue; kernels differ
-  // in which files they have: io_timeout is missing on some), so the label
-  // is then "0" whatever rotational holds. Which files there are and that
-  // they parse is a property of the kernel and the device: it is checked
-  // again only when the device or its queue directory changes (its stamp
-  // from the kept /sys/block, KeptDir::Stamp: on sysfs the device's symlink,
-  // another one for another device under the same name; in a fixture tree
-  // the queue directory's, also when a file is added or removed), and
-  // rotational alone is read each cycle, through a descriptor kept under
-  // that stamp.
-  std::string Rotational(const HostPaths& paths, const std::string& device) {
-    const std::string dir = paths.Sys("block/" + device + "/queue");
+  // The "rotational" label: "0" unless procfs would read the whole queue
+  // directory (SysBlockDeviceQueueStats fails otherwise).
+  std::string_view Rotational(Device* dev) {
     DirStamp stamp;
-    if (block_dir_.Stamp(device, &stamp, "queue") != 0) {
-      if (auto it = queues_.find(device); it != queues_.end()) {
-        ForgetKeptUnder(it->second.dir);
-        queues_.erase(it);
-      }
+    if (block_dir_.Stamp(dev->name, &stamp, "queue") != 0) {
+      Forget(*dev);
+      dev->checked = false;
       return "0";
     }
-    Queue& q = queues_[device];
-    if (!q.checked || q.dir != dir || !(q.stamp == stamp)) {
-      q.complete = QueueStatsComplete(dir + "/");
-      if (!q.complete) ForgetKeptUnder(dir);
-      q.dir = dir;
-      q.stamp = stamp;
-      q.checked = true;
+    if (!dev->checked || !(dev->stamp == stamp)) {
+      dev->complete = QueueStatsComplete(dev->queue_dir + "/");
+      if (!dev->complete) ForgetKeptUnder(dev->queue_dir);
+      dev->stamp = stamp;
+      dev->checked = true;
     }
-    if (!q.complete) return "0";
-    const FileRead r = ReadPathStamped(dir + "/rotational", stamp);
+    if (!dev->complete) return "0";
+    const FileRead r = ReadPathStamped(dev->rotational_path, stamp);
     const auto v = r.ok() ? parse::ParseU64(parse::Trim(r.data)) : std::nullopt;
-    return v ? std::to_string(*v) : "0";
+    if (!v) return "0";
+    // The kept string is assigned only when the value changes.
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof(buf), *v);
+    const std::string_view text(buf, static_cast<size_t>(res.ptr - buf));
+    if (dev->rotational != text) dev->rotational.assign(text);
+    return dev->rotational;
   }
 
-  // Whether every file of procfs' queue stats is there and parses
-  // (rotational is read again each cycle).
   static bool QueueStatsComplete(const std::string& queue) {
     for (const char* f : parse::kQueueUnsignedFiles) {
       FileRead r = ReadUncached(queue + f);
@@ -279,28 +377,14 @@ class DiskstatsCollector : public Collector {
     return true;
   }
 
-  // node_exporter's deviceFilter: excluded if the exclude pattern matches,
-  // or if an include pattern is set and does not match.
-  bool Ignored(const std::string& name) const {
-    return exclude_.Excludes(name) || !include_.Includes(name);
-  }
-
   Filter exclude_;
   Filter include_;
   bool ne15_;
-  // Per device: its queue directory, under which stamp it was checked, and
-  // whether procfs' queue stats were complete then.
-  struct Queue {
-    std::string dir;
-    DirStamp stamp;
-    bool checked = false;
-    bool complete = false;
-  };
-  std::map<std::string, Queue> queues_;
-  // The block class directory, its devices stamped through it.
+  // The roots the kept paths were made from.
+  std::string procfs_, sysfs_, udev_root_, stat_path_, block_path_;
+  std::vector<parse::DiskStats> disks_;  // this cycle's, a kept buffer
+  std::vector<Device> devices_;          // parallel to disks_
   KeptDir block_dir_;
-  // Per udev database file, and their directory.
-  std::map<std::string, StampedFile<parse::UdevProperties>> udev_;
   KeptDir udev_dir_;
 };
 

@@ -1,6 +1,7 @@
 #include "parse/diskstats.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 namespace host_exporter::parse {
@@ -19,34 +20,53 @@ std::string NotANumber(size_t column, std::string_view value) {
 
 }  // namespace
 
+std::string ParseDiskstatsInto(std::string_view text,
+                               std::vector<DiskStats>* out) {
+  size_t used = 0;
+  for (size_t index = 0; !text.empty(); ++index) {
+    const size_t nl = text.find('\n');
+    std::string_view rest = text.substr(0, nl);
+    text =
+        nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    // The first kMaxFields fields; those after them are left unread.
+    std::array<std::string_view, kMaxFields> fields;
+    size_t n = 0;
+    while (n < kMaxFields) {
+      const std::string_view field = NextField(&rest);
+      if (field.empty()) break;
+      fields[n++] = field;
+    }
+    if (n < kMinFields) continue;
+    if (used == out->size()) out->emplace_back();
+    DiskStats& d = (*out)[used];
+    for (size_t col = 0; col < 2; ++col) {
+      auto v = ParseU64(fields[col]);
+      if (!v || *v > std::numeric_limits<uint32_t>::max()) {
+        return LineError(index, NotANumber(col + 1, fields[col]));
+      }
+      (col == 0 ? d.major : d.minor) = static_cast<uint32_t>(*v);
+    }
+    d.name.assign(fields[2]);
+    d.count = n - kHeaderFields;
+    for (size_t s = 0; s < d.count; ++s) {
+      const std::string_view field = fields[kHeaderFields + s];
+      auto v = ParseU64(field);
+      if (!v) return LineError(index, NotANumber(kHeaderFields + s + 1, field));
+      d.stats[s] = *v;
+    }
+    for (size_t s = d.count; s < kDiskStatCount; ++s) d.stats[s] = 0;
+    ++used;
+  }
+  out->resize(used);
+  return {};
+}
+
 Result<std::vector<DiskStats>> ParseDiskstats(std::string_view text) {
-  return ParseLines<std::vector<DiskStats>>(
-      text,
-      [&](size_t, std::string_view line,
-          std::vector<DiskStats>* out) -> std::string {
-        const auto fields = SplitFields(line);
-        if (fields.size() < kMinFields) return {};
-        DiskStats d;
-        for (size_t col = 0; col < 2; ++col) {
-          auto v = ParseU64(fields[col]);
-          if (!v || *v > std::numeric_limits<uint32_t>::max()) {
-            return NotANumber(col + 1, fields[col]);
-          }
-          (col == 0 ? d.major : d.minor) = static_cast<uint32_t>(*v);
-        }
-        d.name = std::string(fields[2]);
-        d.count = std::min(fields.size(), kMaxFields) - kHeaderFields;
-        for (size_t s = 0; s < d.count; ++s) {
-          const std::string_view field = fields[kHeaderFields + s];
-          auto v = ParseU64(field);
-          if (!v) {
-            return NotANumber(kHeaderFields + s + 1, field);
-          }
-          d.stats[s] = *v;
-        }
-        out->push_back(std::move(d));
-        return {};
-      });
+  Result<std::vector<DiskStats>> r;
+  if (std::string why = ParseDiskstatsInto(text, &r.value); !why.empty()) {
+    return Result<std::vector<DiskStats>>::Fail(std::move(why));
+  }
+  return r;
 }
 
 Result<UdevProperties> ParseUdevProperties(std::string_view text) {

@@ -61,6 +61,11 @@ struct DiskStats {
 /// unread. A non-numeric or out-of-range value in the first 20 columns is an
 /// error naming the line. An empty file gives no devices.
 Result<std::vector<DiskStats>> ParseDiskstats(std::string_view text);
+/// ParseDiskstats() into *out, whose entries and their names' storage are
+/// reused (a steady cycle allocates nothing): "" or the error ("line N: ...";
+/// *out is then unspecified).
+std::string ParseDiskstatsInto(std::string_view text,
+                               std::vector<DiskStats>* out);
 
 /// Device properties of a udev database file, by name (ID_MODEL, DM_NAME...).
 using UdevProperties = std::map<std::string, std::string, std::less<>>;

@@ -121,6 +121,37 @@ TEST(ParseDiskstatsTest, RejectsGarbage) {
             "line 1: field 7 is not an unsigned integer: '-4'");
 }
 
+// Parsing into a kept vector reuses its entries: each file's devices and
+// counters as a fresh parse gives them, none left over from the last.
+TEST(ParseDiskstatsTest, IntoAKeptVectorGivesWhatAFreshParseGives) {
+  std::vector<parse::DiskStats> kept;
+  const char* kFiles[] = {
+      "8 0 sda 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n"
+      "8 16 a-much-longer-device-name 1 2 3 4 5 6 7 8 9 10 11\n",
+      "8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n",
+      "",
+      "8 16 sdb 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15\n"
+      "8 0 sda 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9\n",
+  };
+  for (const char* text : kFiles) {
+    ASSERT_EQ(parse::ParseDiskstatsInto(text, &kept), "") << text;
+    const auto fresh = ParseDiskstats(text);
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_EQ(kept.size(), fresh.value.size()) << text;
+    for (size_t i = 0; i < kept.size(); ++i) {
+      EXPECT_EQ(kept[i].name, fresh.value[i].name) << text;
+      EXPECT_EQ(kept[i].major, fresh.value[i].major) << text;
+      EXPECT_EQ(kept[i].minor, fresh.value[i].minor) << text;
+      EXPECT_EQ(kept[i].count, fresh.value[i].count) << text;
+      EXPECT_EQ(kept[i].stats, fresh.value[i].stats) << text;
+    }
+  }
+  EXPECT_EQ(parse::ParseDiskstatsInto("8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"
+                                      "8 0 sdb 1 2 x 4 5 6 7 8 9 10 11\n",
+                                      &kept),
+            "line 2: field 6 is not an unsigned integer: 'x'");
+}
+
 TEST(ParseUdevPropertiesTest, KeepsOnlyDeviceProperties) {
   auto r = ParseUdevProperties(
       "S:disk/by-id/wwn-0x5000\n"
@@ -504,6 +535,61 @@ TEST(DiskstatsCollectorTest, UdevFileKeptUntilItChanges) {
   EXPECT_EQ(model(), "CCC");
   std::filesystem::remove(db);
   EXPECT_EQ(model(), "");
+}
+
+TEST(DiskstatsCollectorTest, SteadyRunsAlike) {
+  ExpectSteadyRunsAlike("diskstats");
+  ExpectSteadyRunsAlike("diskstats", With(kNodeExporterCompatKey, "1.9"));
+}
+
+// What one instance keeps of each device (its label strings, its udev
+// file's and queue directory's paths, the filters' verdict) follows the
+// devices /proc/diskstats lists: one added, one gone, one renamed and one
+// whose numbers changed show in the next run as in a new instance's.
+TEST(DiskstatsCollectorTest, KeptDevicesFollowTheFile) {
+  DiskstatsRoot root(
+      "8 0 sda 1 0 2 3 4 0 5 6 0 7 8\n"
+      "8 16 sdb 1 0 2 3 4 0 5 6 0 7 8\n");
+  root.Write("run/udev/data/b8:0", "E:ID_MODEL=AAA\n");
+  root.Write("run/udev/data/b8:32", "E:ID_MODEL=CCC\n");
+  root.Write("run/udev/data/b8:48", "E:ID_MODEL=DDD\n");
+  WriteQueue(root, "sda", "1");
+  WriteQueue(root, "sdb", "0");
+  WriteQueue(root, "sdc", "1");
+  auto kept = MakeCollector("diskstats", With(kNodeExporterCompatKey, "1.9"));
+  auto text = [&](Collector& c) {
+    return EncodeText(c.Collect(root.paths()), Escaping::kUnderscores, true);
+  };
+  auto fresh = [&] {
+    auto c = MakeCollector("diskstats", With(kNodeExporterCompatKey, "1.9"));
+    return text(*c);
+  };
+  const std::string first = text(*kept);
+  EXPECT_NE(first.find("model=\"AAA\""), std::string::npos) << first;
+  for (const char* diskstats : {
+           // sdc added between them
+           "8 0 sda 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 32 sdc 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 16 sdb 1 0 2 3 4 0 5 6 0 7 8\n",
+           // sda gone
+           "8 32 sdc 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 16 sdb 1 0 2 3 4 0 5 6 0 7 8\n",
+           // sdb renamed sda, same numbers
+           "8 32 sdc 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 16 sda 1 0 2 3 4 0 5 6 0 7 8\n",
+           // sdc's numbers changed (another udev file)
+           "8 48 sdc 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 16 sda 1 0 2 3 4 0 5 6 0 7 8\n",
+           // a partition the default filter drops, under a kept number
+           "8 48 sdc1 1 0 2 3 4 0 5 6 0 7 8\n"
+           "8 16 sda 1 0 2 3 4 0 5 6 0 7 8\n",
+       }) {
+    root.Write("proc/diskstats", diskstats);
+    EXPECT_EQ(text(*kept), fresh()) << diskstats;
+  }
+  for (const char* d : {"sda", "sdb", "sdc"}) {
+    ForgetKeptUnder(root.root() + "/sys/block/" + d + "/queue");
+  }
 }
 
 TEST(DiskstatsCollectorTest, MalformedFileIsACollectErrorNamingIt) {
