@@ -44,7 +44,8 @@ struct CollectorResult {
 struct Snapshot {
   /// Hands the families back for reuse: each to the pool of the collector
   /// that output it (FamilyPool), the others to the global one
-  /// (RecycleFamilies).
+  /// (RecycleFamilies); and the created times' vectors to the next
+  /// snapshot built.
   ~Snapshot();
 
   Families families;  ///< merged, sorted by name then labels

@@ -138,15 +138,45 @@ std::string CreatedKey(const std::string& family, std::vector<Label> labels) {
   return key;
 }
 
+// The created times of a destroyed snapshot, kept for the next one to fill:
+// its vectors keep their capacity, so a steady cycle allocates none for its
+// counter families. One is kept; another handed back while it is is freed.
+struct SpareCreated {
+  std::mutex mu;
+  CreatedTimes times;
+};
+// Never destroyed: a snapshot may be freed after static destructors ran.
+SpareCreated& Spare() {
+  static SpareCreated* spare = new SpareCreated;
+  return *spare;
+}
+
+CreatedTimes TakeSpareCreated() {
+  CreatedTimes out;
+  SpareCreated& spare = Spare();
+  std::lock_guard<std::mutex> lock(spare.mu);
+  out.swap(spare.times);
+  return out;
+}
+
+void HandBackCreated(CreatedTimes* times) {
+  if (times->empty()) return;
+  SpareCreated& spare = Spare();
+  std::lock_guard<std::mutex> lock(spare.mu);
+  if (spare.times.empty()) spare.times.swap(*times);
+}
+
 void FillCreated(Snapshot* snap, const SnapshotOptions& options,
                  const std::unordered_map<std::string, double>& told,
                  const std::unordered_set<std::string>& told_families,
                  const std::unordered_set<std::string>& own_families) {
+  snap->created = TakeSpareCreated();
   snap->created.resize(snap->families.size());
   for (size_t i = 0; i < snap->families.size(); ++i) {
     const auto& f = snap->families[i];
     if (f.type == prometheus::MetricType::Gauge ||
         f.type == prometheus::MetricType::Untyped) {
+      snap->created[i].clear();  // a recycled vector's times are not its
       continue;
     }
     const double base = own_families.contains(f.name) ? options.process_start
@@ -423,6 +453,7 @@ std::shared_ptr<const Snapshot> BuildSnapshot(
 }
 
 Snapshot::~Snapshot() {
+  HandBackCreated(&created);
   if (pools.empty() || pool_of.size() != families.size()) {
     RecycleFamilies(std::move(families));
     return;

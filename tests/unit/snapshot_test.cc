@@ -18,6 +18,42 @@ CollectorResult Ok(const std::string& name, Families f, double secs = 0.5) {
   return r;
 }
 
+// A snapshot fills the created times' vectors a destroyed one handed back:
+// each family's are its own, none left from the family that had its place.
+TEST(SnapshotTest, CreatedTimesOfARecycledSnapshotAreItsOwn) {
+  auto build = [](Families families) {
+    std::vector<CollectorResult> results;
+    results.push_back(Ok("stat", std::move(families)));
+    SnapshotOptions o;
+    o.boot_time = 1700000042;
+    std::vector<std::string> warnings;
+    return BuildSnapshot(std::move(results), {}, o, 1000, 1, &warnings);
+  };
+  auto first = build({Counter("a_total", "a")
+                          .Add({{"k", "1"}}, 1)
+                          .Add({{"k", "2"}}, 2)
+                          .Add({{"k", "3"}}, 3)
+                          .Take(),
+                      Counter("b_total", "b").Add(1).Take()});
+  ASSERT_EQ(first->created.size(), first->families.size());
+  ASSERT_EQ(first->created[0].size(), 3u);
+  first.reset();  // its vectors handed back
+  auto second = build(
+      {Gauge("a_gauge", "a").Add({{"k", "1"}}, 1).Add({{"k", "2"}}, 2).Take(),
+       Counter("b_total", "b")
+           .Add({{"k", "1"}}, 1)
+           .Add({{"k", "2"}}, 2)
+           .Take()});
+  ASSERT_EQ(second->families.size(), 4u);  // and node_scrape_collector_*
+  ASSERT_EQ(second->families[0].name, "a_gauge");
+  EXPECT_TRUE(second->created[0].empty());
+  EXPECT_EQ(second->created[1], (std::vector<double>{1700000042, 1700000042}));
+  EXPECT_EQ(
+      second->Encoded(Encoding::kOpenMetrics, Escaping::kUnderscores, false)
+          .find("a_gauge_created"),
+      std::string::npos);
+}
+
 // Counters of collectors count since boot, the exporter's own since it
 // started, a series with kCreatedLabel as it says (the label taken off).
 TEST(SnapshotTest, CreatedTimes) {
