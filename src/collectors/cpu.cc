@@ -122,8 +122,16 @@ class CpuCollector : public Collector {
   }
 
   void CollectStat(const HostPaths& paths, FamilySet* out) {
-    const std::string path = paths.Proc("stat");
-    auto stat = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
+    if (paths.procfs != procfs_) {
+      procfs_ = paths.procfs;
+      stat_path_ = paths.Proc("stat");
+    }
+    if (std::string why =
+            parse::ParseProcStatInto(ReadFile(stat_path_), &stat_);
+        !why.empty()) {
+      ThrowParseError(why, stat_path_);
+    }
+    const parse::ProcStat& stat = stat_;
 
     // Keep only the CPUs present now, so an offlined CPU's series go away.
     // Both lists are sorted by CPU (the kernel prints them in order): no
@@ -184,65 +192,115 @@ class CpuCollector : public Collector {
     }
   }
 
-  static void CollectIsolated(const HostPaths& paths, FamilySet* out) {
-    const std::string path = paths.Sys("devices/system/cpu/isolated");
-    auto text = ReadFileIfExists(path);
+  void CollectIsolated(const HostPaths& paths, FamilySet* out) {
+    if (paths.sysfs != isolated_sysfs_) {
+      isolated_sysfs_ = paths.sysfs;
+      isolated_path_ = paths.Sys("devices/system/cpu/isolated");
+      isolated_text_.reset();
+    }
+    auto text = ReadFileIfExists(isolated_path_);
     if (!text) return;
+    // Parsed again only when it changes (it rarely does).
+    if (!isolated_text_ || *isolated_text_ != *text) {
+      isolated_ = Unwrap(parse::ParseCpuList(*text), isolated_path_);
+      isolated_labels_.clear();
+      for (uint64_t cpu : isolated_) {
+        isolated_labels_.push_back(std::to_string(cpu));
+      }
+      isolated_text_ = std::move(text);
+    }
     auto& isolated =
         out->Gauge("node_cpu_isolated",
                    "Whether each core is isolated, information from "
                    "/sys/devices/system/cpu/isolated.");
-    for (uint64_t cpu : Unwrap(parse::ParseCpuList(*text), path)) {
-      isolated.Add({{"cpu", std::to_string(cpu)}}, 1);
+    for (const std::string& cpu : isolated_labels_) {
+      isolated.Add({{"cpu", cpu}}, 1);
     }
   }
 
   // Thermal throttle counts from /sys/devices/system/cpu/cpu*/: one per
   // package and one per (package, core), read from the first CPU of each
-  // that has them. CPUs without topology files are skipped.
-  static void CollectThrottles(const HostPaths& paths, FamilySet* out) {
-    const std::string dir = paths.Sys("devices/system/cpu");
-    std::map<uint64_t, uint64_t> package_throttles;
-    std::map<std::pair<uint64_t, uint64_t>, uint64_t> core_throttles;
-    for (const std::string& name : ListDir(dir)) {
+  // that has them. CPUs without topology files are skipped. Each CPU's
+  // paths are made when it is first listed; the counts are gathered in
+  // kept vectors (no map node per CPU and cycle).
+  void CollectThrottles(const HostPaths& paths, FamilySet* out) {
+    if (paths.sysfs != throttle_sysfs_) {
+      throttle_sysfs_ = paths.sysfs;
+      throttle_root_ = paths.Sys("devices/system/cpu");
+      throttle_cpus_.clear();
+    }
+    package_throttles_.clear();
+    core_throttles_.clear();
+    for (auto& [name, cpu] : throttle_cpus_) cpu.seen = false;
+    for (const std::string& name : ListDir(throttle_root_)) {
       // The glob "cpu[0-9]*" of node_exporter.
       if (!IsPrefixDigit(name, "cpu")) continue;
-      const std::string cpu = dir + "/" + name;
-      auto package = ReadUintIfExists(cpu + "/topology/physical_package_id");
+      ThrottleCpu& cpu = ThrottleCpuOf(name);
+      cpu.seen = true;
+      auto package = ReadUintIfExists(cpu.package_path);
       if (!package) continue;
-      auto core = ReadUintIfExists(cpu + "/topology/core_id");
+      auto core = ReadUintIfExists(cpu.core_path);
       if (!core) continue;
       // Without thermal_throttle (VMs, most AMD CPUs) one failed stat
       // instead of two failed opens.
-      if (Stat(cpu + "/thermal_throttle").error) continue;
-      if (!core_throttles.count({*package, *core})) {
-        if (auto n = ReadUintIfExists(
-                cpu + "/thermal_throttle/core_throttle_count")) {
-          core_throttles[{*package, *core}] = *n;
+      if (Stat(cpu.throttle_dir).error) continue;
+      const std::pair<uint64_t, uint64_t> key{*package, *core};
+      auto core_seen = [&](const CoreCount& c) { return c.first == key; };
+      if (std::none_of(core_throttles_.begin(), core_throttles_.end(),
+                       core_seen)) {
+        if (auto n = ReadUintIfExists(cpu.core_count)) {
+          core_throttles_.emplace_back(key, *n);
         }
       }
-      if (!package_throttles.count(*package)) {
-        if (auto n = ReadUintIfExists(
-                cpu + "/thermal_throttle/package_throttle_count")) {
-          package_throttles[*package] = *n;
+      auto package_seen = [&](const PackageCount& p) {
+        return p.first == *package;
+      };
+      if (std::none_of(package_throttles_.begin(), package_throttles_.end(),
+                       package_seen)) {
+        if (auto n = ReadUintIfExists(cpu.package_count)) {
+          package_throttles_.emplace_back(*package, *n);
         }
       }
     }
+    std::erase_if(throttle_cpus_,
+                  [](const auto& kv) { return !kv.second.seen; });
+    // As the maps they replace: by package, by (package, core).
+    std::sort(package_throttles_.begin(), package_throttles_.end());
+    std::sort(core_throttles_.begin(), core_throttles_.end());
     auto& packages =
         out->Counter("node_cpu_package_throttles_total",
                      "Number of times this CPU package has been throttled.");
-    for (const auto& [package, n] : package_throttles) {
+    for (const auto& [package, n] : package_throttles_) {
       packages.Add({{"package", std::to_string(package)}},
                    static_cast<double>(n));
     }
     auto& cores =
         out->Counter("node_cpu_core_throttles_total",
                      "Number of times this CPU core has been throttled.");
-    for (const auto& [key, n] : core_throttles) {
+    for (const auto& [key, n] : core_throttles_) {
       cores.Add({{"package", std::to_string(key.first)},
                  {"core", std::to_string(key.second)}},
                 static_cast<double>(n));
     }
+  }
+
+  struct ThrottleCpu {
+    std::string package_path, core_path, throttle_dir, core_count,
+        package_count;
+    bool seen = false;
+  };
+  ThrottleCpu& ThrottleCpuOf(const std::string& name) {
+    auto [it, added] = throttle_cpus_.try_emplace(name);
+    if (added) {
+      const std::string cpu = throttle_root_ + "/" + name;
+      it->second.package_path = cpu + "/topology/physical_package_id";
+      it->second.core_path = cpu + "/topology/core_id";
+      it->second.throttle_dir = cpu + "/thermal_throttle";
+      it->second.core_count = cpu + "/thermal_throttle/core_throttle_count";
+      it->second.package_count =
+          cpu + "/thermal_throttle/package_throttle_count";
+    }
+    return it->second;
   }
 
   const bool guest_;
@@ -253,6 +311,21 @@ class CpuCollector : public Collector {
   // backwards; and this cycle's, a kept buffer.
   using CpuState = std::pair<uint64_t, parse::CpuTimes>;
   std::vector<CpuState> cached_, next_;
+  // /proc/stat's path and its parse, kept (its vectors' storage reused).
+  std::string procfs_, stat_path_;
+  parse::ProcStat stat_;
+  // The isolated CPUs, parsed again when the file's text changes.
+  std::string isolated_sysfs_, isolated_path_;
+  std::optional<std::string> isolated_text_;
+  std::vector<uint64_t> isolated_;
+  std::vector<std::string> isolated_labels_;
+  // Each listed CPU's throttle files, by "cpuN"; this cycle's counts.
+  std::string throttle_sysfs_, throttle_root_;
+  std::map<std::string, ThrottleCpu> throttle_cpus_;
+  using PackageCount = std::pair<uint64_t, uint64_t>;
+  using CoreCount = std::pair<std::pair<uint64_t, uint64_t>, uint64_t>;
+  std::vector<PackageCount> package_throttles_;
+  std::vector<CoreCount> core_throttles_;
 };
 
 }  // namespace

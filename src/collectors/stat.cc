@@ -25,8 +25,15 @@ class StatCollector : public Collector {
   explicit StatCollector(bool softirq) : softirq_(softirq) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string path = paths.Proc("stat");
-    auto st = Unwrap(parse::ParseProcStat(ReadFile(path)), path);
+    if (paths.procfs != procfs_) {
+      procfs_ = paths.procfs;
+      path_ = paths.Proc("stat");
+    }
+    if (std::string why = parse::ParseProcStatInto(ReadFile(path_), &stat_);
+        !why.empty()) {
+      ThrowParseError(why, path_);
+    }
+    const parse::ProcStat& st = stat_;
     FamilySet out;
     // A line the kernel did not print gives no family.
     auto one = [](FamilyBuilder& b, const std::optional<uint64_t>& v) {
@@ -60,6 +67,9 @@ class StatCollector : public Collector {
 
  private:
   const bool softirq_;
+  // The file's path and its parse, kept (its vectors' storage reused).
+  std::string procfs_, path_;
+  parse::ProcStat stat_;
 };
 
 }  // namespace

@@ -59,10 +59,20 @@ bool ParseCpuTimes(std::string_view name, std::string_view columns, size_t line,
 
 }  // namespace
 
-Result<ProcStat> ParseProcStat(std::string_view text) {
-  if (Trim(text).empty()) return Result<ProcStat>::Fail("empty file");
-  Result<ProcStat> r;
-  ProcStat& st = r.value;
+std::string ParseProcStatInto(std::string_view text, ProcStat* out) {
+  ProcStat& st = *out;
+  st.total.reset();
+  st.cpus.clear();
+  st.intr.reset();
+  st.ctxt.reset();
+  st.btime.reset();
+  st.processes.reset();
+  st.procs_running.reset();
+  st.procs_blocked.reset();
+  st.softirq_total.reset();
+  st.softirqs.clear();
+  if (Trim(text).empty()) return "empty file";
+  std::string error;
   // Each line's fields are taken one by one as needed: "intr" has one per
   // interrupt source (thousands on a large machine), and only its first is
   // used.
@@ -90,37 +100,42 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
       single = &st.procs_blocked;
     } else if (key == "softirq") {
       uint64_t total = 0;
-      if (!ParseCounter(first, i, key, &total, &r.error)) return r;
-      std::vector<uint64_t> vectors;
+      if (!ParseCounter(first, i, key, &total, &error)) return error;
+      // A second "softirq" line replaces the first, as it always did.
+      st.softirqs.clear();
       for (std::string_view f = NextField(&rest); !f.empty();
            f = NextField(&rest)) {
-        if (!ParseCounter(f, i, key, &vectors.emplace_back(), &r.error)) {
-          return r;
+        if (!ParseCounter(f, i, key, &st.softirqs.emplace_back(), &error)) {
+          return error;
         }
       }
       st.softirq_total = total;
-      st.softirqs = std::move(vectors);
       continue;
     } else if (key.substr(0, 3) == "cpu") {
       CpuTimes times;
-      if (!ParseCpuTimes(key, columns, i, &times, &r.error)) return r;
+      if (!ParseCpuTimes(key, columns, i, &times, &error)) return error;
       if (key == "cpu") {
         st.total = times;
         continue;
       }
       auto id = ParseU64(key.substr(3));
-      if (!id) {
-        return Result<ProcStat>::Fail(
-            LineError(i, "bad CPU name '" + std::string(key) + "'"));
-      }
+      if (!id) return LineError(i, "bad CPU name '" + std::string(key) + "'");
       st.cpus.push_back({*id, times});
       continue;
     } else {
       continue;  // a key this exporter does not use (e.g. "page" on 2.4)
     }
     uint64_t v = 0;
-    if (!ParseCounter(first, i, key, &v, &r.error)) return r;
+    if (!ParseCounter(first, i, key, &v, &error)) return error;
     *single = v;
+  }
+  return {};
+}
+
+Result<ProcStat> ParseProcStat(std::string_view text) {
+  Result<ProcStat> r;
+  if (std::string why = ParseProcStatInto(text, &r.value); !why.empty()) {
+    return Result<ProcStat>::Fail(std::move(why));
   }
   return r;
 }

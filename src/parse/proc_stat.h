@@ -50,6 +50,10 @@ struct ProcStat {
 /// idle [iowait irq softirq steal guest guest_nice]); extra columns and
 /// unknown keys are ignored. Per-IRQ counts of "intr" are not parsed.
 Result<ProcStat> ParseProcStat(std::string_view text);
+/// ParseProcStat() into *out, whose vectors keep their storage (a steady
+/// cycle allocates nothing): "" or the error ("line N: ..."; *out is then
+/// unspecified).
+std::string ParseProcStatInto(std::string_view text, ProcStat* out);
 
 /// One processor block of /proc/cpuinfo; fields the file lacks are "".
 struct CpuInfo {

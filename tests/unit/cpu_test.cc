@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "parse/proc_stat.h"
 #include "tests/unit/collector_test_util.h"
@@ -170,6 +171,57 @@ TEST(CpuCollectorTest, AbsentSysfsGivesNoThrottleOrIsolatedFamilies) {
   EXPECT_EQ(
       FindValue(f, "node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "idle"}}),
       0.04);
+}
+
+TEST(CpuCollectorTest, SteadyRunsAlike) { ExpectSteadyRunsAlike("cpu"); }
+
+// The throttle files' paths one instance keeps per CPU, and the isolated
+// CPUs it parsed, follow the tree: a CPU added or gone, its throttle
+// directory gone, its topology or the isolated list changed show in the
+// next run as in a new instance's.
+TEST(CpuCollectorTest, KeptThrottleFilesAndIsolatedFollowTheTree) {
+  testing::TempRoot root;
+  root.Write("proc/stat", "cpu0 1 2 3 4\ncpu1 1 2 3 4\ncpu2 1 2 3 4\n");
+  const std::string cpus = "sys/devices/system/cpu/";
+  auto write_cpu = [&](const std::string& cpu, const char* package,
+                       const char* core, const char* count) {
+    root.Write(cpus + cpu + "/topology/physical_package_id", package);
+    root.Write(cpus + cpu + "/topology/core_id", core);
+    root.Write(cpus + cpu + "/thermal_throttle/core_throttle_count", count);
+    root.Write(cpus + cpu + "/thermal_throttle/package_throttle_count", count);
+  };
+  write_cpu("cpu0", "0\n", "0\n", "5\n");
+  write_cpu("cpu1", "0\n", "1\n", "6\n");
+  root.Write(cpus + "isolated", "1\n");
+  const HostPaths paths = FixturePaths(root.dir());
+  auto kept = MakeCollector("cpu");
+  auto text = [&](Collector& c) {
+    return EncodeText(c.Collect(paths), Escaping::kUnderscores, true);
+  };
+  auto fresh = [&] {
+    auto c = MakeCollector("cpu");
+    return text(*c);
+  };
+  const std::string first = text(*kept);
+  EXPECT_NE(
+      first.find("node_cpu_core_throttles_total{package=\"0\",core=\"1\"} 6"),
+      std::string::npos)
+      << first;
+  std::vector<std::function<void()>> changes = {
+      [&] { write_cpu("cpu2", "1\n", "0\n", "7\n"); },
+      [&] { std::filesystem::remove_all(root.dir() + "/" + cpus + "cpu0"); },
+      [&] {
+        std::filesystem::remove_all(root.dir() + "/" + cpus +
+                                    "cpu1/thermal_throttle");
+      },
+      [&] { root.Write(cpus + "cpu2/topology/core_id", "3\n"); },
+      [&] { root.Write(cpus + "isolated", "0-2\n"); },
+      [&] { root.Write(cpus + "isolated", "\n"); },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    changes[i]();
+    EXPECT_EQ(text(*kept), fresh()) << "change " << i;
+  }
 }
 
 TEST(CpuCollectorTest, MalformedFilesAreCollectErrorsNamingThem) {

@@ -62,6 +62,35 @@ TEST(ProcStatTest, ParsesModernKernel) {
   EXPECT_EQ(s.softirqs[9], 24187u);
 }
 
+// Parsing into a kept ProcStat gives each file what a fresh parse gives:
+// nothing left over from the last file (its CPUs, softirqs, lines).
+TEST(ProcStatTest, IntoAKeptProcStatGivesWhatAFreshParseGives) {
+  parse::ProcStat kept;
+  for (const char* text : {kStatModern, "cpu0 1 2 3 4\nctxt 5\n", kStatModern,
+                           "cpu  1 2 3 4\ncpu3 1 2 3 4\nsoftirq 7 1 2\n"}) {
+    ASSERT_EQ(parse::ParseProcStatInto(text, &kept), "") << text;
+    const auto fresh = ParseProcStat(text);
+    ASSERT_TRUE(fresh.ok());
+    const parse::ProcStat& f = fresh.value;
+    EXPECT_EQ(kept.total.has_value(), f.total.has_value()) << text;
+    ASSERT_EQ(kept.cpus.size(), f.cpus.size()) << text;
+    for (size_t i = 0; i < f.cpus.size(); ++i) {
+      EXPECT_EQ(kept.cpus[i].cpu, f.cpus[i].cpu) << text;
+      EXPECT_EQ(kept.cpus[i].times.user, f.cpus[i].times.user) << text;
+    }
+    EXPECT_EQ(kept.intr, f.intr) << text;
+    EXPECT_EQ(kept.ctxt, f.ctxt) << text;
+    EXPECT_EQ(kept.btime, f.btime) << text;
+    EXPECT_EQ(kept.processes, f.processes) << text;
+    EXPECT_EQ(kept.procs_running, f.procs_running) << text;
+    EXPECT_EQ(kept.procs_blocked, f.procs_blocked) << text;
+    EXPECT_EQ(kept.softirq_total, f.softirq_total) << text;
+    EXPECT_EQ(kept.softirqs, f.softirqs) << text;
+  }
+  EXPECT_EQ(parse::ParseProcStatInto("", &kept), "empty file");
+  EXPECT_TRUE(kept.cpus.empty());
+}
+
 TEST(ProcStatTest, OlderKernelsHaveFewerColumnsAndLines) {
   // 2.4: four columns, "page"/"swap"/"disk_io" lines, no softirq line.
   auto r = ParseProcStat(
