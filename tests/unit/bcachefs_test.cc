@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -163,6 +165,45 @@ TEST(BcachefsCollectorTest, MissingFilesAreEmptyBadOnesFailNamingThem) {
   EXPECT_EQ(ErrorOf("bcachefs", root),
             root.Sys("fs/bcachefs/u1/counters/x-y") +
                 ": counter file format not recognized");
+}
+
+// The filesystems, counters and devices planned from a listing are kept
+// while the next listing is the same: one added, removed or renamed shows
+// in the next run.
+TEST(BcachefsCollectorTest, KeptFilesystemsFollowTheTree) {
+  ExpectSteadyRunsAlike("bcachefs");
+
+  SysfsRoot root;
+  root.Write("fs/bcachefs/u1/counters/a", "since filesystem creation: 5\n");
+  root.Write("fs/bcachefs/u1/dev-0/nbuckets", "10\n");
+  std::unique_ptr<Collector> c = MakeCollector("bcachefs");
+  auto buckets = [](const Families& fams, const char* uuid, const char* dev) {
+    return FindValue(fams, "node_bcachefs_device_buckets",
+                     {{"uuid", uuid}, {"device", dev}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_a_total", {{"uuid", "u1"}}), 5);
+  EXPECT_EQ(buckets(fams, "u1", "0"), 10);
+  EXPECT_FALSE(buckets(fams, "u1", "1"));
+  root.Write("fs/bcachefs/u1/counters/b", "since filesystem creation: 6\n");
+  root.Write("fs/bcachefs/u1/dev-1/nbuckets", "11\n");
+  root.Write("fs/bcachefs/u2/dev-0/nbuckets", "12\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_b_total", {{"uuid", "u1"}}), 6);
+  EXPECT_EQ(buckets(fams, "u1", "1"), 11);
+  EXPECT_EQ(buckets(fams, "u2", "0"), 12);
+  std::filesystem::rename(root.Sys("fs/bcachefs/u1/dev-0"),
+                          root.Sys("fs/bcachefs/u1/dev-2"));
+  std::filesystem::remove(root.Sys("fs/bcachefs/u1/counters/a"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(buckets(fams, "u1", "0"));
+  EXPECT_EQ(buckets(fams, "u1", "2"), 10);
+  EXPECT_EQ(FindFamily(fams, "node_bcachefs_a_total"), nullptr);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_b_total", {{"uuid", "u1"}}), 6);
+  std::filesystem::remove_all(root.Sys("fs/bcachefs/u1"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(FindValue(fams, "node_bcachefs_info", {{"uuid", "u1"}}));
+  EXPECT_EQ(buckets(fams, "u2", "0"), 12);
 }
 
 }  // namespace
