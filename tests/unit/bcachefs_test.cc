@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "tests/unit/collector_test_util.h"
 
@@ -87,6 +91,66 @@ TEST(BcachefsParseTest, CounterIoDoneIoErrors) {
   EXPECT_EQ(e.value["read"], 197416u);
   EXPECT_EQ(e.value["checksum"], 0u);
   EXPECT_TRUE(ParseBcachefsIoErrors("read: 5\n").value.empty());
+}
+
+// The row parsers give the map parsers' entries (a repeated key's last row)
+// and errors, viewed in the text.
+template <typename Row, typename Map>
+void ExpectRowsAreTheMap(const std::vector<Row>& rows, const Map& map) {
+  std::map<std::string, typename Map::mapped_type> got;
+  for (const Row& r : rows) got[std::string(r.key)] = r.value;
+  EXPECT_EQ(got.size(), map.size());
+  for (const auto& [key, value] : map) {
+    ASSERT_TRUE(got.count(key)) << key;
+    EXPECT_EQ(std::memcmp(&got[key], &value, sizeof value), 0) << key;
+  }
+}
+
+TEST(BcachefsParseTest, RowsAreTheMapsEntries) {
+  const std::string compression =
+      "typ compressed uncompressed\nzstd: 1k 2k 3k\nlz4 5 6\nx\nzstd 7 8 9\n"
+      "\xC2\xA0none\xE3\x80\x80 1\xC2\x85 2\n";
+  std::vector<BcachefsRow<BcachefsCompression>> c;
+  EXPECT_EQ(ParseBcachefsCompressionRows(compression, &c), "");
+  ExpectRowsAreTheMap(c, ParseBcachefsCompression(compression).value);
+  EXPECT_EQ(ParseBcachefsCompressionRows("h\nzstd 1 x\n", &c),
+            ParseBcachefsCompression("h\nzstd 1 x\n").error);
+
+  const std::string errors = "a 1 2\nb 3\na 4 5\nc\n";
+  std::vector<BcachefsRow<BcachefsError>> e;
+  EXPECT_EQ(ParseBcachefsErrorRows(errors, &e), "");
+  ExpectRowsAreTheMap(e, ParseBcachefsErrors(errors).value);
+  EXPECT_EQ(ParseBcachefsErrorRows("a -1\n", &e),
+            ParseBcachefsErrors("a -1\n").error);
+
+  const std::string writes = "h\ninitial: 5 1k\nx: 1 2\ninitial 6 2k\n";
+  std::vector<BcachefsRow<BcachefsBtreeWrite>> w;
+  EXPECT_EQ(ParseBcachefsBtreeWriteRows(writes, &w), "");
+  ExpectRowsAreTheMap(w, ParseBcachefsBtreeWrites(writes).value);
+  EXPECT_EQ(ParseBcachefsBtreeWriteRows("h\na: x 1\n", &w),
+            ParseBcachefsBtreeWrites("h\na: x 1\n").error);
+
+  const std::string done =
+      "sb : 1\nread:\nsb : 2\nuser:3\nnoise\nwrite:\nsb : 4\nread:\nsb: 5\n";
+  std::vector<BcachefsIoDoneRow> d;
+  EXPECT_EQ(ParseBcachefsIoDoneRows(done, &d), "");
+  std::map<std::string, std::map<std::string, uint64_t>> got;
+  for (const auto& r : d) {
+    got[std::string(r.operation)][std::string(r.data_type)] = r.bytes;
+  }
+  EXPECT_EQ(got, ParseBcachefsIoDone(done).value);
+  EXPECT_EQ(ParseBcachefsIoDoneRows("write:\nsb: 1k\n", &d),
+            ParseBcachefsIoDone("write:\nsb: 1k\n").error);
+
+  const std::string io_errors =
+      "IO errors since filesystem creation\n  read: 1\n  read: 2\n"
+      "  write:3\nIO errors since 8 y ago\n  read: 9\n";
+  std::vector<BcachefsRow<uint64_t>> i;
+  EXPECT_EQ(ParseBcachefsIoErrorRows(io_errors, &i), "");
+  ExpectRowsAreTheMap(i, ParseBcachefsIoErrors(io_errors).value);
+  const std::string bad = "IO errors since filesystem creation\n x: y\n";
+  EXPECT_EQ(ParseBcachefsIoErrorRows(bad, &i),
+            ParseBcachefsIoErrors(bad).error);
 }
 
 }  // namespace
