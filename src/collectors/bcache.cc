@@ -10,16 +10,123 @@
 // missing writeback_rate_debug (or priority_stats with
 // --collector.bcache.priorityStats) is an error. No /sys/fs/bcache: no
 // families.
+//
+// The cache sets and each set's bdev<N> and cache<N> are listed every
+// cycle, as node_exporter globs them; the paths and labels made of a
+// listing are kept while the next listing is the same, so a steady cycle
+// reads the values and allocates nothing for the files or series.
 #include "parse/bcache.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "collectors/toolkit.h"
 
 namespace host_exporter::collectors::bcache {
 namespace {
+
+// A directory's entries (names and kinds, sorted by name, as ReadDir() lists
+// them) listed each cycle into buffers kept from the last: once they have
+// grown, a listing allocates nothing. A plan made from one listing holds
+// while the next is equal to it (operator==).
+class Listing {
+ public:
+  // Lists `path` (following a symlink to it): 0, or the errno of the
+  // failure (the listing is empty then).
+  int Read(const std::string& path) {
+    names_.clear();
+    items_.clear();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    alignas(struct dirent64) char buf[16384];
+    int error = 0;
+    while (true) {
+      const ssize_t n = ::getdents64(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error = errno;
+        break;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        items_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    ::close(fd);
+    if (error != 0) {
+      names_.clear();
+      items_.clear();
+      return error;
+    }
+    std::sort(
+        items_.begin(), items_.end(),
+        [this](const Item& a, const Item& b) { return View(a) < View(b); });
+    return 0;
+  }
+
+  size_t size() const { return items_.size(); }
+  std::string_view name(size_t i) const { return View(items_[i]); }
+  Kind kind(size_t i) const { return items_[i].kind; }
+
+  bool operator==(const Listing& o) const {
+    if (items_.size() != o.items_.size()) return false;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  struct Item {
+    size_t offset, size;
+    Kind kind;
+  };
+  std::string_view View(const Item& item) const {
+    return std::string_view(names_).substr(item.offset, item.size);
+  }
+  std::string names_;
+  std::vector<Item> items_;
+};
 
 constexpr char kPriorityStats[] = "collector.bcache.priorityStats";
 
@@ -44,19 +151,26 @@ struct ValueFile {
   double scale = 1;
 };
 
+// The paths of `files` below `dir`.
 template <size_t N>
-std::array<uint64_t, N> ReadValues(const std::string& dir,
+std::array<std::string, N> PathsOf(const std::string& dir,
                                    const ValueFile (&files)[N]) {
+  std::array<std::string, N> paths;
+  for (size_t i = 0; i < N; ++i) paths[i] = dir + "/" + files[i].file;
+  return paths;
+}
+
+template <size_t N>
+std::array<uint64_t, N> ReadValues(const std::array<std::string, N>& paths) {
   std::array<uint64_t, N> values{};
-  for (size_t i = 0; i < N; ++i)
-    values[i] = ReadValue(dir + "/" + files[i].file);
+  for (size_t i = 0; i < N; ++i) values[i] = ReadValue(paths[i]);
   return values;
 }
 
 // `omit_if_zero`: the name of a family left out when its value is 0.
 template <size_t N>
 void AddValues(FamilySet* out, const ValueFile (&files)[N],
-               const std::array<uint64_t, N>& values, const Labels& labels,
+               const std::array<uint64_t, N>& values, LabelViews labels,
                std::string_view omit_if_zero = {}) {
   for (size_t i = 0; i < N; ++i) {
     if (values[i] == 0 && files[i].name == omit_if_zero) continue;
@@ -169,10 +283,69 @@ constexpr FieldFamily<PriorityStats> kPriorityFamilies[] = {
 };
 
 // A file that must exist (writeback_rate_debug, priority_stats).
-std::string ReadRequired(const std::string& path) {
+FileRead ReadRequired(const std::string& path) {
   FileRead f = ReadWhole(path);
   if (!f.ok()) ThrowErrno(path, f.error);
-  return f.data;
+  return f;
+}
+
+// The paths of a cache set's files, its backing devices' and its cache
+// devices', as planned from the listings of /sys/fs/bcache and the set.
+struct Bdev {
+  std::string name;  // the label: bdev0
+  std::array<std::string, std::size(kBdevFiles)> own;
+  std::array<std::string, std::size(kPeriodFiles)> five_minute, total;
+  std::string writeback_rate_debug;
+};
+struct Cache {
+  std::string name;  // the label: cache0
+  std::array<std::string, std::size(kCacheFiles)> files;
+  std::string priority_stats;
+};
+struct Set {
+  std::string uuid;  // the label
+  std::string dir;
+  std::array<std::string, std::size(kSetFiles)> files;
+  std::array<std::string, std::size(kPeriodFiles)> five_minute, total;
+  Listing listed;  // the set's listing `bdevs` and `caches` were planned from
+  bool planned = false;
+  std::vector<Bdev> bdevs;    // the glob bdev[0-9]*, sorted
+  std::vector<Cache> caches;  // the glob cache[0-9]*, sorted
+};
+
+void PlanSet(const std::string& root, std::string_view name, Set* s) {
+  s->uuid = std::string(name);
+  s->dir = root + "/" + s->uuid;
+  s->files = PathsOf(s->dir, kSetFiles);
+  s->five_minute = PathsOf(s->dir + "/stats_five_minute", kPeriodFiles);
+  s->total = PathsOf(s->dir + "/stats_total", kPeriodFiles);
+  s->planned = false;
+}
+
+// The devices of the set's listing.
+void PlanDevices(const Listing& listing, Set* s) {
+  s->bdevs.clear();
+  s->caches.clear();
+  for (size_t i = 0; i < listing.size(); ++i) {
+    const std::string_view name = listing.name(i);
+    if (IsPrefixDigit(name, "bdev")) {
+      Bdev& b = s->bdevs.emplace_back();
+      b.name = std::string(name);
+      const std::string dir = s->dir + "/" + b.name;
+      b.own = PathsOf(dir, kBdevFiles);
+      b.five_minute = PathsOf(dir + "/stats_five_minute", kPeriodFiles);
+      b.total = PathsOf(dir + "/stats_total", kPeriodFiles);
+      b.writeback_rate_debug = dir + "/writeback_rate_debug";
+    } else if (IsPrefixDigit(name, "cache")) {
+      Cache& c = s->caches.emplace_back();
+      c.name = std::string(name);
+      const std::string dir = s->dir + "/" + c.name;
+      c.files = PathsOf(dir, kCacheFiles);
+      c.priority_stats = dir + "/priority_stats";
+    }
+  }
+  s->listed = listing;
+  s->planned = true;
 }
 
 class BcacheCollector : public Collector {
@@ -181,62 +354,81 @@ class BcacheCollector : public Collector {
       : priority_stats_(o.GetBool(kPriorityStats)), ne15_(o.NodeExporter15()) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("fs/bcache");
-    FamilySet out;
-    // The glob "*-*": cache sets are named by their UUID.
-    for (const DirEntry& e : ReadDir(root).entries) {
-      if (e.name.find('-') == std::string::npos) continue;
-      CollectSet(root + "/" + e.name, e.name, &out);
+    if (paths.sysfs != sysfs_ || root_.empty()) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("fs/bcache");
+      sets_.clear();
+      planned_ = false;
     }
+    FamilySet out;
+    // The glob "*-*": cache sets are named by their UUID (an unreadable
+    // directory matches nothing).
+    scratch_.Read(root_);
+    if (!planned_ || !(scratch_ == listed_)) {
+      sets_.clear();
+      for (size_t i = 0; i < scratch_.size(); ++i) {
+        const std::string_view name = scratch_.name(i);
+        if (name.find('-') == std::string_view::npos) continue;
+        PlanSet(root_, name, &sets_.emplace_back());
+      }
+      listed_ = scratch_;
+      planned_ = true;
+    }
+    for (Set& s : sets_) CollectSet(s, &out);
     return out.Take();
   }
 
  private:
-  void CollectSet(const std::string& dir, const std::string& uuid,
-                  FamilySet* out) const {
-    const Labels set = {{"uuid", uuid}};
-    const auto values = ReadValues(dir, kSetFiles);
-    ReadValues(dir + "/stats_five_minute", kPeriodFiles);
-    ReadValues(dir + "/stats_total", kPeriodFiles);
-    AddValues(out, kSetFiles, values, set);
+  void CollectSet(Set& s, FamilySet* out) {
+    const auto values = ReadValues(s.files);
+    ReadValues(s.five_minute);
+    ReadValues(s.total);
+    AddValues(out, kSetFiles, values, {{"uuid", s.uuid}});
 
-    for (const std::string& bdev : GlobDigit(dir, "bdev")) {
-      CollectBdev(dir + "/" + bdev, {{"uuid", uuid}, {"backing_device", bdev}},
-                  out);
-    }
-    for (const std::string& cache : GlobDigit(dir, "cache")) {
-      CollectCache(dir + "/" + cache, {{"uuid", uuid}, {"cache_device", cache}},
-                   out);
-    }
+    scratch_.Read(s.dir);
+    if (!s.planned || !(scratch_ == s.listed)) PlanDevices(scratch_, &s);
+    for (const Bdev& b : s.bdevs) CollectBdev(s.uuid, b, out);
+    for (const Cache& c : s.caches) CollectCache(s.uuid, c, out);
   }
 
-  void CollectBdev(const std::string& dir, const Labels& labels,
+  void CollectBdev(const std::string& uuid, const Bdev& b,
                    FamilySet* out) const {
-    const auto own = ReadValues(dir, kBdevFiles);
-    ReadValues(dir + "/stats_five_minute", kPeriodFiles);
-    const auto total = ReadValues(dir + "/stats_total", kPeriodFiles);
-    const std::string wrd_path = dir + "/writeback_rate_debug";
+    const auto own = ReadValues(b.own);
+    ReadValues(b.five_minute);
+    const auto total = ReadValues(b.total);
+    const std::string& wrd_path = b.writeback_rate_debug;
     const WritebackRateDebug wrd = Unwrap(
-        parse::ParseWritebackRateDebug(ReadRequired(wrd_path)), wrd_path);
-    AddValues(out, kBdevFiles, own, labels);
-    AddFields(out, kWritebackFamilies, wrd, labels);
+        parse::ParseWritebackRateDebug(ReadRequired(wrd_path).data), wrd_path);
+    AddValues(out, kBdevFiles, own,
+              {{"uuid", uuid}, {"backing_device", b.name}});
+    AddFields(out, kWritebackFamilies, wrd,
+              {{"uuid", uuid}, {"backing_device", b.name}});
     // node_exporter 1.9 leaves out a readahead count of 0 (1.5 does not).
-    AddValues(out, kPeriodFiles, total, labels,
+    AddValues(out, kPeriodFiles, total,
+              {{"uuid", uuid}, {"backing_device", b.name}},
               ne15_ ? "" : "node_bcache_cache_readaheads_total");
   }
 
-  void CollectCache(const std::string& dir, const Labels& labels,
+  void CollectCache(const std::string& uuid, const Cache& c,
                     FamilySet* out) const {
-    AddValues(out, kCacheFiles, ReadValues(dir, kCacheFiles), labels);
+    AddValues(out, kCacheFiles, ReadValues(c.files),
+              {{"uuid", uuid}, {"cache_device", c.name}});
     if (!priority_stats_) return;
-    const std::string path = dir + "/priority_stats";
+    const std::string& path = c.priority_stats;
     const PriorityStats ps =
-        Unwrap(parse::ParsePriorityStats(ReadRequired(path)), path);
-    AddFields(out, kPriorityFamilies, ps, labels);
+        Unwrap(parse::ParsePriorityStats(ReadRequired(path).data), path);
+    AddFields(out, kPriorityFamilies, ps,
+              {{"uuid", uuid}, {"cache_device", c.name}});
   }
 
   const bool priority_stats_;
-  const bool ne15_;  // --compat.node-exporter=1.5
+  const bool ne15_;    // --compat.node-exporter=1.5
+  std::string sysfs_;  // the sysfs root root_ was made from
+  std::string root_;   // <sysfs>/fs/bcache
+  Listing scratch_;    // this cycle's listing
+  Listing listed_;     // the listing sets_ were planned from
+  bool planned_ = false;
+  std::vector<Set> sets_;  // by name, as listed
 };
 
 }  // namespace

@@ -7,10 +7,26 @@
 // families. A missing file counts as empty (a device's label and state as
 // "" whatever the error); any other read error or a malformed value fails
 // the collector naming the file.
+//
+// The filesystems, each one's counters/ and its dev-<N> are listed every
+// cycle, as procfs lists them; what is made of a listing (the files' paths,
+// the labels, a counter's family name and help) is kept while the next
+// listing is the same. The tables are parsed into rows viewed in the text
+// read, in vectors kept from cycle to cycle, and sorted as procfs' maps
+// order them: a steady cycle allocates for the files' texts only.
 #include "parse/bcachefs.h"
 
-#include <map>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/powercap.h"  // SanitizeMetricName
@@ -19,167 +35,438 @@
 namespace host_exporter::collectors::bcachefs {
 namespace {
 
-// A file's trimmed text; "" if it does not exist.
-std::string Text(const std::string& path) {
-  auto data = ReadFileIfExists(path);
-  return data ? std::string(parse::GoTrimSpace(*data)) : std::string();
-}
+// A directory's entries (names and kinds, sorted by name, as ReadDir() lists
+// them) listed each cycle into buffers kept from the last: once they have
+// grown, a listing allocates nothing. A plan made from one listing holds
+// while the next is equal to it (operator==).
+class Listing {
+ public:
+  // Lists `path` (following a symlink to it): 0, or the errno of the
+  // failure (the listing is empty then).
+  int Read(const std::string& path) {
+    names_.clear();
+    items_.clear();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    alignas(struct dirent64) char buf[16384];
+    int error = 0;
+    while (true) {
+      const ssize_t n = ::getdents64(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error = errno;
+        break;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        items_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    ::close(fd);
+    if (error != 0) {
+      names_.clear();
+      items_.clear();
+      return error;
+    }
+    std::sort(
+        items_.begin(), items_.end(),
+        [this](const Item& a, const Item& b) { return View(a) < View(b); });
+    return 0;
+  }
 
-// A file parsed by `parse`; an absent file gives an empty value.
-template <typename T>
-T ParseFile(const std::string& path,
-            parse::Result<T> (*parse)(std::string_view)) {
-  auto data = ReadFileIfExists(path);
-  return data ? Unwrap(parse(*data), path) : T{};
+  size_t size() const { return items_.size(); }
+  std::string_view name(size_t i) const { return View(items_[i]); }
+  Kind kind(size_t i) const { return items_[i].kind; }
+
+  bool operator==(const Listing& o) const {
+    if (items_.size() != o.items_.size()) return false;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  struct Item {
+    size_t offset, size;
+    Kind kind;
+  };
+  std::string_view View(const Item& item) const {
+    return std::string_view(names_).substr(item.offset, item.size);
+  }
+  std::string names_;
+  std::vector<Item> items_;
+};
+
+// A file's text; empty if it does not exist (ENOENT, ENOTDIR); any other
+// error throws naming it (ReadFileIfExists without the copy).
+FileRead ReadOrEmpty(const std::string& path) {
+  FileRead f = ReadPath(path);
+  if (f.missing()) {
+    f.data.clear();
+    f.error = 0;
+    return f;
+  }
+  if (!f.ok()) ThrowErrno(path, f.error);
+  return f;
 }
 
 // A size file (ParseBcachefsBytes); 0 if absent or empty.
 uint64_t Bytes(const std::string& path) {
-  const std::string s = Text(path);
+  const FileRead f = ReadOrEmpty(path);
+  const std::string_view s = parse::GoTrimSpace(f.data);
   return s.empty() ? 0 : Unwrap(parse::ParseBcachefsBytes(s), path);
 }
 
-// bucket_size: read as the label (an unreadable file counts as ""), then a
-// size; 0 if "".
-uint64_t BucketSize(const std::string& path);
-
 // A base-10 number file; 0 if absent.
 uint64_t Uint(const std::string& path) {
-  auto data = ReadFileIfExists(path);
-  if (!data) return 0;
-  const auto v = parse::ParseGoUint(parse::GoTrimSpace(*data), 10);
+  FileRead f = ReadPath(path);
+  if (f.missing()) return 0;
+  if (!f.ok()) ThrowErrno(path, f.error);
+  const auto v = parse::ParseGoUint(parse::GoTrimSpace(f.data), 10);
   if (!v) throw CollectError(path + ": not a number");
   return *v;
 }
 
-// A device attribute's trimmed text; "" on any error (procfs reads label
-// and state so).
-std::string Label(const std::string& path) {
+// A device attribute's file, read as procfs reads label and state: its
+// trimmed text is Label(f), "" on any error.
+FileRead ReadLabel(const std::string& path) {
   FileRead f = ReadWhole(path);
-  return f.ok() ? std::string(parse::GoTrimSpace(f.data)) : std::string();
+  if (!f.ok()) f.data.clear();
+  return f;
+}
+std::string_view Label(const FileRead& f) { return parse::GoTrimSpace(f.data); }
+
+// bucket_size: read as the label (an unreadable file counts as ""), then a
+// size; 0 if "".
+uint64_t BucketSize(const std::string& path) {
+  const FileRead f = ReadLabel(path);
+  const std::string_view s = Label(f);
+  return s.empty() ? 0 : Unwrap(parse::ParseBcachefsBytes(s), path);
 }
 
-uint64_t BucketSize(const std::string& path) {
-  const std::string s = Label(path);
-  return s.empty() ? 0 : Unwrap(parse::ParseBcachefsBytes(s), path);
+// `s` as a label value, as ToValidUtf8 makes it: `s` itself if it is valid
+// UTF-8 (nothing made), else the copy made in *buf.
+std::string_view Utf8(std::string_view s, std::string* buf) {
+  if (parse::IsValidUtf8(s)) return s;
+  *buf = parse::ToValidUtf8(s);
+  return *buf;
+}
+
+// Throws a row parser's error naming the file.
+void Check(const std::string& error, const std::string& path) {
+  if (!error.empty()) ThrowParseError(error, path);
+}
+
+// Sorts rows by key, then line: a run of one key ends with its last row,
+// the one procfs' map keeps (Last()).
+template <typename Row>
+void SortByKey(std::vector<Row>* rows) {
+  std::sort(rows->begin(), rows->end(), [](const Row& a, const Row& b) {
+    return std::tie(a.key, a.line) < std::tie(b.key, b.line);
+  });
+}
+template <typename Row>
+bool Last(const std::vector<Row>& rows, size_t i) {
+  return i + 1 == rows.size() || rows[i + 1].key != rows[i].key;
+}
+
+// A counter as planned from the listing of counters/.
+struct Counter {
+  std::string path;
+  std::string name;  // node_bcachefs_<sanitized>_total
+  std::string help;
+};
+
+// A device as planned from the filesystem's listing.
+struct Device {
+  std::string device;  // the label: N of dev-N, valid UTF-8
+  std::string label, state, bucket_size, nbuckets, durability, io_done,
+      io_errors;  // paths
+};
+
+// A filesystem as planned from the listing of /sys/fs/bcachefs.
+struct Filesystem {
+  std::string uuid;  // the label, valid UTF-8
+  std::string dir, btree_cache_size, compression_stats, errors, counters_dir,
+      btree_write_stats;    // paths
+  Listing counters_listed;  // the listing `counters` were planned from
+  bool counters_planned = false;
+  std::vector<Counter> counters;
+  Listing devices_listed;  // the listing `devices` were planned from
+  bool devices_planned = false;
+  std::vector<Device> devices;
+};
+
+void PlanFilesystem(const std::string& root, std::string_view name,
+                    Filesystem* fs) {
+  fs->uuid = parse::ToValidUtf8(name);
+  fs->dir = root + "/" + std::string(name);
+  fs->btree_cache_size = fs->dir + "/btree_cache_size";
+  fs->compression_stats = fs->dir + "/compression_stats";
+  fs->errors = fs->dir + "/errors";
+  fs->counters_dir = fs->dir + "/counters";
+  fs->btree_write_stats = fs->dir + "/btree_write_stats";
+}
+
+void PlanCounters(const Listing& listing, Filesystem* fs) {
+  fs->counters.clear();
+  for (size_t i = 0; i < listing.size(); ++i) {
+    if (listing.kind(i) == Kind::kDirectory) continue;
+    const std::string_view file = listing.name(i);
+    Counter& c = fs->counters.emplace_back();
+    c.path = fs->counters_dir + "/" + std::string(file);
+    const std::string name = parse::ToValidUtf8(file);
+    c.name = "node_bcachefs_" + parse::SanitizeMetricName(name) + "_total";
+    c.help = "Bcachefs counter " + name + " since filesystem creation.";
+  }
+  fs->counters_listed = listing;
+  fs->counters_planned = true;
+}
+
+void PlanDevices(const Listing& listing, Filesystem* fs) {
+  fs->devices.clear();
+  for (size_t i = 0; i < listing.size(); ++i) {
+    const std::string_view name = listing.name(i);
+    if (listing.kind(i) != Kind::kDirectory || !name.starts_with("dev-")) {
+      continue;
+    }
+    Device& d = fs->devices.emplace_back();
+    d.device = parse::ToValidUtf8(name.substr(4));
+    const std::string dir = fs->dir + "/" + std::string(name);
+    d.label = dir + "/label";
+    d.state = dir + "/state";
+    d.bucket_size = dir + "/bucket_size";
+    d.nbuckets = dir + "/nbuckets";
+    d.durability = dir + "/durability";
+    d.io_done = dir + "/io_done";
+    d.io_errors = dir + "/io_errors";
+  }
+  fs->devices_listed = listing;
+  fs->devices_planned = true;
 }
 
 class BcachefsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("fs/bcachefs");
-    const auto entries = ListOrNoData(root);
-    if (!entries) return {};
-    FamilySet out;
-    for (const DirEntry& e : *entries) {
-      if (e.kind != Kind::kDirectory) continue;
-      CollectFilesystem(root + "/" + e.name, parse::ToValidUtf8(e.name), &out);
+    if (paths.sysfs != sysfs_ || root_.empty()) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("fs/bcachefs");
+      filesystems_.clear();
+      planned_ = false;
     }
+    const int error = scratch_.Read(root_);
+    if (error == ENOENT) {
+      filesystems_.clear();
+      planned_ = false;
+      return {};
+    }
+    if (error != 0) ThrowErrno(root_, error);
+    if (!planned_ || !(scratch_ == listed_)) {
+      filesystems_.clear();
+      for (size_t i = 0; i < scratch_.size(); ++i) {
+        if (scratch_.kind(i) != Kind::kDirectory) continue;
+        PlanFilesystem(root_, scratch_.name(i), &filesystems_.emplace_back());
+      }
+      listed_ = scratch_;
+      planned_ = true;
+    }
+    FamilySet out;
+    for (Filesystem& fs : filesystems_) CollectFilesystem(fs, &out);
     return out.Take();
   }
 
  private:
-  static void CollectFilesystem(const std::string& dir, const std::string& uuid,
-                                FamilySet* out) {
-    const Labels fs = {{"uuid", uuid}};
-    out->Gauge("node_bcachefs_info", "Filesystem information.").Add(fs, 1);
+  void CollectFilesystem(Filesystem& fs, FamilySet* out) {
+    const std::string& uuid = fs.uuid;
+    out->Gauge("node_bcachefs_info", "Filesystem information.")
+        .Add({{"uuid", uuid}}, 1);
     out->Gauge("node_bcachefs_btree_cache_size_bytes",
                "Btree cache memory usage in bytes.")
-        .Add(fs, ToDouble(Bytes(dir + "/btree_cache_size")));
+        .Add({{"uuid", uuid}}, ToDouble(Bytes(fs.btree_cache_size)));
     auto& compressed = out->Gauge("node_bcachefs_compression_compressed_bytes",
                                   "Compressed size by algorithm.");
     auto& uncompressed =
         out->Gauge("node_bcachefs_compression_uncompressed_bytes",
                    "Uncompressed size by algorithm.");
-    for (const auto& [algorithm, c] : ParseFile(
-             dir + "/compression_stats", &parse::ParseBcachefsCompression)) {
-      const Labels l = {{"uuid", uuid},
-                        {"algorithm", parse::ToValidUtf8(algorithm)}};
-      compressed.Add(l, ToDouble(c.compressed));
-      uncompressed.Add(l, ToDouble(c.uncompressed));
+    {
+      const FileRead f = ReadOrEmpty(fs.compression_stats);
+      Check(parse::ParseBcachefsCompressionRows(f.data, &compression_),
+            fs.compression_stats);
+      SortByKey(&compression_);
+      for (size_t i = 0; i < compression_.size(); ++i) {
+        if (!Last(compression_, i)) continue;
+        const parse::BcachefsCompression& c = compression_[i].value;
+        const std::string_view algorithm = Utf8(compression_[i].key, &buf_);
+        compressed.Add({{"uuid", uuid}, {"algorithm", algorithm}},
+                       ToDouble(c.compressed));
+        uncompressed.Add({{"uuid", uuid}, {"algorithm", algorithm}},
+                         ToDouble(c.uncompressed));
+      }
     }
     auto& errors = out->Counter("node_bcachefs_errors_total",
                                 "Error count by error type.");
-    for (const auto& [type, err] :
-         ParseFile(dir + "/errors", &parse::ParseBcachefsErrors)) {
-      errors.Add({{"uuid", uuid}, {"error_type", parse::ToValidUtf8(type)}},
-                 ToDouble(err.count));
+    {
+      const FileRead f = ReadOrEmpty(fs.errors);
+      Check(parse::ParseBcachefsErrorRows(f.data, &errors_), fs.errors);
+      SortByKey(&errors_);
+      for (size_t i = 0; i < errors_.size(); ++i) {
+        if (!Last(errors_, i)) continue;
+        errors.Add(
+            {{"uuid", uuid}, {"error_type", Utf8(errors_[i].key, &buf_)}},
+            ToDouble(errors_[i].value.count));
+      }
     }
-    for (const DirEntry& c : ListDirEntries(dir + "/counters")) {
-      if (c.kind == Kind::kDirectory) continue;
-      const auto counter =
-          ParseFile(dir + "/counters/" + c.name, &parse::ParseBcachefsCounter);
-      const std::string name = parse::ToValidUtf8(c.name);
-      out->Counter(
-             "node_bcachefs_" + parse::SanitizeMetricName(name) + "_total",
-             "Bcachefs counter " + name + " since filesystem creation.")
-          .Add(fs, ToDouble(counter.since_creation));
+    // counters/: none if it does not exist; another error throws naming it.
+    const int counters_error = scratch_.Read(fs.counters_dir);
+    if (counters_error != 0 && counters_error != ENOENT) {
+      ThrowErrno(fs.counters_dir, counters_error);
+    }
+    if (!fs.counters_planned || !(scratch_ == fs.counters_listed)) {
+      PlanCounters(scratch_, &fs);
+    }
+    for (const Counter& c : fs.counters) {
+      const FileRead f = ReadPath(c.path);
+      parse::BcachefsCounter counter;
+      if (!f.missing()) {
+        if (!f.ok()) ThrowErrno(c.path, f.error);
+        counter = Unwrap(parse::ParseBcachefsCounter(f.data), c.path);
+      }
+      out->Counter(c.name, c.help)
+          .Add({{"uuid", uuid}}, ToDouble(counter.since_creation));
     }
     auto& writes = out->Counter("node_bcachefs_btree_writes_total",
                                 "Number of btree writes by type.");
     auto& write_size =
         out->Gauge("node_bcachefs_btree_write_average_size_bytes",
                    "Average btree write size by type.");
-    for (const auto& [type, w] : ParseFile(dir + "/btree_write_stats",
-                                           &parse::ParseBcachefsBtreeWrites)) {
-      const Labels l = {{"uuid", uuid}, {"type", parse::ToValidUtf8(type)}};
-      writes.Add(l, ToDouble(w.count));
-      write_size.Add(l, ToDouble(w.size));
+    {
+      const FileRead f = ReadOrEmpty(fs.btree_write_stats);
+      Check(parse::ParseBcachefsBtreeWriteRows(f.data, &writes_),
+            fs.btree_write_stats);
+      SortByKey(&writes_);
+      for (size_t i = 0; i < writes_.size(); ++i) {
+        if (!Last(writes_, i)) continue;
+        const parse::BcachefsBtreeWrite& w = writes_[i].value;
+        const std::string_view type = Utf8(writes_[i].key, &buf_);
+        writes.Add({{"uuid", uuid}, {"type", type}}, ToDouble(w.count));
+        write_size.Add({{"uuid", uuid}, {"type", type}}, ToDouble(w.size));
+      }
     }
-    DirRead devs = ReadDir(dir);
-    if (!devs.ok()) ThrowErrno(dir, devs.error);
-    for (const DirEntry& d : devs.entries) {
-      if (d.kind != Kind::kDirectory || !d.name.starts_with("dev-")) continue;
-      CollectDevice(dir + "/" + d.name, uuid,
-                    parse::ToValidUtf8(d.name.substr(4)), out);
+    const int devices_error = scratch_.Read(fs.dir);
+    if (devices_error != 0) ThrowErrno(fs.dir, devices_error);
+    if (!fs.devices_planned || !(scratch_ == fs.devices_listed)) {
+      PlanDevices(scratch_, &fs);
     }
+    for (const Device& d : fs.devices) CollectDevice(uuid, d, out);
   }
 
-  static void CollectDevice(const std::string& dir, const std::string& uuid,
-                            const std::string& device, FamilySet* out) {
-    const Labels dev = {{"uuid", uuid}, {"device", device}};
-    out->Gauge("node_bcachefs_device_info", "Device information.")
-        .Add({{"uuid", uuid},
-              {"device", device},
-              {"label", parse::ToValidUtf8(Label(dir + "/label"))},
-              {"state", parse::ToValidUtf8(Label(dir + "/state"))}},
-             1);
+  void CollectDevice(const std::string& uuid, const Device& d, FamilySet* out) {
+    const std::string& device = d.device;
+    {
+      const FileRead label = ReadLabel(d.label);
+      const FileRead state = ReadLabel(d.state);
+      std::string state_buf;
+      out->Gauge("node_bcachefs_device_info", "Device information.")
+          .Add({{"uuid", uuid},
+                {"device", device},
+                {"label", Utf8(Label(label), &buf_)},
+                {"state", Utf8(Label(state), &state_buf)}},
+               1);
+    }
     out->Gauge("node_bcachefs_device_bucket_size_bytes",
                "Bucket size in bytes.")
-        .Add(dev, ToDouble(BucketSize(dir + "/bucket_size")));
+        .Add({{"uuid", uuid}, {"device", device}},
+             ToDouble(BucketSize(d.bucket_size)));
     out->Gauge("node_bcachefs_device_buckets", "Total number of buckets.")
-        .Add(dev, ToDouble(Uint(dir + "/nbuckets")));
+        .Add({{"uuid", uuid}, {"device", device}}, ToDouble(Uint(d.nbuckets)));
     out->Gauge("node_bcachefs_device_durability", "Device durability setting.")
-        .Add(dev, ToDouble(Uint(dir + "/durability")));
+        .Add({{"uuid", uuid}, {"device", device}},
+             ToDouble(Uint(d.durability)));
     auto& done = out->Counter("node_bcachefs_device_io_done_bytes_total",
                               "IO bytes by operation type and data type.");
-    for (const auto& [op, types] :
-         ParseFile(dir + "/io_done", &parse::ParseBcachefsIoDone)) {
-      for (const auto& [type, bytes] : types) {
+    {
+      const FileRead f = ReadOrEmpty(d.io_done);
+      Check(parse::ParseBcachefsIoDoneRows(f.data, &io_done_), d.io_done);
+      std::sort(io_done_.begin(), io_done_.end(),
+                [](const auto& a, const auto& b) {
+                  return std::tie(a.operation, a.data_type, a.line) <
+                         std::tie(b.operation, b.data_type, b.line);
+                });
+      std::string op_buf;
+      for (size_t i = 0; i < io_done_.size(); ++i) {
+        const parse::BcachefsIoDoneRow& r = io_done_[i];
+        if (i + 1 < io_done_.size() &&
+            io_done_[i + 1].operation == r.operation &&
+            io_done_[i + 1].data_type == r.data_type) {
+          continue;  // a later line of the same pair wins
+        }
         done.Add({{"uuid", uuid},
                   {"device", device},
-                  {"operation", parse::ToValidUtf8(op)},
-                  {"data_type", parse::ToValidUtf8(type)}},
-                 ToDouble(bytes));
+                  {"operation", Utf8(r.operation, &op_buf)},
+                  {"data_type", Utf8(r.data_type, &buf_)}},
+                 ToDouble(r.bytes));
       }
     }
     auto& io_errors = out->Counter("node_bcachefs_device_io_errors_total",
                                    "IO errors by error type.");
-    for (const auto& [type, n] :
-         ParseFile(dir + "/io_errors", &parse::ParseBcachefsIoErrors)) {
-      io_errors.Add({{"uuid", uuid},
-                     {"device", device},
-                     {"type", parse::ToValidUtf8(type)}},
-                    ToDouble(n));
+    {
+      const FileRead f = ReadOrEmpty(d.io_errors);
+      Check(parse::ParseBcachefsIoErrorRows(f.data, &io_errors_), d.io_errors);
+      SortByKey(&io_errors_);
+      for (size_t i = 0; i < io_errors_.size(); ++i) {
+        if (!Last(io_errors_, i)) continue;
+        io_errors.Add({{"uuid", uuid},
+                       {"device", device},
+                       {"type", Utf8(io_errors_[i].key, &buf_)}},
+                      ToDouble(io_errors_[i].value));
+      }
     }
   }
 
-  // The entries of `dir`; none if it does not exist; other errors throw
-  // naming it.
-  static std::vector<DirEntry> ListDirEntries(const std::string& dir) {
-    auto entries = ListOrNoData(dir);
-    return entries ? std::move(*entries) : std::vector<DirEntry>{};
-  }
+  std::string sysfs_;  // the sysfs root root_ was made from
+  std::string root_;   // <sysfs>/fs/bcachefs
+  Listing scratch_;    // this cycle's listing
+  Listing listed_;     // the listing filesystems_ were planned from
+  bool planned_ = false;
+  std::vector<Filesystem> filesystems_;  // by name, as listed
+  // The rows of this cycle's tables, their capacity kept.
+  std::vector<parse::BcachefsRow<parse::BcachefsCompression>> compression_;
+  std::vector<parse::BcachefsRow<parse::BcachefsError>> errors_;
+  std::vector<parse::BcachefsRow<parse::BcachefsBtreeWrite>> writes_;
+  std::vector<parse::BcachefsIoDoneRow> io_done_;
+  std::vector<parse::BcachefsRow<uint64_t>> io_errors_;
+  std::string buf_;  // a label value made valid UTF-8
 };
 
 }  // namespace

@@ -4,7 +4,22 @@
 // errors a controller cannot attribute to a row (ce_noinfo_count,
 // ue_noinfo_count) are the csrow "unknown". No EDAC: no families; a missing
 // or malformed count fails the scrape.
+//
+// The controllers and their rows are listed every cycle, as node_exporter
+// globs them; what is made of a listing (the count files' paths, the
+// controller and row numbers) is kept while the next listing is the same,
+// so a steady cycle reads the counts and allocates nothing for them.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
@@ -12,27 +27,178 @@
 namespace host_exporter::collectors::edac {
 namespace {
 
+// A directory's entries (names and kinds, sorted by name, as ReadDir() lists
+// them) listed each cycle into buffers kept from the last: once they have
+// grown, a listing allocates nothing. A plan made from one listing holds
+// while the next is equal to it (operator==).
+class Listing {
+ public:
+  // Lists `path` (following a symlink to it): 0, or the errno of the
+  // failure (the listing is empty then).
+  int Read(const std::string& path) {
+    names_.clear();
+    items_.clear();
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    alignas(struct dirent64) char buf[16384];
+    int error = 0;
+    while (true) {
+      const ssize_t n = ::getdents64(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error = errno;
+        break;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        items_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    ::close(fd);
+    if (error != 0) {
+      names_.clear();
+      items_.clear();
+      return error;
+    }
+    std::sort(
+        items_.begin(), items_.end(),
+        [this](const Item& a, const Item& b) { return View(a) < View(b); });
+    return 0;
+  }
+
+  size_t size() const { return items_.size(); }
+  std::string_view name(size_t i) const { return View(items_[i]); }
+  Kind kind(size_t i) const { return items_[i].kind; }
+
+  bool operator==(const Listing& o) const {
+    if (items_.size() != o.items_.size()) return false;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  struct Item {
+    size_t offset, size;
+    Kind kind;
+  };
+  std::string_view View(const Item& item) const {
+    return std::string_view(names_).substr(item.offset, item.size);
+  }
+  std::string names_;
+  std::vector<Item> items_;
+};
+
 // The digits right after `prefix` in a name matched by "<prefix>[0-9]*".
-std::string LeadingNumber(const std::string& name, size_t prefix) {
+std::string LeadingNumber(std::string_view name, size_t prefix) {
   size_t end = prefix;
   while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
-  return name.substr(prefix, end - prefix);
+  return std::string(name.substr(prefix, end - prefix));
 }
 
-double ReadCount(const std::string& path, const std::string& what) {
+double ReadCount(const std::string& path, const char* what) {
   FileRead f = ReadWhole(path);
   if (!f.ok()) {
-    throw CollectError("couldn't get " + what + ": " + path + ": " +
-                       std::strerror(f.error));
+    throw CollectError(std::string("couldn't get ") + what + ": " + path +
+                       ": " + std::strerror(f.error));
   }
   return static_cast<double>(Unwrap(parse::ParseUintFile(f.data), path));
+}
+
+// A chip-select row: its number and count files.
+struct Row {
+  std::string number;  // the label: "1" of csrow1
+  std::string name;    // csrow1
+  std::string ce, ue;  // paths
+};
+
+// A controller as planned from the listing of edac/mc, its rows from its own
+// listing (`listed`).
+struct Controller {
+  std::string number;  // the label: "0" of mc0
+  std::string dir;
+  std::string ce, ce_noinfo, ue, ue_noinfo;  // paths
+  // node_exporter's csrow regexp needs the controller to be "mc" and digits
+  // only: a row of any other fails the scrape.
+  bool rows_fail = false;
+  Listing listed;  // the listing `rows` were planned from
+  bool planned = false;
+  std::vector<Row> rows;
+};
+
+void PlanController(const std::string& root, std::string_view name,
+                    Controller* c) {
+  c->dir.assign(root).append("/").append(name);
+  c->number = LeadingNumber(name, 2);
+  c->rows_fail = c->number.size() + 2 != name.size();
+  c->ce = c->dir + "/ce_count";
+  c->ce_noinfo = c->dir + "/ce_noinfo_count";
+  c->ue = c->dir + "/ue_count";
+  c->ue_noinfo = c->dir + "/ue_noinfo_count";
+  c->planned = false;
+  c->rows.clear();
+}
+
+// The rows of `listing` ("csrow[0-9]*", GlobDigit's).
+void PlanRows(const Listing& listing, Controller* c) {
+  c->rows.clear();
+  for (size_t i = 0; i < listing.size(); ++i) {
+    const std::string_view name = listing.name(i);
+    if (!IsPrefixDigit(name, "csrow")) continue;
+    Row row;
+    row.name = std::string(name);
+    row.number = LeadingNumber(name, 5);
+    const std::string dir = c->dir + "/" + row.name;
+    row.ce = dir + "/ce_count";
+    row.ue = dir + "/ue_count";
+    c->rows.push_back(std::move(row));
+  }
+  c->listed = listing;
+  c->planned = true;
 }
 
 class EdacCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    if (paths.sysfs != sysfs_ || root_.empty()) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("devices/system/edac/mc");
+      controllers_.clear();
+      listed_ = Listing();
+      planned_ = false;
+    }
     FamilySet out;
-    const std::string root = paths.Sys("devices/system/edac/mc");
     static constexpr FamilyDef kFamilies[] = {
         {"node_edac_correctable_errors_total",
          "Total correctable memory errors.", kCounter},
@@ -44,32 +210,49 @@ class EdacCollector : public Collector {
          "Total uncorrectable memory errors for this csrow.", kCounter},
     };
     const auto [ce, ue, row_ce, row_ue] = out.Handles(kFamilies);
-    for (const std::string& mc : GlobDigit(root, "mc")) {
-      const std::string dir = root + "/" + mc;
-      const std::string n = LeadingNumber(mc, 2);
-      ce->Add({{"controller", n}}, ReadCount(dir + "/ce_count", "ce_count"));
+    // The glob "mc[0-9]*" (an unreadable directory matches nothing).
+    scratch_.Read(root_);
+    if (!planned_ || !(scratch_ == listed_)) {
+      controllers_.clear();
+      for (size_t i = 0; i < scratch_.size(); ++i) {
+        const std::string_view name = scratch_.name(i);
+        if (!IsPrefixDigit(name, "mc")) continue;
+        PlanController(root_, name, &controllers_.emplace_back());
+      }
+      listed_ = scratch_;
+      planned_ = true;
+    }
+    for (Controller& c : controllers_) {
+      const std::string& n = c.number;
+      ce->Add({{"controller", n}}, ReadCount(c.ce, "ce_count"));
       row_ce->Add({{"controller", n}, {"csrow", "unknown"}},
-                  ReadCount(dir + "/ce_noinfo_count", "ce_noinfo_count"));
-      ue->Add({{"controller", n}}, ReadCount(dir + "/ue_count", "ue_count"));
+                  ReadCount(c.ce_noinfo, "ce_noinfo_count"));
+      ue->Add({{"controller", n}}, ReadCount(c.ue, "ue_count"));
       row_ue->Add({{"controller", n}, {"csrow", "unknown"}},
-                  ReadCount(dir + "/ue_noinfo_count", "ue_noinfo_count"));
-      for (const std::string& row : GlobDigit(dir, "csrow")) {
-        // node_exporter's csrow regexp needs the controller to be "mc" and
-        // digits only.
-        if (n.size() + 2 != mc.size()) {
-          throw CollectError(dir + "/" + row +
+                  ReadCount(c.ue_noinfo, "ue_noinfo_count"));
+      scratch_.Read(c.dir);
+      if (!c.planned || !(scratch_ == c.listed)) PlanRows(scratch_, &c);
+      for (const Row& row : c.rows) {
+        if (c.rows_fail) {
+          throw CollectError(c.dir + "/" + row.name +
                              ": csrow string didn't match regexp");
         }
-        const std::string r = LeadingNumber(row, 5);
-        const std::string row_dir = dir + "/" + row;
-        row_ce->Add({{"controller", n}, {"csrow", r}},
-                    ReadCount(row_dir + "/ce_count", "ce_count"));
-        row_ue->Add({{"controller", n}, {"csrow", r}},
-                    ReadCount(row_dir + "/ue_count", "ue_count"));
+        row_ce->Add({{"controller", n}, {"csrow", row.number}},
+                    ReadCount(row.ce, "ce_count"));
+        row_ue->Add({{"controller", n}, {"csrow", row.number}},
+                    ReadCount(row.ue, "ue_count"));
       }
     }
     return out.Take();
   }
+
+ private:
+  std::string sysfs_;  // the sysfs root root_ was made from
+  std::string root_;   // <sysfs>/devices/system/edac/mc
+  Listing scratch_;    // this cycle's listing
+  Listing listed_;     // the listing controllers_ were planned from
+  bool planned_ = false;
+  std::vector<Controller> controllers_;  // by name, as listed
 };
 
 }  // namespace

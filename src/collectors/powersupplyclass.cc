@@ -7,6 +7,13 @@
 // Every supply is parsed before --collector.powersupply.ignored-supplies is
 // applied, so a malformed attribute fails the scrape even for an ignored
 // supply, as there. No /sys/class/power_supply: no families.
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -163,11 +170,164 @@ int IndexIn(std::string_view name, const std::string_view (&list)[N]) {
              : -1;
 }
 
-// One supply's attributes, kept from cycle to cycle (its strings assigned
-// into): the numeric ones by their index in kIntFiles (a bit each in `has`),
-// the text ones by theirs in kStringFiles (empty: absent).
+// A class directory kept open across cycles, listed each cycle into kept
+// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
+// string made per cycle (its List() returns a new vector of new strings,
+// its Stamp() outside sysfs a new string per entry), so that a steady
+// cycle allocates nothing for the listing once the storage has grown to it.
+class ClassDir {
+ public:
+  struct Entry {
+    std::string_view name;  // in names_, valid until the next List()
+    Kind kind = Kind::kNone;
+  };
+
+  ClassDir() = default;
+  ~ClassDir() { Close(); }
+  ClassDir(const ClassDir&) = delete;
+  ClassDir& operator=(const ClassDir&) = delete;
+
+  // Lists `path` (kept open while it is the same directory), sorted by
+  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
+  // then).
+  int List(const std::string& path) {
+    entries_.clear();
+    spans_.clear();
+    names_.clear();
+    if (const int error = Refresh(path)) return error;
+    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
+    alignas(struct dirent64) char buf[8192];
+    while (true) {
+      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        spans_.clear();
+        return error;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        spans_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    for (const Span& s : spans_) {
+      entries_.push_back(
+          {std::string_view(names_).substr(s.offset, s.size), s.kind});
+    }
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    return 0;
+  }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+
+  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
+  // stamp of its symlink (fixed for the device's life), elsewhere that of
+  // the directory it leads to (whose change time tells a file added or
+  // removed); 0 or the errno.
+  int Stamp(const std::string& name, DirStamp* out) const {
+    if (fd_ < 0) return EBADF;
+    struct stat st;
+    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
+        0) {
+      return errno;
+    }
+    *out = DirStamp::Of(st);
+    return 0;
+  }
+
+ private:
+  // KeptDir::Refresh().
+  int Refresh(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
+    Close();
+    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    struct statfs fs;
+    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    sysfs_ = fs.f_type == SYSFS_MAGIC;
+    return 0;
+  }
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  struct Span {
+    size_t offset, size;
+    Kind kind;
+  };
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  bool sysfs_ = false;
+  std::string names_;           // the names, one after the other
+  std::vector<Span> spans_;     // each entry's in names_
+  std::vector<Entry> entries_;  // sorted
+};
+
+// One supply as planned when it was first listed (or its stamp changed):
+// its regular files, each with its index in kIntFiles or kStringFiles; and
+// its attributes read this cycle: the numeric ones by their index in
+// kIntFiles (a bit each in `has`), the text ones by theirs in kStringFiles
+// (empty: absent). A power supply registers its attribute files with
+// itself, so they stay while it lives: on sysfs its class symlink's stamp
+// is fixed for that life, elsewhere (a fixture tree) the directory's change
+// time tells a file added or removed.
 struct Supply {
   std::string name;
+  std::string label;      // the name, valid UTF-8
+  bool left_out = false;  // by --collector.powersupply.ignored-supplies
+  bool planned = false;   // files listed under `stamp`
+  DirStamp stamp;
+  int stamp_error = 0;
+  struct File {
+    std::string path;
+    int int_index;     // in kIntFiles, or -1
+    int string_index;  // in kStringFiles, or -1
+  };
+  std::vector<File> files;
   uint64_t has = 0;
   std::array<int64_t, std::size(kIntFiles)> ints{};
   std::array<std::string, std::size(kStringFiles)> strings;
@@ -195,33 +355,48 @@ const std::vector<ExposedFamily>& ExposedFamilies() {
   return *families;
 }
 
-// procfs' parsePowerSupply into *s; false for no data (the directory is
-// gone). `path` is a buffer kept between calls.
-bool ReadSupply(const std::string& dir, std::string* path, Supply* s) {
+// procfs' parsePowerSupply's listing of `dir` into s->files; false for no
+// data (the directory is gone).
+bool PlanSupply(const std::string& dir, Supply* s) {
+  s->planned = false;
+  s->files.clear();
   DirRead list = ReadDir(dir);
   if (list.error == ENOENT) return false;
   if (!list.ok()) ThrowErrno(dir, list.error);
-  s->has = 0;
-  for (std::string& v : s->strings) v.clear();
   for (const DirEntry& e : list.entries) {
     if (e.kind != Kind::kRegular) continue;
     const int i = IndexIn(e.name, kIntFiles);
     const int j = i < 0 ? IndexIn(e.name, kStringFiles) : -1;
-    path->assign(dir).append("/").append(e.name);
+    s->files.push_back({dir + "/" + e.name, i, j});
+  }
+  s->planned = true;
+  return true;
+}
+
+// procfs' parsePowerSupply's reads of the planned files into *s.
+void ReadSupply(Supply* s) {
+  s->has = 0;
+  for (std::string& v : s->strings) v.clear();
+  for (const Supply::File& file : s->files) {
     // Every regular file is read, as procfs does, even one not parsed.
-    FileRead f = ReadAttr(*path);
+    FileRead f = ReadPath(file.path, 128);
     if (f.error == ENOENT || f.error == EOPNOTSUPP || f.error == EINVAL) {
       continue;
     }
-    if (!f.ok()) ThrowErrno(*path, f.error);
-    if (i >= 0) {
-      s->ints[i] = Unwrap(parse::ParseIntAttr(f.data), *path);
-      s->has |= uint64_t{1} << i;
-    } else if (j >= 0) {
-      s->strings[j] = parse::ToValidUtf8(f.data);
+    if (!f.ok()) ThrowErrno(file.path, f.error);
+    const std::string_view value = parse::GoTrimSpace(f.data);
+    if (file.int_index >= 0) {
+      s->ints[file.int_index] = Unwrap(parse::ParseIntAttr(value), file.path);
+      s->has |= uint64_t{1} << file.int_index;
+    } else if (file.string_index >= 0) {
+      std::string& out = s->strings[file.string_index];
+      if (parse::IsValidUtf8(value)) {
+        out.assign(value);
+      } else {
+        out = parse::ToValidUtf8(value);
+      }
     }
   }
-  return true;
 }
 
 class PowersupplyclassCollector : public Collector {
@@ -230,23 +405,49 @@ class PowersupplyclassCollector : public Collector {
       : ignored_(kSupplyIgnored, o.Get(kSupplyIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("class/power_supply");
-    const auto entries = ListOrNoData(root);
-    if (!entries) return {};
+    if (root_.empty() || paths.sysfs != sysfs_) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("class/power_supply");
+      supplies_.clear();
+    }
+    // ListOrNoData(root)'s rules.
+    if (const int error = dir_.List(root_)) {
+      if (error == ENOENT) {
+        supplies_.clear();
+        return {};
+      }
+      ThrowErrno(root_, error);
+    }
     // The directory lists its supplies sorted, as node_exporter's map
-    // ranges over them.
-    supplies_.resize(entries->size());
-    for (size_t k = 0; k < entries->size(); ++k) {
+    // ranges over them. Supply k is entry k's, planned again when its name
+    // or its stamp differs.
+    const std::vector<ClassDir::Entry>& entries = dir_.entries();
+    if (supplies_.size() > entries.size()) supplies_.resize(entries.size());
+    for (size_t k = 0; k < entries.size(); ++k) {
+      if (k == supplies_.size()) supplies_.emplace_back();
       Supply& s = supplies_[k];
-      s.name.assign((*entries)[k].name);
-      dir_.assign(root).append("/").append(s.name);
-      if (!ReadSupply(dir_, &path_, &s)) return {};
+      if (s.name != entries[k].name) {
+        s.name.assign(entries[k].name);
+        s.label = parse::ToValidUtf8(s.name);
+        s.left_out = !ignored_.active() || ignored_.Excludes(s.name);
+        s.planned = false;
+      }
+      DirStamp stamp;
+      const int stamp_error = dir_.Stamp(s.name, &stamp);
+      if (!s.planned || stamp_error != s.stamp_error ||
+          (stamp_error == 0 && !(stamp == s.stamp))) {
+        s.stamp = stamp;
+        s.stamp_error = stamp_error;
+        dir_path_.assign(root_).append("/").append(s.name);
+        if (!PlanSupply(dir_path_, &s)) return {};
+      }
+      ReadSupply(&s);
     }
 
     FamilySet out;
     for (const Supply& supply : supplies_) {
-      if (!ignored_.active() || ignored_.Excludes(supply.name)) continue;
-      const std::string label = parse::ToValidUtf8(supply.name);
+      if (supply.left_out) continue;
+      const std::string& label = supply.label;
       for (const ExposedFamily& x : ExposedFamilies()) {
         if (!((supply.has >> x.index) & 1)) continue;
         const double v = static_cast<double>(supply.ints[x.index]);
@@ -277,8 +478,11 @@ class PowersupplyclassCollector : public Collector {
   // Go's empty regexp matches every name: an empty pattern ignores every
   // device (node_exporter's behaviour), unlike Filter's "no filter".
   const Filter ignored_;
-  std::vector<Supply> supplies_;  // kept between cycles
-  std::string dir_, path_;        // buffers kept between supplies
+  std::string sysfs_;  // the sysfs root root_ is under
+  std::string root_;   // class/power_supply
+  ClassDir dir_;
+  std::vector<Supply> supplies_;  // supply k is entry k's
+  std::string dir_path_;          // a buffer for a supply's directory
   Labels info_;                   // node_power_supply_info's labels
 };
 

@@ -8,9 +8,28 @@
 // No /sys/class/powercap (or no permission to read it, or a zone without
 // max_energy_range_uj): no families. An unreadable energy_uj (root only on
 // recent kernels) also means no families.
+//
+// Each entry of the class directory is planned when first listed: its
+// files' paths, its labels, and, once its name file has been read, the
+// zone's name, family name and help, kept while the entry's stamp holds (a
+// powercap zone's name is fixed for its life; on sysfs the stamp is its
+// class symlink's, in a fixture tree its directory's, whose change time
+// tells a file added or removed). A cycle lists the directory and reads
+// max_energy_range_uj and energy_uj of each zone (the name file of an entry
+// whose name could not be read, again).
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "collectors/toolkit.h"
@@ -21,12 +40,6 @@ namespace host_exporter::collectors::rapl {
 namespace {
 
 constexpr char kZoneLabel[] = "collector.rapl.enable-zone-label";
-
-struct Zone {
-  std::string name;
-  int64_t index = 0;
-  std::string path;
-};
 
 bool IsPermission(int error) { return error == EACCES || error == EPERM; }
 
@@ -42,59 +55,281 @@ std::optional<uint64_t> ReadZoneValue(const std::string& path,
   return Unwrap(parse::ParseUintFile(f.data), path);
 }
 
+// A class directory kept open across cycles, listed each cycle into kept
+// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
+// string made per cycle (its List() returns a new vector of new strings,
+// its Stamp() outside sysfs a new string per entry), so that a steady
+// cycle allocates nothing for the listing once the storage has grown to it.
+class ClassDir {
+ public:
+  struct Entry {
+    std::string_view name;  // in names_, valid until the next List()
+    Kind kind = Kind::kNone;
+  };
+
+  ClassDir() = default;
+  ~ClassDir() { Close(); }
+  ClassDir(const ClassDir&) = delete;
+  ClassDir& operator=(const ClassDir&) = delete;
+
+  // Lists `path` (kept open while it is the same directory), sorted by
+  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
+  // then).
+  int List(const std::string& path) {
+    entries_.clear();
+    spans_.clear();
+    names_.clear();
+    if (const int error = Refresh(path)) return error;
+    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
+    alignas(struct dirent64) char buf[8192];
+    while (true) {
+      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        spans_.clear();
+        return error;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        spans_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    for (const Span& s : spans_) {
+      entries_.push_back(
+          {std::string_view(names_).substr(s.offset, s.size), s.kind});
+    }
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    return 0;
+  }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+
+  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
+  // stamp of its symlink (fixed for the device's life), elsewhere that of
+  // the directory it leads to (whose change time tells a file added or
+  // removed); 0 or the errno.
+  int Stamp(const std::string& name, DirStamp* out) const {
+    if (fd_ < 0) return EBADF;
+    struct stat st;
+    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
+        0) {
+      return errno;
+    }
+    *out = DirStamp::Of(st);
+    return 0;
+  }
+
+ private:
+  // KeptDir::Refresh().
+  int Refresh(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
+    Close();
+    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    struct statfs fs;
+    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    sysfs_ = fs.f_type == SYSFS_MAGIC;
+    return 0;
+  }
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  struct Span {
+    size_t offset, size;
+    Kind kind;
+  };
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  bool sysfs_ = false;
+  std::string names_;           // the names, one after the other
+  std::vector<Span> spans_;     // each entry's in names_
+  std::vector<Entry> entries_;  // sorted
+};
+
+// An entry of the class directory as planned when first listed; the zone
+// (its name read) kept while the entry's stamp holds.
+struct Zone {
+  std::string name_path, max_path, energy_path;
+  std::string path_label;  // the cleaned directory, valid UTF-8
+  bool stamped = false;    // stamp and stamp_error taken
+  DirStamp stamp;
+  int stamp_error = 0;
+  bool is_zone = false;  // its name file was read: the fields below are set
+  std::string name;      // "package" of "package-0"
+  std::optional<int64_t> index;  // 0 of "package-0"
+  std::string zone_label;        // the name, valid UTF-8
+  std::string family, help;      // node_rapl_<name>_joules_total's
+  int64_t index_now = 0;         // this cycle's index
+  std::string index_label;       // index_now as text
+  bool seen = false;             // listed this cycle
+};
+
 class RaplCollector : public Collector {
  public:
   explicit RaplCollector(const CollectorOptions& o)
       : zone_label_(o.GetBool(kZoneLabel)) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("class/powercap");
-    const auto entries = ListOrNoData(root, true);
-    if (!entries) return {};
-    std::vector<Zone> zones;
-    std::map<std::string, int64_t> name_count;
-    for (const DirEntry& e : *entries) {
-      const std::string dir = root + "/" + e.name;
-      FileRead name_file = ReadWhole(dir + "/name");
-      if (!name_file.ok()) continue;  // not a zone (e.g. intel-rapl itself)
-      parse::RaplZoneName split =
-          parse::SplitRaplZoneName(parse::GoTrimSpace(name_file.data));
-      Zone zone;
-      zone.name = split.name;
-      zone.index = split.index ? *split.index : name_count[split.name];
-      if (!ReadZoneValue(dir + "/max_energy_range_uj", true)) return {};
-      zone.path = parse::GoCleanPath(dir);
-      name_count[zone.name] = zone.index + 1;
-      zones.push_back(std::move(zone));
+    if (root_.empty() || paths.sysfs != sysfs_) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("class/powercap");
+      zones_.clear();
     }
+    // ListOrNoData(root, /*denied_is_no_data=*/true)'s rules.
+    if (const int error = dir_.List(root_)) {
+      if (error == ENOENT || IsPermission(error)) {
+        zones_.clear();
+        return {};
+      }
+      ThrowErrno(root_, error);
+    }
+    for (auto& [entry, zone] : zones_) zone.seen = false;
+    order_.clear();
+    for (const ClassDir::Entry& e : dir_.entries()) {
+      auto it = zones_.find(e.name);
+      if (it == zones_.end()) it = Plan(e.name);
+      Zone& zone = it->second;
+      zone.seen = true;
+      DirStamp stamp;
+      const int stamp_error = dir_.Stamp(it->first, &stamp);
+      if (!zone.stamped || stamp_error != zone.stamp_error ||
+          (stamp_error == 0 && !(stamp == zone.stamp))) {
+        zone.stamped = true;
+        zone.stamp = stamp;
+        zone.stamp_error = stamp_error;
+        zone.is_zone = false;  // its name read again
+      }
+      if (!zone.is_zone && !ReadName(zone)) {
+        continue;  // not a zone (e.g. intel-rapl itself)
+      }
+      // Without an index of its own, the count of zones of the name so
+      // far: one more than the last one's.
+      int64_t index = 0;
+      if (zone.index) {
+        index = *zone.index;
+      } else {
+        for (auto p = order_.rbegin(); p != order_.rend(); ++p) {
+          if ((*p)->name == zone.name) {
+            index = (*p)->index_now + 1;
+            break;
+          }
+        }
+      }
+      if (!ReadZoneValue(zone.max_path, true)) return {};
+      if (index != zone.index_now || zone.index_label.empty()) {
+        char text[24];
+        const auto end = std::to_chars(text, text + sizeof text, index).ptr;
+        zone.index_label.assign(text, end);
+      }
+      zone.index_now = index;
+      order_.push_back(&zone);
+    }
+    std::erase_if(zones_, [](const auto& kv) { return !kv.second.seen; });
 
     FamilySet out;
-    for (const Zone& zone : zones) {
+    for (const Zone* zone : order_) {
       const std::optional<uint64_t> microjoules =
-          ReadZoneValue(zone.path + "/energy_uj", false);
+          ReadZoneValue(zone->energy_path, false);
       if (!microjoules) return {};
       const double joules = static_cast<double>(*microjoules) / 1000000.0;
-      const std::string index = std::to_string(zone.index);
-      const std::string path = parse::ToValidUtf8(zone.path);
       if (zone_label_) {
         out.Counter("node_rapl_joules_total", "Current RAPL value in joules")
-            .Add({{"index", index},
-                  {"path", path},
-                  {"rapl_zone", parse::ToValidUtf8(zone.name)}},
+            .Add({{"index", zone->index_label},
+                  {"path", zone->path_label},
+                  {"rapl_zone", zone->zone_label}},
                  joules);
       } else {
-        out.Counter("node_rapl_" + parse::SanitizeMetricName(zone.name) +
-                        "_joules_total",
-                    "Current RAPL " + parse::ToValidUtf8(zone.name) +
-                        " value in joules")
-            .Add({{"index", index}, {"path", path}}, joules);
+        out.Counter(zone->family, zone->help)
+            .Add({{"index", zone->index_label}, {"path", zone->path_label}},
+                 joules);
       }
     }
     return out.Take();
   }
 
  private:
+  // A new entry `entry`: its paths.
+  std::map<std::string, Zone, std::less<>>::iterator Plan(
+      std::string_view entry) {
+    auto it = zones_.emplace(std::string(entry), Zone{}).first;
+    Zone& zone = it->second;
+    const std::string dir = root_ + "/" + it->first;
+    const std::string clean = parse::GoCleanPath(dir);
+    zone.name_path = dir + "/name";
+    zone.max_path = dir + "/max_energy_range_uj";
+    zone.energy_path = clean + "/energy_uj";
+    zone.path_label = parse::ToValidUtf8(clean);
+    return it;
+  }
+
+  // Reads the zone's name file; false if it cannot be read (not a zone).
+  static bool ReadName(Zone& zone) {
+    FileRead name_file = ReadWhole(zone.name_path);
+    if (!name_file.ok()) return false;
+    parse::RaplZoneName split =
+        parse::SplitRaplZoneName(parse::GoTrimSpace(name_file.data));
+    zone.name = std::move(split.name);
+    zone.index = split.index;
+    zone.zone_label = parse::ToValidUtf8(zone.name);
+    zone.family =
+        "node_rapl_" + parse::SanitizeMetricName(zone.name) + "_joules_total";
+    zone.help = "Current RAPL " + zone.zone_label + " value in joules";
+    zone.is_zone = true;
+    return true;
+  }
+
   const bool zone_label_;
+  std::string sysfs_;  // the sysfs root root_ is under
+  std::string root_;   // class/powercap
+  ClassDir dir_;
+  std::map<std::string, Zone, std::less<>> zones_;  // by entry name
+  std::vector<Zone*> order_;                        // this cycle's zones
 };
 
 }  // namespace

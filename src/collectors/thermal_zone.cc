@@ -5,7 +5,21 @@
 // type, policy and temp (and a readable mode and passive when present); a
 // zone whose sensor has no reading (ENODATA) is skipped; anything else
 // missing or malformed fails the scrape, as there.
+//
+// A zone's and a cooling device's paths and name label are made when it is
+// first listed (they follow from its name alone); a cycle lists the class
+// directory once and reads every file.
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <string_view>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
@@ -27,32 +41,222 @@ const std::string& Check(const FileRead& f, const std::string& path,
   return f.data;
 }
 
+// ReadAttr(path) trimmed in place: a view into f->data.
+std::string_view Attr(const std::string& path, FileRead* f) {
+  *f = ReadPath(path, 128);
+  return f->ok() ? parse::GoTrimSpace(f->data) : std::string_view();
+}
+
+// Assigns `value` as valid UTF-8 to *out.
+void AssignUtf8(std::string_view value, std::string* out) {
+  if (parse::IsValidUtf8(value)) {
+    out->assign(value);
+  } else {
+    *out = parse::ToValidUtf8(value);
+  }
+}
+
+// A class directory kept open across cycles, listed each cycle into kept
+// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
+// string made per cycle (its List() returns a new vector of new strings,
+// its Stamp() outside sysfs a new string per entry), so that a steady
+// cycle allocates nothing for the listing once the storage has grown to it.
+class ClassDir {
+ public:
+  struct Entry {
+    std::string_view name;  // in names_, valid until the next List()
+    Kind kind = Kind::kNone;
+  };
+
+  ClassDir() = default;
+  ~ClassDir() { Close(); }
+  ClassDir(const ClassDir&) = delete;
+  ClassDir& operator=(const ClassDir&) = delete;
+
+  // Lists `path` (kept open while it is the same directory), sorted by
+  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
+  // then).
+  int List(const std::string& path) {
+    entries_.clear();
+    spans_.clear();
+    names_.clear();
+    if (const int error = Refresh(path)) return error;
+    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
+    alignas(struct dirent64) char buf[8192];
+    while (true) {
+      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        spans_.clear();
+        return error;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        spans_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    for (const Span& s : spans_) {
+      entries_.push_back(
+          {std::string_view(names_).substr(s.offset, s.size), s.kind});
+    }
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    return 0;
+  }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+
+  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
+  // stamp of its symlink (fixed for the device's life), elsewhere that of
+  // the directory it leads to (whose change time tells a file added or
+  // removed); 0 or the errno.
+  int Stamp(const std::string& name, DirStamp* out) const {
+    if (fd_ < 0) return EBADF;
+    struct stat st;
+    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
+        0) {
+      return errno;
+    }
+    *out = DirStamp::Of(st);
+    return 0;
+  }
+
+ private:
+  // KeptDir::Refresh().
+  int Refresh(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
+    Close();
+    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    struct statfs fs;
+    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    sysfs_ = fs.f_type == SYSFS_MAGIC;
+    return 0;
+  }
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  struct Span {
+    size_t offset, size;
+    Kind kind;
+  };
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  bool sysfs_ = false;
+  std::string names_;           // the names, one after the other
+  std::vector<Span> spans_;     // each entry's in names_
+  std::vector<Entry> entries_;  // sorted
+};
+
+// A zone's or a cooling device's paths and name label, made when it is
+// first listed.
+struct Zone {
+  std::string name;                               // thermal_zone<N>
+  std::string label;                              // <N>, valid UTF-8
+  std::string type, policy, temp, mode, passive;  // paths
+  std::string type_label;                         // this cycle's
+};
+struct Cooling {
+  std::string name;                        // cooling_device<N>
+  std::string label;                       // <N>, valid UTF-8
+  std::string type, max_state, cur_state;  // paths
+  std::string type_label;                  // this cycle's
+};
+
 class ThermalZoneCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    if (root_.empty() || paths.sysfs != sysfs_) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("class/thermal");
+      zones_.clear();
+      coolings_.clear();
+    }
+    // GlobDigit's rules: a directory that cannot be read has no entries.
+    dir_.List(root_);
+    size_t zones = 0, coolings = 0;
+    for (const ClassDir::Entry& e : dir_.entries()) {
+      if (IsPrefixDigit(e.name, "thermal_zone")) {
+        if (zones == zones_.size()) zones_.emplace_back();
+        if (zones_[zones].name != e.name) PlanZone(e.name, &zones_[zones]);
+        ++zones;
+      } else if (IsPrefixDigit(e.name, "cooling_device")) {
+        if (coolings == coolings_.size()) coolings_.emplace_back();
+        if (coolings_[coolings].name != e.name) {
+          PlanCooling(e.name, &coolings_[coolings]);
+        }
+        ++coolings;
+      }
+    }
+    zones_.resize(zones);
+    coolings_.resize(coolings);
+
     FamilySet out;
-    const std::string root = paths.Sys("class/thermal");
     auto& temp =
         out.Gauge("node_thermal_zone_temp", "Zone temperature in Celsius");
-    for (const std::string& zone : GlobDigit(root, "thermal_zone")) {
-      const std::string dir = root + "/" + zone;
+    FileRead f;
+    for (Zone& zone : zones_) {
       try {
-        const std::string type = Check(ReadAttr(dir + "/type"), dir + "/type");
-        Check(ReadAttr(dir + "/policy"), dir + "/policy");
-        const std::string temp_path = dir + "/temp";
+        const std::string_view type = Attr(zone.type, &f);
+        Check(f, zone.type);
+        AssignUtf8(type, &zone.type_label);
+        Attr(zone.policy, &f);
+        Check(f, zone.policy);
+        f = ReadWhole(zone.temp);
         const int64_t millidegrees =
-            Unwrap(parse::ParseIntFile(Check(ReadWhole(temp_path), temp_path)),
-                   temp_path);
+            Unwrap(parse::ParseIntFile(Check(f, zone.temp)), zone.temp);
         // Optional attributes that are still read (and must be readable).
-        Check(ReadAttr(dir + "/mode"), dir + "/mode", true);
-        const std::string passive_path = dir + "/passive";
-        FileRead passive = ReadWhole(passive_path);
-        Check(passive, passive_path, true);
-        if (passive.ok()) {
-          Unwrap(parse::ParseUintFile(passive.data), passive_path);
-        }
-        temp.Add({{"zone", parse::ToValidUtf8(zone.substr(12))},
-                  {"type", parse::ToValidUtf8(type)}},
+        Attr(zone.mode, &f);
+        Check(f, zone.mode, true);
+        f = ReadWhole(zone.passive);
+        Check(f, zone.passive, true);
+        if (f.ok()) Unwrap(parse::ParseUintFile(f.data), zone.passive);
+        temp.Add({{"zone", zone.label}, {"type", zone.type_label}},
                  static_cast<double>(millidegrees) / 1000.0);
       } catch (const SkipZone&) {
         continue;
@@ -63,35 +267,55 @@ class ThermalZoneCollector : public Collector {
                           "Current throttle state of the cooling device");
     auto& max = out.Gauge("node_cooling_device_max_state",
                           "Maximum throttle state of the cooling device");
-    for (const std::string& device : GlobDigit(root, "cooling_device")) {
-      const std::string dir = root + "/" + device;
-      const Labels labels = {
-          {"name", parse::ToValidUtf8(device.substr(14))},
-          {"type", parse::ToValidUtf8(ReadState(dir, "type"))}};
-      const int64_t max_state = ParseState(dir + "/max_state");
+    for (Cooling& device : coolings_) {
+      const std::string_view type = Attr(device.type, &f);
+      if (!f.ok()) ThrowErrno(device.type, f.error);
+      AssignUtf8(type, &device.type_label);
+      const int64_t max_state = ParseState(device.max_state, &f);
       // cur_state can be -1 (intel_powerclamp when idle).
-      const int64_t cur_state = ParseState(dir + "/cur_state");
-      cur.Add(labels, static_cast<double>(cur_state));
-      max.Add(labels, static_cast<double>(max_state));
+      const int64_t cur_state = ParseState(device.cur_state, &f);
+      cur.Add({{"name", device.label}, {"type", device.type_label}},
+              static_cast<double>(cur_state));
+      max.Add({{"name", device.label}, {"type", device.type_label}},
+              static_cast<double>(max_state));
     }
 
     return out.Take();
   }
 
  private:
-  static std::string ReadState(const std::string& dir, const char* file) {
-    const std::string path = dir + "/" + file;
-    FileRead f = ReadAttr(path);
-    if (!f.ok()) ThrowErrno(path, f.error);
-    return f.data;
+  void PlanZone(std::string_view name, Zone* z) {
+    z->name.assign(name);
+    z->label = parse::ToValidUtf8(name.substr(12));
+    const std::string dir = root_ + "/" + z->name;
+    z->type = dir + "/type";
+    z->policy = dir + "/policy";
+    z->temp = dir + "/temp";
+    z->mode = dir + "/mode";
+    z->passive = dir + "/passive";
+  }
+
+  void PlanCooling(std::string_view name, Cooling* c) {
+    c->name.assign(name);
+    c->label = parse::ToValidUtf8(name.substr(14));
+    const std::string dir = root_ + "/" + c->name;
+    c->type = dir + "/type";
+    c->max_state = dir + "/max_state";
+    c->cur_state = dir + "/cur_state";
   }
 
   // A cooling device state: a base-10 integer once trimmed.
-  static int64_t ParseState(const std::string& path) {
-    FileRead f = ReadAttr(path);
-    if (!f.ok()) ThrowErrno(path, f.error);
-    return Unwrap(parse::ParseIntFile(f.data), path);
+  static int64_t ParseState(const std::string& path, FileRead* f) {
+    const std::string_view text = Attr(path, f);
+    if (!f->ok()) ThrowErrno(path, f->error);
+    return Unwrap(parse::ParseIntFile(text), path);
   }
+
+  std::string sysfs_;  // the sysfs root root_ is under
+  std::string root_;   // class/thermal
+  ClassDir dir_;
+  std::vector<Zone> zones_;        // the thermal_zone<N> entries, sorted
+  std::vector<Cooling> coolings_;  // the cooling_device<N> entries, sorted
 };
 
 }  // namespace

@@ -2,6 +2,15 @@
 // queued in UDP sockets summed over /proc/net/udp and /proc/net/udp6. A
 // file that is absent (IPv4 or IPv6 disabled) contributes nothing, as in
 // node_exporter 1.5.
+//
+// The queues are summed as the rows are walked in the read buffer, each
+// row checked as parse::ParseNetSocketTable checks it, without a vector of
+// rows or of fields; a file with a row that check refuses is handed to
+// ParseNetSocketTable, whose error (or sums) it is.
+#include <array>
+#include <charconv>
+#include <optional>
+
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/net_socket.h"
@@ -13,31 +22,105 @@ namespace {
 // is about 230 bytes (udp's are padded to 128).
 constexpr size_t kRecordMax = 512;
 
+std::optional<uint64_t> ParseHex64(std::string_view s) {
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// "A:B" with exactly one ':'.
+bool SplitColon(std::string_view s, std::string_view* a, std::string_view* b) {
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos ||
+      s.find(':', colon + 1) != std::string_view::npos) {
+    return false;
+  }
+  *a = s.substr(0, colon);
+  *b = s.substr(colon + 1);
+  return true;
+}
+
+// "ADDR:PORT" with 8 or 32 hex digits of address and a hex port.
+bool ValidAddress(std::string_view s) {
+  std::string_view addr, port;
+  if (!SplitColon(s, &addr, &port)) return false;
+  if (addr.size() != 8 && addr.size() != 32) return false;
+  for (char c : addr) {
+    if (parse::HexDigit(c) < 0) return false;
+  }
+  return ParseHex64(port).has_value();
+}
+
+// Sums the queues of a socket table into *tx and *rx (the header line
+// skipped); false if a row is not one ParseNetSocketTable accepts.
+bool SumQueues(std::string_view text, uint64_t* tx, uint64_t* rx) {
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; parse::NextLine(text, &pos, &line); ++i) {
+    if (i < 1) continue;
+    std::string_view f[10];
+    size_t n = 0;
+    std::string_view rest = line;
+    for (std::string_view field = parse::NextField(&rest); !field.empty();
+         field = parse::NextField(&rest)) {
+      if (n < std::size(f)) f[n] = field;
+      ++n;
+    }
+    if (n < std::size(f)) return false;
+    std::string_view a, b;
+    if (!SplitColon(f[0], &a, &b) || !parse::ParseU64(a)) return false;
+    if (!ValidAddress(f[1]) || !ValidAddress(f[2])) return false;
+    if (!ParseHex64(f[3])) return false;
+    if (!SplitColon(f[4], &a, &b)) return false;
+    const std::optional<uint64_t> txv = ParseHex64(a), rxv = ParseHex64(b);
+    if (!txv || !rxv) return false;
+    if (!parse::ParseU64(f[7]) || !parse::ParseU64(f[9])) return false;
+    *tx += *txv;
+    *rx += *rxv;
+  }
+  return true;
+}
+
 class UdpQueuesCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
+    if (files_[0].empty() || paths.procfs != procfs_) {
+      procfs_ = paths.procfs;
+      files_[0] = paths.Proc("net/udp");
+      files_[1] = paths.Proc("net/udp6");
+    }
     FamilySet out;
     auto& family = out.Gauge("node_udp_queues",
                              "Number of allocated memory in the kernel for UDP "
                              "datagrams in bytes.");
-    for (const auto& [file, ip] :
-         {std::pair{"net/udp", "v4"}, std::pair{"net/udp6", "v6"}}) {
-      const std::string path = paths.Proc(file);
+    for (size_t k = 0; k < 2; ++k) {
+      const std::string& path = files_[k];
+      const char* ip = k == 0 ? "v4" : "v6";
       // Lines of at most kRecordMax bytes: one read, not a second walk of
       // every slot of the UDP hash table to find the end.
       FileRead read = ReadRecords(path, kRecordMax);
       if (read.missing()) continue;
       const std::string& text = read.Value(path);
       uint64_t tx = 0, rx = 0;  // summed as integers, as Go's procfs does
-      for (const auto& s : Unwrap(parse::ParseNetSocketTable(text), path)) {
-        tx += s.tx_queue;
-        rx += s.rx_queue;
+      if (!SumQueues(text, &tx, &rx)) {
+        tx = rx = 0;
+        for (const auto& s : Unwrap(parse::ParseNetSocketTable(text), path)) {
+          tx += s.tx_queue;
+          rx += s.rx_queue;
+        }
       }
       family.Add({{"queue", "tx"}, {"ip", ip}}, static_cast<double>(tx));
       family.Add({{"queue", "rx"}, {"ip", ip}}, static_cast<double>(rx));
     }
     return out.Take();
   }
+
+ private:
+  std::string procfs_;                  // the procfs root files_ are under
+  std::array<std::string, 2> files_{};  // net/udp, net/udp6
 };
 
 }  // namespace

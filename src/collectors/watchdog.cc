@@ -5,9 +5,25 @@
 // (or an attribute) that may not be read, is "no data": no series, as
 // node_exporter's ErrNoData; any other read error or a malformed number
 // fails the collector naming the file.
+//
+// A device's attribute paths and its label are made when it is first
+// listed (they follow from its name alone); a cycle lists the class
+// directory and reads every attribute.
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
@@ -19,68 +35,239 @@ namespace {
 // Thrown when an attribute may not be read: the collector has no data.
 struct Denied {};
 
-// A trimmed attribute, or nullopt if the file is absent.
-std::optional<std::string> Attr(const std::string& dir, const char* name) {
-  const std::string path = dir + "/" + name;
-  FileRead f = ReadAttr(path);
-  if (f.missing()) return std::nullopt;
-  if (f.error == EACCES || f.error == EPERM) throw Denied();
-  return std::move(f).Value(path);
-}
-
-// A numeric attribute as a double, or nullopt if the file is absent.
-std::optional<double> Number(const std::string& dir, const char* name) {
-  auto text = Attr(dir, name);
-  if (!text) return std::nullopt;
-  return static_cast<double>(
-      Unwrap(parse::ParseIntAttr(*text), dir + "/" + name));
-}
-
 // The numeric attributes: file, series name, help.
 struct NumericAttr {
   const char* file;
   const char* metric;
+  const char* help;
 };
+#define WATCHDOG_HELP(file) "Value of /sys/class/watchdog/<watchdog>/" file
 constexpr NumericAttr kNumeric[] = {
-    {"bootstatus", "node_watchdog_bootstatus"},
-    {"fw_version", "node_watchdog_fw_version"},
-    {"nowayout", "node_watchdog_nowayout"},
-    {"timeleft", "node_watchdog_timeleft_seconds"},
-    {"timeout", "node_watchdog_timeout_seconds"},
-    {"pretimeout", "node_watchdog_pretimeout_seconds"},
-    {"access_cs0", "node_watchdog_access_cs0"},
+    {"bootstatus", "node_watchdog_bootstatus", WATCHDOG_HELP("bootstatus")},
+    {"fw_version", "node_watchdog_fw_version", WATCHDOG_HELP("fw_version")},
+    {"nowayout", "node_watchdog_nowayout", WATCHDOG_HELP("nowayout")},
+    {"timeleft", "node_watchdog_timeleft_seconds", WATCHDOG_HELP("timeleft")},
+    {"timeout", "node_watchdog_timeout_seconds", WATCHDOG_HELP("timeout")},
+    {"pretimeout", "node_watchdog_pretimeout_seconds",
+     WATCHDOG_HELP("pretimeout")},
+    {"access_cs0", "node_watchdog_access_cs0", WATCHDOG_HELP("access_cs0")},
 };
+#undef WATCHDOG_HELP
+
+// The text attributes, labels of node_watchdog_info ("" when absent).
+constexpr const char* kText[] = {
+    "options", "identity", "state", "status", "pretimeout_governor",
+};
+
+constexpr size_t kNumericCount = std::size(kNumeric);
+constexpr size_t kTextCount = std::size(kText);
+
+// A class directory kept open across cycles, listed each cycle into kept
+// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
+// string made per cycle (its List() returns a new vector of new strings,
+// its Stamp() outside sysfs a new string per entry), so that a steady
+// cycle allocates nothing for the listing once the storage has grown to it.
+class ClassDir {
+ public:
+  struct Entry {
+    std::string_view name;  // in names_, valid until the next List()
+    Kind kind = Kind::kNone;
+  };
+
+  ClassDir() = default;
+  ~ClassDir() { Close(); }
+  ClassDir(const ClassDir&) = delete;
+  ClassDir& operator=(const ClassDir&) = delete;
+
+  // Lists `path` (kept open while it is the same directory), sorted by
+  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
+  // then).
+  int List(const std::string& path) {
+    entries_.clear();
+    spans_.clear();
+    names_.clear();
+    if (const int error = Refresh(path)) return error;
+    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
+    alignas(struct dirent64) char buf[8192];
+    while (true) {
+      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        spans_.clear();
+        return error;
+      }
+      if (n == 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        const std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        Kind kind = Kind::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            kind = Kind::kRegular;
+            break;
+          case DT_DIR:
+            kind = Kind::kDirectory;
+            break;
+          case DT_LNK:
+            kind = Kind::kSymlink;
+            break;
+          case DT_UNKNOWN:
+            if (struct stat st;
+                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
+                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
+                                           : Kind::kOther;
+            }
+            break;
+          default:
+            break;
+        }
+        spans_.push_back({names_.size(), name.size(), kind});
+        names_.append(name);
+      }
+    }
+    for (const Span& s : spans_) {
+      entries_.push_back(
+          {std::string_view(names_).substr(s.offset, s.size), s.kind});
+    }
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    return 0;
+  }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+
+  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
+  // stamp of its symlink (fixed for the device's life), elsewhere that of
+  // the directory it leads to (whose change time tells a file added or
+  // removed); 0 or the errno.
+  int Stamp(const std::string& name, DirStamp* out) const {
+    if (fd_ < 0) return EBADF;
+    struct stat st;
+    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
+        0) {
+      return errno;
+    }
+    *out = DirStamp::Of(st);
+    return 0;
+  }
+
+ private:
+  // KeptDir::Refresh().
+  int Refresh(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
+    Close();
+    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) return errno;
+    struct statfs fs;
+    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
+      const int error = errno;
+      Close();
+      return error;
+    }
+    dev_ = st.st_dev;
+    ino_ = st.st_ino;
+    sysfs_ = fs.f_type == SYSFS_MAGIC;
+    return 0;
+  }
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+  struct Span {
+    size_t offset, size;
+    Kind kind;
+  };
+  int fd_ = -1;
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+  bool sysfs_ = false;
+  std::string names_;           // the names, one after the other
+  std::vector<Span> spans_;     // each entry's in names_
+  std::vector<Entry> entries_;  // sorted
+};
+
+// A device's paths and label, made when it is first listed.
+struct Device {
+  std::string name;   // the entry's
+  std::string label;  // the name, valid UTF-8
+  std::array<std::string, kNumericCount> numeric_paths;
+  std::array<std::string, kTextCount> text_paths;
+  std::array<std::string, kTextCount> texts;  // this cycle's, valid UTF-8
+};
+
+// A trimmed attribute (ReadAttr's, viewed in *f), or nullopt if the file is
+// absent.
+std::optional<std::string_view> Attr(const std::string& path, FileRead* f) {
+  *f = ReadPath(path, 128);
+  if (f->missing()) return std::nullopt;
+  if (f->error == EACCES || f->error == EPERM) throw Denied();
+  return parse::GoTrimSpace(f->Value(path));
+}
 
 class WatchdogCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("class/watchdog");
-    auto entries = ListOrNoData(root, /*denied_is_no_data=*/true);
-    if (!entries) return {};
+    if (root_.empty() || paths.sysfs != sysfs_) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("class/watchdog");
+      devices_.clear();
+    }
+    // ListOrNoData(root, /*denied_is_no_data=*/true)'s rules.
+    if (const int error = dir_.List(root_)) {
+      if (error == ENOENT || error == EACCES || error == EPERM) return {};
+      ThrowErrno(root_, error);
+    }
+    const std::vector<ClassDir::Entry>& entries = dir_.entries();
+    // Device k is entry k's, made again only when the name differs.
+    if (devices_.size() > entries.size()) devices_.resize(entries.size());
+    for (size_t k = 0; k < entries.size(); ++k) {
+      if (k == devices_.size()) devices_.emplace_back();
+      if (devices_[k].name != entries[k].name)
+        Plan(entries[k].name, &devices_[k]);
+    }
     FamilySet out;
+    const std::array<FamilyBuilder*, kNumericCount> numeric = Numeric(&out);
+    FileRead f;
     try {
-      for (const DirEntry& e : *entries) {
-        const std::string dir = root + "/" + e.name;
-        const std::string name = parse::ToValidUtf8(e.name);
-        for (const NumericAttr& a : kNumeric) {
-          auto v = Number(dir, a.file);
-          if (!v) continue;
-          out.Gauge(a.metric, std::string("Value of /sys/class/watchdog/"
-                                          "<watchdog>/") +
-                                  a.file)
-              .Add({{"name", name}}, *v);
+      for (Device& d : devices_) {
+        for (size_t i = 0; i < kNumericCount; ++i) {
+          const std::optional<std::string_view> text =
+              Attr(d.numeric_paths[i], &f);
+          if (!text) continue;
+          const double v = static_cast<double>(
+              Unwrap(parse::ParseIntAttr(*text), d.numeric_paths[i]));
+          numeric[i]->Add({{"name", d.label}}, v);
         }
-        auto label = [&](const char* file) {
-          return parse::ToValidUtf8(Attr(dir, file).value_or(""));
-        };
+        for (size_t i = 0; i < kTextCount; ++i) {
+          const std::string_view text =
+              Attr(d.text_paths[i], &f).value_or(std::string_view());
+          if (parse::IsValidUtf8(text)) {
+            d.texts[i].assign(text);
+          } else {
+            d.texts[i] = parse::ToValidUtf8(text);
+          }
+        }
         out.Gauge("node_watchdog_info",
                   "Info of /sys/class/watchdog/<watchdog>")
-            .Add({{"name", name},
-                  {"options", label("options")},
-                  {"identity", label("identity")},
-                  {"state", label("state")},
-                  {"status", label("status")},
-                  {"pretimeout_governor", label("pretimeout_governor")}},
+            .Add({{"name", d.label},
+                  {"options", d.texts[0]},
+                  {"identity", d.texts[1]},
+                  {"state", d.texts[2]},
+                  {"status", d.texts[3]},
+                  {"pretimeout_governor", d.texts[4]}},
                  1);
       }
     } catch (const Denied&) {
@@ -88,6 +275,32 @@ class WatchdogCollector : public Collector {
     }
     return out.Take();
   }
+
+ private:
+  // The handles of the numeric families, in kNumeric's order.
+  static std::array<FamilyBuilder*, kNumericCount> Numeric(FamilySet* out) {
+    std::array<FamilyBuilder*, kNumericCount> handles;
+    for (size_t i = 0; i < kNumericCount; ++i) {
+      handles[i] = &out->Gauge(kNumeric[i].metric, kNumeric[i].help);
+    }
+    return handles;
+  }
+
+  // Device `name`'s paths and label.
+  void Plan(std::string_view name, Device* d) {
+    d->name.assign(name);
+    d->label = parse::ToValidUtf8(name);
+    const std::string dir = root_ + "/" + d->name + "/";
+    for (size_t i = 0; i < kNumericCount; ++i) {
+      d->numeric_paths[i] = dir + kNumeric[i].file;
+    }
+    for (size_t i = 0; i < kTextCount; ++i) d->text_paths[i] = dir + kText[i];
+  }
+
+  std::string sysfs_;  // the sysfs root root_ is under
+  std::string root_;   // class/watchdog
+  ClassDir dir_;
+  std::vector<Device> devices_;  // device k is entry k's
 };
 
 }  // namespace

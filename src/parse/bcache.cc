@@ -33,15 +33,17 @@ double UnitMultiplier(char unit) {
   }
 }
 
-// procfs' parsePseudoFloat: "<int>.<digit>" where the digit counts 1/10.24.
+// procfs' parsePseudoFloat: "<int>.<digit>" where the digit counts 1/10.24
+// (strings.Split on '.': parts after the second are ignored).
 Result<double> ParsePseudoFloat(std::string_view s) {
-  auto parts = Split(s, '.');
-  auto whole = ParseGoFloat(parts[0]);
+  const size_t dot = s.find('.');
+  auto whole = ParseGoFloat(s.substr(0, dot));
   if (!whole) {
     return Result<double>::Fail("not a number: '" + std::string(s) + "'");
   }
-  if (parts.size() == 1) return {*whole, ""};
-  auto frac = ParseGoFloat(parts[1]);
+  if (dot == std::string_view::npos) return {*whole, ""};
+  const std::string_view rest = s.substr(dot + 1);
+  auto frac = ParseGoFloat(rest.substr(0, rest.find('.')));
   if (!frac) {
     return Result<double>::Fail("not a number: '" + std::string(s) + "'");
   }
@@ -55,13 +57,35 @@ std::string_view TrimSuffix(std::string_view s, std::string_view suffix) {
   return s;
 }
 
-// bufio.ScanLines: lines without their '\n' and a trailing '\r'.
-std::vector<std::string_view> ScanLines(std::string_view text) {
-  auto lines = SplitLines(text);
-  for (auto& line : lines) {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+// bufio.ScanLines: the next line from *pos without its '\n' and a trailing
+// '\r' (SplitLines' lines); false at the end. Nothing is allocated.
+bool ScanLine(std::string_view text, size_t* pos, std::string_view* line) {
+  if (!NextLine(text, pos, line)) return false;
+  if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+  return true;
+}
+
+// The last of GoFields(line), "" if it has none. Nothing is allocated.
+std::string_view LastGoField(std::string_view line) {
+  std::string_view last;
+  while (true) {
+    // The white space before the next field, as GoTrimSpace counts it.
+    const std::string_view trimmed = GoTrimSpace(line);
+    if (trimmed.empty()) return last;
+    line.remove_prefix(static_cast<size_t>(trimmed.data() - line.data()));
+    size_t end = 0;
+    while (end < line.size()) {
+      // A white-space rune is at most 3 bytes: whether one starts here is
+      // told by its first 4.
+      const std::string_view tail = line.substr(end);
+      const std::string_view head = tail.substr(0, 4);
+      const std::string_view t = GoTrimSpace(head);
+      if (t.empty() || t.data() != head.data()) break;  // white space here
+      end += Utf8RuneLength(tail);
+    }
+    last = line.substr(0, end);
+    line.remove_prefix(end);
   }
-  return lines;
 }
 
 }  // namespace
@@ -103,12 +127,11 @@ Result<uint64_t> ParseBcacheValue(std::string_view content) {
 Result<WritebackRateDebug> ParseWritebackRateDebug(std::string_view text) {
   Result<WritebackRateDebug> r;
   WritebackRateDebug& w = r.value;
-  auto lines = ScanLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string_view line = lines[i];
-    auto fields = GoFields(line);
-    if (fields.empty()) continue;
-    const std::string_view raw = fields.back();
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; ScanLine(text, &pos, &line); ++i) {
+    const std::string_view raw = LastGoField(line);
+    if (raw.empty()) continue;
     std::string error;
     auto unsigned_value = [&](std::string_view v, uint64_t* out) {
       auto d = Dehumanize(v);
@@ -149,9 +172,9 @@ Result<WritebackRateDebug> ParseWritebackRateDebug(std::string_view text) {
 
 Result<PriorityStats> ParsePriorityStats(std::string_view text) {
   Result<PriorityStats> r;
-  auto lines = ScanLines(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string_view line = lines[i];
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; ScanLine(text, &pos, &line); ++i) {
     uint64_t* out = nullptr;
     if (line.starts_with("Unused:")) {
       out = &r.value.unused_percent;
@@ -160,12 +183,12 @@ Result<PriorityStats> ParsePriorityStats(std::string_view text) {
     } else {
       continue;
     }
-    auto fields = GoFields(line);
-    const std::string_view value = TrimSuffix(fields.back(), "%");
+    const std::string_view last = LastGoField(line);
+    const std::string_view value = TrimSuffix(last, "%");
     auto v = ParseGoUint(value, 10);
     if (!v) {
-      return Result<PriorityStats>::Fail(LineError(
-          i, "not a percentage: '" + std::string(fields.back()) + "'"));
+      return Result<PriorityStats>::Fail(
+          LineError(i, "not a percentage: '" + std::string(last) + "'"));
     }
     *out = *v;
   }

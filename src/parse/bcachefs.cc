@@ -1,5 +1,7 @@
 #include "parse/bcachefs.h"
 
+#include <array>
+
 #include "parse/sysfs_attr.h"
 
 namespace host_exporter::parse {
@@ -18,6 +20,48 @@ std::string KeyUint(std::string_view line, std::string* key, uint64_t* value,
   *skip = colon == std::string_view::npos;
   if (*skip) return "";
   *key = std::string(GoTrimSpace(line.substr(0, colon)));
+  const std::string_view v = GoTrimSpace(line.substr(colon + 1));
+  const auto n = ParseGoUint(v, 10);
+  if (!n) return "not a number: '" + std::string(v) + "'";
+  *value = *n;
+  return "";
+}
+
+// The first up to N of GoFields(line) in *out; how many there are in all.
+// Nothing is allocated.
+template <size_t N>
+size_t GoFieldsUpTo(std::string_view line,
+                    std::array<std::string_view, N>* out) {
+  size_t n = 0;
+  while (true) {
+    // The white space before the next field, as GoTrimSpace counts it.
+    const std::string_view trimmed = GoTrimSpace(line);
+    if (trimmed.empty()) return n;
+    line.remove_prefix(static_cast<size_t>(trimmed.data() - line.data()));
+    size_t end = 0;
+    while (end < line.size()) {
+      // A white-space rune is at most 3 bytes: whether one starts here is
+      // told by its first 4.
+      const std::string_view tail = line.substr(end);
+      const std::string_view head = tail.substr(0, 4);
+      const std::string_view t = GoTrimSpace(head);
+      if (t.empty() || t.data() != head.data()) break;  // white space here
+      end += Utf8RuneLength(tail);
+    }
+    if (n < N) (*out)[n] = line.substr(0, end);
+    ++n;
+    line.remove_prefix(end);
+  }
+}
+
+// KeyUint's views: "<key>:<base-10 uint64>"; "" or why not. A line without
+// a colon is skipped (returns "" with *skip set).
+std::string KeyUintView(std::string_view line, std::string_view* key,
+                        uint64_t* value, bool* skip) {
+  const size_t colon = line.find(':');
+  *skip = colon == std::string_view::npos;
+  if (*skip) return "";
+  *key = GoTrimSpace(line.substr(0, colon));
   const std::string_view v = GoTrimSpace(line.substr(colon + 1));
   const auto n = ParseGoUint(v, 10);
   if (!n) return "not a number: '" + std::string(v) + "'";
@@ -80,28 +124,29 @@ Result<std::map<std::string, BcachefsError>> ParseBcachefsErrors(
 }
 
 Result<BcachefsCounter> ParseBcachefsCounter(std::string_view text) {
+  Result<BcachefsCounter> r;
   bool seen = false;
-  auto r = ParseLines<BcachefsCounter>(
-      text, [&seen](size_t, std::string_view line, BcachefsCounter* out) {
-        constexpr std::string_view kMount = "since mount:";
-        constexpr std::string_view kCreation = "since filesystem creation:";
-        uint64_t* dest = nullptr;
-        if (line.starts_with(kMount)) {
-          line.remove_prefix(kMount.size());
-          dest = &out->since_mount;
-        } else if (line.starts_with(kCreation)) {
-          line.remove_prefix(kCreation.size());
-          dest = &out->since_creation;
-        } else {
-          return std::string();
-        }
-        const auto v = ParseBcachefsBytes(line);
-        if (!v.ok()) return v.error;
-        *dest = v.value;
-        seen = true;
-        return std::string();
-      });
-  if (r.ok() && !seen) {
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    constexpr std::string_view kMount = "since mount:";
+    constexpr std::string_view kCreation = "since filesystem creation:";
+    uint64_t* dest = nullptr;
+    if (line.starts_with(kMount)) {
+      line.remove_prefix(kMount.size());
+      dest = &r.value.since_mount;
+    } else if (line.starts_with(kCreation)) {
+      line.remove_prefix(kCreation.size());
+      dest = &r.value.since_creation;
+    } else {
+      continue;
+    }
+    const auto v = ParseBcachefsBytes(line);
+    if (!v.ok()) return Result<BcachefsCounter>::Fail(LineError(i, v.error));
+    *dest = v.value;
+    seen = true;
+  }
+  if (!seen) {
     return Result<BcachefsCounter>::Fail("counter file format not recognized");
   }
   return r;
@@ -164,6 +209,117 @@ Result<std::map<std::string, uint64_t>> ParseBcachefsIoErrors(
         if (why.empty() && !skip) (*out)[key] = value;
         return why;
       });
+}
+
+std::string ParseBcachefsCompressionRows(
+    std::string_view text,
+    std::vector<BcachefsRow<BcachefsCompression>>* rows) {
+  rows->clear();
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    std::array<std::string_view, 4> f;
+    const size_t n = GoFieldsUpTo(line, &f);
+    if (i == 0 || n < 3) continue;  // header, short lines
+    BcachefsCompression c;
+    uint64_t* dest[3] = {&c.compressed, &c.uncompressed, &c.average_extent};
+    for (size_t k = 1; k < n && k <= 3; ++k) {
+      const auto v = ParseBcachefsBytes(f[k]);
+      if (!v.ok()) return LineError(i, v.error);
+      *dest[k - 1] = v.value;
+    }
+    rows->push_back({TrimColon(f[0]), c, i});
+  }
+  return "";
+}
+
+std::string ParseBcachefsErrorRows(
+    std::string_view text, std::vector<BcachefsRow<BcachefsError>>* rows) {
+  rows->clear();
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    std::array<std::string_view, 3> f;
+    const size_t n = GoFieldsUpTo(line, &f);
+    if (n < 2) continue;
+    BcachefsError e;
+    uint64_t* dest[2] = {&e.count, &e.timestamp};
+    for (size_t k = 1; k < n && k <= 2; ++k) {
+      const auto v = ParseGoUint(f[k], 10);
+      if (!v) return LineError(i, "not a number: '" + std::string(f[k]) + "'");
+      *dest[k - 1] = *v;
+    }
+    rows->push_back({f[0], e, i});
+  }
+  return "";
+}
+
+std::string ParseBcachefsBtreeWriteRows(
+    std::string_view text, std::vector<BcachefsRow<BcachefsBtreeWrite>>* rows) {
+  rows->clear();
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    std::array<std::string_view, 3> f;
+    const size_t n = GoFieldsUpTo(line, &f);
+    if (i == 0 || n < 3) continue;  // header, short lines
+    const auto count = ParseGoUint(f[1], 10);
+    if (!count) {
+      return LineError(i, "not a number: '" + std::string(f[1]) + "'");
+    }
+    const auto size = ParseBcachefsBytes(f[2]);
+    if (!size.ok()) return LineError(i, size.error);
+    rows->push_back({TrimColon(f[0]), {*count, size.value}, i});
+  }
+  return "";
+}
+
+std::string ParseBcachefsIoDoneRows(std::string_view text,
+                                    std::vector<BcachefsIoDoneRow>* rows) {
+  rows->clear();
+  std::string_view op;
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    line = GoTrimSpace(line);
+    if (line == "read:" || line == "write:") {
+      op = TrimColon(line);
+      continue;
+    }
+    if (line.empty() || op.empty()) continue;
+    std::string_view key;
+    uint64_t value = 0;
+    bool skip = false;
+    std::string why = KeyUintView(line, &key, &value, &skip);
+    if (!why.empty()) return LineError(i, why);
+    if (!skip) rows->push_back({op, key, value, i});
+  }
+  return "";
+}
+
+std::string ParseBcachefsIoErrorRows(std::string_view text,
+                                     std::vector<BcachefsRow<uint64_t>>* rows) {
+  rows->clear();
+  enum { kBefore, kIn, kAfter } section = kBefore;
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    if (line.starts_with("IO errors since filesystem creation")) {
+      if (section == kBefore) section = kIn;
+      continue;
+    }
+    if (line.starts_with("IO errors since ")) section = kAfter;
+    if (section != kIn) continue;
+    line = GoTrimSpace(line);
+    if (line.empty()) continue;
+    std::string_view key;
+    uint64_t value = 0;
+    bool skip = false;
+    std::string why = KeyUintView(line, &key, &value, &skip);
+    if (!why.empty()) return LineError(i, why);
+    if (!skip) rows->push_back({key, value, i});
+  }
+  return "";
 }
 
 }  // namespace host_exporter::parse

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parse/parse_util.h"
 
@@ -74,6 +75,51 @@ ParseBcachefsIoDone(std::string_view text);
 /// since filesystem creation" (the next "IO errors since ..." ends it).
 Result<std::map<std::string, uint64_t>> ParseBcachefsIoErrors(
     std::string_view text);
+
+// --- The same files as rows viewed in their text --------------------------
+//
+// For a reader that parses the files every cycle: each parser below clears
+// *rows and appends the rows of `text` in file order, their keys viewed in
+// `text` (valid while it is), and returns "" or the error the map parser
+// above returns for the same text. Once *rows has grown, nothing is
+// allocated. Each row carries its line, so that sorting by (key, line) puts
+// a repeated key's last row (the map's entry) at the end of its run.
+
+/// A row of compression_stats, errors, btree_write_stats or io_errors.
+template <typename V>
+struct BcachefsRow {
+  std::string_view key;
+  V value;
+  size_t line;
+};
+
+/// ParseBcachefsCompression()'s rows.
+std::string ParseBcachefsCompressionRows(
+    std::string_view text, std::vector<BcachefsRow<BcachefsCompression>>* rows);
+
+/// ParseBcachefsErrors()'s rows.
+std::string ParseBcachefsErrorRows(
+    std::string_view text, std::vector<BcachefsRow<BcachefsError>>* rows);
+
+/// ParseBcachefsBtreeWrites()'s rows.
+std::string ParseBcachefsBtreeWriteRows(
+    std::string_view text, std::vector<BcachefsRow<BcachefsBtreeWrite>>* rows);
+
+/// A row of io_done: the bytes of a data type in an operation's section.
+struct BcachefsIoDoneRow {
+  std::string_view operation;  ///< "read" or "write"
+  std::string_view data_type;
+  uint64_t bytes = 0;
+  size_t line = 0;
+};
+
+/// ParseBcachefsIoDone()'s rows (an operation without rows has none here).
+std::string ParseBcachefsIoDoneRows(std::string_view text,
+                                    std::vector<BcachefsIoDoneRow>* rows);
+
+/// ParseBcachefsIoErrors()'s rows.
+std::string ParseBcachefsIoErrorRows(std::string_view text,
+                                     std::vector<BcachefsRow<uint64_t>>* rows);
 
 }  // namespace host_exporter::parse
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -151,6 +153,48 @@ TEST(BcacheCollectorTest, PriorityStatsFlag) {
 TEST(BcacheCollectorTest, NoBcacheNoFamilies) {
   EXPECT_TRUE(RunCollector("bcache", {}, testing::FixturePaths("/nonexistent"))
                   .empty());
+}
+
+// The sets and devices planned from a listing are kept while the next
+// listing is the same: a set or device added, removed or renamed shows in
+// the next run.
+TEST(BcacheCollectorTest, KeptSetsFollowTheTree) {
+  testing::ExpectSteadyRunsAlike("bcache");
+  testing::ExpectSteadyRunsAlike(
+      "bcache", testing::Opt("collector.bcache.priorityStats", "true"));
+
+  testing::SysfsRoot root;
+  const std::string set = "fs/bcache/1-2/";
+  root.Write(set + "congested", "1\n");
+  std::unique_ptr<Collector> c = testing::MakeCollector("bcache");
+  auto dirty = [](const Families& fams, const char* uuid, const char* bdev) {
+    return FindValue(fams, "node_bcache_dirty_data_bytes",
+                     {{"uuid", uuid}, {"backing_device", bdev}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcache_congested", {{"uuid", "1-2"}}), 1);
+  EXPECT_FALSE(dirty(fams, "1-2", "bdev0"));
+  root.Write(set + "congested", "2\n");
+  root.Write(set + "bdev0/dirty_data", "1k\n");
+  root.Write(set + "bdev0/writeback_rate_debug", "rate:\t\t1.0k/sec\n");
+  root.Write("fs/bcache/3-4/cache0/written", "5\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcache_congested", {{"uuid", "1-2"}}), 2);
+  EXPECT_EQ(dirty(fams, "1-2", "bdev0"), 1024);
+  EXPECT_EQ(FindValue(fams, "node_bcache_written_bytes_total",
+                      {{"uuid", "3-4"}, {"cache_device", "cache0"}}),
+            5);
+  std::filesystem::rename(root.Sys(set + "bdev0"), root.Sys(set + "bdev1"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(dirty(fams, "1-2", "bdev0"));
+  EXPECT_EQ(dirty(fams, "1-2", "bdev1"), 1024);
+  std::filesystem::remove_all(root.Sys("fs/bcache/1-2"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(FindValue(fams, "node_bcache_congested", {{"uuid", "1-2"}}));
+  EXPECT_FALSE(dirty(fams, "1-2", "bdev1"));
+  EXPECT_EQ(FindValue(fams, "node_bcache_written_bytes_total",
+                      {{"uuid", "3-4"}, {"cache_device", "cache0"}}),
+            5);
 }
 
 }  // namespace

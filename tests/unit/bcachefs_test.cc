@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter {
@@ -87,6 +93,66 @@ TEST(BcachefsParseTest, CounterIoDoneIoErrors) {
   EXPECT_TRUE(ParseBcachefsIoErrors("read: 5\n").value.empty());
 }
 
+// The row parsers give the map parsers' entries (a repeated key's last row)
+// and errors, viewed in the text.
+template <typename Row, typename Map>
+void ExpectRowsAreTheMap(const std::vector<Row>& rows, const Map& map) {
+  std::map<std::string, typename Map::mapped_type> got;
+  for (const Row& r : rows) got[std::string(r.key)] = r.value;
+  EXPECT_EQ(got.size(), map.size());
+  for (const auto& [key, value] : map) {
+    ASSERT_TRUE(got.count(key)) << key;
+    EXPECT_EQ(std::memcmp(&got[key], &value, sizeof value), 0) << key;
+  }
+}
+
+TEST(BcachefsParseTest, RowsAreTheMapsEntries) {
+  const std::string compression =
+      "typ compressed uncompressed\nzstd: 1k 2k 3k\nlz4 5 6\nx\nzstd 7 8 9\n"
+      "\xC2\xA0none\xE3\x80\x80 1\xC2\x85 2\n";
+  std::vector<BcachefsRow<BcachefsCompression>> c;
+  EXPECT_EQ(ParseBcachefsCompressionRows(compression, &c), "");
+  ExpectRowsAreTheMap(c, ParseBcachefsCompression(compression).value);
+  EXPECT_EQ(ParseBcachefsCompressionRows("h\nzstd 1 x\n", &c),
+            ParseBcachefsCompression("h\nzstd 1 x\n").error);
+
+  const std::string errors = "a 1 2\nb 3\na 4 5\nc\n";
+  std::vector<BcachefsRow<BcachefsError>> e;
+  EXPECT_EQ(ParseBcachefsErrorRows(errors, &e), "");
+  ExpectRowsAreTheMap(e, ParseBcachefsErrors(errors).value);
+  EXPECT_EQ(ParseBcachefsErrorRows("a -1\n", &e),
+            ParseBcachefsErrors("a -1\n").error);
+
+  const std::string writes = "h\ninitial: 5 1k\nx: 1 2\ninitial 6 2k\n";
+  std::vector<BcachefsRow<BcachefsBtreeWrite>> w;
+  EXPECT_EQ(ParseBcachefsBtreeWriteRows(writes, &w), "");
+  ExpectRowsAreTheMap(w, ParseBcachefsBtreeWrites(writes).value);
+  EXPECT_EQ(ParseBcachefsBtreeWriteRows("h\na: x 1\n", &w),
+            ParseBcachefsBtreeWrites("h\na: x 1\n").error);
+
+  const std::string done =
+      "sb : 1\nread:\nsb : 2\nuser:3\nnoise\nwrite:\nsb : 4\nread:\nsb: 5\n";
+  std::vector<BcachefsIoDoneRow> d;
+  EXPECT_EQ(ParseBcachefsIoDoneRows(done, &d), "");
+  std::map<std::string, std::map<std::string, uint64_t>> got;
+  for (const auto& r : d) {
+    got[std::string(r.operation)][std::string(r.data_type)] = r.bytes;
+  }
+  EXPECT_EQ(got, ParseBcachefsIoDone(done).value);
+  EXPECT_EQ(ParseBcachefsIoDoneRows("write:\nsb: 1k\n", &d),
+            ParseBcachefsIoDone("write:\nsb: 1k\n").error);
+
+  const std::string io_errors =
+      "IO errors since filesystem creation\n  read: 1\n  read: 2\n"
+      "  write:3\nIO errors since 8 y ago\n  read: 9\n";
+  std::vector<BcachefsRow<uint64_t>> i;
+  EXPECT_EQ(ParseBcachefsIoErrorRows(io_errors, &i), "");
+  ExpectRowsAreTheMap(i, ParseBcachefsIoErrors(io_errors).value);
+  const std::string bad = "IO errors since filesystem creation\n x: y\n";
+  EXPECT_EQ(ParseBcachefsIoErrorRows(bad, &i),
+            ParseBcachefsIoErrors(bad).error);
+}
+
 }  // namespace
 
 namespace testing {
@@ -163,6 +229,45 @@ TEST(BcachefsCollectorTest, MissingFilesAreEmptyBadOnesFailNamingThem) {
   EXPECT_EQ(ErrorOf("bcachefs", root),
             root.Sys("fs/bcachefs/u1/counters/x-y") +
                 ": counter file format not recognized");
+}
+
+// The filesystems, counters and devices planned from a listing are kept
+// while the next listing is the same: one added, removed or renamed shows
+// in the next run.
+TEST(BcachefsCollectorTest, KeptFilesystemsFollowTheTree) {
+  ExpectSteadyRunsAlike("bcachefs");
+
+  SysfsRoot root;
+  root.Write("fs/bcachefs/u1/counters/a", "since filesystem creation: 5\n");
+  root.Write("fs/bcachefs/u1/dev-0/nbuckets", "10\n");
+  std::unique_ptr<Collector> c = MakeCollector("bcachefs");
+  auto buckets = [](const Families& fams, const char* uuid, const char* dev) {
+    return FindValue(fams, "node_bcachefs_device_buckets",
+                     {{"uuid", uuid}, {"device", dev}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_a_total", {{"uuid", "u1"}}), 5);
+  EXPECT_EQ(buckets(fams, "u1", "0"), 10);
+  EXPECT_FALSE(buckets(fams, "u1", "1"));
+  root.Write("fs/bcachefs/u1/counters/b", "since filesystem creation: 6\n");
+  root.Write("fs/bcachefs/u1/dev-1/nbuckets", "11\n");
+  root.Write("fs/bcachefs/u2/dev-0/nbuckets", "12\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_b_total", {{"uuid", "u1"}}), 6);
+  EXPECT_EQ(buckets(fams, "u1", "1"), 11);
+  EXPECT_EQ(buckets(fams, "u2", "0"), 12);
+  std::filesystem::rename(root.Sys("fs/bcachefs/u1/dev-0"),
+                          root.Sys("fs/bcachefs/u1/dev-2"));
+  std::filesystem::remove(root.Sys("fs/bcachefs/u1/counters/a"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(buckets(fams, "u1", "0"));
+  EXPECT_EQ(buckets(fams, "u1", "2"), 10);
+  EXPECT_EQ(FindFamily(fams, "node_bcachefs_a_total"), nullptr);
+  EXPECT_EQ(FindValue(fams, "node_bcachefs_b_total", {{"uuid", "u1"}}), 6);
+  std::filesystem::remove_all(root.Sys("fs/bcachefs/u1"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(FindValue(fams, "node_bcachefs_info", {{"uuid", "u1"}}));
+  EXPECT_EQ(buckets(fams, "u2", "0"), 12);
 }
 
 }  // namespace

@@ -129,6 +129,125 @@ TEST(BtrfsCollectorTest, MissingSystemAllocationIsAnError) {
   std::filesystem::remove_all(root);
 }
 
+// The text of one run of `c` and of a new instance's on `paths`: what the
+// kept state must give.
+void ExpectAsNew(Collector& c, const HostPaths& paths) {
+  const std::string kept =
+      EncodeText(c.Collect(paths), Escaping::kUnderscores, true);
+  const std::string fresh =
+      EncodeText(testing::MakeCollector("btrfs", {})->Collect(paths),
+                 Escaping::kUnderscores, true);
+  EXPECT_EQ(kept, fresh);
+}
+
+TEST(BtrfsCollectorTest, KeptFilesystemsFollowTheTree) {
+  testing::ExpectSteadyRunsAlike("btrfs");
+
+  testing::SysfsRoot root;
+  const std::string a = "fs/btrfs/01234567-89ab-cdef-0123-456789abcdef/";
+  const std::string b = "fs/btrfs/fedcba98-7654-3210-fedc-ba9876543210/";
+  auto make = [&](const std::string& fs) {
+    root.Write(fs + "label", "one\n");
+    root.Write(fs + "allocation/global_rsv_size", "7\n");
+    root.Write(fs + "allocation/data/raid5/used_bytes", "5\n");
+    root.Write(fs + "allocation/data/raid5/total_bytes", "9\n");
+    root.Write(fs + "allocation/system/bytes_reserved", "1\n");
+    root.Write(fs + "devices/sda/size", "2\n");
+    root.Write(fs + "devices/sdb/size", "3\n");
+  };
+  make(a);
+  std::unique_ptr<Collector> c = testing::MakeCollector("btrfs", {});
+  const HostPaths paths = root.Paths();
+  const std::string uuid_a = "01234567-89ab-cdef-0123-456789abcdef";
+  const Labels raid5 = {
+      {"uuid", uuid_a}, {"block_group_type", "data"}, {"mode", "raid5"}};
+  Families f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_allocation_ratio", raid5), 2);
+  EXPECT_EQ(FindValue(f, "node_btrfs_used_bytes", raid5), 5);
+
+  // Values are read every run; a device, a profile and a filesystem added
+  // show in the next.
+  root.Write(a + "allocation/data/raid5/used_bytes", "6\n");
+  root.Write(a + "devices/sdc/size", "4\n");
+  root.Write(a + "allocation/data/single/used_bytes", "8\n");
+  make(b);
+  f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_used_bytes", raid5), 6);
+  EXPECT_EQ(FindValue(f, "node_btrfs_allocation_ratio", raid5), 1.5);
+  EXPECT_EQ(FindValue(f, "node_btrfs_device_size_bytes",
+                      {{"uuid", uuid_a}, {"device", "sdc"}}),
+            4 * 512);
+  EXPECT_EQ(
+      FindValue(
+          f, "node_btrfs_used_bytes",
+          {{"uuid", uuid_a}, {"block_group_type", "data"}, {"mode", "single"}}),
+      8);
+  EXPECT_EQ(Family(f, "node_btrfs_info").metric.size(), 2u);
+  ExpectAsNew(*c, paths);
+
+  // A label replaced by rename(2), a metadata_uuid added, a profile and a
+  // device removed, a profile directory turned into a file.
+  root.Write(a + "label.new", "two\n");
+  std::filesystem::rename(root.Sys(a + "label.new"), root.Sys(a + "label"));
+  root.Write(a + "metadata_uuid", "11111111-2222-3333-4444-555555555555\n");
+  std::filesystem::remove_all(root.Sys(a + "allocation/data/single"));
+  std::filesystem::remove_all(root.Sys(a + "devices/sdc"));
+  std::filesystem::remove_all(root.Sys(b + "allocation/data/raid5"));
+  root.Write(b + "allocation/data/raid5", "not a directory\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_info",
+                      {{"uuid", "11111111-2222-3333-4444-555555555555"},
+                       {"label", "two"}}),
+            1);
+  EXPECT_EQ(Family(f, "node_btrfs_used_bytes").metric.size(), 1u);
+  EXPECT_EQ(Family(f, "node_btrfs_device_size_bytes").metric.size(), 4u);
+  ExpectAsNew(*c, paths);
+
+  // A filesystem unmounted, and one mounted again under its name (a new
+  // directory, another label).
+  std::filesystem::remove_all(root.Sys(a));
+  f = c->Collect(paths);
+  EXPECT_EQ(Family(f, "node_btrfs_info").metric.size(), 1u);
+  make(a);
+  root.Write(a + "label", "three\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(
+      FindValue(f, "node_btrfs_info", {{"uuid", uuid_a}, {"label", "three"}}),
+      1);
+  ExpectAsNew(*c, paths);
+  std::filesystem::remove_all(root.Sys("fs/btrfs"));
+  EXPECT_TRUE(c->Collect(paths).empty());
+}
+
+TEST(BtrfsCollectorTest, KeptCommitStatisticsFollowTheFile) {
+  const CollectorOptions v19 = testing::Opt(kNodeExporterCompatKey, "1.9");
+  testing::ExpectSteadyRunsAlike("btrfs", v19);
+
+  testing::SysfsRoot root;
+  const std::string fs = "fs/btrfs/01234567-89ab-cdef-0123-456789abcdef/";
+  root.Write(fs + "allocation/system/bytes_reserved", "1\n");
+  std::unique_ptr<Collector> c = testing::MakeCollector("btrfs", v19);
+  const HostPaths paths = root.Paths();
+  const Labels uuid = {{"uuid", "01234567-89ab-cdef-0123-456789abcdef"}};
+  Families f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commits_total", uuid), 0);
+  root.Write(fs + "commit_stats",
+             "commits 12\nlast_commit_ms 250\nmax_commit_ms 1000\n"
+             "total_commit_ms 3000\nbad 1 2\ncommits x\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commits_total", uuid), 12);
+  EXPECT_EQ(FindValue(f, "node_btrfs_last_commit_seconds", uuid), 0.25);
+  EXPECT_EQ(FindValue(f, "node_btrfs_max_commit_seconds", uuid), 1);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commit_seconds_total", uuid), 3);
+  root.Write(fs + "commit_stats", "commits 13\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commits_total", uuid), 13);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commit_seconds_total", uuid), 0);
+  std::filesystem::remove(root.Sys(fs + "commit_stats"));
+  f = c->Collect(paths);
+  EXPECT_EQ(FindValue(f, "node_btrfs_commits_total", uuid), 0);
+}
+
 TEST(BtrfsCollectorTest, NoBtrfsIsNoMetrics) {
   EXPECT_TRUE(
       RunCollector("btrfs", {}, testing::FixturePaths("/nonexistent")).empty());

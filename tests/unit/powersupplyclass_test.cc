@@ -56,5 +56,43 @@ TEST(PowersupplyclassCollectorTest, MalformedValueFailsEvenWhenIgnored) {
             want);
 }
 
+// A supply's files are listed when it is first seen and kept while its
+// stamp holds: a steady run gives what the first gave, values are read each
+// run, and a file or a supply added or removed is seen at the next run.
+TEST(PowersupplyclassCollectorTest, KeptSuppliesFollowTheTree) {
+  ExpectSteadyRunsAlike("powersupplyclass");
+
+  SysfsRoot root;
+  root.Write("class/power_supply/BAT0/capacity", "90\n");
+  root.Write("class/power_supply/BAT0/status", "Discharging\n");
+  std::unique_ptr<Collector> c = MakeCollector("powersupplyclass", {});
+  const Labels bat0 = {{"power_supply", "BAT0"}};
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_power_supply_capacity", bat0), 90);
+  EXPECT_FALSE(FindValue(fams, "node_power_supply_cyclecount", bat0));
+
+  root.Write("class/power_supply/BAT0/capacity", "80\n");
+  root.Write("class/power_supply/BAT0/cycle_count", "7\n");
+  root.Write("class/power_supply/AC/online", "1\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_power_supply_capacity", bat0), 80);
+  EXPECT_EQ(FindValue(fams, "node_power_supply_cyclecount", bat0), 7);
+  EXPECT_EQ(
+      FindValue(fams, "node_power_supply_online", {{"power_supply", "AC"}}), 1);
+
+  std::filesystem::remove(root.Sys("class/power_supply/BAT0/status"));
+  std::filesystem::remove_all(root.Sys("class/power_supply/AC"));
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(FindValue(fams, "node_power_supply_info", bat0), 1);
+  EXPECT_EQ(FindFamily(fams, "node_power_supply_online"), nullptr);
+  // A file the listing named that is now a directory: not read (procfs
+  // reads regular files only).
+  std::filesystem::remove(root.Sys("class/power_supply/BAT0/cycle_count"));
+  std::filesystem::create_directory(
+      root.Sys("class/power_supply/BAT0/cycle_count"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(FindValue(fams, "node_power_supply_cyclecount", bat0));
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

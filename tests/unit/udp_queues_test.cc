@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "parse/net_socket.h"
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter::testing {
@@ -46,6 +47,31 @@ TEST(UdpQueuesCollectorTest, AbsentFamiliesAreSkipped) {
   std::ofstream(root + "/proc/net/udp6") << kUdpHeader << "garbage\n";
   EXPECT_THROW(RunCollector("udp_queues", {}, FixturePaths(root)),
                CollectError);
+}
+
+// The rows are summed without a vector; a bad row fails with the parser's
+// own error.
+TEST(UdpQueuesCollectorTest, SteadyRunsAlikeAndBadRowsFailAsTheParser) {
+  ExpectSteadyRunsAlike("udp_queues");
+
+  TempRoot tmp;
+  const std::string root = tmp.dir();
+  std::filesystem::create_directories(root + "/proc/net");
+  const std::string text =
+      std::string(kUdpHeader) +
+      "    1: 00000000:0044 00000000:0000 07 00000010:00000020 00:00000000 "
+      "00000000     0        0 1 2 0000000000000000 0\n"
+      "    2: 00000000:0045 00000000:0000 07 00000000:zz 00:00000000 "
+      "00000000     0        0 1 2 0000000000000000 0\n";
+  std::ofstream(root + "/proc/net/udp") << text;
+  const auto parsed = parse::ParseNetSocketTable(text);
+  ASSERT_FALSE(parsed.ok());
+  try {
+    RunCollector("udp_queues", {}, FixturePaths(root));
+    ADD_FAILURE() << "expected CollectError";
+  } catch (const CollectError& e) {
+    EXPECT_EQ(std::string(e.what()), root + "/proc/net/udp: " + parsed.error);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "tests/unit/collector_test_util.h"
 
 namespace host_exporter::testing {
@@ -71,6 +73,53 @@ TEST(WatchdogCollectorTest, UnreadableAttributeIsNoData) {
   root.Write("class/watchdog/watchdog0/state", "active\n");
   ::chmod(root.Sys("class/watchdog/watchdog0/state").c_str(), 0);
   EXPECT_TRUE(RunCollector("watchdog", {}, root.Paths()).empty());
+}
+
+// A device's paths and label are made when it is first listed: a steady run
+// gives what the first gave, values are read each run, and a device added,
+// renamed or removed, or an attribute removed, is seen at the next run.
+TEST(WatchdogCollectorTest, KeptDevicesFollowTheTree) {
+  ExpectSteadyRunsAlike("watchdog");
+
+  SysfsRoot root;
+  root.Write("class/watchdog/watchdog0/timeout", "30\n");
+  root.Write("class/watchdog/watchdog0/identity", "iTCO_wdt\n");
+  std::unique_ptr<Collector> c = MakeCollector("watchdog", {});
+  auto timeout = [](const Families& fams, const char* name) {
+    return FindValue(fams, "node_watchdog_timeout_seconds", {{"name", name}});
+  };
+  Families fams = c->Collect(root.Paths());
+  EXPECT_EQ(timeout(fams, "watchdog0"), 30);
+
+  root.Write("class/watchdog/watchdog0/timeout", "60\n");
+  root.Write("class/watchdog/watchdog1/timeout", "10\n");
+  fams = c->Collect(root.Paths());
+  EXPECT_EQ(timeout(fams, "watchdog0"), 60);
+  EXPECT_EQ(timeout(fams, "watchdog1"), 10);
+
+  std::filesystem::rename(root.Sys("class/watchdog/watchdog0"),
+                          root.Sys("class/watchdog/watchdog2"));
+  std::filesystem::remove(root.Sys("class/watchdog/watchdog1/timeout"));
+  fams = c->Collect(root.Paths());
+  EXPECT_FALSE(timeout(fams, "watchdog0"));
+  EXPECT_FALSE(timeout(fams, "watchdog1"));
+  EXPECT_EQ(timeout(fams, "watchdog2"), 60);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
+                      {{"name", "watchdog2"},
+                       {"options", ""},
+                       {"identity", "iTCO_wdt"},
+                       {"state", ""},
+                       {"status", ""},
+                       {"pretimeout_governor", ""}}),
+            1);
+  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
+                      {{"name", "watchdog1"},
+                       {"options", ""},
+                       {"identity", ""},
+                       {"state", ""},
+                       {"status", ""},
+                       {"pretimeout_governor", ""}}),
+            1);
 }
 
 }  // namespace

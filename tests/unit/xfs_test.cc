@@ -1,6 +1,8 @@
 // The xfs collector on the fixture root and on scratch roots.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "parse/xfs_stats.h"
 #include "tests/unit/collector_test_util.h"
 
@@ -48,6 +50,44 @@ TEST(XfsCollectorTest, TheHostWideStatsDirectoryIsNoDevice) {
   }
   EXPECT_EQ(FindValue(f, "node_xfs_read_calls_total", {{"device", "sda1"}}),
             94045);
+}
+
+TEST(XfsCollectorTest, KeptDevicesFollowTheTree) {
+  ExpectSteadyRunsAlike("xfs");
+
+  SysfsRoot root;
+  const std::string stats = "extent_alloc 1 2 3 4\nrw 5 6\n";
+  root.Write("fs/xfs/sda1/stats/stats", stats);
+  std::unique_ptr<Collector> c = MakeCollector("xfs", {});
+  const HostPaths paths = root.Paths();
+  auto reads = [](const Families& f, const char* device) {
+    return FindValue(f, "node_xfs_read_calls_total", {{"device", device}});
+  };
+  Families f = c->Collect(paths);
+  EXPECT_EQ(reads(f, "sda1"), 6);
+  // Read again every run: rewritten in place, then replaced by rename(2).
+  root.Write("fs/xfs/sda1/stats/stats", "rw 7 8\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(reads(f, "sda1"), 8);
+  root.Write("fs/xfs/sda1/stats/new", "rw 9 10\n");
+  std::filesystem::rename(root.Sys("fs/xfs/sda1/stats/new"),
+                          root.Sys("fs/xfs/sda1/stats/stats"));
+  root.Write("fs/xfs/sdb1/stats/stats", stats);
+  f = c->Collect(paths);
+  EXPECT_EQ(reads(f, "sda1"), 10);
+  EXPECT_EQ(reads(f, "sdb1"), 6);
+  // A device gone, and one re-created under its name.
+  std::filesystem::remove_all(root.Sys("fs/xfs/sda1"));
+  f = c->Collect(paths);
+  EXPECT_FALSE(reads(f, "sda1"));
+  EXPECT_EQ(reads(f, "sdb1"), 6);
+  std::filesystem::remove_all(root.Sys("fs/xfs/sdb1"));
+  root.Write("fs/xfs/sdb1/stats/stats", "rw 11 12\n");
+  f = c->Collect(paths);
+  EXPECT_EQ(reads(f, "sdb1"), 12);
+  // A device without its stats file is none; no device, no families.
+  std::filesystem::remove(root.Sys("fs/xfs/sdb1/stats/stats"));
+  EXPECT_TRUE(c->Collect(paths).empty());
 }
 
 }  // namespace
