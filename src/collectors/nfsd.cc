@@ -23,8 +23,7 @@ void AddRequests(FamilyBuilder* f, const char* proto,
     bool skipped = false;
     for (std::string_view s : skip) skipped = skipped || s == names[i];
     if (skipped) continue;
-    f->Add({{"proto", proto}, {"method", std::string(names[i])}},
-           ToDouble(values[i]));
+    f->Add({{"proto", proto}, {"method", names[i]}}, ToDouble(values[i]));
   }
 }
 
@@ -34,7 +33,11 @@ class NfsdCollector : public Collector {
       : ne15_(o.NodeExporter15()) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string path = paths.Proc("net/rpc/nfsd");
+    if (path_.empty() || procfs_ != paths.procfs) {
+      procfs_ = paths.procfs;
+      path_ = paths.Proc("net/rpc/nfsd");
+    }
+    const std::string& path = path_;
     auto text = ReadFileIfExists(path);
     if (!text) return {};  // no NFS server running
     auto s = Unwrap(parse::ParseNfsServerStats(*text), path);
@@ -103,6 +106,8 @@ class NfsdCollector : public Collector {
  private:
   // --compat.node-exporter=1.5: procfs 0.8's v4 operation names.
   bool ne15_;
+  // The file's path, made for procfs_.
+  std::string procfs_, path_;
 };
 
 }  // namespace

@@ -7,9 +7,11 @@
 // No /sys/class/scsi_tape, or a drive without stats/: no families. Where
 // node_exporter crashes on a malformed statistic, this collector fails the
 // scrape.
+#include <array>
 #include <cerrno>
 #include <map>
-#include <optional>
+#include <string>
+#include <vector>
 
 #include "collectors/toolkit.h"
 #include "parse/sysfs_attr.h"
@@ -76,64 +78,115 @@ constexpr TapeStat kStats[] = {
      kCounter, kNs},
 };
 
+constexpr size_t kStatCount = std::size(kStats);
+
+// A drive as listed when first seen (or when its stamps changed): the paths
+// of its stats/ files and which statistic each is. The st driver registers
+// a drive's statistics with its class device, so they stay while it lives:
+// on sysfs its class symlink's stamp is fixed for that life
+// (KeptDir::Stamp), elsewhere (a fixture tree) the directories' change
+// times tell a file added or removed. A cycle reads the values only.
+struct Tape {
+  EntryStamps stamps;      // of the drive and its stats/
+  bool has_stats = false;  // stats/ exists
+  struct File {
+    std::string path;
+    int stat;  // index in kStats, or -1 (read, as procfs does, not kept)
+  };
+  std::vector<File> files;                    // stats/'s regular files, by name
+  std::array<uint64_t, kStatCount> values{};  // this cycle's
+  bool ignored = false;  // by the ignored-devices pattern (its name's)
+  bool seen = false;
+};
+
 class TapestatsCollector : public Collector {
  public:
   explicit TapestatsCollector(const CollectorOptions& o)
       : ignored_(kTapeIgnored, o.Get(kTapeIgnored)) {}
 
   Families Collect(const HostPaths& paths) override {
-    const std::string root = paths.Sys("class/scsi_tape");
-    const auto entries = ListOrNoData(root);
-    if (!entries) return {};
-    std::map<std::string, std::map<std::string, uint64_t>> tapes;
+    if (root_.empty() || sysfs_ != paths.sysfs) {
+      sysfs_ = paths.sysfs;
+      root_ = paths.Sys("class/scsi_tape");
+      tapes_.clear();
+    }
+    const auto entries = root_dir_.ListOrNoData(root_);
+    if (!entries) {
+      tapes_.clear();
+      return {};
+    }
+    FamilySet out;
+    for (auto& [name, t] : tapes_) t.seen = false;
+    // Every drive is read before any is exposed (procfs reads the class),
+    // the ignored ones too: a drive without stats/ means no data at all.
     for (const DirEntry& e : *entries) {
       if (!IsTapeName(e.name)) continue;
-      auto stats = ReadStats(root + "/" + e.name + "/stats");
-      if (!stats) return {};
-      tapes[e.name] = std::move(*stats);
+      Tape& t = Plan(e.name);
+      if (!t.has_stats) return {};
+      Read(t);
     }
-    return Expose(tapes);
-  }
-
- private:
-  // The statistics of one drive, by file name (0 when missing), or nullopt
-  // for no data (no stats directory).
-  static std::optional<std::map<std::string, uint64_t>> ReadStats(
-      const std::string& dir) {
-    DirRead list = ReadDir(dir);
-    if (list.error == ENOENT) return std::nullopt;
-    if (!list.ok()) ThrowErrno(dir, list.error);
-    std::map<std::string, uint64_t> stats;
-    for (const TapeStat& st : kStats) stats[st.file] = 0;
-    for (const DirEntry& e : list.entries) {
-      if (e.kind != Kind::kRegular) continue;
-      const std::string path = dir + "/" + e.name;
-      FileRead f = ReadAttr(path);
-      if (!f.ok()) ThrowErrno(path, f.error);
-      if (stats.count(e.name)) {
-        stats[e.name] = Unwrap(parse::ParseUintAttr(f.data), path);
-      }
-    }
-    return stats;
-  }
-
-  Families Expose(
-      std::map<std::string, std::map<std::string, uint64_t>>& tapes) const {
-    FamilySet out;
-    for (auto& [name, s] : tapes) {
-      if (!ignored_.active() || ignored_.Excludes(name)) continue;
-      const Labels labels = {{"device", name}};
-      for (const TapeStat& st : kStats) {
+    std::erase_if(tapes_, [](const auto& kv) { return !kv.second.seen; });
+    for (const auto& [name, t] : tapes_) {
+      if (t.ignored) continue;
+      for (size_t i = 0; i < kStatCount; ++i) {
+        const TapeStat& st = kStats[i];
         out.Family(st.family, st.help, st.type)
-            .Add(labels, static_cast<double>(s[st.file]) * st.scale);
+            .Add({{"device", name}},
+                 static_cast<double>(t.values[i]) * st.scale);
       }
     }
     return out.Take();
   }
 
-  // Go's empty regexp matches every name: an empty pattern ignores every
-  // device (node_exporter's behaviour), unlike Filter's "no filter".
+ private:
+  // Drive `name`, listed again if its stamps changed.
+  Tape& Plan(const std::string& name) {
+    auto [it, added] = tapes_.try_emplace(name);
+    Tape& t = it->second;
+    t.seen = true;
+    // Go's empty regexp matches every name: an empty pattern ignores every
+    // device (node_exporter's behaviour), unlike Filter's "no filter".
+    if (added) t.ignored = !ignored_.active() || ignored_.Excludes(name);
+    if (!added && t.stamps.Same(root_dir_, name)) return t;
+    t.stamps.Take(root_dir_, name, {"", "stats"});
+    t.files.clear();
+    const std::string dir = root_ + "/" + name + "/stats";
+    DirRead list = ReadDir(dir);
+    t.has_stats = list.error != ENOENT;
+    if (t.has_stats && !list.ok()) {
+      tapes_.erase(it);
+      ThrowErrno(dir, list.error);
+    }
+    for (const DirEntry& e : list.entries) {
+      if (e.kind != Kind::kRegular) continue;
+      int stat = -1;
+      for (size_t i = 0; i < kStatCount; ++i) {
+        if (e.name == kStats[i].file) stat = static_cast<int>(i);
+      }
+      t.files.push_back({dir + "/" + e.name, stat});
+    }
+    return t;
+  }
+
+  // This cycle's values of a drive with stats/ (0 for a missing file).
+  static void Read(Tape& t) {
+    t.values.fill(0);
+    for (const Tape::File& file : t.files) {
+      FileRead f = ReadAttr(file.path);
+      // Gone since the listing: as if not listed (procfs lists each time).
+      if (f.error == ENOENT) continue;
+      if (!f.ok()) ThrowErrno(file.path, f.error);
+      if (file.stat >= 0) {
+        t.values[static_cast<size_t>(file.stat)] =
+            Unwrap(parse::ParseUintAttr(f.data), file.path);
+      }
+    }
+  }
+
   const Filter ignored_;
+  std::string sysfs_, root_;  // class/scsi_tape, made for sysfs_
+  KeptDir root_dir_;          // root_, the drives stamped in it
+  std::map<std::string, Tape> tapes_;
 };
 
 }  // namespace

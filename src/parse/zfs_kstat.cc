@@ -32,100 +32,151 @@ std::string KstatNotANumber(std::string_view name, std::string_view value) {
          std::string(value) + "'";
 }
 
-// ParseLines() without its vector of lines, the output reserved for one
-// value a line: a kstat of 150 rows grows no vector row by row.
+// ParseLines() without its vector of lines, into *out (cleared; the
+// capacity it kept from the last call is reused): "" or the first bad
+// line's "line N: why" (*out cleared then).
 template <typename T, typename F>
-Result<std::vector<T>> ParseRows(std::string_view text, F&& line) {
-  Result<std::vector<T>> r;
-  r.value.reserve(
-      static_cast<size_t>(std::count(text.begin(), text.end(), '\n') + 1));
+std::string RowsInto(std::string_view text, std::vector<T>* out, F&& line) {
+  out->clear();
   size_t pos = 0, i = 0;
   std::string_view l;
   for (; NextLine(text, &pos, &l); ++i) {
-    std::string why = line(i, l, &r.value);
-    if (!why.empty()) return Result<std::vector<T>>::Fail(LineError(i, why));
+    std::string why = line(i, l, out);
+    if (!why.empty()) {
+      out->clear();
+      return LineError(i, why);
+    }
   }
+  return {};
+}
+
+// The Result of an Into() parser: its error, or its values.
+template <typename T>
+Result<std::vector<T>> Returned(std::string error, std::vector<T>&& values) {
+  if (!error.empty()) return Result<std::vector<T>>::Fail(std::move(error));
+  Result<std::vector<T>> r;
+  r.value = std::move(values);
   return r;
 }
 
 }  // namespace
 
-Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
-  using R = Result<std::vector<ZfsKstatValue>>;
+std::string ParseZfsKstatInto(std::string_view text,
+                              std::vector<ZfsKstatValue>* out) {
   bool in_rows = false;
-  R r = ParseRows<ZfsKstatValue>(
-      text,
-      [&](size_t, std::string_view line,
-          std::vector<ZfsKstatValue>* out) -> std::string {
-        const Row row = SplitRow(line);
-        if (!in_rows && IsNameTypeData(row)) {
-          in_rows = true;
-          return {};
-        }
-        if (!in_rows || row.count() < 3 || row.f[1] != kUint64Type) return {};
-        auto v = ParseU64(row.f[2]);
-        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
-        out->push_back({row.f[0], *v});
-        return {};
-      });
-  if (!r.ok()) return r;
-  if (!in_rows) return R::Fail("no 'name type data' header");
-  return r;
+  std::string error =
+      RowsInto(text, out,
+               [&](size_t, std::string_view line,
+                   std::vector<ZfsKstatValue>* values) -> std::string {
+                 const Row row = SplitRow(line);
+                 if (!in_rows && IsNameTypeData(row)) {
+                   in_rows = true;
+                   return {};
+                 }
+                 if (!in_rows || row.count() < 3 || row.f[1] != kUint64Type)
+                   return {};
+                 auto v = ParseU64(row.f[2]);
+                 if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+                 values->push_back({row.f[0], *v});
+                 return {};
+               });
+  if (!error.empty()) return error;
+  if (!in_rows) {
+    out->clear();
+    return "no 'name type data' header";
+  }
+  return {};
+}
+
+Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
+  std::vector<ZfsKstatValue> values;
+  std::string error = ParseZfsKstatInto(text, &values);
+  return Returned(std::move(error), std::move(values));
+}
+
+std::string ParseZfsPoolIoInto(std::string_view text,
+                               std::vector<std::string_view>* columns,
+                               std::vector<ZfsKstatValue>* out) {
+  columns->clear();
+  return RowsInto(text, out,
+                  [&](size_t, std::string_view line,
+                      std::vector<ZfsKstatValue>* values) -> std::string {
+                    if (columns->empty()) {
+                      std::string_view rest = line;
+                      if (NextField(&rest) != "nread") return {};
+                      size_t count = 1;
+                      while (!NextField(&rest).empty()) ++count;
+                      if (count < 12) return {};
+                      rest = line;
+                      for (std::string_view f = NextField(&rest); !f.empty();
+                           f = NextField(&rest)) {
+                        columns->push_back(f);
+                      }
+                      return {};
+                    }
+                    std::string_view rest = line;
+                    size_t count = 0;
+                    while (!NextField(&rest).empty()) ++count;
+                    if (count < columns->size()) {
+                      return "expected " + std::to_string(columns->size()) +
+                             " values, got " + std::to_string(count);
+                    }
+                    rest = line;
+                    for (std::string_view column : *columns) {
+                      const std::string_view part = NextField(&rest);
+                      auto v = ParseU64(part);
+                      if (!v) return KstatNotANumber(column, part);
+                      values->push_back({column, *v});
+                    }
+                    return {};
+                  });
 }
 
 Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text) {
   std::vector<std::string_view> columns;
-  return ParseLines<std::vector<ZfsKstatValue>>(
-      text,
-      [&](size_t, std::string_view line,
-          std::vector<ZfsKstatValue>* out) -> std::string {
-        auto parts = SplitFields(line);
-        if (columns.empty()) {
-          if (parts.size() >= 12 && parts[0] == "nread") columns = parts;
-          return {};
-        }
-        if (parts.size() < columns.size()) {
-          return "expected " + std::to_string(columns.size()) +
-                 " values, got " + std::to_string(parts.size());
-        }
-        for (size_t c = 0; c < columns.size(); ++c) {
-          auto v = ParseU64(parts[c]);
-          if (!v) return KstatNotANumber(columns[c], parts[c]);
-          out->push_back({columns[c], *v});
-        }
-        return {};
-      });
+  std::vector<ZfsKstatValue> values;
+  std::string error = ParseZfsPoolIoInto(text, &columns, &values);
+  return Returned(std::move(error), std::move(values));
 }
 
-Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {
-  using R = Result<std::vector<ZfsObjsetValue>>;
+std::string ParseZfsObjsetInto(std::string_view text,
+                               std::vector<ZfsObjsetValue>* out) {
   bool in_rows = false;
   bool have_dataset = false;
   std::string_view dataset;
-  R r = ParseRows<ZfsObjsetValue>(
-      text,
-      [&](size_t, std::string_view line,
-          std::vector<ZfsObjsetValue>* out) -> std::string {
-        const Row row = SplitRow(line);
-        if (!in_rows && IsNameTypeData(row)) {
-          in_rows = true;
-          return {};
-        }
-        if (!in_rows || row.count() < 3) return {};
-        if (row.f[0] == "dataset_name") {
-          dataset = row.f[2];
-          have_dataset = true;
-          return {};
-        }
-        if (row.f[1] != kUint64Type) return {};
-        auto v = ParseU64(row.f[2]);
-        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
-        out->push_back({dataset, have_dataset, row.f[0], *v});
-        return {};
-      });
-  if (!r.ok()) return r;
-  if (!in_rows) return R::Fail("no 'name type data' header");
-  return r;
+  std::string error =
+      RowsInto(text, out,
+               [&](size_t, std::string_view line,
+                   std::vector<ZfsObjsetValue>* values) -> std::string {
+                 const Row row = SplitRow(line);
+                 if (!in_rows && IsNameTypeData(row)) {
+                   in_rows = true;
+                   return {};
+                 }
+                 if (!in_rows || row.count() < 3) return {};
+                 if (row.f[0] == "dataset_name") {
+                   dataset = row.f[2];
+                   have_dataset = true;
+                   return {};
+                 }
+                 if (row.f[1] != kUint64Type) return {};
+                 auto v = ParseU64(row.f[2]);
+                 if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+                 values->push_back({dataset, have_dataset, row.f[0], *v});
+                 return {};
+               });
+  if (!error.empty()) return error;
+  if (!in_rows) {
+    out->clear();
+    return "no 'name type data' header";
+  }
+  return {};
+}
+
+Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {
+  std::vector<ZfsObjsetValue> values;
+  std::string error = ParseZfsObjsetInto(text, &values);
+  return Returned(std::move(error), std::move(values));
 }
 
 std::string ParseZfsPoolState(std::string_view text) {
@@ -135,6 +186,17 @@ std::string ParseZfsPoolState(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return state;
+}
+
+bool ZfsPoolStateIs(std::string_view text, std::string_view state) {
+  const std::string_view line = text.substr(0, text.find('\n'));
+  if (line.size() != state.size()) return false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != state[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace host_exporter::parse

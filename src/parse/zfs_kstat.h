@@ -25,12 +25,22 @@ struct ZfsKstatValue {
 /// read, as by node_exporter 1.5; their data must be an unsigned 64-bit
 /// number. A file without the "name type data" line is an error.
 Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text);
+/// ParseZfsKstat into *out (cleared; the capacity it kept from the last call
+/// is reused, so a steady cycle grows no vector): "" or the error (*out
+/// cleared then).
+std::string ParseZfsKstatInto(std::string_view text,
+                              std::vector<ZfsKstatValue>* out);
 
 /// Parses a pool's "io" kstat: a column header starting with "nread" (at
 /// least 12 columns), then rows of as many unsigned numbers. Returns one
 /// value per column per row, named after the column. A file without the
 /// header gives no values.
 Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text);
+/// ParseZfsPoolIo into *out as ParseZfsKstatInto; *columns (kept by the
+/// caller too) gets the header's columns, which the values' names view.
+std::string ParseZfsPoolIoInto(std::string_view text,
+                               std::vector<std::string_view>* columns,
+                               std::vector<ZfsKstatValue>* out);
 
 /// One value of a dataset's "objset-0x..." kstat; views into the text
 /// parsed, as ZfsKstatValue's.
@@ -46,6 +56,9 @@ struct ZfsObjsetValue {
 /// "dataset_name 7 <name>" names the dataset. A file without the
 /// "name type data" line is an error.
 Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text);
+/// ParseZfsObjset into *out as ParseZfsKstatInto.
+std::string ParseZfsObjsetInto(std::string_view text,
+                               std::vector<ZfsObjsetValue>* out);
 
 /// The pool states node_exporter 1.5 reports, in its order.
 inline constexpr std::string_view kZfsPoolStates[] = {
@@ -54,6 +67,8 @@ inline constexpr std::string_view kZfsPoolStates[] = {
 /// The state in a pool's "state" file ("ONLINE\n"): its first line, lower
 /// case.
 std::string ParseZfsPoolState(std::string_view text);
+/// Whether ParseZfsPoolState(text) == state, without making the string.
+bool ZfsPoolStateIs(std::string_view text, std::string_view state);
 
 }  // namespace host_exporter::parse
 

@@ -58,5 +58,71 @@ TEST(DmMultipathCollectorTest, AbsentFilesMeanNoDataBadNumbersFail) {
   EXPECT_TRUE(RunCollector("dmmultipath", {}, root.Paths()).empty());
 }
 
+// One instance follows maps renamed, re-created, added and removed and
+// paths added between runs: a map's uuid is kept only while its entry's
+// stamp holds, its name and slaves are read each run.
+TEST(DmMultipathCollectorTest, KeptMapsFollowTheTree) {
+  ExpectSteadyRunsAlike("dmmultipath");
+
+  SysfsRoot root;
+  namespace fs = std::filesystem;
+  fs::create_directories(root.Sys(""));
+  fs::copy(FIXTURE_ROOT "/sys/block", root.Sys("block"),
+           fs::copy_options::recursive);
+  std::unique_ptr<Collector> c = MakeCollector("dmmultipath");
+  auto paths = [](const Families& f, const char* device, const char* dm) {
+    return FindValue(f, "node_dmmultipath_device_paths",
+                     {{"device", device}, {"sysfs_name", dm}});
+  };
+  Families f = c->Collect(root.Paths());
+  EXPECT_EQ(paths(f, "mpathA", "dm-1"), 4);
+  EXPECT_EQ(paths(f, "mpathB", "dm-2"), 2);
+
+  // A map renamed, a path added to another, a path's state changed.
+  root.Write("block/dm-1/dm/name", "mpathZ\n");
+  root.Write("block/sdn/device/state", "running\n");
+  root.Link("block/dm-2/slaves/sdn", "../../sdn");
+  root.Write("block/sdm/device/state", "offline\n");
+  f = c->Collect(root.Paths());
+  EXPECT_FALSE(paths(f, "mpathA", "dm-1"));
+  EXPECT_EQ(paths(f, "mpathZ", "dm-1"), 4);
+  EXPECT_EQ(paths(f, "mpathB", "dm-2"), 3);
+  EXPECT_EQ(
+      FindValue(f, "node_dmmultipath_path_state",
+                {{"device", "mpathB"}, {"path", "sdm"}, {"state", "offline"}}),
+      1);
+
+  // dm-1 re-created as another kind of map, dm-2 re-created with another
+  // uuid, a map added.
+  // (Each new directory made while the old one exists: another inode.)
+  root.Write("block/new/dm/uuid", "LVM-abc\n");
+  root.Write("block/new/dm/name", "vg-lv\n");
+  fs::remove_all(root.Sys("block/dm-1"));
+  fs::rename(root.Sys("block/new"), root.Sys("block/dm-1"));
+  fs::rename(root.Sys("block/dm-2"), root.Sys("block/dm-9"));
+  fs::copy(root.Sys("block/dm-9"), root.Sys("block/dm-2"),
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  fs::remove_all(root.Sys("block/dm-9"));
+  root.Write("block/dm-2/dm/uuid", "mpath-other\n");
+  fs::copy(root.Sys("block/dm-2"), root.Sys("block/dm-5"),
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  root.Write("block/dm-5/dm/name", "mpathE\n");
+  f = c->Collect(root.Paths());
+  EXPECT_FALSE(paths(f, "mpathZ", "dm-1"));
+  EXPECT_EQ(FindValue(f, "node_dmmultipath_device_info",
+                      {{"device", "mpathB"},
+                       {"sysfs_name", "dm-2"},
+                       {"uuid", "mpath-other"}}),
+            1);
+  EXPECT_EQ(paths(f, "mpathE", "dm-5"), 3);
+  EXPECT_EQ(Family(f, "node_dmmultipath_device_info").metric.size(), 2u);
+
+  // A map removed.
+  fs::remove_all(root.Sys("block/dm-5"));
+  f = c->Collect(root.Paths());
+  EXPECT_FALSE(paths(f, "mpathE", "dm-5"));
+  EXPECT_EQ(Family(f, "node_dmmultipath_device_info").metric.size(), 1u);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

@@ -39,5 +39,18 @@ TEST(NfsdCollectorTest, AbsentFileIsNoMetrics) {
   EXPECT_TRUE(RunCollector("nfsd", {}, FixturePaths("/nonexistent")).empty());
 }
 
+// One instance keeps its file's path for the procfs it was made for, and
+// follows another.
+TEST(NfsdCollectorTest, SteadyRunsAndOtherRoots) {
+  ExpectSteadyRunsAlike("nfsd");
+  ExpectSteadyRunsAlike("nfsd", Opt(kNodeExporterCompatKey, "1.9"));
+  std::unique_ptr<Collector> c = MakeCollector("nfsd");
+  EXPECT_EQ(FindValue(c->Collect(FixturePaths()), "node_nfsd_server_threads"),
+            8);
+  EXPECT_TRUE(c->Collect(FixturePaths("/nonexistent")).empty());
+  EXPECT_EQ(FindValue(c->Collect(FixturePaths()), "node_nfsd_server_threads"),
+            8);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

@@ -34,5 +34,50 @@ TEST(TapestatsCollectorTest, IgnoredDevices) {
   EXPECT_EQ(Family(fams, "node_tape_io_now").metric.size(), 1u);
 }
 
+// One instance follows drives and statistics files added and removed
+// between runs: a drive's kept files are listed again when its stamps
+// change.
+TEST(TapestatsCollectorTest, KeptDrivesFollowTheTree) {
+  ExpectSteadyRunsAlike("tapestats");
+
+  SysfsRoot root;
+  namespace fs = std::filesystem;
+  fs::create_directories(root.Sys("class"));
+  fs::copy(FIXTURE_ROOT "/sys/class/scsi_tape", root.Sys("class/scsi_tape"),
+           fs::copy_options::recursive);
+  fs::remove(root.Sys("class/scsi_tape/st1/stats/read_cnt"));
+  std::unique_ptr<Collector> c = MakeCollector("tapestats");
+  auto value = [](const Families& f, const char* family, const char* dev) {
+    return FindValue(f, family, {{"device", dev}});
+  };
+  Families f = c->Collect(root.Paths());
+  EXPECT_EQ(value(f, "node_tape_io_now", "st0"), 1);
+  EXPECT_EQ(value(f, "node_tape_reads_completed_total", "st1"), 0);
+
+  // A value changed, a statistic added, a drive added.
+  root.Write("class/scsi_tape/st0/stats/in_flight", "5\n");
+  root.Write("class/scsi_tape/st1/stats/read_cnt", "7\n");
+  fs::copy(root.Sys("class/scsi_tape/st0"), root.Sys("class/scsi_tape/st2"),
+           fs::copy_options::recursive);
+  f = c->Collect(root.Paths());
+  EXPECT_EQ(value(f, "node_tape_io_now", "st0"), 5);
+  EXPECT_EQ(value(f, "node_tape_reads_completed_total", "st1"), 7);
+  EXPECT_EQ(value(f, "node_tape_io_now", "st2"), 5);
+
+  // A statistic removed (reads 0), a drive removed.
+  fs::remove(root.Sys("class/scsi_tape/st1/stats/read_cnt"));
+  fs::remove_all(root.Sys("class/scsi_tape/st0"));
+  f = c->Collect(root.Paths());
+  EXPECT_FALSE(value(f, "node_tape_io_now", "st0"));
+  EXPECT_EQ(value(f, "node_tape_reads_completed_total", "st1"), 0);
+  EXPECT_EQ(Family(f, "node_tape_io_now").metric.size(), 2u);
+
+  // A drive without stats/: no data, then data again once it has them.
+  root.Write("class/scsi_tape/st3/x", "");
+  EXPECT_TRUE(c->Collect(root.Paths()).empty());
+  fs::remove_all(root.Sys("class/scsi_tape/st3"));
+  EXPECT_EQ(value(c->Collect(root.Paths()), "node_tape_io_now", "st2"), 5);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing

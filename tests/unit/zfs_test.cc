@@ -77,5 +77,56 @@ TEST(ZfsCollectorTest, NoZfsIsNoMetrics) {
       RunCollector("zfs", {}, testing::FixturePaths("/nonexistent")).empty());
 }
 
+// One instance follows pools, datasets and kstats added, removed and
+// renamed between runs: the pools' kept paths and objset files are those of
+// this run's listings.
+TEST(ZfsCollectorTest, KeptPoolsFollowTheTree) {
+  ExpectSteadyRunsAlike("zfs");
+
+  TempRoot root;
+  namespace fs = std::filesystem;
+  const fs::path zfs = fs::path(root.dir()) / "proc/spl/kstat/zfs";
+  fs::create_directories(zfs.parent_path());
+  fs::copy(FIXTURE_ROOT "/proc/spl/kstat/zfs", zfs,
+           fs::copy_options::recursive);
+  std::unique_ptr<Collector> c = MakeCollector("zfs");
+  auto nread = [](const Families& f, const char* pool) {
+    return FindValue(f, "node_zfs_zpool_nread", {{"zpool", pool}});
+  };
+  auto nwritten = [](const Families& f, const char* pool, const char* dataset) {
+    return FindValue(f, "node_zfs_zpool_dataset_nwritten",
+                     {{"zpool", pool}, {"dataset", dataset}});
+  };
+  Families f = c->Collect(root.paths());
+  EXPECT_EQ(nread(f, "tank"), 1884160);
+  EXPECT_EQ(nwritten(f, "tank", "tank/home"), 12302);
+  EXPECT_EQ(FindValue(f, "node_zfs_arc_hits"), 8772612);
+
+  // A pool added, a dataset's kstat renamed (re-created), a kstat removed.
+  fs::copy(zfs / "tank", zfs / "pool2", fs::copy_options::recursive);
+  fs::rename(zfs / "tank/objset-0x8c", zfs / "tank/objset-0x99");
+  fs::remove(zfs / "arcstats");
+  f = c->Collect(root.paths());
+  EXPECT_EQ(nread(f, "pool2"), 1884160);
+  EXPECT_EQ(nwritten(f, "pool2", "tank/home"), 12302);
+  EXPECT_EQ(nwritten(f, "tank", "tank/home"), 12302);
+  EXPECT_EQ(FindFamily(f, "node_zfs_arc_hits"), nullptr);
+  EXPECT_EQ(Family(f, "node_zfs_zpool_state").metric.size(), 12u);
+
+  // A dataset gone, a pool gone, a pool renamed.
+  fs::remove(zfs / "pool2/objset-0x8c");
+  fs::remove_all(zfs / "tank");
+  fs::rename(zfs / "pool2", zfs / "pool3");
+  f = c->Collect(root.paths());
+  EXPECT_FALSE(nread(f, "tank"));
+  EXPECT_FALSE(nread(f, "pool2"));
+  EXPECT_EQ(nread(f, "pool3"), 1884160);
+  EXPECT_FALSE(nwritten(f, "pool3", "tank/home"));
+  EXPECT_EQ(FindValue(f, "node_zfs_zpool_dataset_writes",
+                      {{"zpool", "pool3"}, {"dataset", "tank"}}),
+            0);
+  EXPECT_EQ(Family(f, "node_zfs_zpool_state").metric.size(), 6u);
+}
+
 }  // namespace
 }  // namespace host_exporter::testing
