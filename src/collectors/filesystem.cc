@@ -74,7 +74,7 @@ constexpr char kDefaultFsTypes[] =
 // finally returns, whether or not the collector still exists.
 struct StuckPaths {
   std::mutex mu;
-  std::set<std::string> paths;
+  std::set<std::string, std::less<>> paths;
 };
 
 // The calls one helper thread makes, in order, and their answers. Shared
@@ -330,17 +330,17 @@ class FilesystemCollector : public Collector {
           return mounts[i].decision->stat_path;
         },
         &order_, &first_);
-    std::vector<std::string> stat_paths;
+    stat_paths_.clear();
     stat_of_.resize(mounts.size());
     for (size_t i = 0; i < mounts.size(); ++i) {
       if (first_[i] == i) {
-        stat_of_[i] = stat_paths.size();
-        stat_paths.push_back(mounts[i].decision->stat_path);
+        stat_of_[i] = stat_paths_.size();
+        stat_paths_.push_back(mounts[i].decision->stat_path);
       } else {
         stat_of_[i] = stat_of_[first_[i]];
       }
     }
-    const std::vector<StatOutcome> outcomes = StatAll(stat_paths);
+    const std::vector<StatOutcome>& outcomes = StatAll(stat_paths_);
 
     static constexpr FamilyDef kFamilies[] = {
         {"node_filesystem_size_bytes", "Filesystem size in bytes.", kGauge},
@@ -515,9 +515,13 @@ class FilesystemCollector : public Collector {
   // thread makes all the calls in turn, each given timeout_. Once one hangs,
   // the rest get a thread each and one shared deadline, so several dead
   // servers cost one timeout more rather than one timeout each.
-  std::vector<StatOutcome> StatAll(const std::vector<std::string>& paths) {
-    std::vector<StatOutcome> out(paths.size());
-    std::vector<size_t> todo;  // indexes into paths
+  // The outcomes are a kept buffer, valid until the next call.
+  const std::vector<StatOutcome>& StatAll(
+      const std::vector<std::string_view>& paths) {
+    std::vector<StatOutcome>& out = outcomes_;
+    out.assign(paths.size(), StatOutcome{});
+    std::vector<size_t>& todo = todo_;  // indexes into paths
+    todo.clear();
     {
       std::lock_guard<std::mutex> lock(stuck_->mu);
       for (size_t i = 0; i < paths.size(); ++i) {
@@ -531,9 +535,7 @@ class FilesystemCollector : public Collector {
     if (todo.empty()) return out;
 
     // Phase 1: the helper thread, in order.
-    std::vector<std::string> batch_paths;
-    for (size_t t : todo) batch_paths.push_back(paths[t]);
-    std::shared_ptr<StatBatch> first = HandToWorker(std::move(batch_paths));
+    std::shared_ptr<StatBatch> first = HandToWorker(paths, todo);
     size_t hung = 0;  // the call that hung, if any
     {
       std::unique_lock<std::mutex> lock(first->mu);
@@ -558,7 +560,7 @@ class FilesystemCollector : public Collector {
     // Phase 2: the calls after the hung one, in parallel.
     std::vector<Running> rest;
     for (size_t j = hung + 1; j < todo.size(); ++j) {
-      rest.push_back(Start({paths[todo[j]]}));
+      rest.push_back(Start({std::string(paths[todo[j]])}));
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (size_t k = 0; k < rest.size(); ++k) {
@@ -608,10 +610,29 @@ class FilesystemCollector : public Collector {
     worker_thread_ = std::thread(RunWorker, worker_, stuck_, statfs_);
   }
 
-  // Hands a batch to the long-lived helper thread (started on first use).
-  std::shared_ptr<StatBatch> HandToWorker(std::vector<std::string> paths) {
+  // Hands the paths `todo` of `paths` to the long-lived helper thread
+  // (started on first use) as a batch. The last batch is filled again (its
+  // strings and vectors keep their storage) if nothing else holds it: the
+  // helper finished it and it was not abandoned.
+  std::shared_ptr<StatBatch> HandToWorker(
+      const std::vector<std::string_view>& paths,
+      const std::vector<size_t>& todo) {
     if (!worker_) StartWorker();
-    auto batch = NewBatch(std::move(paths));
+    std::shared_ptr<StatBatch> batch;
+    if (last_batch_ && last_batch_.use_count() == 1 &&
+        !last_batch_->abandoned) {
+      batch = std::move(last_batch_);
+      batch->done = 0;
+    } else {
+      batch = std::make_shared<StatBatch>();
+    }
+    batch->paths.resize(todo.size());
+    for (size_t k = 0; k < todo.size(); ++k) {
+      batch->paths[k].assign(paths[todo[k]]);
+    }
+    batch->errors.assign(todo.size(), 0);
+    batch->usages.assign(todo.size(), FsUsage{});
+    last_batch_ = batch;
     {
       std::lock_guard<std::mutex> lock(worker_->mu);
       worker_->next = batch;
@@ -665,6 +686,12 @@ class FilesystemCollector : public Collector {
   std::string major_, minor_;
   std::vector<Mount> candidates_, mounts_;
   std::vector<size_t> order_, first_, slot_, stat_of_;
+  // The paths statted this cycle (views of the decisions), what came of
+  // each, the ones handed to the helper, and the last batch handed to it.
+  std::vector<std::string_view> stat_paths_;
+  std::vector<StatOutcome> outcomes_;
+  std::vector<size_t> todo_;
+  std::shared_ptr<StatBatch> last_batch_;
   // The long-lived helper thread (idle between collections), once started.
   std::shared_ptr<StatWorker> worker_;
   std::thread worker_thread_;
