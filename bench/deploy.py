@@ -548,14 +548,21 @@ def section(res):
 
 
 def write_section(path, text):
-    with open(path) as f:
-        report = f.read()
+    """Puts `text` in place of the report's "Deployments" section, or at its
+    end; a report that does not exist yet is made of the section alone."""
+    try:
+        with open(path) as f:
+            report = f.read()
+    except FileNotFoundError:
+        report = ""
     m = re.search(r"^## Deployments\n.*?(?=^## |\Z)", report, flags=re.S | re.M)
     if m:
         report = report[:m.start()] + text + "\n" + report[m.end():].lstrip("\n")
         report = report.rstrip("\n") + "\n"
-    else:
+    elif report.strip():
         report = report.rstrip("\n") + "\n\n" + text
+    else:
+        report = text
     with open(path, "w") as f:
         f.write(report)
 
