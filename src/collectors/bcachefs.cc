@@ -107,6 +107,21 @@ bool Last(const std::vector<Row>& rows, size_t i) {
   return i + 1 == rows.size() || rows[i + 1].key != rows[i].key;
 }
 
+// The rows of table file `path` parsed by `parse` into *rows, viewing *text
+// that the file is read into (ReadPathInto: its storage kept from cycle to
+// cycle), and sorted by key (SortByKey). A missing file has no rows; any
+// other error throws naming it, as ReadOrEmpty().
+template <typename Row, typename Parse>
+void ReadRows(const std::string& path, Parse parse, std::string* text,
+              std::vector<Row>* rows) {
+  const int error = ReadPathInto(path, text);
+  if (error != 0 && error != ENOENT && error != ENOTDIR) {
+    ThrowErrno(path, error);
+  }
+  Check(parse(*text, rows), path);
+  SortByKey(rows);
+}
+
 // A counter as planned from the listing of counters/.
 struct Counter {
   std::string path;
@@ -226,10 +241,8 @@ class BcachefsCollector : public Collector {
         out->Gauge("node_bcachefs_compression_uncompressed_bytes",
                    "Uncompressed size by algorithm.");
     {
-      const FileRead f = ReadOrEmpty(fs.compression_stats);
-      Check(parse::ParseBcachefsCompressionRows(f.data, &compression_),
-            fs.compression_stats);
-      SortByKey(&compression_);
+      ReadRows(fs.compression_stats, parse::ParseBcachefsCompressionRows,
+               &text_, &compression_);
       for (size_t i = 0; i < compression_.size(); ++i) {
         if (!Last(compression_, i)) continue;
         const parse::BcachefsCompression& c = compression_[i].value;
@@ -243,9 +256,7 @@ class BcachefsCollector : public Collector {
     auto& errors = out->Counter("node_bcachefs_errors_total",
                                 "Error count by error type.");
     {
-      const FileRead f = ReadOrEmpty(fs.errors);
-      Check(parse::ParseBcachefsErrorRows(f.data, &errors_), fs.errors);
-      SortByKey(&errors_);
+      ReadRows(fs.errors, parse::ParseBcachefsErrorRows, &text_, &errors_);
       for (size_t i = 0; i < errors_.size(); ++i) {
         if (!Last(errors_, i)) continue;
         errors.Add(
@@ -277,10 +288,8 @@ class BcachefsCollector : public Collector {
         out->Gauge("node_bcachefs_btree_write_average_size_bytes",
                    "Average btree write size by type.");
     {
-      const FileRead f = ReadOrEmpty(fs.btree_write_stats);
-      Check(parse::ParseBcachefsBtreeWriteRows(f.data, &writes_),
-            fs.btree_write_stats);
-      SortByKey(&writes_);
+      ReadRows(fs.btree_write_stats, parse::ParseBcachefsBtreeWriteRows, &text_,
+               &writes_);
       for (size_t i = 0; i < writes_.size(); ++i) {
         if (!Last(writes_, i)) continue;
         const parse::BcachefsBtreeWrite& w = writes_[i].value;
@@ -347,9 +356,8 @@ class BcachefsCollector : public Collector {
     auto& io_errors = out->Counter("node_bcachefs_device_io_errors_total",
                                    "IO errors by error type.");
     {
-      const FileRead f = ReadOrEmpty(d.io_errors);
-      Check(parse::ParseBcachefsIoErrorRows(f.data, &io_errors_), d.io_errors);
-      SortByKey(&io_errors_);
+      ReadRows(d.io_errors, parse::ParseBcachefsIoErrorRows, &text_,
+               &io_errors_);
       for (size_t i = 0; i < io_errors_.size(); ++i) {
         if (!Last(io_errors_, i)) continue;
         io_errors.Add({{"uuid", uuid},
@@ -372,7 +380,8 @@ class BcachefsCollector : public Collector {
   std::vector<parse::BcachefsRow<parse::BcachefsBtreeWrite>> writes_;
   std::vector<parse::BcachefsIoDoneRow> io_done_;
   std::vector<parse::BcachefsRow<uint64_t>> io_errors_;
-  std::string buf_;  // a label value made valid UTF-8
+  std::string text_;  // the table file read last (ReadRows), rows view it
+  std::string buf_;   // a label value made valid UTF-8
 };
 
 }  // namespace
