@@ -146,10 +146,18 @@ class ThermalZoneCollector : public Collector {
   }
 
  private:
+  // Entry `name` ("<prefix><N>") of root_ kept in *kept, its label (the
+  // rest after `prefix`, made valid UTF-8) in *label; the path of its
+  // directory.
+  std::string Name(std::string_view name, std::string_view prefix,
+                   std::string* kept, std::string* label) const {
+    kept->assign(name);
+    *label = parse::ToValidUtf8(name.substr(prefix.size()));
+    return root_ + "/" + *kept;
+  }
+
   void PlanZone(std::string_view name, Zone* z) {
-    z->name.assign(name);
-    z->label = parse::ToValidUtf8(name.substr(12));
-    const std::string dir = root_ + "/" + z->name;
+    const std::string dir = Name(name, "thermal_zone", &z->name, &z->label);
     z->type = dir + "/type";
     z->policy = dir + "/policy";
     z->temp = dir + "/temp";
@@ -158,9 +166,7 @@ class ThermalZoneCollector : public Collector {
   }
 
   void PlanCooling(std::string_view name, Cooling* c) {
-    c->name.assign(name);
-    c->label = parse::ToValidUtf8(name.substr(14));
-    const std::string dir = root_ + "/" + c->name;
+    const std::string dir = Name(name, "cooling_device", &c->name, &c->label);
     c->type = dir + "/type";
     c->max_state = dir + "/max_state";
     c->cur_state = dir + "/cur_state";
