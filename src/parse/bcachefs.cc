@@ -12,19 +12,29 @@ std::string_view TrimColon(std::string_view s) {
   return s;
 }
 
-// "<key>:<base-10 uint64>" with white space around both; "" or why not.
-// A line without a colon is skipped (returns true with *skip set).
-std::string KeyUint(std::string_view line, std::string* key, uint64_t* value,
-                    bool* skip) {
+// "<key>:<base-10 uint64>" with white space around both, the key viewed in
+// `line`; "" or why not. A line without a colon is skipped (returns "" with
+// *skip set).
+std::string KeyUintView(std::string_view line, std::string_view* key,
+                        uint64_t* value, bool* skip) {
   const size_t colon = line.find(':');
   *skip = colon == std::string_view::npos;
   if (*skip) return "";
-  *key = std::string(GoTrimSpace(line.substr(0, colon)));
+  *key = GoTrimSpace(line.substr(0, colon));
   const std::string_view v = GoTrimSpace(line.substr(colon + 1));
   const auto n = ParseGoUint(v, 10);
   if (!n) return "not a number: '" + std::string(v) + "'";
   *value = *n;
   return "";
+}
+
+// KeyUintView with the key copied.
+std::string KeyUint(std::string_view line, std::string* key, uint64_t* value,
+                    bool* skip) {
+  std::string_view k;
+  std::string why = KeyUintView(line, &k, value, skip);
+  key->assign(k);
+  return why;
 }
 
 // The first up to N of GoFields(line) in *out; how many there are in all.
@@ -54,21 +64,6 @@ std::string ForEachLineFields(std::string_view text, Row&& row) {
     std::string error = row(i, f, n);
     if (!error.empty()) return error;
   }
-  return "";
-}
-
-// KeyUint's views: "<key>:<base-10 uint64>"; "" or why not. A line without
-// a colon is skipped (returns "" with *skip set).
-std::string KeyUintView(std::string_view line, std::string_view* key,
-                        uint64_t* value, bool* skip) {
-  const size_t colon = line.find(':');
-  *skip = colon == std::string_view::npos;
-  if (*skip) return "";
-  *key = GoTrimSpace(line.substr(0, colon));
-  const std::string_view v = GoTrimSpace(line.substr(colon + 1));
-  const auto n = ParseGoUint(v, 10);
-  if (!n) return "not a number: '" + std::string(v) + "'";
-  *value = *n;
   return "";
 }
 
