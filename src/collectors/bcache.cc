@@ -17,7 +17,6 @@
 // reads the values and allocates nothing for the files or series.
 #include "parse/bcache.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,99 +33,6 @@
 
 namespace host_exporter::collectors::bcache {
 namespace {
-
-// A directory's entries (names and kinds, sorted by name, as ReadDir() lists
-// them) listed each cycle into buffers kept from the last: once they have
-// grown, a listing allocates nothing. A plan made from one listing holds
-// while the next is equal to it (operator==).
-class Listing {
- public:
-  // Lists `path` (following a symlink to it): 0, or the errno of the
-  // failure (the listing is empty then).
-  int Read(const std::string& path) {
-    names_.clear();
-    items_.clear();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    alignas(struct dirent64) char buf[16384];
-    int error = 0;
-    while (true) {
-      const ssize_t n = ::getdents64(fd, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        error = errno;
-        break;
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-        off += e->d_reclen;
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
-        Kind kind = Kind::kOther;
-        switch (e->d_type) {
-          case DT_REG:
-            kind = Kind::kRegular;
-            break;
-          case DT_DIR:
-            kind = Kind::kDirectory;
-            break;
-          case DT_LNK:
-            kind = Kind::kSymlink;
-            break;
-          case DT_UNKNOWN:
-            if (struct stat st;
-                ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
-                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
-                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
-                                           : Kind::kOther;
-            }
-            break;
-          default:
-            break;
-        }
-        items_.push_back({names_.size(), name.size(), kind});
-        names_.append(name);
-      }
-    }
-    ::close(fd);
-    if (error != 0) {
-      names_.clear();
-      items_.clear();
-      return error;
-    }
-    std::sort(
-        items_.begin(), items_.end(),
-        [this](const Item& a, const Item& b) { return View(a) < View(b); });
-    return 0;
-  }
-
-  size_t size() const { return items_.size(); }
-  std::string_view name(size_t i) const { return View(items_[i]); }
-  Kind kind(size_t i) const { return items_[i].kind; }
-
-  bool operator==(const Listing& o) const {
-    if (items_.size() != o.items_.size()) return false;
-    for (size_t i = 0; i < items_.size(); ++i) {
-      if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  struct Item {
-    size_t offset, size;
-    Kind kind;
-  };
-  std::string_view View(const Item& item) const {
-    return std::string_view(names_).substr(item.offset, item.size);
-  }
-  std::string names_;
-  std::vector<Item> items_;
-};
 
 constexpr char kPriorityStats[] = "collector.bcache.priorityStats";
 
@@ -307,7 +213,8 @@ struct Set {
   std::string dir;
   std::array<std::string, std::size(kSetFiles)> files;
   std::array<std::string, std::size(kPeriodFiles)> five_minute, total;
-  Listing listed;  // the set's listing `bdevs` and `caches` were planned from
+  DirListing
+      listed;  // the set's listing `bdevs` and `caches` were planned from
   bool planned = false;
   std::vector<Bdev> bdevs;    // the glob bdev[0-9]*, sorted
   std::vector<Cache> caches;  // the glob cache[0-9]*, sorted
@@ -323,7 +230,7 @@ void PlanSet(const std::string& root, std::string_view name, Set* s) {
 }
 
 // The devices of the set's listing.
-void PlanDevices(const Listing& listing, Set* s) {
+void PlanDevices(const DirListing& listing, Set* s) {
   s->bdevs.clear();
   s->caches.clear();
   for (size_t i = 0; i < listing.size(); ++i) {
@@ -422,11 +329,11 @@ class BcacheCollector : public Collector {
   }
 
   const bool priority_stats_;
-  const bool ne15_;    // --compat.node-exporter=1.5
-  std::string sysfs_;  // the sysfs root root_ was made from
-  std::string root_;   // <sysfs>/fs/bcache
-  Listing scratch_;    // this cycle's listing
-  Listing listed_;     // the listing sets_ were planned from
+  const bool ne15_;     // --compat.node-exporter=1.5
+  std::string sysfs_;   // the sysfs root root_ was made from
+  std::string root_;    // <sysfs>/fs/bcache
+  DirListing scratch_;  // this cycle's listing
+  DirListing listed_;   // the listing sets_ were planned from
   bool planned_ = false;
   std::vector<Set> sets_;  // by name, as listed
 };

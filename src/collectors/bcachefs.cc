@@ -16,7 +16,6 @@
 // order them: a steady cycle allocates for the files' texts only.
 #include "parse/bcachefs.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,99 +33,6 @@
 
 namespace host_exporter::collectors::bcachefs {
 namespace {
-
-// A directory's entries (names and kinds, sorted by name, as ReadDir() lists
-// them) listed each cycle into buffers kept from the last: once they have
-// grown, a listing allocates nothing. A plan made from one listing holds
-// while the next is equal to it (operator==).
-class Listing {
- public:
-  // Lists `path` (following a symlink to it): 0, or the errno of the
-  // failure (the listing is empty then).
-  int Read(const std::string& path) {
-    names_.clear();
-    items_.clear();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return errno;
-    alignas(struct dirent64) char buf[16384];
-    int error = 0;
-    while (true) {
-      const ssize_t n = ::getdents64(fd, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        error = errno;
-        break;
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-        off += e->d_reclen;
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
-        Kind kind = Kind::kOther;
-        switch (e->d_type) {
-          case DT_REG:
-            kind = Kind::kRegular;
-            break;
-          case DT_DIR:
-            kind = Kind::kDirectory;
-            break;
-          case DT_LNK:
-            kind = Kind::kSymlink;
-            break;
-          case DT_UNKNOWN:
-            if (struct stat st;
-                ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
-                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
-                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
-                                           : Kind::kOther;
-            }
-            break;
-          default:
-            break;
-        }
-        items_.push_back({names_.size(), name.size(), kind});
-        names_.append(name);
-      }
-    }
-    ::close(fd);
-    if (error != 0) {
-      names_.clear();
-      items_.clear();
-      return error;
-    }
-    std::sort(
-        items_.begin(), items_.end(),
-        [this](const Item& a, const Item& b) { return View(a) < View(b); });
-    return 0;
-  }
-
-  size_t size() const { return items_.size(); }
-  std::string_view name(size_t i) const { return View(items_[i]); }
-  Kind kind(size_t i) const { return items_[i].kind; }
-
-  bool operator==(const Listing& o) const {
-    if (items_.size() != o.items_.size()) return false;
-    for (size_t i = 0; i < items_.size(); ++i) {
-      if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  struct Item {
-    size_t offset, size;
-    Kind kind;
-  };
-  std::string_view View(const Item& item) const {
-    return std::string_view(names_).substr(item.offset, item.size);
-  }
-  std::string names_;
-  std::vector<Item> items_;
-};
 
 // A file's text; empty if it does not exist (ENOENT, ENOTDIR); any other
 // error throws naming it (ReadFileIfExists without the copy).
@@ -201,6 +107,21 @@ bool Last(const std::vector<Row>& rows, size_t i) {
   return i + 1 == rows.size() || rows[i + 1].key != rows[i].key;
 }
 
+// The rows of table file `path` parsed by `parse` into *rows, viewing *text
+// that the file is read into (ReadPathInto: its storage kept from cycle to
+// cycle), and sorted by key (SortByKey). A missing file has no rows; any
+// other error throws naming it, as ReadOrEmpty().
+template <typename Row, typename Parse>
+void ReadRows(const std::string& path, Parse parse, std::string* text,
+              std::vector<Row>* rows) {
+  const int error = ReadPathInto(path, text);
+  if (error != 0 && error != ENOENT && error != ENOTDIR) {
+    ThrowErrno(path, error);
+  }
+  Check(parse(*text, rows), path);
+  SortByKey(rows);
+}
+
 // A counter as planned from the listing of counters/.
 struct Counter {
   std::string path;
@@ -219,11 +140,11 @@ struct Device {
 struct Filesystem {
   std::string uuid;  // the label, valid UTF-8
   std::string dir, btree_cache_size, compression_stats, errors, counters_dir,
-      btree_write_stats;    // paths
-  Listing counters_listed;  // the listing `counters` were planned from
+      btree_write_stats;       // paths
+  DirListing counters_listed;  // the listing `counters` were planned from
   bool counters_planned = false;
   std::vector<Counter> counters;
-  Listing devices_listed;  // the listing `devices` were planned from
+  DirListing devices_listed;  // the listing `devices` were planned from
   bool devices_planned = false;
   std::vector<Device> devices;
 };
@@ -239,7 +160,7 @@ void PlanFilesystem(const std::string& root, std::string_view name,
   fs->btree_write_stats = fs->dir + "/btree_write_stats";
 }
 
-void PlanCounters(const Listing& listing, Filesystem* fs) {
+void PlanCounters(const DirListing& listing, Filesystem* fs) {
   fs->counters.clear();
   for (size_t i = 0; i < listing.size(); ++i) {
     if (listing.kind(i) == Kind::kDirectory) continue;
@@ -254,7 +175,7 @@ void PlanCounters(const Listing& listing, Filesystem* fs) {
   fs->counters_planned = true;
 }
 
-void PlanDevices(const Listing& listing, Filesystem* fs) {
+void PlanDevices(const DirListing& listing, Filesystem* fs) {
   fs->devices.clear();
   for (size_t i = 0; i < listing.size(); ++i) {
     const std::string_view name = listing.name(i);
@@ -320,10 +241,8 @@ class BcachefsCollector : public Collector {
         out->Gauge("node_bcachefs_compression_uncompressed_bytes",
                    "Uncompressed size by algorithm.");
     {
-      const FileRead f = ReadOrEmpty(fs.compression_stats);
-      Check(parse::ParseBcachefsCompressionRows(f.data, &compression_),
-            fs.compression_stats);
-      SortByKey(&compression_);
+      ReadRows(fs.compression_stats, parse::ParseBcachefsCompressionRows,
+               &text_, &compression_);
       for (size_t i = 0; i < compression_.size(); ++i) {
         if (!Last(compression_, i)) continue;
         const parse::BcachefsCompression& c = compression_[i].value;
@@ -337,9 +256,7 @@ class BcachefsCollector : public Collector {
     auto& errors = out->Counter("node_bcachefs_errors_total",
                                 "Error count by error type.");
     {
-      const FileRead f = ReadOrEmpty(fs.errors);
-      Check(parse::ParseBcachefsErrorRows(f.data, &errors_), fs.errors);
-      SortByKey(&errors_);
+      ReadRows(fs.errors, parse::ParseBcachefsErrorRows, &text_, &errors_);
       for (size_t i = 0; i < errors_.size(); ++i) {
         if (!Last(errors_, i)) continue;
         errors.Add(
@@ -371,10 +288,8 @@ class BcachefsCollector : public Collector {
         out->Gauge("node_bcachefs_btree_write_average_size_bytes",
                    "Average btree write size by type.");
     {
-      const FileRead f = ReadOrEmpty(fs.btree_write_stats);
-      Check(parse::ParseBcachefsBtreeWriteRows(f.data, &writes_),
-            fs.btree_write_stats);
-      SortByKey(&writes_);
+      ReadRows(fs.btree_write_stats, parse::ParseBcachefsBtreeWriteRows, &text_,
+               &writes_);
       for (size_t i = 0; i < writes_.size(); ++i) {
         if (!Last(writes_, i)) continue;
         const parse::BcachefsBtreeWrite& w = writes_[i].value;
@@ -441,9 +356,8 @@ class BcachefsCollector : public Collector {
     auto& io_errors = out->Counter("node_bcachefs_device_io_errors_total",
                                    "IO errors by error type.");
     {
-      const FileRead f = ReadOrEmpty(d.io_errors);
-      Check(parse::ParseBcachefsIoErrorRows(f.data, &io_errors_), d.io_errors);
-      SortByKey(&io_errors_);
+      ReadRows(d.io_errors, parse::ParseBcachefsIoErrorRows, &text_,
+               &io_errors_);
       for (size_t i = 0; i < io_errors_.size(); ++i) {
         if (!Last(io_errors_, i)) continue;
         io_errors.Add({{"uuid", uuid},
@@ -454,10 +368,10 @@ class BcachefsCollector : public Collector {
     }
   }
 
-  std::string sysfs_;  // the sysfs root root_ was made from
-  std::string root_;   // <sysfs>/fs/bcachefs
-  Listing scratch_;    // this cycle's listing
-  Listing listed_;     // the listing filesystems_ were planned from
+  std::string sysfs_;   // the sysfs root root_ was made from
+  std::string root_;    // <sysfs>/fs/bcachefs
+  DirListing scratch_;  // this cycle's listing
+  DirListing listed_;   // the listing filesystems_ were planned from
   bool planned_ = false;
   std::vector<Filesystem> filesystems_;  // by name, as listed
   // The rows of this cycle's tables, their capacity kept.
@@ -466,7 +380,8 @@ class BcachefsCollector : public Collector {
   std::vector<parse::BcachefsRow<parse::BcachefsBtreeWrite>> writes_;
   std::vector<parse::BcachefsIoDoneRow> io_done_;
   std::vector<parse::BcachefsRow<uint64_t>> io_errors_;
-  std::string buf_;  // a label value made valid UTF-8
+  std::string text_;  // the table file read last (ReadRows), rows view it
+  std::string buf_;   // a label value made valid UTF-8
 };
 
 }  // namespace

@@ -14,15 +14,14 @@
 // The filesystems are kept by name between cycles (Filesystem): their
 // files' paths, and the names of their profile directories and devices as
 // last listed. A steady cycle lists each directory without making a string
-// of an entry (ForEachEntry) and compares the listing with the names kept;
-// one that differs is kept instead. metadata_uuid is read again when its
-// stamp changes (StampedFile), the label and commit_stats into kept buffers
-// (KeptFile), the numbers every cycle. The mount table is parsed again only
-// when its text changed, and the ioctls' answers are kept in entries
+// of an entry (ForEachDirEntry) and compares the listing with the names
+// kept; one that differs is kept instead. metadata_uuid is read again when
+// its stamp changes (StampedFile), the label and commit_stats into kept
+// buffers (ReadPathInto), the numbers every cycle. The mount table is parsed
+// again only when its text changed, and the ioctls' answers are kept in entries
 // assigned into.
 #include "parse/btrfs.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/btrfs.h>
 #include <linux/magic.h>
@@ -56,114 +55,6 @@ constexpr ino_t kSubvolumeRootInode = 256;  // BTRFS_FIRST_FREE_OBJECTID
 // The block group types, in node_exporter's order.
 constexpr const char* kBlockGroupTypes[] = {"data", "metadata", "system"};
 
-// Calls f(name, type) for each entry of directory `dir` but "." and "..",
-// in the order the kernel lists them, without making a string of a name;
-// `type` is the entry's own (lstat) DT_* type, DT_UNKNOWN if it cannot be
-// told. 0, or the errno of the failed open or listing (some entries may
-// have been given then).
-template <typename F>
-int ForEachEntry(const std::string& dir, F&& f) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  ScopedFd closer(fd);
-  alignas(struct dirent64) char buf[16384];
-  while (true) {
-    const ssize_t n = ::getdents64(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) return 0;
-    for (ssize_t off = 0; off < n;) {
-      const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-      off += e->d_reclen;
-      const std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      unsigned char type = e->d_type;
-      if (struct stat st;
-          type == DT_UNKNOWN &&
-          ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        type = IFTODT(st.st_mode);
-      }
-      f(name, type);
-    }
-  }
-}
-
-// A file read whole every cycle into a kept buffer, through a descriptor
-// kept open while its path names the same file: a stat(2) of the path
-// finds the device and inode it was opened as (a file replaced by
-// rename(2), a filesystem's sysfs directory re-created, has another inode),
-// and pread(2) at offset 0 reads it again, as an open would. A read that
-// fails on the kept descriptor opens the file afresh.
-class KeptFile {
- public:
-  KeptFile() = default;
-  KeptFile(const KeptFile&) = delete;
-  KeptFile& operator=(const KeptFile&) = delete;
-  ~KeptFile() { Close(); }
-
-  // Reads `path` into *out (its capacity kept); 0, or the errno of the
-  // failed stat, open or read (*out empty then).
-  int Read(const std::string& path, std::string* out) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      const int err = errno;
-      Close();
-      out->clear();
-      return err;
-    }
-    if (fd_ >= 0 && (st.st_dev != dev_ || st.st_ino != ino_)) Close();
-    if (fd_ >= 0) {
-      if (ReadAll(fd_, out) == 0) return 0;
-      Close();
-    }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      const int err = errno;
-      out->clear();
-      return err;
-    }
-    const int err = ReadAll(fd, out);
-    if (err != 0 || ::fstat(fd, &st) != 0 || !TryKeepFds(1)) {
-      ::close(fd);
-      if (err != 0) out->clear();
-      return err;
-    }
-    fd_ = fd;
-    dev_ = st.st_dev;
-    ino_ = st.st_ino;
-    return 0;
-  }
-
- private:
-  static int ReadAll(int fd, std::string* out) {
-    out->clear();
-    char buf[4096];
-    off_t offset = 0;
-    while (true) {
-      const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return errno;
-      }
-      if (n == 0) return 0;
-      out->append(buf, static_cast<size_t>(n));
-      offset += n;
-    }
-  }
-  void Close() {
-    if (fd_ < 0) return;
-    ::close(fd_);
-    ReleaseKeptFds(1);
-    fd_ = -1;
-  }
-
-  int fd_ = -1;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
-};
-
 // The names of directory `dir` whose entry type `keep` accepts, sorted, as
 // ListEntries() gives them (none if `dir` is missing; another error throws
 // CollectError naming it), kept in *names: listed every cycle without a
@@ -174,8 +65,8 @@ bool RelistNames(const std::string& dir, Keep&& keep,
                  std::vector<std::string>* names) {
   size_t found = 0;
   bool differs = false;
-  int err = ForEachEntry(dir, [&](std::string_view name, unsigned char type) {
-    if (differs || !keep(name, type)) return;
+  int err = ForEachDirEntry(dir, [&](std::string_view name, Kind kind) {
+    if (differs || !keep(name, kind)) return;
     if (std::binary_search(names->begin(), names->end(), name, std::less<>())) {
       ++found;
     } else {
@@ -186,8 +77,8 @@ bool RelistNames(const std::string& dir, Keep&& keep,
   if (err != 0) ThrowErrno(dir, err);
   if (!differs && found == names->size()) return false;
   names->clear();
-  err = ForEachEntry(dir, [&](std::string_view name, unsigned char type) {
-    if (keep(name, type)) names->emplace_back(name);
+  err = ForEachDirEntry(dir, [&](std::string_view name, Kind kind) {
+    if (keep(name, kind)) names->emplace_back(name);
   });
   if (err == ENOENT || err == ENOTDIR) {
     names->clear();
@@ -467,8 +358,7 @@ struct Filesystem {
   std::string metadata_uuid_path, label_path, commit_path, rsv_path;
   std::string devices_dir;
   StampedFile<std::string> metadata_uuid;  // trimmed
-  KeptFile label_file, commit_file;
-  std::string label, commit_text;  // this cycle's
+  std::string label, commit_text;          // this cycle's
   Group groups[std::size(kBlockGroupTypes)];
   std::vector<std::string> devices;       // devices/ entries, sorted
   std::vector<std::string> device_paths;  // devices/<name>/size
@@ -490,9 +380,8 @@ struct Filesystem {
 
 // The trimmed contents of a text file read into *buf, "" if it is missing;
 // another error throws CollectError naming it.
-std::string_view TextOf(KeptFile& file, const std::string& path,
-                        std::string* buf) {
-  const int err = file.Read(path, buf);
+std::string_view TextOf(const std::string& path, std::string* buf) {
+  const int err = ReadPathInto(path, buf);
   if (err == ENOENT || err == ENOTDIR) return {};
   if (err != 0) ThrowErrno(path, err);
   return parse::Trim(*buf);
@@ -511,16 +400,15 @@ class BtrfsCollector : public Collector {
     }
     // Filesystems are the "<uuid>" entries; "features" is module-wide.
     for (auto& [name, fs] : filesystems_) fs.listed = false;
-    const int err =
-        ForEachEntry(root_, [this](std::string_view name, unsigned char) {
-          if (name.find('-') == std::string_view::npos) return;
-          auto it = filesystems_.find(name);
-          if (it == filesystems_.end()) {
-            it = filesystems_.try_emplace(std::string(name)).first;
-            it->second.Init(root_ + "/" + it->first);
-          }
-          it->second.listed = true;
-        });
+    const int err = ForEachDirEntry(root_, [this](std::string_view name, Kind) {
+      if (name.find('-') == std::string_view::npos) return;
+      auto it = filesystems_.find(name);
+      if (it == filesystems_.end()) {
+        it = filesystems_.try_emplace(std::string(name)).first;
+        it->second.Init(root_ + "/" + it->first);
+      }
+      it->second.listed = true;
+    });
     if (err != 0 && err != ENOENT && err != ENOTDIR) ThrowErrno(root_, err);
     std::erase_if(filesystems_, [&](const auto& kv) {
       return err != 0 || !kv.second.listed;
@@ -555,9 +443,9 @@ class BtrfsCollector : public Collector {
     const auto [info, rsv, reserved, used, size, ratio, dev_size] =
         out.Handles(kFamilies);
 
-    auto any = [](std::string_view, unsigned char) { return true; };
-    auto directories = [](std::string_view, unsigned char type) {
-      return type == DT_DIR;  // lstat's answer
+    auto any = [](std::string_view, Kind) { return true; };
+    auto directories = [](std::string_view, Kind kind) {
+      return kind == Kind::kDirectory;  // lstat's answer
     };
     for (auto& [name, fs] : filesystems_) {
       if (RelistNames(fs.devices_dir, any, &fs.devices)) {
@@ -574,13 +462,11 @@ class BtrfsCollector : public Collector {
       const std::string_view uuid =
           metadata_uuid && !metadata_uuid->empty() ? *metadata_uuid : name;
 
-      const std::string_view label =
-          TextOf(fs.label_file, fs.label_path, &fs.label);
+      const std::string_view label = TextOf(fs.label_path, &fs.label);
       info->Add({{"uuid", uuid}, {"label", label}}, 1);
       if (!ne15_) {
         uint64_t values[kCommitStatCount];
-        ParseCommitStats(
-            TextOf(fs.commit_file, fs.commit_path, &fs.commit_text), values);
+        ParseCommitStats(TextOf(fs.commit_path, &fs.commit_text), values);
         for (size_t k = 0; k < kCommitStatCount; ++k) {
           const CommitStat& c = kCommitStats[k];
           out.Family(c.name, c.help, c.type)

@@ -6,7 +6,6 @@
 // device-mapper device and is skipped. As upstream, a file that is absent or
 // may not be read anywhere else means no data for the whole collector; a
 // number that does not parse fails it naming the file.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,63 +23,6 @@
 
 namespace host_exporter::collectors::dmmultipath {
 namespace {
-
-// The entries of directory `path` into *entries, sorted by name, as
-// ReadDir() lists them (getdents64(2); an entry of unknown type lstat'ed),
-// but into a vector kept between cycles whose strings are assigned to: a
-// listing like the last one allocates nothing. 0, or the errno (*entries
-// empty then).
-int ListInto(const std::string& path, std::vector<DirEntry>* entries) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    entries->clear();
-    return error;
-  }
-  size_t n = 0;
-  int error = 0;
-  alignas(struct dirent64) char buf[16384];
-  while (true) {
-    const ssize_t got = ::getdents64(fd, buf, sizeof buf);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      error = errno;
-      n = 0;
-      break;
-    }
-    if (got == 0) break;
-    for (ssize_t off = 0; off < got;) {
-      const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-      off += e->d_reclen;
-      const std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      Kind kind = Kind::kOther;
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st;
-        if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          type = S_ISREG(st.st_mode)   ? DT_REG
-                 : S_ISDIR(st.st_mode) ? DT_DIR
-                 : S_ISLNK(st.st_mode) ? DT_LNK
-                                       : DT_UNKNOWN;
-        }
-      }
-      if (type == DT_REG) kind = Kind::kRegular;
-      if (type == DT_DIR) kind = Kind::kDirectory;
-      if (type == DT_LNK) kind = Kind::kSymlink;
-      if (n == entries->size()) entries->emplace_back();
-      (*entries)[n].name.assign(name);
-      (*entries)[n].kind = kind;
-      ++n;
-    }
-  }
-  ::close(fd);
-  entries->resize(n);
-  std::sort(
-      entries->begin(), entries->end(),
-      [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  return error;
-}
 
 // util.ReadUintFromFile: the whole file, trimmed, a base-10 uint64; nullopt
 // if it is absent or denied.
@@ -202,7 +144,7 @@ class DmMultipathCollector : public Collector {
   // false if a file is absent or denied anywhere (no data).
   bool ReadMaps() {
     listed_.clear();
-    const int error = ListInto(block_, &entries_);
+    const int error = ReadDirInto(block_, &entries_);
     if (IsAbsentOrDenied(error)) {
       maps_.clear();
       return false;
@@ -261,7 +203,7 @@ class DmMultipathCollector : public Collector {
     if (!suspended) return false;
     const auto sectors = UintFile(m.size_path);
     if (!sectors) return false;
-    const int error = ListInto(m.slaves_dir, &m.slaves);  // absent: no paths
+    const int error = ReadDirInto(m.slaves_dir, &m.slaves);  // absent: no paths
     if (error != 0 && error != ENOENT && error != ENOTDIR) {
       if (IsAbsentOrDenied(error)) return false;
       ThrowErrno(m.slaves_dir, error);

@@ -7,7 +7,6 @@
 // Every supply is parsed before --collector.powersupply.ignored-supplies is
 // applied, so a malformed attribute fails the scrape even for an ignored
 // supply, as there. No /sys/class/power_supply: no families.
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -170,143 +169,6 @@ int IndexIn(std::string_view name, const std::string_view (&list)[N]) {
              : -1;
 }
 
-// A class directory kept open across cycles, listed each cycle into kept
-// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
-// string made per cycle (its List() returns a new vector of new strings,
-// its Stamp() outside sysfs a new string per entry), so that a steady
-// cycle allocates nothing for the listing once the storage has grown to it.
-class ClassDir {
- public:
-  struct Entry {
-    std::string_view name;  // in names_, valid until the next List()
-    Kind kind = Kind::kNone;
-  };
-
-  ClassDir() = default;
-  ~ClassDir() { Close(); }
-  ClassDir(const ClassDir&) = delete;
-  ClassDir& operator=(const ClassDir&) = delete;
-
-  // Lists `path` (kept open while it is the same directory), sorted by
-  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
-  // then).
-  int List(const std::string& path) {
-    entries_.clear();
-    spans_.clear();
-    names_.clear();
-    if (const int error = Refresh(path)) return error;
-    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
-    alignas(struct dirent64) char buf[8192];
-    while (true) {
-      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int error = errno;
-        spans_.clear();
-        return error;
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-        off += e->d_reclen;
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
-        Kind kind = Kind::kOther;
-        switch (e->d_type) {
-          case DT_REG:
-            kind = Kind::kRegular;
-            break;
-          case DT_DIR:
-            kind = Kind::kDirectory;
-            break;
-          case DT_LNK:
-            kind = Kind::kSymlink;
-            break;
-          case DT_UNKNOWN:
-            if (struct stat st;
-                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
-                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
-                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
-                                           : Kind::kOther;
-            }
-            break;
-          default:
-            break;
-        }
-        spans_.push_back({names_.size(), name.size(), kind});
-        names_.append(name);
-      }
-    }
-    for (const Span& s : spans_) {
-      entries_.push_back(
-          {std::string_view(names_).substr(s.offset, s.size), s.kind});
-    }
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    return 0;
-  }
-
-  const std::vector<Entry>& entries() const { return entries_; }
-
-  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
-  // stamp of its symlink (fixed for the device's life), elsewhere that of
-  // the directory it leads to (whose change time tells a file added or
-  // removed); 0 or the errno.
-  int Stamp(const std::string& name, DirStamp* out) const {
-    if (fd_ < 0) return EBADF;
-    struct stat st;
-    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
-        0) {
-      return errno;
-    }
-    *out = DirStamp::Of(st);
-    return 0;
-  }
-
- private:
-  // KeptDir::Refresh().
-  int Refresh(const std::string& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
-    Close();
-    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) return errno;
-    struct statfs fs;
-    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    dev_ = st.st_dev;
-    ino_ = st.st_ino;
-    sysfs_ = fs.f_type == SYSFS_MAGIC;
-    return 0;
-  }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  struct Span {
-    size_t offset, size;
-    Kind kind;
-  };
-  int fd_ = -1;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
-  bool sysfs_ = false;
-  std::string names_;           // the names, one after the other
-  std::vector<Span> spans_;     // each entry's in names_
-  std::vector<Entry> entries_;  // sorted
-};
-
 // One supply as planned when it was first listed (or its stamp changed):
 // its regular files, each with its index in kIntFiles or kStringFiles; and
 // its attributes read this cycle: the numeric ones by their index in
@@ -411,7 +273,7 @@ class PowersupplyclassCollector : public Collector {
       supplies_.clear();
     }
     // ListOrNoData(root)'s rules.
-    if (const int error = dir_.List(root_)) {
+    if (const int error = dir_.List(root_, &listing_)) {
       if (error == ENOENT) {
         supplies_.clear();
         return {};
@@ -421,7 +283,7 @@ class PowersupplyclassCollector : public Collector {
     // The directory lists its supplies sorted, as node_exporter's map
     // ranges over them. Supply k is entry k's, planned again when its name
     // or its stamp differs.
-    const std::vector<ClassDir::Entry>& entries = dir_.entries();
+    const DirListing& entries = listing_;
     if (supplies_.size() > entries.size()) supplies_.resize(entries.size());
     for (size_t k = 0; k < entries.size(); ++k) {
       if (k == supplies_.size()) supplies_.emplace_back();
@@ -480,7 +342,8 @@ class PowersupplyclassCollector : public Collector {
   const Filter ignored_;
   std::string sysfs_;  // the sysfs root root_ is under
   std::string root_;   // class/power_supply
-  ClassDir dir_;
+  KeptDir dir_;
+  DirListing listing_;            // this cycle's listing of root_
   std::vector<Supply> supplies_;  // supply k is entry k's
   std::string dir_path_;          // a buffer for a supply's directory
   Labels info_;                   // node_power_supply_info's labels

@@ -17,7 +17,6 @@
 // tells a file added or removed). A cycle lists the directory and reads
 // max_energy_range_uj and energy_uj of each zone (the name file of an entry
 // whose name could not be read, again).
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -55,143 +54,6 @@ std::optional<uint64_t> ReadZoneValue(const std::string& path,
   return Unwrap(parse::ParseUintFile(f.data), path);
 }
 
-// A class directory kept open across cycles, listed each cycle into kept
-// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
-// string made per cycle (its List() returns a new vector of new strings,
-// its Stamp() outside sysfs a new string per entry), so that a steady
-// cycle allocates nothing for the listing once the storage has grown to it.
-class ClassDir {
- public:
-  struct Entry {
-    std::string_view name;  // in names_, valid until the next List()
-    Kind kind = Kind::kNone;
-  };
-
-  ClassDir() = default;
-  ~ClassDir() { Close(); }
-  ClassDir(const ClassDir&) = delete;
-  ClassDir& operator=(const ClassDir&) = delete;
-
-  // Lists `path` (kept open while it is the same directory), sorted by
-  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
-  // then).
-  int List(const std::string& path) {
-    entries_.clear();
-    spans_.clear();
-    names_.clear();
-    if (const int error = Refresh(path)) return error;
-    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
-    alignas(struct dirent64) char buf[8192];
-    while (true) {
-      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int error = errno;
-        spans_.clear();
-        return error;
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-        off += e->d_reclen;
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
-        Kind kind = Kind::kOther;
-        switch (e->d_type) {
-          case DT_REG:
-            kind = Kind::kRegular;
-            break;
-          case DT_DIR:
-            kind = Kind::kDirectory;
-            break;
-          case DT_LNK:
-            kind = Kind::kSymlink;
-            break;
-          case DT_UNKNOWN:
-            if (struct stat st;
-                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
-                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
-                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
-                                           : Kind::kOther;
-            }
-            break;
-          default:
-            break;
-        }
-        spans_.push_back({names_.size(), name.size(), kind});
-        names_.append(name);
-      }
-    }
-    for (const Span& s : spans_) {
-      entries_.push_back(
-          {std::string_view(names_).substr(s.offset, s.size), s.kind});
-    }
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    return 0;
-  }
-
-  const std::vector<Entry>& entries() const { return entries_; }
-
-  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
-  // stamp of its symlink (fixed for the device's life), elsewhere that of
-  // the directory it leads to (whose change time tells a file added or
-  // removed); 0 or the errno.
-  int Stamp(const std::string& name, DirStamp* out) const {
-    if (fd_ < 0) return EBADF;
-    struct stat st;
-    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
-        0) {
-      return errno;
-    }
-    *out = DirStamp::Of(st);
-    return 0;
-  }
-
- private:
-  // KeptDir::Refresh().
-  int Refresh(const std::string& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
-    Close();
-    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) return errno;
-    struct statfs fs;
-    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    dev_ = st.st_dev;
-    ino_ = st.st_ino;
-    sysfs_ = fs.f_type == SYSFS_MAGIC;
-    return 0;
-  }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  struct Span {
-    size_t offset, size;
-    Kind kind;
-  };
-  int fd_ = -1;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
-  bool sysfs_ = false;
-  std::string names_;           // the names, one after the other
-  std::vector<Span> spans_;     // each entry's in names_
-  std::vector<Entry> entries_;  // sorted
-};
-
 // An entry of the class directory as planned when first listed; the zone
 // (its name read) kept while the entry's stamp holds.
 struct Zone {
@@ -222,7 +84,7 @@ class RaplCollector : public Collector {
       zones_.clear();
     }
     // ListOrNoData(root, /*denied_is_no_data=*/true)'s rules.
-    if (const int error = dir_.List(root_)) {
+    if (const int error = dir_.List(root_, &listing_)) {
       if (error == ENOENT || IsPermission(error)) {
         zones_.clear();
         return {};
@@ -231,7 +93,7 @@ class RaplCollector : public Collector {
     }
     for (auto& [entry, zone] : zones_) zone.seen = false;
     order_.clear();
-    for (const ClassDir::Entry& e : dir_.entries()) {
+    for (const DirListing::Entry e : listing_) {
       auto it = zones_.find(e.name);
       if (it == zones_.end()) it = Plan(e.name);
       Zone& zone = it->second;
@@ -327,7 +189,8 @@ class RaplCollector : public Collector {
   const bool zone_label_;
   std::string sysfs_;  // the sysfs root root_ is under
   std::string root_;   // class/powercap
-  ClassDir dir_;
+  KeptDir dir_;
+  DirListing listing_;  // this cycle's listing of root_
   std::map<std::string, Zone, std::less<>> zones_;  // by entry name
   std::vector<Zone*> order_;                        // this cycle's zones
 };

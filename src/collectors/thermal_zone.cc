@@ -9,7 +9,6 @@
 // A zone's and a cooling device's paths and name label are made when it is
 // first listed (they follow from its name alone); a cycle lists the class
 // directory once and reads every file.
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -56,143 +55,6 @@ void AssignUtf8(std::string_view value, std::string* out) {
   }
 }
 
-// A class directory kept open across cycles, listed each cycle into kept
-// storage: KeptDir's Refresh(), List() and Stamp() without a vector or a
-// string made per cycle (its List() returns a new vector of new strings,
-// its Stamp() outside sysfs a new string per entry), so that a steady
-// cycle allocates nothing for the listing once the storage has grown to it.
-class ClassDir {
- public:
-  struct Entry {
-    std::string_view name;  // in names_, valid until the next List()
-    Kind kind = Kind::kNone;
-  };
-
-  ClassDir() = default;
-  ~ClassDir() { Close(); }
-  ClassDir(const ClassDir&) = delete;
-  ClassDir& operator=(const ClassDir&) = delete;
-
-  // Lists `path` (kept open while it is the same directory), sorted by
-  // name as ReadDir() lists it; 0 or the errno of the failure (no entries
-  // then).
-  int List(const std::string& path) {
-    entries_.clear();
-    spans_.clear();
-    names_.clear();
-    if (const int error = Refresh(path)) return error;
-    if (::lseek(fd_, 0, SEEK_SET) != 0) return errno;
-    alignas(struct dirent64) char buf[8192];
-    while (true) {
-      const ssize_t n = ::getdents64(fd_, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int error = errno;
-        spans_.clear();
-        return error;
-      }
-      if (n == 0) break;
-      for (ssize_t off = 0; off < n;) {
-        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-        off += e->d_reclen;
-        const std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
-        Kind kind = Kind::kOther;
-        switch (e->d_type) {
-          case DT_REG:
-            kind = Kind::kRegular;
-            break;
-          case DT_DIR:
-            kind = Kind::kDirectory;
-            break;
-          case DT_LNK:
-            kind = Kind::kSymlink;
-            break;
-          case DT_UNKNOWN:
-            if (struct stat st;
-                ::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-              kind = S_ISREG(st.st_mode)   ? Kind::kRegular
-                     : S_ISDIR(st.st_mode) ? Kind::kDirectory
-                     : S_ISLNK(st.st_mode) ? Kind::kSymlink
-                                           : Kind::kOther;
-            }
-            break;
-          default:
-            break;
-        }
-        spans_.push_back({names_.size(), name.size(), kind});
-        names_.append(name);
-      }
-    }
-    for (const Span& s : spans_) {
-      entries_.push_back(
-          {std::string_view(names_).substr(s.offset, s.size), s.kind});
-    }
-    std::sort(entries_.begin(), entries_.end(),
-              [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    return 0;
-  }
-
-  const std::vector<Entry>& entries() const { return entries_; }
-
-  // KeptDir::Stamp(name) of an entry of the last List(): on sysfs the
-  // stamp of its symlink (fixed for the device's life), elsewhere that of
-  // the directory it leads to (whose change time tells a file added or
-  // removed); 0 or the errno.
-  int Stamp(const std::string& name, DirStamp* out) const {
-    if (fd_ < 0) return EBADF;
-    struct stat st;
-    if (::fstatat(fd_, name.c_str(), &st, sysfs_ ? AT_SYMLINK_NOFOLLOW : 0) !=
-        0) {
-      return errno;
-    }
-    *out = DirStamp::Of(st);
-    return 0;
-  }
-
- private:
-  // KeptDir::Refresh().
-  int Refresh(const std::string& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    if (fd_ >= 0 && st.st_dev == dev_ && st.st_ino == ino_) return 0;
-    Close();
-    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) return errno;
-    struct statfs fs;
-    if (::fstat(fd_, &st) != 0 || ::fstatfs(fd_, &fs) != 0) {
-      const int error = errno;
-      Close();
-      return error;
-    }
-    dev_ = st.st_dev;
-    ino_ = st.st_ino;
-    sysfs_ = fs.f_type == SYSFS_MAGIC;
-    return 0;
-  }
-
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-  struct Span {
-    size_t offset, size;
-    Kind kind;
-  };
-  int fd_ = -1;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
-  bool sysfs_ = false;
-  std::string names_;           // the names, one after the other
-  std::vector<Span> spans_;     // each entry's in names_
-  std::vector<Entry> entries_;  // sorted
-};
-
 // A zone's or a cooling device's paths and name label, made when it is
 // first listed.
 struct Zone {
@@ -218,9 +80,9 @@ class ThermalZoneCollector : public Collector {
       coolings_.clear();
     }
     // GlobDigit's rules: a directory that cannot be read has no entries.
-    dir_.List(root_);
+    dir_.List(root_, &listing_);
     size_t zones = 0, coolings = 0;
-    for (const ClassDir::Entry& e : dir_.entries()) {
+    for (const DirListing::Entry e : listing_) {
       if (IsPrefixDigit(e.name, "thermal_zone")) {
         if (zones == zones_.size()) zones_.emplace_back();
         if (zones_[zones].name != e.name) PlanZone(e.name, &zones_[zones]);
@@ -284,10 +146,18 @@ class ThermalZoneCollector : public Collector {
   }
 
  private:
+  // Entry `name` ("<prefix><N>") of root_ kept in *kept, its label (the
+  // rest after `prefix`, made valid UTF-8) in *label; the path of its
+  // directory.
+  std::string Name(std::string_view name, std::string_view prefix,
+                   std::string* kept, std::string* label) const {
+    kept->assign(name);
+    *label = parse::ToValidUtf8(name.substr(prefix.size()));
+    return root_ + "/" + *kept;
+  }
+
   void PlanZone(std::string_view name, Zone* z) {
-    z->name.assign(name);
-    z->label = parse::ToValidUtf8(name.substr(12));
-    const std::string dir = root_ + "/" + z->name;
+    const std::string dir = Name(name, "thermal_zone", &z->name, &z->label);
     z->type = dir + "/type";
     z->policy = dir + "/policy";
     z->temp = dir + "/temp";
@@ -296,9 +166,7 @@ class ThermalZoneCollector : public Collector {
   }
 
   void PlanCooling(std::string_view name, Cooling* c) {
-    c->name.assign(name);
-    c->label = parse::ToValidUtf8(name.substr(14));
-    const std::string dir = root_ + "/" + c->name;
+    const std::string dir = Name(name, "cooling_device", &c->name, &c->label);
     c->type = dir + "/type";
     c->max_state = dir + "/max_state";
     c->cur_state = dir + "/cur_state";
@@ -313,7 +181,8 @@ class ThermalZoneCollector : public Collector {
 
   std::string sysfs_;  // the sysfs root root_ is under
   std::string root_;   // class/thermal
-  ClassDir dir_;
+  KeptDir dir_;
+  DirListing listing_;             // this cycle's listing of root_
   std::vector<Zone> zones_;        // the thermal_zone<N> entries, sorted
   std::vector<Cooling> coolings_;  // the cooling_device<N> entries, sorted
 };

@@ -417,59 +417,64 @@ bool IsAttributeError(int error) {
 
 // ReadPath and ReadPathStamped (`stamp` non-null). A descriptor whose read
 // fails with an attribute's error is kept as after a successful read.
-FileRead ReadKeeping(const std::string& path, size_t limit,
-                     const DirStamp* stamp, size_t record_max = 0) {
-  FileRead r;
-  std::string* out = &r.data;
+// Reads into *out (cleared first, its capacity kept); 0 or the errno (*out
+// empty then).
+int ReadKeeping(const std::string& path, size_t limit, const DirStamp* stamp,
+                std::string* out, size_t record_max = 0) {
   bool short_is_end = false;
   bool unkept = false;  // read afresh and closed, not handed back
   if (int fd = Kept().Take(path, &stamp, &short_is_end, &unkept); fd >= 0) {
     const int err = ReadFd(fd, true, limit, out, short_is_end, record_max);
     if (err == 0 || IsAttributeError(err)) {
       if (err != 0) out->clear();
-      r.error = err;
       Kept().Give(path, fd, true, stamp);
-      return r;
+      return err;
     }
     KeptFiles::Close(fd, true);
   }
   out->clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    r.error = errno;
-    return r;
-  }
+  if (fd < 0) return errno;
   if (int err = ReadFd(fd, false, limit, out, short_is_end, record_max)) {
     out->clear();
-    r.error = err;
     if (!unkept && IsAttributeError(err)) {
       Kept().Give(path, fd, false, stamp);
     } else {
       ::close(fd);
     }
-    return r;
+    return err;
   }
   if (!unkept) {
     Kept().Give(path, fd, false, stamp);
   } else {
     ::close(fd);
   }
-  return r;
+  return 0;
 }
 
 }  // namespace
 
+int ReadPathInto(const std::string& path, std::string* out, size_t limit) {
+  return ReadKeeping(path, limit, nullptr, out);
+}
+
 FileRead ReadPath(const std::string& path, size_t limit) {
-  return ReadKeeping(path, limit, nullptr);
+  FileRead r;
+  r.error = ReadKeeping(path, limit, nullptr, &r.data);
+  return r;
 }
 
 FileRead ReadRecords(const std::string& path, size_t record_max) {
-  return ReadKeeping(path, 0, nullptr, record_max);
+  FileRead r;
+  r.error = ReadKeeping(path, 0, nullptr, &r.data, record_max);
+  return r;
 }
 
 FileRead ReadPathStamped(const std::string& path, const DirStamp& stamp,
                          size_t limit) {
-  return ReadKeeping(path, limit, &stamp);
+  FileRead r;
+  r.error = ReadKeeping(path, limit, &stamp, &r.data);
+  return r;
 }
 
 void ForgetKeptUnder(const std::string& dir) { Kept().ForgetUnder(dir); }
@@ -820,24 +825,21 @@ StatResult Stat(const std::string& path) {
   return {KindOf(st.st_mode), 0};
 }
 
-namespace {
+int OpenDir(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
 
-// The entries of directory `fd` from its current offset, sorted, as Go's
-// os.ReadDir lists them, read with getdents64(2) (opendir(3) would add an
-// fstat(2)); an entry of unknown type (DT_UNKNOWN) is lstat'ed relative to
-// the directory.
-DirRead ReadEntries(int fd) {
-  DirRead r;
+int ListFd(int fd, void (*each)(void* ctx, std::string_view name, Kind kind),
+           void* ctx) {
   alignas(struct dirent64) char buf[32768];
   while (true) {
     const ssize_t n = ::getdents64(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      r.error = errno;
-      r.entries.clear();
-      return r;
+      return errno;
     }
-    if (n == 0) break;
+    if (n == 0) return 0;
     for (ssize_t off = 0; off < n;) {
       const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
       off += e->d_reclen;
@@ -863,23 +865,103 @@ DirRead ReadEntries(int fd) {
         default:
           break;
       }
-      r.entries.push_back({std::string(name), kind});
+      each(ctx, name, kind);
     }
   }
+}
+
+namespace {
+
+// The entries of directory `fd` from its current offset into *entries (its
+// strings assigned to), sorted by name; 0 or the errno (empty then).
+int ReadEntriesInto(int fd, std::vector<DirEntry>* entries) {
+  size_t n = 0;
+  auto each = [&](std::string_view name, Kind kind) {
+    if (n == entries->size()) entries->emplace_back();
+    (*entries)[n].name.assign(name);
+    (*entries)[n].kind = kind;
+    ++n;
+  };
+  const int error = ListFd(
+      fd,
+      [](void* ctx, std::string_view name, Kind kind) {
+        (*static_cast<decltype(each)*>(ctx))(name, kind);
+      },
+      &each);
+  entries->resize(error == 0 ? n : 0);
   std::sort(
-      r.entries.begin(), r.entries.end(),
+      entries->begin(), entries->end(),
       [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return error;
+}
+
+DirRead ReadEntries(int fd) {
+  DirRead r;
+  r.error = ReadEntriesInto(fd, &r.entries);
   return r;
 }
 
 }  // namespace
 
 DirRead ReadDir(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return {{}, errno};
+  const int fd = OpenDir(path);
+  if (fd < 0) return {{}, -fd};
   DirRead r = ReadEntries(fd);
   ::close(fd);
   return r;
+}
+
+int ReadDirInto(const std::string& path, std::vector<DirEntry>* entries) {
+  const int fd = OpenDir(path);
+  if (fd < 0) {
+    entries->clear();
+    return -fd;
+  }
+  const int error = ReadEntriesInto(fd, entries);
+  ::close(fd);
+  return error;
+}
+
+int DirListing::Read(const std::string& path) {
+  const int fd = OpenDir(path);
+  if (fd < 0) {
+    clear();
+    return -fd;
+  }
+  const int error = ReadFd(fd);
+  ::close(fd);
+  return error;
+}
+
+int DirListing::ReadFd(int fd) {
+  clear();
+  auto each = [this](std::string_view name, Kind kind) {
+    items_.push_back({names_.size(), name.size(), kind});
+    names_.append(name);
+  };
+  const int error = ListFd(
+      fd,
+      [](void* ctx, std::string_view name, Kind kind) {
+        (*static_cast<decltype(each)*>(ctx))(name, kind);
+      },
+      &each);
+  if (error != 0) {
+    clear();
+    return error;
+  }
+  std::sort(items_.begin(), items_.end(),
+            [this](const Item& a, const Item& b) { return View(a) < View(b); });
+  return 0;
+}
+
+bool DirListing::operator==(const DirListing& o) const {
+  if (items_.size() != o.items_.size()) return false;
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (items_[i].kind != o.items_[i].kind || name(i) != o.name(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 KeptDir::~KeptDir() { Close(); }
@@ -928,6 +1010,26 @@ DirRead KeptDir::List() {
   return ReadEntries(fd_);
 }
 
+int KeptDir::List(DirListing* listing) {
+  if (fd_ < 0) {
+    listing->clear();
+    return error_;
+  }
+  if (::lseek(fd_, 0, SEEK_SET) != 0) {
+    listing->clear();
+    return errno;
+  }
+  return listing->ReadFd(fd_);
+}
+
+int KeptDir::List(const std::string& path, DirListing* listing) {
+  if (const int error = Refresh(path)) {
+    listing->clear();
+    return error;
+  }
+  return List(listing);
+}
+
 int KeptDir::Stamp(const std::string& name, DirStamp* out,
                    std::string_view below) const {
   if (fd_ < 0) return error_;
@@ -942,9 +1044,17 @@ int KeptDir::Stamp(const std::string& name, DirStamp* out,
       return 0;
     }
   }
-  const std::string rel =
-      below.empty() ? name : name + "/" + std::string(below);
-  if (::fstatat(fd_, rel.c_str(), &st, 0) != 0) return errno;
+  const char* rel = name.c_str();
+  char buf[PATH_MAX];
+  if (!below.empty()) {
+    if (name.size() + 1 + below.size() >= sizeof buf) return ENAMETOOLONG;
+    std::memcpy(buf, name.data(), name.size());
+    buf[name.size()] = '/';
+    std::memcpy(buf + name.size() + 1, below.data(), below.size());
+    buf[name.size() + 1 + below.size()] = '\0';
+    rel = buf;
+  }
+  if (::fstatat(fd_, rel, &st, 0) != 0) return errno;
   *out = DirStamp::Of(st);
   return 0;
 }

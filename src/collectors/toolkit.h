@@ -25,6 +25,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -66,6 +67,14 @@ struct FileRead {
 /// the other files below the procfs and sysfs roots are kept too, under
 /// their directory's stamp.
 FileRead ReadPath(const std::string& path, size_t limit = 0);
+
+/// ReadPath into *out, a buffer the caller keeps between cycles (cleared
+/// first, its capacity kept: a steady read allocates nothing), with exactly
+/// ReadPath's rules for which descriptors stay open. 0, or the errno of the
+/// failed open or read (*out empty then). For a collector that reads the
+/// same files every cycle and parses them into what it keeps; thread-safe
+/// as ReadPath (the buffer is the caller's).
+int ReadPathInto(const std::string& path, std::string* out, size_t limit = 0);
 
 /// ReadPath for a procfs file of records (a seq_file such as
 /// /proc/net/udp) whose records are at most `record_max` bytes: the kernel
@@ -251,10 +260,108 @@ StatResult Lstat(const std::string& path);
 /// stat(2): follows symlinks.
 StatResult Stat(const std::string& path);
 
+/// open(2) of directory `path` (O_DIRECTORY, following a symlink to it,
+/// close-on-exec): the descriptor, or minus the errno of the failure.
+int OpenDir(const std::string& path);
+
 /// One directory entry with its own (lstat) kind, as Go's os.ReadDir.
 struct DirEntry {
   std::string name;
   Kind kind = Kind::kNone;
+};
+
+/// Calls each(ctx, name, kind) for every entry of directory `fd` from its
+/// current offset but "." and "..", in the order the kernel lists them
+/// (getdents64(2): opendir(3) would add an fstat(2)), `name` viewing the
+/// read buffer; `kind` is the entry's own (lstat) kind, an entry of unknown
+/// type (DT_UNKNOWN) lstat'ed relative to the directory. 0, or the errno of
+/// the failed listing (some entries may have been given then). The one
+/// directory reader of the toolkit: ReadDir, DirListing and
+/// ForEachDirEntry() are made with it.
+int ListFd(int fd, void (*each)(void* ctx, std::string_view name, Kind kind),
+           void* ctx);
+
+/// Calls f(name, kind) for every entry of directory `dir` (following a
+/// symlink to it) but "." and "..", unsorted, without making a string of a
+/// name (ListFd's rules): for a collector that only looks for names or
+/// compares them with those it keeps. 0, or the errno of the failed open or
+/// listing (some entries may have been given then).
+template <typename F>
+int ForEachDirEntry(const std::string& dir, F&& f) {
+  const int fd = OpenDir(dir);
+  if (fd < 0) return -fd;
+  ScopedFd closer(fd);
+  return ListFd(
+      fd,
+      [](void* ctx, std::string_view name, Kind kind) {
+        (*static_cast<std::remove_reference_t<F>*>(ctx))(name, kind);
+      },
+      &f);
+}
+
+/// A directory's entries (names and kinds, sorted by name, as ReadDir()
+/// lists them) read each cycle into storage kept from the last: once it has
+/// grown to the directory, a listing allocates nothing. A plan a collector
+/// made from one listing holds while the next is equal to it (operator==;
+/// copying one listing into another reuses the target's storage). A
+/// collector's own state; not thread-safe.
+class DirListing {
+ public:
+  /// An entry; `name` views the listing's storage until its next read.
+  struct Entry {
+    std::string_view name;
+    Kind kind = Kind::kNone;
+  };
+
+  /// Lists `path` (following a symlink to it): 0, or the errno of the
+  /// failed open or listing (the listing is empty then).
+  int Read(const std::string& path);
+  /// Lists directory `fd` from its current offset (KeptDir::List); 0 or
+  /// the errno (empty then).
+  int ReadFd(int fd);
+  /// Empties the listing (its storage kept).
+  void clear() {
+    names_.clear();
+    items_.clear();
+  }
+
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  std::string_view name(size_t i) const { return View(items_[i]); }
+  Kind kind(size_t i) const { return items_[i].kind; }
+  Entry operator[](size_t i) const { return {name(i), kind(i)}; }
+
+  /// Iterates over the entries in order (each an Entry by value).
+  class Iterator {
+   public:
+    Iterator(const DirListing* l, size_t i) : l_(l), i_(i) {}
+    Entry operator*() const { return (*l_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const DirListing* l_;
+    size_t i_;
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, items_.size()}; }
+
+  /// The same names with the same kinds, in the same order.
+  bool operator==(const DirListing& o) const;
+
+ private:
+  struct Item {
+    size_t offset, size;
+    Kind kind;
+  };
+  std::string_view View(const Item& item) const {
+    return std::string_view(names_).substr(item.offset, item.size);
+  }
+  std::string names_;
+  std::vector<Item> items_;
 };
 
 /// A directory's entries sorted by name, or the errno of the failure.
@@ -266,6 +373,12 @@ struct DirRead {
 
 /// Lists a directory (following a symlink to it), like Go's os.ReadDir.
 DirRead ReadDir(const std::string& path);
+
+/// ReadDir() into *entries, a vector kept between cycles whose strings are
+/// assigned to: a listing like the last one allocates nothing. For a
+/// collector that keeps DirEntry's (a listing it compares with the last by
+/// name); DirListing keeps less. 0, or the errno (*entries empty then).
+int ReadDirInto(const std::string& path, std::vector<DirEntry>* entries);
 
 /// The names in a directory, sorted; none if it is missing (ENOENT,
 /// ENOTDIR); other errors throw CollectError naming it.
@@ -304,6 +417,14 @@ class KeptDir {
 
   /// The entries, sorted, as ReadDir() lists them; the error of Refresh().
   DirRead List();
+  /// The entries into *listing (its storage kept: a steady cycle allocates
+  /// nothing), listed again from offset 0; 0, or the error of Refresh() or
+  /// of the listing (*listing empty then).
+  int List(DirListing* listing);
+  /// Refresh(path) and List(listing): a class directory listed each cycle
+  /// into kept storage, its descriptor kept while `path` is the same
+  /// directory; 0 or the errno of either (*listing empty then).
+  int List(const std::string& path, DirListing* listing);
 
   /// Refresh(path) and List() with ListOrNoData()'s rules: nullopt if the
   /// directory does not exist (or, with `denied_is_no_data`, may not be
@@ -318,6 +439,8 @@ class KeptDir {
   /// symlink under that name. Elsewhere (a fixture tree) the stamp of the
   /// directory `name` leads to, or of `name`/`below` if `below` is given
   /// (diskstats' queue directory), as stat(2) of the full path gave it.
+  /// Allocates nothing (a relative path of `name`/`below` longer than
+  /// PATH_MAX is ENAMETOOLONG, as stat(2) would say).
   int Stamp(const std::string& name, DirStamp* out,
             std::string_view below = {}) const;
 

@@ -22,64 +22,18 @@ namespace {
 // is about 230 bytes (udp's are padded to 128).
 constexpr size_t kRecordMax = 512;
 
-std::optional<uint64_t> ParseHex64(std::string_view s) {
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
-  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-// "A:B" with exactly one ':'.
-bool SplitColon(std::string_view s, std::string_view* a, std::string_view* b) {
-  const size_t colon = s.find(':');
-  if (colon == std::string_view::npos ||
-      s.find(':', colon + 1) != std::string_view::npos) {
-    return false;
-  }
-  *a = s.substr(0, colon);
-  *b = s.substr(colon + 1);
-  return true;
-}
-
-// "ADDR:PORT" with 8 or 32 hex digits of address and a hex port.
-bool ValidAddress(std::string_view s) {
-  std::string_view addr, port;
-  if (!SplitColon(s, &addr, &port)) return false;
-  if (addr.size() != 8 && addr.size() != 32) return false;
-  for (char c : addr) {
-    if (parse::HexDigit(c) < 0) return false;
-  }
-  return ParseHex64(port).has_value();
-}
-
 // Sums the queues of a socket table into *tx and *rx (the header line
-// skipped); false if a row is not one ParseNetSocketTable accepts.
+// skipped); false if a row is not one ParseNetSocketTable accepts
+// (ParseNetSocketRow).
 bool SumQueues(std::string_view text, uint64_t* tx, uint64_t* rx) {
   size_t pos = 0;
   std::string_view line;
   for (size_t i = 0; parse::NextLine(text, &pos, &line); ++i) {
     if (i < 1) continue;
-    std::string_view f[10];
-    size_t n = 0;
-    std::string_view rest = line;
-    for (std::string_view field = parse::NextField(&rest); !field.empty();
-         field = parse::NextField(&rest)) {
-      if (n < std::size(f)) f[n] = field;
-      ++n;
-    }
-    if (n < std::size(f)) return false;
-    std::string_view a, b;
-    if (!SplitColon(f[0], &a, &b) || !parse::ParseU64(a)) return false;
-    if (!ValidAddress(f[1]) || !ValidAddress(f[2])) return false;
-    if (!ParseHex64(f[3])) return false;
-    if (!SplitColon(f[4], &a, &b)) return false;
-    const std::optional<uint64_t> txv = ParseHex64(a), rxv = ParseHex64(b);
-    if (!txv || !rxv) return false;
-    if (!parse::ParseU64(f[7]) || !parse::ParseU64(f[9])) return false;
-    *tx += *txv;
-    *rx += *rxv;
+    parse::NetSocket s;
+    if (!parse::ParseNetSocketRow(line, &s)) return false;
+    *tx += s.tx_queue;
+    *rx += s.rx_queue;
   }
   return true;
 }

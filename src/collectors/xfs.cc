@@ -5,10 +5,10 @@
 // device again under no device name.
 //
 // The devices are kept by name between cycles, each with its stats file's
-// path and a descriptor of it (KeptFile): a steady cycle lists fs/xfs
-// without making a string of an entry (ForEachEntry), stats each device's
-// file and reads it again into a kept buffer, and parses it where it is.
-#include <dirent.h>
+// path: a steady cycle lists fs/xfs without making a string of an entry
+// (ForEachDirEntry), reads each device's file into a kept buffer
+// (ReadPathInto, whose descriptor the toolkit keeps by its rules), and
+// parses it where it is.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -166,114 +166,6 @@ const XfsMetric kXfsMetrics[] = {
      [](const parse::XfsStats& s) -> uint64_t { return s.vnodes[6]; }},
 };
 
-// Calls f(name, type) for each entry of directory `dir` but "." and "..",
-// in the order the kernel lists them, without making a string of a name;
-// `type` is the entry's own (lstat) DT_* type, DT_UNKNOWN if it cannot be
-// told. 0, or the errno of the failed open or listing (some entries may
-// have been given then).
-template <typename F>
-int ForEachEntry(const std::string& dir, F&& f) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  ScopedFd closer(fd);
-  alignas(struct dirent64) char buf[16384];
-  while (true) {
-    const ssize_t n = ::getdents64(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) return 0;
-    for (ssize_t off = 0; off < n;) {
-      const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-      off += e->d_reclen;
-      const std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      unsigned char type = e->d_type;
-      if (struct stat st;
-          type == DT_UNKNOWN &&
-          ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        type = IFTODT(st.st_mode);
-      }
-      f(name, type);
-    }
-  }
-}
-
-// A file read whole every cycle into a kept buffer, through a descriptor
-// kept open while its path names the same file: a stat(2) of the path
-// finds the device and inode it was opened as (a file replaced by
-// rename(2), a device's sysfs directory re-created, has another inode),
-// and pread(2) at offset 0 reads it again, as an open would. A read that
-// fails on the kept descriptor opens the file afresh.
-class KeptFile {
- public:
-  KeptFile() = default;
-  KeptFile(const KeptFile&) = delete;
-  KeptFile& operator=(const KeptFile&) = delete;
-  ~KeptFile() { Close(); }
-
-  // Reads `path` into *out (its capacity kept); 0, or the errno of the
-  // failed stat, open or read (*out empty then).
-  int Read(const std::string& path, std::string* out) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) {
-      const int err = errno;
-      Close();
-      out->clear();
-      return err;
-    }
-    if (fd_ >= 0 && (st.st_dev != dev_ || st.st_ino != ino_)) Close();
-    if (fd_ >= 0) {
-      if (ReadAll(fd_, out) == 0) return 0;
-      Close();
-    }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      const int err = errno;
-      out->clear();
-      return err;
-    }
-    const int err = ReadAll(fd, out);
-    if (err != 0 || ::fstat(fd, &st) != 0 || !TryKeepFds(1)) {
-      ::close(fd);
-      if (err != 0) out->clear();
-      return err;
-    }
-    fd_ = fd;
-    dev_ = st.st_dev;
-    ino_ = st.st_ino;
-    return 0;
-  }
-
- private:
-  static int ReadAll(int fd, std::string* out) {
-    out->clear();
-    char buf[4096];
-    off_t offset = 0;
-    while (true) {
-      const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return errno;
-      }
-      if (n == 0) return 0;
-      out->append(buf, static_cast<size_t>(n));
-      offset += n;
-    }
-  }
-  void Close() {
-    if (fd_ < 0) return;
-    ::close(fd_);
-    ReleaseKeptFds(1);
-    fd_ = -1;
-  }
-
-  int fd_ = -1;
-  dev_t dev_ = 0;
-  ino_t ino_ = 0;
-};
-
 class XfsCollector : public Collector {
  public:
   Families Collect(const HostPaths& paths) override {
@@ -287,16 +179,15 @@ class XfsCollector : public Collector {
     // the file stats (/sys/fs/xfs/stats/stats), so it is no device and its
     // stats/stats/stats, which cannot exist, is not looked for.
     for (auto& [name, d] : devices_) d.listed = false;
-    const int err =
-        ForEachEntry(root_, [this](std::string_view name, unsigned char) {
-          if (name == "stats") return;
-          auto it = devices_.find(name);
-          if (it == devices_.end()) {
-            it = devices_.try_emplace(std::string(name)).first;
-            it->second.path = root_ + "/" + it->first + "/stats/stats";
-          }
-          it->second.listed = true;
-        });
+    const int err = ForEachDirEntry(root_, [this](std::string_view name, Kind) {
+      if (name == "stats") return;
+      auto it = devices_.find(name);
+      if (it == devices_.end()) {
+        it = devices_.try_emplace(std::string(name)).first;
+        it->second.path = root_ + "/" + it->first + "/stats/stats";
+      }
+      it->second.listed = true;
+    });
     if (err == ENOENT || err == ENOTDIR) {
       devices_.clear();
       return {};
@@ -308,7 +199,7 @@ class XfsCollector : public Collector {
     bool any = false;
     for (auto& [name, d] : devices_) {
       d.present = false;
-      const int read = d.file.Read(d.path, &text_);
+      const int read = ReadPathInto(d.path, &text_);
       if (read == ENOENT || read == ENOTDIR) continue;
       if (read != 0) ThrowErrno(d.path, read);
       d.stats = Unwrap(parse::ParseXfsStats(text_), d.path);
@@ -330,7 +221,6 @@ class XfsCollector : public Collector {
   // A directory of fs/xfs, by name: a device if it has a stats/stats file.
   struct Device {
     std::string path;  // <root>/<name>/stats/stats
-    KeptFile file;
     parse::XfsStats stats;
     bool listed = false;   // listed this cycle
     bool present = false;  // its stats read this cycle

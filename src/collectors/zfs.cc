@@ -1,7 +1,6 @@
 // zfs: node_zfs_* from the ZFS on Linux kstats in /proc/spl/kstat/zfs, as
 // node_exporter 1.5: the named kstats (ARC, ZIL, DMU, ...), and per pool
 // its I/O kstat, its datasets' objset kstats and its state.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,67 +59,10 @@ const std::string& KstatHelp(std::string* out, std::string_view file,
   return out->assign("kstat.zfs.misc.").append(file).append(".").append(name);
 }
 
-// The entries of directory `path` into *entries, sorted by name, as
-// ReadDir() lists them (getdents64(2); an entry of unknown type lstat'ed),
-// but into a vector kept between cycles whose strings are assigned to: a
-// listing like the last one allocates nothing. 0, or the errno (*entries
-// empty then).
-int ListInto(const std::string& path, std::vector<DirEntry>* entries) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error = errno;
-    entries->clear();
-    return error;
-  }
-  size_t n = 0;
-  int error = 0;
-  alignas(struct dirent64) char buf[16384];
-  while (true) {
-    const ssize_t got = ::getdents64(fd, buf, sizeof buf);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      error = errno;
-      n = 0;
-      break;
-    }
-    if (got == 0) break;
-    for (ssize_t off = 0; off < got;) {
-      const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
-      off += e->d_reclen;
-      const std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      Kind kind = Kind::kOther;
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st;
-        if (::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          type = S_ISREG(st.st_mode)   ? DT_REG
-                 : S_ISDIR(st.st_mode) ? DT_DIR
-                 : S_ISLNK(st.st_mode) ? DT_LNK
-                                       : DT_UNKNOWN;
-        }
-      }
-      if (type == DT_REG) kind = Kind::kRegular;
-      if (type == DT_DIR) kind = Kind::kDirectory;
-      if (type == DT_LNK) kind = Kind::kSymlink;
-      if (n == entries->size()) entries->emplace_back();
-      (*entries)[n].name.assign(name);
-      (*entries)[n].kind = kind;
-      ++n;
-    }
-  }
-  ::close(fd);
-  entries->resize(n);
-  std::sort(
-      entries->begin(), entries->end(),
-      [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  return error;
-}
-
-// ListDir()'s rules for ListInto(): a missing directory lists nothing,
+// ListDir()'s rules for ReadDirInto(): a missing directory lists nothing,
 // another error throws CollectError naming it.
 void ListOrNone(const std::string& path, std::vector<DirEntry>* entries) {
-  const int error = ListInto(path, entries);
+  const int error = ReadDirInto(path, entries);
   if (error != 0 && error != ENOENT && error != ENOTDIR) {
     ThrowErrno(path, error);
   }

@@ -68,24 +68,11 @@ bool ScanLine(std::string_view text, size_t* pos, std::string_view* line) {
 // The last of GoFields(line), "" if it has none. Nothing is allocated.
 std::string_view LastGoField(std::string_view line) {
   std::string_view last;
-  while (true) {
-    // The white space before the next field, as GoTrimSpace counts it.
-    const std::string_view trimmed = GoTrimSpace(line);
-    if (trimmed.empty()) return last;
-    line.remove_prefix(static_cast<size_t>(trimmed.data() - line.data()));
-    size_t end = 0;
-    while (end < line.size()) {
-      // A white-space rune is at most 3 bytes: whether one starts here is
-      // told by its first 4.
-      const std::string_view tail = line.substr(end);
-      const std::string_view head = tail.substr(0, 4);
-      const std::string_view t = GoTrimSpace(head);
-      if (t.empty() || t.data() != head.data()) break;  // white space here
-      end += Utf8RuneLength(tail);
-    }
-    last = line.substr(0, end);
-    line.remove_prefix(end);
+  for (std::string_view f = NextGoField(&line); !f.empty();
+       f = NextGoField(&line)) {
+    last = f;
   }
+  return last;
 }
 
 }  // namespace

@@ -12,50 +12,9 @@ std::string_view TrimColon(std::string_view s) {
   return s;
 }
 
-// "<key>:<base-10 uint64>" with white space around both; "" or why not.
-// A line without a colon is skipped (returns true with *skip set).
-std::string KeyUint(std::string_view line, std::string* key, uint64_t* value,
-                    bool* skip) {
-  const size_t colon = line.find(':');
-  *skip = colon == std::string_view::npos;
-  if (*skip) return "";
-  *key = std::string(GoTrimSpace(line.substr(0, colon)));
-  const std::string_view v = GoTrimSpace(line.substr(colon + 1));
-  const auto n = ParseGoUint(v, 10);
-  if (!n) return "not a number: '" + std::string(v) + "'";
-  *value = *n;
-  return "";
-}
-
-// The first up to N of GoFields(line) in *out; how many there are in all.
-// Nothing is allocated.
-template <size_t N>
-size_t GoFieldsUpTo(std::string_view line,
-                    std::array<std::string_view, N>* out) {
-  size_t n = 0;
-  while (true) {
-    // The white space before the next field, as GoTrimSpace counts it.
-    const std::string_view trimmed = GoTrimSpace(line);
-    if (trimmed.empty()) return n;
-    line.remove_prefix(static_cast<size_t>(trimmed.data() - line.data()));
-    size_t end = 0;
-    while (end < line.size()) {
-      // A white-space rune is at most 3 bytes: whether one starts here is
-      // told by its first 4.
-      const std::string_view tail = line.substr(end);
-      const std::string_view head = tail.substr(0, 4);
-      const std::string_view t = GoTrimSpace(head);
-      if (t.empty() || t.data() != head.data()) break;  // white space here
-      end += Utf8RuneLength(tail);
-    }
-    if (n < N) (*out)[n] = line.substr(0, end);
-    ++n;
-    line.remove_prefix(end);
-  }
-}
-
-// KeyUint's views: "<key>:<base-10 uint64>"; "" or why not. A line without
-// a colon is skipped (returns "" with *skip set).
+// "<key>:<base-10 uint64>" with white space around both, the key viewed in
+// `line`; "" or why not. A line without a colon is skipped (returns "" with
+// *skip set).
 std::string KeyUintView(std::string_view line, std::string_view* key,
                         uint64_t* value, bool* skip) {
   const size_t colon = line.find(':');
@@ -66,6 +25,45 @@ std::string KeyUintView(std::string_view line, std::string_view* key,
   const auto n = ParseGoUint(v, 10);
   if (!n) return "not a number: '" + std::string(v) + "'";
   *value = *n;
+  return "";
+}
+
+// KeyUintView with the key copied.
+std::string KeyUint(std::string_view line, std::string* key, uint64_t* value,
+                    bool* skip) {
+  std::string_view k;
+  std::string why = KeyUintView(line, &k, value, skip);
+  key->assign(k);
+  return why;
+}
+
+// The first up to N of GoFields(line) in *out; how many there are in all.
+// Nothing is allocated.
+template <size_t N>
+size_t GoFieldsUpTo(std::string_view line,
+                    std::array<std::string_view, N>* out) {
+  size_t n = 0;
+  for (std::string_view f = NextGoField(&line); !f.empty();
+       f = NextGoField(&line)) {
+    if (n < N) (*out)[n] = f;
+    ++n;
+  }
+  return n;
+}
+
+// Calls row(i, fields, n) for each line i of `text` with its first up to N
+// GoFields (GoFieldsUpTo) and how many it has in all; the first error row
+// returns, or "". Nothing is allocated.
+template <size_t N, typename Row>
+std::string ForEachLineFields(std::string_view text, Row&& row) {
+  size_t pos = 0;
+  std::string_view line;
+  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
+    std::array<std::string_view, N> f;
+    const size_t n = GoFieldsUpTo(line, &f);
+    std::string error = row(i, f, n);
+    if (!error.empty()) return error;
+  }
   return "";
 }
 
@@ -215,63 +213,56 @@ std::string ParseBcachefsCompressionRows(
     std::string_view text,
     std::vector<BcachefsRow<BcachefsCompression>>* rows) {
   rows->clear();
-  size_t pos = 0;
-  std::string_view line;
-  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
-    std::array<std::string_view, 4> f;
-    const size_t n = GoFieldsUpTo(line, &f);
-    if (i == 0 || n < 3) continue;  // header, short lines
-    BcachefsCompression c;
-    uint64_t* dest[3] = {&c.compressed, &c.uncompressed, &c.average_extent};
-    for (size_t k = 1; k < n && k <= 3; ++k) {
-      const auto v = ParseBcachefsBytes(f[k]);
-      if (!v.ok()) return LineError(i, v.error);
-      *dest[k - 1] = v.value;
-    }
-    rows->push_back({TrimColon(f[0]), c, i});
-  }
-  return "";
+  return ForEachLineFields<4>(
+      text, [&](size_t i, const auto& f, size_t n) -> std::string {
+        if (i == 0 || n < 3) return "";  // header, short lines
+        BcachefsCompression c;
+        uint64_t* dest[3] = {&c.compressed, &c.uncompressed, &c.average_extent};
+        for (size_t k = 1; k < n && k <= 3; ++k) {
+          const auto v = ParseBcachefsBytes(f[k]);
+          if (!v.ok()) return LineError(i, v.error);
+          *dest[k - 1] = v.value;
+        }
+        rows->push_back({TrimColon(f[0]), c, i});
+        return "";
+      });
 }
 
 std::string ParseBcachefsErrorRows(
     std::string_view text, std::vector<BcachefsRow<BcachefsError>>* rows) {
   rows->clear();
-  size_t pos = 0;
-  std::string_view line;
-  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
-    std::array<std::string_view, 3> f;
-    const size_t n = GoFieldsUpTo(line, &f);
-    if (n < 2) continue;
-    BcachefsError e;
-    uint64_t* dest[2] = {&e.count, &e.timestamp};
-    for (size_t k = 1; k < n && k <= 2; ++k) {
-      const auto v = ParseGoUint(f[k], 10);
-      if (!v) return LineError(i, "not a number: '" + std::string(f[k]) + "'");
-      *dest[k - 1] = *v;
-    }
-    rows->push_back({f[0], e, i});
-  }
-  return "";
+  return ForEachLineFields<3>(
+      text, [&](size_t i, const auto& f, size_t n) -> std::string {
+        if (n < 2) return "";
+        BcachefsError e;
+        uint64_t* dest[2] = {&e.count, &e.timestamp};
+        for (size_t k = 1; k < n && k <= 2; ++k) {
+          const auto v = ParseGoUint(f[k], 10);
+          if (!v) {
+            return LineError(i, "not a number: '" + std::string(f[k]) + "'");
+          }
+          *dest[k - 1] = *v;
+        }
+        rows->push_back({f[0], e, i});
+        return "";
+      });
 }
 
 std::string ParseBcachefsBtreeWriteRows(
     std::string_view text, std::vector<BcachefsRow<BcachefsBtreeWrite>>* rows) {
   rows->clear();
-  size_t pos = 0;
-  std::string_view line;
-  for (size_t i = 0; NextLine(text, &pos, &line); ++i) {
-    std::array<std::string_view, 3> f;
-    const size_t n = GoFieldsUpTo(line, &f);
-    if (i == 0 || n < 3) continue;  // header, short lines
-    const auto count = ParseGoUint(f[1], 10);
-    if (!count) {
-      return LineError(i, "not a number: '" + std::string(f[1]) + "'");
-    }
-    const auto size = ParseBcachefsBytes(f[2]);
-    if (!size.ok()) return LineError(i, size.error);
-    rows->push_back({TrimColon(f[0]), {*count, size.value}, i});
-  }
-  return "";
+  return ForEachLineFields<3>(
+      text, [&](size_t i, const auto& f, size_t n) -> std::string {
+        if (i == 0 || n < 3) return "";  // header, short lines
+        const auto count = ParseGoUint(f[1], 10);
+        if (!count) {
+          return LineError(i, "not a number: '" + std::string(f[1]) + "'");
+        }
+        const auto size = ParseBcachefsBytes(f[2]);
+        if (!size.ok()) return LineError(i, size.error);
+        rows->push_back({TrimColon(f[0]), {*count, size.value}, i});
+        return "";
+      });
 }
 
 std::string ParseBcachefsIoDoneRows(std::string_view text,

@@ -1,6 +1,7 @@
 #include "parse/net_socket.h"
 
 #include <charconv>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -18,19 +19,28 @@ std::optional<uint64_t> ParseHex64(std::string_view s) {
   return v;
 }
 
-// Splits "A:B" into exactly two parts.
+// Splits "A:B" with exactly one ':' into its two parts.
 bool SplitColon(std::string_view s, std::string_view* a, std::string_view* b) {
-  auto parts = Split(s, ':');
-  if (parts.size() != 2) return false;
-  *a = parts[0];
-  *b = parts[1];
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos ||
+      s.find(':', colon + 1) != std::string_view::npos) {
+    return false;
+  }
+  *a = s.substr(0, colon);
+  *b = s.substr(colon + 1);
   return true;
 }
 
+// "ADDR:PORT" with 8 or 32 hex digits of address (what
+// DecodeProcHexAddress accepts) and a hex port.
 bool ValidAddress(std::string_view s) {
   std::string_view addr, port;
-  return SplitColon(s, &addr, &port) && DecodeProcHexAddress(addr) &&
-         ParseHex64(port);
+  if (!SplitColon(s, &addr, &port)) return false;
+  if (addr.size() != 8 && addr.size() != 32) return false;
+  for (char c : addr) {
+    if (HexDigit(c) < 0) return false;
+  }
+  return ParseHex64(port).has_value();
 }
 
 }  // namespace
@@ -76,6 +86,30 @@ Result<std::vector<NetSocket>> ParseNetSocketTable(std::string_view text) {
         out->push_back(s);
         return {};
       });
+}
+
+bool ParseNetSocketRow(std::string_view line, NetSocket* out) {
+  std::string_view f[10];
+  size_t n = 0;
+  std::string_view rest = line;
+  for (std::string_view field = NextField(&rest); !field.empty();
+       field = NextField(&rest)) {
+    if (n < std::size(f)) f[n] = field;
+    ++n;
+  }
+  if (n < std::size(f)) return false;
+  std::string_view a, b;
+  if (!SplitColon(f[0], &a, &b) || !ParseU64(a)) return false;
+  if (!ValidAddress(f[1]) || !ValidAddress(f[2])) return false;
+  const std::optional<uint64_t> state = ParseHex64(f[3]);
+  if (!state || !SplitColon(f[4], &a, &b)) return false;
+  const std::optional<uint64_t> tx = ParseHex64(a), rx = ParseHex64(b);
+  if (!tx || !rx) return false;
+  if (!ParseU64(f[7]) || !ParseU64(f[9])) return false;
+  out->state = *state;
+  out->tx_queue = *tx;
+  out->rx_queue = *rx;
+  return true;
 }
 
 std::string_view TcpStateName(uint64_t state) {

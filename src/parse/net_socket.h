@@ -25,6 +25,12 @@ struct NetSocket {
 /// numeric uid and inode, as Go's procfs checks them.
 Result<std::vector<NetSocket>> ParseNetSocketTable(std::string_view text);
 
+/// One row of a socket table (a line after the header) into *out without
+/// allocating: true if ParseNetSocketTable accepts the row (the same
+/// checks), false otherwise (*out untouched; the table's parser then tells
+/// why). For a reader that sums a table every cycle (udp_queues).
+bool ParseNetSocketRow(std::string_view line, NetSocket* out);
+
 /// node_exporter's label for a TCP state number ("established", "listen",
 /// ...; "unknown" for numbers outside 1..11).
 std::string_view TcpStateName(uint64_t state);

@@ -104,18 +104,24 @@ std::string_view GoTrimSpace(std::string_view s) {
   return s;
 }
 
+std::string_view NextGoField(std::string_view* rest) {
+  std::string_view& s = *rest;
+  while (size_t n = SpaceAt(s, true)) s.remove_prefix(n);
+  size_t end = 0;
+  while (end < s.size() && SpaceAt(s.substr(end), true) == 0) {
+    end += Utf8RuneLength(s.substr(end));
+  }
+  const std::string_view field = s.substr(0, end);
+  s.remove_prefix(end);
+  return field;
+}
+
 std::vector<std::string_view> GoFields(std::string_view s) {
   std::vector<std::string_view> out;
-  while (true) {
-    while (size_t n = SpaceAt(s, true)) s.remove_prefix(n);
-    if (s.empty()) return out;
-    size_t end = 0;
-    while (end < s.size() && SpaceAt(s.substr(end), true) == 0) {
-      end += Utf8RuneLength(s.substr(end));
-    }
-    out.push_back(s.substr(0, end));
-    s.remove_prefix(end);
+  for (std::string_view f = NextGoField(&s); !f.empty(); f = NextGoField(&s)) {
+    out.push_back(f);
   }
+  return out;
 }
 
 std::optional<uint64_t> ParseGoUint(std::string_view s, int base) {

@@ -26,6 +26,11 @@ std::string_view GoTrimSpace(std::string_view s);
 /// white space; newlines included).
 std::vector<std::string_view> GoFields(std::string_view s);
 
+/// The next of GoFields(*rest), taken off its front (with the white space
+/// before it); "" when none is left. Nothing is allocated: for a parser that
+/// walks a line's fields in place, every cycle.
+std::string_view NextGoField(std::string_view* rest);
+
 /// Go's strconv.ParseUint(s, base, 64) for base 0 or 2 to 36. Base 0 reads the
 /// prefixes 0x, 0o, 0b and a leading 0 (octal), and allows '_' between
 /// digits. No sign, no white space; nullopt on syntax or range errors.

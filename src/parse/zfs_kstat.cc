@@ -59,33 +59,43 @@ Result<std::vector<T>> Returned(std::string error, std::vector<T>&& values) {
   return r;
 }
 
-}  // namespace
-
-std::string ParseZfsKstatInto(std::string_view text,
-                              std::vector<ZfsKstatValue>* out) {
+// RowsInto() for a named kstat: the rows after its "name type data" header
+// with at least three fields, each handed to row(row, values) ("" or why
+// the line is bad); an error if there is no header.
+template <typename T, typename F>
+std::string KstatRowsInto(std::string_view text, std::vector<T>* out, F&& row) {
   bool in_rows = false;
-  std::string error =
-      RowsInto(text, out,
-               [&](size_t, std::string_view line,
-                   std::vector<ZfsKstatValue>* values) -> std::string {
-                 const Row row = SplitRow(line);
-                 if (!in_rows && IsNameTypeData(row)) {
-                   in_rows = true;
-                   return {};
-                 }
-                 if (!in_rows || row.count() < 3 || row.f[1] != kUint64Type)
-                   return {};
-                 auto v = ParseU64(row.f[2]);
-                 if (!v) return KstatNotANumber(row.f[0], row.f[2]);
-                 values->push_back({row.f[0], *v});
-                 return {};
-               });
+  std::string error = RowsInto(
+      text, out, [&](size_t, std::string_view line, std::vector<T>* values) {
+        const Row r = SplitRow(line);
+        if (!in_rows && IsNameTypeData(r)) {
+          in_rows = true;
+          return std::string();
+        }
+        if (!in_rows || r.count() < 3) return std::string();
+        return row(r, values);
+      });
   if (!error.empty()) return error;
   if (!in_rows) {
     out->clear();
     return "no 'name type data' header";
   }
   return {};
+}
+
+}  // namespace
+
+std::string ParseZfsKstatInto(std::string_view text,
+                              std::vector<ZfsKstatValue>* out) {
+  return KstatRowsInto(
+      text, out,
+      [](const Row& row, std::vector<ZfsKstatValue>* values) -> std::string {
+        if (row.f[1] != kUint64Type) return {};
+        auto v = ParseU64(row.f[2]);
+        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+        values->push_back({row.f[0], *v});
+        return {};
+      });
 }
 
 Result<std::vector<ZfsKstatValue>> ParseZfsKstat(std::string_view text) {
@@ -141,36 +151,22 @@ Result<std::vector<ZfsKstatValue>> ParseZfsPoolIo(std::string_view text) {
 
 std::string ParseZfsObjsetInto(std::string_view text,
                                std::vector<ZfsObjsetValue>* out) {
-  bool in_rows = false;
   bool have_dataset = false;
   std::string_view dataset;
-  std::string error =
-      RowsInto(text, out,
-               [&](size_t, std::string_view line,
-                   std::vector<ZfsObjsetValue>* values) -> std::string {
-                 const Row row = SplitRow(line);
-                 if (!in_rows && IsNameTypeData(row)) {
-                   in_rows = true;
-                   return {};
-                 }
-                 if (!in_rows || row.count() < 3) return {};
-                 if (row.f[0] == "dataset_name") {
-                   dataset = row.f[2];
-                   have_dataset = true;
-                   return {};
-                 }
-                 if (row.f[1] != kUint64Type) return {};
-                 auto v = ParseU64(row.f[2]);
-                 if (!v) return KstatNotANumber(row.f[0], row.f[2]);
-                 values->push_back({dataset, have_dataset, row.f[0], *v});
-                 return {};
-               });
-  if (!error.empty()) return error;
-  if (!in_rows) {
-    out->clear();
-    return "no 'name type data' header";
-  }
-  return {};
+  return KstatRowsInto(
+      text, out,
+      [&](const Row& row, std::vector<ZfsObjsetValue>* values) -> std::string {
+        if (row.f[0] == "dataset_name") {
+          dataset = row.f[2];
+          have_dataset = true;
+          return {};
+        }
+        if (row.f[1] != kUint64Type) return {};
+        auto v = ParseU64(row.f[2]);
+        if (!v) return KstatNotANumber(row.f[0], row.f[2]);
+        values->push_back({dataset, have_dataset, row.f[0], *v});
+        return {};
+      });
 }
 
 Result<std::vector<ZfsObjsetValue>> ParseZfsObjset(std::string_view text) {

@@ -10,8 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -412,6 +414,164 @@ TEST(KeptDirTest, StampsSysfsEntriesByTheirSymlink) {
   EXPECT_EQ(DirStamp::Of(st), s);
   ASSERT_EQ(::stat((net + "/" + link).c_str(), &st), 0);
   EXPECT_NE(DirStamp::Of(st).ino, s.ino);  // not the device directory's
+}
+
+// DirListing lists as ReadDir() does: the same names in the same order,
+// with the same kinds, "." and ".." left out; an error leaves it empty.
+TEST(DirListingTest, ListsAsReadDir) {
+  TempRoot root;
+  root.Write("d/b-file", "x");
+  root.Write("d/a-dir/f", "x");
+  root.Write("d/c-a-name-longer-than-the-small-string-buffer", "x");
+  const std::string d = root.dir() + "/d";
+  std::filesystem::create_symlink("b-file", d + "/0-link");
+  DirListing l;
+  ASSERT_EQ(l.Read(d), 0);
+  const DirRead want = ReadDir(d);
+  ASSERT_TRUE(want.ok());
+  ASSERT_EQ(l.size(), want.entries.size());
+  ASSERT_EQ(l.size(), 4u);
+  size_t i = 0;
+  for (const DirListing::Entry e : l) {
+    EXPECT_EQ(e.name, want.entries[i].name);
+    EXPECT_EQ(e.kind, want.entries[i].kind);
+    EXPECT_EQ(l.name(i), e.name);
+    EXPECT_EQ(l.kind(i), e.kind);
+    ++i;
+  }
+  EXPECT_EQ(l.kind(0), Kind::kSymlink);
+  EXPECT_EQ(l.kind(1), Kind::kDirectory);
+  EXPECT_EQ(l.kind(2), Kind::kRegular);
+  // ForEachDirEntry gives the same entries, unsorted; ReadDirInto the same.
+  std::vector<std::pair<std::string, Kind>> each;
+  EXPECT_EQ(ForEachDirEntry(d,
+                            [&](std::string_view name, Kind kind) {
+                              each.emplace_back(std::string(name), kind);
+                            }),
+            0);
+  std::sort(each.begin(), each.end());
+  std::vector<DirEntry> into(7, DirEntry{"stale", Kind::kOther});
+  ASSERT_EQ(ReadDirInto(d, &into), 0);
+  ASSERT_EQ(each.size(), want.entries.size());
+  ASSERT_EQ(into.size(), want.entries.size());
+  for (size_t k = 0; k < each.size(); ++k) {
+    EXPECT_EQ(each[k].first, want.entries[k].name);
+    EXPECT_EQ(each[k].second, want.entries[k].kind);
+    EXPECT_EQ(into[k].name, want.entries[k].name);
+    EXPECT_EQ(into[k].kind, want.entries[k].kind);
+  }
+  // Errors: ReadDir's, the listing empty.
+  EXPECT_EQ(l.Read(root.dir() + "/absent"), ENOENT);
+  EXPECT_TRUE(l.empty());
+  EXPECT_EQ(l.Read(d + "/b-file"), ENOTDIR);
+  EXPECT_EQ(ReadDirInto(d + "/b-file", &into), ENOTDIR);
+  EXPECT_TRUE(into.empty());
+  EXPECT_EQ(ForEachDirEntry(d + "/absent", [](std::string_view, Kind) {}),
+            ENOENT);
+}
+
+// A listing read again keeps its storage and compares equal to a copy of
+// the last while nothing changed; an entry added or removed makes it
+// differ, through a KeptDir as through a path.
+TEST(DirListingTest, KeptListingFollowsAddedAndRemovedEntries) {
+  TempRoot root;
+  root.Write("d/a-name-longer-than-the-small-string-buffer", "x");
+  root.Write("d/b", "x");
+  const std::string d = root.dir() + "/d";
+  KeptDir dir;
+  DirListing l, planned;
+  EXPECT_EQ(dir.List(&l), EBADF);  // nothing kept before Refresh()
+  ASSERT_EQ(dir.List(d, &l), 0);
+  planned = l;
+  EXPECT_TRUE(l == planned);
+  const char* storage = l.name(0).data();
+  ASSERT_EQ(dir.List(d, &l), 0);
+  EXPECT_TRUE(l == planned);
+  EXPECT_EQ(l.name(0).data(), storage);  // the same storage, reused
+  ASSERT_EQ(l.Read(d), 0);
+  EXPECT_EQ(l.name(0).data(), storage);
+  EXPECT_TRUE(l == planned);
+
+  root.Write("d/c", "x");
+  ASSERT_EQ(dir.List(d, &l), 0);
+  EXPECT_FALSE(l == planned);
+  ASSERT_EQ(l.size(), 3u);
+  EXPECT_EQ(l.name(2), "c");
+  planned = l;
+
+  std::filesystem::remove(d + "/b");
+  ASSERT_EQ(dir.List(d, &l), 0);
+  EXPECT_FALSE(l == planned);
+  ASSERT_EQ(l.size(), 2u);
+  EXPECT_EQ(l.name(1), "c");
+
+  // The same names with another kind differ too.
+  planned = l;
+  std::filesystem::remove(d + "/c");
+  std::filesystem::create_directory(d + "/c");
+  ASSERT_EQ(dir.List(d, &l), 0);
+  EXPECT_FALSE(l == planned);
+
+  // The directory gone: its error, the listing empty.
+  std::filesystem::remove_all(d);
+  EXPECT_EQ(dir.List(d, &l), ENOENT);
+  EXPECT_TRUE(l.empty());
+}
+
+// KeptDir::Stamp() of an entry and of a directory below it, with a name
+// too long for the small-string buffer, as stat(2) of the full path.
+TEST(KeptDirTest, StampsLongNamesAsStat) {
+  TempRoot root;
+  const std::string name = "a-device-name-longer-than-sixteen-bytes";
+  root.Write("c/" + name + "/queue/x", "1");
+  const std::string c = root.dir() + "/c";
+  KeptDir dir;
+  ASSERT_EQ(dir.Refresh(c), 0);
+  DirStamp s;
+  struct stat st;
+  ASSERT_EQ(dir.Stamp(name, &s), 0);
+  ASSERT_EQ(::stat((c + "/" + name).c_str(), &st), 0);
+  EXPECT_EQ(DirStamp::Of(st), s);
+  ASSERT_EQ(dir.Stamp(name, &s, "queue"), 0);
+  ASSERT_EQ(::stat((c + "/" + name + "/queue").c_str(), &st), 0);
+  EXPECT_EQ(DirStamp::Of(st), s);
+  EXPECT_EQ(dir.Stamp(name, &s, "absent"), ENOENT);
+  EXPECT_EQ(dir.Stamp(name, &s, std::string(PATH_MAX, 'x')), ENAMETOOLONG);
+}
+
+// ReadPathInto gives what ReadPath gives, errors included, into the
+// caller's buffer (its storage reused, emptied on an error).
+TEST(ReadPathIntoTest, GivesWhatReadPathGives) {
+  TempRoot root;
+  const std::string big(40000, 'y');
+  const std::string a = root.Write("a", "text\n");
+  const std::string b = root.Write("b", big);
+  std::string out = "stale";
+  ASSERT_EQ(ReadPathInto(a, &out), 0);
+  EXPECT_EQ(out, ReadPath(a).data);
+  ASSERT_EQ(ReadPathInto(b, &out), 0);
+  EXPECT_EQ(out, ReadPath(b).data);
+  EXPECT_EQ(out, big);
+  const char* storage = out.data();
+  ASSERT_EQ(ReadPathInto(a, &out), 0);
+  EXPECT_EQ(out, "text\n");
+  EXPECT_EQ(out.data(), storage);  // the buffer's storage kept
+  ASSERT_EQ(ReadPathInto(b, &out, 3), 0);
+  EXPECT_EQ(out, ReadPath(b, 3).data);
+  EXPECT_EQ(out, "yyy");
+  for (const std::string& bad :
+       {root.dir() + "/absent", a + "/x", root.dir()}) {
+    const FileRead r = ReadPath(bad);
+    EXPECT_NE(r.error, 0) << bad;
+    out = "stale";
+    EXPECT_EQ(ReadPathInto(bad, &out), r.error) << bad;
+    EXPECT_TRUE(out.empty()) << bad;
+  }
+  // A kept procfs file reads the same.
+  ASSERT_EQ(ReadPathInto("/proc/sys/kernel/ostype", &out), 0);
+  EXPECT_EQ(out, ReadPath("/proc/sys/kernel/ostype").data);
+  ASSERT_EQ(ReadPathInto("/proc/sys/kernel/ostype", &out), 0);
+  EXPECT_EQ(out, ReadPath("/proc/sys/kernel/ostype").data);
 }
 
 // A file whose read fails with an error of what it shows (a sysfs
