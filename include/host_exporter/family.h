@@ -10,6 +10,7 @@
 #include <atomic>
 #include <deque>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,10 +25,12 @@ using Families = std::vector<prometheus::MetricFamily>;
 /// Label name/value pairs in the order given (the snapshot sorts them).
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
+/// A label name/value pair viewed.
+using LabelView = std::pair<std::string_view, std::string_view>;
+
 /// Label name/value pairs viewed, for a braced list at the call site
 /// (`f.Add({{"device", name}}, v)`): nothing is allocated to pass them.
-using LabelViews =
-    std::initializer_list<std::pair<std::string_view, std::string_view>>;
+using LabelViews = std::initializer_list<LabelView>;
 
 /// Builds one family; Add() appends a series with the family's type.
 ///
@@ -50,6 +53,9 @@ class FamilyBuilder {
   FamilyBuilder& Add(Labels&& labels, double value);
   /// The same for a braced list of string views.
   FamilyBuilder& Add(LabelViews labels, double value);
+  /// The same for an array of them whose length is known only at run time
+  /// (a label present in one shape of a family and not in another).
+  FamilyBuilder& AddViews(std::span<const LabelView> labels, double value);
   /// Appends a series without labels.
   FamilyBuilder& Add(double value) { return Add(LabelViews{}, value); }
 

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <optional>
 #include <regex>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -196,28 +197,18 @@ class DiskstatsCollector : public Collector {
       if (dev.ignored) continue;
       const UdevInfo& udev = Udev(&dev);
       const std::string_view name = dev.name;
-      if (ne15_) {
-        info->Add({{"device", name},
-                   {"major", dev.major},
-                   {"minor", dev.minor},
-                   {"path", udev.path},
-                   {"wwn", udev.wwn},
-                   {"model", udev.model},
-                   {"serial", udev.serial},
-                   {"revision", udev.revision}},
-                  1);
-      } else {
-        info->Add({{"device", name},
-                   {"major", dev.major},
-                   {"minor", dev.minor},
-                   {"path", udev.path},
-                   {"wwn", udev.wwn},
-                   {"model", udev.model},
-                   {"serial", udev.serial},
-                   {"revision", udev.revision},
-                   {"rotational", Rotational(&dev)}},
-                  1);
-      }
+      // node_exporter 1.5 has no "rotational" label.
+      const LabelView labels[] = {
+          {"device", name},
+          {"major", dev.major},
+          {"minor", dev.minor},
+          {"path", udev.path},
+          {"wwn", udev.wwn},
+          {"model", udev.model},
+          {"serial", udev.serial},
+          {"revision", udev.revision},
+          {"rotational", ne15_ ? "" : Rotational(&dev)}};
+      info->AddViews(std::span(labels).first(ne15_ ? 8 : 9), 1);
 
       for (size_t i = 0; i < d.count; ++i) {
         stats[i]->Add({{"device", name}}, static_cast<double>(d.stats[i]) *

@@ -141,6 +141,14 @@ FamilyBuilder& FamilyBuilder::Add(LabelViews labels, double value) {
   return *this;
 }
 
+FamilyBuilder& FamilyBuilder::AddViews(std::span<const LabelView> labels,
+                                       double value) {
+  prometheus::ClientMetric& m = Next();
+  AssignLabels(labels, &m);
+  SetValue(family_.type, value, &m);
+  return *this;
+}
+
 prometheus::MetricFamily FamilyBuilder::Take() {
   family_.metric.erase(
       family_.metric.begin() + static_cast<std::ptrdiff_t>(used_),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <span>
 #include <thread>
 
 #include "host_exporter/encoder.h"
@@ -148,6 +149,22 @@ TEST(SnapshotTest, EscapingFormsShareBodiesUnlessUtf8Names) {
 
 // The one lookup of a family by name serves sorted snapshots and a
 // collector's families in any order.
+// AddViews takes as many labels as the span has: a recycled series that had
+// more keeps none of the others.
+TEST(FamilyBuilderTest, AddViewsTakesTheSpansLabels) {
+  const LabelView labels[] = {{"device", "sda"}, {"rotational", "1"}};
+  FamilyBuilder b = Gauge("node_disk_info", "i");
+  b.AddViews(labels, 1).AddViews(std::span(labels).first(1), 2);
+  const prometheus::MetricFamily f = b.Take();
+  ASSERT_EQ(f.metric.size(), 2u);
+  ASSERT_EQ(f.metric[0].label.size(), 2u);
+  EXPECT_EQ(f.metric[0].label[1].name, "rotational");
+  EXPECT_EQ(f.metric[0].label[1].value, "1");
+  ASSERT_EQ(f.metric[1].label.size(), 1u);
+  EXPECT_EQ(f.metric[1].label[0].value, "sda");
+  EXPECT_EQ(f.metric[1].gauge.value, 2);
+}
+
 TEST(FindFamilyTest, FindsByNameInAnyOrder) {
   Families fams = {Gauge("zz", "z").Add(1).Take(), Gauge("aa", "a").Take(),
                    Counter("mm_total", "m").Add(3).Take()};

@@ -10,6 +10,19 @@
 namespace host_exporter::testing {
 namespace {
 
+// The node_watchdog_info value of a device whose attributes are all absent
+// (labels empty) but, if given, its identity; nullopt without that series.
+std::optional<double> BareInfo(const Families& fams, const std::string& name,
+                               const std::string& identity = "") {
+  return FindValue(fams, "node_watchdog_info",
+                   {{"name", name},
+                    {"options", ""},
+                    {"identity", identity},
+                    {"state", ""},
+                    {"status", ""},
+                    {"pretimeout_governor", ""}});
+}
+
 TEST(WatchdogCollectorTest, ReadsFixture) {
   Families fams = RunCollector("watchdog");
   EXPECT_EQ(fams.size(), 8u);
@@ -34,14 +47,7 @@ TEST(WatchdogCollectorTest, ReadsFixture) {
                        {"pretimeout_governor", "noop"}}),
             1);
   // A device without attributes has only its info series, labels empty.
-  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
-                      {{"name", "watchdog1"},
-                       {"options", ""},
-                       {"identity", ""},
-                       {"state", ""},
-                       {"status", ""},
-                       {"pretimeout_governor", ""}}),
-            1);
+  EXPECT_EQ(BareInfo(fams, "watchdog1"), 1);
   EXPECT_EQ(Family(fams, "node_watchdog_timeout_seconds").metric.size(), 1u);
 }
 
@@ -104,22 +110,8 @@ TEST(WatchdogCollectorTest, KeptDevicesFollowTheTree) {
   EXPECT_FALSE(timeout(fams, "watchdog0"));
   EXPECT_FALSE(timeout(fams, "watchdog1"));
   EXPECT_EQ(timeout(fams, "watchdog2"), 60);
-  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
-                      {{"name", "watchdog2"},
-                       {"options", ""},
-                       {"identity", "iTCO_wdt"},
-                       {"state", ""},
-                       {"status", ""},
-                       {"pretimeout_governor", ""}}),
-            1);
-  EXPECT_EQ(FindValue(fams, "node_watchdog_info",
-                      {{"name", "watchdog1"},
-                       {"options", ""},
-                       {"identity", ""},
-                       {"state", ""},
-                       {"status", ""},
-                       {"pretimeout_governor", ""}}),
-            1);
+  EXPECT_EQ(BareInfo(fams, "watchdog2", "iTCO_wdt"), 1);
+  EXPECT_EQ(BareInfo(fams, "watchdog1"), 1);
 }
 
 }  // namespace
