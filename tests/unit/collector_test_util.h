@@ -190,6 +190,13 @@ class SysfsRoot {
   std::string Sys(const std::string& rel) const {
     return root_.dir() + "/sys/" + rel;
   }
+  /// Copies the fixture's sys/<rel> (a tree) to <root>/sys/<rel>.
+  void CopyFixture(const std::string& rel) const {
+    const std::filesystem::path to = Sys(rel);
+    std::filesystem::create_directories(to.parent_path());
+    std::filesystem::copy(std::string(FIXTURE_ROOT) + "/sys/" + rel, to,
+                          std::filesystem::copy_options::recursive);
+  }
   HostPaths Paths() const { return root_.paths(); }
 
  private:

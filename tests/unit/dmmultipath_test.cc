@@ -66,9 +66,7 @@ TEST(DmMultipathCollectorTest, KeptMapsFollowTheTree) {
 
   SysfsRoot root;
   namespace fs = std::filesystem;
-  fs::create_directories(root.Sys(""));
-  fs::copy(FIXTURE_ROOT "/sys/block", root.Sys("block"),
-           fs::copy_options::recursive);
+  root.CopyFixture("block");
   std::unique_ptr<Collector> c = MakeCollector("dmmultipath");
   auto paths = [](const Families& f, const char* device, const char* dm) {
     return FindValue(f, "node_dmmultipath_device_paths",

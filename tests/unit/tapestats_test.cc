@@ -42,9 +42,7 @@ TEST(TapestatsCollectorTest, KeptDrivesFollowTheTree) {
 
   SysfsRoot root;
   namespace fs = std::filesystem;
-  fs::create_directories(root.Sys("class"));
-  fs::copy(FIXTURE_ROOT "/sys/class/scsi_tape", root.Sys("class/scsi_tape"),
-           fs::copy_options::recursive);
+  root.CopyFixture("class/scsi_tape");
   fs::remove(root.Sys("class/scsi_tape/st1/stats/read_cnt"));
   std::unique_ptr<Collector> c = MakeCollector("tapestats");
   auto value = [](const Families& f, const char* family, const char* dev) {
