@@ -105,7 +105,7 @@ namespace {
 // (label, files, slots) while the chip's stamp holds; 1.79 (2,841) since
 // fibrechannel, infiniband and cpufreq keep their devices' paths and
 // strings and the zfs kstat parsers give views; 1.73 (2,741) since ipvs
-// sums its backends in kept entries; 0.46 (732) since the collectors of
+// sums its backends in kept entries; 0.45 (717) since the collectors of
 // hardware and filesystems keep their plans, diskstats its devices, cpu and
 // stat a parsed /proc/stat, filesystem its statfs batch and a snapshot its
 // created times' vectors. Lower it when a change cuts allocations.
