@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/parsed_file.h"
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
@@ -122,16 +123,7 @@ class CpuCollector : public Collector {
   }
 
   void CollectStat(const HostPaths& paths, FamilySet* out) {
-    if (paths.procfs != procfs_) {
-      procfs_ = paths.procfs;
-      stat_path_ = paths.Proc("stat");
-    }
-    if (std::string why =
-            parse::ParseProcStatInto(ReadFile(stat_path_), &stat_);
-        !why.empty()) {
-      ThrowParseError(why, stat_path_);
-    }
-    const parse::ProcStat& stat = stat_;
+    const parse::ProcStat& stat = stat_.Read(paths);
 
     // Keep only the CPUs present now, so an offlined CPU's series go away.
     // Both lists are sorted by CPU (the kernel prints them in order): no
@@ -311,9 +303,8 @@ class CpuCollector : public Collector {
   // backwards; and this cycle's, a kept buffer.
   using CpuState = std::pair<uint64_t, parse::CpuTimes>;
   std::vector<CpuState> cached_, next_;
-  // /proc/stat's path and its parse, kept (its vectors' storage reused).
-  std::string procfs_, stat_path_;
-  parse::ProcStat stat_;
+  // /proc/stat, its text and its parse, kept (their storage reused).
+  ParsedProcFile<parse::ProcStat, parse::ParseProcStatInto> stat_{"stat"};
   // The isolated CPUs, parsed again when the file's text changes.
   std::string isolated_sysfs_, isolated_path_;
   std::optional<std::string> isolated_text_;

@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "collectors/parsed_file.h"
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 
@@ -158,23 +159,16 @@ class DiskstatsCollector : public Collector {
 
   Families Collect(const HostPaths& paths) override {
     FamilySet out;
-    if (paths.procfs != procfs_ || paths.sysfs != sysfs_ ||
-        paths.UdevData() != udev_root_) {
+    if (paths.sysfs != sysfs_ || paths.UdevData() != udev_root_) {
       // Other roots (tests): every kept path is rebuilt.
       for (const Device& d : devices_) Forget(d);
       devices_.clear();
-      procfs_ = paths.procfs;
       sysfs_ = paths.sysfs;
       udev_root_ = paths.UdevData();
-      stat_path_ = paths.Proc("diskstats");
       block_path_ = paths.Sys("block");
     }
-    if (std::string why =
-            parse::ParseDiskstatsInto(ReadFile(stat_path_), &disks_);
-        !why.empty()) {
-      ThrowParseError(why, stat_path_);
-    }
-    if (!Unchanged()) Replan();
+    const std::vector<parse::DiskStats>& disks = stat_.Read(paths);
+    if (!Unchanged(disks)) Replan(disks);
 
     const auto stats = out.Handles(kStatFamilies);
     static constexpr FamilyDef kFamilies[] = {
@@ -191,8 +185,8 @@ class DiskstatsCollector : public Collector {
 
     if (!ne15_) block_dir_.Refresh(block_path_);
     udev_dir_.Refresh(udev_root_);
-    for (size_t k = 0; k < disks_.size(); ++k) {
-      const parse::DiskStats& d = disks_[k];
+    for (size_t k = 0; k < disks.size(); ++k) {
+      const parse::DiskStats& d = disks[k];
       Device& dev = devices_[k];
       if (dev.ignored) continue;
       const UdevInfo& udev = Udev(&dev);
@@ -263,10 +257,10 @@ class DiskstatsCollector : public Collector {
   };
 
   // Whether the devices listed are those planned, in the same order.
-  bool Unchanged() const {
-    if (disks_.size() != devices_.size()) return false;
-    for (size_t k = 0; k < disks_.size(); ++k) {
-      const parse::DiskStats& d = disks_[k];
+  bool Unchanged(const std::vector<parse::DiskStats>& disks) const {
+    if (disks.size() != devices_.size()) return false;
+    for (size_t k = 0; k < disks.size(); ++k) {
+      const parse::DiskStats& d = disks[k];
       const Device& dev = devices_[k];
       if (d.name != dev.name || d.major != dev.major_number ||
           d.minor != dev.minor_number) {
@@ -279,13 +273,13 @@ class DiskstatsCollector : public Collector {
   // One Device per listed device, in the file's order: a device listed
   // before keeps what it had (moved), a new one is planned, one no longer
   // listed is forgotten.
-  void Replan() {
+  void Replan(const std::vector<parse::DiskStats>& disks) {
     std::unordered_map<std::string_view, Device*> before;
     before.reserve(devices_.size());
     for (Device& dev : devices_) before.emplace(dev.name, &dev);
-    std::vector<Device> next(disks_.size());
-    for (size_t k = 0; k < disks_.size(); ++k) {
-      const parse::DiskStats& d = disks_[k];
+    std::vector<Device> next(disks.size());
+    for (size_t k = 0; k < disks.size(); ++k) {
+      const parse::DiskStats& d = disks[k];
       Device& dev = next[k];
       auto it = before.find(d.name);
       if (it != before.end() && it->second->major_number == d.major &&
@@ -372,9 +366,11 @@ class DiskstatsCollector : public Collector {
   Filter include_;
   bool ne15_;
   // The roots the kept paths were made from.
-  std::string procfs_, sysfs_, udev_root_, stat_path_, block_path_;
-  std::vector<parse::DiskStats> disks_;  // this cycle's, a kept buffer
-  std::vector<Device> devices_;          // parallel to disks_
+  std::string sysfs_, udev_root_, block_path_;
+  // /proc/diskstats, its text and this cycle's devices, kept buffers.
+  ParsedProcFile<std::vector<parse::DiskStats>, parse::ParseDiskstatsInto>
+      stat_{"diskstats"};
+  std::vector<Device> devices_;  // parallel to the file's devices
   KeptDir block_dir_;
   KeptDir udev_dir_;
 };

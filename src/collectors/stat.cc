@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "collectors/parsed_file.h"
 #include "collectors/toolkit.h"
 #include "host_exporter/family.h"
 #include "parse/proc_stat.h"
@@ -25,15 +26,7 @@ class StatCollector : public Collector {
   explicit StatCollector(bool softirq) : softirq_(softirq) {}
 
   Families Collect(const HostPaths& paths) override {
-    if (paths.procfs != procfs_) {
-      procfs_ = paths.procfs;
-      path_ = paths.Proc("stat");
-    }
-    if (std::string why = parse::ParseProcStatInto(ReadFile(path_), &stat_);
-        !why.empty()) {
-      ThrowParseError(why, path_);
-    }
-    const parse::ProcStat& st = stat_;
+    const parse::ProcStat& st = stat_.Read(paths);
     FamilySet out;
     // A line the kernel did not print gives no family.
     auto one = [](FamilyBuilder& b, const std::optional<uint64_t>& v) {
@@ -67,9 +60,8 @@ class StatCollector : public Collector {
 
  private:
   const bool softirq_;
-  // The file's path and its parse, kept (its vectors' storage reused).
-  std::string procfs_, path_;
-  parse::ProcStat stat_;
+  // The file, its text and its parse, kept (their storage reused).
+  ParsedProcFile<parse::ProcStat, parse::ParseProcStatInto> stat_{"stat"};
 };
 
 }  // namespace
