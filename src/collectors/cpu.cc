@@ -74,8 +74,16 @@ class CpuCollector : public Collector {
     FamilySet out;
     if (info_) CollectInfo(paths, &out);
     CollectStat(paths, &out);
-    CollectIsolated(paths, &out);
-    CollectThrottles(paths, &out);
+    if (paths.sysfs != sysfs_) {
+      // Another sysfs root (tests): its paths made anew, nothing kept.
+      sysfs_ = paths.sysfs;
+      throttle_root_ = paths.Sys("devices/system/cpu");
+      isolated_path_ = throttle_root_ + "/isolated";
+      isolated_text_.reset();
+      throttle_cpus_.clear();
+    }
+    CollectIsolated(&out);
+    CollectThrottles(&out);
     return out.Take();
   }
 
@@ -184,12 +192,7 @@ class CpuCollector : public Collector {
     }
   }
 
-  void CollectIsolated(const HostPaths& paths, FamilySet* out) {
-    if (paths.sysfs != isolated_sysfs_) {
-      isolated_sysfs_ = paths.sysfs;
-      isolated_path_ = paths.Sys("devices/system/cpu/isolated");
-      isolated_text_.reset();
-    }
+  void CollectIsolated(FamilySet* out) {
     auto text = ReadFileIfExists(isolated_path_);
     if (!text) return;
     // Parsed again only when it changes (it rarely does).
@@ -215,12 +218,7 @@ class CpuCollector : public Collector {
   // that has them. CPUs without topology files are skipped. Each CPU's
   // paths are made when it is first listed; the counts are gathered in
   // kept vectors (no map node per CPU and cycle).
-  void CollectThrottles(const HostPaths& paths, FamilySet* out) {
-    if (paths.sysfs != throttle_sysfs_) {
-      throttle_sysfs_ = paths.sysfs;
-      throttle_root_ = paths.Sys("devices/system/cpu");
-      throttle_cpus_.clear();
-    }
+  void CollectThrottles(FamilySet* out) {
     package_throttles_.clear();
     core_throttles_.clear();
     for (auto& [name, cpu] : throttle_cpus_) cpu.seen = false;
@@ -305,13 +303,15 @@ class CpuCollector : public Collector {
   std::vector<CpuState> cached_, next_;
   // /proc/stat, its text and its parse, kept (their storage reused).
   ParsedProcFile<parse::ProcStat, parse::ParseProcStatInto> stat_{"stat"};
+  // The sysfs root the paths below were made under.
+  std::string sysfs_;
   // The isolated CPUs, parsed again when the file's text changes.
-  std::string isolated_sysfs_, isolated_path_;
+  std::string isolated_path_;
   std::optional<std::string> isolated_text_;
   std::vector<uint64_t> isolated_;
   std::vector<std::string> isolated_labels_;
   // Each listed CPU's throttle files, by "cpuN"; this cycle's counts.
-  std::string throttle_sysfs_, throttle_root_;
+  std::string throttle_root_;  // devices/system/cpu
   std::map<std::string, ThrottleCpu> throttle_cpus_;
   using PackageCount = std::pair<uint64_t, uint64_t>;
   using CoreCount = std::pair<std::pair<uint64_t, uint64_t>, uint64_t>;
